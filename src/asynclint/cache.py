@@ -1,0 +1,106 @@
+"""The result cache: `.asynclint_cache/<version>/<settings>.json`, keyed per file by content hash.
+
+One file per (project root, settings) pair, as ruff does; an unchanged file is never re-parsed.
+Fix edits are not cached (they are cheap to recompute for the few files that need them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from asynclint import __version__
+from asynclint.config import Settings
+from asynclint.diagnostics import Applicability, Diagnostic, Location
+
+Entry = tuple[str, list[Diagnostic]]
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _encode(d: Diagnostic) -> list[Any]:
+    return [d.code, d.name, d.message, d.start.row, d.start.col, d.end.row, d.end.col,
+            d.noqa_row, d.fix_title, d.applicability.value if d.applicability else None,
+            list(d.fix_data) if d.fix_data is not None else None]
+
+
+def _decode(raw: list[Any], path: str) -> Diagnostic:
+    code, name, message, r0, c0, r1, c1, noqa_row, title, applicability, data = raw
+    return Diagnostic(code, name, message, path, Location(r0, c0), Location(r1, c1), noqa_row,
+                      title, Applicability(applicability) if applicability else None, None,
+                      tuple(data) if data is not None else None)
+
+
+class CacheStore:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        base = settings.root / settings.cache_dir
+        self.base = base
+        self.file = base / __version__ / f"{settings.fingerprint()}.json"
+        self._raw: dict[str, list[Any]] = {}
+        self._dirty = False
+
+    def load(self) -> None:
+        try:
+            with self.file.open("rb") as fh:
+                data = json.load(fh)
+            if isinstance(data, dict):
+                self._raw = data
+        except (OSError, ValueError):
+            self._raw = {}
+
+    def get(self, relpath: str, path: str) -> Entry | None:
+        raw = self._raw.get(relpath)
+        if not raw:
+            return None
+        try:
+            return raw[0], [_decode(d, path) for d in raw[1]]
+        except (TypeError, ValueError):
+            return None
+
+    def put(self, relpath: str, content_digest: str, diagnostics: list[Diagnostic]) -> None:
+        new = [content_digest, [_encode(d) for d in diagnostics]]
+        if self._raw.get(relpath) != new:
+            self._raw[relpath] = new
+            self._dirty = True
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tag = self.base / "CACHEDIR.TAG"
+            if not tag.exists():
+                tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
+                               "# This file is a cache directory tag created by asynclint.\n")
+                (self.base / ".gitignore").write_text("*\n")
+            fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
+            with os.fdopen(fd, "w") as fh:
+                json.dump(self._raw, fh, separators=(",", ":"))
+            os.replace(tmp, self.file)
+        except OSError:
+            # A read-only tree must not fail the check; the next run is just slower.
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(tmp)
+
+
+def clean(root: Path) -> list[Path]:
+    """Remove every `.asynclint_cache` below root (for `asynclint clean`)."""
+    import shutil
+
+    removed = []
+    for dirpath, dirnames, _ in os.walk(root):
+        if ".asynclint_cache" in dirnames:
+            target = Path(dirpath) / ".asynclint_cache"
+            shutil.rmtree(target, ignore_errors=True)
+            removed.append(target)
+            dirnames.remove(".asynclint_cache")
+        dirnames[:] = [d for d in dirnames if d not in (".git", ".venv", "node_modules")]
+    return removed

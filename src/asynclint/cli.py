@@ -1,0 +1,373 @@
+"""The `asynclint` command: ruff's flags, output formats and exit codes over the engine.
+
+Exit codes: 0 nothing to report, 1 findings remain (or `--diff` shows a change), 2 usage,
+configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from asynclint import __version__
+from asynclint.config import ConfigError, SettingsResolver, validate_selector
+from asynclint.diagnostics import Applicability, Diagnostic
+from asynclint.engine import FileReport, RunOptions, check_file, check_paths
+from asynclint.output import FORMAT_NAMES, FORMATS_WITH_FIXES, FormatOptions, formatters
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _codes(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="asynclint",
+        description="Find and fix async misuse in Python code.",
+    )
+    parser.add_argument("--version", action="version", version=f"asynclint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="Check files (and fix them with --fix).")
+    check.add_argument("paths", nargs="*", type=Path, help="Files or folders (default: .); - reads stdin")
+    sel = check.add_argument_group("rule selection")
+    sel.add_argument("--select", type=_codes, help="Comma-separated codes or prefixes to enable")
+    sel.add_argument("--ignore", type=_codes, action="extend", default=[],
+                     help="Comma-separated codes or prefixes to disable")
+    sel.add_argument("--extend-select", type=_codes, action="extend", default=[],
+                     help="Codes or prefixes to enable on top of --select")
+    sel.add_argument("--per-file-ignores", action="append", default=[], metavar="GLOB:CODES",
+                     help="Ignore codes in files matching a glob, e.g. 'tests/*:ASL1'")
+    files = check.add_argument_group("file selection")
+    files.add_argument("--exclude", type=_codes, help="Globs to exclude (replaces the defaults)")
+    files.add_argument("--extend-exclude", type=_codes, action="extend", default=[],
+                       help="Globs to exclude on top of the defaults")
+    files.add_argument("--force-exclude", action="store_true", default=None,
+                       help="Apply exclusions to paths given on the command line too")
+    files.add_argument("--no-force-exclude", dest="force_exclude", action="store_false")
+    files.add_argument("--respect-gitignore", action="store_true", default=None)
+    files.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false")
+    fixes = check.add_argument_group("fixes")
+    fixes.add_argument("--fix", action="store_true", default=None, help="Apply safe fixes")
+    fixes.add_argument("--no-fix", dest="fix", action="store_false")
+    fixes.add_argument("--unsafe-fixes", action="store_true", default=None,
+                       help="Also apply unsafe fixes (with --fix) and show them as fixable")
+    fixes.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false")
+    fixes.add_argument("--fix-only", action="store_true",
+                       help="Apply fixes and report nothing that remains; exit 0")
+    fixes.add_argument("--diff", action="store_true",
+                       help="Print the changes fixes would make instead of writing them")
+    fixes.add_argument("--show-fixes", action="store_true", help="List what was fixed")
+    out = check.add_argument_group("output")
+    out.add_argument("--output-format", choices=FORMAT_NAMES,
+                     default=os.environ.get("ASYNCLINT_OUTPUT_FORMAT", "full"))
+    out.add_argument("-o", "--output-file", type=Path, help="Write the report to this file")
+    out.add_argument("--statistics", action="store_true", help="Count findings per rule")
+    out.add_argument("-q", "--quiet", action="store_true", help="Print findings, nothing else")
+    out.add_argument("-s", "--silent", action="store_true", help="Print nothing")
+    out.add_argument("-e", "--exit-zero", action="store_true", help="Exit 0 even with findings")
+    out.add_argument("--exit-non-zero-on-fix", action="store_true",
+                     help="Exit 1 when anything was fixed, even if nothing remains")
+    run = check.add_argument_group("run")
+    run.add_argument("--config", action="append", default=[], metavar="PATH|KEY=VALUE",
+                     help="A config file (pyproject.toml or asynclint.toml), or an inline "
+                          "KEY = VALUE TOML override")
+    run.add_argument("--isolated", action="store_true", help="Ignore all configuration files")
+    run.add_argument("-n", "--no-cache", action="store_true",
+                     default=bool(os.environ.get("ASYNCLINT_NO_CACHE")), help="Do not use the cache")
+    run.add_argument("--stdin-filename", type=Path,
+                     help="The name of the file read from stdin (for messages and config)")
+    run.add_argument("-j", "--jobs", type=int, default=None,
+                     help="Worker processes (default: number of cores; 1: none)")
+
+    rule = sub.add_parser("rule", help="Explain a rule (or all rules).")
+    rule.add_argument("code", nargs="?")
+    rule.add_argument("--all", action="store_true")
+    rule.add_argument("--output-format", choices=("text", "json"), default="text")
+
+    clean = sub.add_parser("clean", help="Remove the cache folders below the current folder.")
+    clean.add_argument("path", nargs="?", type=Path, default=Path("."))
+    sub.add_parser("version", help="Print the version.")
+    return parser
+
+
+# -- check --------------------------------------------------------------------------------------
+def _inline_config(items: list[str]) -> tuple[Path | None, dict[str, Any]]:
+    import tomllib
+
+    from asynclint.config import SPECS
+
+    path: Path | None = None
+    table: dict[str, Any] = {}
+    for item in items:
+        if Path(item).is_file() or "=" not in item:
+            if not Path(item).is_file():
+                raise ConfigError(f"--config: no such file: {item}")
+            path = Path(item)
+            continue
+        try:
+            parsed = tomllib.loads(item)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"--config: invalid KEY = VALUE override {item!r}: {exc}") from exc
+        for key in parsed:
+            if key not in SPECS:
+                raise ConfigError(f"--config: unknown setting `{key}`")
+        table.update(parsed)
+    return path, table
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    per_file = []
+    for item in args.per_file_ignores:
+        pattern, _, codes = item.rpartition(":")
+        if not pattern:
+            raise ConfigError(f"--per-file-ignores expects GLOB:CODES, got {item!r}")
+        per_file.append((pattern, tuple(validate_selector(c, "`--per-file-ignores`")
+                                        for c in _codes(codes))))
+    return {
+        "select": [validate_selector(c, "`--select`") for c in args.select]
+        if args.select is not None else None,
+        "extend_select": [validate_selector(c, "`--extend-select`") for c in args.extend_select],
+        "ignore": [validate_selector(c, "`--ignore`") for c in args.ignore],
+        "per_file_ignores": per_file,
+        "exclude": args.exclude,
+        "extend_exclude": args.extend_exclude,
+        "force_exclude": args.force_exclude,
+        "respect_gitignore": args.respect_gitignore,
+        "fix": args.fix,
+        "unsafe_fixes": args.unsafe_fixes,
+    }
+
+
+def _make_resolver(args: argparse.Namespace) -> SettingsResolver:
+    path, inline = _inline_config(args.config)
+    return SettingsResolver(explicit=path, overrides=_overrides(args), isolated=args.isolated,
+                            inline=inline)
+
+
+def _statistics(diagnostics: list[Diagnostic], fmt: str) -> str:
+    counts = Counter(d.code for d in diagnostics)
+    names = {d.code: d.name for d in diagnostics}
+    fixable = Counter(d.code for d in diagnostics if d.applicability is Applicability.SAFE)
+    if fmt == "json":
+        rows = [{"code": c, "name": names[c], "count": n, "fixable": fixable[c] > 0,
+                 "fixable_count": fixable[c]} for c, n in counts.most_common()]
+        return json.dumps(rows, indent=2) + "\n"
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    return "".join(
+        f"{n:>{width}}\t{c}\t{'[*]' if fixable[c] else '[ ]'} {names[c]}\n"
+        for c, n in counts.most_common()
+    )
+
+
+def _diff(report: FileReport, label: str) -> str:
+    assert report.source is not None and report.fixed_text is not None
+    lines = difflib.unified_diff(
+        report.source.text.splitlines(keepends=True),
+        report.fixed_text.splitlines(keepends=True),
+        fromfile=label, tofile=label,
+    )
+    text = "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+                   for line in lines)
+    return text
+
+
+def _write_fixes(reports: list[FileReport], err: TextIO) -> None:
+    from asynclint.fixes.apply import write_atomic
+
+    for report in reports:
+        if report.fixed_text is None or report.source is None:
+            continue
+        try:
+            write_atomic(Path(report.path), report.source, report.fixed_text)
+        except (OSError, UnicodeEncodeError) as exc:
+            message = str(exc) if isinstance(exc, PermissionError) else f"{report.path}: {exc}"
+            err.write(f"error: Failed to write fixes: {message}\n")
+            report.errors.append(message)
+            # Nothing was fixed: everything that was found still stands.
+            report.diagnostics = sorted(report.fixed + report.diagnostics, key=Diagnostic.sort_key)
+            report.fixed = []
+            report.fixed_text = None
+
+
+def _show_fixes(reports: list[FileReport], options: FormatOptions) -> str:
+    fixed = [r for r in reports if r.fixed]
+    if not fixed:
+        return "No errors fixed\n"
+    total = sum(len(r.fixed) for r in fixed)
+    lines = [f"Fixed {total} error{'s' * (total != 1)}:"]
+    for r in fixed:
+        lines.append(f"- {options.relpath(r.path)}:")
+        for code, n in sorted(Counter(d.code for d in r.fixed).items()):
+            name = next(d.name for d in r.fixed if d.code == code)
+            lines.append(f"    {n} × {code} ({name})")
+    return "\n".join(lines) + "\n"
+
+
+def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    resolver = _make_resolver(args)
+    base = resolver.default()
+    fix = bool(args.fix if args.fix is not None else base.fix) or args.fix_only
+    unsafe = bool(args.unsafe_fixes if args.unsafe_fixes is not None else base.unsafe_fixes)
+    options = RunOptions(
+        fix=fix and not args.diff,
+        diff=args.diff,
+        unsafe_fixes=unsafe,
+        want_fixes=args.output_format in FORMATS_WITH_FIXES,
+        use_cache=not args.no_cache,
+        jobs=args.jobs,
+    )
+    paths: list[Path] = args.paths or [Path(".")]
+    stdin_mode = [str(p) for p in paths] == ["-"]
+    sources: dict[str, str] = {}
+    if stdin_mode:
+        display = str(args.stdin_filename) if args.stdin_filename else "-"
+        settings = resolver.for_path(args.stdin_filename or Path.cwd())
+        data = sys.stdin.buffer.read()
+        report = check_file(display, settings, RunOptions(
+            fix=options.fix, diff=options.diff, unsafe_fixes=unsafe,
+            want_fixes=options.want_fixes, use_cache=False, jobs=1), data=data)
+        reports = [report]
+        sources[display] = data.decode("utf-8", errors="replace")
+    else:
+        from asynclint.discovery import discover
+
+        found = [(str(p), resolver.for_path(p)) for p in discover(paths, resolver)]
+        reports = check_paths(found, options)
+
+    for report in reports:
+        for message in report.errors:
+            stderr.write(f"error: {message}\n")
+    if options.fix and not stdin_mode:
+        _write_fixes(reports, stderr)
+
+    diagnostics = sorted((d for r in reports for d in r.diagnostics), key=Diagnostic.sort_key)
+    fixed_count = sum(len(r.fixed) for r in reports)
+    internal = any(r.internal_error for r in reports)
+    fmt_options = FormatOptions(
+        read_source=lambda p: sources.get(p) if p in sources else _read_text(p),
+        unsafe_fixes=unsafe,
+        show_summary=not (args.quiet or args.silent),
+        fixed_count=fixed_count,
+    )
+    out: TextIO = stdout
+    opened = None
+    if args.output_file:
+        opened = out = args.output_file.open("w", encoding="utf-8")
+    try:
+        if args.diff:
+            changed = [r for r in reports if r.fixed_text is not None]
+            if not args.silent:
+                for r in changed:
+                    out.write(_diff(r, fmt_options.relpath(r.path)))
+                n = sum(len(r.fixed) for r in changed)
+                if n:
+                    stderr.write(f"Would fix {n} error{'s' * (n != 1)}.\n")
+                else:
+                    stderr.write("No errors would be fixed.\n")
+            return EXIT_ERROR if internal else (EXIT_FINDINGS if changed else EXIT_CLEAN)
+        if stdin_mode and options.fix:
+            report = reports[0]
+            text = report.fixed_text
+            if text is None:
+                stdout.write(sources[reports[0].path])
+            else:
+                stdout.write(text)
+            out = stderr
+        if args.show_fixes and fix and not args.silent:
+            out.write(_show_fixes(reports, fmt_options))
+        if args.fix_only:
+            if not args.silent and not args.quiet:
+                n = fixed_count
+                out.write(f"Fixed {n} error{'s' * (n != 1)}.\n" if n else "")
+            return EXIT_ERROR if internal else EXIT_CLEAN
+        if not args.silent:
+            if args.statistics:
+                fmt = "json" if args.output_format == "json" else "text"
+                out.write(_statistics(diagnostics, fmt))
+            else:
+                out.write(formatters()[args.output_format](diagnostics, fmt_options))
+    finally:
+        if opened is not None:
+            opened.close()
+    if internal:
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_CLEAN
+    if diagnostics or (args.exit_non_zero_on_fix and fixed_count):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        return Path(path).read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+# -- rule, clean ----------------------------------------------------------------------------------
+def run_rule(args: argparse.Namespace, stdout: TextIO) -> int:
+    from asynclint.output.ruledoc import as_json, markdown
+    from asynclint.rules import REGISTRY
+
+    if args.all:
+        chosen = [REGISTRY[c] for c in sorted(REGISTRY)]
+    elif args.code:
+        code = args.code.upper()
+        if code not in REGISTRY:
+            raise UsageError(f"Unknown rule code `{args.code}` (see `asynclint rule --all`)")
+        chosen = [REGISTRY[code]]
+    else:
+        raise UsageError("`asynclint rule` needs a CODE or --all")
+    if args.output_format == "json":
+        data = [as_json(r) for r in chosen]
+        stdout.write(json.dumps(data if args.all else data[0], indent=2) + "\n")
+    else:
+        stdout.write("\n".join(markdown(r) for r in chosen))
+    return EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    try:
+        if args.command == "check":
+            if args.stdin_filename is not None and not args.paths:
+                args.paths = [Path("-")]
+            return run_check(args, stdout, stderr)
+        if args.command == "rule":
+            return run_rule(args, stdout)
+        if args.command == "clean":
+            from asynclint.cache import clean
+
+            for removed in clean(args.path):
+                stderr.write(f"Removing cache at: {removed}\n")
+            return EXIT_CLEAN
+        if args.command == "version":
+            stdout.write(f"asynclint {__version__}\n")
+            return EXIT_CLEAN
+        parser.print_help(stderr)
+        return EXIT_ERROR
+    except (ConfigError, UsageError) as exc:
+        stderr.write(f"asynclint failed\n  Cause: {exc}\n")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        stderr.write("asynclint: interrupted\n")
+        return 130

@@ -1,0 +1,128 @@
+"""Applying fixes: non-overlapping fixes together, re-check, repeat until stable; never write
+code that does not parse; write atomically, keeping encoding, BOM, line endings and mode."""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from asynclint.diagnostics import Diagnostic, Edit
+from asynclint.source import SourceFile
+
+if TYPE_CHECKING:
+    from asynclint.engine import Analysis, RunOptions
+
+MAX_ROUNDS = 10
+
+
+@dataclass
+class FixOutcome:
+    text: str
+    fixed: list[Diagnostic] = field(default_factory=list)
+    remaining: list[Diagnostic] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def select_fixes(diagnostics: list[Diagnostic], options: RunOptions) -> list[Diagnostic]:
+    """The diagnostics whose fixes apply together this round: allowed, and not overlapping an
+    earlier one (an edit identical to one already taken, such as the same import, is shared)."""
+    taken: list[Diagnostic] = []
+    edits: list[Edit] = []
+    for diag in sorted(diagnostics, key=lambda d: (d.start, d.end)):
+        fix = diag.fix
+        if fix is None or not options.applies(fix.applicability):
+            continue
+        new = [e for e in fix.edits if e not in edits]
+        if any(e.overlaps(o) for e in new for o in edits):
+            continue
+        taken.append(diag)
+        edits.extend(new)
+    return taken
+
+
+def _edits_of(diagnostics: list[Diagnostic]) -> list[Edit]:
+    edits: list[Edit] = []
+    for diag in diagnostics:
+        assert diag.fix is not None
+        edits.extend(e for e in diag.fix.edits if e not in edits)
+    return edits
+
+
+def fix_until_stable(
+    analysis: Analysis, options: RunOptions, reanalyze: Callable[[SourceFile], Analysis]
+) -> FixOutcome:
+    from asynclint.engine import attach_fixes
+
+    source = analysis.source
+    outcome = FixOutcome(text=source.text)
+    current = analysis
+    for _ in range(MAX_ROUNDS):
+        diagnostics = attach_fixes(current)
+        chosen = select_fixes(diagnostics, options)
+        if not chosen:
+            outcome.remaining = diagnostics
+            break
+        new_text = current.source.apply_edits(_edits_of(chosen))
+        if not _parses(new_text):
+            # Find the culprits one by one; keep the rest.
+            good: list[Diagnostic] = []
+            for diag in chosen:
+                trial = current.source.apply_edits(_edits_of([*good, diag]))
+                if _parses(trial):
+                    good.append(diag)
+                else:
+                    outcome.errors.append(
+                        f"{diag.path}:{diag.start.row}:{diag.start.col + 1}: {diag.code} fix "
+                        "dropped: it would produce code that does not parse"
+                    )
+            if not good:
+                outcome.remaining = diagnostics
+                break
+            chosen = good
+            new_text = current.source.apply_edits(_edits_of(chosen))
+        outcome.fixed.extend(chosen)
+        next_source = SourceFile(new_text, source.encoding, source.bom)
+        current = reanalyze(next_source)
+        outcome.text = new_text
+    else:
+        outcome.remaining = attach_fixes(current)
+    return outcome
+
+
+def write_atomic(path: Path, source: SourceFile, text: str) -> None:
+    """Replace the file's content in one step (temp file + rename), keeping its mode.
+
+    A file that is not writable is left alone: the rename would bypass its permissions.
+    """
+    data = source.to_bytes(text)
+    if not os.access(path, os.W_OK):
+        raise PermissionError(f"{path}: not writable; fixes not applied")
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    real = Path(os.path.realpath(path))
+    fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".asynclint")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, real)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

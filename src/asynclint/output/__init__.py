@@ -1,0 +1,57 @@
+"""One formatter per `--output-format`; each takes the run's diagnostics and returns text.
+
+Columns leave the engine as 0-based code points; each formatter converts to its consumer's
+convention here (ruff's JSON and most text formats: 1-based code points).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from asynclint.diagnostics import Diagnostic
+
+
+@dataclass
+class FormatOptions:
+    cwd: Path = field(default_factory=Path.cwd)
+    read_source: Callable[[str], str | None] = lambda path: None
+    unsafe_fixes: bool = False
+    show_summary: bool = True
+    fixed_count: int = 0
+
+    def relpath(self, path: str) -> str:
+        try:
+            return os.path.relpath(os.path.abspath(path), self.cwd)
+        except ValueError:
+            return path
+
+    def abspath(self, path: str) -> str:
+        return os.path.abspath(path)
+
+
+Formatter = Callable[[list[Diagnostic], FormatOptions], str]
+
+
+def formatters() -> dict[str, Formatter]:
+    from asynclint.output import ci, json_formats, junit, sarif, text
+
+    return {
+        "full": text.full,
+        "concise": text.concise,
+        "pylint": text.pylint,
+        "json": json_formats.json_array,
+        "json-lines": json_formats.json_lines,
+        "github": ci.github,
+        "gitlab": ci.gitlab,
+        "sarif": sarif.sarif,
+        "junit": junit.junit,
+    }
+
+
+FORMAT_NAMES = ("full", "concise", "json", "json-lines", "github", "gitlab", "sarif", "junit",
+                "pylint")
+# Formats that carry fix edits, so the engine must compute fixes for them.
+FORMATS_WITH_FIXES = frozenset({"json", "json-lines", "sarif"})

@@ -1,0 +1,57 @@
+"""CI annotation formats: GitHub workflow commands and GitLab code quality reports."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from asynclint.diagnostics import Diagnostic
+from asynclint.output import FormatOptions
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
+    lines = []
+    for d in diagnostics:
+        rel = options.relpath(d.path)
+        props = (
+            f"title={_escape_property(f'asynclint ({d.code})')},"
+            f"file={_escape_property(options.abspath(d.path))},"
+            f"line={d.start.row},col={d.start.col + 1},"
+            f"endLine={d.end.row},endColumn={d.end.col + 1}"
+        )
+        message = _escape_data(f"{rel}:{d.start.row}:{d.start.col + 1}: {d.code} {d.message}")
+        lines.append(f"::error {props}::{message}\n")
+    return "".join(lines)
+
+
+def gitlab(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
+    seen: dict[str, int] = {}
+    out = []
+    for d in diagnostics:
+        rel = options.relpath(d.path)
+        # Stable across unrelated edits: path, code, message, and which occurrence it is.
+        base = f"{rel}\0{d.code}\0{d.message}"
+        seen[base] = seen.get(base, 0) + 1
+        fingerprint = hashlib.blake2b(f"{base}\0{seen[base]}".encode(), digest_size=8).hexdigest()
+        out.append({
+            "check_name": d.code,
+            "description": f"{d.code}: {d.message}",
+            "fingerprint": fingerprint,
+            "location": {
+                "path": rel,
+                "positions": {
+                    "begin": {"column": d.start.col + 1, "line": d.start.row},
+                    "end": {"column": d.end.col + 1, "line": d.end.row},
+                },
+            },
+            "severity": "major",
+        })
+    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"

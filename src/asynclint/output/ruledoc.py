@@ -1,0 +1,100 @@
+"""A rule's documentation, rendered from its metadata: for `asynclint rule`, the docs pages,
+LSP hover and the SARIF rule table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asynclint.diagnostics import DOCS_URL, Applicability
+from asynclint.rules.base import Rule, fix_availability
+
+_FAMILIES = {
+    "1": "blocking call in a coroutine",
+    "2": "un-awaited coroutine",
+    "3": "event-loop misuse",
+    "4": "missed concurrency",
+    "5": "task lifecycle",
+}
+
+
+def family(rule: type[Rule]) -> str:
+    return _FAMILIES.get(rule.code[3], "other")
+
+
+def fix_sentence(rule: type[Rule]) -> str:
+    if rule.fix_applicability is None:
+        return "No fix is available."
+    kind = {
+        Applicability.SAFE: "a safe fix (applied by `--fix`)",
+        Applicability.UNSAFE: "an unsafe fix (applied by `--fix --unsafe-fixes`)",
+        Applicability.DISPLAY_ONLY: "a suggested fix that is shown but never applied",
+    }[rule.fix_applicability]
+    return f"Fix is sometimes available: {kind}."
+
+
+def markdown(rule: type[Rule]) -> str:
+    """The whole page for one rule, as Markdown."""
+    parts = [
+        f"# {rule.name} ({rule.code})",
+        "",
+        f"Family: {family(rule)} (`{rule.code[:4]}`). "
+        + ("Enabled by default." if rule.default_enabled else "Not enabled by default: select it."),
+        "",
+        fix_sentence(rule),
+        "",
+        "## What it does",
+        "",
+        rule.summary[0].upper() + rule.summary[1:] + ".",
+        "",
+        "## Why is this bad?",
+        "",
+        rule.explanation,
+        "",
+        "## Example",
+        "",
+        "```python",
+        rule.bad_example.rstrip("\n"),
+        "```",
+        "",
+        "Use instead:",
+        "",
+        "```python",
+        rule.good_example.rstrip("\n"),
+        "```",
+    ]
+    if rule.fix_safety:
+        parts += ["", "## Fix safety", "", rule.fix_safety]
+    parts += [
+        "",
+        "## Suppression",
+        "",
+        f"Add `# noqa: {rule.code}` to the line, or ignore it in `[tool.asynclint]` "
+        f'(`ignore = ["{rule.code}"]`, or per file with `per-file-ignores`).',
+    ]
+    if rule.overlaps:
+        others = ", ".join(f"`{c}`" for c in rule.overlaps)
+        parts += [
+            "",
+            f"Overlaps with {others} of ruff / flake8-async: to silence both on one line, write "
+            f"`# noqa: {', '.join((*rule.overlaps, rule.code))}`.",
+        ]
+    return "\n".join(parts) + "\n"
+
+
+def as_json(rule: type[Rule]) -> dict[str, Any]:
+    """`asynclint rule --output-format json`, keys as ruff's."""
+    return {
+        "name": rule.name,
+        "code": rule.code,
+        "linter": "asynclint",
+        "summary": rule.summary,
+        "message_formats": [rule.summary],
+        "fix": fix_sentence(rule),
+        "fix_availability": fix_availability(rule),
+        "fix_applicability": rule.fix_applicability.value if rule.fix_applicability else None,
+        "explanation": markdown(rule),
+        "preview": False,
+        "default_enabled": rule.default_enabled,
+        "overlaps": list(rule.overlaps),
+        "url": DOCS_URL.format(code=rule.code),
+    }

@@ -1,0 +1,135 @@
+"""The rule API: one class per rule, its documentation beside its logic, one shared traversal.
+
+A rule declares the AST node types it wants (`visits`); the engine walks each module once and
+calls `visit` on every rule interested in the node's type. Rules never parse, print or read
+files: they get a `RuleContext` and call `report`. A rule's fix is computed later and only on
+demand (`fix`), because fixes need libcst, which a plain check must not import.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from asynclint.diagnostics import Applicability, Diagnostic, Fix, Location
+from asynclint.semantic.model import SemanticModel
+from asynclint.source import SourceFile
+
+if TYPE_CHECKING:
+    from asynclint.config import Settings
+    from asynclint.fixes.context import FixContext
+
+
+@dataclass
+class RuleContext:
+    """What a rule may see of the file being checked, and where its findings go."""
+
+    path: str
+    source: SourceFile
+    tree: ast.Module
+    semantic: SemanticModel
+    settings: Settings
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def location(self, row: int, utf8_col: int) -> Location:
+        return Location(row, self.source.col_from_utf8(row, utf8_col))
+
+    def node_range(self, node: ast.AST) -> tuple[Location, Location]:
+        start = self.location(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        end_row = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+        end_col = getattr(node, "end_col_offset", None)
+        end = self.location(end_row, end_col) if end_col is not None else start
+        return start, end
+
+    def report(
+        self,
+        rule: Rule,
+        node: ast.AST,
+        message: str,
+        *,
+        fix_data: tuple[Any, ...] | None = None,
+        fix_title: str | None = None,
+        applicability: Applicability | None = None,
+    ) -> None:
+        """Record a finding. A fix is offered when the rule has one and `fix_data` is given."""
+        start, end = self.node_range(node)
+        offered = fix_data is not None and rule.fix_applicability is not None
+        self.diagnostics.append(
+            Diagnostic(
+                code=rule.code,
+                name=rule.name,
+                message=message,
+                path=self.path,
+                start=start,
+                end=end,
+                noqa_row=start.row,
+                fix_title=(fix_title or rule.fix_title) if offered else None,
+                applicability=(applicability or rule.fix_applicability) if offered else None,
+                fix_data=fix_data if offered else None,
+            )
+        )
+
+
+class Rule:
+    """Base class: subclasses set the metadata and implement `visit` (and `fix`)."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    explanation: ClassVar[str]
+    bad_example: ClassVar[str]
+    good_example: ClassVar[str]
+    fix_title: ClassVar[str | None] = None
+    fix_applicability: ClassVar[Applicability | None] = None
+    fix_safety: ClassVar[str] = ""
+    overlaps: ClassVar[tuple[str, ...]] = ()
+    default_enabled: ClassVar[bool] = True
+    # Node types the rule's `visit` wants; `leave` is called after the node's children for
+    # the types in `leaves`.
+    visits: ClassVar[tuple[type[ast.AST], ...]] = ()
+    leaves: ClassVar[tuple[type[ast.AST], ...]] = ()
+    # The rule can only fire when one of these strings occurs in the source (cheap pre-filter).
+    requires_text: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+
+    @property
+    def semantic(self) -> SemanticModel:
+        return self.ctx.semantic
+
+    def visit(self, node: ast.AST) -> None:
+        """Called for each node of a type in `visits`."""
+
+    def leave(self, node: ast.AST) -> None:
+        """Called after the children of each node of a type in `leaves`."""
+
+    def finish(self) -> None:
+        """Called once after the whole module was walked."""
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        """Compute the fix for one of this rule's diagnostics (libcst is available here)."""
+        return None
+
+    def report(self, node: ast.AST, message: str, **kwargs: Any) -> None:
+        self.ctx.report(self, node, message, **kwargs)
+
+
+REGISTRY: dict[str, type[Rule]] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    if cls.code in REGISTRY:
+        raise ValueError(f"duplicate rule code {cls.code}")
+    if not cls.code.startswith("ASL") or len(cls.code) != 6 or not cls.code[3:].isdigit():
+        raise ValueError(f"rule code {cls.code!r} must look like ASL123")
+    REGISTRY[cls.code] = cls
+    return cls
+
+
+def fix_availability(cls: type[Rule]) -> str:
+    """ruff's wording: None, Sometimes or Always."""
+    if cls.fix_applicability is None:
+        return "None"
+    return "Sometimes"

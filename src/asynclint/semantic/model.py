@@ -1,0 +1,144 @@
+"""The semantic model rules consult during the single traversal of a module.
+
+It tracks where the traversal is (scopes, enclosing function, parent nodes) and answers what a
+name or dotted expression refers to, as a qualified name ("time.sleep", "builtins.open").
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from asynclint.semantic.scopes import BUILTIN_NAMES, LOCAL, Binding, Scope
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+
+
+def module_name_for(path: Path) -> tuple[str | None, bool]:
+    """Dotted module name of a file, found by climbing the packages (`__init__.py`) above it."""
+    path = Path(os.path.abspath(path))
+    is_package = path.stem == "__init__"
+    parts = [] if is_package else [path.stem]
+    directory = path.parent
+    while (directory / "__init__.py").is_file() or (is_package and not parts):
+        parts.insert(0, directory.name)
+        if directory.parent == directory:
+            break
+        directory = directory.parent
+    return (".".join(parts) or None), is_package
+
+
+class SemanticModel:
+    def __init__(
+        self, module: ast.Module, module_name: str | None = None, is_package: bool = False
+    ) -> None:
+        self.module = module
+        self.module_name = module_name
+        self.is_package = is_package
+        self.module_scope = Scope("module", module, None)
+        self.scope = self.module_scope
+        self.parents: list[ast.AST] = []
+
+    # -- traversal bookkeeping (driven by the engine) -------------------------------------
+    def push_scope(self, node: ast.AST) -> None:
+        if isinstance(node, ast.ClassDef):
+            self.scope = Scope("class", node, self.scope)
+        elif isinstance(node, ast.Lambda):
+            self.scope = Scope("lambda", node, self.scope)
+        else:
+            self.scope = Scope("function", node, self.scope, isinstance(node, ast.AsyncFunctionDef))
+
+    def pop_scope(self) -> None:
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+
+    # -- where are we -----------------------------------------------------------------------
+    @property
+    def function(self) -> FunctionNode | None:
+        """The innermost function or lambda around the current node (classes are skipped)."""
+        scope: Scope | None = self.scope
+        while scope is not None:
+            if scope.kind in ("function", "lambda"):
+                node = scope.node
+                assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+                return node
+            if scope.kind == "class":
+                return None
+            scope = scope.parent
+        return None
+
+    @property
+    def in_async_function(self) -> bool:
+        """True when the current code runs on the event loop as part of a coroutine body.
+
+        A sync `def` or `lambda` nested inside an `async def` is not async context: it may be
+        handed to a thread (`asyncio.to_thread(lambda: ...)`).
+        """
+        return isinstance(self.function, ast.AsyncFunctionDef)
+
+    @property
+    def parent(self) -> ast.AST | None:
+        """Parent of the node currently being visited."""
+        return self.parents[-1] if self.parents else None
+
+    def ancestors(self) -> Iterator[ast.AST]:
+        return reversed(self.parents)
+
+    # -- what do names mean -----------------------------------------------------------------
+    def _scopes_for_lookup(self) -> Iterator[Scope]:
+        scope: Scope | None = self.scope
+        first = True
+        while scope is not None:
+            # Class bodies are visible only to code directly inside them.
+            if scope.kind != "class" or first:
+                yield scope
+            first = False
+            scope = scope.parent
+
+    def resolve_name(self, name: str) -> str | None:
+        for scope in self._scopes_for_lookup():
+            binding = scope.lookup(name)
+            if binding is not None:
+                return None if binding.qualified == LOCAL else self._absolute(binding.qualified)
+        if name in BUILTIN_NAMES and not self.module_scope.star_import:
+            return f"builtins.{name}"
+        return None
+
+    def resolve(self, expr: ast.expr) -> str | None:
+        """Qualified name of a Name or dotted Attribute chain, or None when unknown."""
+        if isinstance(expr, ast.Name):
+            return self.resolve_name(expr.id)
+        if isinstance(expr, ast.Attribute):
+            base = self.resolve(expr.value)
+            if base is None or base.startswith("builtins."):
+                return None
+            return f"{base}.{expr.attr}"
+        return None
+
+    def _absolute(self, qualified: str) -> str:
+        """Turn a relative import target into an absolute one when the module's name is known."""
+        if not qualified.startswith(".") or not self.module_name:
+            return qualified
+        level = len(qualified) - len(qualified.lstrip("."))
+        package = self.module_name.split(".")
+        # One dot is the module's package (a package's `__init__` is its own package).
+        keep = len(package) - level + (1 if self.is_package else 0)
+        if keep < 0:
+            return qualified
+        base = package[:keep]
+        rest = qualified[level:]
+        return ".".join([*base, rest]) if rest else ".".join(base)
+
+    def binding_of(self, name: str) -> Binding | None:
+        """The innermost binding of `name` seen from the current node (None: unbound)."""
+        for scope in self._scopes_for_lookup():
+            binding = scope.lookup(name)
+            if binding is not None:
+                return binding
+        return None
+
+    def is_module_level_import(self, local: str, qualified: str) -> bool:
+        binding = self.module_scope.lookup(local)
+        return binding is not None and binding.qualified == qualified and not binding.type_only
