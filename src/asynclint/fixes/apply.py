@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from asynclint.engine import Analysis, RunOptions
 
 MAX_ROUNDS = 10
+_ANY_WRITE = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 
 @dataclass
@@ -110,9 +111,11 @@ def write_atomic(path: Path, source: SourceFile, text: str) -> None:
     A file that is not writable is left alone: the rename would bypass its permissions.
     """
     data = source.to_bytes(text)
-    if not os.access(path, os.W_OK):
-        raise PermissionError(f"{path}: not writable; fixes not applied")
     mode = stat.S_IMODE(os.stat(path).st_mode)
+    # os.access alone is not enough: for root it says every file is writable. A file whose mode
+    # grants nobody write permission was made read-only on purpose; respect that too.
+    if not os.access(path, os.W_OK) or not mode & _ANY_WRITE:
+        raise PermissionError(f"{path}: not writable; fixes not applied")
     real = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".asynclint")
     try:
