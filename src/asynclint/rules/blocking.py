@@ -106,29 +106,45 @@ class BlockingSleep(Rule):
             node,
             "`time.sleep` blocks the event loop inside `async def`; "
             "use `await asyncio.sleep(...)`",
-            fix_data=call_fix_data(self, node, "asyncio"),
+            fix_data=_with_func_end(self, node, call_fix_data(self, node, "asyncio")),
         )
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        import libcst as cst
-
-        call = fctx.node_at(diagnostic, cst.Call)
         imported = fctx.import_module("asyncio")
-        if call is None or imported is None or diagnostic.fix_data is None:
+        if imported is None or diagnostic.fix_data is None:
             return None
         name, import_edits = imported
-        (needs_parens,) = diagnostic.fix_data
-        func = cst.Attribute(value=cst.parse_expression(name), attr=cst.Name("sleep"))
-        inner = call.with_changes(func=func, lpar=[], rpar=[])
-        lpar, rpar = list(call.lpar), list(call.rpar)
-        if needs_parens and not lpar:
-            lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
-        awaited = cst.Await(expression=inner, lpar=lpar, rpar=rpar)
+        needs_parens, row, col = diagnostic.fix_data
+        # Only `time.sleep` is rewritten; the arguments keep their text and layout.
+        source = fctx.source
+        start, end = diagnostic.start, diagnostic.end
+        args = source.text[source.offset(Location(row, col)) : source.offset(end)]
+        content = f"await {name}.sleep{args}"
+        if needs_parens and not _parenthesized(fctx, diagnostic):
+            content = f"({content})"
         return Fix(
             message=self.fix_title or "",
             applicability=Applicability.SAFE,
-            edits=(fctx.replace(call, awaited), *import_edits),
+            edits=(Edit(content, start, end), *import_edits),
         )
+
+
+def _with_func_end(rule: Rule, node: ast.Call, data: tuple[Any, ...] | None
+                   ) -> tuple[Any, ...] | None:
+    """`data` plus the position (code points) where the called expression ends."""
+    func_end = getattr(node.func, "end_col_offset", None)
+    if data is None or func_end is None:
+        return None
+    end = rule.ctx.location(node.func.end_lineno or node.func.lineno, func_end)
+    return (*data, end.row, end.col)
+
+
+def _parenthesized(fctx: FixContext, diagnostic: Diagnostic) -> bool:
+    """The call already sits in its own parentheses: `(f(x)).attr`."""
+    text = fctx.source.text
+    before = text[: fctx.source.offset(diagnostic.start)].rstrip()
+    after = text[fctx.source.offset(diagnostic.end):].lstrip()
+    return before.endswith("(") and after[:1] == ")"
 
 
 # -- the catalog rules (ASL101-ASL105, ASL107) ----------------------------------------------------
@@ -181,17 +197,16 @@ def thread_fix_data(rule: Rule, node: ast.Call, fix: FixKind) -> tuple[Any, ...]
         return None  # the block's reads would still block: move the whole block instead
     needs_parens = _await_position(rule, node)
     offloader = _offloader(rule, node)
-    func_end = getattr(node.func, "end_col_offset", None)
-    if needs_parens is None or offloader is None or func_end is None:
+    if needs_parens is None or offloader is None:
         return None
-    end = rule.ctx.location(node.func.end_lineno or node.func.lineno, func_end)
-    return (needs_parens, *offloader, end.row, end.col, bool(node.args or node.keywords))
+    data = _with_func_end(rule, node, (needs_parens, *offloader))
+    return None if data is None else (*data, bool(node.args or node.keywords))
 
 
 def thread_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic,
                applicability: Applicability) -> Fix | None:
-    """`f(a, k=v)` -> `await asyncio.to_thread(f, a, k=v)` as small edits around the call, so
-    the arguments keep their text, comments and layout exactly."""
+    """`f(a, k=v)` -> `await asyncio.to_thread(f, a, k=v)`, built from the call's own text so
+    the arguments keep their comments and layout exactly."""
     if diagnostic.fix_data is None:
         return None
     needs_parens, module, name, row, col, has_args = diagnostic.fix_data
@@ -217,11 +232,6 @@ def thread_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic,
     if paren >= len(text) or text[paren] != "(":
         return None  # `(f)(x)` or a line continuation: leave it to a human
     start, end = diagnostic.start, diagnostic.end
-    before = fctx.source.offset(start)
-    wrapped = needs_parens and not (
-        text[:before].rstrip().endswith("(") and text[fctx.source.offset(end):].lstrip()[:1] == ")"
-    )
-    opener = ("(" if wrapped else "") + f"await {offload}("
     if not has_args:
         joint = ""
     else:
@@ -229,17 +239,16 @@ def thread_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic,
                        if i >= 0)
         rest = text[paren + 1 : line_end].strip()
         joint = "," if not rest or rest.startswith("#") else ", "  # the arguments start below
-    call_edits = [
-        Edit(opener, start, start),
-        Edit(joint, fctx.source.location(func_end), fctx.source.location(paren + 1)),
-    ]
-    if wrapped:
-        call_edits.append(Edit(")", end, end))
+    source = fctx.source
+    func_text = text[source.offset(start) : func_end]
+    content = f"await {offload}({func_text}{joint}{text[paren + 1 : source.offset(end)]}"
+    if needs_parens and not _parenthesized(fctx, diagnostic):
+        content = f"({content})"
     shown = "run_in_threadpool" if module != "asyncio" else "asyncio.to_thread"
     return Fix(
         message=f"Run it in a worker thread: `await {shown}(...)`",
         applicability=applicability,
-        edits=(*call_edits, *edits),
+        edits=(Edit(content, start, end), *edits),
     )
 
 

@@ -194,13 +194,6 @@ CATALOG_ENTRIES: list[BlockingCall] = [
 
 CATALOG: dict[str, BlockingCall] = {entry.name: entry for entry in CATALOG_ENTRIES}
 
-# Calls that run their callable argument in a worker thread: what was passed there is offloaded.
-OFFLOADERS = frozenset({
-    "asyncio.to_thread", "starlette.concurrency.run_in_threadpool",
-    "fastapi.concurrency.run_in_threadpool", "anyio.to_thread.run_sync", "asyncer.asyncify",
-    "asgiref.sync.sync_to_async",
-})
-
 # Where `run_in_threadpool` comes from; a module importing one of these prefers it.
 THREADPOOL_FUNCTIONS = frozenset({
     "starlette.concurrency.run_in_threadpool", "fastapi.concurrency.run_in_threadpool",

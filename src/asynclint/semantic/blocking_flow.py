@@ -24,7 +24,8 @@ from asynclint.semantic.knowledge import canonical
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.scopes import LOCAL, Scope
 
-MAX_DEPTH = 4  # helper levels followed from a coroutine (a chain has at most 5 links)
+MAX_DEPTH = 4  # helper levels followed from a coroutine
+MAX_CHAIN = MAX_DEPTH + 1  # names in a chain: the helpers, then the catalogued call
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
@@ -146,14 +147,14 @@ class BlockingAnalysis:
     # -- project helpers ------------------------------------------------------------------------
     def via_helper(self, call: ast.Call, scope: Scope) -> Chain | None:
         """The chain when `call` runs a sync function of the project that blocks."""
-        return self._via_helper(call, scope, 0)
+        found = self._via_helper(call, scope)
+        return found if found is not None and len(found[0]) <= MAX_CHAIN else None
 
-    def _via_helper(self, call: ast.Call, scope: Scope, depth: int) -> Chain | None:
+    def _via_helper(self, call: ast.Call, scope: Scope) -> Chain | None:
         target = self.helper_target(call, scope)
         if target is not None:
             func, func_scope, shown = target
-            found = self._summary(func, func_scope, shown, depth)
-            return found
+            return self._summary(func, func_scope, shown)
         if self.external is not None:
             qualified = self.model.resolve(call.func, scope)
             if qualified is not None:
@@ -227,31 +228,35 @@ class BlockingAnalysis:
                 return None
         return current.parent
 
-    def _summary(self, func: ast.FunctionDef, scope: Scope, shown: str, depth: int
-                 ) -> Chain | None:
+    def _summary(self, func: ast.FunctionDef, scope: Scope, shown: str) -> Chain | None:
+        """The chain from `func` (named `shown`) to a blocking call, at most `MAX_CHAIN` long.
+
+        Memoised per function, independent of where it is called from; a call that closes a
+        cycle sees no chain (the first function of the cycle is still summarised fully).
+        """
         key = id(func)
         if key in self._summaries:
             found = self._summaries[key]
         else:
-            self._summaries[key] = None  # a cycle through this function adds nothing
-            found = self._summaries[key] = self._blocks_in(func.body, scope, depth)
+            self._summaries[key] = None
+            found = self._summaries[key] = self._blocks_in(func.body, scope)
         if found is None:
             return None
         chain, entry = found
         return (shown, *chain), entry
 
-    def _blocks_in(self, body: list[ast.stmt], scope: Scope, depth: int) -> Chain | None:
-        """The first blocking call of a sync body, direct or through further helpers."""
+    def _blocks_in(self, body: list[ast.stmt], scope: Scope) -> Chain | None:
+        """The first blocking call of a sync body, direct or through further helpers, whose
+        chain leaves room for the body's own function name."""
         for node, _ in own_nodes(body):
             if not isinstance(node, ast.Call):
                 continue
             entry = self.direct(node, scope)
             if entry is not None:
                 return (_shown(entry),), entry
-            if depth < MAX_DEPTH:
-                found = self._via_helper(node, scope, depth + 1)
-                if found is not None:
-                    return found
+            found = self._via_helper(node, scope)
+            if found is not None and len(found[0]) < MAX_CHAIN:
+                return found
         return None
 
     def blocking_calls_in(self, func: ast.AsyncFunctionDef, scope: Scope
@@ -288,7 +293,7 @@ class BlockingAnalysis:
         return out
 
     def _summarize(self, func: ast.FunctionDef, scope: Scope, qualname: str) -> FunctionSummary:
-        found = self._summary(func, scope, qualname.rsplit(".", 1)[-1] + "()", 0)
+        found = self._summary(func, scope, qualname.rsplit(".", 1)[-1] + "()")
         callees: list[str] = []
         module = self.model.module_name or "__module__"
         for node, _ in own_nodes(func.body):
