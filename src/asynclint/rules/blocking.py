@@ -310,10 +310,18 @@ class _CatalogRule(Rule):
 
 
 def _catalog_names(kind: Kind) -> str:
+    """The catalog entries of a kind as a Markdown list, one line per module or type."""
     from asynclint.semantic.blocking_calls import CATALOG_ENTRIES
 
-    names = [e.name.removeprefix("builtins.") for e in CATALOG_ENTRIES if e.kind is kind]
-    return ", ".join(f"`{n}`" for n in names)
+    groups: dict[str, list[str]] = {}
+    for entry in CATALOG_ENTRIES:
+        if entry.kind is kind:
+            owner, _, member = entry.name.removeprefix("builtins.").rpartition(".")
+            groups.setdefault(owner or member, []).append(member if owner else "")
+    lines = [f"- `{owner}`" + (": " + ", ".join(f"`{m}`" for m in members if m)
+                              if any(members) else "")
+             for owner, members in groups.items()]
+    return "\n".join(lines)
 
 
 @register
@@ -327,7 +335,7 @@ class BlockingHttpCall(_CatalogRule):
         "for the whole round trip — often hundreds of milliseconds, or a timeout — no other task "
         "or request of the process makes progress. Use an async client (`httpx.AsyncClient`, "
         "`aiohttp`), or run the call in a worker thread.\n\n"
-        "Covered: " + _catalog_names(Kind.HTTP) + "." + _NOT_FLAGGED
+        "Covered:\n\n" + _catalog_names(Kind.HTTP) + _NOT_FLAGGED
     )
     bad_example = (
         "import requests\n\n\n"
@@ -358,7 +366,7 @@ class BlockingDatabaseCall(_CatalogRule):
         "common way an `async def` endpoint becomes slower than a plain `def` one. Use the async "
         "driver or ORM API (`AsyncSession`, `asyncpg`, `psycopg.AsyncConnection`, `aiosqlite`, "
         "`redis.asyncio`, `motor`), or make the endpoint a plain `def` (see ASL108).\n\n"
-        "Covered: " + _catalog_names(Kind.DB) + "." + _NOT_FLAGGED
+        "Covered:\n\n" + _catalog_names(Kind.DB) + _NOT_FLAGGED
     )
     bad_example = (
         "from fastapi import Depends, FastAPI\n"
@@ -400,7 +408,7 @@ class BlockingSubprocess(_CatalogRule):
         "Starting a process and waiting for it (`subprocess.run`, `os.system`, "
         "`Popen.communicate`, `os.waitpid`) blocks the event loop until the child exits. Use "
         "`asyncio.create_subprocess_exec` and await it, or run the call in a worker thread.\n\n"
-        "Covered: " + _catalog_names(Kind.PROCESS) + "." + _NOT_FLAGGED
+        "Covered:\n\n" + _catalog_names(Kind.PROCESS) + _NOT_FLAGGED
     )
     bad_example = (
         "import subprocess\n\n\n"
@@ -431,7 +439,7 @@ class BlockingFileIO(_CatalogRule):
         "a directory walk or an `os.stat` holds the event loop. Use `anyio.Path` / "
         "`anyio.open_file` / `aiofiles`, or run the work in a worker thread. Pure path "
         "computations (`os.path.join`, `Path.with_suffix`) are not flagged.\n\n"
-        "Covered: " + _catalog_names(Kind.FILE) + "." + _NOT_FLAGGED
+        "Covered:\n\n" + _catalog_names(Kind.FILE) + _NOT_FLAGGED
     )
     bad_example = (
         "from pathlib import Path\n\n\n"
@@ -456,12 +464,12 @@ class BlockingOtherCall(_CatalogRule):
         "inside `async def`"
     explanation = (
         "`input()`, DNS lookups (`socket.getaddrinfo`), sync SMTP/FTP clients, "
-        "`threading.Lock.acquire()` without a timeout, `queue.Queue.get/put` and "
+        "`threading.Lock.acquire()` without a timeout, `queue.Queue.get` and "
         "`concurrent.futures.Future.result()` wait on the event loop's thread. Use the asyncio "
         "equivalent (`loop.getaddrinfo`, `asyncio.Lock`, `asyncio.Queue`, "
         "`asyncio.wrap_future`), or a worker thread. A lock acquired with `blocking=False` or "
         "a queue read with `block=False` does not block and is not flagged.\n\n"
-        "Covered: " + _catalog_names(Kind.OTHER) + "." + _NOT_FLAGGED
+        "Covered:\n\n" + _catalog_names(Kind.OTHER) + _NOT_FLAGGED
     )
     bad_example = (
         "async def confirm() -> bool:\n"

@@ -86,6 +86,7 @@ RETURNS: dict[str, str] = {
     **{f"pathlib.Path.{m}": "pathlib.Path" for m in (
         "cwd", "home", "resolve", "absolute", "expanduser", "joinpath", "with_name",
         "with_suffix", "with_stem", "relative_to")},
+    "asyncio.run_coroutine_threadsafe": "concurrent.futures.Future",
     "concurrent.futures.Executor.submit": "concurrent.futures.Future",
     "concurrent.futures.ThreadPoolExecutor.submit": "concurrent.futures.Future",
     "concurrent.futures.ProcessPoolExecutor.submit": "concurrent.futures.Future",
