@@ -204,10 +204,9 @@ def _without_fix(diag: Diagnostic) -> Diagnostic:
 
 
 # -- one file, end to end ---------------------------------------------------------------------
-def io_diagnostic(path: str, message: str) -> Diagnostic:
+def io_diagnostic(path: str, message: str, loc: Location = Location(1, 0)) -> Diagnostic:
     code, name = IO_ERROR
-    loc = Location(1, 0)
-    return Diagnostic(code, name, message, path, loc, loc, 1)
+    return Diagnostic(code, name, message, path, loc, loc, loc.row)
 
 
 def _read(path: str) -> bytes | Diagnostic:
@@ -259,7 +258,8 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
     try:
         source = SourceFile.from_bytes(data)
     except DecodeError as exc:
-        report.diagnostics.append(io_diagnostic(path, f"cannot read the file: {exc}"))
+        report.diagnostics.append(
+            io_diagnostic(path, f"cannot read the file: {exc}", exc.location(data)))
         return report
     module = module_name_for(Path(path))
     codes = settings.codes_for(Path(path))
