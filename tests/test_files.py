@@ -259,7 +259,7 @@ def test_deep_nesting(run: Run, tmp_path: Path, expr: str) -> None:
         assert "Traceback" not in result.stderr and "internal error" not in result.stderr, \
             result.stderr[-2000:]
         assert result.returncode == 1
-    code, found, _ = _json(run, ".")
+    _, found, _ = _json(run, ".")
     deep = [d for d in found if str(d["filename"]).endswith("deep.py")]
     assert len(deep) == 1
     if deep[0]["code"] == "E999":

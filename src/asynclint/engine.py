@@ -204,7 +204,10 @@ def _without_fix(diag: Diagnostic) -> Diagnostic:
 
 
 # -- one file, end to end ---------------------------------------------------------------------
-def io_diagnostic(path: str, message: str, loc: Location = Location(1, 0)) -> Diagnostic:
+_FILE_START = Location(1, 0)
+
+
+def io_diagnostic(path: str, message: str, loc: Location = _FILE_START) -> Diagnostic:
     code, name = IO_ERROR
     return Diagnostic(code, name, message, path, loc, loc, loc.row)
 
