@@ -151,9 +151,14 @@ def _default_codes() -> list[str]:
     return sorted(code for code, rule in REGISTRY.items() if rule.default_enabled)
 
 
+# The families are a stable contract (DESIGN.md): their prefixes are valid selectors even before
+# the family's first rule exists, so a configuration written against the docs keeps working.
+FAMILY_PREFIXES = ("ASL", "ASL1", "ASL2", "ASL3", "ASL4", "ASL5")
+
+
 def validate_selector(selector: str, where: str) -> str:
     sel = selector.strip().upper()
-    if sel == "ALL":
+    if sel == "ALL" or sel in FAMILY_PREFIXES:
         return sel
     if sel and any(code.startswith(sel) for code in _all_codes()) and sel.startswith("ASL"):
         return sel
