@@ -135,6 +135,9 @@ class Settings:
         """Changes whenever a setting that can change findings changes (for the cache key)."""
         data = {f.name: getattr(self, f.name) for f in fields(self)
                 if f.name not in ("fix", "unsafe_fixes", "cache_dir", "config_file")}
+        # The registered rules change without a version bump during development (and with
+        # plugins): results cached before a rule existed must not hide its findings.
+        data["rules"] = sorted(self.enabled_codes())
         return hashlib.blake2b(json.dumps(data, default=str, sort_keys=True).encode(),
                                digest_size=16).hexdigest()
 
