@@ -481,3 +481,27 @@ def test_console_script_and_module_agree(run: Run, tmp_path: Path) -> None:
 def test_no_command_prints_help_and_exits_2(run: Run) -> None:
     result = run()
     assert result.returncode == 2 and "check" in result.stderr
+
+
+def test_fix_only(run: Run, tmp_path: Path) -> None:
+    _write(tmp_path, {"a.py": BAD})
+    result = run(*CHECK, "--fix-only", "a.py")
+    assert result.returncode == 0
+    assert result.stdout == "Fixed 1 error.\n"
+    assert (tmp_path / "a.py").read_text() == FIXED
+
+
+def test_stdin_diff(run: Run) -> None:
+    result = run("check", "--diff", "--stdin-filename", "x.py", "-", input=BAD)
+    assert result.returncode == 1
+    assert "+    await asyncio.sleep(1)\n" in result.stdout
+    assert run("check", "--diff", "-", input=GOOD).returncode == 0
+
+
+def test_diff_and_statistics_to_output_file(run: Run, tmp_path: Path) -> None:
+    _write(tmp_path, {"a.py": BAD})
+    assert run(*CHECK, "--diff", "-o", "d.patch", "a.py").returncode == 1
+    assert "+import asyncio" in (tmp_path / "d.patch").read_text()
+    assert run(*CHECK, "--statistics", "-o", "s.txt", "a.py").returncode == 1
+    assert "ASL100" in (tmp_path / "s.txt").read_text()
+    assert (tmp_path / "a.py").read_text() == BAD
