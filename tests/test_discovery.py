@@ -133,3 +133,13 @@ def test_each_file_once_in_stable_order(run: Run, tmp_path: Path) -> None:
                  "pkg/c.py")
     files = re.findall(r"^(\S+?):\d+:\d+: ", result.stdout, re.MULTILINE)
     assert sorted(files) == ["a.py", "b.py", "pkg/c.py"]
+
+
+def test_folder_symlinks_are_not_followed(run: Run, tmp_path: Path) -> None:
+    _tree(tmp_path, ["pkg/a.py", "elsewhere/b.py"])
+    (tmp_path / "pkg" / "loop").symlink_to(tmp_path / "pkg", target_is_directory=True)
+    (tmp_path / "pkg" / "other").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "pkg" / "c.py").symlink_to(tmp_path / "elsewhere" / "b.py")
+    assert _checked(run, "pkg") == ["pkg/a.py", "pkg/c.py"]
+    # Named explicitly, a symlinked folder is checked.
+    assert _checked(run, "pkg/other") == ["pkg/other/b.py"]

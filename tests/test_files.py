@@ -289,3 +289,20 @@ def test_unreadable_path_is_e902(tmp_path: Path) -> None:
     report = check_file(str(tmp_path), Settings(root=tmp_path), RunOptions(use_cache=False))
     assert [d.code for d in report.diagnostics] == ["E902"]
     assert os.path.isdir(report.path)
+
+
+def test_form_feed_and_unicode_line_separators(run: Run, tmp_path: Path) -> None:
+    """Only \\n, \\r\\n and \\r end lines (as for Python); \\f, \\x85 and \\u2028 do not."""
+    text = "import time\n\x0c\n\nasync def f():\n    x = '\u2028\x85'; time.sleep(1)\n"
+    path = tmp_path / "ff.py"
+    path.write_text(text, encoding="utf-8", newline="")
+    full = run(*CHECK, "ff.py").stdout
+    assert " --> ff.py:5:15\n" in full
+    assert "5 |     x = '\u2028\x85'; time.sleep(1)\n" in full
+    diff = run(*CHECK, "--diff", "ff.py").stdout
+    assert "No newline at end of file" not in diff
+    assert "-    x = '\u2028\x85'; time.sleep(1)\n" in diff
+    assert run(*CHECK, "--fix", "ff.py").returncode == 0
+    assert path.read_bytes().decode("utf-8") == text.replace(
+        "import time\n", "import time\nimport asyncio\n").replace(
+        "time.sleep(1)", "await asyncio.sleep(1)")

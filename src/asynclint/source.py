@@ -18,6 +18,19 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _BOM = b"\xef\xbb\xbf"
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str, keepends: bool = False) -> list[str]:
+    """Lines as Python's tokenizer sees them: only \\n, \\r\\n and \\r end a line.
+
+    `str.splitlines` also splits at form feeds, \\x1c-\\x1e, \\x85 and \\u2028, which
+    would put every row after such a character off by one.
+    """
+    lines = _LINE.findall(text)
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]
+
+
 class DecodeError(Exception):
     """The bytes are not text in the encoding the file declares; `offset` is the byte offset of
     the first bad byte when known (for the diagnostic's line and column)."""
