@@ -306,3 +306,27 @@ def test_form_feed_and_unicode_line_separators(run: Run, tmp_path: Path) -> None
     assert path.read_bytes().decode("utf-8") == text.replace(
         "import time\n", "import time\nimport asyncio\n").replace(
         "time.sleep(1)", "await asyncio.sleep(1)")
+
+
+class _CrashingFixRule(_BreakingRule):
+    code: ClassVar[str] = "ASL995"
+
+    def fix(self, fctx: object, diagnostic: Diagnostic) -> Fix | None:
+        raise RuntimeError("boom")
+
+
+def test_a_crashing_fix_still_reports_the_findings(monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
+    monkeypatch.setitem(REGISTRY, _CrashingFixRule.code, _CrashingFixRule)
+    _enabled_codes.cache_clear()
+    try:
+        path = tmp_path / "x.py"
+        path.write_text("good()\n")
+        settings = Settings(root=tmp_path, select=(_CrashingFixRule.code,))
+        report = check_file(str(path), settings, RunOptions(fix=True, use_cache=False))
+    finally:
+        _enabled_codes.cache_clear()
+    assert report.internal_error
+    assert "internal error" in report.errors[0] and "boom" in report.errors[0]
+    assert [d.message for d in report.diagnostics] == ["good called"]
+    assert report.fixed_text is None and path.read_text() == "good()\n"

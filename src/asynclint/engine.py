@@ -235,8 +235,16 @@ def check_file(path: str, settings: Settings, options: RunOptions, data: bytes |
     except Exception as exc:  # the run must go on
         import traceback
 
-        report = FileReport(path, internal_error=True)
         where = "".join(traceback.format_exception(exc)[-2:]).strip()
+        report = FileReport(path)
+        if options.fixing:
+            # A fix crashed: still report what was found, with nothing fixed.
+            try:
+                report = _check_file(path, settings, replace(options, fix=False, diff=False),
+                                     data, None)
+            except Exception:
+                report = FileReport(path)
+        report.internal_error = True
         report.errors.append(f"{path}: internal error, please report it: {where}")
         return report
 
