@@ -500,8 +500,7 @@ class ConfiguredBlockingCall(_CatalogRule):
         "inside coroutines like the built-in catalog." + _NOT_FLAGGED
     )
     bad_example = (
-        "from legacy.billing import charge  # extra-blocking-calls = [\"legacy.billing.charge\"]\n"
-        "\n\n"
+        "from legacy.billing import charge\n\n\n"
         "async def checkout(order):\n"
         "    charge(order.total)\n"
     )
@@ -512,6 +511,7 @@ class ConfiguredBlockingCall(_CatalogRule):
         "    await asyncio.to_thread(charge, order.total)\n"
     )
     overlaps = ("ASYNC200",)
+    example_config = 'extra-blocking-calls = ["legacy.billing.charge"]'
     requires_text = ()
 
     def visit(self, node: ast.AST) -> None:
