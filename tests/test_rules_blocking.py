@@ -218,3 +218,94 @@ def test_dependency_functions_are_not_routes() -> None:
             return requests.get("x")
     """)
     assert [d.code for d in found] == ["ASL101"]
+
+
+# -- the project index's facts ------------------------------------------------------------------
+class _Summary:
+    def __init__(self, kind: str, facts: dict[str, object]) -> None:
+        self.kind, self.facts = kind, facts
+
+
+class _FakeView:
+    """Stands for `semantic.project.ProjectView`: what other modules define, with the facts
+    `project_fact` wrote for them; records what was looked up."""
+
+    def __init__(self, *modules: SemanticModel) -> None:
+        self.defs: dict[str, tuple[str, _Summary, str]] = {}
+        self.asked: list[str] = []
+        for model in modules:
+            for node in ast.walk(model.module):
+                if isinstance(node, ast.ClassDef):
+                    for item in node.body:
+                        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                            self._add(model, f"{node.name}.{item.name}", "method", item)
+            for stmt in model.module.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    self._add(model, stmt.name, "function", stmt)
+
+    def _add(self, model: SemanticModel, name: str, kind: str,
+             node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        from asynclint.semantic.blocking_flow import FACT, project_fact
+
+        fact = project_fact(node, model)
+        facts = {FACT: fact} if fact is not None else {}
+        sync = "sync" if isinstance(node, ast.FunctionDef) else "async"
+        self.defs[f"{model.module_name}.{name}"] = (kind, _Summary(sync, facts), name)
+
+    def lookup_full(self, qualified: str) -> tuple[str, _Summary, str] | None:
+        self.asked.append(qualified)
+        return self.defs.get(qualified)
+
+
+def test_project_facts_follow_calls_across_modules() -> None:
+    helpers = _model("""
+        import requests
+        def load_user(uid):
+            return fetch(uid)
+        def fetch(uid):
+            return requests.get(uid)
+        class Repo:
+            def load(self, uid):
+                return self._read(uid)
+            def _read(self, uid):
+                with open(uid) as f:
+                    return f.read()
+        async def already_async(uid):
+            return uid
+    """, "app.helpers")
+    service = _model("""
+        from app.helpers import load_user
+        def wrapper(uid):
+            return load_user(uid)
+        def harmless(uid):
+            return uid
+    """, "app.service")
+    view = _FakeView(helpers, service)
+    assert view.defs["app.helpers.load_user"][1].facts["blocks"]["chain"] == [
+        "fetch()", "requests.get"]
+    assert "blocks" not in view.defs["app.service.harmless"][1].facts
+    assert view.defs["app.service.wrapper"][1].facts["blocks"] == {
+        "chain": None, "terminal": None, "callees": ["app.helpers.load_user"]}
+
+    code = """
+        from app.helpers import Repo, already_async
+        from app.service import harmless, wrapper
+        async def view(repo: Repo):
+            wrapper(1)
+        async def method(repo: Repo):
+            repo.load(1)
+        async def fine():
+            harmless(1)
+        async def awaited():
+            already_async(1)
+    """
+    here = _model(code, "app.views")
+    analysis = BlockingAnalysis(here, project=view)
+    chain = analysis.via_helper(*_call_in(here, analysis, "view"))
+    assert chain is not None and chain[0] == (
+        "app.service.wrapper()", "app.helpers.load_user()", "fetch()", "requests.get")
+    chain = analysis.via_helper(*_call_in(here, analysis, "method"))
+    assert chain is not None and chain[0] == ("app.helpers.Repo.load()", "Repo._read()", "open")
+    assert analysis.via_helper(*_call_in(here, analysis, "fine")) is None
+    assert analysis.via_helper(*_call_in(here, analysis, "awaited")) is None
+    assert "app.service.wrapper" in view.asked  # lookups go through the view (cache deps)

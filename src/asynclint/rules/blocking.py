@@ -149,7 +149,9 @@ def _parenthesized(fctx: FixContext, diagnostic: Diagnostic) -> bool:
 
 # -- the catalog rules (ASL101-ASL105, ASL107) ----------------------------------------------------
 def _analysis(rule: Rule) -> BlockingAnalysis:
-    return analysis_for(rule.semantic, rule.ctx.settings.extra_blocking_calls)
+    # `project` exists once the project index is part of the engine (cross-module chains).
+    return analysis_for(rule.semantic, rule.ctx.settings.extra_blocking_calls,
+                        getattr(rule.ctx, "project", None))
 
 
 def _shown(entry: BlockingCall) -> str:

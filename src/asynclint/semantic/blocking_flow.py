@@ -12,6 +12,7 @@ import ast
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from asynclint.semantic.blocking_calls import (
     CATALOG,
@@ -22,7 +23,7 @@ from asynclint.semantic.blocking_calls import (
 )
 from asynclint.semantic.knowledge import canonical
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.scopes import LOCAL, Scope
+from asynclint.semantic.scopes import LOCAL, Scope, ScopeKind
 
 MAX_DEPTH = 4  # helper levels followed from a coroutine
 MAX_CHAIN = MAX_DEPTH + 1  # names in a chain: the helpers, then the catalogued call
@@ -88,8 +89,12 @@ def _bound_names(body: list[ast.stmt]) -> dict[str, list[ast.stmt]]:
 
 class BlockingAnalysis:
     def __init__(self, model: SemanticModel, extra: tuple[str, ...] = (),
-                 external: ExternalLookup | None = None) -> None:
+                 external: ExternalLookup | None = None, project: Any = None) -> None:
         self.model = model
+        # The project index as seen from this file (`semantic.project.ProjectView`): its
+        # `lookup_full(qualified)` gives other modules' function summaries, whose
+        # `facts["blocks"]` this module's `project_fact` wrote.
+        self.project = project
         self.extra = {
             name: BlockingCall(name, Kind.CONFIGURED, "an async equivalent", FixKind.THREAD)
             for name in extra
@@ -99,6 +104,7 @@ class BlockingAnalysis:
         self._summaries: dict[int, Chain | None] = {}
         self._bindings: dict[int, dict[str, list[ast.stmt]]] = {}
         self._scopes: dict[int, Scope] = {}
+        self._project_memo: dict[tuple[str, int], Chain | None] = {}
 
     # -- direct calls ---------------------------------------------------------------------------
     def direct(self, call: ast.Call, scope: Scope) -> BlockingCall | None:
@@ -155,10 +161,49 @@ class BlockingAnalysis:
         if target is not None:
             func, func_scope, shown = target
             return self._summary(func, func_scope, shown)
+        if self.external is None and self.project is None:
+            return None
+        callee = call.func
+        qualified = self.model.resolve(callee, scope)
+        if qualified is None and isinstance(callee, ast.Attribute):
+            receiver = self.model.types.type_of(callee.value, scope)  # `repo.load()`, typed
+            qualified = f"{receiver}.{callee.attr}" if receiver else None
+        if qualified is None:
+            return None
         if self.external is not None:
-            qualified = self.model.resolve(call.func, scope)
-            if qualified is not None:
-                return self.external(qualified)
+            return self.external(canonical(qualified))
+        return self._project_chain(canonical(qualified), frozenset(), MAX_CHAIN - 1)
+
+    def _project_chain(self, qualified: str, seen: frozenset[str], budget: int) -> Chain | None:
+        """The chain through project functions of other modules, from their summaries' facts
+        (each lookup is recorded by the project view, so cached results stay valid)."""
+        key = (qualified, budget)
+        if key not in self._project_memo:
+            self._project_memo[key] = None  # a cycle adds nothing
+            self._project_memo[key] = self._project_chain_uncached(qualified, seen, budget)
+        return self._project_memo[key]
+
+    def _project_chain_uncached(self, qualified: str, seen: frozenset[str], budget: int
+                                ) -> Chain | None:
+        found = self.project.lookup_full(qualified)
+        if found is None or found[0] not in ("function", "method") or found[1] is None:
+            return None
+        summary = found[1]
+        fact = summary.facts.get(FACT) if summary.kind == "sync" else None
+        if not isinstance(fact, dict):
+            return None
+        shown = f"{qualified}()"
+        chain, terminal = fact.get("chain"), fact.get("terminal")
+        if chain and terminal in CATALOG:
+            return (shown, *chain), CATALOG[terminal]
+        if budget <= 1:
+            return None
+        for callee in fact.get("callees", ()):
+            if callee in seen or callee == qualified:
+                continue
+            sub = self._project_chain(callee, seen | {qualified}, budget - 1)
+            if sub is not None:
+                return (shown, *sub[0]), sub[1]
         return None
 
     def helper_target(self, call: ast.Call, scope: Scope
@@ -205,11 +250,11 @@ class BlockingAnalysis:
             return None  # calling a generator function runs none of its body
         return func
 
-    def _scope_for(self, func: ast.AST, parent: Scope) -> Scope:
-        key = id(func)
+    def _scope_for(self, node: ast.AST, parent: Scope, kind: ScopeKind = "function") -> Scope:
+        key = id(node)
         found = self._scopes.get(key)
         if found is None:
-            found = self._scopes[key] = Scope("function", func, parent)
+            found = self._scopes[key] = Scope(kind, node, parent)
         return found
 
     def _class_of_self(self, name: str, scope: Scope) -> Scope | None:
@@ -360,6 +405,54 @@ def external_lookup(chains: Mapping[str, tuple[tuple[str, ...], str]],
     return lookup
 
 
+FACT = "blocks"  # the key of this family's fact in the project index's function summaries
+_FACT_CACHE: weakref.WeakKeyDictionary[SemanticModel, BlockingAnalysis] = (
+    weakref.WeakKeyDictionary())
+
+
+def project_fact(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticModel
+                 ) -> dict[str, Any] | None:
+    """The fact a project index stores for a function (a `FACT_PROVIDERS` entry):
+    `{"chain": [...], "terminal": catalog name, "callees": [qualified names]}` for a sync
+    function that blocks, or calls functions that might; None otherwise. Catalog only:
+    `extra-blocking-calls` are settings, not facts of the file."""
+    if not isinstance(node, ast.FunctionDef):
+        return None
+    analysis = _FACT_CACHE.get(model)
+    if analysis is None:
+        analysis = _FACT_CACHE[model] = BlockingAnalysis(model)
+    top = model.module_scope
+    module = model.module_name or "__module__"
+    owner: Scope = top
+    qualname = f"{module}.{node.name}"
+    for stmt in ast.walk(model.module):
+        if isinstance(stmt, ast.ClassDef) and node in stmt.body:
+            owner = analysis._scope_for(stmt, top, "class")
+            qualname = f"{module}.{stmt.name}.{node.name}"
+            break
+    if analysis._only_def(owner, node.name) is not node:
+        return None
+    summary = analysis._summarize(node, analysis._scope_for(node, owner), qualname)
+    if summary.chain is None and not summary.callees:
+        return None
+    return {"chain": list(summary.chain) if summary.chain else None,
+            "terminal": summary.terminal, "callees": list(summary.callees)}
+
+
+def _register_fact() -> None:
+    """Add `project_fact` to the project index's providers, when the index is built in."""
+    try:
+        from asynclint.semantic import project  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        return
+    providers = getattr(project, "FACT_PROVIDERS", None)
+    if isinstance(providers, dict):
+        providers.setdefault(FACT, project_fact)
+
+
+_register_fact()
+
+
 def _shown(entry: BlockingCall) -> str:
     return entry.name.removeprefix("builtins.")
 
@@ -367,9 +460,10 @@ def _shown(entry: BlockingCall) -> str:
 _CACHE: weakref.WeakKeyDictionary[SemanticModel, BlockingAnalysis] = weakref.WeakKeyDictionary()
 
 
-def analysis_for(model: SemanticModel, extra: tuple[str, ...] = ()) -> BlockingAnalysis:
+def analysis_for(model: SemanticModel, extra: tuple[str, ...] = (),
+                 project: Any = None) -> BlockingAnalysis:
     """The module's shared analysis (every ASL1xx rule of one traversal asks the same)."""
     found = _CACHE.get(model)
     if found is None:
-        found = _CACHE[model] = BlockingAnalysis(model, extra)
+        found = _CACHE[model] = BlockingAnalysis(model, extra, project=project)
     return found
