@@ -219,8 +219,12 @@ class BlockingAnalysis:
                 return None
             found = self._only_def(owner, func.id)
             return (found, self._scope_for(found, owner), f"{func.id}()") if found else None
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            cls_scope = self._class_of_self(func.value.id, scope)
+        if isinstance(func, ast.Attribute):
+            cls_scope = None
+            if isinstance(func.value, ast.Name):
+                cls_scope = self._class_of_self(func.value.id, scope)
+            if cls_scope is None:
+                cls_scope = self._local_class_of(func.value, scope)
             if cls_scope is None:
                 return None
             found = self._only_def(cls_scope, func.attr)
@@ -231,14 +235,30 @@ class BlockingAnalysis:
             return found, self._scope_for(found, cls_scope), f"{cls.name}.{func.attr}()"
         return None
 
-    def _only_def(self, owner: Scope, name: str) -> ast.FunctionDef | None:
-        """The one plain `def` binding `name` in a scope, when nothing else binds it."""
+    def _local_class_of(self, value: ast.expr, scope: Scope) -> Scope | None:
+        """The scope of this module's class when `value` is typed as one (`repo: Repo`)."""
+        receiver = self.model.types.type_of(value, scope)
+        prefix = f"{self.model.module_name or '__module__'}."
+        if receiver is None or not receiver.startswith(prefix):
+            return None
+        top = self.model.module_scope
+        name = receiver[len(prefix):]
+        for stmt in self._bound(top).get(name, [])[:1]:
+            if isinstance(stmt, ast.ClassDef) and len(self._bound(top)[name]) == 1:
+                return self._scope_for(stmt, top, "class")
+        return None
+
+    def _bound(self, owner: Scope) -> dict[str, list[ast.stmt]]:
         key = id(owner.node)
         bindings = self._bindings.get(key)
         if bindings is None:
             body = getattr(owner.node, "body", None)
             bindings = self._bindings[key] = _bound_names(body) if isinstance(body, list) else {}
-        stmts = bindings.get(name, [])
+        return bindings
+
+    def _only_def(self, owner: Scope, name: str) -> ast.FunctionDef | None:
+        """The one plain `def` binding `name` in a scope, when nothing else binds it."""
+        stmts = self._bound(owner).get(name, [])
         if len(stmts) != 1 or not isinstance(stmts[0], ast.FunctionDef):
             return None
         func = stmts[0]
