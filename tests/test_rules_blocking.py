@@ -309,3 +309,23 @@ def test_project_facts_follow_calls_across_modules() -> None:
     assert analysis.via_helper(*_call_in(here, analysis, "fine")) is None
     assert analysis.via_helper(*_call_in(here, analysis, "awaited")) is None
     assert "app.service.wrapper" in view.asked  # lookups go through the view (cache deps)
+
+
+def test_with_block_moves_only_when_meaning_is_kept() -> None:
+    def with_fix(body: str) -> bool:
+        found = check("async def f(path, total):\n" + textwrap.indent(body, "    "),
+                      frozenset({"ASL104"}))
+        opened = [d for d in found if d.message.startswith("`open`")]
+        assert len(opened) == 1
+        return opened[0].fix is not None
+
+    assert with_fix("with open(path) as fh:\n    data = fh.read()\nreturn data\n")
+    assert with_fix("with open(path) as fh:\n    return fh.read()\n")
+    # The `as` name is used after the block: it would not exist outside the thread's function.
+    assert not with_fix("with open(path) as fh:\n    fh.read()\nreturn fh.closed\n")
+    # A name bound in the block is bound elsewhere too (`total` is a parameter).
+    assert not with_fix("with open(path) as fh:\n    total += len(fh.read())\nreturn total\n")
+    # Awaiting inside the block.
+    assert not with_fix("with open(path) as fh:\n    await g(fh)\n")
+    # A multi-line string would change when re-indented.
+    assert not with_fix('with open(path) as fh:\n    fh.write("""a\nb""")\n')

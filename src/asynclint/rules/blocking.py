@@ -196,7 +196,8 @@ def thread_fix_data(rule: Rule, node: ast.Call, fix: FixKind) -> tuple[Any, ...]
     if fix not in (FixKind.THREAD, FixKind.THREAD_DISPLAY):
         return None
     if isinstance(rule.semantic.parent, ast.withitem):
-        return None  # the block's reads would still block: move the whole block instead
+        # Offloading only `open()` would leave the block's reads blocking: move the block.
+        return with_block_fix_data(rule, node)
     needs_parens = _await_position(rule, node)
     offloader = _offloader(rule, node)
     if needs_parens is None or offloader is None:
@@ -205,12 +206,133 @@ def thread_fix_data(rule: Rule, node: ast.Call, fix: FixKind) -> tuple[Any, ...]
     return None if data is None else (*data, bool(node.args or node.keywords))
 
 
+_HELPER = "_blocking_io"
+_NOT_MOVABLE = (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom, ast.Return,
+                ast.Break, ast.Continue, ast.Global, ast.Nonlocal)
+
+
+def _stored_names(nodes: list[ast.stmt]) -> list[str]:
+    """Names the statements bind, in the order they are first bound."""
+    found: dict[str, None] = {}
+    for node, _ in own_nodes(nodes):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            found[node.id] = None
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found[node.name] = None
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update(dict.fromkeys((a.asname or a.name).split(".")[0] for a in node.names))
+    return list(found)
+
+
+def with_block_fix_data(rule: Rule, node: ast.Call) -> tuple[Any, ...] | None:
+    """Data for moving a whole `with <blocking>(...) as x:` block into a sync function run in
+    a worker thread, when that keeps the coroutine's meaning: the block awaits, returns,
+    breaks and yields nothing (a lone `return expr` excepted), the names it binds are not
+    bound elsewhere in the coroutine (they are handed back), the `as` names are not used
+    outside it, and re-indenting it cannot change a string."""
+    semantic = rule.semantic
+    parents = semantic.parents
+    func = semantic.function
+    if len(parents) < 2 or not isinstance(parents[-2], ast.With) or func is None:
+        return None
+    block = parents[-2]
+    source = rule.ctx.source
+    line = source.line(block.lineno)
+    col = rule.ctx.location(block.lineno, block.col_offset).col
+    if line[:col].strip() or "\t" in line[:col]:
+        return None
+    body = block.body
+    lone_return = len(body) == 1 and isinstance(body[0], ast.Return)
+    inside = [n for n, _ in own_nodes(body)] + [n for i in block.items for n in ast.walk(i)]
+    if lone_return:
+        inside = [n for n in inside if n is not body[0]]
+    for sub in inside:
+        if isinstance(sub, _NOT_MOVABLE):
+            return None
+        if isinstance(sub, (ast.Constant, ast.JoinedStr)) and sub.lineno != sub.end_lineno:
+            return None  # a multi-line string would change when re-indented
+    assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+    outer_body = func.body if isinstance(func.body, list) else []
+    in_block = {id(n) for n in ast.walk(block)}
+    elsewhere: set[str] = set()
+    used_elsewhere: set[str] = set()
+    for sub, _ in own_nodes(outer_body):
+        if id(sub) in in_block:
+            continue
+        if isinstance(sub, ast.Name):
+            used_elsewhere.add(sub.id)
+            if isinstance(sub.ctx, (ast.Store, ast.Del)):
+                elsewhere.add(sub.id)
+    args = func.args
+    elsewhere |= {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
+                                  *filter(None, (args.vararg, args.kwarg)))}
+    targets = {n.id for i in block.items if i.optional_vars is not None
+               for n in ast.walk(i.optional_vars) if isinstance(n, ast.Name)}
+    bound = [n for n in _stored_names(list(body)) if n not in targets]
+    if elsewhere & set(bound) or targets & used_elsewhere:
+        return None
+    taken = set(semantic.module_scope.bindings) | used_elsewhere | set(bound) | targets
+    helper = next(f"{_HELPER}{n or ''}" for n in range(100) if f"{_HELPER}{n or ''}" not in taken)
+    offloader = _offloader(rule, node)
+    if offloader is None:
+        return None
+    first = body[0]
+    unit = first.col_offset - block.col_offset if first.lineno != block.lineno else 4
+    end = rule.ctx.location(block.end_lineno or block.lineno, block.end_col_offset or 0)
+    rest = source.line(end.row)[end.col:].strip()
+    if not rest or rest.startswith("#"):
+        end = Location(end.row, len(source.line(end.row)))  # the last line's comment moves too
+    return ("with", block.lineno, col, end.row, end.col, max(unit, 1), helper,
+            tuple(bound), lone_return, *offloader)
+
+
+def _with_block_fix(fctx: FixContext, diagnostic: Diagnostic,
+                    applicability: Applicability) -> Fix | None:
+    (_, row, col, end_row, end_col, unit, helper, bound, lone_return, module,
+     name) = diagnostic.fix_data or ()
+    edits: tuple[Edit, ...] = ()
+    if module == "asyncio":
+        imported = fctx.import_module("asyncio")
+        if imported is None:
+            return None
+        local, edits = imported
+        offload = f"{local}.{name}"
+    elif module:
+        found = fctx.import_name(module, name)
+        if found is None:
+            return None
+        offload, edits = found
+    else:
+        offload = name
+    source, nl, pad = fctx.source, fctx.source.newline, " " * unit
+    indent = source.line(row)[:col]
+    lines = [source.line(r) for r in range(row, end_row + 1)]
+    lines[-1] = lines[-1][:end_col]
+    moved = [indent + pad + lines[0][col:]] + [(indent + pad + ln[len(indent):]) if ln.strip() else ""
+                                      for ln in lines[1:]]
+    call = f"await {offload}({helper})"
+    if lone_return:
+        result = f"return {call}"
+    elif bound:
+        names = ", ".join(bound)
+        moved.append(f"{indent}{pad}return {names}")
+        result = f"{names} = {call}"
+    else:
+        result = call
+    content = nl.join([f"def {helper}():", *moved, f"{indent}{result}"])
+    edit = Edit(content, Location(row, col), Location(end_row, end_col))
+    return Fix(message="Move the `with` block into a function run in a worker thread",
+               applicability=applicability, edits=(edit, *edits))
+
+
 def thread_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic,
                applicability: Applicability) -> Fix | None:
     """`f(a, k=v)` -> `await asyncio.to_thread(f, a, k=v)`, built from the call's own text so
     the arguments keep their comments and layout exactly."""
     if diagnostic.fix_data is None:
         return None
+    if diagnostic.fix_data[0] == "with":
+        return _with_block_fix(fctx, diagnostic, applicability)
     needs_parens, module, name, row, col, has_args = diagnostic.fix_data
     edits: tuple[Edit, ...] = ()
     if module == "asyncio":
@@ -267,9 +389,12 @@ _THREAD_SAFETY = (
     "where the code runs: context variables are copied, thread-local state is not shared, and "
     "the object the method belongs to is now used from another thread. Review it, hence unsafe. "
     "When the module already imports FastAPI or Starlette, `run_in_threadpool` (their "
-    "threadpool, with its limit) is used instead of `asyncio.to_thread`. No fix is offered for "
-    "a call used as a `with` item (the block's reads would still block: move the whole block "
-    "into a sync function run with `asyncio.to_thread`) or inside a generator expression."
+    "threadpool, with its limit) is used instead of `asyncio.to_thread`. For a call used as a "
+    "`with` item (`with open(p) as f:`) the whole block moves into a sync function run in the "
+    "thread, and the names it binds are handed back; that fix is offered only when the block "
+    "awaits, returns (except a lone `return`), breaks and yields nothing, its names are not "
+    "bound elsewhere in the coroutine and its `as` names are not used after it. No fix is "
+    "offered inside a generator expression."
 )
 _NOT_FLAGGED = (
     "\n\nNot flagged: calls that are awaited, calls in a plain `def` or `lambda` nested in the "
