@@ -726,8 +726,9 @@ class BlockingAsyncRoute(Rule):
         "`def`.\n\n"
         "This is reported on the `async` keyword of the route, in addition to the findings at "
         "each blocking call (which carry the call-site fix). Routes are recognised by their "
-        "decorator on a `FastAPI()` or `APIRouter()` object (`@app.get`, `@router.post`, ...) "
-        "and by `extra-handler-decorators`."
+        "decorator on a `FastAPI()` or `APIRouter()` object (`@app.get`, `@router.post`, ...); "
+        "`extra-handler-decorators` are not used here, because not every framework runs a plain "
+        "`def` handler in a threadpool (aiohttp requires coroutines)."
     )
     bad_example = (
         "import requests\n"
@@ -777,16 +778,11 @@ class BlockingAsyncRoute(Rule):
             return
 
     def _is_threadpool_route(self, node: ast.AsyncFunctionDef) -> bool:
-        semantic = self.semantic
-        extra = set(self.ctx.settings.extra_handler_decorators)
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if semantic.resolve(target) in extra:
-                return True
             if isinstance(target, ast.Attribute):
-                receiver = semantic.type_of(target.value)
-                name = f"{receiver}.{target.attr}"
-                if receiver and (name in THREADPOOL_ROUTE_DECORATORS or name in extra):
+                receiver = self.semantic.type_of(target.value)
+                if receiver and f"{receiver}.{target.attr}" in THREADPOOL_ROUTE_DECORATORS:
                     return True
         return False
 

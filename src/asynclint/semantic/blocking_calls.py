@@ -207,7 +207,7 @@ TRANSPARENT_DECORATORS = frozenset({
 })
 
 # Route registrations of frameworks that run a plain `def` handler in a threadpool, as
-# "Type.method" of the application/router type (FastAPI; more via `extra-handler-decorators`).
+# "Type.method" of the application/router type (ASL108 suggests a plain `def` only there).
 THREADPOOL_ROUTE_DECORATORS = frozenset(
     f"{owner}.{verb}"
     for owner in ("fastapi.FastAPI", "fastapi.APIRouter")
