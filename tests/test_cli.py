@@ -532,3 +532,23 @@ def test_stdin_with_force_exclude(run: Run, tmp_path: Path) -> None:
     assert skipped.returncode == 0 and skipped.stdout == ""
     passed_through = run(*args, "--force-exclude", "--fix", "-", input=BAD)
     assert passed_through.returncode == 0 and passed_through.stdout == BAD
+
+
+@pytest.mark.parametrize("fmt", ["full", "concise", "json", "json-lines", "github", "gitlab",
+                                 "sarif", "junit", "pylint"])
+def test_every_format_with_errors_and_with_nothing(run: Run, tmp_path: Path, fmt: str) -> None:
+    """E999/E902 have no rule behind them; an empty run has no findings at all."""
+    _write(tmp_path, {"broken.py": "def (:\n", "empty/x.txt": ""})
+    result = run(*CHECK, "--output-format", fmt, "broken.py", "missing.py")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "E999" in result.stdout and "E902" in result.stdout
+    nothing = run(*CHECK, "--output-format", fmt, "empty")
+    assert nothing.returncode == 0 and "Traceback" not in nothing.stderr
+    assert "No Python files found" in nothing.stderr
+    for out in (result.stdout, nothing.stdout):
+        if fmt in ("json", "gitlab", "sarif"):
+            json.loads(out)
+        elif fmt == "json-lines":
+            [json.loads(line) for line in out.splitlines()]
+        elif fmt == "junit":
+            ET.fromstring(out)

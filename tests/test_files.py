@@ -330,3 +330,37 @@ def test_a_crashing_fix_still_reports_the_findings(monkeypatch: pytest.MonkeyPat
     assert "internal error" in report.errors[0] and "boom" in report.errors[0]
     assert [d.message for d in report.diagnostics] == ["good called"]
     assert report.fixed_text is None and path.read_text() == "good()\n"
+
+
+class _AwaitingRule(_BreakingRule):
+    """Its fix adds an `await` at module level: parses, but does not compile."""
+
+    code: ClassVar[str] = "ASL994"
+
+    def fix(self, fctx: object, diagnostic: Diagnostic) -> Fix | None:
+        assert diagnostic.fix_data is not None
+        edit = Edit(f"await {diagnostic.fix_data[0]}()", diagnostic.start, diagnostic.end)
+        return Fix("await", Applicability.SAFE, (edit,))
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("good()\n", False),  # compiled before: the fix would break that, dropped
+     ("good()\nreturn 1\n", True)],  # never compiled: held to the parser only
+)
+def test_fix_that_parses_but_does_not_compile(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                              text: str, kept: bool) -> None:
+    monkeypatch.setitem(REGISTRY, _AwaitingRule.code, _AwaitingRule)
+    _enabled_codes.cache_clear()
+    try:
+        path = tmp_path / "x.py"
+        path.write_text(text)
+        settings = Settings(root=tmp_path, select=(_AwaitingRule.code,))
+        report = check_file(str(path), settings, RunOptions(fix=True, use_cache=False))
+    finally:
+        _enabled_codes.cache_clear()
+    if kept:
+        assert report.fixed_text == "await good()\nreturn 1\n"
+    else:
+        assert report.fixed_text is None
+        assert "fix dropped" in report.errors[0]

@@ -256,6 +256,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from asynclint.discovery import discover
 
         found = [(str(p), resolver.for_path(p)) for p in discover(paths, resolver)]
+        if not found and not args.silent:
+            stderr.write("warning: No Python files found under the given path(s)\n")
         reports = check_paths(found, options)
 
     for report in reports:
