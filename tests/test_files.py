@@ -384,3 +384,14 @@ def test_non_utf8_code_frames_and_stdin_round_trip(run: Run, tmp_path: Path) -> 
     unchanged = subprocess.run([*MODULE, "check", "--fix", "-"], input=b"\xef\xbb\xbfx = 1\r\n",
                                capture_output=True, cwd=tmp_path)
     assert unchanged.stdout == b"\xef\xbb\xbfx = 1\r\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_owner_is_kept_when_root_fixes_a_users_file(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "o.py"
+    path.write_text(BAD)
+    os.chown(path, 12345, 23456)
+    assert run(*CHECK, "--fix", "o.py").returncode == 0
+    assert path.read_text() == FIXED
+    info = path.stat()
+    assert (info.st_uid, info.st_gid) == (12345, 23456)
