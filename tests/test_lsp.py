@@ -96,8 +96,16 @@ async def published(client: LanguageClient, uri: str) -> types.PublishDiagnostic
             return params  # type: ignore[no-any-return]
 
 
-def offset(text: str, pos: types.Position) -> int:
-    """A UTF-16 LSP position as an index into `text` (written here, not taken from asynclint)."""
+# Units of one character in each LSP position encoding (written here, not taken from asynclint).
+UNITS = {
+    "utf-16": lambda ch: 2 if ord(ch) > 0xFFFF else 1,
+    "utf-8": lambda ch: len(ch.encode("utf-8")),
+    "utf-32": lambda ch: 1,
+}
+
+
+def offset(text: str, pos: types.Position, encoding: str = "utf-16") -> int:
+    """An LSP position as an index into `text`."""
     lines = text.splitlines(keepends=True)
     base = sum(len(line) for line in lines[: pos.line])
     line = lines[pos.line] if pos.line < len(lines) else ""
@@ -105,11 +113,11 @@ def offset(text: str, pos: types.Position) -> int:
     for i, ch in enumerate(line):
         if units >= pos.character:
             return base + i
-        units += 2 if ord(ch) > 0xFFFF else 1
+        units += UNITS[encoding](ch)
     return base + len(line.rstrip("\r\n")) if units < pos.character else base + len(line)
 
 
-def apply(text: str, uri: str, edit: types.WorkspaceEdit) -> str:
+def apply(text: str, uri: str, edit: types.WorkspaceEdit, encoding: str = "utf-16") -> str:
     edits: list[types.TextEdit] = []
     if edit.changes:
         edits.extend(edit.changes[uri])
@@ -117,20 +125,27 @@ def apply(text: str, uri: str, edit: types.WorkspaceEdit) -> str:
         assert isinstance(change, types.TextDocumentEdit)
         assert change.text_document.uri == uri
         edits.extend(e for e in change.edits if isinstance(e, types.TextEdit))
-    spans = sorted(((offset(text, e.range.start), offset(text, e.range.end), e.new_text)
-                    for e in edits), reverse=True)
+    spans = sorted(((offset(text, e.range.start, encoding), offset(text, e.range.end, encoding),
+                     e.new_text) for e in edits), reverse=True)
     for start, end, new in spans:
         text = text[:start] + new + text[end:]
     return text
 
 
+_cli_fixed: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
 def cli_fix(tmp_path: Path, text: str, *flags: str) -> str:
-    target = tmp_path / "cli" / "app.py"
-    target.parent.mkdir(exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "asynclint", "check", "--no-cache", "--fix", *flags,
-                    str(target)], capture_output=True, text=True, cwd=tmp_path)
-    return target.read_text(encoding="utf-8")
+    """What `asynclint check --fix` writes for `text` (run once per text: it is a subprocess)."""
+    key = (text, flags)
+    if key not in _cli_fixed:
+        target = tmp_path / "cli" / "app.py"
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        subprocess.run([sys.executable, "-m", "asynclint", "check", "--no-cache", "--fix",
+                        *flags, str(target)], capture_output=True, text=True, cwd=tmp_path)
+        _cli_fixed[key] = target.read_text(encoding="utf-8")
+    return _cli_fixed[key]
 
 
 async def actions(client: LanguageClient, uri: str, rng: types.Range,
@@ -432,16 +447,38 @@ async def test_pyproject_settings_apply(tmp_path: Path) -> None:
 
 
 # -- real editors' capabilities --------------------------------------------------------------------
-@pytest.mark.parametrize("editor", ["neovim@v0.7.0", "visual-studio-code"])
-async def test_editor_round_trip(tmp_path: Path, editor: str) -> None:
-    _, uri = write(tmp_path, SLEEPY)
-    async with session(client_capabilities(editor)) as client:
-        open_doc(client, uri, SLEEPY)
-        [diag] = (await published(client, uri)).diagnostics
+NON_ASCII = 'import time\n\n\nasync def f():\n    x = "é😀"; time.sleep(1)\n'
+
+
+@pytest.mark.parametrize(("editor", "encoding", "character"), [
+    ("neovim@v0.7.0", "utf-16", 15),  # push only, no position encodings offered
+    ("neovim@v0.11.0", "utf-8", 18),  # pulls diagnostics, offers utf-8 first
+    ("visual-studio-code", "utf-16", 15),
+    ("emacs", "utf-32", 14),
+])
+async def test_editor_round_trip(tmp_path: Path, editor: str, encoding: str,
+                                 character: int) -> None:
+    _, uri = write(tmp_path, NON_ASCII)
+    caps = client_capabilities(editor)
+    async with session(caps) as client:
+        assert client.init_result.capabilities.position_encoding == encoding
+        open_doc(client, uri, NON_ASCII)
+        if caps.text_document and caps.text_document.diagnostic:
+            report = await asyncio.wait_for(client.text_document_diagnostic_async(
+                types.DocumentDiagnosticParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri))), WAIT)
+            [diag] = report.items
+        else:
+            [diag] = (await published(client, uri)).diagnostics
+        assert diag.range.start.character == character
         found = await actions(client, uri, diag.range, diagnostics=[diag])
         [fix] = [a for a in found if a.is_preferred]
         assert fix.edit is not None
-        assert apply(SLEEPY, uri, fix.edit) == cli_fix(tmp_path, SLEEPY)
+        assert apply(NON_ASCII, uri, fix.edit, encoding) == cli_fix(tmp_path, NON_ASCII)
+        [noqa] = [a for a in found if a.title.endswith("for this line")]
+        assert noqa.edit is not None
+        assert apply(NON_ASCII, uri, noqa.edit, encoding).splitlines()[4] == (
+            '    x = "é😀"; time.sleep(1)  # noqa: ASL100')
 
 
 # -- the start-up contract ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from asynclint.diagnostics import (
     Applicability,
     Diagnostic,
     Edit,
+    Fix,
     Location,
 )
 from asynclint.discovery import is_excluded
@@ -328,19 +329,16 @@ class AsyncLintServer(LanguageServer):
 
     def _quick_fix(self, checked: Checked, fixed: list[Diagnostic], diag: Diagnostic,
                    lsp: types.Diagnostic, uri: str, version: int | None) -> types.CodeAction | None:
-        """The rule's fix for one diagnostic. Unsafe fixes are offered too (as ruff's server
-        does), labelled "(unsafe)" and never preferred; display-only fixes are not offered."""
-        index = checked.analysis.diagnostics.index(diag)
-        fix = fixed[index].fix
-        if fix is None or fix.applicability is Applicability.DISPLAY_ONLY:
+        fix = fixed[checked.analysis.diagnostics.index(diag)].fix
+        offer = quick_fix_offer(diag.code, fix)
+        if fix is None or offer is None:
             return None
-        safe = fix.applicability is Applicability.SAFE
-        title = f"asynclint ({diag.code}): {fix.message}" + ("" if safe else " (unsafe)")
+        title, preferred = offer
         return types.CodeAction(
             title=title,
             kind=types.CodeActionKind.QuickFix,
             diagnostics=[lsp],
-            is_preferred=safe,
+            is_preferred=preferred,
             edit=self.workspace_edit(uri, version, [checked.lsp_edit(e) for e in fix.edits]),
         )
 
@@ -371,6 +369,16 @@ class AsyncLintServer(LanguageServer):
                                          value="\n---\n\n".join(docs)),
             range=where,
         )
+
+
+def quick_fix_offer(code: str, fix: Fix | None) -> tuple[str, bool] | None:
+    """Title and "preferred" flag of a fix's quick fix. Unsafe fixes are offered too (as ruff's
+    server offers them, whatever `unsafe-fixes` says), labelled "(unsafe)" and never preferred;
+    display-only fixes are not offered. `unsafeFixes` governs fix-all only, like `--fix`."""
+    if fix is None or fix.applicability is Applicability.DISPLAY_ONLY:
+        return None
+    safe = fix.applicability is Applicability.SAFE
+    return f"asynclint ({code}): {fix.message}" + ("" if safe else " (unsafe)"), safe
 
 
 def _noqa_code_at(checked: Checked, position: types.Position) -> tuple[str, types.Range] | None:
