@@ -201,6 +201,27 @@ async def test_unsaved_buffer_is_checked_and_changes_update(tmp_path: Path) -> N
         assert (await published(client, uri)).diagnostics == ()
 
 
+async def test_uri_with_escapes_and_non_python_documents(tmp_path: Path) -> None:
+    _, uri = write(tmp_path, SLEEPY, "my app.py")
+    assert "%20" in uri
+    _, toml = write(tmp_path, "[tool.asynclint]\n", "pyproject.toml")
+    async with session() as client:
+        open_doc(client, uri, SLEEPY)
+        assert [d.code for d in (await published(client, uri)).diagnostics] == ["ASL100"]
+        client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=toml, language_id="toml", version=1,
+                                                 text="[tool.asynclint]\n")))
+        report = await asyncio.wait_for(client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=toml))),
+            WAIT)
+        assert report.items == ()
+        # Re-published under the client's own spelling of the URI after a settings change.
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"asynclint": {"ignore": ["ASL100"]}}))
+        assert (await published(client, uri)).diagnostics == ()
+    assert toml not in client.diagnostics
+
+
 async def test_pull_diagnostics(tmp_path: Path) -> None:
     _, uri = write(tmp_path, SLEEPY)
     async with session(PULL) as client:

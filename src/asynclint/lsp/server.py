@@ -48,6 +48,7 @@ FIX_ALL_KIND = "source.fixAll.asynclint"
 APPLY_AUTOFIX = "asynclint.applyAutofix"
 DEBOUNCE_SECONDS = 0.03  # after the last keystroke; counts toward the latency a user feels
 CONFIG_FILE_NAMES = ("pyproject.toml",)
+PYTHON_SUFFIXES = (".py", ".pyi")
 WATCHED_GLOBS = ("**/pyproject.toml",)
 
 # Codes saying the input itself is broken are errors; every rule finding is a warning.
@@ -149,6 +150,7 @@ class AsyncLintServer(LanguageServer):
         self.results: dict[str, Checked] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.reported: set[str] = set()
+        self.open: set[str] = set()  # URIs as the client spells them (pygls keys unquote them)
 
     # -- client capabilities ------------------------------------------------------------------
     def _cap(self, name: str) -> Any:
@@ -200,7 +202,7 @@ class AsyncLintServer(LanguageServer):
             if self._cap("workspace.diagnostics.refresh_support"):
                 self.workspace_diagnostic_refresh(None)
             return
-        for uri in list(self.workspace.text_documents):
+        for uri in sorted(self.open):
             self.publish(uri)
 
     # -- checking -------------------------------------------------------------------------------
@@ -208,6 +210,8 @@ class AsyncLintServer(LanguageServer):
         """The current document's findings, re-checked only when its text or settings changed."""
         try:
             doc = self.workspace.get_text_document(uri)
+            if not _is_python(uri, doc.language_id):
+                return None
             text = doc.source
             key = (doc.version, self.generation)
             cached = self.results.get(uri)
@@ -252,7 +256,7 @@ class AsyncLintServer(LanguageServer):
 
     def publish(self, uri: str) -> None:
         self.pending.pop(uri, None)
-        if uri not in self.workspace.text_documents:
+        if uri not in self.open:
             return
         checked = self.check(uri)
         if checked is None:
@@ -408,6 +412,13 @@ def _excluded(settings: Settings, path: str) -> bool:
     return is_excluded(settings, Path(path))
 
 
+def _is_python(uri: str, language_id: str | None) -> bool:
+    """Only Python is checked, whatever else a client configured for all files opens."""
+    if language_id:
+        return language_id == "python"
+    return uri.rsplit("/", 1)[-1].endswith(PYTHON_SUFFIXES)
+
+
 def _is_config(uri: str) -> bool:
     return uri.rsplit("/", 1)[-1] in CONFIG_FILE_NAMES
 
@@ -445,6 +456,7 @@ def create_server() -> AsyncLintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: AsyncLintServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.open.add(params.text_document.uri)
         if not ls.pull_mode:
             ls.cancel(params.text_document.uri)
             ls.publish(params.text_document.uri)
@@ -466,6 +478,7 @@ def create_server() -> AsyncLintServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: AsyncLintServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
+        ls.open.discard(uri)
         ls.cancel(uri)
         ls.results.pop(uri, None)
         if not ls.pull_mode:
