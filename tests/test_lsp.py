@@ -390,6 +390,11 @@ async def test_initialization_options_override_selection(tmp_path: Path) -> None
     async with session(options={"ignore": ["ASL100"]}) as client:
         open_doc(client, uri, SLEEPY)
         assert (await published(client, uri)).diagnostics == ()
+    # A typo is reported and skipped; the rest still applies and the server works.
+    async with session(options={"asynclint": {"select": ["ASL9", "ASL1"]}}) as client:
+        open_doc(client, uri, SLEEPY)
+        assert [d.code for d in (await published(client, uri)).diagnostics] == ["ASL100"]
+        assert any("ASL9" in m.message for m in client.messages)
 
 
 async def test_did_change_configuration_takes_effect_without_restart(tmp_path: Path) -> None:

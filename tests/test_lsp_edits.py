@@ -89,6 +89,8 @@ def test_editor_settings_nested_validated_and_never_fatal() -> None:
     assert any("NOPE9" in p for p in parsed.problems)
     assert any("unsafeFixes" in p for p in parsed.problems)
     assert parse({"settings": {"unsafe-fixes": True}}, "x").overrides == {"unsafe_fixes": True}
+    assert parse({"select": ["NOPE1"]}, "x").overrides == {}  # not: nothing selected
+    assert parse({"select": []}, "x").overrides == {"select": []}
     assert parse(None, "x").overrides == {}
     assert parse(["not", "a", "dict"], "x").overrides == {}
 

@@ -64,5 +64,6 @@ def parse(raw: Any, where: str) -> EditorSettings:
                 selectors.append(validate_selector(item, f"`{key}` ({where})"))
             except ConfigError as exc:
                 problems.append(str(exc))
-        overrides[target] = selectors
+        if selectors or not value:  # a list of typos must not turn every rule off
+            overrides[target] = selectors
     return EditorSettings(overrides, tuple(problems))
