@@ -29,7 +29,13 @@ if vim.wait(20000, function() return #vim.diagnostic.get(buf) > 0 end, 20) then
   local res = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', params, 20000)
   for _, r in pairs(res or {}) do
     for _, action in ipairs(r.result or {}) do
-      if action.isPreferred then vim.lsp.util.apply_workspace_edit(action.edit, 'utf-16') end
+      if action.isPreferred then
+        if action.edit == nil then  -- offered lazily: resolve it, as code_action() does
+          local resolved = vim.lsp.buf_request_sync(buf, 'codeAction/resolve', action, 20000)
+          for _, rr in pairs(resolved or {}) do action = rr.result end
+        end
+        vim.lsp.util.apply_workspace_edit(action.edit, 'utf-16')
+      end
     end
   end
   vim.cmd('write')

@@ -13,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
@@ -60,6 +61,7 @@ SEVERITY: dict[str, types.DiagnosticSeverity] = {
 NOT_RULES = frozenset({SYNTAX_ERROR[0], IO_ERROR[0]})
 
 _result_ids = itertools.count(1)
+T = TypeVar("T")
 
 
 @dataclass
@@ -76,6 +78,7 @@ class Checked:
     result_id: str = field(default_factory=lambda: str(next(_result_ids)))
     _fixed: list[Diagnostic] | None = None
     _fix_all: str | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def source(self) -> SourceFile:
@@ -86,14 +89,28 @@ class Checked:
 
     def fixed(self) -> list[Diagnostic]:
         """The diagnostics with their fixes attached (same order as `analysis.diagnostics`)."""
-        if self._fixed is None:
-            self._fixed = attach_fixes(self.analysis)
-        return self._fixed
+        with self._lock:
+            if self._fixed is None:
+                self._fixed = attach_fixes(self.analysis)
+            return self._fixed
+
+    def can_fix_all(self) -> bool:
+        """Whether fix-all has anything to apply under the settings (as `--fix` would)."""
+        allowed = {Applicability.SAFE}
+        if self.settings.unsafe_fixes:
+            allowed.add(Applicability.UNSAFE)
+        return any(d.applicability in allowed for d in self.analysis.diagnostics)
 
     def fix_all(self) -> str:
         """The text `asynclint check --fix` would write for this buffer."""
+        with self._lock:
+            return self._fix_all_locked()
+
+    def _fix_all_locked(self) -> str:
         if self._fix_all is None:
-            if self.analysis.tree is None or not any(d.fix_data for d in self.analysis.diagnostics):
+            if self.analysis.tree is None or all(
+                d.fix_data is None for d in self.analysis.diagnostics
+            ):
                 self._fix_all = self.text
             else:
                 from asynclint.fixes.apply import fix_until_stable
@@ -287,31 +304,37 @@ class AsyncLintServer(LanguageServer):
                 edits=edits)])
         return types.WorkspaceEdit(changes={uri: edits})
 
-    def fix_all_edit(self, uri: str) -> types.WorkspaceEdit | None:
+    @property
+    def lazy_edits(self) -> bool:
+        """Whether the client resolves a code action's edit when it is picked (then offering
+        a fix costs nothing; building fixes parses the file with libcst, slow on big files)."""
+        properties = self._cap("text_document.code_action.resolve_support.properties")
+        return "edit" in (properties or ())
+
+    async def fix_all_edit(self, uri: str) -> types.WorkspaceEdit | None:
         checked = self.check(uri)
         if checked is None:
             return None
-        edit = lsp_edits.replacement_edit(checked.source, checked.fix_all())
+        new_text = await _off_loop(checked.fix_all)
+        edit = lsp_edits.replacement_edit(checked.source, new_text)
         if edit is None:
             return None
         return self.workspace_edit(uri, checked.key[0], [checked.lsp_edit(edit)])
 
-    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+    async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
         checked = self.check(uri)
         if checked is None:
             return []
         only = list(params.context.only) if params.context.only else None
-        version = checked.key[0]
+        lazy = self.lazy_edits
         actions: list[types.CodeAction] = []
         if _wants(only, types.CodeActionKind.QuickFix):
-            fixed = None
-            for diag, lsp in checked.pairs():
+            for index, (diag, lsp) in enumerate(checked.pairs()):
                 if diag.code in NOT_RULES or not _overlaps(lsp.range, params.range):
                     continue
                 if diag.fixable:
-                    fixed = fixed if fixed is not None else checked.fixed()
-                    action = self._quick_fix(checked, fixed, diag, lsp, uri, version)
+                    action = await self._quick_fix(checked, index, lsp, uri, lazy)
                     if action is not None:
                         actions.append(action)
                 noqa = lsp_edits.noqa_edit(checked.source, diag)
@@ -319,32 +342,62 @@ class AsyncLintServer(LanguageServer):
                     title=f"asynclint ({diag.code}): Disable {diag.code} for this line",
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[lsp],
-                    edit=self.workspace_edit(uri, version, [checked.lsp_edit(noqa)]),
+                    edit=self.workspace_edit(uri, checked.key[0], [checked.lsp_edit(noqa)]),
                 ))
-        if _wants(only, FIX_ALL_KIND) and any(d.fixable for d in checked.analysis.diagnostics):
-            edit = self.fix_all_edit(uri)
-            if edit is not None:
-                actions.append(types.CodeAction(
-                    title="asynclint: Fix all auto-fixable problems",
-                    kind=FIX_ALL_KIND,
-                    edit=edit,
-                ))
+        if _wants(only, FIX_ALL_KIND) and checked.can_fix_all():
+            action = types.CodeAction(title="asynclint: Fix all auto-fixable problems",
+                                      kind=FIX_ALL_KIND, data={"uri": uri, "fixAll": True})
+            if not lazy:
+                action.edit = await self.fix_all_edit(uri)
+            if lazy or action.edit is not None:
+                actions.append(action)
         return actions
 
-    def _quick_fix(self, checked: Checked, fixed: list[Diagnostic], diag: Diagnostic,
-                   lsp: types.Diagnostic, uri: str, version: int | None) -> types.CodeAction | None:
-        fix = fixed[checked.analysis.diagnostics.index(diag)].fix
+    async def _quick_fix(self, checked: Checked, index: int, lsp: types.Diagnostic, uri: str,
+                         lazy: bool) -> types.CodeAction | None:
+        diag = checked.analysis.diagnostics[index]
+        fix: Fix | None
+        if lazy:  # title from the finding; the edit when the client resolves the action
+            fix = Fix(diag.fix_title or "", diag.applicability or Applicability.DISPLAY_ONLY, ())
+        else:
+            fix = (await _off_loop(checked.fixed))[index].fix
         offer = quick_fix_offer(diag.code, fix)
         if fix is None or offer is None:
             return None
         title, preferred = offer
-        return types.CodeAction(
+        action = types.CodeAction(
             title=title,
             kind=types.CodeActionKind.QuickFix,
             diagnostics=[lsp],
             is_preferred=preferred,
-            edit=self.workspace_edit(uri, version, [checked.lsp_edit(e) for e in fix.edits]),
+            data={"uri": uri, "key": list(checked.key), "index": index},
         )
+        if not lazy:
+            action.edit = self.workspace_edit(uri, checked.key[0],
+                                              [checked.lsp_edit(e) for e in fix.edits])
+        return action
+
+    async def resolve(self, action: types.CodeAction) -> types.CodeAction:
+        """Fill in the edit of an action offered lazily."""
+        data = action.data if isinstance(action.data, dict) else {}
+        uri = data.get("uri")
+        if action.edit is not None or not isinstance(uri, str):
+            return action
+        if data.get("fixAll"):
+            action.edit = await self.fix_all_edit(uri) or types.WorkspaceEdit(changes={})
+            return action
+        checked = self.check(uri)
+        index = data.get("index")
+        if checked is None or data.get("key") != list(checked.key) or not isinstance(index, int) \
+                or not 0 <= index < len(checked.analysis.diagnostics):
+            self.log(f"asynclint: {uri} changed since the fix was offered; ask again",
+                     types.MessageType.Warning)
+            return action
+        fix = (await _off_loop(checked.fixed))[index].fix
+        if fix is not None:
+            action.edit = self.workspace_edit(uri, checked.key[0],
+                                              [checked.lsp_edit(e) for e in fix.edits])
+        return action
 
     # -- hover ----------------------------------------------------------------------------------
     def hover(self, params: types.HoverParams) -> types.Hover | None:
@@ -373,6 +426,12 @@ class AsyncLintServer(LanguageServer):
                                          value="\n---\n\n".join(docs)),
             range=where,
         )
+
+
+async def _off_loop(work: Callable[[], T]) -> T:
+    """Run slow work (fixes parse the file with libcst) in a thread, so that diagnostics and
+    other requests are still answered meanwhile."""
+    return await asyncio.get_running_loop().run_in_executor(None, work)
 
 
 def quick_fix_offer(code: str, fix: Fix | None) -> tuple[str, bool] | None:
@@ -503,11 +562,16 @@ def create_server() -> AsyncLintServer:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND],
-                                resolve_provider=False),
+                                resolve_provider=True),
     )
-    def code_action(ls: AsyncLintServer, params: types.CodeActionParams
-                    ) -> list[types.CodeAction]:
-        return ls.code_actions(params)
+    async def code_action(ls: AsyncLintServer, params: types.CodeActionParams
+                          ) -> list[types.CodeAction]:
+        return await ls.code_actions(params)
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(ls: AsyncLintServer, action: types.CodeAction
+                                  ) -> types.CodeAction:
+        return await ls.resolve(action)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: AsyncLintServer, params: types.HoverParams) -> types.Hover | None:
@@ -522,7 +586,7 @@ def create_server() -> AsyncLintServer:
                 ls.log(f"asynclint: {APPLY_AUTOFIX} expects document URIs, got {arg!r}",
                        types.MessageType.Warning)
                 continue
-            edit = ls.fix_all_edit(uri)
+            edit = await ls.fix_all_edit(uri)
             if edit is not None:
                 await ls.workspace_apply_edit_async(
                     types.ApplyWorkspaceEditParams(edit=edit, label="asynclint: Fix all"))
