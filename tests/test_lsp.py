@@ -53,6 +53,13 @@ async def session(
         applied.append(params.edit)
         return types.ApplyWorkspaceEditResult(applied=True)
 
+    registered: list[types.Registration] = []
+    client.registered = registered  # type: ignore[attr-defined]
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(ls: LanguageClient, params: types.RegistrationParams) -> None:
+        registered.extend(params.registrations)
+
     await client.start_io(*SERVER)
     try:
         params = types.InitializeParams(
@@ -524,6 +531,11 @@ async def test_editor_round_trip(tmp_path: Path, editor: str, encoding: str,
         else:
             [diag] = (await published(client, uri)).diagnostics
         assert diag.range.start.character == character
+        if editor == "visual-studio-code":  # the one of these that lets servers watch files
+            [watch] = client.registered  # sent before any diagnostics
+            assert watch.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+            assert [w["globPattern"] for w in watch.register_options["watchers"]] == [
+                "**/pyproject.toml"]
         found = await actions(client, uri, diag.range, diagnostics=[diag])
         [fix] = [a for a in found if a.is_preferred]
         [fix_all] = [a for a in found if a.kind == "source.fixAll.asynclint"]
