@@ -298,7 +298,11 @@ async def test_unparsable_buffer_gives_a_syntax_diagnostic_and_the_server_lives_
         assert diag.severity == types.DiagnosticSeverity.Error
         assert diag.message.startswith("SyntaxError")
         assert await actions(client, uri, diag.range) == []
-        change_doc(client, uri, SLEEPY, 2)
+        for version, broken in enumerate(["x = 1\x00\n", "x = " + "(" * 300 + ")" * 300], 2):
+            change_doc(client, uri, broken, version)
+            [diag] = (await published(client, uri)).diagnostics
+            assert diag.code == "E999"
+        change_doc(client, uri, SLEEPY, 9)
         assert [d.code for d in (await published(client, uri)).diagnostics] == ["ASL100"]
 
 

@@ -118,3 +118,19 @@ def test_unsafe_fixes_are_offered_labelled_and_not_preferred() -> None:
         "asynclint (ASL999): Do it (unsafe)", False)
     assert quick_fix_offer("ASL999", fix(Applicability.DISPLAY_ONLY)) is None
     assert quick_fix_offer("ASL999", None) is None
+
+
+@given(st.text(alphabet=st.sampled_from("ab(#:\"'\\\n\r\t é😀noqaASL100"), max_size=60),
+       st.integers(min_value=1, max_value=8))
+def test_noqa_edit_and_positions_never_fail_on_any_text(text: str, row: int) -> None:
+    from asynclint.diagnostics import Diagnostic
+
+    source = SourceFile(text)
+    row = min(row, len(source.line_starts))
+    diag = Diagnostic("ASL100", "x", "m", "app.py", Location(row, 0), Location(row, 0), row)
+    edit = noqa_edit(source, diag)
+    assert "ASL100" in source.apply_edits([edit])
+    for encoding in ("utf-8", "utf-16", "utf-32"):
+        codec = PositionCodec(encoding)
+        line, character = codec.to_lsp(source, Location(row, len(source.line(row))))
+        assert codec.from_lsp(source, line, character) == Location(row, len(source.line(row)))
