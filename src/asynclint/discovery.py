@@ -64,9 +64,24 @@ def _ignored(rules: list[IgnoreRule], rel: str, is_dir: bool) -> bool:
 
 
 def is_excluded(settings: Settings, path: Path) -> bool:
+    """Whether this entry itself matches `exclude`/`extend-exclude` (by path or basename)."""
     rel = settings.relpath(path)
     patterns = (*settings.exclude, *settings.extend_exclude)
     return any(glob_match(p, rel) for p in patterns)
+
+
+def is_force_excluded(settings: Settings, path: Path) -> bool:
+    """For `--force-exclude`: the path or one of its ancestors (up to the project root) is
+    excluded, so `check --force-exclude build/x.py` skips the file as a walk would."""
+    absolute = Path(os.path.abspath(path))
+    if not absolute.is_relative_to(settings.root):
+        return is_excluded(settings, absolute)
+    for candidate in (absolute, *absolute.parents):
+        if candidate == settings.root:
+            break
+        if is_excluded(settings, candidate):
+            return True
+    return False
 
 
 def _git_root(start: Path) -> Path | None:
@@ -109,14 +124,15 @@ def discover(paths: list[Path], resolver: SettingsResolver) -> Iterator[Path]:
             continue
         settings = resolver.for_path(absolute)
         if absolute.is_file():
-            if settings.force_exclude and is_excluded(settings, absolute):
+            if settings.force_exclude and is_force_excluded(settings, absolute):
                 continue
             if absolute not in seen:
                 seen.add(absolute)
                 yield given
             continue
-        if settings.force_exclude and is_excluded(settings, absolute):
+        if settings.force_exclude and is_force_excluded(settings, absolute):
             continue
+        # A folder named explicitly is walked even if it matches an exclusion (as ruff does).
         yield from _walk(given, absolute, resolver, seen)
 
 
@@ -139,7 +155,8 @@ def _walk(given: Path, absolute: Path, resolver: SettingsResolver, seen: set[Pat
         subdirs: list[tuple[Path, Path, list[IgnoreRule]]] = []
         for entry in entries:
             full = Path(entry.path)
-            is_dir = entry.is_dir()
+            # Folder symlinks are not followed (as ruff): they can loop or leave the project.
+            is_dir = entry.is_dir(follow_symlinks=False)
             if is_excluded(settings, full):
                 continue
             if settings.respect_gitignore and git_root is not None and rules:

@@ -41,11 +41,11 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
 
 
 def glob_match(pattern: str, relpath: str) -> bool:
-    """Match a '/'-separated relative path; a pattern without '/' also matches any basename."""
-    pattern = pattern.removeprefix("./")
-    if compile_glob(pattern).match(relpath):
-        return True
-    if "/" not in pattern.rstrip("/"):
-        return any(compile_glob(pattern.rstrip("/")).match(part) for part in relpath.split("/"))
-    # A directory pattern matches everything below it.
-    return bool(compile_glob(pattern.rstrip("/") + "/**").match(relpath))
+    """Match a pattern as ruff does: against the whole '/'-separated path relative to the project
+    root, or against the basename alone. A pattern never matches a mere ancestor folder: walks
+    do not descend into excluded folders, and `--force-exclude` tests the ancestors itself."""
+    pattern = pattern.removeprefix("./").rstrip("/")
+    if not pattern:
+        return False
+    regex = compile_glob(pattern)
+    return bool(regex.match(relpath)) or bool(regex.match(relpath.rsplit("/", 1)[-1]))

@@ -9,9 +9,14 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from asynclint.semantic.scopes import BUILTIN_NAMES, LOCAL, Binding, Scope
+
+if TYPE_CHECKING:
+    from asynclint.semantic.types import TypeInference
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 
@@ -87,35 +92,56 @@ class SemanticModel:
         return reversed(self.parents)
 
     # -- what do names mean -----------------------------------------------------------------
-    def _scopes_for_lookup(self) -> Iterator[Scope]:
-        scope: Scope | None = self.scope
+    def _scopes_for_lookup(self, scope: Scope | None = None) -> Iterator[Scope]:
+        current: Scope | None = scope or self.scope
         first = True
-        while scope is not None:
+        while current is not None:
             # Class bodies are visible only to code directly inside them.
-            if scope.kind != "class" or first:
-                yield scope
+            if current.kind != "class" or first:
+                yield current
             first = False
-            scope = scope.parent
+            current = current.parent
 
-    def resolve_name(self, name: str) -> str | None:
-        for scope in self._scopes_for_lookup():
-            binding = scope.lookup(name)
-            if binding is not None:
-                return None if binding.qualified == LOCAL else self._absolute(binding.qualified)
+    def defining_scope(self, name: str, scope: Scope | None = None) -> Scope | None:
+        """The scope whose binding of `name` is visible from `scope` (default: here)."""
+        for candidate in self._scopes_for_lookup(scope):
+            if candidate.lookup(name) is not None:
+                return candidate
+        return None
+
+    def binding_of(self, name: str, scope: Scope | None = None) -> Binding | None:
+        """The innermost binding of `name` seen from `scope` (None: unbound)."""
+        found = self.defining_scope(name, scope)
+        return found.lookup(name) if found is not None else None
+
+    def resolve_name(self, name: str, scope: Scope | None = None) -> str | None:
+        binding = self.binding_of(name, scope)
+        if binding is not None:
+            return None if binding.qualified == LOCAL else self._absolute(binding.qualified)
         if name in BUILTIN_NAMES and not self.module_scope.star_import:
             return f"builtins.{name}"
         return None
 
-    def resolve(self, expr: ast.expr) -> str | None:
+    def resolve(self, expr: ast.expr, scope: Scope | None = None) -> str | None:
         """Qualified name of a Name or dotted Attribute chain, or None when unknown."""
         if isinstance(expr, ast.Name):
-            return self.resolve_name(expr.id)
+            return self.resolve_name(expr.id, scope)
         if isinstance(expr, ast.Attribute):
-            base = self.resolve(expr.value)
+            base = self.resolve(expr.value, scope)
             if base is None or base.startswith("builtins."):
                 return None
             return f"{base}.{expr.attr}"
         return None
+
+    def type_of(self, expr: ast.expr) -> str | None:
+        """The qualified type of an expression where the code says it plainly, else None."""
+        return self.types.type_of(expr, self.scope)
+
+    @cached_property
+    def types(self) -> TypeInference:
+        from asynclint.semantic.types import TypeInference
+
+        return TypeInference(self)
 
     def _absolute(self, qualified: str) -> str:
         """Turn a relative import target into an absolute one when the module's name is known."""
@@ -130,14 +156,6 @@ class SemanticModel:
         base = package[:keep]
         rest = qualified[level:]
         return ".".join([*base, rest]) if rest else ".".join(base)
-
-    def binding_of(self, name: str) -> Binding | None:
-        """The innermost binding of `name` seen from the current node (None: unbound)."""
-        for scope in self._scopes_for_lookup():
-            binding = scope.lookup(name)
-            if binding is not None:
-                return binding
-        return None
 
     def is_module_level_import(self, local: str, qualified: str) -> bool:
         binding = self.module_scope.lookup(local)

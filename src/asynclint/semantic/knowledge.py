@@ -1,0 +1,140 @@
+"""What the type inference knows about library APIs, as data a contributor extends in one line.
+
+Names are qualified as users import them (`sqlalchemy.orm.Session`); `CANONICAL` maps other
+spellings of the same class (its defining module, re-exports) onto that one name.
+"""
+
+from __future__ import annotations
+
+# Callables (functions, or "Type.method") whose result type is known and is not simply the
+# class being called. "Type.__call__" is calling an instance; "Type.__enter__" is what
+# `with Type() as x` binds when it is not the instance itself.
+RETURNS: dict[str, str] = {
+    # sqlite3
+    "sqlite3.connect": "sqlite3.Connection",
+    "sqlite3.Connection.cursor": "sqlite3.Cursor",
+    "sqlite3.Connection.execute": "sqlite3.Cursor",
+    "sqlite3.Cursor.execute": "sqlite3.Cursor",
+    # psycopg2 / psycopg (sync)
+    "psycopg2.connect": "psycopg2.extensions.connection",
+    "psycopg2.extensions.connection.cursor": "psycopg2.extensions.cursor",
+    "psycopg.connect": "psycopg.Connection",
+    "psycopg.Connection.connect": "psycopg.Connection",
+    "psycopg.Connection.cursor": "psycopg.Cursor",
+    "psycopg.Connection.execute": "psycopg.Cursor",
+    "psycopg.AsyncConnection.cursor": "psycopg.AsyncCursor",
+    # pymysql / mysql.connector
+    "pymysql.connect": "pymysql.connections.Connection",
+    "pymysql.connections.Connection.cursor": "pymysql.cursors.Cursor",
+    "mysql.connector.connect": "mysql.connector.connection.MySQLConnection",
+    "mysql.connector.connection.MySQLConnection.cursor": "mysql.connector.cursor.MySQLCursor",
+    # pymongo
+    "pymongo.MongoClient.get_database": "pymongo.database.Database",
+    "pymongo.database.Database.get_collection": "pymongo.collection.Collection",
+    # SQLAlchemy
+    "sqlalchemy.create_engine": "sqlalchemy.Engine",
+    "sqlalchemy.engine_from_config": "sqlalchemy.Engine",
+    "sqlalchemy.Engine.connect": "sqlalchemy.Connection",
+    "sqlalchemy.Engine.begin": "sqlalchemy.Connection",
+    "sqlalchemy.orm.sessionmaker.__call__": "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.sessionmaker.begin": "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.scoped_session.__call__": "sqlalchemy.orm.Session",
+    "sqlalchemy.ext.asyncio.create_async_engine": "sqlalchemy.ext.asyncio.AsyncEngine",
+    "sqlalchemy.ext.asyncio.AsyncEngine.connect": "sqlalchemy.ext.asyncio.AsyncConnection",
+    "sqlalchemy.ext.asyncio.AsyncEngine.begin": "sqlalchemy.ext.asyncio.AsyncConnection",
+    "sqlalchemy.ext.asyncio.async_sessionmaker.__call__": "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlalchemy.ext.asyncio.async_sessionmaker.begin": "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlalchemy.ext.asyncio.async_scoped_session.__call__": "sqlalchemy.ext.asyncio.AsyncSession",
+    # lower-case classes: calling them constructs one
+    "sqlalchemy.orm.sessionmaker": "sqlalchemy.orm.sessionmaker",
+    "sqlalchemy.orm.scoped_session": "sqlalchemy.orm.scoped_session",
+    "sqlalchemy.ext.asyncio.async_sessionmaker": "sqlalchemy.ext.asyncio.async_sessionmaker",
+    "sqlalchemy.ext.asyncio.async_scoped_session": "sqlalchemy.ext.asyncio.async_scoped_session",
+    # redis
+    "redis.from_url": "redis.Redis",
+    "redis.Redis.from_url": "redis.Redis",
+    "redis.Redis.pipeline": "redis.client.Pipeline",
+    "redis.asyncio.from_url": "redis.asyncio.Redis",
+    "redis.asyncio.Redis.from_url": "redis.asyncio.Redis",
+    "redis.asyncio.Redis.pipeline": "redis.asyncio.client.Pipeline",
+    # files
+    "builtins.open": "io.TextIOWrapper",
+    "io.open": "io.TextIOWrapper",
+    "pathlib.Path.open": "io.TextIOWrapper",
+    # asyncio
+    "asyncio.get_running_loop": "asyncio.AbstractEventLoop",
+    "asyncio.get_event_loop": "asyncio.AbstractEventLoop",
+    "asyncio.new_event_loop": "asyncio.AbstractEventLoop",
+    "asyncio.create_task": "asyncio.Task",
+    "asyncio.ensure_future": "asyncio.Future",
+    "asyncio.AbstractEventLoop.create_task": "asyncio.Task",
+    # aiohttp
+    "aiohttp.ClientSession.get": "aiohttp.ClientResponse",
+    "aiohttp.ClientSession.post": "aiohttp.ClientResponse",
+    "aiohttp.ClientSession.request": "aiohttp.ClientResponse",
+}
+
+# Other spellings of the same class -> the name used everywhere else in the tables.
+CANONICAL: dict[str, str] = {
+    "sqlalchemy.orm.session.Session": "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.session.sessionmaker": "sqlalchemy.orm.sessionmaker",
+    "sqlalchemy.orm.scoping.scoped_session": "sqlalchemy.orm.scoped_session",
+    "sqlalchemy.engine.Engine": "sqlalchemy.Engine",
+    "sqlalchemy.engine.base.Engine": "sqlalchemy.Engine",
+    "sqlalchemy.engine.Connection": "sqlalchemy.Connection",
+    "sqlalchemy.engine.base.Connection": "sqlalchemy.Connection",
+    "sqlalchemy.engine.create_engine": "sqlalchemy.create_engine",
+    "sqlalchemy.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlalchemy.ext.asyncio.session.async_sessionmaker": "sqlalchemy.ext.asyncio.async_sessionmaker",
+    "sqlalchemy.ext.asyncio.engine.AsyncEngine": "sqlalchemy.ext.asyncio.AsyncEngine",
+    "sqlalchemy.ext.asyncio.engine.AsyncConnection": "sqlalchemy.ext.asyncio.AsyncConnection",
+    "sqlalchemy.ext.asyncio.engine.create_async_engine": "sqlalchemy.ext.asyncio.create_async_engine",
+    "sqlmodel.Session": "sqlalchemy.orm.Session",
+    "sqlmodel.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlmodel.create_engine": "sqlalchemy.create_engine",
+    "redis.client.Redis": "redis.Redis",
+    "redis.StrictRedis": "redis.Redis",
+    "redis.client.StrictRedis": "redis.Redis",
+    "redis.asyncio.client.Redis": "redis.asyncio.Redis",
+    "redis.asyncio.StrictRedis": "redis.asyncio.Redis",
+    "pymongo.mongo_client.MongoClient": "pymongo.MongoClient",
+    "pymysql.Connection": "pymysql.connections.Connection",
+    "pymysql.connections.Connection": "pymysql.connections.Connection",
+    "psycopg2.extensions.connection": "psycopg2.extensions.connection",
+    "httpx._client.Client": "httpx.Client",
+    "httpx._client.AsyncClient": "httpx.AsyncClient",
+    "aiohttp.client.ClientSession": "aiohttp.ClientSession",
+    "starlette.requests.Request": "starlette.requests.Request",
+    "fastapi.Request": "starlette.requests.Request",
+    "fastapi.requests.Request": "starlette.requests.Request",
+    "fastapi.WebSocket": "starlette.websockets.WebSocket",
+    "fastapi.websockets.WebSocket": "starlette.websockets.WebSocket",
+    "starlette.websockets.WebSocket": "starlette.websockets.WebSocket",
+    "fastapi.BackgroundTasks": "starlette.background.BackgroundTasks",
+    "fastapi.background.BackgroundTasks": "starlette.background.BackgroundTasks",
+    "asyncio.events.AbstractEventLoop": "asyncio.AbstractEventLoop",
+    "asyncio.BaseEventLoop": "asyncio.AbstractEventLoop",
+    "asyncio.tasks.Task": "asyncio.Task",
+}
+
+# Wrappers whose first argument is the type a value really has.
+TRANSPARENT_GENERICS = frozenset({
+    "typing.Annotated", "typing_extensions.Annotated",
+    "typing.Optional", "typing_extensions.Optional",
+    "typing.Final", "typing_extensions.Final",
+})
+# Generators a dependency function yields its value through (`-> Iterator[Session]`).
+YIELDING_GENERICS = frozenset({
+    "typing.Iterator", "typing.Generator", "typing.AsyncIterator", "typing.AsyncGenerator",
+    "collections.abc.Iterator", "collections.abc.Generator", "collections.abc.AsyncIterator",
+    "collections.abc.AsyncGenerator", "typing.Iterable", "typing.AsyncIterable",
+    "collections.abc.Iterable", "collections.abc.AsyncIterable",
+    "contextlib.AbstractContextManager", "contextlib.AbstractAsyncContextManager",
+    "typing.ContextManager", "typing.AsyncContextManager",
+})
+# Callables that mark a parameter as injected from a dependency function (FastAPI style).
+DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.Security"})
+
+
+def canonical(name: str) -> str:
+    return CANONICAL.get(name, name)

@@ -1,0 +1,319 @@
+"""Light type inference: the types a human reads off the code, and nothing more.
+
+Sources: annotations (parameters, variables, `Optional[X]`, `X | None`, `Annotated[X, ...]`,
+string annotations), constructor calls (`httpx.Client()`), factories and methods with known
+results (`sqlite3.connect()`, `conn.cursor()`, `SessionLocal()` of a `sessionmaker`),
+`with X() as y`, FastAPI dependencies (`= Depends(get_db)` with `def get_db() -> Iterator[Session]`),
+functions of the same module with a return annotation, and `self.x` set in `__init__` from a
+typed parameter or a constructor. A name assigned two different ways has no type. Types are
+never guessed from variable names.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from asynclint.semantic.knowledge import (
+    DEPENDENCY_MARKERS,
+    RETURNS,
+    TRANSPARENT_GENERICS,
+    YIELDING_GENERICS,
+    canonical,
+)
+from asynclint.semantic.scopes import Scope
+
+if TYPE_CHECKING:
+    from asynclint.semantic.model import SemanticModel
+
+_NONE = "builtins.None"
+_UNKNOWN = ""  # a name whose type cannot be told
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _is_none(expr: ast.expr | None) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
+
+
+class TypeInference:
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+        self._scope_types: dict[int, dict[str, str]] = {}
+        self._class_attrs: dict[int, dict[str, str]] = {}
+        self._module_defs: dict[str, ast.stmt] | None = None
+
+    # -- public ---------------------------------------------------------------------------------
+    def type_of(self, expr: ast.expr, scope: Scope) -> str | None:
+        if isinstance(expr, ast.Name):
+            owner = self.model.defining_scope(expr.id, scope)
+            if owner is None:
+                return None
+            return self._types_in(owner).get(expr.id) or None
+        if isinstance(expr, ast.Attribute):
+            if isinstance(expr.value, ast.Name):
+                cls = self._class_of_self(expr.value.id, scope)
+                if cls is not None:
+                    return self._attrs_of(cls, scope).get(expr.attr) or None
+            return None
+        if isinstance(expr, ast.Call):
+            return self.call_result(expr, scope)
+        return None
+
+    def call_result(self, call: ast.Call, scope: Scope) -> str | None:
+        """The type a call returns, when a table, a constructor or an annotation says it."""
+        func = call.func
+        qualified = self.model.resolve(func, scope)
+        if qualified is not None:
+            name = canonical(qualified)
+            if name in RETURNS:
+                return RETURNS[name]
+            if name.rsplit(".", 1)[-1][:1].isupper():
+                return name  # a class: calling it constructs one
+            return None
+        if isinstance(func, ast.Name):
+            local = self._module_def(func.id, scope)
+            if isinstance(local, ast.ClassDef):
+                return self._local_class(local.name)
+            if isinstance(local, _FUNCS) and local.returns is not None:
+                return self.annotation(local.returns, self.model.module_scope)
+            instance = self.type_of(func, scope)
+            return RETURNS.get(f"{instance}.__call__") if instance else None
+        if isinstance(func, ast.Attribute):
+            receiver = self.type_of(func.value, scope)
+            if receiver is not None:
+                return RETURNS.get(f"{receiver}.{func.attr}")
+        return None
+
+    def annotation(self, expr: ast.expr, scope: Scope, yielded: bool = False) -> str | None:
+        """The type an annotation names; `yielded` unwraps `Iterator[X]`-style generics."""
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            try:
+                parsed = ast.parse(expr.value.strip(), mode="eval").body
+            except SyntaxError:
+                return None
+            return self.annotation(parsed, scope, yielded)
+        if _is_none(expr):
+            return _NONE
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+            return self._union([expr.left, expr.right], scope, yielded)
+        if isinstance(expr, ast.Subscript):
+            base = self.model.resolve(expr.value, scope)
+            args = expr.slice.elts if isinstance(expr.slice, ast.Tuple) else [expr.slice]
+            if base in TRANSPARENT_GENERICS or (yielded and base in YIELDING_GENERICS):
+                return self.annotation(args[0], scope) if args else None
+            if base in ("typing.Union", "typing_extensions.Union"):
+                return self._union(args, scope, yielded)
+            return canonical(base) if base else None
+        if isinstance(expr, (ast.Name, ast.Attribute)):
+            qualified = self.model.resolve(expr, scope)
+            if qualified is not None:
+                return canonical(qualified)
+            if isinstance(expr, ast.Name):
+                local = self._module_def(expr.id, scope)
+                if isinstance(local, ast.ClassDef):
+                    return self._local_class(local.name)
+        return None
+
+    # -- internals ------------------------------------------------------------------------------
+    def _union(self, members: list[ast.expr], scope: Scope, yielded: bool) -> str | None:
+        found = {self.annotation(m, scope, yielded) for m in members} - {_NONE}
+        if len(found) == 1:
+            return found.pop()
+        return None
+
+    def _local_class(self, name: str) -> str:
+        module = self.model.module_name or "__module__"
+        return f"{module}.{name}"
+
+    def _module_def(self, name: str, scope: Scope) -> ast.stmt | None:
+        """A def or class of this module that `name` refers to from `scope`."""
+        if self.model.defining_scope(name, scope) is not self.model.module_scope:
+            return None
+        if self._module_defs is None:
+            defs: dict[str, ast.stmt] = {}
+            counts: dict[str, int] = {}
+            for stmt in self.model.module.body:
+                if isinstance(stmt, (*_FUNCS, ast.ClassDef)):
+                    defs[stmt.name] = stmt
+                    counts[stmt.name] = counts.get(stmt.name, 0) + 1
+            self._module_defs = {k: v for k, v in defs.items() if counts[k] == 1}
+        return self._module_defs.get(name)
+
+    def _types_in(self, scope: Scope) -> dict[str, str]:
+        key = id(scope.node)
+        found = self._scope_types.get(key)
+        if found is None:
+            found = self._scope_types[key] = {}
+            self._collect_scope(scope, found)
+        return found
+
+    def _note(self, table: dict[str, str], name: str, kind: str | None) -> None:
+        if kind == _NONE:
+            return  # `x = None` before the real value neither helps nor hurts
+        old = table.get(name)
+        if old is None:
+            table[name] = kind or _UNKNOWN
+        elif old != kind:
+            table[name] = _UNKNOWN
+
+    def _collect_scope(self, scope: Scope, table: dict[str, str]) -> None:
+        node = scope.node
+        if isinstance(node, (*_FUNCS, ast.Lambda)):
+            outer = scope.parent or self.model.module_scope
+            args = node.args
+            positional = [*args.posonlyargs, *args.args]
+            defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+            defaults += list(args.defaults)
+            pairs = [*zip(positional, defaults, strict=True),
+                     *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
+            for arg, default in pairs:
+                kind = self.annotation(arg.annotation, outer) if arg.annotation else None
+                if kind is None and default is not None:
+                    kind = self._dependency(default, outer)
+                self._note(table, arg.arg, kind)
+            if isinstance(node, ast.Lambda):
+                return
+        body = getattr(node, "body", None)
+        if isinstance(body, list):
+            self._collect_block(body, scope, table)
+
+    def _dependency(self, default: ast.expr, scope: Scope) -> str | None:
+        """`Depends(get_db)`: the type the dependency function yields or returns."""
+        if not (isinstance(default, ast.Call) and default.args):
+            return None
+        if self.model.resolve(default.func, scope) not in DEPENDENCY_MARKERS:
+            return None
+        target = default.args[0]
+        if isinstance(target, ast.Name):
+            func = self._module_def(target.id, scope)
+            if isinstance(func, _FUNCS) and func.returns is not None:
+                return self.annotation(func.returns, self.model.module_scope, yielded=True)
+            if isinstance(func, ast.ClassDef):
+                return self._local_class(func.name)
+        qualified = self.model.resolve(target, scope)
+        if qualified is not None and qualified.rsplit(".", 1)[-1][:1].isupper():
+            return canonical(qualified)
+        return None
+
+    def _collect_block(self, body: list[ast.stmt], scope: Scope, table: dict[str, str]) -> None:
+        for stmt in body:
+            if isinstance(stmt, ast.Assign):
+                value_type = self._value_type(stmt.value, scope)
+                for target in stmt.targets:
+                    self._assign(target, value_type, table)
+            elif isinstance(stmt, ast.AnnAssign):
+                if isinstance(stmt.target, ast.Name):
+                    self._note(table, stmt.target.id, self.annotation(stmt.annotation, scope))
+            elif isinstance(stmt, ast.AugAssign):
+                self._assign(stmt.target, None, table)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                for item in stmt.items:
+                    if item.optional_vars is not None:
+                        entered = self._value_type(item.context_expr, scope)
+                        if entered is not None:
+                            entered = RETURNS.get(f"{entered}.__enter__", entered)
+                        self._assign(item.optional_vars, entered, table)
+                self._collect_block(stmt.body, scope, table)
+            elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+                self._assign(stmt.target, None, table)
+                self._collect_block(stmt.body, scope, table)
+                self._collect_block(stmt.orelse, scope, table)
+            elif isinstance(stmt, (ast.While, ast.If)):
+                self._collect_block(stmt.body, scope, table)
+                self._collect_block(stmt.orelse, scope, table)
+            elif isinstance(stmt, (ast.Try, ast.TryStar)):
+                self._collect_block(stmt.body, scope, table)
+                for handler in stmt.handlers:
+                    if handler.name:
+                        self._note(table, handler.name, None)
+                    self._collect_block(handler.body, scope, table)
+                self._collect_block(stmt.orelse, scope, table)
+                self._collect_block(stmt.finalbody, scope, table)
+            elif isinstance(stmt, ast.Match):
+                for case in stmt.cases:
+                    self._collect_block(case.body, scope, table)
+            elif isinstance(stmt, (*_FUNCS, ast.ClassDef)):
+                self._note(table, stmt.name, None)
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for alias in stmt.names:
+                    self._note(table, (alias.asname or alias.name).split(".")[0], None)
+
+    def _value_type(self, value: ast.expr, scope: Scope) -> str | None:
+        if _is_none(value):
+            return _NONE
+        if isinstance(value, ast.Call):
+            return self.call_result(value, scope)
+        if isinstance(value, ast.Name):
+            # `b = a` copies a's type; resolved lazily in the scope that binds `a`.
+            owner = self.model.defining_scope(value.id, scope)
+            if owner is not None and owner is not scope:
+                return self._types_in(owner).get(value.id) or None
+        return None
+
+    def _assign(self, target: ast.expr, kind: str | None, table: dict[str, str]) -> None:
+        if isinstance(target, ast.Name):
+            self._note(table, target.id, kind)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for elt in target.elts:
+                self._assign(elt, None, table)
+        elif isinstance(target, ast.Starred):
+            self._assign(target.value, None, table)
+
+    # -- self.x ---------------------------------------------------------------------------------
+    def _class_of_self(self, name: str, scope: Scope) -> Scope | None:
+        """The class scope when `name` is the first parameter of a method we are inside."""
+        current: Scope | None = scope
+        while current is not None and current.kind == "lambda":
+            current = current.parent
+        if current is None or current.kind != "function":
+            return None
+        func = current.node
+        assert isinstance(func, _FUNCS)
+        params = [*func.args.posonlyargs, *func.args.args]
+        if not params or params[0].arg != name or current.parent is None:
+            return None
+        if current.parent.kind != "class":
+            return None
+        if any(self.model.resolve(d, current.parent) == "builtins.staticmethod"
+               for d in func.decorator_list):
+            return None
+        return current.parent
+
+    def _attrs_of(self, cls: Scope, from_scope: Scope) -> dict[str, str]:
+        key = id(cls.node)
+        found = self._class_attrs.get(key)
+        if found is not None:
+            return found
+        found = self._class_attrs[key] = {}
+        node = cls.node
+        assert isinstance(node, ast.ClassDef)
+        outer = cls.parent or self.model.module_scope
+        for stmt in node.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                self._note(found, stmt.target.id, self.annotation(stmt.annotation, outer))
+        for stmt in node.body:
+            if isinstance(stmt, _FUNCS) and stmt.name == "__init__":
+                params = [*stmt.args.posonlyargs, *stmt.args.args]
+                if not params:
+                    continue
+                init_scope = Scope("function", stmt, cls)
+                self_name = params[0].arg
+                for sub in ast.walk(stmt):
+                    if isinstance(sub, ast.Assign):
+                        targets, value = sub.targets, sub.value
+                    elif isinstance(sub, ast.AnnAssign) and sub.value is not None:
+                        targets, value = [sub.target], sub.value
+                    else:
+                        continue
+                    for target in targets:
+                        if (isinstance(target, ast.Attribute)
+                                and isinstance(target.value, ast.Name)
+                                and target.value.id == self_name):
+                            if isinstance(sub, ast.AnnAssign):
+                                kind = self.annotation(sub.annotation, init_scope)
+                            elif isinstance(value, ast.Name):
+                                kind = self._types_in(init_scope).get(value.id) or None
+                            else:
+                                kind = self._value_type(value, init_scope)
+                            self._note(found, target.attr, kind)
+        return found

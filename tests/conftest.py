@@ -1,0 +1,39 @@
+"""Shared helpers: run the real `asynclint` command in a subprocess, in a scratch folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+BAD = "import time\n\n\nasync def f():\n    time.sleep(1)\n"
+GOOD = "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
+FIXED = "import time\nimport asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
+MODULE = [sys.executable, "-m", "asynclint"]
+SCRIPT = str(Path(sys.executable).with_name("asynclint"))
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def clean_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASYNCLINT_")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Run:
+    """`run("check", "a.py", cwd=..., input=...)`: the CLI via `python -m asynclint`."""
+
+    def _run(*args: str, cwd: Path | None = None, input: str | None = None,
+             command: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*(command or MODULE), *args], cwd=cwd or tmp_path, input=input,
+            capture_output=True, text=True, encoding="utf-8", env=clean_env(), timeout=120,
+        )
+
+    return _run
