@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", help="Remove the cache folders below the current folder.")
     clean.add_argument("path", nargs="?", type=Path, default=Path("."))
     sub.add_parser("version", help="Print the version.")
+    sub.add_parser("server", help="Run the language server (LSP over stdio) for editors.")
     return parser
 
 
@@ -435,6 +436,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             for removed in clean(args.path):
                 stderr.write(f"Removing cache at: {removed}\n")
             return EXIT_CLEAN
+        if args.command == "server":
+            from asynclint.lsp.server import serve  # pygls loads only here
+
+            return serve()
         if args.command == "version":
             stdout.write(f"asynclint {__version__}\n")
             return EXIT_CLEAN
