@@ -5,6 +5,7 @@ one at import time breaks every importer that already runs a loop (servers, test
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import PurePath
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, RuleContext, register
-from asynclint.semantic.frameworks import defines_app, handler_info
+from asynclint.semantic.frameworks import Handler, defines_app, handler_info
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
@@ -213,7 +214,7 @@ class RunInCoroutine(_RunRule):
         self.report(
             node,
             f"`{found.label}` inside `async def` raises RuntimeError (an event loop is already "
-            "running); `await` the coroutine instead",
+            "running); `await` it instead",
             fix_data=fix_data,
         )
 
@@ -288,14 +289,13 @@ class RunInSyncHandler(_RunRule):
             node,
             f"`{found.label}` in sync request handler `{func.name}` starts a new event loop for "
             "every request; make the handler `async def` and `await` the coroutine",
-            fix_data=self._fix_data(func, handler.framework,
-                                    handler.only_registration_decorators),
+            fix_data=self._fix_data(func, handler),
         )
 
-    def _fix_data(self, func: ast.FunctionDef, framework: str,
-                  plain: bool) -> tuple[object, ...] | None:
+    def _fix_data(self, func: ast.FunctionDef, handler: Handler) -> tuple[object, ...] | None:
         semantic = self.semantic
-        if framework not in ASYNC_CAPABLE or not plain or semantic.scope.parent is None:
+        if handler.framework not in ASYNC_CAPABLE or not handler.only_registration_decorators \
+                or semantic.scope.parent is None:
             return None
         if semantic.scope.parent.kind == "class":
             return None  # a method: its callers are not all known
@@ -307,7 +307,7 @@ class RunInSyncHandler(_RunRule):
             if isinstance(node, (ast.Yield, ast.YieldFrom)):
                 return None
         uses = sum(isinstance(n, ast.Name) and n.id == func.name for n in ast.walk(semantic.module))
-        if uses > 1:
+        if uses > (1 if handler.registration == "call" else 0):
             return None  # called or passed around (beyond a route-table registration)
         calls: list[tuple[Location, Location, str, bool]] = []
         for call, parent, ancestors in _calls_in_body(func):
@@ -415,13 +415,23 @@ def _is_main_guard(test: ast.expr) -> bool | None:
     return False if isinstance(test.ops[0], ast.NotEq) else None
 
 
-def is_script_path(path: str) -> bool:
-    """A file meant to be run, not imported: by its name or the folder it lives in."""
-    parts = PurePath(path).parts
-    name = parts[-1] if parts else ""
+def is_script_path(path: str, root: PurePath | None = None, depth: int = 1) -> bool:
+    """A file meant to be run, not imported: by its name or a folder it lives in.
+
+    Only folders inside the project `root` count (a checkout under `~/tools/` is not a script
+    folder); outside it, the `depth` folders that hold the module's package and its parent.
+    """
+    full = PurePath(path)
+    name = full.name
     if name in SCRIPT_FILE_NAMES or _TEST_FILE.match(name):
         return True
-    return any(part in SCRIPT_DIRS for part in parts[:-1])
+    try:
+        folders = full.parent.relative_to(root).parts if root is not None else None
+    except ValueError:
+        folders = None
+    if folders is None:
+        folders = full.parent.parts[-depth:] if depth > 0 else ()
+    return any(part in SCRIPT_DIRS for part in folders)
 
 
 @register
@@ -480,9 +490,12 @@ class RunAtImport(_RunRule):
 
     def _decide_importable(self) -> bool:
         ctx = self.ctx
-        if ctx.source.text.startswith("#!") or is_script_path(ctx.path):
-            return False
         semantic = self.semantic
+        depth = (semantic.module_name or "").count(".") + 1
+        root = PurePath(os.path.abspath(ctx.settings.root))
+        if ctx.source.text.startswith("#!") or is_script_path(os.path.abspath(ctx.path), root,
+                                                              depth):
+            return False
         in_package = semantic.is_package or "." in (semantic.module_name or "")
         return in_package or defines_app(semantic)
 
