@@ -320,7 +320,8 @@ class CancellationSwallowed(Rule):
         "which is what its canceller expects but may surprise code that relied on the return. "
         "For an `except CancelledError:` handler, `raise` is appended to the handler (replacing "
         "a final `pass`, `break`, `continue` or bare `return`); no fix is offered when the "
-        "handler returns a value or leaves early elsewhere. For a bare `except:` or "
+        "handler returns a value or leaves early elsewhere, nor when it also catches other "
+        "exceptions (`except (CancelledError, TimeoutError):`). For a bare `except:` or "
         "`except BaseException:`, an `except asyncio.CancelledError: raise` handler is "
         "inserted before it, so other exceptions are still handled as before (not in trio or "
         "anyio modules, whose cancellation is another exception)."
@@ -513,7 +514,12 @@ class CancellationSwallowed(Rule):
             what = "bare `except:`" if kind == "bare" else "`except BaseException`"
             message = (f"{what} around an `await` swallows cancellation and the coroutine "
                        "carries on (shutdown hangs); re-raise `CancelledError`")
-        fix_data = self._raise_fix(handler) if kind == "cancelled" else self._handler_fix(handler)
+        if kind != "cancelled":
+            fix_data = self._handler_fix(handler)
+        elif isinstance(handler.type, ast.Tuple):
+            fix_data = None  # `raise` would also re-raise the other exceptions it handles
+        else:
+            fix_data = self._raise_fix(handler)
         self._found.append((span, message, fix_data, function))
 
     def _raise_fix(self, handler: ast.ExceptHandler) -> tuple[object, ...] | None:
