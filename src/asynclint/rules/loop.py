@@ -455,14 +455,12 @@ class RunAtImport(_RunRule):
         "of a function of the module that itself runs a loop is flagged at that call."
     )
     bad_example = (
-        "# app/seed.py\n"
         "import asyncio\n\n\n"
-        "async def seed():\n"
+        "async def seed():  # in app/seed.py, part of the `app` package\n"
         "    ...\n\n\n"
         "asyncio.run(seed())\n"
     )
     good_example = (
-        "# app/seed.py\n"
         "import asyncio\n\n\n"
         "async def seed():\n"
         "    ...\n\n\n"
