@@ -42,6 +42,8 @@ REDELIVERS = frozenset({"sys.exit", "os._exit", "os.abort", "pytest.fail", "pyte
 # the coroutine's shutdown path by design.
 WAIT_FOREVER = frozenset({"sleep_forever"})
 INFINITE = frozenset({"math.inf"})
+FUTURE_FACTORIES = frozenset({"create_future"})
+FUTURE_CLASSES = frozenset({"asyncio.Future", "asyncio.futures.Future"})
 CURRENT_TASK = frozenset({"asyncio.current_task", "asyncio.tasks.current_task"})
 REDELIVER_METHODS = frozenset({"uncancel", "cancel"})
 # Libraries whose cancellation is not `asyncio.CancelledError` (no `except asyncio...` fix).
@@ -333,6 +335,7 @@ class CancellationSwallowed(Rule):
     def __init__(self, ctx: RuleContext) -> None:
         super().__init__(ctx)
         self._found: list[tuple[ast.AST, str, tuple[object, ...] | None, ast.AST | None]] = []
+        self._module_cancels: list[tuple[ast.AST, str]] | None = None
 
     def _kind(self, expr: ast.expr | None) -> str | None:
         if expr is None:
@@ -359,7 +362,7 @@ class CancellationSwallowed(Rule):
         if not semantic.in_async_function or not _checkpoints(node.body):
             return
         function = semantic.function
-        if self._waits_forever(node.body):
+        if self._waits_forever(node.body) or self._private_future(node.body):
             return
         seen = False
         for handler in node.handlers:
@@ -430,16 +433,39 @@ class CancellationSwallowed(Rule):
         return (name == "wait" and isinstance(func, ast.Attribute)
                 and isinstance(func.value, ast.Call) and not func.value.args)
 
+    def _private_future(self, body: list[ast.stmt]) -> bool:
+        """`fut = loop.create_future()` then `try: await fut`, the future used nowhere else:
+        only cancellation ends the wait."""
+        if len(body) != 1 or not isinstance(body[0], ast.Expr):
+            return False
+        value = body[0].value
+        if not (isinstance(value, ast.Await) and isinstance(value.value, ast.Name)):
+            return False
+        name = value.value.id
+        function = self.semantic.function
+        uses = [n for n in _shallow(getattr(function, "body", []))
+                if isinstance(n, ast.Name) and n.id == name]
+        if len(uses) != 2:
+            return False
+        for sub in _shallow(getattr(function, "body", [])):
+            if isinstance(sub, ast.Assign) and len(sub.targets) == 1 \
+                    and isinstance(sub.targets[0], ast.Name) and sub.targets[0].id == name \
+                    and isinstance(sub.value, ast.Call):
+                func = sub.value.func
+                made = func.attr if isinstance(func, ast.Attribute) else None
+                return made in FUTURE_FACTORIES or \
+                    self.semantic.resolve(func) in FUTURE_CLASSES
+        return False
+
     def _redelivers(self, handler: ast.ExceptHandler) -> bool:
         """The handler re-raises, raises, exits, or hands the exception to code that may
         (`self._convert_error(exc)`, `errors.append(exc)` raised later): not a plain swallow."""
         for sub in _shallow(handler.body):
             if isinstance(sub, ast.Raise):
                 return True
+            if handler.name and _hands_on(sub, handler.name):
+                return True
             if isinstance(sub, ast.Call):
-                if handler.name and any(isinstance(a, ast.Name) and a.id == handler.name
-                                        for a in sub.args):
-                    return True
                 if self.semantic.resolve(sub.func) in REDELIVERS:
                     return True
                 if isinstance(sub.func, ast.Attribute) and sub.func.attr in REDELIVER_METHODS \
@@ -465,11 +491,13 @@ class CancellationSwallowed(Rule):
             if self._is_current_task(receiver, function):
                 return True  # the coroutine cancels itself and handles it
             cancelled.add(ast.dump(receiver))
+            cancelled.update(ast.dump(alias) for alias in _aliases(receiver, function))
             if isinstance(receiver, ast.Name):
                 for loop in loops:
                     target = getattr(loop, "target", None)
                     if isinstance(target, ast.Name) and target.id == receiver.id:
                         cancelled.add(ast.dump(loop.iter))  # type: ignore[attr-defined]
+        cancelled |= self._cancelled_elsewhere(function)
         if not cancelled:
             return False
         for sub in _shallow(node.body):
@@ -478,6 +506,23 @@ class CancellationSwallowed(Rule):
                     if isinstance(part, (ast.Name, ast.Attribute)) and ast.dump(part) in cancelled:
                         return True
         return False
+
+    def _cancelled_elsewhere(self, function: ast.AST) -> set[str]:
+        """Receivers of `X.cancel()` in the module's other functions (`stop()` cancels the
+        task `start()` awaits: `self._task`, a module-level task)."""
+        if self._module_cancels is None:
+            self._module_cancels = []
+            for sub in ast.walk(self.semantic.module):
+                if isinstance(sub, _FUNCS):
+                    for call in _shallow(sub.body):
+                        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+                                and call.func.attr == "cancel" and not call.args \
+                                and isinstance(call.func.value, (ast.Name, ast.Attribute)):
+                            receiver = call.func.value
+                            self._module_cancels.append((sub, ast.dump(receiver)))
+                            for alias in _aliases(receiver, sub):
+                                self._module_cancels.append((sub, ast.dump(alias)))
+        return {dump for owner, dump in self._module_cancels if owner is not function}
 
     def _is_current_task(self, expr: ast.expr, function: ast.AST) -> bool:
         if isinstance(expr, ast.Call):
@@ -613,3 +658,28 @@ def _inside_loop(node: ast.AST, body: list[ast.stmt]) -> bool:
                 n is node for n in _shallow([*sub.body, *sub.orelse])):
             return True
     return False
+
+
+def _hands_on(node: ast.AST, name: str) -> bool:
+    """The caught exception is passed on as data: `convert(exc)`, `errors.append(exc)`,
+    `found = exc`, `return exc` (it may be raised later; the analysis cannot tell)."""
+    def is_name(expr: ast.expr | None) -> bool:
+        return isinstance(expr, ast.Name) and expr.id == name
+
+    if isinstance(node, ast.Call):
+        return any(is_name(a) for a in node.args)
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return)):
+        return is_name(node.value)
+    return False
+
+
+def _aliases(expr: ast.expr, function: ast.AST) -> list[ast.expr]:
+    """What a local name was assigned from in `function` (`task = self._task`)."""
+    if not isinstance(expr, ast.Name):
+        return []
+    found: list[ast.expr] = []
+    for sub in _shallow(getattr(function, "body", [])):
+        if isinstance(sub, ast.Assign) and isinstance(sub.value, (ast.Name, ast.Attribute)) \
+                and any(isinstance(t, ast.Name) and t.id == expr.id for t in sub.targets):
+            found.append(sub.value)
+    return found
