@@ -455,17 +455,21 @@ class RunAtImport(_RunRule):
         "of a function of the module that itself runs a loop is flagged at that call."
     )
     bad_example = (
-        "import asyncio\n\n\n"
-        "async def seed():  # in app/seed.py, part of the `app` package\n"
+        "import asyncio\n\n"
+        "from fastapi import FastAPI\n\n"
+        "app = FastAPI()\n\n\n"
+        "async def create_tables():\n"
         "    ...\n\n\n"
-        "asyncio.run(seed())\n"
+        "asyncio.run(create_tables())\n"
     )
     good_example = (
-        "import asyncio\n\n\n"
-        "async def seed():\n"
+        "import asyncio\n\n"
+        "from fastapi import FastAPI\n\n"
+        "app = FastAPI()\n\n\n"
+        "async def create_tables():\n"
         "    ...\n\n\n"
         "if __name__ == \"__main__\":\n"
-        "    asyncio.run(seed())\n"
+        "    asyncio.run(create_tables())\n"
     )
     fix_title = "Move the call under `if __name__ == \"__main__\":`"
     fix_applicability = Applicability.UNSAFE
