@@ -38,6 +38,7 @@ LOOP_RUN_METHODS: dict[str, str | None] = {
 LOOP_TYPES = frozenset({"asyncio.AbstractEventLoop", "uvloop.Loop", "uvloop.loop.Loop"})
 # Methods of other known types that run a loop -> awaited form.
 TYPED_RUN_METHODS: dict[str, str | None] = {"asyncio.Runner.run": "coroutine"}
+_RUN_METHOD_NAMES = frozenset({*LOOP_RUN_METHODS, *(m.rsplit(".", 1)[1] for m in TYPED_RUN_METHODS)})
 GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
 # Frameworks that accept an `async def` handler where a sync one was registered.
 ASYNC_CAPABLE = frozenset({"fastapi", "starlette", "aiohttp", "litestar", "quart",
@@ -71,7 +72,7 @@ def run_call(semantic: SemanticModel, call: ast.Call, scope: Scope | None = None
     if qualified is not None:
         style = RUN_FUNCTIONS.get(qualified)
         return RunCall(qualified, style) if style is not None else None
-    if not isinstance(func, ast.Attribute):
+    if not isinstance(func, ast.Attribute) or func.attr not in _RUN_METHOD_NAMES:
         return None
     receiver = semantic.types.type_of(func.value, scope or semantic.scope)
     if receiver is not None and f"{receiver}.{func.attr}" in TYPED_RUN_METHODS:
@@ -151,7 +152,8 @@ def _calls_in_body(func: ast.AST) -> list[tuple[ast.Call, ast.AST, list[ast.AST]
 class _RunRule(Rule):
     """Shared by the rules about calls that start an event loop."""
 
-    requires_text = ("run",)
+    # Every loop starter comes from one of these libraries or is a loop method.
+    requires_text = ("asyncio", "anyio", "trio", "uvloop", "run_until_complete", "run_forever")
     visits = (ast.Call,)
 
     def _patched(self) -> bool:

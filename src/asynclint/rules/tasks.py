@@ -330,7 +330,7 @@ class CancellationSwallowed(Rule):
     )
     overlaps = ("ASYNC103", "ASYNC104")
     visits = (ast.Try,)
-    requires_text = ("except",)
+    requires_text = ("Cancelled", "get_cancelled_exc_class", "except:", "BaseException")
 
     def __init__(self, ctx: RuleContext) -> None:
         super().__init__(ctx)
