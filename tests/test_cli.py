@@ -552,3 +552,25 @@ def test_every_format_with_errors_and_with_nothing(run: Run, tmp_path: Path, fmt
             [json.loads(line) for line in out.splitlines()]
         elif fmt == "junit":
             ET.fromstring(out)
+
+
+@pytest.mark.parametrize(
+    ("files", "hinted"),
+    [
+        ({"pyproject.toml": "[tool.ruff]\nline-length = 100\n"}, True),
+        ({"pyproject.toml": "[tool.ruff.lint]\nexternal = ['ASL']\n"}, False),
+        ({"pyproject.toml": "[tool.ruff]\nexternal = ['AS']\n"}, False),  # old spelling, prefix
+        ({"ruff.toml": "[lint]\nselect = ['E']\n"}, True),
+        ({"ruff.toml": "[lint]\nexternal = ['ASL']\n"}, False),
+        ({"pyproject.toml": "[project]\nname = 'x'\n"}, False),  # no ruff at all
+        ({}, False),
+    ],
+)
+def test_ruff_external_hint_on_fix(run: Run, tmp_path: Path, files: dict[str, str],
+                                   hinted: bool) -> None:
+    _write(tmp_path, {"a.py": BAD, **files})
+    fixed = run(*CHECK, "--fix", "a.py")
+    assert fixed.returncode == 0
+    assert ('external = ["ASL"]' in fixed.stderr) is hinted
+    assert fixed.stderr.count("hint:") == int(hinted)
+    assert "hint:" not in run(*CHECK, "a.py").stderr  # only on --fix runs

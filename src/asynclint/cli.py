@@ -265,6 +265,10 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stderr.write(f"error: {message}\n")
     if options.fix and not stdin_mode:
         _write_fixes(reports, stderr)
+        if not (args.quiet or args.silent):
+            hint = _ruff_external_hint(base.root)
+            if hint:
+                stderr.write(hint)
 
     diagnostics = sorted((d for r in reports for d in r.diagnostics), key=Diagnostic.sort_key)
     fixed_count = sum(len(r.fixed) for r in reports)
@@ -327,6 +331,39 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if diagnostics or (args.exit_non_zero_on_fix and fixed_count):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+# Where ruff reads its settings, and the table holding `lint` in each.
+_RUFF_CONFIGS = (("ruff.toml", ()), (".ruff.toml", ()), ("pyproject.toml", ("tool", "ruff")))
+
+
+def _ruff_external_hint(root: Path) -> str | None:
+    """A one-line hint when the project configures ruff without `lint.external = ["ASL"]`:
+    ruff's RUF100 would then report asynclint's `# noqa` comments and its fix delete them."""
+    import tomllib
+
+    for name, table_path in _RUFF_CONFIGS:
+        path = root / name
+        if not path.is_file():
+            continue
+        try:
+            table: Any = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return None
+        for key in table_path:
+            table = table.get(key) if isinstance(table, dict) else None
+        if not isinstance(table, dict):
+            continue  # a pyproject.toml without [tool.ruff]
+        lint = table.get("lint")
+        external = [*(lint.get("external", []) if isinstance(lint, dict) else []),
+                    *table.get("external", [])]
+        if any(isinstance(e, str) and e and "ASL".startswith(e) for e in external):
+            return None
+        where = "[tool.ruff.lint]" if name == "pyproject.toml" else "[lint]"
+        return (f'hint: {path.name} configures ruff without `external = ["ASL"]` in {where}; '
+                "ruff's RUF100 would flag asynclint's `# noqa` comments as unused and its fix "
+                "would delete them.\n")
+    return None
 
 
 def _echo(data: bytes, stdout: TextIO) -> None:
