@@ -175,7 +175,9 @@ def _enabled_codes(
     enabled: set[str] = set()
     for code in _all_codes():
         if selectors is None:
-            chosen = 100 if code in defaults else 0
+            # The default selection is the least specific selector, like `ALL`: any explicit
+            # `ignore` (a code or prefix) beats it.
+            chosen = 1 if code in defaults else 0
         else:
             chosen = max((_specificity(s, code) for s in selectors), default=0)
         chosen = max(chosen, *(_specificity(s, code) for s in extend), 0)
