@@ -195,7 +195,13 @@ class AsynclintItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, f"{self.path.name}::{ITEM_NAME}"
+        # The failure's headline: the file, as pytest-mypy does (a domain ending the node id
+        # would get its dots turned into `::` in verbose output).
+        try:
+            shown = self.path.relative_to(self.config.invocation_params.dir).as_posix()
+        except ValueError:
+            shown = str(self.path)
+        return self.path, None, shown
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> AsynclintFile | None:
