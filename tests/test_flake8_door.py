@@ -236,6 +236,15 @@ def test_unknown_selector_is_a_clear_error(corpus: Path) -> None:
     assert "Unknown rule selector `ASL999` in `--asynclint-ignore`" in proc.stdout
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_broken_pyproject_is_a_clear_error(corpus: Path, jobs: str) -> None:
+    (corpus / "pyproject.toml").write_text("[tool.asynclint]\nbogus = 1\n")
+    proc = run_flake8(corpus, "--isolated", "-j", jobs, "plain.py", "unicode.py")
+    assert proc.returncode == 1
+    assert "unknown setting `bogus` in [tool.asynclint]" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
 def test_tool_asynclint_in_pyproject_is_honoured(corpus: Path) -> None:
     (corpus / "pyproject.toml").write_text(
         '[tool.asynclint]\nper-file-ignores = { "unicode.py" = ["ASL100"] }\n'

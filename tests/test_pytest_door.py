@@ -89,6 +89,10 @@ def test_ini_options(project: pytest.Pytester) -> None:
     run(project, "--asynclint").assert_outcomes(passed=2)
     project.makeini("[pytest]\nasynclint_select = ASL1\n")
     run(project, "--asynclint").assert_outcomes(failed=1, passed=1)
+    # The command line replaces the ini option (here an invalid one that would be an error).
+    project.makeini("[pytest]\nasynclint_ignore = ASL999\n")
+    assert run(project, "--asynclint").ret == pytest.ExitCode.USAGE_ERROR
+    run(project, "--asynclint", "--asynclint-ignore", "ASL100").assert_outcomes(passed=2)
 
 
 def test_tool_asynclint_settings_and_exclude(project: pytest.Pytester) -> None:

@@ -143,7 +143,12 @@ class Plugin:
         from asynclint.source import SourceFile
 
         config = type(self).config
-        settings = _settings_for(config, self.filename)
+        try:
+            settings = _settings_for(config, self.filename)
+        except ConfigError as exc:  # a broken [tool.asynclint] stops the run, naming the key
+            from flake8.exceptions import ExecutionError
+
+            raise ExecutionError(f"asynclint: {exc}") from exc
         path = Path(self.filename)
         if is_excluded(settings, path):  # flake8 excludes named files too: so do we
             return
