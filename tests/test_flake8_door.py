@@ -163,6 +163,30 @@ def test_flake8_parallel_finds_the_same(corpus: Path) -> None:
     assert flake8_findings(corpus, "-j", "2", *files) == cli_findings(corpus)
 
 
+def test_spawned_workers_parse_the_options_again(corpus: Path) -> None:
+    """With `spawn`/`forkserver` (macOS; Linux from Python 3.14) workers inherit nothing: each
+    parses the options again, so `--asynclint-*` must reach them that way."""
+    files = ["plain.py", "unicode.py", "nested.py"]
+    script = (
+        "import multiprocessing, sys\nmultiprocessing.set_start_method('spawn', force=True)\n"
+        "from flake8.main.cli import main\nmain(sys.argv[1:])\n"
+    )
+
+    def spawned(*args: str) -> list[str]:
+        proc = subprocess.run(
+            [sys.executable, "-c", script, "--isolated", "--select", "ASL", "-j", "2",
+             f"--format={FLAKE8_FORMAT}", *args, *files],
+            cwd=corpus, capture_output=True, text=True,
+        )
+        assert "Traceback" not in proc.stderr, proc.stderr
+        return sorted(proc.stdout.splitlines())
+
+    expected = sorted(f"{p}\t{r}\t{c}\t{code}\t{m}"
+                      for p, r, c, code, m in cli_findings(corpus, *files))
+    assert spawned() == expected and expected
+    assert spawned("--asynclint-ignore", "ASL100") == []
+
+
 def test_non_ascii_prefix_gives_flake8_byte_columns(tmp_path: Path) -> None:
     source = 'import time\n\n\nasync def f():\n    x = "é😀"; time.sleep(1)\n'
     (tmp_path / "app.py").write_text(source, encoding="utf-8")
@@ -216,9 +240,10 @@ def test_asynclint_options_on_the_command_line(corpus: Path) -> None:
     assert flake8_findings(corpus, "-j", "2", "--asynclint-ignore=ASL1", *files) == []
 
 
-def test_asynclint_options_in_setup_cfg(corpus: Path) -> None:
+@pytest.mark.parametrize("config_file", ["setup.cfg", "tox.ini", ".flake8"])
+def test_asynclint_options_in_flake8_config(corpus: Path, config_file: str) -> None:
     def found(cfg: str) -> list[Finding]:
-        (corpus / "setup.cfg").write_text(f"[flake8]\n{cfg}\n")
+        (corpus / config_file).write_text(f"[flake8]\n{cfg}\n")
         proc = run_flake8(corpus, "--select", "ASL", f"--format={FLAKE8_FORMAT}", "plain.py")
         assert "failed" not in proc.stdout, proc.stdout
         return [tuple(line.split("\t")) for line in proc.stdout.splitlines()]  # type: ignore[misc]
