@@ -137,6 +137,16 @@ CASES = {
         ["pymongo.database.Database", "pymongo.collection.Collection",
          "pymongo.collection.Collection"],
     ),
+    "imports under TYPE_CHECKING count for annotations": (
+        """
+        from typing import TYPE_CHECKING
+        if TYPE_CHECKING:
+            from sqlalchemy.orm import Session
+        async def f(db: "Session", other: "Session | None" = None):
+            reveal(db); reveal(other)
+        """,
+        ["sqlalchemy.orm.Session", "sqlalchemy.orm.Session"],
+    ),
     "never guessed from names; assigned two ways is unknown": (
         """
         import httpx

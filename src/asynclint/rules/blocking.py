@@ -148,6 +148,21 @@ def _parenthesized(fctx: FixContext, diagnostic: Diagnostic) -> bool:
 
 
 # -- the catalog rules (ASL101-ASL105, ASL107) ----------------------------------------------------
+def _under_type_checking(rule: Rule) -> bool:
+    """The current node is in the body of an `if TYPE_CHECKING:` block (it never runs)."""
+    parents = rule.semantic.parents
+    for i in range(len(parents) - 1, 0, -1):
+        node = parents[i - 1]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return False
+        if isinstance(node, ast.If) and any(parents[i] is s for s in node.body):
+            test = node.test
+            name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+            if name == "TYPE_CHECKING":
+                return True
+    return False
+
+
 def _analysis(rule: Rule) -> BlockingAnalysis:
     # `project` exists once the project index is part of the engine (cross-module chains).
     return analysis_for(rule.semantic, rule.ctx.settings.extra_blocking_calls,
@@ -421,7 +436,7 @@ class _CatalogRule(Rule):
         if not semantic.in_async_function or isinstance(semantic.parent, ast.Await):
             return
         entry = _analysis(self).direct(node, semantic.scope)
-        if entry is None or entry.kind is not self.kind:
+        if entry is None or entry.kind is not self.kind or _under_type_checking(self):
             return
         message = (f"`{_shown(entry)}` is {_WHAT[entry.kind]} inside `async def`, it blocks "
                    f"the event loop: use {entry.instead}")
@@ -695,7 +710,7 @@ class BlockingViaHelper(Rule):
         if analysis.direct(node, semantic.scope) is not None:
             return
         found = analysis.via_helper(node, semantic.scope)
-        if found is None:
+        if found is None or _under_type_checking(self):
             return
         chain, entry = found
         database = entry.kind is Kind.DB
