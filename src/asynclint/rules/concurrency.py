@@ -102,6 +102,7 @@ class _ConcurrencyRule(Rule):
     """Shared analysis of awaited calls for ASL400 and ASL401."""
 
     requires_text = ("await",)
+    _binding_context = False  # set per block: inside `async with <transaction/connection>`
 
     @functools.cached_property
     def _forbid(self) -> frozenset[str]:
@@ -135,6 +136,36 @@ class _ConcurrencyRule(Rule):
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
         )
 
+    @functools.cached_property
+    def _ambient_module(self) -> bool:
+        """The module imports a library that binds a session to the running context."""
+        for node in ast.walk(self.ctx.tree):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                continue
+            if any(n == m or n.startswith(m + ".") for n in names
+                   for m in knowledge.AMBIENT_SESSION_MODULES):
+                return True
+        return False
+
+    def in_binding_context(self) -> bool:
+        """Inside an `async with` that binds a connection or transaction to the context."""
+        for ancestor in self.semantic.ancestors():
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                return False
+            if isinstance(ancestor, (ast.AsyncWith, ast.With)):
+                for item in ancestor.items:
+                    expr = item.context_expr
+                    func = expr.func if isinstance(expr, ast.Call) else expr
+                    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                    words = set(name.lower().split("_")) | {name.lower()}
+                    if words & knowledge.CONTEXT_BINDING_WORDS:
+                        return True
+        return False
+
     def _is_static(self, root: str, called: bool = False) -> bool:
         """A module, a module-level function or class, an imported class, or (`called`) an
         imported name being called: not an object a call could share state through."""
@@ -149,7 +180,8 @@ class _ConcurrencyRule(Rule):
             return False
         if called or (root in self._module_imports and owner is semantic.module_scope):
             return True
-        return binding.qualified.rsplit(".", 1)[-1][:1].isupper()
+        last = binding.qualified.rsplit(".", 1)[-1]
+        return last[:1].isupper() and not last.isupper()  # CapWords: a class, not a CONSTANT
 
     def classify(self, stmt: ast.stmt, per_item: frozenset[str] = frozenset()) -> AwaitedCall | None:
         """The statement as an awaited call that could overlap with others, or None.
@@ -188,12 +220,14 @@ class _ConcurrencyRule(Rule):
             return None
         if isinstance(func, ast.Attribute) and func.attr in knowledge.ORDERING_METHODS:
             return None
+        callee_name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        writes_by_name = knowledge.name_says_write(callee_name)
         if path_of(func) is None:
             return None  # `get_client().get(...)`, `(await x).y()`: what is called is unclear
         item = AwaitedCall(stmt, await_node, call, assigned, names_read(call),
                            targets | names_written(call))
         method = func.attr if isinstance(func, ast.Attribute) else None
-        plain_function = False
+        plain_function = receiver_allowed = False
         for index, obj in enumerate(passed_objects(call)):
             path = path_of(obj)
             assert path is not None
@@ -212,11 +246,16 @@ class _ConcurrencyRule(Rule):
                 item.resources.append(Resource(path, kind, True, False))
                 item.writes.add(root)
             elif kind in self._allow:
+                receiver_allowed = receiver_allowed or is_callee_side
                 reads = is_callee_side and method in knowledge.READ_METHODS.get(kind, ())
                 item.resources.append(Resource(path, kind, False, bool(reads)))
             else:
                 item.opaque = True
                 item.writes.add(root)  # the call may change what it is handed
+        if writes_by_name and not receiver_allowed:
+            return None
+        if not receiver_allowed and (self._ambient_module or self._binding_context):
+            item.opaque = True  # may run on the session the context holds  # a write keeps its place; shared-safe clients are judged by method
         verdict = None
         if plain_function and qualified is not None:
             item.callee = qualified
@@ -315,6 +354,7 @@ class SequentialAwaits(_ConcurrencyRule):
                 self._check_block(block)
 
     def _check_block(self, block: list[ast.stmt]) -> None:
+        self._binding_context = self.in_binding_context()
         run: list[AwaitedCall] = []
         for stmt in block:
             item = self.classify(stmt)
@@ -443,6 +483,7 @@ class AwaitInLoop(_ConcurrencyRule):
     def visit(self, node: ast.AST) -> None:
         if self._skip_file or not self.semantic.in_async_function:
             return
+        self._binding_context = self.in_binding_context()
         if isinstance(node, ast.ListComp):
             self._check_comprehension(node)
         elif isinstance(node, ast.For):

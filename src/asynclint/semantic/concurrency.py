@@ -9,6 +9,7 @@ Types are qualified as `semantic.type_of` returns them (canonical names of `know
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -134,6 +135,58 @@ ORDERING_METHODS: frozenset[str] = frozenset({
     "authenticate", "run_in_executor", "run_sync", "cancel", "lock", "unlock", "subscribe",
     "unsubscribe", "publish",
 })
+
+
+# Libraries that hand project code an implicit, context-bound session (a context variable or
+# a global proxy): gathered tasks inherit the context and so share one session, invisibly.
+# In a module importing one, every call may use that session.
+AMBIENT_SESSION_MODULES: frozenset[str] = frozenset({
+    "fastapi_async_sqlalchemy",
+    "fastapi_sqlalchemy",
+    "fastapi_sqlalchemy_toolkit",
+    "sqlalchemy.ext.asyncio.async_scoped_session",
+    "starlette_context",
+})
+
+# Words in the name of an `async with` context that binds a connection or transaction to the
+# running context (`in_transaction()`, `db.transaction()`, `atomic()`, `pool.acquire()`): calls
+# inside it, which may run on that connection without naming it, count as sharing it.
+CONTEXT_BINDING_WORDS: frozenset[str] = frozenset({
+    "transaction", "in_transaction", "atomic", "begin", "begin_nested", "acquire", "connection",
+    "connect", "session", "session_context", "savepoint", "lock",
+})
+
+# Words that, anywhere in a callee's snake_case or camelCase name, say it changes state
+# (`update_limits`, `get_or_create`, `asave`). Such a call keeps its order: the next call may
+# read what it wrote (`update_x(id)` then `get_x(id)`). Reading methods of shared-safe clients
+# are judged by READ_METHODS instead.
+WRITE_WORDS: frozenset[str] = frozenset({
+    "create", "update", "upsert", "insert", "delete", "remove", "save", "store", "persist",
+    "write", "set", "add", "put", "post", "patch", "push", "pop", "append", "extend", "replace",
+    "register", "unregister", "mark", "increment", "decrement", "incr", "decr", "bump",
+    "send", "publish", "emit", "notify", "enqueue", "dequeue", "dispatch", "trigger",
+    "execute", "exec", "run", "process", "handle", "apply", "sync", "migrate", "seed",
+    "install", "uninstall", "enable", "disable", "activate", "deactivate", "approve", "reject",
+    "cancel", "revoke", "grant", "assign", "unassign", "move", "rename", "copy", "upload",
+    "import", "export", "purge", "clear", "reset", "invalidate", "expire", "evict", "refresh",
+    "reload", "claim", "consume", "ack", "nack", "lock", "unlock", "acquire", "release",
+    "login", "logout", "signup", "subscribe", "unsubscribe", "close", "open", "start", "stop",
+    "kill", "terminate", "restart", "schedule", "submit", "commit", "rollback", "flush",
+    "archive", "restore", "link", "unlink", "attach", "detach", "merge", "split", "modify",
+    "edit", "change", "transfer", "pay", "charge", "refund", "provision", "deploy", "build",
+})
+# Django's async ORM spells writes with an `a` prefix (`asave`, `aupdate_or_create`).
+ASYNC_PREFIXES: tuple[str, ...] = ("a",)
+
+
+def name_says_write(name: str) -> bool:
+    """Whether a function or method name contains a word of WRITE_WORDS."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    words = [w for w in spaced.split("_") if w]
+    candidates = set(words)
+    if words:
+        candidates |= {words[0][len(p):] for p in ASYNC_PREFIXES if words[0].startswith(p)}
+    return bool(candidates & WRITE_WORDS)
 
 
 class CalleeVerdict(Enum):
