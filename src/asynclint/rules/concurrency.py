@@ -307,12 +307,21 @@ class SequentialAwaits(_ConcurrencyRule):
         "operations, `commit`/`rollback`/`flush`/`refresh`/`close`, protocol steps "
         "(`connect`, `send`, `receive`, ...), or it already is concurrency (`gather`, `wait`) or "
         "hands work to a thread (`to_thread`, `run_in_threadpool`);\n"
+        "- a callee's name says it changes state (`update_limits`, `get_or_create`, `asave`, "
+        "...): the next call may read what it wrote;\n"
         "- a statement's result is discarded: it runs for its effect, and effects have an "
         "order (unless it writes through a shared-safe client used by no other call);\n"
+        "- the module imports a library that binds a session to the running context "
+        "(fastapi-async-sqlalchemy's `db.session`, ...), or the awaits sit in an `async with` "
+        "that binds a connection or transaction (`transaction()`, `atomic()`, `acquire()`, "
+        "`begin()`, ...): gathered tasks inherit that context and would share it unseen;\n"
         "- any other statement stands between the awaits, or the await is not directly the "
         "statement's value (`x = (await f()).json()`), or the awaited thing is not a call;\n"
         "- the file is a test (`test_*.py`, `*_test.py`, `conftest.py`, a `tests/` folder): "
         "tests await in order on purpose.\n\n"
+        "What stays invisible to a check of one file is what a called project function does "
+        "inside (a module-level session, say); the project index can tell the rule through "
+        "its callee hook.\n\n"
         "The number of awaits that makes a run worth reporting is `gather-min-awaits` "
         "(default 2); `concurrency-safe-receivers` and `concurrency-unsafe-receivers` extend "
         "the tables of receiver types."
@@ -339,8 +348,9 @@ class SequentialAwaits(_ConcurrencyRule):
         "targets keep their annotations as declarations before the assignment; a discarded "
         "result becomes `_` (no fix when `_` is used in the module). With "
         "`gather-style = \"taskgroup\"` it writes an `async with asyncio.TaskGroup() as tg:` "
-        "block instead, unless the project's `requires-python` allows Python < 3.11. No fix is "
-        "offered when a comment between the statements would be lost."
+        "block instead, unless the project's `requires-python` allows Python < 3.11. Comments "
+        "between the statements move next to their calls in the rewrite; no fix is offered for "
+        "statements sharing a line (`a = await f(); b = await g()`)."
     )
     default_enabled = False
     visits = _STATEMENTS
@@ -410,8 +420,10 @@ class SequentialAwaits(_ConcurrencyRule):
         code = fctx.module.code_for_node
         indent = fctx.source.line(fctx.range_of(first.body[0])[0].row)
         indent = indent[: len(indent) - len(indent.lstrip())]
+        step = fctx.module.default_indent
+        inner = indent + ("    " if not taskgroup else step)
         items = [
-            _Part(t, a, code(c), above, after)
+            _Part(t, a, _reindented(c, code(c), inner), above, after)
             for (t, a, c), (above, after) in zip(
                 (p for p in parts if p is not None), _comments(lines), strict=True)
         ]
@@ -448,7 +460,8 @@ class AwaitInLoop(_ConcurrencyRule):
         "(`httpx.AsyncClient`, ...) only with a reading method, and has no ordering meaning "
         "(sleep, locks, queues, commit, protocol steps). A loop with `break`, `continue`, "
         "`return`, an `else`, a `sleep` or any other statement is left alone: it may be "
-        "rate-limited or stop early on purpose. A discarded result (`for x in xs: await f(x)`) "
+        "rate-limited or stop early on purpose. Callees whose names say they write "
+        "(`create_item`) and loops inside transaction blocks are left alone. A discarded result (`for x in xs: await f(x)`) "
         "is reported only for callees the project index knows to be independent. Test files "
         "are skipped.\n\n"
         "Before applying the suggestion, think about fan-out: `gather` starts every item at "
@@ -475,7 +488,8 @@ class AwaitInLoop(_ConcurrencyRule):
         "there are items — whether that is acceptable (or needs a semaphore) is a decision the "
         "code does not show. Exceptions and cancellation also behave as with `gather`. It is "
         "not offered when the loop variable is used after the loop, when the collecting list "
-        "is not a list built in the function, or when a comment in the loop would be lost."
+        "is not a list built in the function, or when a comment in the loop would be lost. "
+        "It is always written with `gather`, whatever `gather-style` says."
     )
     default_enabled = False
     visits = (ast.For, ast.ListComp)
@@ -815,6 +829,21 @@ def _gather_text(parts: list[_Part], asyncio_name: str, indent: str,
         body = [line for p in parts for line in p.call_lines(inner, f"{p.call},")]
         statement = "\n".join([f"{head}await {asyncio_name}.gather(", *body, f"{indent})"])
     return f"\n{indent}".join([*lines, statement])
+
+
+def _reindented(node: cst.CSTNode, text: str, indent: str) -> str:
+    """A multi-line call printed alone loses its block's indentation: put it back (unless a
+    multi-line string would change with it)."""
+    import libcst as cst
+
+    if "\n" not in text:
+        return text
+    for sub in _walk_cst(node):
+        if isinstance(sub, (cst.SimpleString, cst.FormattedStringText)) and "\n" in (
+                sub.value):
+            return text
+    first, *rest = text.split("\n")
+    return "\n".join([first, *(indent + line if line.strip() else line for line in rest)])
 
 
 def _parenthesized(target: str) -> str:
