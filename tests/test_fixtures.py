@@ -1,6 +1,6 @@
 """The fixture-driven rule tests: every rule proves itself with files, not code.
 
-Layout (see fixtures/README.md): `fixtures/<CODE>/flagged*.py` mark each expected finding with
+Layout (fixtures/README.md): `fixtures/<CODE>/flagged*.py` mark each expected finding with
 `# expect: <CODE>[, <CODE>...]` on its line; `clean*.py` must produce none; `<name>.fixed.py` is
 the exact result of `--fix --unsafe-fixes --select <CODE>`; a sub-folder is a multi-module
 project checked as a whole; an optional first line `# asynclint-config: <inline TOML>` gives

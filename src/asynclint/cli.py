@@ -175,9 +175,11 @@ def _statistics(diagnostics: list[Diagnostic], fmt: str) -> str:
 
 def _diff(report: FileReport, label: str) -> str:
     assert report.source is not None and report.fixed_text is not None
+    from asynclint.source import split_lines
+
     lines = difflib.unified_diff(
-        report.source.text.splitlines(keepends=True),
-        report.fixed_text.splitlines(keepends=True),
+        split_lines(report.source.text, keepends=True),
+        split_lines(report.fixed_text, keepends=True),
         fromfile=label, tofile=label,
     )
     text = "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
@@ -237,6 +239,14 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         display = str(args.stdin_filename) if args.stdin_filename else "-"
         settings = resolver.for_path(args.stdin_filename or Path.cwd())
         data = sys.stdin.buffer.read()
+        if args.stdin_filename is not None and settings.force_exclude:
+            from asynclint.discovery import is_force_excluded
+
+            if is_force_excluded(settings, args.stdin_filename):
+                # As ruff: an excluded file is not checked; with --fix the code passes through.
+                if options.fix:
+                    _echo(data, stdout)
+                return EXIT_CLEAN
         report = check_file(display, settings, RunOptions(
             fix=options.fix, diff=options.diff, unsafe_fixes=unsafe,
             want_fixes=options.want_fixes, use_cache=False, jobs=1), data=data)
@@ -246,6 +256,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from asynclint.discovery import discover
 
         found = [(str(p), resolver.for_path(p)) for p in discover(paths, resolver)]
+        if not found and not args.silent:
+            stderr.write("warning: No Python files found under the given path(s)\n")
         reports = check_paths(found, options)
 
     for report in reports:
@@ -253,6 +265,10 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stderr.write(f"error: {message}\n")
     if options.fix and not stdin_mode:
         _write_fixes(reports, stderr)
+        if not (args.quiet or args.silent):
+            hint = _ruff_external_hint(base.root)
+            if hint:
+                stderr.write(hint)
 
     diagnostics = sorted((d for r in reports for d in r.diagnostics), key=Diagnostic.sort_key)
     fixed_count = sum(len(r.fixed) for r in reports)
@@ -266,7 +282,12 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     out: TextIO = stdout
     opened = None
     if args.output_file:
-        opened = out = args.output_file.open("w", encoding="utf-8")
+        try:
+            args.output_file.parent.mkdir(parents=True, exist_ok=True)
+            opened = out = args.output_file.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write the report to {args.output_file}: "
+                             f"{exc.strerror or exc}") from exc
     try:
         if args.diff:
             changed = [r for r in reports if r.fixed_text is not None]
@@ -310,6 +331,50 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if diagnostics or (args.exit_non_zero_on_fix and fixed_count):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+# Where ruff reads its settings, and the table holding `lint` in each.
+_RUFF_CONFIGS = (("ruff.toml", ()), (".ruff.toml", ()), ("pyproject.toml", ("tool", "ruff")))
+
+
+def _ruff_external_hint(root: Path) -> str | None:
+    """A one-line hint when the project configures ruff without `lint.external = ["ASL"]`:
+    ruff's RUF100 would then report asynclint's `# noqa` comments and its fix delete them."""
+    import tomllib
+
+    for name, table_path in _RUFF_CONFIGS:
+        path = root / name
+        if not path.is_file():
+            continue
+        try:
+            table: Any = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return None
+        for key in table_path:
+            table = table.get(key) if isinstance(table, dict) else None
+        if not isinstance(table, dict):
+            continue  # a pyproject.toml without [tool.ruff]
+        lint = table.get("lint")
+        external = [*(lint.get("external", []) if isinstance(lint, dict) else []),
+                    *table.get("external", [])]
+        if any(isinstance(e, str) and e and "ASL".startswith(e) for e in external):
+            return None
+        where = "[tool.ruff.lint]" if name == "pyproject.toml" else "[lint]"
+        return (f'hint: {path.name} configures ruff without `external = ["ASL"]` in {where}; '
+                "ruff's RUF100 would flag asynclint's `# noqa` comments as unused and its fix "
+                "would delete them.\n")
+    return None
+
+
+def _echo(data: bytes, stdout: TextIO) -> None:
+    """Write stdin's bytes back unchanged."""
+    buffer = getattr(stdout, "buffer", None)
+    if buffer is None:
+        stdout.write(data.decode("utf-8", errors="replace"))
+    else:
+        stdout.flush()
+        buffer.write(data)
+        buffer.flush()
 
 
 def _read_text(path: str) -> str | None:

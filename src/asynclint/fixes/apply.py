@@ -31,9 +31,14 @@ class FixOutcome:
     errors: list[str] = field(default_factory=list)
 
 
-def _parses(text: str) -> bool:
+def _parses(text: str, compiles: bool = False) -> bool:
+    """Whether `text` parses; with `compiles`, also whether it compiles (which catches what
+    the parser lets through, such as `await` outside an async function). Nothing is run."""
     try:
-        ast.parse(text)
+        if compiles:
+            compile(text, "<fixed>", "exec", dont_inherit=True)
+        else:
+            ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -64,6 +69,12 @@ def _edits_of(diagnostics: list[Diagnostic]) -> list[Edit]:
     return edits
 
 
+def _fix_key(diag: Diagnostic) -> tuple[str, str, tuple[str, ...]]:
+    """What identifies a fix across rounds, where positions shift as other fixes apply."""
+    edits = diag.fix.edits if diag.fix is not None else ()
+    return diag.code, diag.message, tuple(e.content for e in edits)
+
+
 def fix_until_stable(
     analysis: Analysis, options: RunOptions, reanalyze: Callable[[SourceFile], Analysis]
 ) -> FixOutcome:
@@ -72,24 +83,31 @@ def fix_until_stable(
     source = analysis.source
     outcome = FixOutcome(text=source.text)
     current = analysis
+    # Fixes found to break the code are not tried again in later rounds (nor reported twice).
+    dropped: set[tuple[str, str, tuple[str, ...]]] = set()
+    strict: bool | None = None
     for _ in range(MAX_ROUNDS):
         diagnostics = attach_fixes(current)
-        chosen = select_fixes(diagnostics, options)
+        chosen = select_fixes([d for d in diagnostics if _fix_key(d) not in dropped], options)
         if not chosen:
             outcome.remaining = diagnostics
             break
         new_text = current.source.apply_edits(_edits_of(chosen))
-        if not _parses(new_text):
+        if strict is None:
+            # Hold fixes to the compiler only when the original passes it.
+            strict = _parses(source.text, compiles=True)
+        if not _parses(new_text, strict):
             # Find the culprits one by one; keep the rest.
             good: list[Diagnostic] = []
             for diag in chosen:
                 trial = current.source.apply_edits(_edits_of([*good, diag]))
-                if _parses(trial):
+                if _parses(trial, strict):
                     good.append(diag)
                 else:
+                    dropped.add(_fix_key(diag))
                     outcome.errors.append(
                         f"{diag.path}:{diag.start.row}:{diag.start.col + 1}: {diag.code} fix "
-                        "dropped: it would produce code that does not parse"
+                        "dropped: it would produce invalid Python code"
                     )
             if not good:
                 outcome.remaining = diagnostics
