@@ -447,3 +447,42 @@ def test_loop_conditions(loop: str, flagged: bool) -> None:
         return results
     """
     assert bool(check(body, code="ASL401")) is flagged
+
+
+@pytest.mark.parametrize(("setup", "flagged"), [
+    ('url = f"/items/{key}"', True),             # a literal: an immutable value
+    ('url = "/items"', True),
+    ('url = "/items"\n    url += "/x"', False),  # rebound another way: unknown
+    ("url = make_url(key)", False),
+])
+def test_names_bound_to_literals_are_values(setup: str, flagged: bool) -> None:
+    diags = check(f"""
+async def view(key: int):
+    {setup}
+    a = await fetch_a(url)
+    b = await fetch_b(url)
+    return a, b
+""")
+    assert bool(diags) is flagged
+
+
+def test_local_helpers_reaching_a_module_session_share_it() -> None:
+    body = """
+session = {factory}
+
+
+async def get_a(key: int):
+    return await session.get(object, key)
+
+
+async def get_b(key: int):
+    return await session.get(object, key)
+
+
+async def view(key: int):
+    a = await get_a(key)
+    b = await get_b(key)
+    return a, b
+"""
+    assert check(body.replace("{factory}", "AsyncSession()")) == []
+    assert len(check(body.replace("{factory}", "None"))) == 1

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix
-from asynclint.rules.base import Rule, register
+from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.semantic import concurrency as knowledge
 from asynclint.semantic.dataflow import (
     names_read,
@@ -104,6 +104,10 @@ class _ConcurrencyRule(Rule):
     requires_text = ("await",)
     _binding_context = False  # set per block: inside `async with <transaction/connection>`
 
+    def __init__(self, ctx: RuleContext) -> None:
+        super().__init__(ctx)
+        self._literal_names: dict[int, dict[str, bool]] = {}
+
     @functools.cached_property
     def _forbid(self) -> frozenset[str]:
         return knowledge.FORBID_SHARING | set(self.ctx.settings.concurrency_unsafe_receivers)
@@ -150,6 +154,32 @@ class _ConcurrencyRule(Rule):
                    for m in knowledge.AMBIENT_SESSION_MODULES):
                 return True
         return False
+
+    @functools.cache  # noqa: B019  (one rule instance per file)
+    def _uses_module_session(self, name: str) -> bool:
+        """A function of this module that reaches a module-level object forbidding sharing
+        (`session = AsyncSession(engine)` at the top of the file): its calls share it."""
+        semantic = self.semantic
+        module_scope = semantic.module_scope
+        for stmt in self.ctx.tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+                for node in ast.walk(stmt):
+                    if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+                            and module_scope.lookup(node.id) is not None
+                            and semantic.types.type_of(node, module_scope) in self._forbid):
+                        return True
+        return False
+
+    def _holds_literal(self, name: str) -> bool:
+        """`URL = "https://..."`, `path = f"/users/{id}"`: a name only ever bound to a string
+        or number literal holds an immutable value."""
+        scope = self.semantic.defining_scope(name)
+        if scope is None:
+            return False
+        table = self._literal_names.get(id(scope.node))
+        if table is None:
+            table = self._literal_names[id(scope.node)] = _literal_bindings(scope.node)
+        return table.get(name, False)
 
     def in_binding_context(self) -> bool:
         """Inside an `async with` that binds a connection or transaction to the context."""
@@ -240,7 +270,7 @@ class _ConcurrencyRule(Rule):
                 plain_function = plain_function or is_callee_side
                 continue
             kind = semantic.type_of(obj) if isinstance(obj, (ast.Name, ast.Attribute)) else None
-            if kind in knowledge.VALUE_TYPES:
+            if kind in knowledge.VALUE_TYPES or (path == root and self._holds_literal(root)):
                 continue
             if kind in self._forbid:
                 item.resources.append(Resource(path, kind, True, False))
@@ -260,8 +290,10 @@ class _ConcurrencyRule(Rule):
         if plain_function and qualified is not None:
             item.callee = qualified
             verdict = knowledge.callee_verdict(semantic, qualified)
-            if verdict is knowledge.CalleeVerdict.SHARES_STATE:
-                item.opaque = True
+        elif plain_function and isinstance(func, ast.Name) and self._uses_module_session(func.id):
+            verdict = knowledge.CalleeVerdict.SHARES_STATE
+        if verdict is knowledge.CalleeVerdict.SHARES_STATE:
+            item.opaque = True
         if not assigned:
             # A discarded result means the call is made for its effect, and effects have an
             # order; only calls known to be independent (or writes through a shared-allowed
@@ -271,6 +303,45 @@ class _ConcurrencyRule(Rule):
             if not (independent or allowed_write):
                 return None
         return item
+
+
+_LITERALS = (ast.Constant, ast.JoinedStr)
+
+
+def _literal_bindings(scope_node: ast.AST) -> dict[str, bool]:
+    """For each name bound in a scope (nested scopes excluded): whether every binding is an
+    assignment of a literal value."""
+    found: dict[str, bool] = {}
+    params = getattr(scope_node, "args", None)
+    if isinstance(params, ast.arguments):
+        for a in (*params.posonlyargs, *params.args, *params.kwonlyargs, params.vararg,
+                  params.kwarg):
+            if a is not None:
+                found[a.arg] = False
+    stack = list(ast.iter_child_nodes(scope_node))
+    plain_targets: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            if not isinstance(node, ast.Lambda):
+                found[node.name] = False
+            continue
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            literal = isinstance(node.value, _LITERALS)
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    plain_targets.add(id(target))
+                    found[target.id] = found.get(target.id, True) and literal
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            if id(node) not in plain_targets:
+                found[node.id] = False
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            found.update(dict.fromkeys(node.names, False))
+        elif isinstance(node, ast.alias):
+            found[(node.asname or node.name).split(".", 1)[0]] = False
+        stack.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def _blocks(node: ast.AST) -> list[list[ast.stmt]]:
@@ -327,11 +398,13 @@ class SequentialAwaits(_ConcurrencyRule):
         "the tables of receiver types."
     )
     bad_example = (
+        "import httpx\n\n\n"
         "async def dashboard(user_id: int, client: httpx.AsyncClient):\n"
         "    profile = await client.get(f\"/users/{user_id}\")\n"
         "    orders = await client.get(f\"/orders?user={user_id}\")\n"
     )
     good_example = (
+        "import asyncio\n\nimport httpx\n\n\n"
         "async def dashboard(user_id: int, client: httpx.AsyncClient):\n"
         "    profile, orders = await asyncio.gather(\n"
         "        client.get(f\"/users/{user_id}\"),\n"
@@ -352,7 +425,7 @@ class SequentialAwaits(_ConcurrencyRule):
         "between the statements move next to their calls in the rewrite; no fix is offered for "
         "statements sharing a line (`a = await f(); b = await g()`)."
     )
-    default_enabled = False
+    default_enabled = True
     visits = _STATEMENTS
 
     def visit(self, node: ast.AST) -> None:
@@ -468,6 +541,7 @@ class AwaitInLoop(_ConcurrencyRule):
         "once. For large or unbounded inputs, bound it (an `asyncio.Semaphore`, or batches)."
     )
     bad_example = (
+        "import httpx\n\n\n"
         "async def prices(client: httpx.AsyncClient, skus: list[str]):\n"
         "    results = []\n"
         "    for sku in skus:\n"
@@ -475,6 +549,7 @@ class AwaitInLoop(_ConcurrencyRule):
         "    return results\n"
     )
     good_example = (
+        "import asyncio\n\nimport httpx\n\n\n"
         "async def prices(client: httpx.AsyncClient, skus: list[str]):\n"
         "    results = []\n"
         "    results.extend(await asyncio.gather(*(client.get(f\"/price/{sku}\") for sku in skus)))\n"
