@@ -486,3 +486,13 @@ async def view(key: int):
 """
     assert check(body.replace("{factory}", "AsyncSession()")) == []
     assert len(check(body.replace("{factory}", "None"))) == 1
+
+
+@pytest.mark.parametrize(("name", "keeps"), [
+    ("_check_user_exists", True), ("get_prisma_client", True), ("get_session", True),
+    ("get_client_or_raise", True), ("setup_role_mappings", True), ("update_x", True),
+    ("get_user", False), ("fetch_prices", False), ("get_sessions_count", False),
+    ("read_work_pool", False),
+])
+def test_names_that_keep_their_place(name: str, keeps: bool) -> None:
+    assert knowledge.name_keeps_order(name) is keeps

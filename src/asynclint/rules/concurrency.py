@@ -251,7 +251,7 @@ class _ConcurrencyRule(Rule):
         if isinstance(func, ast.Attribute) and func.attr in knowledge.ORDERING_METHODS:
             return None
         callee_name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        writes_by_name = knowledge.name_says_write(callee_name)
+        writes_by_name = knowledge.name_keeps_order(callee_name)
         if path_of(func) is None:
             return None  # `get_client().get(...)`, `(await x).y()`: what is called is unclear
         item = AwaitedCall(stmt, await_node, call, assigned, names_read(call),
@@ -379,7 +379,10 @@ class SequentialAwaits(_ConcurrencyRule):
         "(`connect`, `send`, `receive`, ...), or it already is concurrency (`gather`, `wait`) or "
         "hands work to a thread (`to_thread`, `run_in_threadpool`);\n"
         "- a callee's name says it changes state (`update_limits`, `get_or_create`, `asave`, "
-        "...): the next call may read what it wrote;\n"
+        "...): the next call may read what it wrote; or that it is a guard awaited first so "
+        "its exception stops the rest (`check_user_exists`, `ensure_admin`, `validate_...`, "
+        "`..._or_raise`, `setup_...`); or that it gets a resource for what follows "
+        "(`get_session`, `get_db`, `get_redis_client`);\n"
         "- a statement's result is discarded: it runs for its effect, and effects have an "
         "order (unless it writes through a shared-safe client used by no other call);\n"
         "- the module imports a library that binds a session to the running context "

@@ -175,18 +175,45 @@ WRITE_WORDS: frozenset[str] = frozenset({
     "archive", "restore", "link", "unlink", "attach", "detach", "merge", "split", "modify",
     "edit", "change", "transfer", "pay", "charge", "refund", "provision", "deploy", "build",
 })
+# Words of a guard: a call awaited first so that its exception stops what follows
+# (`check_user_exists`, `ensure_admin`, `get_client_or_raise`). Overlapping it would run the
+# rest anyway and let another exception win.
+GUARD_WORDS: frozenset[str] = frozenset({
+    "check", "ensure", "verify", "validate", "require", "assert", "authorize", "authorise",
+    "authenticate", "raise", "guard", "enforce", "setup", "init", "initialize", "configure",
+    "prepare", "bootstrap", "wait",
+})
+# A name ending in one of these gets a resource (`get_session`, `get_prisma_client`): set-up
+# for what follows, cheap, and often a precondition; never worth overlapping.
+RESOURCE_NOUNS: frozenset[str] = frozenset({
+    "client", "session", "connection", "conn", "engine", "db", "database", "driver", "cursor",
+    "transport", "socket", "lock", "semaphore",
+})
+
 # Django's async ORM spells writes with an `a` prefix (`asave`, `aupdate_or_create`).
 ASYNC_PREFIXES: tuple[str, ...] = ("a",)
 
 
-def name_says_write(name: str) -> bool:
-    """Whether a function or method name contains a word of WRITE_WORDS."""
+def _words(name: str) -> list[str]:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
     words = [w for w in spaced.split("_") if w]
-    candidates = set(words)
     if words:
-        candidates |= {words[0][len(p):] for p in ASYNC_PREFIXES if words[0].startswith(p)}
-    return bool(candidates & WRITE_WORDS)
+        words += [words[0][len(p):] for p in ASYNC_PREFIXES if words[0].startswith(p)]
+    return words
+
+
+def name_says_write(name: str) -> bool:
+    """Whether a function or method name contains a word of WRITE_WORDS."""
+    return bool(set(_words(name)) & WRITE_WORDS)
+
+
+def name_keeps_order(name: str) -> bool:
+    """A write, a guard or a resource getter by its name: its place in the sequence matters."""
+    words = _words(name)
+    if not words:
+        return False
+    last = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().rstrip("_").rsplit("_", 1)[-1]
+    return bool(set(words) & (WRITE_WORDS | GUARD_WORDS)) or last in RESOURCE_NOUNS
 
 
 class CalleeVerdict(Enum):
