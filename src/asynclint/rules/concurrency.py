@@ -125,13 +125,28 @@ class _ConcurrencyRule(Rule):
     def _module_imports(self) -> frozenset[str]:
         """Local names bound by `import x` at module level: modules, never shared objects."""
         names: set[str] = set()
-        for node in ast.walk(self.ctx.tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
+        for node in self._top_level_imports:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     names.add(alias.asname or alias.name.split(".", 1)[0])
         return frozenset(names)
+
+    @functools.cached_property
+    def _top_level_imports(self) -> list[ast.Import | ast.ImportFrom]:
+        """Imports of the module's top level (also under `if`/`try`), not inside functions."""
+        found: list[ast.Import | ast.ImportFrom] = []
+        stack: list[ast.stmt] = list(self.ctx.tree.body)
+        while stack:
+            stmt = stack.pop()
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                found.append(stmt)
+            elif isinstance(stmt, (ast.If, ast.Try, ast.TryStar, ast.With)):
+                for block in (stmt.body, getattr(stmt, "orelse", []),
+                              getattr(stmt, "finalbody", [])):
+                    stack.extend(block)
+                for handler in getattr(stmt, "handlers", []):
+                    stack.extend(handler.body)
+        return found
 
     @functools.cached_property
     def _module_defs(self) -> frozenset[str]:
@@ -143,10 +158,10 @@ class _ConcurrencyRule(Rule):
     @functools.cached_property
     def _ambient_module(self) -> bool:
         """The module imports a library that binds a session to the running context."""
-        for node in ast.walk(self.ctx.tree):
+        for node in self._top_level_imports:
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            elif node.module and not node.level:
                 names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
             else:
                 continue
