@@ -496,3 +496,14 @@ async def view(key: int):
 ])
 def test_names_that_keep_their_place(name: str, keeps: bool) -> None:
     assert knowledge.name_keeps_order(name) is keeps
+
+
+def test_waiting_on_a_synchronization_primitive_is_ordering() -> None:
+    body = """
+        async def worker(queue: asyncio.Queue, key: int):
+            item = await queue.{method}()
+            other = await fetch_a(key)
+            return item, other
+    """
+    assert check(body.replace("{method}", "get")) == []
+    assert check(body.replace("{method}", "get").replace("asyncio.Queue", "httpx.AsyncClient"))

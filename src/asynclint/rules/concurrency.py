@@ -287,6 +287,8 @@ class _ConcurrencyRule(Rule):
             kind = semantic.type_of(obj) if isinstance(obj, (ast.Name, ast.Attribute)) else None
             if kind in knowledge.VALUE_TYPES or (path == root and self._holds_literal(root)):
                 continue
+            if is_callee_side and kind in knowledge.SYNCHRONIZATION_TYPES:
+                return None  # waiting on a lock, event or queue is ordering itself
             if kind in self._forbid:
                 item.resources.append(Resource(path, kind, True, False))
                 item.writes.add(root)

@@ -68,6 +68,13 @@ FORBID_SHARING: frozenset[str] = frozenset({
     "asyncio.LifoQueue",
 })
 
+# Receivers whose every awaited method is about order (waiting for a lock, an event, an item).
+SYNCHRONIZATION_TYPES: frozenset[str] = frozenset({
+    "asyncio.Lock", "asyncio.Semaphore", "asyncio.BoundedSemaphore", "asyncio.Event",
+    "asyncio.Condition", "asyncio.Barrier", "asyncio.Queue", "asyncio.PriorityQueue",
+    "asyncio.LifoQueue", "anyio.Lock", "anyio.Semaphore", "anyio.Event", "anyio.Condition",
+})
+
 # Receivers documented as safe for concurrent use (pool-backed clients).
 ALLOW_SHARING: frozenset[str] = frozenset({
     "httpx.AsyncClient",
