@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", help="Remove the cache folders below the current folder.")
     clean.add_argument("path", nargs="?", type=Path, default=Path("."))
     sub.add_parser("version", help="Print the version.")
+    sub.add_parser("server", help="Run the language server (LSP over stdio) for editors.")
     return parser
 
 
@@ -235,10 +236,11 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     paths: list[Path] = args.paths or [Path(".")]
     stdin_mode = [str(p) for p in paths] == ["-"]
     sources: dict[str, str] = {}
+    stdin_data = b""
     if stdin_mode:
         display = str(args.stdin_filename) if args.stdin_filename else "-"
         settings = resolver.for_path(args.stdin_filename or Path.cwd())
-        data = sys.stdin.buffer.read()
+        data = stdin_data = sys.stdin.buffer.read()
         if args.stdin_filename is not None and settings.force_exclude:
             from asynclint.discovery import is_force_excluded
 
@@ -251,7 +253,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             fix=options.fix, diff=options.diff, unsafe_fixes=unsafe,
             want_fixes=options.want_fixes, use_cache=False, jobs=1), data=data)
         reports = [report]
-        sources[display] = data.decode("utf-8", errors="replace")
+        sources[display] = _decode(data)
     else:
         from asynclint.discovery import discover
 
@@ -301,12 +303,13 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                     stderr.write("No errors would be fixed.\n")
             return EXIT_ERROR if internal else (EXIT_FINDINGS if changed else EXIT_CLEAN)
         if stdin_mode and options.fix:
+            # The code goes back in the shape it came in: same bytes when unchanged, and the
+            # fixed text in the input's encoding, BOM included.
             report = reports[0]
-            text = report.fixed_text
-            if text is None:
-                stdout.write(sources[reports[0].path])
+            if report.fixed_text is None or report.source is None:
+                _echo(stdin_data, stdout)
             else:
-                stdout.write(text)
+                _echo(report.source.to_bytes(report.fixed_text), stdout)
             out = stderr
         if args.show_fixes and fix and not args.silent:
             out.write(_show_fixes(reports, fmt_options))
@@ -377,9 +380,19 @@ def _echo(data: bytes, stdout: TextIO) -> None:
         buffer.flush()
 
 
+def _decode(data: bytes) -> str:
+    """Text as the engine saw it (PEP 263 cookie, BOM), for code frames."""
+    from asynclint.source import DecodeError, SourceFile
+
+    try:
+        return SourceFile.from_bytes(data).text
+    except DecodeError:
+        return data.decode("utf-8", errors="replace")
+
+
 def _read_text(path: str) -> str | None:
     try:
-        return Path(path).read_bytes().decode("utf-8", errors="replace")
+        return _decode(Path(path).read_bytes())
     except OSError:
         return None
 
@@ -423,6 +436,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             for removed in clean(args.path):
                 stderr.write(f"Removing cache at: {removed}\n")
             return EXIT_CLEAN
+        if args.command == "server":
+            from asynclint.lsp.server import serve  # pygls loads only here
+
+            return serve()
         if args.command == "version":
             stdout.write(f"asynclint {__version__}\n")
             return EXIT_CLEAN

@@ -129,7 +129,8 @@ def write_atomic(path: Path, source: SourceFile, text: str) -> None:
     A file that is not writable is left alone: the rename would bypass its permissions.
     """
     data = source.to_bytes(text)
-    mode = stat.S_IMODE(os.stat(path).st_mode)
+    info = os.stat(path)
+    mode = stat.S_IMODE(info.st_mode)
     # os.access alone is not enough: for root it says every file is writable. A file whose mode
     # grants nobody write permission was made read-only on purpose; respect that too.
     if not os.access(path, os.W_OK) or not mode & _ANY_WRITE:
@@ -142,6 +143,10 @@ def write_atomic(path: Path, source: SourceFile, text: str) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
+        if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            # The new file would belong to whoever runs the fix (root, in a container).
+            with contextlib.suppress(OSError):
+                os.chown(tmp, info.st_uid, info.st_gid)
         os.replace(tmp, real)
     except BaseException:
         with contextlib.suppress(OSError):
