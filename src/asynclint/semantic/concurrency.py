@@ -140,7 +140,7 @@ ORDERING_METHODS: frozenset[str] = frozenset({
     "connect", "disconnect", "accept", "send", "receive", "recv", "send_text", "send_bytes",
     "send_json", "receive_text", "receive_bytes", "receive_json", "login", "logout",
     "authenticate", "run_in_executor", "run_sync", "cancel", "lock", "unlock", "subscribe",
-    "unsubscribe", "publish",
+    "unsubscribe", "publish", "__anext__", "asend", "athrow", "__aenter__", "__aexit__",
 })
 
 
