@@ -76,6 +76,17 @@ SCHEMA: tuple[SettingSpec, ...] = (
                 "How concurrency fixes are written: `asyncio.gather(...)` or an "
                 "`asyncio.TaskGroup`.",
                 'gather-style = "taskgroup"', ("gather", "taskgroup")),
+    SettingSpec("gather-min-awaits", "int", 2,
+                "How many consecutive independent awaits make a run worth reporting (ASL400).",
+                "gather-min-awaits = 3"),
+    SettingSpec("concurrency-safe-receivers", "list[str]", [],
+                "Qualified types whose instances may be used by concurrent operations "
+                "(pool-backed clients), on top of the built-in ones.",
+                'concurrency-safe-receivers = ["mylib.PooledClient"]'),
+    SettingSpec("concurrency-unsafe-receivers", "list[str]", [],
+                "Qualified types whose instances must not be used by concurrent operations "
+                "(connections, sessions, streams), on top of the built-in ones.",
+                'concurrency-unsafe-receivers = ["mylib.Connection"]'),
 )
 SPECS = {spec.key: spec for spec in SCHEMA}
 
@@ -111,6 +122,9 @@ class Settings:
     extra_async_apis: tuple[str, ...] = ()
     extra_handler_decorators: tuple[str, ...] = ()
     gather_style: str = "gather"
+    gather_min_awaits: int = 2
+    concurrency_safe_receivers: tuple[str, ...] = ()
+    concurrency_unsafe_receivers: tuple[str, ...] = ()
 
     # -- rule selection ----------------------------------------------------------------------
     def enabled_codes(self) -> frozenset[str]:
@@ -217,6 +231,9 @@ def _check_type(spec: SettingSpec, value: Any, where: str) -> Any:
     if spec.type == "bool":
         if not isinstance(value, bool):
             raise fail()
+    elif spec.type == "int":
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"{where}: `{spec.key}` must be a positive integer, got {value!r}")
     elif spec.type == "str":
         if not isinstance(value, str):
             raise fail()

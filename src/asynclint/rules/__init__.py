@@ -2,6 +2,7 @@
 
 from asynclint.rules import (
     blocking,  # noqa: F401  (registers ASL1xx)
+    concurrency,  # noqa: F401  (registers ASL4xx)
     loop,  # noqa: F401  (registers ASL3xx)
     tasks,  # noqa: F401  (registers ASL5xx)
 )

@@ -1,0 +1,986 @@
+"""ASL4xx: missed concurrency. Awaiting independent operations one after the other makes a
+request as slow as the sum of its calls; `asyncio.gather` makes it as slow as the slowest.
+
+Saying so wrongly breaks programs, so the rules speak only when the overlap is safe by what the
+code shows: no data flows between the calls, they share no receiver that forbids concurrent use
+(a session, a connection, a stream; an object of unknown type counts as one), none has an
+ordering meaning (sleep, locks, commit, protocol steps), and no statement in between has effects.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix
+from asynclint.rules.base import Rule, RuleContext, register
+from asynclint.semantic import concurrency as knowledge
+from asynclint.semantic.dataflow import (
+    names_read,
+    names_written,
+    passed_objects,
+    path_of,
+    root_of,
+    target_names,
+)
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from asynclint.fixes.context import FixContext
+
+_STATEMENTS: tuple[type[ast.AST], ...] = tuple(
+    c for c in vars(ast).values()
+    if isinstance(c, type) and issubclass(c, ast.stmt) and c is not ast.stmt
+)
+_BLOCK_FIELDS = ("body", "orelse", "finalbody")
+_FORBIDDEN_INSIDE = (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
+_TEST_DIRS = frozenset({"tests", "test", "testing"})
+_MAX_LINE = 88
+
+
+def is_test_file(path: str) -> bool:
+    """Tests await one thing after another on purpose (determinism over latency)."""
+    p = Path(path)
+    name = p.name
+    if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
+        return True
+    return any(part in _TEST_DIRS for part in p.parts[:-1])
+
+
+@dataclass
+class Resource:
+    """A typed object a call uses: the receiver of the method, or an argument."""
+
+    path: str
+    type: str
+    forbids: bool  # True: must not be shared; False: built for sharing
+    reads_only: bool  # for shared-allowed receivers: the method only reads
+
+
+@dataclass
+class AwaitedCall:
+    """One statement awaiting one call, with what it reads, writes and uses."""
+
+    stmt: ast.stmt
+    await_node: ast.Await
+    call: ast.Call
+    assigned: bool
+    reads: set[str]
+    writes: set[str]
+    resources: list[Resource] = field(default_factory=list)
+    opaque: bool = False  # uses an object of unknown type (may wrap a session)
+    callee: str | None = None
+
+    def conflicts_with(self, later: AwaitedCall) -> bool:
+        """Whether `later` must stay after `self` (the order matters or overlap is unsafe)."""
+        if self.writes & (later.reads | later.writes) or later.writes & self.reads:
+            return True
+        if self.opaque and later.opaque:
+            return True
+        if (self.opaque and any(r.forbids for r in later.resources)) or (
+            later.opaque and any(r.forbids for r in self.resources)
+        ):
+            return True
+        for a in self.resources:
+            for b in later.resources:
+                if a.forbids or b.forbids:
+                    # Two forbidding objects of one type may be one object (FastAPI caches a
+                    # dependency per request: two `Depends(get_db)` are the same session).
+                    if a.path == b.path or a.type == b.type:
+                        return True
+                elif a.path == b.path and not (a.reads_only and b.reads_only):
+                    return True
+        return False
+
+
+class _ConcurrencyRule(Rule):
+    """Shared analysis of awaited calls for ASL400 and ASL401."""
+
+    requires_text = ("await",)
+    _binding_context = False  # set per block: inside `async with <transaction/connection>`
+
+    def __init__(self, ctx: RuleContext) -> None:
+        super().__init__(ctx)
+        self._literal_names: dict[int, dict[str, bool]] = {}
+
+    @functools.cached_property
+    def _forbid(self) -> frozenset[str]:
+        return knowledge.FORBID_SHARING | set(self.ctx.settings.concurrency_unsafe_receivers)
+
+    @functools.cached_property
+    def _allow(self) -> frozenset[str]:
+        return (knowledge.ALLOW_SHARING | set(self.ctx.settings.concurrency_safe_receivers)) \
+            - self._forbid
+
+    @functools.cached_property
+    def _skip_file(self) -> bool:
+        return is_test_file(self.ctx.path)
+
+    @functools.cached_property
+    def _module_imports(self) -> frozenset[str]:
+        """Local names bound by `import x` at module level: modules, never shared objects."""
+        names: set[str] = set()
+        for node in self._top_level_imports:
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    names.add(alias.asname or alias.name.split(".", 1)[0])
+        return frozenset(names)
+
+    @functools.cached_property
+    def _top_level_imports(self) -> list[ast.Import | ast.ImportFrom]:
+        """Imports of the module's top level (also under `if`/`try`), not inside functions."""
+        found: list[ast.Import | ast.ImportFrom] = []
+        stack: list[ast.stmt] = list(self.ctx.tree.body)
+        while stack:
+            stmt = stack.pop()
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                found.append(stmt)
+            elif isinstance(stmt, (ast.If, ast.Try, ast.TryStar, ast.With)):
+                for block in (stmt.body, getattr(stmt, "orelse", []),
+                              getattr(stmt, "finalbody", [])):
+                    stack.extend(block)
+                for handler in getattr(stmt, "handlers", []):
+                    stack.extend(handler.body)
+        return found
+
+    @functools.cached_property
+    def _module_defs(self) -> frozenset[str]:
+        return frozenset(
+            stmt.name for stmt in self.ctx.tree.body
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        )
+
+    @functools.cached_property
+    def _ambient_module(self) -> bool:
+        """The module imports a library that binds a session to the running context."""
+        for node in self._top_level_imports:
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif node.module and not node.level:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                continue
+            if any(n == m or n.startswith(m + ".") for n in names
+                   for m in knowledge.AMBIENT_SESSION_MODULES):
+                return True
+        return False
+
+    @functools.cache  # noqa: B019  (one rule instance per file)
+    def _uses_module_session(self, name: str) -> bool:
+        """A function of this module that reaches a module-level object forbidding sharing
+        (`session = AsyncSession(engine)` at the top of the file): its calls share it."""
+        semantic = self.semantic
+        module_scope = semantic.module_scope
+        for stmt in self.ctx.tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+                for node in ast.walk(stmt):
+                    if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+                            and module_scope.lookup(node.id) is not None
+                            and semantic.types.type_of(node, module_scope) in self._forbid):
+                        return True
+        return False
+
+    def _holds_literal(self, name: str) -> bool:
+        """`URL = "https://..."`, `path = f"/users/{id}"`: a name only ever bound to a string
+        or number literal holds an immutable value."""
+        scope = self.semantic.defining_scope(name)
+        if scope is None:
+            return False
+        table = self._literal_names.get(id(scope.node))
+        if table is None:
+            table = self._literal_names[id(scope.node)] = _literal_bindings(scope.node)
+        return table.get(name, False)
+
+    def in_binding_context(self) -> bool:
+        """Inside an `async with` that binds a connection or transaction to the context."""
+        for ancestor in self.semantic.ancestors():
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                return False
+            if isinstance(ancestor, (ast.AsyncWith, ast.With)):
+                for item in ancestor.items:
+                    expr = item.context_expr
+                    func = expr.func if isinstance(expr, ast.Call) else expr
+                    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                    words = set(name.lower().split("_")) | {name.lower()}
+                    if words & knowledge.CONTEXT_BINDING_WORDS:
+                        return True
+        return False
+
+    def _is_static(self, root: str, called: bool = False) -> bool:
+        """A module, a module-level function or class, an imported class, or (`called`) an
+        imported name being called: not an object a call could share state through."""
+        semantic = self.semantic
+        owner = semantic.defining_scope(root)
+        if owner is semantic.module_scope and root in self._module_defs:
+            return True
+        binding = semantic.binding_of(root)
+        if binding is None:
+            return semantic.resolve_name(root) is not None  # a builtin
+        if not binding.qualified:
+            return False
+        if called or (root in self._module_imports and owner is semantic.module_scope):
+            return True
+        last = binding.qualified.rsplit(".", 1)[-1]
+        return last[:1].isupper() and not last.isupper()  # CapWords: a class, not a CONSTANT
+
+    def classify(self, stmt: ast.stmt, per_item: frozenset[str] = frozenset()) -> AwaitedCall | None:
+        """The statement as an awaited call that could overlap with others, or None.
+
+        `per_item` are names that hold a different object in each overlapping call (the loop
+        variables of ASL401): passing them shares nothing.
+        """
+        assigned = True
+        if isinstance(stmt, ast.Expr):
+            value, targets, assigned = stmt.value, set(), False
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            value = stmt.value
+            found = target_names(stmt.targets[0])
+            if found is None:
+                return None
+            targets = found
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.simple \
+                and stmt.value is not None:
+            value, targets = stmt.value, {stmt.target.id}
+        else:
+            return None
+        if not (isinstance(value, ast.Await) and isinstance(value.value, ast.Call)):
+            return None
+        return self.classify_call(stmt, value, targets, assigned, per_item)
+
+    def classify_call(self, stmt: ast.stmt, await_node: ast.Await, targets: set[str],
+                      assigned: bool, per_item: frozenset[str]) -> AwaitedCall | None:
+        call = await_node.value
+        assert isinstance(call, ast.Call)
+        if any(isinstance(n, _FORBIDDEN_INSIDE) for n in ast.walk(call)):
+            return None
+        semantic = self.semantic
+        func = call.func
+        qualified = semantic.resolve(func)
+        if qualified in knowledge.ORDERING_CALLS:
+            return None
+        if isinstance(func, ast.Attribute) and func.attr in knowledge.ORDERING_METHODS:
+            return None
+        callee_name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        writes_by_name = knowledge.name_keeps_order(callee_name)
+        if path_of(func) is None:
+            return None  # `get_client().get(...)`, `(await x).y()`: what is called is unclear
+        item = AwaitedCall(stmt, await_node, call, assigned, names_read(call),
+                           targets | names_written(call))
+        method = func.attr if isinstance(func, ast.Attribute) else None
+        plain_function = receiver_allowed = False
+        for index, obj in enumerate(passed_objects(call)):
+            path = path_of(obj)
+            assert path is not None
+            root = root_of(path)
+            is_callee_side = index == 0
+            if root in per_item:
+                continue
+            called = is_callee_side and isinstance(func, ast.Name)
+            if (is_callee_side or path == root) and self._is_static(root, called):
+                plain_function = plain_function or is_callee_side
+                continue
+            kind = semantic.type_of(obj) if isinstance(obj, (ast.Name, ast.Attribute)) else None
+            if kind in knowledge.VALUE_TYPES or (path == root and self._holds_literal(root)):
+                continue
+            if is_callee_side and kind in knowledge.SYNCHRONIZATION_TYPES:
+                return None  # waiting on a lock, event or queue is ordering itself
+            if kind in self._forbid:
+                item.resources.append(Resource(path, kind, True, False))
+                item.writes.add(root)
+            elif kind in self._allow:
+                receiver_allowed = receiver_allowed or is_callee_side
+                reads = is_callee_side and method in knowledge.READ_METHODS.get(kind, ())
+                item.resources.append(Resource(path, kind, False, bool(reads)))
+            else:
+                item.opaque = True
+                item.writes.add(root)  # the call may change what it is handed
+        if writes_by_name and not receiver_allowed:
+            return None
+        if not receiver_allowed and (self._ambient_module or self._binding_context):
+            item.opaque = True  # may run on the session the context holds  # a write keeps its place; shared-safe clients are judged by method
+        verdict = None
+        if plain_function and qualified is not None:
+            item.callee = qualified
+            verdict = knowledge.callee_verdict(semantic, qualified)
+        elif plain_function and isinstance(func, ast.Name) and self._uses_module_session(func.id):
+            verdict = knowledge.CalleeVerdict.SHARES_STATE
+        if verdict is knowledge.CalleeVerdict.SHARES_STATE:
+            item.opaque = True
+        if not assigned:
+            # A discarded result means the call is made for its effect, and effects have an
+            # order; only calls known to be independent (or writes through a shared-allowed
+            # client, each checked against the others) may overlap.
+            independent = verdict is knowledge.CalleeVerdict.INDEPENDENT
+            allowed_write = any(not r.forbids for r in item.resources) and not item.opaque
+            if not (independent or allowed_write):
+                return None
+        return item
+
+
+_LITERALS = (ast.Constant, ast.JoinedStr)
+
+
+def _literal_bindings(scope_node: ast.AST) -> dict[str, bool]:
+    """For each name bound in a scope (nested scopes excluded): whether every binding is an
+    assignment of a literal value."""
+    found: dict[str, bool] = {}
+    params = getattr(scope_node, "args", None)
+    if isinstance(params, ast.arguments):
+        for a in (*params.posonlyargs, *params.args, *params.kwonlyargs, params.vararg,
+                  params.kwarg):
+            if a is not None:
+                found[a.arg] = False
+    stack = list(ast.iter_child_nodes(scope_node))
+    plain_targets: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            if not isinstance(node, ast.Lambda):
+                found[node.name] = False
+            continue
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            literal = isinstance(node.value, _LITERALS)
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    plain_targets.add(id(target))
+                    found[target.id] = found.get(target.id, True) and literal
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            if id(node) not in plain_targets:
+                found[node.id] = False
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            found.update(dict.fromkeys(node.names, False))
+        elif isinstance(node, ast.alias):
+            found[(node.asname or node.name).split(".", 1)[0]] = False
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _blocks(node: ast.AST) -> list[list[ast.stmt]]:
+    blocks = [getattr(node, f) for f in _BLOCK_FIELDS if isinstance(getattr(node, f, None), list)]
+    return [b for b in blocks if b and isinstance(b[0], ast.stmt)]
+
+
+@register
+class SequentialAwaits(_ConcurrencyRule):
+    code = "ASL400"
+    name = "sequential-independent-awaits"
+    summary = "Consecutive awaits of independent operations could run concurrently"
+    explanation = (
+        "`a = await f()` followed by `b = await g()` waits for `f` to finish before `g` starts: "
+        "the function is as slow as the sum of both. When the two operations are independent, "
+        "`a, b = await asyncio.gather(f(), g())` runs them concurrently and is as slow as the "
+        "slower one.\n\n"
+        "The rule reports a run of two or more consecutive statements of the same block (so the "
+        "same `try`/`with`/loop context) that each await one call, assigned to names or "
+        "discarded, and only when every pair is safe to overlap. It is silent when:\n"
+        "- a later call reads a name an earlier statement binds, or an earlier call reads a name "
+        "a later one binds (names, attribute paths and subscripts compare by their root name);\n"
+        "- two calls use the same object of a type that forbids concurrent use — an "
+        "`AsyncSession`, `AsyncConnection`, asyncpg `Connection`, transaction, cursor, websocket, "
+        "request or stream — or two such objects of the same type (FastAPI hands the same cached "
+        "dependency to two parameters);\n"
+        "- an object of unknown type is used by a call and another call uses either an unknown "
+        "object or a forbidding one: a repository or service of unknown type may wrap the "
+        "request's session. Objects documented as safe to share (`httpx.AsyncClient`, "
+        "`aiohttp.ClientSession`, asyncpg `Pool`, `redis.asyncio.Redis`) may be shared when "
+        "every call through them only reads (`get`, `fetch`, ...); values of immutable types "
+        "(`int`, `str`, `UUID`, ...) are shared freely;\n"
+        "- a call has an ordering meaning: `asyncio.sleep`, lock/semaphore/event/condition/queue "
+        "operations, `commit`/`rollback`/`flush`/`refresh`/`close`, protocol steps "
+        "(`connect`, `send`, `receive`, ...), or it already is concurrency (`gather`, `wait`) or "
+        "hands work to a thread (`to_thread`, `run_in_threadpool`);\n"
+        "- a callee's name says it changes state (`update_limits`, `get_or_create`, `asave`, "
+        "...): the next call may read what it wrote; or that it is a guard awaited first so "
+        "its exception stops the rest (`check_user_exists`, `ensure_admin`, `validate_...`, "
+        "`..._or_raise`, `setup_...`); or that it gets a resource for what follows "
+        "(`get_session`, `get_db`, `get_redis_client`);\n"
+        "- a statement's result is discarded: it runs for its effect, and effects have an "
+        "order (unless it writes through a shared-safe client used by no other call);\n"
+        "- the module imports a library that binds a session to the running context "
+        "(fastapi-async-sqlalchemy's `db.session`, ...), or the awaits sit in an `async with` "
+        "that binds a connection or transaction (`transaction()`, `atomic()`, `acquire()`, "
+        "`begin()`, ...): gathered tasks inherit that context and would share it unseen;\n"
+        "- any other statement stands between the awaits, or the await is not directly the "
+        "statement's value (`x = (await f()).json()`), or the awaited thing is not a call;\n"
+        "- the file is a test (`test_*.py`, `*_test.py`, `conftest.py`, a `tests/` folder): "
+        "tests await in order on purpose.\n\n"
+        "What stays invisible to a check of one file is what a called project function does "
+        "inside (a module-level session, say); the project index can tell the rule through "
+        "its callee hook.\n\n"
+        "The number of awaits that makes a run worth reporting is `gather-min-awaits` "
+        "(default 2); `concurrency-safe-receivers` and `concurrency-unsafe-receivers` extend "
+        "the tables of receiver types."
+    )
+    bad_example = (
+        "import httpx\n\n\n"
+        "async def dashboard(user_id: int, client: httpx.AsyncClient):\n"
+        "    profile = await client.get(f\"/users/{user_id}\")\n"
+        "    orders = await client.get(f\"/orders?user={user_id}\")\n"
+    )
+    good_example = (
+        "import asyncio\n\nimport httpx\n\n\n"
+        "async def dashboard(user_id: int, client: httpx.AsyncClient):\n"
+        "    profile, orders = await asyncio.gather(\n"
+        "        client.get(f\"/users/{user_id}\"),\n"
+        "        client.get(f\"/orders?user={user_id}\"),\n"
+        "    )\n"
+    )
+    fix_title = "Run the awaits concurrently with `asyncio.gather`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = (
+        "The fix is unsafe: with `gather` the calls start together, so the load they put on "
+        "servers changes; when one fails the others keep running and only the first exception "
+        "propagates (a `TaskGroup` cancels the others instead); and cancellation reaches all of "
+        "them at once. It binds the same names from the same calls in the same order; annotated "
+        "targets keep their annotations as declarations before the assignment; a discarded "
+        "result becomes `_` (no fix when `_` is used in the module). With "
+        "`gather-style = \"taskgroup\"` it writes an `async with asyncio.TaskGroup() as tg:` "
+        "block instead, unless the project's `requires-python` allows Python < 3.11. Comments "
+        "between the statements move next to their calls in the rewrite; no fix is offered for "
+        "statements sharing a line (`a = await f(); b = await g()`)."
+    )
+    default_enabled = True
+    visits = _STATEMENTS
+
+    def visit(self, node: ast.AST) -> None:
+        parent = self.semantic.parent
+        if parent is None or self._skip_file or not self.semantic.in_async_function:
+            return
+        for block in _blocks(parent):
+            if block[0] is node:
+                self._check_block(block)
+
+    def _check_block(self, block: list[ast.stmt]) -> None:
+        self._binding_context = self.in_binding_context()
+        run: list[AwaitedCall] = []
+        for stmt in block:
+            item = self.classify(stmt)
+            if item is None:
+                self._report(run)
+                run = []
+            elif any(earlier.conflicts_with(item) for earlier in run):
+                self._report(run)
+                run = [item]
+            else:
+                run.append(item)
+        self._report(run)
+
+    def _report(self, run: list[AwaitedCall]) -> None:
+        if len(run) < max(self.ctx.settings.gather_min_awaits, 2):
+            return
+        names = ", ".join(_call_name(item.call) for item in run)
+        self.report(
+            run[0].await_node,
+            f"{len(run)} independent awaits run one after another ({names}); "
+            "they could run concurrently with `asyncio.gather`",
+            fix_data=(len(run), self._taskgroup_allowed()),
+        )
+
+    def _taskgroup_allowed(self) -> bool:
+        settings = self.ctx.settings
+        if settings.gather_style != "taskgroup":
+            return False
+        pyproject = settings.config_file or settings.root / "pyproject.toml"
+        minimum = _requires_python_minor(str(pyproject))
+        return minimum is None or minimum >= 11
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        import libcst as cst
+
+        if diagnostic.fix_data is None:
+            return None
+        count, taskgroup = diagnostic.fix_data
+        first = fctx.node_at(diagnostic, cst.SimpleStatementLine)
+        if first is None:
+            return None
+        lines = _following_lines(fctx.module, first, count)
+        if lines is None or not _single_statements(lines):
+            return None
+        parts = [_statement_parts(line) for line in lines]
+        if any(p is None for p in parts):
+            return None
+        imported = fctx.import_module("asyncio")
+        if imported is None:
+            return None
+        asyncio_name, import_edits = imported
+        taken = _names_near(fctx.tree, diagnostic.start.row)
+        code = fctx.module.code_for_node
+        indent = fctx.source.line(fctx.range_of(first.body[0])[0].row)
+        indent = indent[: len(indent) - len(indent.lstrip())]
+        step = fctx.module.default_indent
+        inner = indent + ("    " if not taskgroup else step)
+        items = [
+            _Part(t, a, _reindented(c, code(c), inner), above, after)
+            for (t, a, c), (above, after) in zip(
+                (p for p in parts if p is not None), _comments(lines), strict=True)
+        ]
+        text: str | None
+        if taskgroup:
+            text = _taskgroup_text(items, asyncio_name, indent, fctx.module.default_indent, taken)
+        else:
+            text = _gather_text(items, asyncio_name, indent, taken)
+        if text is None:
+            return None
+        start = fctx.range_of(first.body[0])[0]
+        last_comment = lines[-1].trailing_whitespace.comment
+        end = fctx.range_of(last_comment if last_comment is not None else lines[-1].body[0])[1]
+        edit = Edit(text.replace("\n", fctx.source.newline), start, end)
+        title = "Run the awaits concurrently in an `asyncio.TaskGroup`" if taskgroup \
+            else self.fix_title
+        return Fix(title or "", Applicability.UNSAFE, (edit, *import_edits))
+
+
+@register
+class AwaitInLoop(_ConcurrencyRule):
+    code = "ASL401"
+    name = "await-in-loop-over-independent-items"
+    summary = "A loop awaits one independent operation per item, one at a time"
+    explanation = (
+        "`for x in xs: results.append(await fetch(x))` and `[await fetch(x) for x in xs]` wait "
+        "for each item before starting the next: the loop is as slow as the sum of its items. "
+        "`await asyncio.gather(*(fetch(x) for x in xs))` runs them concurrently.\n\n"
+        "The rule is silent unless the iterations are provably independent: the loop body is "
+        "the single awaited call (collected with `append`, or the element of a list "
+        "comprehension with one `for`), the call uses the loop variable, passes no object other "
+        "than the loop's items that could carry state between iterations (an object of unknown "
+        "type, a session, connection or stream), goes through a shared-safe client "
+        "(`httpx.AsyncClient`, ...) only with a reading method, and has no ordering meaning "
+        "(sleep, locks, queues, commit, protocol steps). A loop with `break`, `continue`, "
+        "`return`, an `else`, a `sleep` or any other statement is left alone: it may be "
+        "rate-limited or stop early on purpose. Callees whose names say they write "
+        "(`create_item`) and loops inside transaction blocks are left alone. A discarded result (`for x in xs: await f(x)`) "
+        "is reported only for callees the project index knows to be independent. Test files "
+        "are skipped.\n\n"
+        "Before applying the suggestion, think about fan-out: `gather` starts every item at "
+        "once. For large or unbounded inputs, bound it (an `asyncio.Semaphore`, or batches)."
+    )
+    bad_example = (
+        "import httpx\n\n\n"
+        "async def prices(client: httpx.AsyncClient, skus: list[str]):\n"
+        "    results = []\n"
+        "    for sku in skus:\n"
+        "        results.append(await client.get(f\"/price/{sku}\"))\n"
+        "    return results\n"
+    )
+    good_example = (
+        "import asyncio\n\nimport httpx\n\n\n"
+        "async def prices(client: httpx.AsyncClient, skus: list[str]):\n"
+        "    results = []\n"
+        "    results.extend(await asyncio.gather(*(client.get(f\"/price/{sku}\") for sku in skus)))\n"
+        "    return results\n"
+    )
+    fix_title = "Run the items concurrently with `asyncio.gather`"
+    fix_applicability = Applicability.DISPLAY_ONLY
+    fix_safety = (
+        "The suggestion is display-only: it starts every item at once, which changes the load "
+        "on the servers and pools behind the call from one request in flight to as many as "
+        "there are items — whether that is acceptable (or needs a semaphore) is a decision the "
+        "code does not show. Exceptions and cancellation also behave as with `gather`. It is "
+        "not offered when the loop variable is used after the loop, when the collecting list "
+        "is not a list built in the function, or when a comment in the loop would be lost. "
+        "It is always written with `gather`, whatever `gather-style` says."
+    )
+    default_enabled = False
+    visits = (ast.For, ast.ListComp)
+
+    def visit(self, node: ast.AST) -> None:
+        if self._skip_file or not self.semantic.in_async_function:
+            return
+        self._binding_context = self.in_binding_context()
+        if isinstance(node, ast.ListComp):
+            self._check_comprehension(node)
+        elif isinstance(node, ast.For):
+            self._check_loop(node)
+
+    def _check_comprehension(self, node: ast.ListComp) -> None:
+        if len(node.generators) != 1:
+            return
+        gen = node.generators[0]
+        loop_names = target_names(gen.target)
+        if gen.is_async or loop_names is None or not isinstance(node.elt, ast.Await):
+            return
+        if any(isinstance(n, _FORBIDDEN_INSIDE) for n in (*ast.walk(gen.iter),
+                                                            *(x for c in gen.ifs
+                                                              for x in ast.walk(c)))):
+            return
+        stmt = ast.Expr(value=node.elt)
+        item = self._independent_item(stmt, node.elt, frozenset(loop_names), assigned=True)
+        if item is None:
+            return
+        parent = self.semantic.parent
+        needs_parens = isinstance(parent, (ast.Attribute, ast.Subscript, ast.Call)) and (
+            getattr(parent, "value", None) is node or getattr(parent, "func", None) is node
+        )
+        self.report(
+            node.elt,
+            f"`{_call_name(item.call)}` is awaited once per item, one item at a time; "
+            "`asyncio.gather` would run the items concurrently",
+            fix_data=("comprehension", needs_parens),
+        )
+
+    def _check_loop(self, node: ast.For) -> None:
+        loop_names = target_names(node.target)
+        if node.orelse or loop_names is None or len(node.body) != 1:
+            return
+        stmt = node.body[0]
+        if not isinstance(stmt, ast.Expr):
+            return
+        value = stmt.value
+        collector: str | None = None
+        if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                and value.func.attr == "append" and isinstance(value.func.value, ast.Name)
+                and len(value.args) == 1 and not value.keywords
+                and isinstance(value.args[0], ast.Await)):
+            collector = value.func.value.id
+            awaited = value.args[0]
+            assigned = True
+        elif isinstance(value, ast.Await):
+            awaited, assigned = value, False
+        else:
+            return
+        if any(isinstance(n, _FORBIDDEN_INSIDE) for n in ast.walk(node.iter)):
+            return
+        item = self._independent_item(stmt, awaited, frozenset(loop_names), assigned)
+        if item is None or (collector is not None and (
+                collector in item.reads or collector in names_read(node.iter)
+                or collector in loop_names)):
+            return
+        fix_data = self._loop_fix_data(node, loop_names, collector)
+        self.report(
+            awaited,
+            f"`{_call_name(item.call)}` is awaited once per item, one item at a time; "
+            "`asyncio.gather` would run the items concurrently",
+            fix_data=fix_data,
+        )
+
+    def _independent_item(self, stmt: ast.stmt, awaited: ast.Await, loop_names: frozenset[str],
+                          assigned: bool) -> AwaitedCall | None:
+        if not isinstance(awaited.value, ast.Call):
+            return None
+        item = self.classify_call(stmt, awaited, set(), assigned, loop_names)
+        if item is None or item.opaque or not (item.reads & loop_names):
+            return None
+        # Every iteration uses the same objects: each is shared with the other iterations.
+        if any(r.forbids or not r.reads_only for r in item.resources):
+            return None
+        if item.writes - loop_names:
+            return None
+        return item
+
+    def _loop_fix_data(self, node: ast.For, loop_names: set[str],
+                       collector: str | None) -> tuple[str, bool] | None:
+        function = self.semantic.function
+        if function is None:
+            return None
+        inside = {id(n) for n in ast.walk(node)}
+        for n in ast.walk(function):
+            if isinstance(n, ast.Name) and n.id in loop_names and id(n) not in inside:
+                return None  # the loop variable outlives the loop
+        if collector is None:
+            return ("loop", False)
+        before = [n for n in ast.walk(function) if isinstance(n, (ast.Assign, ast.AnnAssign))
+                  and (n.lineno, n.col_offset) < (node.lineno, node.col_offset)]
+        if any(self._builds_list(n, collector) for n in before):
+            return ("append", False)
+        return None
+
+    def _builds_list(self, stmt: ast.Assign | ast.AnnAssign, name: str) -> bool:
+        """`name = []`, `name: list[T] = []` or `name = list()`: `extend` is there."""
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        if len(targets) != 1 or not isinstance(targets[0], ast.Name) or targets[0].id != name:
+            return False
+        value = stmt.value
+        return isinstance(value, (ast.List, ast.ListComp)) or (
+            isinstance(value, ast.Call) and self.semantic.resolve(value.func) == "builtins.list")
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        import libcst as cst
+
+        if diagnostic.fix_data is None:
+            return None
+        form, needs_parens = diagnostic.fix_data
+        imported = fctx.import_module("asyncio")
+        if imported is None:
+            return None
+        asyncio_name, import_edits = imported
+        code = fctx.module.code_for_node
+        if form == "comprehension":
+            comp = fctx.node_at(diagnostic, cst.ListComp)
+            if comp is None or not isinstance(comp.elt, cst.Await) or _has_comment(comp):
+                return None
+            gen = cst.GeneratorExp(elt=comp.elt.expression, for_in=comp.for_in)
+            text = f"await {asyncio_name}.gather(*{code(gen)})"
+            if needs_parens or comp.lpar:
+                text = f"({text})"
+            return Fix(self.fix_title or "", Applicability.DISPLAY_ONLY,
+                       (Edit(text, *fctx.range_of(comp)), *import_edits))
+        loop = fctx.node_at(diagnostic, cst.For)
+        if loop is None:
+            return None
+        body = loop.body.body
+        if len(body) != 1 or not isinstance(body[0], (cst.SimpleStatementLine, cst.Expr)):
+            return None
+        small = body[0].body[0] if isinstance(body[0], cst.SimpleStatementLine) else body[0]
+        # The rewrite keeps the comment after the loop's statement; any other would be lost.
+        kept = body[0].trailing_whitespace.comment \
+            if isinstance(body[0], cst.SimpleStatementLine) else None
+        comments = [n for n in _walk_cst(loop) if isinstance(n, cst.Comment)]
+        if not isinstance(small, cst.Expr) or any(c is not kept for c in comments):
+            return None
+        value = small.value
+        call: cst.BaseExpression
+        if form == "append":
+            if not (isinstance(value, cst.Call) and isinstance(value.args[0].value, cst.Await)):
+                return None
+            call = value.args[0].value.expression
+        elif isinstance(value, cst.Await):
+            call = value.expression
+        else:
+            return None
+        gen = cst.GeneratorExp(
+            elt=call,
+            for_in=cst.CompFor(target=loop.target, iter=loop.iter),
+        )
+        gathered = f"await {asyncio_name}.gather(*{code(gen)})"
+        if form == "append":
+            assert isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+            text = f"{code(value.func.value)}.extend({gathered})"
+        else:
+            text = gathered
+        start = fctx.range_of(loop)[0]
+        end = fctx.range_of(small)[1]
+        return Fix(self.fix_title or "", Applicability.DISPLAY_ONLY,
+                   (Edit(text, start, end), *import_edits))
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _call_name(call: ast.Call) -> str:
+    return f"{path_of(call.func) or 'call'}()"
+
+
+@functools.lru_cache(maxsize=32)
+def _requires_python_minor(pyproject: str) -> int | None:
+    """The lowest Python 3 minor version a project's `requires-python` admits, if it says."""
+    try:
+        text = Path(pyproject).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    m = re.search(r'^\s*requires-python\s*=\s*["\']([^"\']*)["\']', text, re.MULTILINE)
+    if m is None:
+        return None
+    lower = re.search(r"(?:>=|~=|==)\s*3\.(\d+)", m.group(1))
+    return int(lower.group(1)) if lower else None
+
+
+def _names_near(tree: ast.Module, row: int) -> set[str]:
+    """Names a new binding at `row` could clash with: those of the innermost function around
+    it, and those bound or used at module level."""
+    function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    for node in ast.walk(tree):
+        if (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and node.lineno <= row <= (node.end_lineno or node.lineno)
+                and (function is None or node.lineno >= function.lineno)):
+            function = node
+    names = _names_in(function) if function is not None else set()
+    module_level = [s for s in tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    for stmt in module_level:
+        names |= _names_in(stmt)
+    names |= {s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    return names
+
+
+def _names_in(root: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(root):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.alias):
+            names.add(node.asname or node.name.split(".", 1)[0])
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+    return names
+
+
+def _following_lines(module: cst.Module, first: cst.SimpleStatementLine,
+                     count: int) -> list[cst.SimpleStatementLine] | None:
+    """`first` and the `count - 1` statement lines after it in its block."""
+    import libcst as cst
+
+    found: list[cst.SimpleStatementLine] | None = None
+
+    class Finder(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            nonlocal found
+            body = getattr(node, "body", None)
+            if found is None and isinstance(body, (list, tuple)):
+                for i, stmt in enumerate(body):
+                    if stmt is first:
+                        chunk = list(body[i:i + count])
+                        if len(chunk) == count and all(
+                                isinstance(s, cst.SimpleStatementLine) for s in chunk):
+                            found = chunk
+                        return False
+            return found is None
+
+    module.visit(Finder())
+    return found
+
+
+def _single_statements(lines: list[cst.SimpleStatementLine]) -> bool:
+    return all(len(line.body) == 1 for line in lines)
+
+
+def _comments(lines: list[cst.SimpleStatementLine]) -> list[tuple[list[str], str | None]]:
+    """Per statement: the comment lines above it (after the first) and its trailing comment,
+    which the rewrite moves next to the statement's call."""
+    out: list[tuple[list[str], str | None]] = []
+    for i, line in enumerate(lines):
+        above = [e.comment.value for e in line.leading_lines if e.comment is not None] if i else []
+        trailing = line.trailing_whitespace.comment
+        after = trailing.value if trailing is not None else None
+        out.append((above, after))
+    return out
+
+
+def _has_comment(node: cst.CSTNode) -> bool:
+    import libcst as cst
+
+    return any(isinstance(n, cst.Comment) for n in _walk_cst(node))
+
+
+def _walk_cst(node: cst.CSTNode) -> list[cst.CSTNode]:
+    out = [node]
+    for child in node.children:
+        out.extend(_walk_cst(child))
+    return out
+
+
+def _statement_parts(
+    line: cst.SimpleStatementLine,
+) -> tuple[str | None, str | None, cst.BaseExpression] | None:
+    """(target text, annotation text, awaited call) of one statement line."""
+    import libcst as cst
+
+    small = line.body[0]
+    module = cst.Module(body=[])
+    if isinstance(small, cst.Expr):
+        value, target, annotation = small.value, None, None
+    elif isinstance(small, cst.Assign) and len(small.targets) == 1:
+        value = small.value
+        node = small.targets[0].target
+        target = module.code_for_node(node)
+        annotation = None
+    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+        value = small.value
+        target = module.code_for_node(small.target)
+        annotation = module.code_for_node(small.annotation.annotation)
+    else:
+        return None
+    if not isinstance(value, cst.Await) or not isinstance(value.expression, cst.Call):
+        return None
+    return target, annotation, value.expression
+
+
+@dataclass
+class _Part:
+    """One statement of a run, as text: target, annotation, call, and its comments."""
+
+    target: str | None
+    annotation: str | None
+    call: str
+    above: list[str]
+    after: str | None
+
+    def call_lines(self, indent: str, line: str) -> list[str]:
+        lines = [f"{indent}{comment}" for comment in self.above]
+        lines.append(f"{indent}{line}" + (f"  {self.after}" if self.after else ""))
+        return lines
+
+
+def _gather_text(parts: list[_Part], asyncio_name: str, indent: str,
+                 taken: set[str]) -> str | None:
+    targets = [p.target for p in parts]
+    lines = [f"{p.target}: {p.annotation}" for p in parts if p.annotation and p.target]
+    head = ""
+    if any(t is not None for t in targets):
+        if None in targets and "_" in taken:
+            return None
+        head = ", ".join(_parenthesized(t) if t is not None else "_" for t in targets) + " = "
+    calls = [p.call for p in parts]
+    one_line = f"{head}await {asyncio_name}.gather({', '.join(calls)})"
+    commented = any(p.above or p.after for p in parts)
+    if len(indent) + len(one_line) <= _MAX_LINE and "\n" not in one_line and not commented:
+        statement = one_line
+    else:
+        inner = indent + "    "
+        body = [line for p in parts for line in p.call_lines(inner, f"{p.call},")]
+        statement = "\n".join([f"{head}await {asyncio_name}.gather(", *body, f"{indent})"])
+    return f"\n{indent}".join([*lines, statement])
+
+
+def _reindented(node: cst.CSTNode, text: str, indent: str) -> str:
+    """A multi-line call printed alone loses its block's indentation: put it back (unless a
+    multi-line string would change with it)."""
+    import libcst as cst
+
+    if "\n" not in text:
+        return text
+    for sub in _walk_cst(node):
+        if isinstance(sub, (cst.SimpleString, cst.FormattedStringText)) and "\n" in (
+                sub.value):
+            return text
+    first, *rest = text.split("\n")
+    return "\n".join([first, *(indent + line if line.strip() else line for line in rest)])
+
+
+def _parenthesized(target: str) -> str:
+    """A tuple target nested in the gather's target tuple needs parentheses."""
+    try:
+        node = ast.parse(f"{target} = 0").body[0]
+    except SyntaxError:
+        return f"({target})"
+    assert isinstance(node, ast.Assign)
+    if isinstance(node.targets[0], ast.Tuple) and not target.lstrip().startswith("("):
+        return f"({target})"
+    return target
+
+
+def _task_name(target: str, index: int) -> str:
+    names = [n.strip().lstrip("*") for n in target.strip("()[] ").split(",") if n.strip()]
+    if names and all(n.isidentifier() for n in names):
+        return "_".join(names) + "_task"
+    return f"task{index}"
+
+
+def _fresh(base: str, taken: set[str]) -> str:
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def _taskgroup_text(parts: list[_Part], asyncio_name: str, indent: str, step: str,
+                    taken: set[str]) -> str:
+    taken = set(taken)
+    group = _fresh("tg", taken)
+    inner = indent + step
+    out = [f"async with {asyncio_name}.TaskGroup() as {group}:"]
+    results: list[str] = []
+    for i, part in enumerate(parts, start=1):
+        if part.target is None:
+            out += part.call_lines(inner, f"{group}.create_task({part.call})")
+            continue
+        task = _fresh(_task_name(part.target, i), taken)
+        out += part.call_lines(inner, f"{task} = {group}.create_task({part.call})")
+        declared = f"{part.target}: {part.annotation}" if part.annotation else part.target
+        results.append(f"{indent}{declared} = {task}.result()")
+    return "\n".join([*out, *results])
