@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from asynclint.config import Settings, SettingsResolver
-from asynclint.globs import compile_glob, glob_match
+from asynclint.globs import compile_glob
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -63,10 +65,34 @@ def _ignored(rules: list[IgnoreRule], rel: str, is_dir: bool) -> bool:
     return verdict
 
 
+@functools.lru_cache(maxsize=64)
+def exclusion_matcher(patterns: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """All exclude globs as two regexes, built once: one for the whole relative path, one for
+    any single part of it. Same verdict as `glob_match` pattern by pattern, at one match per
+    path (discovery asks for every entry of every folder)."""
+    whole: list[str] = []
+    part: list[str] = []
+    for pattern in patterns:
+        pattern = pattern.removeprefix("./")
+        whole.append(compile_glob(pattern).pattern)
+        stripped = pattern.rstrip("/")
+        if "/" not in stripped:
+            part.append(compile_glob(stripped).pattern)
+        else:
+            whole.append(compile_glob(stripped + "/**").pattern)
+
+    def combine(alternatives: list[str]) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{a})" for a in alternatives)) if alternatives else None
+
+    return combine(whole), combine(part)
+
+
 def is_excluded(settings: Settings, path: Path) -> bool:
     rel = settings.relpath(path)
-    patterns = (*settings.exclude, *settings.extend_exclude)
-    return any(glob_match(p, rel) for p in patterns)
+    whole, part = exclusion_matcher((*settings.exclude, *settings.extend_exclude))
+    if whole is not None and whole.match(rel):
+        return True
+    return part is not None and any(part.match(p) for p in rel.split("/"))
 
 
 def _git_root(start: Path) -> Path | None:

@@ -7,7 +7,6 @@ import ast
 import os
 import sys
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,9 +17,6 @@ from asynclint.diagnostics import IO_ERROR, SYNTAX_ERROR, Applicability, Diagnos
 from asynclint.rules import REGISTRY, Rule, RuleContext
 from asynclint.semantic.model import SemanticModel, module_name_for
 from asynclint.source import DecodeError, SourceFile
-
-_SCOPED = (ast.FunctionDef, ast.AsyncFunctionDef)
-_ENTER, _EXIT, _PUSH, _POP = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -65,8 +61,49 @@ def _rules_for(codes: frozenset[str], text: str) -> list[type[Rule]]:
     return chosen
 
 
+# Fields that never hold a node, whatever the node type: never looked at by the traversal.
+_SCALAR_FIELDS = frozenset({
+    "id", "attr", "arg", "asname", "module", "level", "kind", "conversion", "is_async", "simple",
+    "type_comment", "kwd_attrs", "rest", "tag", "lineno", "n", "s",
+})
+# Fields holding only operator singletons (`Load()`, `Add()`...), nodes without children.
+_OPERATOR_FIELDS = frozenset({"ctx", "op", "ops"})
+_OPERATOR_BASES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+# Node types that have no children besides operator singletons: when no rule wants them, the
+# traversal does not enter them at all (Name and Constant are a third of all nodes).
+_LEAVES: tuple[type[ast.AST], ...] = (
+    ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
+    ast.alias, ast.MatchSingleton, ast.MatchStar, ast.TypeIgnore,
+)
+# How a node opens a scope: 0 function, 1 class, 2 lambda.
+_SCOPE_KIND: dict[type[ast.AST], int] = {
+    ast.FunctionDef: 0, ast.AsyncFunctionDef: 0, ast.ClassDef: 1, ast.Lambda: 2,
+}
+_PUSH_SCOPE, _POP_SCOPE = -1, -2  # stack codes; >= 0: enter at that depth; <= -3: leave
+_child_fields_cache: dict[tuple[type[ast.AST], bool], tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type[ast.AST], with_operators: bool) -> tuple[str, ...]:
+    """The fields of `kind` that may hold child nodes, last first (the stack reverses them)."""
+    key = (kind, with_operators)
+    fields = _child_fields_cache.get(key)
+    if fields is None:
+        fields = tuple(reversed([
+            f for f in kind._fields
+            if f not in _SCALAR_FIELDS and (with_operators or f not in _OPERATOR_FIELDS)
+        ]))
+        _child_fields_cache[key] = fields
+    return fields
+
+
 def _walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule]) -> None:
-    """One iterative traversal (deep trees never hit the recursion limit) feeding every rule."""
+    """One iterative traversal (deep trees never hit the recursion limit) feeding every rule.
+
+    Each stack entry carries its depth, so `semantic.parents` is cut back to the node's
+    ancestors on entry instead of being popped node by node; a leave event is queued only for
+    the node types some rule leaves, and childless nodes no rule wants are not entered. Rules
+    see exactly the same calls, parents and scopes as in a plain walk of every node.
+    """
     visitors: dict[type[ast.AST], list[Callable[[ast.AST], None]]] = {}
     leavers: dict[type[ast.AST], list[Callable[[ast.AST], None]]] = {}
     for rule in rules:
@@ -74,48 +111,73 @@ def _walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule]) -> None:
             visitors.setdefault(kind, []).append(rule.visit)
         for kind in rule.leaves:
             leavers.setdefault(kind, []).append(rule.leave)
+    wanted = set(visitors) | set(leavers)
+    with_operators = any(issubclass(k, _OPERATOR_BASES) for k in wanted)
+    skip = frozenset(k for k in _LEAVES if k not in wanted and not with_operators)
+    fields_of: dict[type[ast.AST], tuple[str, ...]] = {}
+    is_node = ast.AST
     parents = semantic.parents
-    stack: list[tuple[int, ast.AST]] = [(_ENTER, tree)]
+    base = len(parents)
+    stack: list[tuple[ast.AST, int]] = [(tree, base)]
     push = stack.append
+    pop = stack.pop
     while stack:
-        phase, node = stack.pop()
-        if phase == _ENTER:
-            kind = type(node)
-            for visit in visitors.get(kind, ()):
-                visit(node)
+        node, code = pop()
+        if code >= 0:
+            del parents[code:]
+            kind = node.__class__
+            if kind in visitors:
+                for visit in visitors[kind]:
+                    visit(node)
             parents.append(node)
-            push((_EXIT, node))
-            if kind in _SCOPED or kind is ast.ClassDef:
-                # Decorators, defaults, annotations and bases run in the enclosing scope.
-                push((_POP, node))
-                for child in reversed(node.body):  # type: ignore[attr-defined]
-                    push((_ENTER, child))
-                push((_PUSH, node))
-                outer: list[ast.AST] = list(node.decorator_list)  # type: ignore[attr-defined]
-                if kind is ast.ClassDef:
+            depth = code + 1
+            if kind in leavers:
+                push((node, -3 - code))
+            scope = _SCOPE_KIND.get(kind)
+            if scope is None:
+                fields = fields_of.get(kind)
+                if fields is None:
+                    fields = fields_of[kind] = _child_fields(kind, with_operators)
+                for name in fields:
+                    value = getattr(node, name)
+                    if value.__class__ is list:
+                        for item in reversed(value):
+                            if item.__class__ not in skip and isinstance(item, is_node):
+                                push((item, depth))
+                    elif value.__class__ not in skip and isinstance(value, is_node):
+                        push((value, depth))
+                continue
+            # Decorators, defaults, annotations and bases run in the enclosing scope; the body
+            # (a lambda's expression) in the new one.
+            push((node, _POP_SCOPE))
+            if scope == 2:
+                body: list[ast.AST] = [node.body]  # type: ignore[attr-defined]
+                outer: list[ast.AST] = [node.args]  # type: ignore[attr-defined]
+            else:
+                body = node.body  # type: ignore[attr-defined]
+                outer = list(node.decorator_list)  # type: ignore[attr-defined]
+                if scope == 1:
                     outer += [*node.bases, *node.keywords]  # type: ignore[attr-defined]
                 else:
                     outer.append(node.args)  # type: ignore[attr-defined]
                     if node.returns is not None:  # type: ignore[attr-defined]
                         outer.append(node.returns)  # type: ignore[attr-defined]
-                for child in reversed(outer):
-                    push((_ENTER, child))
-            elif kind is ast.Lambda:
-                push((_POP, node))
-                push((_ENTER, node.body))  # type: ignore[attr-defined]
-                push((_PUSH, node))
-                push((_ENTER, node.args))  # type: ignore[attr-defined]
-            else:
-                for child in reversed(list(ast.iter_child_nodes(node))):
-                    push((_ENTER, child))
-        elif phase == _EXIT:
-            parents.pop()
-            for leave in leavers.get(type(node), ()):
-                leave(node)
-        elif phase == _PUSH:
+            for child in reversed(body):
+                if child.__class__ not in skip:
+                    push((child, depth))
+            push((node, _PUSH_SCOPE))
+            for child in reversed(outer):
+                if child.__class__ not in skip:
+                    push((child, depth))
+        elif code == _PUSH_SCOPE:
             semantic.push_scope(node)
-        else:
+        elif code == _POP_SCOPE:
             semantic.pop_scope()
+        else:
+            del parents[-3 - code:]
+            for leave in leavers[node.__class__]:
+                leave(node)
+    del parents[base:]
     for rule in rules:
         rule.finish()
 
@@ -309,6 +371,8 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
     if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD:
         reports = _check_batch(work, options)
     else:
+        from concurrent.futures import ProcessPoolExecutor  # not paid by one-file runs
+
         chunk = max(1, min(32, len(work) // (jobs * 4)))
         batches = [work[i : i + chunk] for i in range(0, len(work), chunk)]
         reports = []
