@@ -187,3 +187,23 @@ def test_deep_nesting_does_not_recurse() -> None:
     assert semantic.parents == []
 
 
+
+
+def test_analyze_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    from asynclint.engine import analyze
+
+    settings_ = Settings(root=Path.cwd(), select=("ASL",))
+    codes = settings_.enabled_codes()
+    was = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            analyze(SourceFile("import time\nasync def f():\n    time.sleep(1)\n"), "m.py",
+                    settings_, codes)
+            assert gc.isenabled() is state
+            analyze(SourceFile("def f(:\n"), "m.py", settings_, codes)  # the syntax error path
+            assert gc.isenabled() is state
+    finally:
+        (gc.enable if was else gc.disable)()
