@@ -376,10 +376,19 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
     """Check many files, in worker processes when there are enough of them to pay off."""
     stores: dict[str, CacheStore] = {}
     work: list[tuple[str, Settings, Entry | None]] = []
+    # Files share a handful of Settings objects; a fingerprint serialises every setting.
+    fingerprints: dict[int, str] = {}
+
+    def fingerprint(settings: Settings) -> str:
+        key = fingerprints.get(id(settings))
+        if key is None:
+            key = fingerprints[id(settings)] = settings.fingerprint()
+        return key
+
     for path, settings in files:
         cached = None
         if options.use_cache and not options.fixing:
-            key = settings.fingerprint()
+            key = fingerprint(settings)
             store = stores.get(key)
             if store is None:
                 store = stores[key] = CacheStore(settings)
@@ -401,7 +410,7 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
     if stores:
         for (path, settings, _), report in zip(work, reports, strict=True):
             if report.digest and not report.from_cache:
-                store = stores[settings.fingerprint()]
+                store = stores[fingerprint(settings)]
                 store.put(settings.relpath(Path(path)), report.digest, report.diagnostics)
         for store in stores.values():
             store.save()
