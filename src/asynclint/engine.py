@@ -320,6 +320,17 @@ def check_file(path: str, settings: Settings, options: RunOptions, data: bytes |
         return report
 
 
+def _cache_hit(report: FileReport, cached: Entry | None, options: RunOptions) -> bool:
+    """Fill `report` from the cache when the content digest matches (and no fix is wanted)."""
+    if cached is not None and cached[0] == report.digest and not (
+        options.want_fixes and any(d.fix_data is not None for d in cached[1])
+    ):
+        report.diagnostics = cached[1]
+        report.from_cache = True
+        return True
+    return False
+
+
 def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes | None,
                 cached: Entry | None) -> FileReport:
     report = FileReport(path)
@@ -331,11 +342,7 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
         data = read
     if options.use_cache and not options.fixing:
         report.digest = digest(data)
-        if cached is not None and cached[0] == report.digest and not (
-            options.want_fixes and any(d.fix_data is not None for d in cached[1])
-        ):
-            report.diagnostics = cached[1]
-            report.from_cache = True
+        if _cache_hit(report, cached, options):
             return report
     try:
         source = SourceFile.from_bytes(data)
@@ -395,6 +402,36 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
                 store.load()
             cached = store.get(settings.relpath(Path(path)), path)
         work.append((path, settings, cached))
+    # Cache hits are settled here (read + hash), so only changed files go to the workers and
+    # a warm run starts no process at all.
+    done: dict[int, FileReport] = {}
+    pending: list[int] = []
+    for i, (path, _, cached) in enumerate(work):
+        if cached is not None:
+            data = _read(path)
+            if not isinstance(data, Diagnostic):
+                report = FileReport(path, digest=digest(data))
+                if _cache_hit(report, cached, options):
+                    done[i] = report
+                    continue
+        pending.append(i)
+    todo: list[tuple[str, Settings, Entry | None]] = [(work[i][0], work[i][1], None) for i in pending]
+    for i, report in zip(pending, _run_batches(todo, options), strict=True):
+        done[i] = report
+    reports = [done[i] for i in range(len(work))]
+    if stores:
+        for (path, settings, _), report in zip(work, reports, strict=True):
+            if report.digest and not report.from_cache:
+                store = stores[fingerprint(settings)]
+                store.put(settings.relpath(Path(path)), report.digest, report.diagnostics)
+        for store in stores.values():
+            store.save()
+    return sorted(reports, key=lambda r: r.path)
+
+
+def _run_batches(work: list[tuple[str, Settings, Entry | None]],
+                 options: RunOptions) -> list[FileReport]:
+    """Reports in the order of `work`; in worker processes when there are enough files."""
     jobs = options.jobs if options.jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD:
         reports = _check_batch(work, options)
@@ -407,11 +444,4 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for result in pool.map(_check_batch, batches, [options] * len(batches)):
                 reports.extend(result)
-    if stores:
-        for (path, settings, _), report in zip(work, reports, strict=True):
-            if report.digest and not report.from_cache:
-                store = stores[fingerprint(settings)]
-                store.put(settings.relpath(Path(path)), report.digest, report.diagnostics)
-        for store in stores.values():
-            store.save()
-    return sorted(reports, key=lambda r: r.path)
+    return reports
