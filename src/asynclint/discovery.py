@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from asynclint.config import Settings, SettingsResolver
-from asynclint.globs import compile_glob, glob_match
+from asynclint.globs import compile_glob
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -63,11 +65,23 @@ def _ignored(rules: list[IgnoreRule], rel: str, is_dir: bool) -> bool:
     return verdict
 
 
+@functools.lru_cache(maxsize=64)
+def exclusion_matcher(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """All exclude globs as one regex, built once, with `glob_match`'s verdict pattern by
+    pattern: it is tried on the whole relative path and on the basename (discovery asks for
+    every entry of every folder)."""
+    alternatives = [compile_glob(p).pattern for p in
+                    (p.removeprefix("./").rstrip("/") for p in patterns) if p]
+    return re.compile("|".join(f"(?:{a})" for a in alternatives)) if alternatives else None
+
+
 def is_excluded(settings: Settings, path: Path) -> bool:
     """Whether this entry itself matches `exclude`/`extend-exclude` (by path or basename)."""
     rel = settings.relpath(path)
-    patterns = (*settings.exclude, *settings.extend_exclude)
-    return any(glob_match(p, rel) for p in patterns)
+    matcher = exclusion_matcher((*settings.exclude, *settings.extend_exclude))
+    if matcher is None:
+        return False
+    return bool(matcher.match(rel)) or bool(matcher.match(rel.rsplit("/", 1)[-1]))
 
 
 def is_force_excluded(settings: Settings, path: Path) -> bool:

@@ -4,10 +4,10 @@ cache, fixes, and worker processes for many files."""
 from __future__ import annotations
 
 import ast
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,9 +18,6 @@ from asynclint.diagnostics import IO_ERROR, SYNTAX_ERROR, Applicability, Diagnos
 from asynclint.rules import REGISTRY, Rule, RuleContext
 from asynclint.semantic.model import SemanticModel, module_name_for
 from asynclint.source import DecodeError, SourceFile
-
-_SCOPED = (ast.FunctionDef, ast.AsyncFunctionDef)
-_ENTER, _EXIT, _PUSH, _POP = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -65,8 +62,49 @@ def _rules_for(codes: frozenset[str], text: str) -> list[type[Rule]]:
     return chosen
 
 
+# Fields that never hold a node, whatever the node type: never looked at by the traversal.
+_SCALAR_FIELDS = frozenset({
+    "id", "attr", "arg", "asname", "module", "level", "kind", "conversion", "is_async", "simple",
+    "type_comment", "kwd_attrs", "rest", "tag", "lineno", "n", "s",
+})
+# Fields holding only operator singletons (`Load()`, `Add()`...), nodes without children.
+_OPERATOR_FIELDS = frozenset({"ctx", "op", "ops"})
+_OPERATOR_BASES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+# Node types that have no children besides operator singletons: when no rule wants them, the
+# traversal does not enter them at all (Name and Constant are a third of all nodes).
+_LEAVES: tuple[type[ast.AST], ...] = (
+    ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
+    ast.alias, ast.MatchSingleton, ast.MatchStar, ast.TypeIgnore,
+)
+# How a node opens a scope: 0 function, 1 class, 2 lambda.
+_SCOPE_KIND: dict[type[ast.AST], int] = {
+    ast.FunctionDef: 0, ast.AsyncFunctionDef: 0, ast.ClassDef: 1, ast.Lambda: 2,
+}
+_PUSH_SCOPE, _POP_SCOPE = -1, -2  # stack codes; >= 0: enter at that depth; <= -3: leave
+_child_fields_cache: dict[tuple[type[ast.AST], bool], tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type[ast.AST], with_operators: bool) -> tuple[str, ...]:
+    """The fields of `kind` that may hold child nodes, last first (the stack reverses them)."""
+    key = (kind, with_operators)
+    fields = _child_fields_cache.get(key)
+    if fields is None:
+        fields = tuple(reversed([
+            f for f in kind._fields
+            if f not in _SCALAR_FIELDS and (with_operators or f not in _OPERATOR_FIELDS)
+        ]))
+        _child_fields_cache[key] = fields
+    return fields
+
+
 def _walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule]) -> None:
-    """One iterative traversal (deep trees never hit the recursion limit) feeding every rule."""
+    """One iterative traversal (deep trees never hit the recursion limit) feeding every rule.
+
+    Each stack entry carries its depth, so `semantic.parents` is cut back to the node's
+    ancestors on entry instead of being popped node by node; a leave event is queued only for
+    the node types some rule leaves, and childless nodes no rule wants are not entered. Rules
+    see exactly the same calls, parents and scopes as in a plain walk of every node.
+    """
     visitors: dict[type[ast.AST], list[Callable[[ast.AST], None]]] = {}
     leavers: dict[type[ast.AST], list[Callable[[ast.AST], None]]] = {}
     for rule in rules:
@@ -74,48 +112,73 @@ def _walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule]) -> None:
             visitors.setdefault(kind, []).append(rule.visit)
         for kind in rule.leaves:
             leavers.setdefault(kind, []).append(rule.leave)
+    wanted = set(visitors) | set(leavers)
+    with_operators = any(issubclass(k, _OPERATOR_BASES) for k in wanted)
+    skip = frozenset(k for k in _LEAVES if k not in wanted and not with_operators)
+    fields_of: dict[type[ast.AST], tuple[str, ...]] = {}
+    is_node = ast.AST
     parents = semantic.parents
-    stack: list[tuple[int, ast.AST]] = [(_ENTER, tree)]
+    base = len(parents)
+    stack: list[tuple[ast.AST, int]] = [(tree, base)]
     push = stack.append
+    pop = stack.pop
     while stack:
-        phase, node = stack.pop()
-        if phase == _ENTER:
-            kind = type(node)
-            for visit in visitors.get(kind, ()):
-                visit(node)
+        node, code = pop()
+        if code >= 0:
+            del parents[code:]
+            kind = node.__class__
+            if kind in visitors:
+                for visit in visitors[kind]:
+                    visit(node)
             parents.append(node)
-            push((_EXIT, node))
-            if kind in _SCOPED or kind is ast.ClassDef:
-                # Decorators, defaults, annotations and bases run in the enclosing scope.
-                push((_POP, node))
-                for child in reversed(node.body):  # type: ignore[attr-defined]
-                    push((_ENTER, child))
-                push((_PUSH, node))
-                outer: list[ast.AST] = list(node.decorator_list)  # type: ignore[attr-defined]
-                if kind is ast.ClassDef:
+            depth = code + 1
+            if kind in leavers:
+                push((node, -3 - code))
+            scope = _SCOPE_KIND.get(kind)
+            if scope is None:
+                fields = fields_of.get(kind)
+                if fields is None:
+                    fields = fields_of[kind] = _child_fields(kind, with_operators)
+                for name in fields:
+                    value = getattr(node, name)
+                    if value.__class__ is list:
+                        for item in reversed(value):
+                            if item.__class__ not in skip and isinstance(item, is_node):
+                                push((item, depth))
+                    elif value.__class__ not in skip and isinstance(value, is_node):
+                        push((value, depth))
+                continue
+            # Decorators, defaults, annotations and bases run in the enclosing scope; the body
+            # (a lambda's expression) in the new one.
+            push((node, _POP_SCOPE))
+            if scope == 2:
+                body: list[ast.AST] = [node.body]  # type: ignore[attr-defined]
+                outer: list[ast.AST] = [node.args]  # type: ignore[attr-defined]
+            else:
+                body = node.body  # type: ignore[attr-defined]
+                outer = list(node.decorator_list)  # type: ignore[attr-defined]
+                if scope == 1:
                     outer += [*node.bases, *node.keywords]  # type: ignore[attr-defined]
                 else:
                     outer.append(node.args)  # type: ignore[attr-defined]
                     if node.returns is not None:  # type: ignore[attr-defined]
                         outer.append(node.returns)  # type: ignore[attr-defined]
-                for child in reversed(outer):
-                    push((_ENTER, child))
-            elif kind is ast.Lambda:
-                push((_POP, node))
-                push((_ENTER, node.body))  # type: ignore[attr-defined]
-                push((_PUSH, node))
-                push((_ENTER, node.args))  # type: ignore[attr-defined]
-            else:
-                for child in reversed(list(ast.iter_child_nodes(node))):
-                    push((_ENTER, child))
-        elif phase == _EXIT:
-            parents.pop()
-            for leave in leavers.get(type(node), ()):
-                leave(node)
-        elif phase == _PUSH:
+            for child in reversed(body):
+                if child.__class__ not in skip:
+                    push((child, depth))
+            push((node, _PUSH_SCOPE))
+            for child in reversed(outer):
+                if child.__class__ not in skip:
+                    push((child, depth))
+        elif code == _PUSH_SCOPE:
             semantic.push_scope(node)
-        else:
+        elif code == _POP_SCOPE:
             semantic.pop_scope()
+        else:
+            del parents[-3 - code:]
+            for leave in leavers[node.__class__]:
+                leave(node)
+    del parents[base:]
     for rule in rules:
         rule.finish()
 
@@ -154,7 +217,24 @@ class Analysis:
 
 def analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[str],
             module: tuple[str | None, bool] = (None, False)) -> Analysis:
-    """Parse and analyse one module, then drop what `# noqa` comments suppress."""
+    """Parse and analyse one module, then drop what `# noqa` comments suppress.
+
+    The cyclic garbage collector is paused meanwhile: a module's AST is up to hundreds of
+    thousands of tracked objects without cycles (reference counting frees them), and scanning
+    them over and over while they are built costs about a seventh of the parse. Any cycle made
+    meanwhile is collected after, so memory stays bounded by one module.
+    """
+    if not gc.isenabled():
+        return _analyze(source, path, settings, codes, module)
+    gc.disable()
+    try:
+        return _analyze(source, path, settings, codes, module)
+    finally:
+        gc.enable()
+
+
+def _analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[str],
+             module: tuple[str | None, bool]) -> Analysis:
     try:
         tree = ast.parse(source.text, filename=path, type_comments=False)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
@@ -260,6 +340,17 @@ def check_file(path: str, settings: Settings, options: RunOptions, data: bytes |
         return report
 
 
+def _cache_hit(report: FileReport, cached: Entry | None, options: RunOptions) -> bool:
+    """Fill `report` from the cache when the content digest matches (and no fix is wanted)."""
+    if cached is not None and cached[0] == report.digest and not (
+        options.want_fixes and any(d.fix_data is not None for d in cached[1])
+    ):
+        report.diagnostics = cached[1]
+        report.from_cache = True
+        return True
+    return False
+
+
 def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes | None,
                 cached: Entry | None) -> FileReport:
     report = FileReport(path)
@@ -271,11 +362,7 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
         data = read
     if options.use_cache and not options.fixing:
         report.digest = digest(data)
-        if cached is not None and cached[0] == report.digest and not (
-            options.want_fixes and any(d.fix_data is not None for d in cached[1])
-        ):
-            report.diagnostics = cached[1]
-            report.from_cache = True
+        if _cache_hit(report, cached, options):
             return report
     try:
         source = SourceFile.from_bytes(data)
@@ -317,31 +404,65 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
     """Check many files, in worker processes when there are enough of them to pay off."""
     stores: dict[str, CacheStore] = {}
     work: list[tuple[str, Settings, Entry | None]] = []
+    # Files share a handful of Settings objects; a fingerprint serialises every setting.
+    fingerprints: dict[int, str] = {}
+
+    def fingerprint(settings: Settings) -> str:
+        key = fingerprints.get(id(settings))
+        if key is None:
+            key = fingerprints[id(settings)] = settings.fingerprint()
+        return key
+
     for path, settings in files:
         cached = None
         if options.use_cache and not options.fixing:
-            key = settings.fingerprint()
+            key = fingerprint(settings)
             store = stores.get(key)
             if store is None:
                 store = stores[key] = CacheStore(settings)
                 store.load()
             cached = store.get(settings.relpath(Path(path)), path)
         work.append((path, settings, cached))
+    # Cache hits are settled here (read + hash), so only changed files go to the workers and
+    # a warm run starts no process at all.
+    done: dict[int, FileReport] = {}
+    pending: list[int] = []
+    for i, (path, _, cached) in enumerate(work):
+        if cached is not None:
+            data = _read(path)
+            if not isinstance(data, Diagnostic):
+                report = FileReport(path, digest=digest(data))
+                if _cache_hit(report, cached, options):
+                    done[i] = report
+                    continue
+        pending.append(i)
+    todo: list[tuple[str, Settings, Entry | None]] = [(work[i][0], work[i][1], None) for i in pending]
+    for i, report in zip(pending, _run_batches(todo, options), strict=True):
+        done[i] = report
+    reports = [done[i] for i in range(len(work))]
+    if stores:
+        for (path, settings, _), report in zip(work, reports, strict=True):
+            if report.digest and not report.from_cache:
+                store = stores[fingerprint(settings)]
+                store.put(settings.relpath(Path(path)), report.digest, report.diagnostics)
+        for store in stores.values():
+            store.save()
+    return sorted(reports, key=lambda r: r.path)
+
+
+def _run_batches(work: list[tuple[str, Settings, Entry | None]],
+                 options: RunOptions) -> list[FileReport]:
+    """Reports in the order of `work`; in worker processes when there are enough files."""
     jobs = options.jobs if options.jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD:
         reports = _check_batch(work, options)
     else:
+        from concurrent.futures import ProcessPoolExecutor  # not paid by one-file runs
+
         chunk = max(1, min(32, len(work) // (jobs * 4)))
         batches = [work[i : i + chunk] for i in range(0, len(work), chunk)]
         reports = []
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for result in pool.map(_check_batch, batches, [options] * len(batches)):
                 reports.extend(result)
-    if stores:
-        for (path, settings, _), report in zip(work, reports, strict=True):
-            if report.digest and not report.from_cache:
-                store = stores[settings.fingerprint()]
-                store.put(settings.relpath(Path(path)), report.digest, report.diagnostics)
-        for store in stores.values():
-            store.save()
-    return sorted(reports, key=lambda r: r.path)
+    return reports

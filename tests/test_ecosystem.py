@@ -1,0 +1,56 @@
+"""The small part of the ecosystem run (scripts/ecosystem.py) that the test suite runs.
+
+Three small real projects are downloaded (once, into the ecosystem cache outside the repo) and
+checked with every rule: no crash, no internal error, every fix parses and is idempotent, and the
+findings equal the committed snapshot. A failed download fails the test: skipping would hide that
+the check did not run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "ecosystem.py"
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("asynclint_ecosystem", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+eco = _load()
+
+
+@pytest.mark.parametrize("name", eco.SMALL)
+def test_small_project_matches_snapshot(name: str) -> None:
+    project = eco.BY_NAME[name]
+    try:
+        tree = eco.fetch(project, eco.default_cache())
+    except eco.FetchError as exc:
+        pytest.fail(f"ecosystem download failed (network to the package mirror needed): {exc}")
+    result = eco.check_project(project, tree, jobs=2)
+    assert result.files > 0 and result.lines > 0
+    assert result.problems == []
+    diff = eco.snapshot_diff([result], eco.load_snapshot())
+    assert diff == "", (
+        "findings differ from ecosystem/snapshot.json; if intended, run "
+        f"`python scripts/ecosystem.py --projects {name} --update`:\n{diff}"
+    )
+
+
+def test_snapshot_covers_every_project() -> None:
+    snapshot = eco.load_snapshot()
+    assert sorted(snapshot) == sorted(p.name for p in eco.PROJECTS)
+    for name, entry in snapshot.items():
+        assert entry["version"] == eco.BY_NAME[name].version, name
+        assert sum(entry["findings_per_code"].values()) == len(entry["findings"]), name
+    assert len(eco.PROJECTS) >= 15
