@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from asynclint import noqa
 from asynclint.cache import CacheStore, Entry, digest
@@ -17,6 +18,8 @@ from asynclint.config import Settings
 from asynclint.diagnostics import IO_ERROR, SYNTAX_ERROR, Applicability, Diagnostic, Fix, Location
 from asynclint.rules import REGISTRY, Rule, RuleContext
 from asynclint.semantic.model import SemanticModel, module_name_for
+from asynclint.semantic.project import ProjectView, deps_valid, index_for, take_all_new, view_for
+from asynclint.semantic.project import save_all as save_indexes
 from asynclint.source import DecodeError, SourceFile
 
 _SCOPED = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -53,6 +56,7 @@ class FileReport:
     digest: str | None = None
     from_cache: bool = False
     internal_error: bool = False
+    deps: list[list[str]] = field(default_factory=list)  # project-index lookups (cache key)
 
 
 # -- analysis of one module -----------------------------------------------------------------
@@ -150,16 +154,18 @@ class Analysis:
     diagnostics: list[Diagnostic]
     rules: dict[str, Rule]
     semantic: SemanticModel | None
+    project: ProjectView | None = None
 
 
 def analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[str],
-            module: tuple[str | None, bool] = (None, False)) -> Analysis:
+            module: tuple[str | None, bool] = (None, False), use_cache: bool = True) -> Analysis:
     try:
         tree = ast.parse(source.text, filename=path, type_comments=False)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return Analysis(source, None, [_syntax_diagnostic(path, source, exc)], {}, None)
     semantic = SemanticModel(tree, module[0], module[1])
-    ctx = RuleContext(path, source, tree, semantic, settings)
+    project = view_for(settings.root, settings.cache_dir, use_cache, path, module, tree)
+    ctx = RuleContext(path, source, tree, semantic, settings, project=project)
     rule_types = _rules_for(codes, source.text)
     rules = [cls(ctx) for cls in rule_types]
     if rules:
@@ -170,7 +176,7 @@ def analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[
                             {}, semantic)
     found = noqa.filter_diagnostics(source.text, ctx.diagnostics)
     found.sort(key=Diagnostic.sort_key)
-    return Analysis(source, tree, found, {r.code: r for r in rules}, semantic)
+    return Analysis(source, tree, found, {r.code: r for r in rules}, semantic, project)
 
 
 def attach_fixes(analysis: Analysis) -> list[Diagnostic]:
@@ -252,7 +258,7 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
         report.digest = digest(data)
         if cached is not None and cached[0] == report.digest and not (
             options.want_fixes and any(d.fix_data is not None for d in cached[1])
-        ):
+        ) and deps_valid(index_for(settings.root, settings.cache_dir, True), path, cached[2]):
             report.diagnostics = cached[1]
             report.from_cache = True
             return report
@@ -263,12 +269,15 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
         return report
     module = module_name_for(Path(path))
     codes = settings.codes_for(Path(path))
-    analysis = analyze(source, path, settings, codes, module)
+    analysis = analyze(source, path, settings, codes, module, options.use_cache)
+    if analysis.project is not None:
+        report.deps = analysis.project.dep_list()
     if options.fixing:
         from asynclint.fixes.apply import fix_until_stable
 
         outcome = fix_until_stable(
-            analysis, options, lambda s: analyze(s, path, settings, codes, module)
+            analysis, options,
+            lambda s: analyze(s, path, settings, codes, module, options.use_cache)
         )
         report.fixed = outcome.fixed
         report.errors.extend(outcome.errors)
@@ -287,8 +296,12 @@ _PARALLEL_THRESHOLD = 8
 
 def _check_batch(
     batch: list[tuple[str, Settings, Entry | None]], options: RunOptions
-) -> list[FileReport]:
-    return [check_file(path, settings, options, cached=cached) for path, settings, cached in batch]
+) -> tuple[list[FileReport], dict[str, dict[str, list[Any]]]]:
+    """Check files; also return the project-index summaries computed meanwhile (a worker
+    hands them to the parent, which writes the index once)."""
+    reports = [check_file(path, settings, options, cached=cached)
+               for path, settings, cached in batch]
+    return reports, take_all_new()
 
 
 def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> list[FileReport]:
@@ -306,20 +319,26 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
             cached = store.get(settings.relpath(Path(path)), path)
         work.append((path, settings, cached))
     jobs = options.jobs if options.jobs is not None else (os.cpu_count() or 1)
+    summaries: list[dict[str, dict[str, list[Any]]]] = []
     if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD:
-        reports = _check_batch(work, options)
+        reports, new = _check_batch(work, options)
+        summaries.append(new)
     else:
         chunk = max(1, min(32, len(work) // (jobs * 4)))
         batches = [work[i : i + chunk] for i in range(0, len(work), chunk)]
         reports = []
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(_check_batch, batches, [options] * len(batches)):
+            for result, new in pool.map(_check_batch, batches, [options] * len(batches)):
                 reports.extend(result)
+                summaries.append(new)
+    if options.use_cache:
+        save_indexes(summaries)
     if stores:
         for (path, settings, _), report in zip(work, reports, strict=True):
             if report.digest and not report.from_cache:
                 store = stores[settings.fingerprint()]
-                store.put(settings.relpath(Path(path)), report.digest, report.diagnostics)
+                store.put(settings.relpath(Path(path)), report.digest, report.diagnostics,
+                          report.deps)
         for store in stores.values():
             store.save()
     return sorted(reports, key=lambda r: r.path)
