@@ -44,7 +44,33 @@ _VALUE_BUILTINS = frozenset({
     "builtins.abs", "builtins.round",
 })
 # Return annotations that say the function means to hand back an awaitable.
-_AWAITABLE_WORDS = ("Awaitable", "Coroutine", "Future", "Task", "Any", "object", "Callable")
+_AWAITABLE_WORDS = frozenset({"Awaitable", "Coroutine", "Future", "Task", "Any", "object",
+                              "CoroutineType", "Deferred"})
+
+
+def _heads(annotation: ast.expr) -> set[str]:
+    """The outermost type names of an annotation (`Optional[Awaitable[int]]` -> Awaitable)."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value.strip(), mode="eval").body
+        except SyntaxError:
+            return {"Any"}
+    if isinstance(annotation, ast.BinOp):
+        return _heads(annotation.left) | _heads(annotation.right)
+    if isinstance(annotation, ast.Subscript):
+        head = _heads(annotation.value)
+        if head & {"Optional", "Union", "Annotated"}:
+            args = annotation.slice
+            members = args.elts if isinstance(args, ast.Tuple) else [args]
+            if head & {"Annotated"}:
+                members = members[:1]
+            return set().union(*(_heads(m) for m in members))
+        return head
+    if isinstance(annotation, ast.Name):
+        return {annotation.id}
+    if isinstance(annotation, ast.Attribute):
+        return {annotation.attr}
+    return set()
 
 COROUTINE, ASYNC_GEN, ASYNC_CM = "coroutine", "async generator", "async context manager"
 
@@ -716,10 +742,8 @@ class ReturnUnawaitedCoroutine(Rule):
         function = self.semantic.function
         if not isinstance(value, ast.Call) or not isinstance(function, ast.AsyncFunctionDef):
             return
-        if function.returns is not None:
-            text = ast.unparse(function.returns)
-            if any(word in text for word in _AWAITABLE_WORDS):
-                return
+        if function.returns is not None and _heads(function.returns) & _AWAITABLE_WORDS:
+            return
         callee = oracle(self).classify(value)
         if callee is None or callee.kind != COROUTINE:
             return
@@ -766,6 +790,7 @@ class SyncWithOnAsyncContextManager(Rule):
         assert isinstance(node, ast.With)
         o = oracle(self)
         flagged: list[str] = []
+        marks: list[bool] = []
         for item in node.items:
             expr = item.context_expr
             label = None
@@ -777,12 +802,14 @@ class SyncWithOnAsyncContextManager(Rule):
                 kind = o.type_needs_async_with(expr)
                 if kind is not None:
                     label = f"`{_short(expr)}` ({kind})"
+            marks.append(label is not None)
             if label is not None:
                 flagged.append(label)
         if not flagged:
             return
         fixable = len(flagged) == len(node.items) and self.semantic.in_async_function
-        self.report(node.items[0].context_expr,
+        first = next(i.context_expr for i, ok in zip(node.items, marks, strict=True) if ok)
+        self.report(first,
                     f"`with` on an async context manager: {', '.join(flagged)}; "
                     "use `async with`", fix_data=("with",) if fixable else None)
 
