@@ -1,7 +1,9 @@
 """The rule registry. Each family module registers its rules on import."""
 
-from asynclint.rules import awaits  # noqa: F401  (registers ASL2xx)
-from asynclint.rules import blocking  # noqa: F401  (registers ASL1xx)
+from asynclint.rules import (
+    awaits,  # noqa: F401  (registers ASL2xx)
+    blocking,  # noqa: F401  (registers ASL1xx)
+)
 from asynclint.rules.base import REGISTRY, Rule, RuleContext, register
 
 __all__ = ["REGISTRY", "Rule", "RuleContext", "register"]

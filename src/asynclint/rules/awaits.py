@@ -16,7 +16,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from asynclint.diagnostics import Applicability, Diagnostic, Fix
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.semantic import async_apis as apis
 from asynclint.semantic.knowledge import canonical
@@ -27,7 +27,7 @@ from asynclint.semantic.project import (
     summarize_class,
     summarize_function,
 )
-from asynclint.semantic.scopes import LOCAL, Scope
+from asynclint.semantic.scopes import Scope
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
@@ -223,8 +223,10 @@ class CoroutineOracle:
             defs, others = _definitions(node, name)
             if len(defs) == 1 and not others:
                 only = defs[0]
-                result = only if isinstance(only, ast.ClassDef) \
-                    else summarize_function(only, self.semantic)
+                if isinstance(only, ast.ClassDef):
+                    result = only
+                elif isinstance(only, _FUNCS):
+                    result = summarize_function(only, self.semantic)
         self._locals[key] = result
         return result
 
@@ -463,10 +465,6 @@ _AWAIT_SAFETY = (
 )
 
 
-def _awaited(node: ast.AST, rule: Rule) -> bool:
-    return isinstance(rule.semantic.parent, ast.Await)
-
-
 # -- rules ---------------------------------------------------------------------------------------------
 @register
 class UnawaitedCoroutine(Rule):
@@ -604,14 +602,14 @@ def _uses(function: ast.AST, name: str, assignment: ast.stmt) -> list[ast.Name] 
     if stores != 1:
         return None
     for load in loads:
-        parent = parents.get(id(load))
+        used_in = parents.get(id(load))
         # Uses inside nested functions may await it later: stay silent.
-        walker: ast.AST | None = parent
+        walker: ast.AST | None = used_in
         while walker is not None and walker is not function:
             if isinstance(walker, (*_FUNCS, ast.Lambda)):
                 return None
             walker = parents.get(id(walker))
-        if not _is_value_use(load, parent):
+        if not _is_value_use(load, used_in):
             return None
     return loads
 
@@ -625,10 +623,9 @@ def _is_value_use(node: ast.expr, parent: ast.AST | None) -> bool:
     if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)):
         return parent.test is node
     if isinstance(parent, (ast.BoolOp, ast.Compare)):
-        if isinstance(parent, ast.Compare) and any(
-                isinstance(op, (ast.Is, ast.IsNot)) for op in parent.ops):
-            return False  # `coro is not None` style checks are about identity
-        return True
+        # `coro is not None` style checks are about identity
+        return not (isinstance(parent, ast.Compare)
+                    and any(isinstance(op, (ast.Is, ast.IsNot)) for op in parent.ops))
     if isinstance(parent, ast.UnaryOp):
         return True
     if isinstance(parent, ast.BinOp):
@@ -816,12 +813,10 @@ class SyncWithOnAsyncContextManager(Rule):
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         import libcst as cst
 
-        stmt = _statement_at(fctx, diagnostic, cst.With)
+        stmt = fctx.node_at(diagnostic, cst.With)
         if stmt is None or stmt.asynchronous is not None:
             return None
-        new = stmt.with_changes(
-            asynchronous=cst.Asynchronous(whitespace_after=cst.SimpleWhitespace(" ")))
-        return _header_fix(self, fctx, stmt, new)
+        return _header_fix(self, fctx, stmt, "with")
 
 
 @register
@@ -877,27 +872,17 @@ class SyncForOverAsyncIterator(Rule):
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         import libcst as cst
 
-        stmt = _statement_at(fctx, diagnostic, cst.For)
+        stmt = fctx.node_at(diagnostic, cst.For)
         if stmt is None or stmt.asynchronous is not None:
             return None
-        new = stmt.with_changes(
-            asynchronous=cst.Asynchronous(whitespace_after=cst.SimpleWhitespace(" ")))
-        return _header_fix(self, fctx, stmt, new)
+        return _header_fix(self, fctx, stmt, "for")
 
 
-def _statement_at(fctx: FixContext, diagnostic: Diagnostic, kind: type[Any]) -> Any:
-    """The innermost compound statement of `kind` whose header holds the diagnostic."""
-    return fctx.node_at(diagnostic, kind)
-
-
-def _header_fix(rule: Rule, fctx: FixContext, old: Any, new: Any) -> Fix:
-    """Replace only the statement's header keyword: `with` -> `async with`."""
-    from asynclint.diagnostics import Edit
-
-    start, _ = fctx.range_of(old)
-    keyword = "with" if type(old).__name__ == "With" else "for"
-    end = type(start)(start.row, start.col + len(keyword))
-    del new
+def _header_fix(rule: Rule, fctx: FixContext, stmt: Any, keyword: str) -> Fix:
+    """Replace only the statement's keyword (`with` -> `async with`): the body, comments and
+    formatting are untouched."""
+    start, _ = fctx.range_of(stmt)
+    end = Location(start.row, start.col + len(keyword))
     return Fix(rule.fix_title or "", Applicability.UNSAFE,
                (Edit(f"async {keyword}", start, end),))
 
@@ -959,7 +944,8 @@ class CoroutinePassedAsCallable(Rule):
             return
         fix_data: tuple[Any, ...] | None = None
         applicability = None
-        if how == "split" and len(node.args) == where + 1 and not node.keywords:
+        if how == "split" and isinstance(where, int) and len(node.args) == where + 1 \
+                and not node.keywords:
             fix_data = ("split",)
         elif how == "unwrap" and len(node.args) == 1 and not node.keywords:
             fix_data = ("unwrap",)
@@ -999,7 +985,7 @@ class CoroutinePassedAsCallable(Rule):
             return None
         if mode == "unwrap":
             new: cst.CSTNode = inner.with_changes(lpar=outer.lpar, rpar=outer.rpar)
-            return Fix(self_title(diagnostic), Applicability.UNSAFE,
+            return Fix(diagnostic.fix_title or "", Applicability.UNSAFE,
                        (fctx.replace(outer, new),))
         args = [cst.Arg(value=inner.func.with_changes(lpar=[], rpar=[])) if not isinstance(
             inner.func, cst.Name) else cst.Arg(value=inner.func)]
@@ -1012,18 +998,17 @@ class CoroutinePassedAsCallable(Rule):
         return Fix(self.fix_title or "", Applicability.SAFE, (fctx.replace(outer, new_outer),))
 
 
-def self_title(diagnostic: Diagnostic) -> str:
-    return diagnostic.fix_title or ""
-
-
 def _outer_call(fctx: FixContext, inner: Any) -> Any:
     """The call that has `inner` as its last positional argument."""
     import libcst as cst
 
-    best = None
-    for rng, node in fctx._positions.get(cst.Call, ()):
-        if isinstance(node, cst.Call) and node.args and node.args[-1].value is inner:
-            best = node
-            del rng
-            break
-    return best
+    class Finder(cst.CSTVisitor):
+        found: cst.Call | None = None
+
+        def visit_Call(self, node: cst.Call) -> None:
+            if node.args and node.args[-1].value is inner:
+                self.found = node
+
+    finder = Finder()
+    fctx.module.visit(finder)
+    return finder.found
