@@ -78,7 +78,12 @@ COROUTINE, ASYNC_GEN, ASYNC_CM = "coroutine", "async generator", "async context 
 @dataclass(frozen=True)
 class Callee:
     kind: str  # COROUTINE, ASYNC_GEN or ASYNC_CM: what calling it gives
-    label: str  # how messages name it
+    func: ast.expr
+    detail: str  # "{}" stands for the callee as written (rendered only when reported)
+
+    @property
+    def label(self) -> str:
+        return self.detail.replace("{}", f"`{_short(self.func)}`")
 
 
 class CoroutineOracle:
@@ -92,7 +97,7 @@ class CoroutineOracle:
         self.extra_decorators = frozenset(getattr(settings, "extra_async_decorators", ())) | {
             *getattr(settings, "extra_handler_decorators", ())}
         self._classes: dict[int, ClassSummary] = {}
-        self._locals: dict[tuple[int, str], FunctionSummary | ast.ClassDef | None] = {}
+        self._locals: dict[tuple[int, str], FunctionSummary | ClassSummary | None] = {}
 
     @property
     def project(self) -> ProjectView | None:
@@ -107,7 +112,7 @@ class CoroutineOracle:
         if qualified is not None:
             return self._qualified(qualified, func)
         if isinstance(func, ast.Name):
-            return self._local_name(func.id)
+            return self._local_name(func)
         if isinstance(func, ast.Attribute):
             return self._method_call(func)
         return None
@@ -138,14 +143,13 @@ class CoroutineOracle:
 
     def _qualified(self, qualified: str, func: ast.expr) -> Callee | None:
         name = _canon(qualified)
-        label = f"`{_short(func)}`"
         api = _api_label(func, name)
         if name in apis.COROUTINE_CALLS or name in self.extra_apis:
-            return Callee(COROUTINE, api)
+            return Callee(COROUTINE, func, api)
         if name in apis.ASYNC_CONTEXT_CALLS or name in apis.ASYNC_CONTEXT_TYPES:
-            return Callee(ASYNC_CM, api)
+            return Callee(ASYNC_CM, func, api)
         if name in apis.ASYNC_ITERATOR_CALLS:
-            return Callee(ASYNC_GEN, api)
+            return Callee(ASYNC_GEN, func, api)
         view = self.project
         if view is None or "." not in name or name.startswith("builtins."):
             return None
@@ -156,12 +160,12 @@ class CoroutineOracle:
         if what == "class":
             assert isinstance(summary, ClassSummary)
             if self._async_only(summary, where, "__aenter__", "__enter__"):
-                return Callee(ASYNC_CM, f"{label} (defines only `__aenter__`)")
+                return Callee(ASYNC_CM, func, "{} (defines only `__aenter__`)")
             return None
         assert isinstance(summary, FunctionSummary)
-        return self._from_summary(summary, label, where if what == "function" else None)
+        return self._from_summary(summary, func, where if what == "function" else None)
 
-    def _from_summary(self, summary: FunctionSummary | None, label: str,
+    def _from_summary(self, summary: FunctionSummary | None, func: ast.expr,
                       where: str | None) -> Callee | None:
         if summary is None:
             return None
@@ -171,7 +175,7 @@ class CoroutineOracle:
         place = f" ({where})" if where else ""
         noun = {COROUTINE: "an `async def`", ASYNC_GEN: "an async generator",
                 ASYNC_CM: "an `@asynccontextmanager`"}[kind]
-        return Callee(kind, f"{label}{place} is {noun}")
+        return Callee(kind, func, f"{{}}{place} is {noun}")
 
     def _effective(self, summary: FunctionSummary) -> str | None:
         """What calling a function gives, after its decorators (None: not async, or unknown)."""
@@ -197,34 +201,37 @@ class CoroutineOracle:
         return decorator.endswith("()") and owner in apis.ROUTER_TYPES \
             and method in apis.ROUTE_DECORATOR_METHODS
 
-    def _local_name(self, name: str) -> Callee | None:
+    def _local_name(self, func: ast.Name) -> Callee | None:
         """A name bound in this module or an enclosing function (not by an import)."""
         semantic = self.semantic
+        name = func.id
         scope = semantic.defining_scope(name)
         if scope is None:
             return None
         found = self._local_def(scope, name)
-        label = f"`{name}`"
-        if isinstance(found, ast.ClassDef):
-            cls = self._class(found)
-            qualified = self._class_qualname(found)
-            if self._async_only(cls, qualified, "__aenter__", "__enter__"):
-                return Callee(ASYNC_CM, f"{label} (defines only `__aenter__`)")
+        if isinstance(found, ClassSummary):
+            qualified = f"{self.semantic.module_name or '__module__'}.{name}"
+            if self._async_only(found, qualified, "__aenter__", "__enter__"):
+                return Callee(ASYNC_CM, func, "{} (defines only `__aenter__`)")
             return None
-        return self._from_summary(found, label, None)
+        return self._from_summary(found, func, None)
 
-    def _local_def(self, scope: Scope, name: str) -> FunctionSummary | ast.ClassDef | None:
+    def _local_def(self, scope: Scope, name: str) -> FunctionSummary | ClassSummary | None:
         key = (id(scope.node), name)
         if key in self._locals:
             return self._locals[key]
-        result: FunctionSummary | ast.ClassDef | None = None
-        node = scope.node
-        if scope.kind in ("module", "function"):
-            defs, others = _definitions(node, name)
+        result: FunctionSummary | ClassSummary | None = None
+        view = self.project
+        if scope.kind == "module" and view is not None and view.current is not None:
+            # The module's summary already says which top-level names are plain defs.
+            current = view.current
+            result = current.functions.get(name) or current.classes.get(name)
+        elif scope.kind == "function" and _defines_directly(scope.node, name):
+            defs, others = _definitions(scope.node, name)
             if len(defs) == 1 and not others:
                 only = defs[0]
                 if isinstance(only, ast.ClassDef):
-                    result = only
+                    result = self._class(only)
                 elif isinstance(only, _FUNCS):
                     result = summarize_function(only, self.semantic)
         self._locals[key] = result
@@ -232,14 +239,13 @@ class CoroutineOracle:
 
     def _method_call(self, func: ast.Attribute) -> Callee | None:
         receiver = func.value
-        label = f"`{_short(func)}`"
         # self.m() / cls.m()
         if isinstance(receiver, ast.Name):
             cls_node = self._class_of_first_param(receiver.id)
             if cls_node is not None:
                 qualified = self._class_qualname(cls_node)
                 method = self._method_in(self._class(cls_node), qualified, func.attr)
-                return self._from_summary(method, label, None)
+                return self._from_summary(method, func, None)
         # super().m()
         if (isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name)
                 and receiver.func.id == "super"
@@ -250,7 +256,7 @@ class CoroutineOracle:
             cls = self._class(cls_node)
             stripped = ClassSummary(cls.bases, {}, [])
             method = self._method_in(stripped, self._class_qualname(cls_node), func.attr)
-            return self._from_summary(method, label, None)
+            return self._from_summary(method, func, None)
         # A receiver of known type: the catalog, or a class of the project.
         kind = self._type_of(receiver)
         if kind is None:
@@ -258,16 +264,16 @@ class CoroutineOracle:
         name = f"{kind}.{func.attr}"
         api = _api_label(func, name)
         if name in apis.COROUTINE_CALLS or name in self.extra_apis:
-            return Callee(COROUTINE, api)
+            return Callee(COROUTINE, func, api)
         if name in apis.ASYNC_CONTEXT_CALLS:
-            return Callee(ASYNC_CM, api)
+            return Callee(ASYNC_CM, func, api)
         if name in apis.ASYNC_ITERATOR_CALLS:
-            return Callee(ASYNC_GEN, api)
+            return Callee(ASYNC_GEN, func, api)
         cls_found = self._project_class(kind)
         if cls_found is None:
             return None
         method = self._method_in(cls_found[0], cls_found[1], func.attr)
-        return self._from_summary(method, label, None)
+        return self._from_summary(method, func, None)
 
     # -- classes ----------------------------------------------------------------------------
     def _class(self, node: ast.ClassDef) -> ClassSummary:
@@ -356,6 +362,12 @@ class CoroutineOracle:
         return None
 
 
+def _defines_directly(node: ast.AST, name: str) -> bool:
+    """Cheap pre-check: a def or class of that name among the scope's own statements."""
+    return any(isinstance(s, (*_FUNCS, ast.ClassDef)) and s.name == name
+               for s in getattr(node, "body", ()))
+
+
 def _definitions(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST]]:
     """Defs of `name` directly in a scope and any other binding of it there."""
     defs: list[ast.stmt] = []
@@ -397,8 +409,18 @@ def _canon(name: str) -> str:
 
 
 def _api_label(func: ast.expr, name: str) -> str:
-    short = _short(func)
-    return f"`{name}` (async API)" if short == name else f"`{short}` (async API `{name}`)"
+    """A message template: the callee as written, and the API it resolved to when different."""
+    written = _dotted_text(func)
+    return "{} (async API)" if written == name else f"{{}} (async API `{name}`)"
+
+
+def _dotted_text(expr: ast.expr) -> str | None:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        base = _dotted_text(expr.value)
+        return f"{base}.{expr.attr}" if base else None
+    return None
 
 
 def _short(expr: ast.expr) -> str:
@@ -957,6 +979,10 @@ class CoroutinePassedAsCallable(Rule):
                     fix_title="Await the coroutine directly" if how == "unwrap" else None)
 
     def _taker(self, node: ast.Call) -> tuple[str, tuple[int | str, str]] | None:
+        func = node.func
+        last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if last not in _TAKER_NAMES:
+            return None
         semantic = self.semantic
         qualified = semantic.resolve(node.func)
         if qualified is not None:
@@ -996,6 +1022,9 @@ class CoroutinePassedAsCallable(Rule):
         new_args[-1] = new_args[-1].with_changes(comma=outer.args[-1].comma)
         new_outer = outer.with_changes(args=new_args)
         return Fix(self.fix_title or "", Applicability.SAFE, (fctx.replace(outer, new_outer),))
+
+
+_TAKER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in apis.CALLABLE_TAKERS)
 
 
 def _outer_call(fctx: FixContext, inner: Any) -> Any:

@@ -50,7 +50,7 @@ FACT_PROVIDERS: dict[str, FactProvider] = {}
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
 class FunctionSummary:
-    """`kind`: "async" (coroutine function), "agen" (async generator), "sync", "gen"."""
+    """`kind`: "async" (coroutine function), "agen" (async generator), "sync" (any `def`)."""
 
     kind: str
     decorators: list[str] = field(default_factory=list)  # qualified names, "?" when unknown
@@ -104,12 +104,19 @@ class ModuleSummary:
                    dict(raw["i"]), list(raw["a"]))
 
     def digest(self) -> str:
-        text = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
-        return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+        found: str | None = self.__dict__.get("_digest")
+        if found is None:
+            text = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
+            found = self.__dict__["_digest"] = hashlib.blake2b(text.encode(),
+                                                               digest_size=8).hexdigest()
+        return found
 
 
 def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
-    """Whether the body yields (a generator) — without entering nested scopes."""
+    """"async" or "agen" (whether the body yields, not counting nested scopes); "sync" for any
+    plain `def` (sync generators are not told apart: no rule needs it, and it costs a walk)."""
+    if isinstance(node, ast.FunctionDef):
+        return "sync"
     stack: list[ast.AST] = list(node.body)
     yields = False
     while stack and not yields:
@@ -119,9 +126,7 @@ def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
         elif not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
                                   ast.ClassDef)):
             stack.extend(ast.iter_child_nodes(sub))
-    if isinstance(node, ast.AsyncFunctionDef):
-        return "agen" if yields else "async"
-    return "gen" if yields else "sync"
+    return "agen" if yields else "async"
 
 
 def _decorator_name(expr: ast.expr, model: SemanticModel) -> str:
@@ -474,6 +479,8 @@ class ProjectView:
         self._tree = tree
         self._current: ModuleSummary | None = None
         self.deps: dict[str, Dep] = {}
+        self._modules: dict[str, ModuleSummary | None] = {}
+        self._found: dict[str, tuple[str, Any, str] | None] = {}
 
     @functools.cached_property
     def roots(self) -> tuple[str, ...]:
@@ -492,10 +499,13 @@ class ProjectView:
     def module(self, name: str) -> ModuleSummary | None:
         if name == self.module_name and self._tree is not None:
             return self.current
+        if name in self._modules:
+            return self._modules[name]
         path = self.index.find_file(self.roots, name)
         entry = self.index.entry(path) if path else None
         self.deps[name] = (name, path or "", entry.summary.digest() if entry else "")
-        return entry.summary if entry else None
+        self._modules[name] = entry.summary if entry else None
+        return self._modules[name]
 
     def lookup(self, qualified: str) -> tuple[str, FunctionSummary | ClassSummary] | None:
         """What a qualified name defines in the project: ("function"|"class"|"method", ...).
@@ -507,7 +517,9 @@ class ProjectView:
         return (found[0], found[1]) if found else None
 
     def lookup_full(self, qualified: str) -> tuple[str, Any, str] | None:
-        return self._lookup(qualified, 0)
+        if qualified not in self._found:
+            self._found[qualified] = self._lookup(qualified, 0)
+        return self._found[qualified]
 
     def _lookup(self, qualified: str, depth: int) -> tuple[str, Any, str] | None:
         if depth > _MAX_REEXPORT_DEPTH:
