@@ -311,8 +311,6 @@ class ProjectIndex:
         self.cache_file = cache_file
         self._entries: dict[str, _Entry] = {}
         self._new: dict[str, list[Any]] = {}  # computed this run, to be saved
-        self._files: dict[tuple[tuple[str, ...], str], str | None] = {}
-        self._checked: dict[str, _Entry | None] = {}
         self.parsed = 0  # files parsed for a summary in this process (for tests and benchmarks)
         if cache_file is not None:
             self._load(cache_file)
@@ -359,9 +357,8 @@ class ProjectIndex:
 
     # -- lookups ----------------------------------------------------------------------------
     def find_file(self, roots: tuple[str, ...], module: str) -> str | None:
-        key = (roots, module)
-        if key in self._files:
-            return self._files[key]
+        """The file of a module under the roots. Not memoized across files: a long-lived
+        process (the editor) must see files appear and disappear; each view memoizes."""
         found = None
         rel = module.replace(".", os.sep)
         for root in roots:
@@ -372,18 +369,10 @@ class ProjectIndex:
                     break
             if found:
                 break
-        self._files[key] = found
         return found
 
     def entry(self, path: str) -> _Entry | None:
-        """The summary of a file, from the cache when the file is unchanged."""
-        if path in self._checked:
-            return self._checked[path]
-        result = self._compute(path)
-        self._checked[path] = result
-        return result
-
-    def _compute(self, path: str) -> _Entry | None:
+        """The summary of a file, reused while its stat (then its content) is unchanged."""
         try:
             st = os.stat(path)
         except OSError:
