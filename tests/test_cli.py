@@ -481,3 +481,54 @@ def test_console_script_and_module_agree(run: Run, tmp_path: Path) -> None:
 def test_no_command_prints_help_and_exits_2(run: Run) -> None:
     result = run()
     assert result.returncode == 2 and "check" in result.stderr
+
+
+def test_fix_only(run: Run, tmp_path: Path) -> None:
+    _write(tmp_path, {"a.py": BAD})
+    result = run(*CHECK, "--fix-only", "a.py")
+    assert result.returncode == 0
+    assert result.stdout == "Fixed 1 error.\n"
+    assert (tmp_path / "a.py").read_text() == FIXED
+
+
+def test_stdin_diff(run: Run) -> None:
+    result = run("check", "--diff", "--stdin-filename", "x.py", "-", input=BAD)
+    assert result.returncode == 1
+    assert "+    await asyncio.sleep(1)\n" in result.stdout
+    assert run("check", "--diff", "-", input=GOOD).returncode == 0
+
+
+def test_diff_and_statistics_to_output_file(run: Run, tmp_path: Path) -> None:
+    _write(tmp_path, {"a.py": BAD})
+    assert run(*CHECK, "--diff", "-o", "d.patch", "a.py").returncode == 1
+    assert "+import asyncio" in (tmp_path / "d.patch").read_text()
+    assert run(*CHECK, "--statistics", "-o", "s.txt", "a.py").returncode == 1
+    assert "ASL100" in (tmp_path / "s.txt").read_text()
+    assert (tmp_path / "a.py").read_text() == BAD
+
+
+def test_paths_outside_the_working_folder_are_absolute(run: Run, tmp_path: Path) -> None:
+    _write(tmp_path, {"inside/a.py": BAD, "outside/b.py": BAD})
+    result = run(*CHECK, "--output-format", "concise", "a.py", str(tmp_path / "outside"),
+                 cwd=tmp_path / "inside")
+    assert sorted(_codes(result.stdout)) == sorted(
+        [("a.py", "ASL100"), (str(tmp_path / "outside/b.py"), "ASL100")])
+
+
+def test_output_file_parents_are_created_and_errors_are_clean(run: Run, tmp_path: Path) -> None:
+    _write(tmp_path, {"a.py": BAD, "blocker": "a file, not a folder"})
+    assert run(*CHECK, "-o", "reports/deep/r.txt", "a.py").returncode == 1
+    assert "ASL100" in (tmp_path / "reports/deep/r.txt").read_text()
+    bad = run(*CHECK, "-o", "blocker/r.txt", "a.py")
+    assert bad.returncode == 2
+    assert "blocker/r.txt" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_stdin_with_force_exclude(run: Run, tmp_path: Path) -> None:
+    _write(tmp_path, {"pyproject.toml": "[tool.asynclint]\nextend-exclude = ['build']\n"})
+    args = ("check", "--stdin-filename", "build/x.py")
+    assert run(*args, "-", input=BAD).returncode == 1  # named explicitly: checked
+    skipped = run(*args, "--force-exclude", "-", input=BAD)
+    assert skipped.returncode == 0 and skipped.stdout == ""
+    passed_through = run(*args, "--force-exclude", "--fix", "-", input=BAD)
+    assert passed_through.returncode == 0 and passed_through.stdout == BAD

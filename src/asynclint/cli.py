@@ -175,9 +175,11 @@ def _statistics(diagnostics: list[Diagnostic], fmt: str) -> str:
 
 def _diff(report: FileReport, label: str) -> str:
     assert report.source is not None and report.fixed_text is not None
+    from asynclint.source import split_lines
+
     lines = difflib.unified_diff(
-        report.source.text.splitlines(keepends=True),
-        report.fixed_text.splitlines(keepends=True),
+        split_lines(report.source.text, keepends=True),
+        split_lines(report.fixed_text, keepends=True),
         fromfile=label, tofile=label,
     )
     text = "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
@@ -237,6 +239,14 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         display = str(args.stdin_filename) if args.stdin_filename else "-"
         settings = resolver.for_path(args.stdin_filename or Path.cwd())
         data = sys.stdin.buffer.read()
+        if args.stdin_filename is not None and settings.force_exclude:
+            from asynclint.discovery import is_force_excluded
+
+            if is_force_excluded(settings, args.stdin_filename):
+                # As ruff: an excluded file is not checked; with --fix the code passes through.
+                if options.fix:
+                    _echo(data, stdout)
+                return EXIT_CLEAN
         report = check_file(display, settings, RunOptions(
             fix=options.fix, diff=options.diff, unsafe_fixes=unsafe,
             want_fixes=options.want_fixes, use_cache=False, jobs=1), data=data)
@@ -266,7 +276,12 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     out: TextIO = stdout
     opened = None
     if args.output_file:
-        opened = out = args.output_file.open("w", encoding="utf-8")
+        try:
+            args.output_file.parent.mkdir(parents=True, exist_ok=True)
+            opened = out = args.output_file.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write the report to {args.output_file}: "
+                             f"{exc.strerror or exc}") from exc
     try:
         if args.diff:
             changed = [r for r in reports if r.fixed_text is not None]
@@ -310,6 +325,17 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if diagnostics or (args.exit_non_zero_on_fix and fixed_count):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _echo(data: bytes, stdout: TextIO) -> None:
+    """Write stdin's bytes back unchanged."""
+    buffer = getattr(stdout, "buffer", None)
+    if buffer is None:
+        stdout.write(data.decode("utf-8", errors="replace"))
+    else:
+        stdout.flush()
+        buffer.write(data)
+        buffer.flush()
 
 
 def _read_text(path: str) -> str | None:

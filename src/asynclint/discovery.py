@@ -155,7 +155,8 @@ def _walk(given: Path, absolute: Path, resolver: SettingsResolver, seen: set[Pat
         subdirs: list[tuple[Path, Path, list[IgnoreRule]]] = []
         for entry in entries:
             full = Path(entry.path)
-            is_dir = entry.is_dir()
+            # Folder symlinks are not followed (as ruff): they can loop or leave the project.
+            is_dir = entry.is_dir(follow_symlinks=False)
             if is_excluded(settings, full):
                 continue
             if settings.respect_gitignore and git_root is not None and rules:

@@ -210,10 +210,12 @@ def _without_fix(diag: Diagnostic) -> Diagnostic:
 
 
 # -- one file, end to end ---------------------------------------------------------------------
-def io_diagnostic(path: str, message: str) -> Diagnostic:
+_FILE_START = Location(1, 0)
+
+
+def io_diagnostic(path: str, message: str, loc: Location = _FILE_START) -> Diagnostic:
     code, name = IO_ERROR
-    loc = Location(1, 0)
-    return Diagnostic(code, name, message, path, loc, loc, 1)
+    return Diagnostic(code, name, message, path, loc, loc, loc.row)
 
 
 def _read(path: str) -> bytes | Diagnostic:
@@ -239,8 +241,16 @@ def check_file(path: str, settings: Settings, options: RunOptions, data: bytes |
     except Exception as exc:  # the run must go on
         import traceback
 
-        report = FileReport(path, internal_error=True)
         where = "".join(traceback.format_exception(exc)[-2:]).strip()
+        report = FileReport(path)
+        if options.fixing:
+            # A fix crashed: still report what was found, with nothing fixed.
+            try:
+                report = _check_file(path, settings, replace(options, fix=False, diff=False),
+                                     data, None)
+            except Exception:
+                report = FileReport(path)
+        report.internal_error = True
         report.errors.append(f"{path}: internal error, please report it: {where}")
         return report
 
@@ -265,7 +275,8 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
     try:
         source = SourceFile.from_bytes(data)
     except DecodeError as exc:
-        report.diagnostics.append(io_diagnostic(path, f"cannot read the file: {exc}"))
+        report.diagnostics.append(
+            io_diagnostic(path, f"cannot read the file: {exc}", exc.location(data)))
         return report
     module = module_name_for(Path(path))
     codes = settings.codes_for(Path(path))

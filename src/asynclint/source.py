@@ -18,8 +18,34 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _BOM = b"\xef\xbb\xbf"
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str, keepends: bool = False) -> list[str]:
+    """Lines as Python's tokenizer sees them: only \\n, \\r\\n and \\r end a line.
+
+    `str.splitlines` also splits at form feeds, \\x1c-\\x1e, \\x85 and \\u2028, which
+    would put every row after such a character off by one.
+    """
+    lines = _LINE.findall(text)
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]
+
+
 class DecodeError(Exception):
-    """The bytes are not text in the encoding the file declares."""
+    """The bytes are not text in the encoding the file declares; `offset` is the byte offset of
+    the first bad byte when known (for the diagnostic's line and column)."""
+
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+    def location(self, data: bytes) -> Location:
+        """Row and code-point column of the bad byte (1:0 when unknown)."""
+        if self.offset is None:
+            return Location(1, 0)
+        line_start = data.rfind(b"\n", 0, self.offset) + 1
+        col = len(data[line_start : self.offset].decode("utf-8", errors="replace"))
+        return Location(data.count(b"\n", 0, self.offset) + 1, col)
 
 
 @dataclass
@@ -31,17 +57,29 @@ class SourceFile:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SourceFile:
+        bom = data.startswith(_BOM)
+        body = data[len(_BOM) :] if bom else data
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         except SyntaxError as exc:
+            # tokenize blames a "missing encoding declaration" for non-UTF-8 bytes in the
+            # first two lines; say what is really wrong when that is the case.
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError as bad:
+                raise DecodeError(f"cannot decode as utf-8: {bad.reason} "
+                                  f"(byte 0x{body[bad.start]:02x})",
+                                  bad.start + len(data) - len(body)) from exc
             raise DecodeError(str(exc)) from exc
-        bom = data.startswith(_BOM)
         if encoding == "utf-8-sig":
             encoding = "utf-8"
-        body = data[len(_BOM) :] if bom else data
         try:
             text = body.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
+        except UnicodeDecodeError as exc:
+            raise DecodeError(f"cannot decode as {encoding}: {exc.reason} "
+                              f"(byte 0x{body[exc.start]:02x})",
+                              exc.start + len(data) - len(body)) from exc
+        except LookupError as exc:
             raise DecodeError(f"cannot decode as {encoding}: {exc}") from exc
         return cls(text=text, encoding=encoding, bom=bom)
 

@@ -64,6 +64,12 @@ def _edits_of(diagnostics: list[Diagnostic]) -> list[Edit]:
     return edits
 
 
+def _fix_key(diag: Diagnostic) -> tuple[str, str, tuple[str, ...]]:
+    """What identifies a fix across rounds, where positions shift as other fixes apply."""
+    edits = diag.fix.edits if diag.fix is not None else ()
+    return diag.code, diag.message, tuple(e.content for e in edits)
+
+
 def fix_until_stable(
     analysis: Analysis, options: RunOptions, reanalyze: Callable[[SourceFile], Analysis]
 ) -> FixOutcome:
@@ -72,9 +78,11 @@ def fix_until_stable(
     source = analysis.source
     outcome = FixOutcome(text=source.text)
     current = analysis
+    # Fixes found to break the code are not tried again in later rounds (nor reported twice).
+    dropped: set[tuple[str, str, tuple[str, ...]]] = set()
     for _ in range(MAX_ROUNDS):
         diagnostics = attach_fixes(current)
-        chosen = select_fixes(diagnostics, options)
+        chosen = select_fixes([d for d in diagnostics if _fix_key(d) not in dropped], options)
         if not chosen:
             outcome.remaining = diagnostics
             break
@@ -87,6 +95,7 @@ def fix_until_stable(
                 if _parses(trial):
                     good.append(diag)
                 else:
+                    dropped.add(_fix_key(diag))
                     outcome.errors.append(
                         f"{diag.path}:{diag.start.row}:{diag.start.col + 1}: {diag.code} fix "
                         "dropped: it would produce code that does not parse"

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import TypeVar
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState  # what Module.code_for_node uses
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from asynclint.diagnostics import Diagnostic, Edit, Location
@@ -74,7 +75,36 @@ class FixContext:
 
     def replace(self, old: cst.CSTNode, new: cst.CSTNode) -> Edit:
         start, end = self.range_of(old)
-        return Edit(self.module.code_for_node(new), start, end)
+        return Edit(self.code_for(new, self._indent_at(start, end)), start, end)
+
+    def code_for(self, node: cst.CSTNode, indent: str = "") -> str:
+        """The code of `node` as it reads at a place indented by `indent`.
+
+        `Module.code_for_node` renders at column 0: the continuation lines of a multi-line
+        call would lose the indentation of the block they are in.
+        """
+        state = CodegenState(default_indent=self.module.default_indent,
+                             default_newline=self.module.default_newline)
+        if indent:
+            state.increase_indent(indent)
+        node._codegen(state)
+        return "".join(state.tokens)
+
+    def _indent_at(self, start: Location, end: Location) -> str:
+        """The indentation of the innermost statement around a range (what libcst's
+        `indent=True` whitespace inside it is relative to)."""
+        best: Location | None = None
+        for kind, entries in self._positions.items():
+            if not issubclass(kind, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                continue
+            for rng, _ in entries:
+                s, e = _loc(rng.start), _loc(rng.end)
+                if s <= start and end <= e and (best is None or best < s):
+                    best = s
+        if best is None:
+            return ""
+        line = self.source.line(best.row)
+        return line[: len(line) - len(line.lstrip(" \t"))]
 
     # -- imports ---------------------------------------------------------------------------------
     def import_module(self, module: str) -> tuple[str, tuple[Edit, ...]] | None:

@@ -23,10 +23,13 @@ class FormatOptions:
     fixed_count: int = 0
 
     def relpath(self, path: str) -> str:
+        """Relative to the working folder when inside it, else absolute (as ruff shows paths)."""
+        absolute = os.path.abspath(path)
         try:
-            return os.path.relpath(os.path.abspath(path), self.cwd)
+            rel = os.path.relpath(absolute, self.cwd)
         except ValueError:
-            return path
+            return absolute
+        return absolute if rel == ".." or rel.startswith(".." + os.sep) else rel
 
     def abspath(self, path: str) -> str:
         return os.path.abspath(path)

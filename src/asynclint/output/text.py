@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from asynclint.diagnostics import Applicability, Diagnostic
 from asynclint.output import FormatOptions
+from asynclint.source import split_lines
 
 
 def _marker(d: Diagnostic) -> str:
@@ -46,7 +47,7 @@ def summary(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
 def _frame(d: Diagnostic, text: str | None) -> list[str]:
     if text is None:
         return []
-    lines = text.splitlines()
+    lines = split_lines(text)
     if not lines or d.start.row > len(lines):
         return []
     first = max(1, d.start.row - 1)

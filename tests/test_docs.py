@@ -1,0 +1,90 @@
+"""The generated docs are current, and what they show works."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import tomllib
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from asynclint.config import SCHEMA, ConfigError, settings_from_table
+from asynclint.rules import REGISTRY
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _gen_docs() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "scripts" / "gen_docs.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["gen_docs"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_pages_are_current() -> None:
+    stale = _gen_docs().stale(ROOT)
+    assert not stale, f"stale docs (run `python scripts/gen_docs.py`): {stale}"
+
+
+def test_stale_check_can_fail(tmp_path: Path) -> None:
+    gen = _gen_docs()
+    for path, text in gen.generate().items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    assert gen.stale(tmp_path) == []
+    page = tmp_path / "docs/rules/ASL100.md"
+    page.write_text(page.read_text() + "edited\n")
+    (tmp_path / "docs/rules/ASL999.md").write_text("# gone\n")
+    assert gen.stale(tmp_path) == ["docs/rules/ASL100.md", "docs/rules/ASL999.md (no such rule)"]
+
+
+def test_every_rule_and_setting_is_documented() -> None:
+    index = (ROOT / "docs/rules/index.md").read_text()
+    for code, rule in REGISTRY.items():
+        page = (ROOT / f"docs/rules/{code}.md").read_text()
+        assert rule.bad_example.strip() in page and rule.good_example.strip() in page
+        assert f"[{code}]({code}.md)" in index
+    config = (ROOT / "docs/configuration.md").read_text()
+    for spec in SCHEMA:
+        assert f"### `{spec.key}`" in config
+
+
+def _toml_blocks(text: str) -> list[str]:
+    return re.findall(r"```toml\n(.*?)```", text, re.DOTALL)
+
+
+@pytest.mark.parametrize("page", ["docs/configuration.md", "docs/usage.md", "README.md"])
+def test_toml_examples_are_valid_configuration(page: str, tmp_path: Path) -> None:
+    blocks = _toml_blocks((ROOT / page).read_text())
+    assert blocks or page != "docs/configuration.md"
+    for block in blocks:
+        data = tomllib.loads(block)
+        table = data.get("tool", {}).get("asynclint")
+        if table is None:
+            continue  # e.g. a [tool.ruff] example
+        try:
+            settings_from_table(table, tmp_path, page)
+        except ConfigError as exc:  # pragma: no cover - the failure message is the point
+            pytest.fail(f"{page}: example does not validate: {exc}\n{block}")
+
+
+def test_rule_examples_behave_as_documented(tmp_path: Path) -> None:
+    """Each rule's bad example is flagged by that rule and its good example is not."""
+    from asynclint.config import Settings
+    from asynclint.engine import RunOptions, check_file
+
+    for code, rule in REGISTRY.items():
+        settings = Settings(root=tmp_path, select=(code,))
+        for name, text, flagged in (("bad.py", rule.bad_example, True),
+                                    ("good.py", rule.good_example, False)):
+            path = tmp_path / name
+            path.write_text(text)
+            report = check_file(str(path), settings, RunOptions(use_cache=False))
+            codes = [d.code for d in report.diagnostics]
+            assert (code in codes) is flagged, f"{code} {name}: {codes}"

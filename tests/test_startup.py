@@ -1,0 +1,80 @@
+"""Start-up stays light: importing asynclint, `--version` and a plain check (no fixes computed)
+import neither libcst (fixes only) nor pygls (the language server only)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BAD, clean_env
+
+HEAVY = ("libcst", "pygls", "lsprotocol")
+
+# Runs the CLI in-process, then reports which heavy modules got imported.
+PROBE = """
+import json, sys
+argv = sys.argv[1:]
+if argv == ["import"]:
+    import asynclint, asynclint.cli, asynclint.engine  # noqa: F401
+    code = 0
+else:
+    from asynclint.cli import main
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+heavy = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
+sys.stderr.write("PROBE" + json.dumps({"code": code, "heavy": heavy}) + "\\n")
+"""
+
+
+def _probe(tmp_path: Path, *args: str) -> dict[str, object]:
+    script = f"HEAVY = {HEAVY!r}\n" + PROBE
+    result = subprocess.run([sys.executable, "-c", script, *args], cwd=tmp_path,
+                            capture_output=True, text=True, env=clean_env(), timeout=60)
+    line = next(ln for ln in result.stderr.splitlines() if ln.startswith("PROBE"))
+    data: dict[str, object] = json.loads(line[len("PROBE"):])
+    return data
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["import"],
+        ["--version"],
+        ["version"],
+        ["check", "--no-cache", "--output-format", "concise", "a.py"],
+        ["check", "--no-cache", "a.py"],
+        ["check", "a.py"],
+        ["check", "--no-cache", "--output-format", "github", "a.py"],
+        ["check", "--no-cache", "--statistics", "a.py"],
+        ["rule", "ASL100"],
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_no_heavy_imports(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "a.py").write_text(BAD)
+    data = _probe(tmp_path, *args)
+    assert data["heavy"] == [], f"{args} imported {data['heavy']}"
+    if args[0] == "check":
+        assert data["code"] == 1  # the check really ran and found the bug
+
+
+def test_the_probe_sees_libcst_when_fixing(tmp_path: Path) -> None:
+    """The probe can fail: computing fixes does import libcst."""
+    (tmp_path / "a.py").write_text(BAD)
+    data = _probe(tmp_path, "check", "--no-cache", "--diff", "a.py")
+    assert "libcst" in data["heavy"]  # type: ignore[operator]
+
+
+def test_importtime_of_version(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "asynclint", "--version"],
+                            cwd=tmp_path, capture_output=True, text=True, env=clean_env())
+    assert result.returncode == 0
+    imported = {ln.rsplit("|", 1)[-1].strip() for ln in result.stderr.splitlines() if "|" in ln}
+    assert "asynclint" in imported
+    assert not {m for m in imported if m.split(".")[0] in HEAVY}
