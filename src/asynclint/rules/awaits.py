@@ -560,11 +560,13 @@ class CoroutineAssignedNeverAwaited(Rule):
         "more than once, or used by a nested function."
     )
     bad_example = (
+        "import httpx\n\n\n"
         "async def profile(client: httpx.AsyncClient, uid: int) -> str:\n"
         "    response = client.get(f\"/users/{uid}\")\n"
         "    return response.json()[\"name\"]\n"
     )
     good_example = (
+        "import httpx\n\n\n"
         "async def profile(client: httpx.AsyncClient, uid: int) -> str:\n"
         "    response = await client.get(f\"/users/{uid}\")\n"
         "    return response.json()[\"name\"]\n"
@@ -671,13 +673,15 @@ class CoroutineUsedAsValue(Rule):
         "an f-string prints `<coroutine object ...>`, and the work never runs."
     )
     bad_example = (
-        "async def create(session: AsyncSession, email: str) -> None:\n"
-        "    if email_taken(session, email):\n"
+        "async def email_taken(email: str) -> bool: ...\n\n\n"
+        "async def create(email: str) -> None:\n"
+        "    if email_taken(email):\n"
         "        raise Conflict(email)\n"
     )
     good_example = (
-        "async def create(session: AsyncSession, email: str) -> None:\n"
-        "    if await email_taken(session, email):\n"
+        "async def email_taken(email: str) -> bool: ...\n\n\n"
+        "async def create(email: str) -> None:\n"
+        "    if await email_taken(email):\n"
         "        raise Conflict(email)\n"
     )
     fix_title = "Add `await`"
@@ -742,12 +746,14 @@ class ReturnUnawaitedCoroutine(Rule):
         "(a factory returning a coroutine is fine)."
     )
     bad_example = (
-        "async def get_user(uid: int) -> User:\n"
-        "    return repository.fetch_user(uid)\n"
+        "async def fetch_user(uid: int) -> dict[str, str]: ...\n\n\n"
+        "async def get_user(uid: int) -> dict[str, str]:\n"
+        "    return fetch_user(uid)\n"
     )
     good_example = (
-        "async def get_user(uid: int) -> User:\n"
-        "    return await repository.fetch_user(uid)\n"
+        "async def fetch_user(uid: int) -> dict[str, str]: ...\n\n\n"
+        "async def get_user(uid: int) -> dict[str, str]:\n"
+        "    return await fetch_user(uid)\n"
     )
     fix_title = "Add `await`"
     fix_applicability = Applicability.UNSAFE
@@ -787,11 +793,15 @@ class SyncWithOnAsyncContextManager(Rule):
         "`async with` is required."
     )
     bad_example = (
+        "from sqlalchemy import select\n"
+        "from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession\n\n\n"
         "async def list_users(engine: AsyncEngine) -> list[User]:\n"
         "    with AsyncSession(engine) as session:\n"
         "        return (await session.scalars(select(User))).all()\n"
     )
     good_example = (
+        "from sqlalchemy import select\n"
+        "from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession\n\n\n"
         "async def list_users(engine: AsyncEngine) -> list[User]:\n"
         "    async with AsyncSession(engine) as session:\n"
         "        return (await session.scalars(select(User))).all()\n"
@@ -853,11 +863,13 @@ class SyncForOverAsyncIterator(Rule):
         "'async_generator' object is not iterable`."
     )
     bad_example = (
+        "import httpx\n\n\n"
         "async def relay(response: httpx.Response) -> None:\n"
         "    for line in response.aiter_lines():\n"
         "        print(line)\n"
     )
     good_example = (
+        "import httpx\n\n\n"
         "async def relay(response: httpx.Response) -> None:\n"
         "    async for line in response.aiter_lines():\n"
         "        print(line)\n"
@@ -923,14 +935,20 @@ class CoroutinePassedAsCallable(Rule):
         "after the response was sent, where nobody sees it) and the coroutine is never awaited."
     )
     bad_example = (
+        "from fastapi import APIRouter, BackgroundTasks\n\n"
+        "router = APIRouter()\n\n\n"
+        "async def send_welcome_email(email: str) -> None: ...\n\n\n"
         "@router.post(\"/signup\")\n"
-        "async def signup(user: UserIn, background_tasks: BackgroundTasks) -> None:\n"
-        "    background_tasks.add_task(send_welcome_email(user.email))\n"
+        "async def signup(email: str, background_tasks: BackgroundTasks) -> None:\n"
+        "    background_tasks.add_task(send_welcome_email(email))\n"
     )
     good_example = (
+        "from fastapi import APIRouter, BackgroundTasks\n\n"
+        "router = APIRouter()\n\n\n"
+        "async def send_welcome_email(email: str) -> None: ...\n\n\n"
         "@router.post(\"/signup\")\n"
-        "async def signup(user: UserIn, background_tasks: BackgroundTasks) -> None:\n"
-        "    background_tasks.add_task(send_welcome_email, user.email)\n"
+        "async def signup(email: str, background_tasks: BackgroundTasks) -> None:\n"
+        "    background_tasks.add_task(send_welcome_email, email)\n"
     )
     fix_title = "Pass the function and its arguments, not its call"
     fix_applicability = Applicability.SAFE
