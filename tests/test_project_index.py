@@ -16,11 +16,14 @@ from asynclint.engine import RunOptions, check_paths
 from asynclint.semantic import project
 from asynclint.semantic.project import (
     FACT_PROVIDERS,
+    SUMMARY_VERSION,
     ProjectIndex,
     ProjectView,
     deps_valid,
     summarize_module,
 )
+
+INDEX_FILE = f"index-v{SUMMARY_VERSION}.json"
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -41,7 +44,9 @@ SERVICES = {
     "app/services/__init__.py": "from .users import fetch_user as fetch_user\n",
     "app/services/users.py": """
         import functools
+        from typing import AsyncIterator
         from fastapi import APIRouter
+        from sqlalchemy.ext.asyncio import AsyncSession
 
         router = APIRouter()
 
@@ -49,6 +54,9 @@ SERVICES = {
         def normalize(name): ...
         async def stream_users():
             yield 1
+
+        async def get_db() -> AsyncIterator[AsyncSession]:
+            yield AsyncSession()
 
         @functools.wraps(normalize)
         async def wrapped(): ...
@@ -80,6 +88,8 @@ def test_summary_records_async_kinds_decorators_classes_and_ambiguity(tmp_path: 
     assert summary.functions["fetch_user"].kind == "async"
     assert summary.functions["normalize"].kind == "sync"
     assert summary.functions["stream_users"].kind == "agen"
+    assert summary.functions["get_db"].yields == "sqlalchemy.ext.asyncio.AsyncSession"
+    assert summary.functions["get_db"].returns == "typing.AsyncIterator"
     assert summary.functions["wrapped"].decorators == ["functools.wraps()"]
     assert summary.functions["route"].decorators == ["fastapi.APIRouter.get()"]
     assert summary.classes["Repo"].bases == ["app.services.users.Base"]
@@ -190,7 +200,7 @@ def test_result_cache_is_invalidated_when_an_imported_function_becomes_async(
     users.write_text("async def fetch_user(uid): ...\n")
     project.forget_indexes()  # a new run: a new process
     assert _check(tmp_path, [api]) == [("api.py", 6, "ASL200")]
-    cache = json.loads((tmp_path / ".asynclint_cache" / __version__ / "index.json").read_text())
+    cache = json.loads((tmp_path / ".asynclint_cache" / __version__ / INDEX_FILE).read_text())
     assert str(users) in cache
 
 
@@ -208,5 +218,5 @@ def test_one_file_alone_gets_the_same_findings_as_the_whole_project(tmp_path: Pa
     alone = _check(tmp_path, [tmp_path / "app/api3.py"])
     assert alone == [f for f in whole if f[0] == "api3.py"]
     # The workers' summaries reached the disk index through the parent.
-    cache = json.loads((tmp_path / ".asynclint_cache" / __version__ / "index.json").read_text())
+    cache = json.loads((tmp_path / ".asynclint_cache" / __version__ / INDEX_FILE).read_text())
     assert str(tmp_path / "app/services/__init__.py") in cache

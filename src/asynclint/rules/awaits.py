@@ -814,6 +814,7 @@ class SyncWithOnAsyncContextManager(Rule):
         "`with` needs `async with`."
     )
     visits = (ast.With,)
+    requires_text = ("with",)
 
     def visit(self, node: ast.AST) -> None:
         assert isinstance(node, ast.With)
@@ -881,6 +882,7 @@ class SyncForOverAsyncIterator(Rule):
         "iterations. It is offered only for `for` statements inside `async def`."
     )
     visits = (ast.For, ast.comprehension)
+    requires_text = ("for",)
 
     def visit(self, node: ast.AST) -> None:
         assert isinstance(node, (ast.For, ast.comprehension))
@@ -963,6 +965,7 @@ class CoroutinePassedAsCallable(Rule):
         "change depends on the design."
     )
     visits = (ast.Call,)
+    requires_text = tuple(sorted({name.rsplit(".", 1)[-1] for name in apis.CALLABLE_TAKERS}))
 
     def visit(self, node: ast.AST) -> None:
         assert isinstance(node, ast.Call)

@@ -56,13 +56,16 @@ class FunctionSummary:
     decorators: list[str] = field(default_factory=list)  # qualified names, "?" when unknown
     returns: str | None = None  # return annotation, qualified when it resolves, else source text
     facts: dict[str, Any] = field(default_factory=dict)
+    # What a dependency/generator yields, per its annotation (`-> AsyncIterator[AsyncSession]`
+    # gives "sqlalchemy.ext.asyncio.AsyncSession"): for cross-module `Depends(get_db)` types.
+    yields: str | None = None
 
     def to_json(self) -> list[Any]:
-        return [self.kind, self.decorators, self.returns, self.facts]
+        return [self.kind, self.decorators, self.returns, self.facts, self.yields]
 
     @classmethod
     def from_json(cls, raw: list[Any]) -> FunctionSummary:
-        return cls(raw[0], list(raw[1]), raw[2], dict(raw[3]))
+        return cls(raw[0], list(raw[1]), raw[2], dict(raw[3]), raw[4])
 
 
 @dataclass
@@ -159,11 +162,12 @@ def _dotted(expr: ast.expr) -> str | None:
 
 def summarize_function(node: ast.FunctionDef | ast.AsyncFunctionDef,
                        model: SemanticModel) -> FunctionSummary:
-    returns = None
+    returns = yields = None
     if node.returns is not None:
-        returns = model.resolve(node.returns) if isinstance(
-            node.returns, (ast.Name, ast.Attribute)) else None
-        returns = returns or ast.unparse(node.returns)
+        types = model.types
+        returns = types.annotation(node.returns, model.module_scope) or ast.unparse(node.returns)
+        yielded = types.annotation(node.returns, model.module_scope, yielded=True)
+        yields = yielded if yielded != returns else None
     facts: dict[str, Any] = {}
     for key, provider in FACT_PROVIDERS.items():
         value = provider(node, model)
@@ -171,7 +175,7 @@ def summarize_function(node: ast.FunctionDef | ast.AsyncFunctionDef,
             facts[key] = value
     return FunctionSummary(_function_kind(node),
                            [_decorator_name(d, model) for d in node.decorator_list],
-                           returns, facts)
+                           returns, facts, yields)
 
 
 def summarize_class(node: ast.ClassDef, model: SemanticModel) -> ClassSummary:
@@ -408,7 +412,7 @@ def index_for(root: Path, cache_dir: str, use_cache: bool) -> ProjectIndex:
     """The process-wide index for a project root (loaded from disk once per process)."""
     from asynclint import __version__
 
-    cache_file = root / cache_dir / __version__ / "index.json"
+    cache_file = root / cache_dir / __version__ / f"index-v{SUMMARY_VERSION}.json"
     key = (str(cache_file), use_cache)
     index = _INDEXES.get(key)
     if index is None:
