@@ -139,6 +139,15 @@ class CoroutineOracle:
     # -- resolution -------------------------------------------------------------------------
     def _type_of(self, expr: ast.expr) -> str | None:
         kind = self.semantic.type_of(expr)
+        if kind is None and isinstance(expr, (ast.Name, ast.Attribute)):
+            # A module-level variable of another module of the project (`from app.db import
+            # engine`): its summary knows the type.
+            qualified = self.semantic.resolve(expr)
+            view = self.project
+            if qualified is not None and view is not None and "." in qualified:
+                found = view.lookup_full(qualified)
+                if found is not None and found[0] == "variable":
+                    kind = found[1]
         return _canon(kind) if kind else None
 
     def _qualified(self, qualified: str, func: ast.expr) -> Callee | None:
@@ -155,8 +164,15 @@ class CoroutineOracle:
             return None
         found = view.lookup_full(name)
         if found is None:
+            # `engine.dispose()` on `from app.db import engine`: a typed module variable.
+            owner, _, attr = name.rpartition(".")
+            variable = view.lookup_full(owner)
+            if variable is not None and variable[0] == "variable":
+                return self._typed_method(_canon(variable[1]), attr, func)
             return None
         what, summary, where = found
+        if what == "variable":  # calling an instance: `SessionLocal()`
+            return self._typed_method(_canon(summary), "__call__", func)
         if what == "class":
             assert isinstance(summary, ClassSummary)
             if self._async_only(summary, where, "__aenter__", "__enter__"):
@@ -261,7 +277,10 @@ class CoroutineOracle:
         kind = self._type_of(receiver)
         if kind is None:
             return None
-        name = f"{kind}.{func.attr}"
+        return self._typed_method(kind, func.attr, func)
+
+    def _typed_method(self, kind: str, attr: str, func: ast.expr) -> Callee | None:
+        name = f"{kind}.{attr}"
         api = _api_label(func, name)
         if name in apis.COROUTINE_CALLS or name in self.extra_apis:
             return Callee(COROUTINE, func, api)
@@ -272,7 +291,7 @@ class CoroutineOracle:
         cls_found = self._project_class(kind)
         if cls_found is None:
             return None
-        method = self._method_in(cls_found[0], cls_found[1], func.attr)
+        method = self._method_in(cls_found[0], cls_found[1], attr)
         return self._from_summary(method, func, None)
 
     # -- classes ----------------------------------------------------------------------------

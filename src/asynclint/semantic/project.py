@@ -38,7 +38,7 @@ from typing import Any
 from asynclint.semantic.model import SemanticModel, module_name_for
 from asynclint.semantic.scopes import LOCAL
 
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 _MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 _MAX_REEXPORT_DEPTH = 8
 
@@ -92,19 +92,22 @@ class ModuleSummary:
     classes: dict[str, ClassSummary] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified target
     ambiguous: list[str] = field(default_factory=list)  # names bound more than one way
+    # Module-level variables whose type the semantic layer can tell (`engine =
+    # create_async_engine(...)` -> "sqlalchemy.ext.asyncio.AsyncEngine").
+    variables: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"n": self.name, "p": self.is_package,
                 "f": {k: v.to_json() for k, v in self.functions.items()},
                 "c": {k: v.to_json() for k, v in self.classes.items()},
-                "i": self.imports, "a": self.ambiguous}
+                "i": self.imports, "a": self.ambiguous, "v": self.variables}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> ModuleSummary:
         return cls(raw["n"], raw["p"],
                    {k: FunctionSummary.from_json(v) for k, v in raw["f"].items()},
                    {k: ClassSummary.from_json(v) for k, v in raw["c"].items()},
-                   dict(raw["i"]), list(raw["a"]))
+                   dict(raw["i"]), list(raw["a"]), dict(raw["v"]))
 
     def digest(self) -> str:
         found: str | None = self.__dict__.get("_digest")
@@ -268,6 +271,11 @@ def summarize_module(tree: ast.Module, module_name: str | None,
                     summary.imports[local] = model._absolute(binding.qualified)
         else:
             names = _bound_names(stmt)
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                for name in names:
+                    kind = model.types.type_of(ast.Name(name, ast.Load()), model.module_scope)
+                    if kind:
+                        summary.variables[name] = kind
         for name in names:
             counts[name] = counts.get(name, 0) + 1
     for name, count in counts.items():
@@ -275,6 +283,7 @@ def summarize_module(tree: ast.Module, module_name: str | None,
             summary.ambiguous.append(name)
             summary.functions.pop(name, None)
             summary.classes.pop(name, None)
+            summary.variables.pop(name, None)
     for name in [n for n in summary.imports if n in counts]:
         del summary.imports[name]
     return summary
@@ -538,6 +547,8 @@ class ProjectView:
                     method = self.method(class_name, rest[1])
                     return ("method", method, class_name) if method else None
                 return None
+            if head in summary.variables and len(rest) == 1:
+                return ("variable", summary.variables[head], qualified)
             if head in summary.imports:
                 target = ".".join([summary.imports[head], *rest[1:]])
                 return self._lookup(target, depth + 1)
