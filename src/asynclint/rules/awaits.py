@@ -1012,7 +1012,7 @@ class CoroutinePassedAsCallable(Rule):
         elif how == "unwrap" and len(node.args) == 1 and not node.keywords:
             fix_data = ("unwrap",)
             applicability = Applicability.UNSAFE
-        self.report(arg, f"Coroutine object passed to `{name.rsplit('.', 2)[-2:][-1]}`, which "
+        self.report(arg, f"Coroutine object passed to `{name.rsplit('.', 1)[-1]}`, which "
                          f"expects a function: {callee.label}; pass the function and its "
                          "arguments instead",
                     fix_data=fix_data, applicability=applicability,

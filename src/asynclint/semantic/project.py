@@ -509,16 +509,11 @@ class ProjectView:
         self._modules[name] = entry.summary if entry else None
         return self._modules[name]
 
-    def lookup(self, qualified: str) -> tuple[str, FunctionSummary | ClassSummary] | None:
-        """What a qualified name defines in the project: ("function"|"class"|"method", ...).
-
-        Follows re-exports (`from .users import fetch_user` in a package `__init__`) and
-        `Class.method`. Returns (kind, summary, qualified definition) or None when unknown.
-        """
-        found = self._lookup(qualified, 0)
-        return (found[0], found[1]) if found else None
-
     def lookup_full(self, qualified: str) -> tuple[str, Any, str] | None:
+        """What a qualified name is in the project: ("function", FunctionSummary, name),
+        ("class", ClassSummary, name), ("method", FunctionSummary, class name) or
+        ("variable", type, name); None when unknown. Follows re-exports (`from .users import
+        fetch_user` in a package `__init__`) and `import pkg.mod as m` aliases."""
         if qualified not in self._found:
             self._found[qualified] = self._lookup(qualified, 0)
         return self._found[qualified]
