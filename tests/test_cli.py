@@ -532,3 +532,45 @@ def test_stdin_with_force_exclude(run: Run, tmp_path: Path) -> None:
     assert skipped.returncode == 0 and skipped.stdout == ""
     passed_through = run(*args, "--force-exclude", "--fix", "-", input=BAD)
     assert passed_through.returncode == 0 and passed_through.stdout == BAD
+
+
+@pytest.mark.parametrize("fmt", ["full", "concise", "json", "json-lines", "github", "gitlab",
+                                 "sarif", "junit", "pylint"])
+def test_every_format_with_errors_and_with_nothing(run: Run, tmp_path: Path, fmt: str) -> None:
+    """E999/E902 have no rule behind them; an empty run has no findings at all."""
+    _write(tmp_path, {"broken.py": "def (:\n", "empty/x.txt": ""})
+    result = run(*CHECK, "--output-format", fmt, "broken.py", "missing.py")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "E999" in result.stdout and "E902" in result.stdout
+    nothing = run(*CHECK, "--output-format", fmt, "empty")
+    assert nothing.returncode == 0 and "Traceback" not in nothing.stderr
+    assert "No Python files found" in nothing.stderr
+    for out in (result.stdout, nothing.stdout):
+        if fmt in ("json", "gitlab", "sarif"):
+            json.loads(out)
+        elif fmt == "json-lines":
+            [json.loads(line) for line in out.splitlines()]
+        elif fmt == "junit":
+            ET.fromstring(out)
+
+
+@pytest.mark.parametrize(
+    ("files", "hinted"),
+    [
+        ({"pyproject.toml": "[tool.ruff]\nline-length = 100\n"}, True),
+        ({"pyproject.toml": "[tool.ruff.lint]\nexternal = ['ASL']\n"}, False),
+        ({"pyproject.toml": "[tool.ruff]\nexternal = ['AS']\n"}, False),  # old spelling, prefix
+        ({"ruff.toml": "[lint]\nselect = ['E']\n"}, True),
+        ({"ruff.toml": "[lint]\nexternal = ['ASL']\n"}, False),
+        ({"pyproject.toml": "[project]\nname = 'x'\n"}, False),  # no ruff at all
+        ({}, False),
+    ],
+)
+def test_ruff_external_hint_on_fix(run: Run, tmp_path: Path, files: dict[str, str],
+                                   hinted: bool) -> None:
+    _write(tmp_path, {"a.py": BAD, **files})
+    fixed = run(*CHECK, "--fix", "a.py")
+    assert fixed.returncode == 0
+    assert ('external = ["ASL"]' in fixed.stderr) is hinted
+    assert fixed.stderr.count("hint:") == int(hinted)
+    assert "hint:" not in run(*CHECK, "a.py").stderr  # only on --fix runs

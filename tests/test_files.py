@@ -7,6 +7,7 @@ import ast
 import json
 import os
 import stat
+import subprocess
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,7 +18,7 @@ from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from asynclint.engine import RunOptions, check_file
 from asynclint.rules import REGISTRY, Rule
 from asynclint.source import SourceFile
-from tests.conftest import BAD, FIXED, Run
+from tests.conftest import BAD, FIXED, MODULE, Run
 
 CHECK = ("check", "--no-cache")
 
@@ -330,3 +331,67 @@ def test_a_crashing_fix_still_reports_the_findings(monkeypatch: pytest.MonkeyPat
     assert "internal error" in report.errors[0] and "boom" in report.errors[0]
     assert [d.message for d in report.diagnostics] == ["good called"]
     assert report.fixed_text is None and path.read_text() == "good()\n"
+
+
+class _AwaitingRule(_BreakingRule):
+    """Its fix adds an `await` at module level: parses, but does not compile."""
+
+    code: ClassVar[str] = "ASL994"
+
+    def fix(self, fctx: object, diagnostic: Diagnostic) -> Fix | None:
+        assert diagnostic.fix_data is not None
+        edit = Edit(f"await {diagnostic.fix_data[0]}()", diagnostic.start, diagnostic.end)
+        return Fix("await", Applicability.SAFE, (edit,))
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("good()\n", False),  # compiled before: the fix would break that, dropped
+     ("good()\nreturn 1\n", True)],  # never compiled: held to the parser only
+)
+def test_fix_that_parses_but_does_not_compile(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                              text: str, kept: bool) -> None:
+    monkeypatch.setitem(REGISTRY, _AwaitingRule.code, _AwaitingRule)
+    _enabled_codes.cache_clear()
+    try:
+        path = tmp_path / "x.py"
+        path.write_text(text)
+        settings = Settings(root=tmp_path, select=(_AwaitingRule.code,))
+        report = check_file(str(path), settings, RunOptions(fix=True, use_cache=False))
+    finally:
+        _enabled_codes.cache_clear()
+    if kept:
+        assert report.fixed_text == "await good()\nreturn 1\n"
+    else:
+        assert report.fixed_text is None
+        assert "fix dropped" in report.errors[0]
+
+
+def test_non_utf8_code_frames_and_stdin_round_trip(run: Run, tmp_path: Path) -> None:
+    text = "# -*- coding: shift_jis -*-\nimport time\n\n\nasync def f():\n    x = 'テスト'; time.sleep(1)\n"
+    data = text.encode("shift_jis")
+    (tmp_path / "sj.py").write_bytes(data)
+    full = run(*CHECK, "sj.py").stdout
+    assert "6 |     x = 'テスト'; time.sleep(1)\n" in full
+    caret = next(ln for ln in full.splitlines() if "^" in ln)
+    assert caret.index("^") == full.splitlines()[full.splitlines().index(
+        "6 |     x = 'テスト'; time.sleep(1)")].index("time")
+    # stdin: the fixed code comes back in the input's encoding.
+    result = subprocess.run([*MODULE, "check", "--fix", "-"], input=data, capture_output=True,
+                            cwd=tmp_path)
+    assert result.stdout == text.replace("import time\n", "import time\nimport asyncio\n").replace(
+        "time.sleep(1)", "await asyncio.sleep(1)").encode("shift_jis")
+    unchanged = subprocess.run([*MODULE, "check", "--fix", "-"], input=b"\xef\xbb\xbfx = 1\r\n",
+                               capture_output=True, cwd=tmp_path)
+    assert unchanged.stdout == b"\xef\xbb\xbfx = 1\r\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_owner_is_kept_when_root_fixes_a_users_file(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "o.py"
+    path.write_text(BAD)
+    os.chown(path, 12345, 23456)
+    assert run(*CHECK, "--fix", "o.py").returncode == 0
+    assert path.read_text() == FIXED
+    info = path.stat()
+    assert (info.st_uid, info.st_gid) == (12345, 23456)

@@ -1,6 +1,6 @@
 """The fixture-driven rule tests: every rule proves itself with files, not code.
 
-Layout (see fixtures/README.md): `fixtures/<CODE>/flagged*.py` mark each expected finding with
+Layout (fixtures/README.md): `fixtures/<CODE>/flagged*.py` mark each expected finding with
 `# expect: <CODE>[, <CODE>...]` on its line; `clean*.py` must produce none; `<name>.fixed.py` is
 the exact result of `--fix --unsafe-fixes --select <CODE>`; a sub-folder is a multi-module
 project checked as a whole; an optional first line `# asynclint-config: <inline TOML>` gives
@@ -159,3 +159,32 @@ def test_runner_sees_the_first_rule() -> None:
     """Guard against a runner that silently finds nothing to run."""
     assert any(code == "ASL100" for code, _, _ in CASES)
     assert sum(sum(_expected(f).values()) for _, _, files in CASES for f in files) >= 10
+
+
+def test_runner_handles_projects_and_config_lines(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parts of the format no rule uses yet: project folders and `# asynclint-config:`."""
+    import tests.test_fixtures as runner
+
+    project = tmp_path / "ASL100" / "proj"
+    (project / "pkg").mkdir(parents=True)
+    (project / "pkg" / "__init__.py").write_text("")
+    (project / "pkg" / "jobs.py").write_text(
+        "import time\n\n\nasync def job():\n    time.sleep(1)  # expect: ASL100\n")
+    (project / "pkg" / "jobs.fixed.py").write_text(
+        "import time\nimport asyncio\n\n\nasync def job():\n"
+        "    await asyncio.sleep(1)  # expect: ASL100\n")
+    (project / "main.py").write_text("from pkg.jobs import job\n")
+    (tmp_path / "ASL100" / "clean_config.py").write_text(
+        '# asynclint-config: per-file-ignores = {"clean_*.py" = ["ASL100"]}\n'
+        "import time\n\n\nasync def f():\n    time.sleep(1)\n")
+    monkeypatch.setattr(runner, "FIXTURES", tmp_path)
+    cases = runner._cases()
+    assert [runner._case_id(c) for c in cases] == ["ASL100/clean_config.py", "ASL100/proj"]
+    for case in cases:
+        runner.test_findings(case)
+        runner.test_fixes(case, tmp_path / "again" / runner._case_id(case).replace("/", "_"))
+    # And it can fail: an expectation that is not met.
+    (project / "main.py").write_text("x = 1  # expect: ASL100\n")
+    with pytest.raises(AssertionError, match="missing"):
+        runner.test_findings(runner._cases()[1])

@@ -109,3 +109,79 @@ def test_columns_match_ruff_after_non_ascii(tmp_path: Path, prefix: str) -> None
     caret = next(ln for ln in full.splitlines() if "^" in ln)
     source_line = next(ln for ln in full.splitlines() if ln.startswith("5 |"))
     assert source_line[caret.index("^") :].startswith("time.sleep")
+
+
+# -- rule selection: the same layering and specificity as ruff ------------------------------
+# Our selectors mapped to ruff's at the same specificity: linter, prefixes, the code itself.
+TO_RUFF = {"ASL": "F", "ASL1": "F4", "ASL10": "F40", "ASL100": "F401"}
+SELECTION_CASES = [
+    # (config select, config extend-select, config ignore, cli select, cli extend, cli ignore)
+    (None, [], ["ASL100"], ["ASL1"], [], []),
+    (None, [], ["ASL100"], None, ["ASL"], []),
+    (None, [], ["ASL100"], None, ["ASL100"], []),
+    (["ASL1"], [], ["ASL100"], None, [], []),
+    (["ASL1"], [], [], None, [], ["ASL100"]),
+    (["ASL1"], [], [], ["ASL"], [], ["ASL100"]),
+    (["ASL100"], [], [], None, [], ["ASL1"]),
+    (["ASL100"], [], [], None, [], ["ASL"]),
+    (None, [], ["ASL1"], None, ["ASL100"], []),
+    (None, [], ["ASL1"], ["ASL100"], [], []),
+    (None, ["ASL100"], ["ASL1"], None, [], []),
+    (None, ["ASL1"], ["ASL1"], None, [], []),
+    (None, [], [], ["ASL100"], [], ["ASL1"]),
+    (None, [], [], ["ASL1"], [], ["ASL1"]),
+    (None, [], [], ["ASL1"], ["ASL100"], ["ASL10"]),
+    (None, [], [], None, ["ASL10"], ["ASL1"]),
+    (["ASL10"], [], ["ASL100"], None, ["ASL1"], []),
+    (["ASL10"], [], ["ASL100"], None, [], ["ASL1"]),
+    (None, [], ["ASL"], None, ["ASL10"], ["ASL100"]),
+    (["ASL"], ["ASL100"], ["ASL10"], None, [], []),
+]
+
+
+def _toml_list(codes: list[str], mapping: dict[str, str] | None = None) -> str:
+    return "[" + ", ".join(f'"{mapping[c] if mapping else c}"' for c in codes) + "]"
+
+
+def _section(select: list[str] | None, extend: list[str], ignore: list[str],
+             mapping: dict[str, str] | None) -> str:
+    lines = []
+    if select is not None:
+        lines.append(f"select = {_toml_list(select, mapping)}")
+    if extend:
+        lines.append(f"extend-select = {_toml_list(extend, mapping)}")
+    if ignore:
+        lines.append(f"ignore = {_toml_list(ignore, mapping)}")
+    return "\n".join(lines) + "\n"
+
+
+def _cli(select: list[str] | None, extend: list[str], ignore: list[str],
+         mapping: dict[str, str] | None) -> list[str]:
+    args = []
+    for flag, codes in (("--select", select), ("--extend-select", extend), ("--ignore", ignore)):
+        if codes:
+            args += [flag, ",".join(mapping[c] if mapping else c for c in codes)]
+    return args
+
+
+@pytest.mark.parametrize("case", SELECTION_CASES, ids=[str(i) for i in range(len(SELECTION_CASES))])
+def test_selection_matches_ruff(tmp_path: Path, case: tuple[Any, ...]) -> None:
+    from asynclint.config import SettingsResolver
+
+    c_select, c_extend, c_ignore, select, extend, ignore = case
+    ruff_dir, our_dir = tmp_path / "ruff", tmp_path / "ours"
+    ruff_dir.mkdir()
+    our_dir.mkdir()
+    (ruff_dir / "pyproject.toml").write_text(
+        "[tool.ruff.lint]\n" + _section(c_select, c_extend, c_ignore, TO_RUFF))
+    (ruff_dir / "m.py").write_text("import os\n")
+    theirs = subprocess.run([RUFF, "check", "--no-cache", "--output-format", "json",
+                             *_cli(select, extend, ignore, TO_RUFF), "m.py"], cwd=ruff_dir,
+                            capture_output=True, text=True, env=clean_env())
+    ruff_flags = any(d["code"] == "F401" for d in json.loads(theirs.stdout))
+    (our_dir / "pyproject.toml").write_text(
+        "[tool.asynclint]\n" + _section(c_select, c_extend, c_ignore, None))
+    resolver = SettingsResolver(overrides={"select": select, "extend_select": extend,
+                                           "ignore": ignore})
+    ours = "ASL100" in resolver.for_path(our_dir / "m.py").enabled_codes()
+    assert ours == ruff_flags, f"ruff: {theirs.args}"

@@ -101,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", help="Remove the cache folders below the current folder.")
     clean.add_argument("path", nargs="?", type=Path, default=Path("."))
     sub.add_parser("version", help="Print the version.")
+    sub.add_parser("server", help="Run the language server (LSP over stdio) for editors.")
     return parser
 
 
@@ -235,10 +236,11 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     paths: list[Path] = args.paths or [Path(".")]
     stdin_mode = [str(p) for p in paths] == ["-"]
     sources: dict[str, str] = {}
+    stdin_data = b""
     if stdin_mode:
         display = str(args.stdin_filename) if args.stdin_filename else "-"
         settings = resolver.for_path(args.stdin_filename or Path.cwd())
-        data = sys.stdin.buffer.read()
+        data = stdin_data = sys.stdin.buffer.read()
         if args.stdin_filename is not None and settings.force_exclude:
             from asynclint.discovery import is_force_excluded
 
@@ -251,11 +253,13 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             fix=options.fix, diff=options.diff, unsafe_fixes=unsafe,
             want_fixes=options.want_fixes, use_cache=False, jobs=1), data=data)
         reports = [report]
-        sources[display] = data.decode("utf-8", errors="replace")
+        sources[display] = _decode(data)
     else:
         from asynclint.discovery import discover
 
         found = [(str(p), resolver.for_path(p)) for p in discover(paths, resolver)]
+        if not found and not args.silent:
+            stderr.write("warning: No Python files found under the given path(s)\n")
         reports = check_paths(found, options)
 
     for report in reports:
@@ -263,6 +267,10 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stderr.write(f"error: {message}\n")
     if options.fix and not stdin_mode:
         _write_fixes(reports, stderr)
+        if not (args.quiet or args.silent):
+            hint = _ruff_external_hint(base.root)
+            if hint:
+                stderr.write(hint)
 
     diagnostics = sorted((d for r in reports for d in r.diagnostics), key=Diagnostic.sort_key)
     fixed_count = sum(len(r.fixed) for r in reports)
@@ -295,12 +303,13 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                     stderr.write("No errors would be fixed.\n")
             return EXIT_ERROR if internal else (EXIT_FINDINGS if changed else EXIT_CLEAN)
         if stdin_mode and options.fix:
+            # The code goes back in the shape it came in: same bytes when unchanged, and the
+            # fixed text in the input's encoding, BOM included.
             report = reports[0]
-            text = report.fixed_text
-            if text is None:
-                stdout.write(sources[reports[0].path])
+            if report.fixed_text is None or report.source is None:
+                _echo(stdin_data, stdout)
             else:
-                stdout.write(text)
+                _echo(report.source.to_bytes(report.fixed_text), stdout)
             out = stderr
         if args.show_fixes and fix and not args.silent:
             out.write(_show_fixes(reports, fmt_options))
@@ -327,6 +336,39 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_CLEAN
 
 
+# Where ruff reads its settings, and the table holding `lint` in each.
+_RUFF_CONFIGS = (("ruff.toml", ()), (".ruff.toml", ()), ("pyproject.toml", ("tool", "ruff")))
+
+
+def _ruff_external_hint(root: Path) -> str | None:
+    """A one-line hint when the project configures ruff without `lint.external = ["ASL"]`:
+    ruff's RUF100 would then report asynclint's `# noqa` comments and its fix delete them."""
+    import tomllib
+
+    for name, table_path in _RUFF_CONFIGS:
+        path = root / name
+        if not path.is_file():
+            continue
+        try:
+            table: Any = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return None
+        for key in table_path:
+            table = table.get(key) if isinstance(table, dict) else None
+        if not isinstance(table, dict):
+            continue  # a pyproject.toml without [tool.ruff]
+        lint = table.get("lint")
+        external = [*(lint.get("external", []) if isinstance(lint, dict) else []),
+                    *table.get("external", [])]
+        if any(isinstance(e, str) and e and "ASL".startswith(e) for e in external):
+            return None
+        where = "[tool.ruff.lint]" if name == "pyproject.toml" else "[lint]"
+        return (f'hint: {path.name} configures ruff without `external = ["ASL"]` in {where}; '
+                "ruff's RUF100 would flag asynclint's `# noqa` comments as unused and its fix "
+                "would delete them.\n")
+    return None
+
+
 def _echo(data: bytes, stdout: TextIO) -> None:
     """Write stdin's bytes back unchanged."""
     buffer = getattr(stdout, "buffer", None)
@@ -338,9 +380,19 @@ def _echo(data: bytes, stdout: TextIO) -> None:
         buffer.flush()
 
 
+def _decode(data: bytes) -> str:
+    """Text as the engine saw it (PEP 263 cookie, BOM), for code frames."""
+    from asynclint.source import DecodeError, SourceFile
+
+    try:
+        return SourceFile.from_bytes(data).text
+    except DecodeError:
+        return data.decode("utf-8", errors="replace")
+
+
 def _read_text(path: str) -> str | None:
     try:
-        return Path(path).read_bytes().decode("utf-8", errors="replace")
+        return _decode(Path(path).read_bytes())
     except OSError:
         return None
 
@@ -384,6 +436,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             for removed in clean(args.path):
                 stderr.write(f"Removing cache at: {removed}\n")
             return EXIT_CLEAN
+        if args.command == "server":
+            from asynclint.lsp.server import serve  # pygls loads only here
+
+            return serve()
         if args.command == "version":
             stdout.write(f"asynclint {__version__}\n")
             return EXIT_CLEAN

@@ -91,6 +91,9 @@ DEFAULT_EXCLUDE = (
 )
 
 
+Layer = tuple[tuple[str, ...] | None, tuple[str, ...], tuple[str, ...]]  # select, extend, ignore
+
+
 @dataclass(frozen=True)
 class Settings:
     root: Path = field(default_factory=Path.cwd)
@@ -99,6 +102,8 @@ class Settings:
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Selection layers applied after the configuration's (the command line's flags).
+    cli_selection: tuple[Layer, ...] = ()
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
@@ -114,7 +119,7 @@ class Settings:
 
     # -- rule selection ----------------------------------------------------------------------
     def enabled_codes(self) -> frozenset[str]:
-        return _enabled_codes(self.select, self.extend_select, self.ignore)
+        return _enabled_codes(self.select, self.extend_select, self.ignore, self.cli_selection)
 
     def ignored_for(self, relpath: str) -> tuple[str, ...]:
         ignored: list[str] = []
@@ -181,21 +186,31 @@ def _specificity(selector: str, code: str) -> int:
 
 @functools.lru_cache(maxsize=64)
 def _enabled_codes(
-    select: tuple[str, ...] | None, extend: tuple[str, ...], ignore: tuple[str, ...]
+    select: tuple[str, ...] | None, extend: tuple[str, ...], ignore: tuple[str, ...],
+    more: tuple[Layer, ...] = (),
 ) -> frozenset[str]:
-    selectors = list(select) if select is not None else None
-    defaults = set(_default_codes())
-    enabled: set[str] = set()
-    for code in _all_codes():
-        if selectors is None:
-            # The default selection is as weak as `ALL`: any `ignore` selector beats it.
-            chosen = 1 if code in defaults else 0
-        else:
-            chosen = max((_specificity(s, code) for s in selectors), default=0)
-        chosen = max(chosen, *(_specificity(s, code) for s in extend), 0)
-        dropped = max((_specificity(s, code) for s in ignore), default=0)
-        if chosen and chosen > dropped:
-            enabled.add(code)
+    """Rule selection as ruff computes it: the defaults, then each layer in turn (the
+    configuration, then the command line). Within a layer the most specific selector decides a
+    code, `ignore` winning ties; a layer with `select` starts afresh, one without it only changes
+    the codes its selectors name. So `--select ASL1` overrides a configured `ignore = ["ASL100"]`,
+    as `ruff check --select F` overrides a configured `ignore = ["F401"]`."""
+    enabled = set(_default_codes())
+    codes = _all_codes()
+    for layer_select, layer_extend, layer_ignore in ((select, extend, ignore), *more):
+        updates: dict[str, bool] = {}
+        for code in codes:
+            chosen = max((_specificity(s, code) for s in (*(layer_select or ()), *layer_extend)),
+                         default=0)
+            dropped = max((_specificity(s, code) for s in layer_ignore), default=0)
+            if chosen or dropped:
+                updates[code] = chosen > dropped
+        if layer_select is not None:
+            enabled = set()
+        for code, on in updates.items():
+            if on:
+                enabled.add(code)
+            else:
+                enabled.discard(code)
     return frozenset(enabled)
 
 
@@ -295,9 +310,11 @@ class SettingsResolver:
             return settings
         ov = self._overrides
         changes: dict[str, Any] = {}
-        if ov.get("select") is not None:
-            changes["select"] = tuple(ov["select"])
-        for key in ("extend_select", "ignore", "extend_exclude"):
+        if ov.get("select") is not None or ov.get("extend_select") or ov.get("ignore"):
+            layer: Layer = (tuple(ov["select"]) if ov.get("select") is not None else None,
+                            tuple(ov.get("extend_select") or ()), tuple(ov.get("ignore") or ()))
+            changes["cli_selection"] = (*settings.cli_selection, layer)
+        for key in ("extend_exclude",):
             if ov.get(key):
                 changes[key] = getattr(settings, key) + tuple(ov[key])
         if ov.get("exclude") is not None:

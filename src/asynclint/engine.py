@@ -159,10 +159,25 @@ class Analysis:
 
 def analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[str],
             module: tuple[str | None, bool] = (None, False), use_cache: bool = True) -> Analysis:
+    """Parse and analyse one module, then drop what `# noqa` comments suppress."""
     try:
         tree = ast.parse(source.text, filename=path, type_comments=False)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return Analysis(source, None, [_syntax_diagnostic(path, source, exc)], {}, None)
+    analysis = analyze_tree(tree, source, path, settings, codes, module, use_cache)
+    if analysis.diagnostics:
+        analysis.diagnostics = noqa.filter_diagnostics(source.text, analysis.diagnostics)
+    return analysis
+
+
+def analyze_tree(tree: ast.Module, source: SourceFile, path: str, settings: Settings,
+                 codes: frozenset[str], module: tuple[str | None, bool] = (None, False),
+                 use_cache: bool = True) -> Analysis:
+    """Run the rules over a tree parsed from `source.text` (by `analyze`, or by a host such as
+    flake8 that parsed it already). No suppression comment is applied here: each door decides.
+
+    Rules see the project index through `ctx.project` (module summaries read from disk cache
+    when `use_cache`); the lookups they make are returned in `Analysis.project.deps`."""
     semantic = SemanticModel(tree, module[0], module[1])
     project = view_for(settings.root, settings.cache_dir, use_cache, path, module, tree)
     ctx = RuleContext(path, source, tree, semantic, settings, project=project)
@@ -174,8 +189,7 @@ def analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[
         except RecursionError:
             return Analysis(source, tree, [_syntax_diagnostic(path, source, RecursionError())],
                             {}, semantic)
-    found = noqa.filter_diagnostics(source.text, ctx.diagnostics)
-    found.sort(key=Diagnostic.sort_key)
+    found = sorted(ctx.diagnostics, key=Diagnostic.sort_key)
     return Analysis(source, tree, found, {r.code: r for r in rules}, semantic, project)
 
 

@@ -31,9 +31,14 @@ class FixOutcome:
     errors: list[str] = field(default_factory=list)
 
 
-def _parses(text: str) -> bool:
+def _parses(text: str, compiles: bool = False) -> bool:
+    """Whether `text` parses; with `compiles`, also whether it compiles (which catches what
+    the parser lets through, such as `await` outside an async function). Nothing is run."""
     try:
-        ast.parse(text)
+        if compiles:
+            compile(text, "<fixed>", "exec", dont_inherit=True)
+        else:
+            ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -80,6 +85,7 @@ def fix_until_stable(
     current = analysis
     # Fixes found to break the code are not tried again in later rounds (nor reported twice).
     dropped: set[tuple[str, str, tuple[str, ...]]] = set()
+    strict: bool | None = None
     for _ in range(MAX_ROUNDS):
         diagnostics = attach_fixes(current)
         chosen = select_fixes([d for d in diagnostics if _fix_key(d) not in dropped], options)
@@ -87,18 +93,21 @@ def fix_until_stable(
             outcome.remaining = diagnostics
             break
         new_text = current.source.apply_edits(_edits_of(chosen))
-        if not _parses(new_text):
+        if strict is None:
+            # Hold fixes to the compiler only when the original passes it.
+            strict = _parses(source.text, compiles=True)
+        if not _parses(new_text, strict):
             # Find the culprits one by one; keep the rest.
             good: list[Diagnostic] = []
             for diag in chosen:
                 trial = current.source.apply_edits(_edits_of([*good, diag]))
-                if _parses(trial):
+                if _parses(trial, strict):
                     good.append(diag)
                 else:
                     dropped.add(_fix_key(diag))
                     outcome.errors.append(
                         f"{diag.path}:{diag.start.row}:{diag.start.col + 1}: {diag.code} fix "
-                        "dropped: it would produce code that does not parse"
+                        "dropped: it would produce invalid Python code"
                     )
             if not good:
                 outcome.remaining = diagnostics
@@ -120,7 +129,8 @@ def write_atomic(path: Path, source: SourceFile, text: str) -> None:
     A file that is not writable is left alone: the rename would bypass its permissions.
     """
     data = source.to_bytes(text)
-    mode = stat.S_IMODE(os.stat(path).st_mode)
+    info = os.stat(path)
+    mode = stat.S_IMODE(info.st_mode)
     # os.access alone is not enough: for root it says every file is writable. A file whose mode
     # grants nobody write permission was made read-only on purpose; respect that too.
     if not os.access(path, os.W_OK) or not mode & _ANY_WRITE:
@@ -133,6 +143,10 @@ def write_atomic(path: Path, source: SourceFile, text: str) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
+        if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            # The new file would belong to whoever runs the fix (root, in a container).
+            with contextlib.suppress(OSError):
+                os.chown(tmp, info.st_uid, info.st_gid)
         os.replace(tmp, real)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -3,6 +3,8 @@
 from asynclint.rules import (
     awaits,  # noqa: F401  (registers ASL2xx)
     blocking,  # noqa: F401  (registers ASL1xx)
+    loop,  # noqa: F401  (registers ASL3xx)
+    tasks,  # noqa: F401  (registers ASL5xx)
 )
 from asynclint.rules.base import REGISTRY, Rule, RuleContext, register
 

@@ -1,0 +1,596 @@
+"""ASL3xx: event-loop misuse. Starting an event loop where one already runs crashes ("cannot be
+called from a running event loop"); starting one per request wastes a loop per request; starting
+one at import time breaks every importer that already runs a loop (servers, tests, notebooks)."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from asynclint.rules.base import Rule, RuleContext, register
+from asynclint.semantic.frameworks import Handler, defines_app, handler_info
+
+if TYPE_CHECKING:
+    from asynclint.fixes.context import FixContext
+    from asynclint.semantic.model import SemanticModel
+    from asynclint.semantic.scopes import Scope
+
+# Functions that start an event loop and block until the coroutine finishes -> how the same work
+# is awaited from inside a coroutine: "coroutine" (`run(coro)` -> `await coro`), "function"
+# (`run(f, *args)` -> `await f(*args)`).
+RUN_FUNCTIONS: dict[str, str] = {
+    "asyncio.run": "coroutine",
+    "asyncio.runners.run": "coroutine",
+    "uvloop.run": "coroutine",
+    "anyio.run": "function",
+    "trio.run": "function",
+}
+# Event-loop methods that run the loop -> awaited form (None: no mechanical replacement).
+LOOP_RUN_METHODS: dict[str, str | None] = {
+    "run_until_complete": "coroutine",
+    "run_forever": None,
+}
+LOOP_TYPES = frozenset({"asyncio.AbstractEventLoop", "uvloop.Loop", "uvloop.loop.Loop"})
+# Methods of other known types that run a loop -> awaited form.
+TYPED_RUN_METHODS: dict[str, str | None] = {"asyncio.Runner.run": "coroutine"}
+_RUN_METHOD_NAMES = frozenset({*LOOP_RUN_METHODS, *(m.rsplit(".", 1)[1] for m in TYPED_RUN_METHODS)})
+GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
+# Frameworks that accept an `async def` handler where a sync one was registered.
+ASYNC_CAPABLE = frozenset({"fastapi", "starlette", "aiohttp", "litestar", "quart",
+                           "django-ninja"})
+# Code that makes a nested event loop work on purpose (notebooks): the run rules stay quiet.
+NESTING_PATCHES = ("nest_asyncio",)
+
+# A file is a script, not an importable module, when any of these say so.
+SCRIPT_FILE_NAMES = frozenset({"__main__.py", "conftest.py", "setup.py", "noxfile.py",
+                               "manage.py", "fabfile.py", "dodo.py", "tasks.py"})
+SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "examples", "example", "docs", "docs_src",
+                         "doc", "tools", "benchmarks", "benchmark", "demo", "demos", "samples",
+                         "tests", "test", "testing", "tutorial", "tutorials"})
+_TEST_FILE = re.compile(r"(^test_.*|.*_test)\.py$")
+
+# An awaited call in these positions must be parenthesised: `(await f()).attr`.
+_PRIMARY_PARENTS = (ast.Attribute, ast.Subscript, ast.Call)
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+@dataclass(frozen=True)
+class RunCall:
+    label: str  # how the message names it: "asyncio.run", "loop.run_until_complete"
+    style: str | None  # how it is awaited instead, None when there is no mechanical rewrite
+
+
+def run_call(semantic: SemanticModel, call: ast.Call, scope: Scope | None = None) -> RunCall | None:
+    """Whether `call` starts an event loop (asyncio.run, loop.run_until_complete, ...)."""
+    func = call.func
+    qualified = semantic.resolve(func, scope)
+    if qualified is not None:
+        style = RUN_FUNCTIONS.get(qualified)
+        return RunCall(qualified, style) if style is not None else None
+    if not isinstance(func, ast.Attribute) or func.attr not in _RUN_METHOD_NAMES:
+        return None
+    receiver = semantic.types.type_of(func.value, scope or semantic.scope)
+    if receiver is not None and f"{receiver}.{func.attr}" in TYPED_RUN_METHODS:
+        return RunCall(f"{receiver.rsplit('.', 1)[-1]}.{func.attr}",
+                       TYPED_RUN_METHODS[f"{receiver}.{func.attr}"])
+    if func.attr in LOOP_RUN_METHODS and (receiver is None or receiver in LOOP_TYPES):
+        if semantic.resolve(func.value, scope) is not None:
+            return None  # a module or imported object, not a loop instance
+        return RunCall(f"loop.{func.attr}", LOOP_RUN_METHODS[func.attr])
+    return None
+
+
+def _awaitable_shape(call: ast.Call, style: str | None) -> bool:
+    """The call's arguments can be rewritten as one awaited expression."""
+    if style is None or call.keywords or not call.args:
+        return False
+    if any(isinstance(a, ast.Starred) for a in call.args[:1]):
+        return False
+    if style == "coroutine":
+        return len(call.args) == 1 and isinstance(call.args[0], ast.Call)
+    return isinstance(call.args[0], (ast.Name, ast.Attribute, ast.Call))
+
+
+def _needs_parens(node: ast.expr, parent: ast.AST | None) -> bool:
+    return isinstance(parent, _PRIMARY_PARENTS) and (
+        getattr(parent, "value", None) is node or getattr(parent, "func", None) is node
+    )
+
+
+def _in_generator_expression(ancestors: list[ast.AST]) -> bool:
+    """An `await` in a generator expression would turn it into an async generator."""
+    for ancestor in reversed(ancestors):
+        if isinstance(ancestor, ast.GeneratorExp):
+            return True
+        if isinstance(ancestor, (*_FUNCS, ast.Lambda)):
+            return False
+    return False
+
+
+def _awaited_node(fctx: FixContext, diagnostic: Diagnostic, start: Location, end: Location,
+                  style: str, needs_parens: bool) -> Edit | None:
+    """The edit turning the loop-running call at start..end into an `await` expression."""
+    import libcst as cst
+
+    call = fctx.node_at(replace(diagnostic, start=start, end=end), cst.Call)
+    if call is None or not call.args:
+        return None
+    expression: cst.BaseExpression
+    if style == "coroutine":
+        expression = call.args[0].value
+    else:
+        expression = cst.Call(func=call.args[0].value, args=list(call.args[1:]))
+    lpar, rpar = list(call.lpar), list(call.rpar)
+    if needs_parens and not lpar:
+        lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+    awaited = cst.Await(expression=expression, lpar=lpar, rpar=rpar)
+    return fctx.replace(call, awaited)
+
+
+def _calls_in_body(func: ast.AST) -> list[tuple[ast.Call, ast.AST, list[ast.AST]]]:
+    """(call, parent, ancestors) for every call in a function body, not in nested scopes."""
+    found: list[tuple[ast.Call, ast.AST, list[ast.AST]]] = []
+    stack: list[tuple[ast.AST, list[ast.AST]]] = [
+        (stmt, [func]) for stmt in getattr(func, "body", [])
+    ]
+    while stack:
+        node, ancestors = stack.pop()
+        if isinstance(node, ast.Call):
+            found.append((node, ancestors[-1], ancestors))
+        if isinstance(node, (*_FUNCS, ast.ClassDef, ast.Lambda)):
+            continue
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, [*ancestors, node]))
+    return found
+
+
+class _RunRule(Rule):
+    """Shared by the rules about calls that start an event loop."""
+
+    # Every loop starter comes from one of these libraries or is a loop method.
+    requires_text = ("asyncio", "anyio", "trio", "uvloop", "run_until_complete", "run_forever")
+    visits = (ast.Call,)
+
+    def _patched(self) -> bool:
+        return any(p in self.ctx.source.text for p in NESTING_PATCHES)
+
+
+@register
+class RunInCoroutine(_RunRule):
+    code = "ASL300"
+    name = "loop-run-in-coroutine"
+    summary = "`asyncio.run` / `loop.run_until_complete` inside `async def` crashes"
+    explanation = (
+        "A coroutine always runs inside an event loop. `asyncio.run()`, "
+        "`loop.run_until_complete()`, `loop.run_forever()`, `asyncio.Runner.run()`, `anyio.run()` "
+        "and `trio.run()` start a loop of their own and refuse to do so while one is running: "
+        "the call raises `RuntimeError: asyncio.run() cannot be called from a running event "
+        "loop` (and the coroutine passed to it is never awaited). Inside a coroutine, `await` "
+        "the work instead.\n\n"
+        "Code inside a plain `def` or `lambda` nested in the coroutine is not flagged (it may "
+        "run in another thread), nor is a module that uses `nest_asyncio` to allow nested loops "
+        "on purpose."
+    )
+    bad_example = (
+        "import asyncio\n\n\n"
+        "async def refresh(cache):\n"
+        "    data = asyncio.run(fetch_all())\n"
+        "    cache.update(data)\n"
+    )
+    good_example = (
+        "import asyncio\n\n\n"
+        "async def refresh(cache):\n"
+        "    data = await fetch_all()\n"
+        "    cache.update(data)\n"
+    )
+    fix_title = "Await the coroutine instead of starting an event loop"
+    fix_applicability = Applicability.SAFE
+    fix_safety = (
+        "The fix is safe: the original call can only raise inside a running loop, and awaiting "
+        "the coroutine runs the same work in the loop that is already running. "
+        "`asyncio.run(f(x))` and `loop.run_until_complete(f(x))` become `await f(x)`; "
+        "`anyio.run(f, x)` and `trio.run(f, x)` become `await f(x)`. No fix is offered when the "
+        "call passes options for the new loop (keywords such as `debug=` or `backend=`), when "
+        "its argument is not a call, for `loop.run_forever()`, or inside a generator "
+        "expression."
+    )
+    overlaps = ()
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Call)
+        semantic = self.semantic
+        if not semantic.in_async_function:
+            return
+        found = run_call(semantic, node)
+        if found is None or self._patched():
+            return
+        fix_data = None
+        if _awaitable_shape(node, found.style) and not _in_generator_expression(semantic.parents):
+            assert found.style is not None
+            fix_data = (found.style, _needs_parens(node, semantic.parent))
+        self.report(
+            node,
+            f"`{found.label}` inside `async def` raises RuntimeError (an event loop is already "
+            "running); `await` it instead",
+            fix_data=fix_data,
+        )
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        assert diagnostic.fix_data is not None
+        style, needs_parens = diagnostic.fix_data
+        edit = _awaited_node(fctx, diagnostic, diagnostic.start, diagnostic.end, style,
+                             needs_parens)
+        if edit is None:
+            return None
+        return Fix(self.fix_title or "", Applicability.SAFE, (edit,))
+
+
+@register
+class RunInSyncHandler(_RunRule):
+    code = "ASL301"
+    name = "loop-run-in-sync-handler"
+    summary = "`asyncio.run` in a sync request handler starts a new event loop per request"
+    explanation = (
+        "FastAPI, Starlette, Quart and others run a plain `def` handler in a worker thread, "
+        "where `asyncio.run()` (or `loop.run_until_complete()`, `anyio.run()`) works — by "
+        "creating, running and closing a whole new event loop for every request, and by tying "
+        "up a worker thread while it waits. Objects bound to the server's loop (connection "
+        "pools, async clients) break in the foreign loop. Make the handler `async def` and "
+        "`await` the coroutine: it then runs on the server's own loop.\n\n"
+        "A handler is a function registered in the same module: `@app.get(...)` on a "
+        "`FastAPI()` / `APIRouter()` / `Quart()` instance, aiohttp `RouteTableDef`, Litestar "
+        "`@get`, Django Ninja, `app.add_api_route(path, handler)`, Starlette "
+        "`Route(path, handler)`, `web.get(path, handler)`, Django's `@require_GET`-style view "
+        "decorators, and the decorators listed in `extra-handler-decorators`."
+    )
+    bad_example = (
+        "import asyncio\n\n"
+        "from fastapi import FastAPI\n\n"
+        "app = FastAPI()\n\n\n"
+        "@app.get(\"/report\")\n"
+        "def report():\n"
+        "    return asyncio.run(build_report())\n"
+    )
+    good_example = (
+        "from fastapi import FastAPI\n\n"
+        "app = FastAPI()\n\n\n"
+        "@app.get(\"/report\")\n"
+        "async def report():\n"
+        "    return await build_report()\n"
+    )
+    fix_title = "Make the handler `async def` and await the coroutine"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = (
+        "The fix is unsafe: the handler then runs on the event loop instead of a worker thread, "
+        "so any other blocking work in its body now blocks the loop (asynclint's ASL1xx rules "
+        "point it out), and code that calls the handler directly now gets a coroutine. It is "
+        "offered only when every loop-starting call in the handler can be awaited, the function "
+        "is not a generator or a method, nothing but the registration decorates it, and the "
+        "module does not use its name elsewhere. Django views are not rewritten (a sync view "
+        "may rely on the sync ORM)."
+    )
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Call)
+        semantic = self.semantic
+        func = semantic.function
+        if not isinstance(func, ast.FunctionDef):
+            return
+        found = run_call(semantic, node)
+        if found is None or self._patched():
+            return
+        handler = handler_info(func, semantic, self.ctx.settings.extra_handler_decorators)
+        if handler is None:
+            return
+        self.report(
+            node,
+            f"`{found.label}` in sync request handler `{func.name}` starts a new event loop for "
+            "every request; make the handler `async def` and `await` the coroutine",
+            fix_data=self._fix_data(func, handler),
+        )
+
+    def _fix_data(self, func: ast.FunctionDef, handler: Handler) -> tuple[object, ...] | None:
+        semantic = self.semantic
+        if handler.framework not in ASYNC_CAPABLE or not handler.only_registration_decorators \
+                or semantic.scope.parent is None:
+            return None
+        if semantic.scope.parent.kind == "class":
+            return None  # a method: its callers are not all known
+        for decorator in func.decorator_list:
+            if isinstance(decorator, ast.Call) and any(
+                    k.arg == "sync_to_thread" for k in decorator.keywords):
+                return None
+        for node in ast.walk(func):
+            if isinstance(node, (ast.Yield, ast.YieldFrom)):
+                return None
+        uses = sum(isinstance(n, ast.Name) and n.id == func.name for n in ast.walk(semantic.module))
+        if uses > (1 if handler.registration == "call" else 0):
+            return None  # called or passed around (beyond a route-table registration)
+        calls: list[tuple[Location, Location, str, bool]] = []
+        for call, parent, ancestors in _calls_in_body(func):
+            found = run_call(semantic, call)
+            if found is None:
+                continue
+            if not _awaitable_shape(call, found.style) or _in_generator_expression(ancestors):
+                return None
+            assert found.style is not None
+            start, end = self.ctx.node_range(call)
+            calls.append((start, end, found.style, _needs_parens(call, parent)))
+        if not calls:
+            return None
+        return (self.ctx.location(func.lineno, func.col_offset), tuple(sorted(calls)))
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        assert diagnostic.fix_data is not None
+        def_at, calls = diagnostic.fix_data
+        edits = [Edit("async ", def_at, def_at)]
+        for start, end, style, needs_parens in calls:
+            edit = _awaited_node(fctx, diagnostic, start, end, style, needs_parens)
+            if edit is None:
+                return None
+            edits.append(edit)
+        return Fix(self.fix_title or "", Applicability.UNSAFE, tuple(edits))
+
+
+@register
+class GetEventLoopInCoroutine(Rule):
+    code = "ASL302"
+    name = "get-event-loop-in-coroutine"
+    summary = "`asyncio.get_event_loop()` inside `async def`; use `asyncio.get_running_loop()`"
+    explanation = (
+        "`asyncio.get_event_loop()` has changed meaning across Python versions (it may create a "
+        "loop, warn, or raise when none is set) and is deprecated outside a running loop. Inside "
+        "a coroutine a loop is always running, and `asyncio.get_running_loop()` says so "
+        "plainly: it returns that loop and never creates one."
+    )
+    bad_example = (
+        "import asyncio\n\n\n"
+        "async def load(path):\n"
+        "    loop = asyncio.get_event_loop()\n"
+        "    return await loop.run_in_executor(None, read_file, path)\n"
+    )
+    good_example = (
+        "import asyncio\n\n\n"
+        "async def load(path):\n"
+        "    loop = asyncio.get_running_loop()\n"
+        "    return await loop.run_in_executor(None, read_file, path)\n"
+    )
+    fix_title = "Replace with `asyncio.get_running_loop()`"
+    fix_applicability = Applicability.SAFE
+    fix_safety = (
+        "The fix is safe: inside a coroutine both calls return the running loop. A "
+        "`from asyncio import get_event_loop` call becomes `asyncio.get_running_loop()` "
+        "(adding `import asyncio` when needed)."
+    )
+    visits = (ast.Call,)
+    requires_text = ("get_event_loop",)
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Call)
+        semantic = self.semantic
+        if not semantic.in_async_function or node.args or node.keywords:
+            return
+        if semantic.resolve(node.func) not in GET_EVENT_LOOP:
+            return
+        self.report(
+            node,
+            "`asyncio.get_event_loop()` inside `async def`; use `asyncio.get_running_loop()`",
+            fix_data=(isinstance(node.func, ast.Attribute),),
+        )
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        import libcst as cst
+
+        call = fctx.node_at(diagnostic, cst.Call)
+        if call is None:
+            return None
+        edits: tuple[Edit, ...] = ()
+        func: cst.BaseExpression
+        if isinstance(call.func, cst.Attribute):
+            func = call.func.with_changes(attr=cst.Name("get_running_loop"))
+        else:
+            imported = fctx.import_module("asyncio")
+            if imported is None:
+                return None
+            name, edits = imported
+            func = cst.Attribute(value=cst.parse_expression(name), attr=cst.Name("get_running_loop"))
+        return Fix(self.fix_title or "", Applicability.SAFE,
+                   (fctx.replace(call, call.with_changes(func=func)), *edits))
+
+
+def _is_main_guard(test: ast.expr) -> bool | None:
+    """True for `__name__ == "__main__"`, False for `!=`, None for anything else."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    if not (names and mains):
+        return None
+    if isinstance(test.ops[0], ast.Eq):
+        return True
+    return False if isinstance(test.ops[0], ast.NotEq) else None
+
+
+def is_script_path(path: str, root: PurePath | None = None, depth: int = 1) -> bool:
+    """A file meant to be run, not imported: by its name or a folder it lives in.
+
+    Only folders inside the project `root` count (a checkout under `~/tools/` is not a script
+    folder); outside it, the `depth` folders that hold the module's package and its parent.
+    """
+    full = PurePath(path)
+    name = full.name
+    if name in SCRIPT_FILE_NAMES or _TEST_FILE.match(name):
+        return True
+    try:
+        folders = full.parent.relative_to(root).parts if root is not None else None
+    except ValueError:
+        folders = None
+    if folders is None:
+        folders = full.parent.parts[-depth:] if depth > 0 else ()
+    return any(part in SCRIPT_DIRS for part in folders)
+
+
+@register
+class RunAtImport(_RunRule):
+    code = "ASL303"
+    name = "loop-run-at-import"
+    summary = "`asyncio.run` at the top level of an importable module runs at import"
+    explanation = (
+        "A module-level `asyncio.run(main())` runs whenever the module is imported. Servers "
+        "(uvicorn, hypercorn, gunicorn workers), pytest-asyncio and notebooks import modules from "
+        "inside a running event loop, where the call crashes (\"cannot be called from a running "
+        "event loop\"); everywhere else the import blocks until the coroutine is done. Put the "
+        "call under `if __name__ == \"__main__\":` or in a `main()` function the entry point "
+        "calls.\n\n"
+        "Only importable modules are checked: files inside a package (a folder with "
+        "`__init__.py`), or a standalone module that creates a web application "
+        "(`app = FastAPI()`). Scripts are left alone: `__main__.py`, files with a `#!` line, "
+        "`conftest.py`, `setup.py`, `manage.py`, test files, and files under `scripts/`, "
+        "`bin/`, `examples/`, `docs/`, `tools/`, `benchmarks/`, `tests/`. Code under "
+        "`if __name__ == \"__main__\":` and in functions is never flagged; a module-level call "
+        "of a function of the module that itself runs a loop is flagged at that call."
+    )
+    bad_example = (
+        "import asyncio\n\n"
+        "from fastapi import FastAPI\n\n"
+        "app = FastAPI()\n\n\n"
+        "async def create_tables():\n"
+        "    ...\n\n\n"
+        "asyncio.run(create_tables())\n"
+    )
+    good_example = (
+        "import asyncio\n\n"
+        "from fastapi import FastAPI\n\n"
+        "app = FastAPI()\n\n\n"
+        "async def create_tables():\n"
+        "    ...\n\n\n"
+        "if __name__ == \"__main__\":\n"
+        "    asyncio.run(create_tables())\n"
+    )
+    fix_title = "Move the call under `if __name__ == \"__main__\":`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = (
+        "The fix is unsafe: importing the module no longer runs the coroutine, which is the "
+        "point, but code that relied on the import-time side effect changes behaviour. It is "
+        "offered only when the call is a statement of its own and the last statement of the "
+        "module."
+    )
+
+    def __init__(self, ctx: RuleContext) -> None:
+        super().__init__(ctx)
+        self._importable: bool | None = None
+        self._runners: dict[str, str] | None = None
+
+    def importable(self) -> bool:
+        if self._importable is None:
+            self._importable = self._decide_importable()
+        return self._importable
+
+    def _decide_importable(self) -> bool:
+        ctx = self.ctx
+        semantic = self.semantic
+        depth = (semantic.module_name or "").count(".") + 1
+        root = PurePath(os.path.abspath(ctx.settings.root))
+        if ctx.source.text.startswith("#!") or is_script_path(os.path.abspath(ctx.path), root,
+                                                              depth):
+            return False
+        in_package = semantic.is_package or "." in (semantic.module_name or "")
+        return in_package or defines_app(semantic)
+
+    def _at_import_time(self) -> bool:
+        scope: Scope | None = self.semantic.scope
+        while scope is not None:
+            if scope.kind not in ("module", "class"):
+                return False
+            scope = scope.parent
+        parents = self.semantic.parents
+        for i, ancestor in enumerate(parents[:-1]):
+            if isinstance(ancestor, ast.If):
+                guard = _is_main_guard(ancestor.test)
+                if guard is None:
+                    continue
+                child = parents[i + 1]
+                in_body = any(s is child for s in ancestor.body)
+                if in_body == guard:
+                    return False
+        return True
+
+    def _module_runners(self) -> dict[str, str]:
+        """Module-level functions whose own body starts an event loop -> what they call."""
+        if self._runners is None:
+            from asynclint.semantic.scopes import Scope as _Scope
+
+            semantic = self.semantic
+            self._runners = {}
+            counts: dict[str, int] = {}
+            for stmt in semantic.module.body:
+                if isinstance(stmt, (*_FUNCS, ast.ClassDef)):
+                    counts[stmt.name] = counts.get(stmt.name, 0) + 1
+            for stmt in semantic.module.body:
+                if not isinstance(stmt, ast.FunctionDef) or counts[stmt.name] != 1:
+                    continue
+                scope = _Scope("function", stmt, semantic.module_scope)
+                for call, _parent, _ancestors in _calls_in_body(stmt):
+                    found = run_call(semantic, call, scope)
+                    if found is not None:
+                        self._runners[stmt.name] = found.label
+                        break
+        return self._runners
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Call)
+        semantic = self.semantic
+        if semantic.function is not None or not self._at_import_time():
+            return
+        found = run_call(semantic, node)
+        if found is not None:
+            message = (f"`{found.label}` at module level runs when the module is imported (and "
+                       "crashes inside a running event loop); call it under "
+                       "`if __name__ == \"__main__\":`")
+        elif isinstance(node.func, ast.Name) and semantic.binding_of(node.func.id) is not None \
+                and semantic.defining_scope(node.func.id) is semantic.module_scope \
+                and node.func.id in self._module_runners():
+            inner = self._module_runners()[node.func.id]
+            message = (f"`{node.func.id}()` runs `{inner}` when the module is imported (and "
+                       "crashes inside a running event loop); call it under "
+                       "`if __name__ == \"__main__\":`")
+        else:
+            return
+        if not self.importable():
+            return
+        self.report(node, message, fix_data=self._fix_data(node))
+
+    def _fix_data(self, node: ast.Call) -> tuple[int, int] | None:
+        body = self.semantic.module.body
+        if not body or self.semantic.parent is not body[-1]:
+            return None
+        stmt = body[-1]
+        if not isinstance(stmt, ast.Expr) or stmt.value is not node:
+            return None
+        end_row = stmt.end_lineno or stmt.lineno
+        if stmt.col_offset != 0 or any(
+                isinstance(n, (ast.Constant, ast.JoinedStr)) and n.lineno != n.end_lineno
+                for n in ast.walk(stmt)):
+            return None
+        rest = self.ctx.source.line(end_row)[self.ctx.location(end_row, stmt.end_col_offset or 0)
+                                             .col:]
+        if rest.strip() and not rest.strip().startswith("#"):
+            return None
+        return (stmt.lineno, end_row)
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        assert diagnostic.fix_data is not None
+        first, last = diagnostic.fix_data
+        source = fctx.source
+        newline = source.newline
+        lines = [source.line(row) for row in range(first, last + 1)]
+        text = f'if __name__ == "__main__":{newline}' + newline.join(
+            ("    " + line) if line.strip() else line for line in lines)
+        edit = Edit(text, Location(first, 0), Location(last, len(lines[-1])))
+        return Fix(self.fix_title or "", Applicability.UNSAFE, (edit,))

@@ -1,0 +1,685 @@
+"""ASL5xx: task lifecycle. A task nobody references can be garbage-collected mid-flight; a
+coroutine that swallows its own cancellation never stops, so shutdowns hang and timeouts and
+task groups stop working."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from asynclint.rules.base import Rule, RuleContext, register
+from asynclint.rules.loop import LOOP_TYPES, run_call
+from asynclint.source import SourceFile
+
+if TYPE_CHECKING:
+    from asynclint.fixes.context import FixContext
+
+# Calls that schedule a task and return the only strong reference to it.
+TASK_FUNCTIONS = frozenset({
+    "asyncio.create_task", "asyncio.ensure_future",
+    "asyncio.tasks.create_task", "asyncio.tasks.ensure_future",
+})
+# Methods of an event loop (see loop.LOOP_TYPES) that do the same. Task groups
+# (`asyncio.TaskGroup.create_task`, anyio's `start_soon`) keep their tasks: never listed here.
+LOOP_TASK_METHODS = frozenset({"create_task"})
+# The name the fix gives a new module-level set, and the names it tries for the task.
+BACKGROUND_SET = "_background_tasks"
+TASK_NAMES = ("task", "background_task", "bg_task", "new_task")
+
+# Exceptions that deliver cancellation to a coroutine.
+CANCELLED = frozenset({
+    "asyncio.CancelledError", "asyncio.exceptions.CancelledError", "trio.Cancelled",
+})
+# Calls whose result is the cancellation exception class (`except anyio.get_cancelled_exc_class()`).
+CANCELLED_FACTORIES = frozenset({"anyio.get_cancelled_exc_class"})
+CATCH_ALL = frozenset({"builtins.BaseException"})
+# Calls in a handler that end the process or hand cancellation back: not a swallow.
+REDELIVERS = frozenset({"sys.exit", "os._exit", "os.abort", "pytest.fail", "pytest.skip",
+                        "pytest.exit"})
+# Awaits that only end by cancellation (`await anyio.sleep_forever()`): a handler around one is
+# the coroutine's shutdown path by design.
+WAIT_FOREVER = frozenset({"sleep_forever"})
+INFINITE = frozenset({"math.inf"})
+FUTURE_FACTORIES = frozenset({"create_future"})
+FUTURE_CLASSES = frozenset({"asyncio.Future", "asyncio.futures.Future"})
+CURRENT_TASK = frozenset({"asyncio.current_task", "asyncio.tasks.current_task"})
+REDELIVER_METHODS = frozenset({"uncancel", "cancel"})
+# Libraries whose cancellation is not `asyncio.CancelledError` (no `except asyncio...` fix).
+OTHER_CANCELLATION = ("trio", "anyio")
+
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SCOPES = (*_FUNCS, ast.Lambda, ast.ClassDef)
+
+
+def _shallow(nodes: list[ast.stmt] | list[ast.AST]) -> Iterator[ast.AST]:
+    """Every node under `nodes`, not entering nested functions, lambdas or classes."""
+    stack: list[ast.AST] = list(nodes)
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, _SCOPES):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _line_alone(source: SourceFile, ctx: RuleContext, stmt: ast.stmt) -> str | None:
+    """The indentation of `stmt` when it is alone on its lines (only a comment may follow)."""
+    first = source.line(stmt.lineno)
+    col = ctx.location(stmt.lineno, stmt.col_offset).col
+    indent = first[:col]
+    if indent.strip():
+        return None
+    end_row = stmt.end_lineno or stmt.lineno
+    rest = source.line(end_row)[ctx.location(end_row, stmt.end_col_offset or 0).col:].strip()
+    if rest and not rest.startswith("#"):
+        return None
+    return indent
+
+
+def _insert_after_row(source: SourceFile, row: int, lines: list[str]) -> Edit:
+    """An edit adding whole `lines` after line `row` (handles a last line without newline)."""
+    newline = source.newline
+    starts = source.line_starts
+    if row < len(starts):
+        at = Location(row + 1, 0)
+        return Edit("".join(line + newline for line in lines), at, at)
+    end = Location(row, len(source.line(row)))
+    return Edit("".join(newline + line for line in lines), end, end)
+
+
+@register
+class DanglingTask(Rule):
+    code = "ASL500"
+    name = "dangling-task"
+    summary = "The task returned by `asyncio.create_task` is dropped and may vanish mid-flight"
+    explanation = (
+        "The event loop keeps only a weak reference to a task. When the code that created it "
+        "drops the returned `Task` (a bare `asyncio.create_task(...)` statement, or "
+        "`_ = ...`), the garbage collector may destroy the task before it finishes — the work "
+        "silently stops, and its exceptions are never seen. Keep a strong reference until the "
+        "task is done: the asyncio documentation's idiom is a module-level set of background "
+        "tasks that each task removes itself from when done.\n\n"
+        "`asyncio.create_task`, `asyncio.ensure_future` and `loop.create_task` (on a loop whose "
+        "type is known) are checked. `TaskGroup.create_task` and anyio task groups keep their "
+        "tasks and are never flagged; a task that is stored, awaited, returned or passed on is "
+        "not flagged either. Note that `asyncio.create_task` inside an `async with TaskGroup()` "
+        "block is still dangling: only `tg.create_task` registers with the group."
+    )
+    bad_example = (
+        "import asyncio\n\n\n"
+        "async def handle(event):\n"
+        "    asyncio.create_task(notify_subscribers(event))\n"
+    )
+    good_example = (
+        "import asyncio\n\n"
+        "_background_tasks = set()\n\n\n"
+        "async def handle(event):\n"
+        "    task = asyncio.create_task(notify_subscribers(event))\n"
+        "    _background_tasks.add(task)\n"
+        "    task.add_done_callback(_background_tasks.discard)\n"
+    )
+    fix_title = "Keep a reference in a module-level set of background tasks"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = (
+        "The fix is unsafe: the task now lives until it is done, which is the point, but it "
+        "changes when its resources are released. It binds the task to a new name (`task`, or "
+        "another free name), adds it to a module-level set and registers "
+        "`add_done_callback(<set>.discard)`. An existing module-level `set()` whose name "
+        "mentions tasks (such as `_background_tasks`) is reused; otherwise "
+        "`_background_tasks = set()` is added after the imports, once. No fix is offered when "
+        "the statement shares its line with other code."
+    )
+    overlaps = ("RUF006", "ASYNC300")
+    visits = (ast.Expr, ast.Assign)
+    requires_text = ("create_task", "ensure_future")
+
+    def _spawns(self, call: ast.expr) -> str | None:
+        if not isinstance(call, ast.Call):
+            return None
+        semantic = self.semantic
+        qualified = semantic.resolve(call.func)
+        if qualified in TASK_FUNCTIONS:
+            return qualified
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in LOOP_TASK_METHODS \
+                and semantic.types.type_of(func.value, semantic.scope) in LOOP_TYPES:
+            return f"loop.{func.attr}"
+        return None
+
+    def visit(self, node: ast.AST) -> None:
+        discarded = isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+            node.targets[0], ast.Name) and node.targets[0].id == "_"
+        if not (isinstance(node, ast.Expr) or discarded):
+            return
+        assert isinstance(node, (ast.Expr, ast.Assign))
+        call = node.value
+        spawned = self._spawns(call)
+        if spawned is None:
+            return
+        self.report(
+            call,
+            f"the task returned by `{spawned}` is dropped: the event loop keeps only a weak "
+            "reference, so it can be garbage-collected before it finishes; keep a reference",
+            fix_data=self._fix_data(node, call),
+        )
+
+    def _fix_data(self, stmt: ast.Expr | ast.Assign, call: ast.expr) -> tuple[object, ...] | None:
+        ctx, semantic = self.ctx, self.semantic
+        indent = _line_alone(ctx.source, ctx, stmt)
+        if indent is None or semantic.scope.kind not in ("function", "module"):
+            return None
+        module = semantic.module
+        owner = semantic.function or module
+        used = {n.id for n in ast.walk(owner) if isinstance(n, ast.Name)}
+        if isinstance(owner, _FUNCS):
+            args = owner.args
+            used |= {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
+                                     *filter(None, (args.vararg, args.kwarg)))}
+        task = next((n for n in TASK_NAMES if n not in used), None)
+        if task is None:
+            return None
+        existing = self._existing_set()
+        set_name = existing or BACKGROUND_SET
+        if existing is None:
+            everywhere = {n.id for n in ast.walk(module) if isinstance(n, ast.Name)}
+            if BACKGROUND_SET in everywhere or semantic.module_scope.lookup(BACKGROUND_SET):
+                return None
+            create = self._set_insertion()
+            if create is None or (owner is module and create.start.row > stmt.lineno):
+                return None
+        else:
+            create = None
+            if owner is not module and any(isinstance(n, ast.Name) and n.id == set_name
+                                           and isinstance(n.ctx, ast.Store)
+                                           for n in ast.walk(owner)):
+                return None  # a local of the same name hides the module's set
+        if isinstance(stmt, ast.Assign):
+            target = stmt.targets[0]
+            start, end = ctx.node_range(target)
+            bind = Edit(task, start, end)
+        else:
+            start, _ = ctx.node_range(call)
+            bind = Edit(f"{task} = ", start, start)
+        keep = _insert_after_row(ctx.source, stmt.end_lineno or stmt.lineno, [
+            f"{indent}{set_name}.add({task})",
+            f"{indent}{task}.add_done_callback({set_name}.discard)",
+        ])
+        return (bind, keep, create)
+
+    def _existing_set(self) -> str | None:
+        """A module-level `NAME = set()` (bound once) whose name says it holds tasks."""
+        semantic = self.semantic
+        candidates: list[str] = []
+        counts: dict[str, int] = {}
+        for stmt in semantic.module.body:
+            targets: list[ast.expr] = []
+            value: ast.expr | None = None
+            if isinstance(stmt, ast.Assign):
+                targets, value = stmt.targets, stmt.value
+            elif isinstance(stmt, ast.AnnAssign):
+                targets, value = [stmt.target], stmt.value
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    counts[t.id] = counts.get(t.id, 0) + 1
+                    if (isinstance(value, ast.Call) and not value.args and not value.keywords
+                            and semantic.resolve(value.func, semantic.module_scope)
+                            == "builtins.set" and "task" in t.id.lower()):
+                        candidates.append(t.id)
+        good = [c for c in candidates if counts[c] == 1]
+        if BACKGROUND_SET in good:
+            return BACKGROUND_SET
+        return good[0] if good else None
+
+    def _set_insertion(self) -> Edit | None:
+        """`_background_tasks = set()` after the docstring and the leading imports."""
+        ctx = self.ctx
+        body = ctx.tree.body
+        last: ast.stmt | None = None
+        i = 0
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            last, i = body[0], 1
+        while i < len(body) and _is_import_block(body[i]):
+            last, i = body[i], i + 1
+        line = f"{BACKGROUND_SET} = set()"
+        if last is None:
+            at = Location(1, 0)
+            return Edit(line + ctx.source.newline * 3, at, at)
+        return _insert_after_row(ctx.source, last.end_lineno or last.lineno, ["", line])
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        assert diagnostic.fix_data is not None
+        bind, keep, create = diagnostic.fix_data
+        edits = (bind, keep) if create is None else (bind, keep, create)
+        return Fix(self.fix_title or "", Applicability.UNSAFE, edits)
+
+
+def _is_import_block(stmt: ast.stmt) -> bool:
+    """An import, or a `try:`/`if TYPE_CHECKING:` block made only of imports."""
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return True
+    if isinstance(stmt, (ast.Try, ast.If)):
+        blocks = [stmt.body, stmt.orelse]
+        if isinstance(stmt, ast.Try):
+            blocks += [h.body for h in stmt.handlers]
+        return all(isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass, ast.Assign))
+                   for block in blocks for s in block) and any(
+            isinstance(s, (ast.Import, ast.ImportFrom)) for s in stmt.body)
+    return False
+
+
+def _checkpoints(body: list[ast.stmt]) -> bool:
+    """True when the block can receive a cancellation: it awaits."""
+    return any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for n in _shallow(body))
+
+
+@register
+class CancellationSwallowed(Rule):
+    code = "ASL501"
+    name = "cancellation-swallowed"
+    summary = "`except asyncio.CancelledError` (or bare `except:`) swallows cancellation"
+    explanation = (
+        "Cancelling a task raises `asyncio.CancelledError` at the `await` it is suspended in. "
+        "A handler that catches it — explicitly, or with a bare `except:` or `except "
+        "BaseException:` — and does not re-raise turns the cancellation into a normal return: "
+        "`task.cancel()` no longer stops the task, shutdown waits forever, and "
+        "`asyncio.timeout()`, `wait_for` and `TaskGroup`, which rely on the exception "
+        "travelling up, stop working. Clean up, then `raise`.\n\n"
+        "Only handlers inside `async def` whose `try` body awaits are checked. Not flagged: a "
+        "handler that re-raises or raises another exception, calls `sys.exit()` or "
+        "`uncancel()`; a bare/`BaseException` handler after one that already catches "
+        "cancellation; the documented idiom of cancelling a task and then awaiting it "
+        "(`task.cancel()` then `try: await task` / `except CancelledError: pass`); and the "
+        "top-level coroutine passed to `asyncio.run()` in the same module. A long-running "
+        "waiter that must end quietly on shutdown can say so with "
+        "`# noqa: ASL501` on the `except` line."
+    )
+    bad_example = (
+        "import asyncio\n\n\n"
+        "async def consume(queue):\n"
+        "    while True:\n"
+        "        try:\n"
+        "            item = await queue.get()\n"
+        "        except asyncio.CancelledError:\n"
+        "            break\n"
+        "        await handle(item)\n"
+    )
+    good_example = (
+        "import asyncio\n\n\n"
+        "async def consume(queue):\n"
+        "    while True:\n"
+        "        try:\n"
+        "            item = await queue.get()\n"
+        "        except asyncio.CancelledError:\n"
+        "            raise\n"
+        "        await handle(item)\n"
+    )
+    fix_title = "Re-raise the cancellation"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = (
+        "The fix is unsafe: the coroutine now ends with `CancelledError` instead of returning, "
+        "which is what its canceller expects but may surprise code that relied on the return. "
+        "For an `except CancelledError:` handler, `raise` is appended to the handler (replacing "
+        "a final `pass`, `break`, `continue` or bare `return`); no fix is offered when the "
+        "handler returns a value or leaves early elsewhere, nor when it also catches other "
+        "exceptions (`except (CancelledError, TimeoutError):`). For a bare `except:` or "
+        "`except BaseException:`, an `except asyncio.CancelledError: raise` handler is "
+        "inserted before it, so other exceptions are still handled as before (not in trio or "
+        "anyio modules, whose cancellation is another exception)."
+    )
+    overlaps = ("ASYNC103", "ASYNC104")
+    visits = (ast.Try,)
+    requires_text = ("Cancelled", "get_cancelled_exc_class", "except:", "BaseException")
+
+    def __init__(self, ctx: RuleContext) -> None:
+        super().__init__(ctx)
+        self._found: list[tuple[ast.AST, str, tuple[object, ...] | None, ast.AST | None]] = []
+        self._module_cancels: list[tuple[ast.AST, str]] | None = None
+
+    def _kind(self, expr: ast.expr | None) -> str | None:
+        if expr is None:
+            return "bare"
+        members = expr.elts if isinstance(expr, ast.Tuple) else [expr]
+        kinds = set()
+        for member in members:
+            if isinstance(member, ast.Call):
+                if self.semantic.resolve(member.func) in CANCELLED_FACTORIES:
+                    kinds.add("cancelled")
+                continue
+            qualified = self.semantic.resolve(member)
+            if qualified in CANCELLED:
+                kinds.add("cancelled")
+            elif qualified in CATCH_ALL:
+                kinds.add("base")
+        if "cancelled" in kinds:
+            return "cancelled"
+        return "base" if kinds else None
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Try)
+        semantic = self.semantic
+        if not semantic.in_async_function or not _checkpoints(node.body):
+            return
+        function = semantic.function
+        if self._waits_forever(node.body) or self._private_future(node.body):
+            return
+        seen = False
+        for handler in node.handlers:
+            kind = self._kind(handler.type)
+            if kind is None:
+                continue
+            if seen:
+                break  # an earlier handler already receives the cancellation
+            seen = True
+            if self._redelivers(handler) or self._cancelled_here(function, node, handler):
+                continue
+            if kind != "cancelled" and not self._loops_on(node, handler):
+                continue
+            self._record(handler, kind, function)
+
+    def _loops_on(self, try_node: ast.Try, handler: ast.ExceptHandler) -> bool:
+        """A catch-all handler is flagged only where the swallowed cancellation keeps the
+        coroutine looping (the shutdown hang): the try sits in a loop the handler does not
+        leave."""
+        in_loop = False
+        for ancestor in self.semantic.ancestors():
+            if isinstance(ancestor, (*_FUNCS, ast.Lambda)):
+                break
+            if isinstance(ancestor, (ast.For, ast.AsyncFor, ast.While)):
+                in_loop = True
+                break
+        if not in_loop and not self._awaits_after(try_node):
+            return False
+        return not any(
+            isinstance(sub, ast.Return)
+            or (isinstance(sub, ast.Break) and not _inside_loop(sub, handler.body))
+            for sub in _shallow(handler.body))
+
+    def _awaits_after(self, try_node: ast.Try) -> bool:
+        """The statements after the `try` in its block await again (the coroutine carries on
+        as if it had not been cancelled)."""
+        owner = self.semantic.parent  # visiting the `try`: its parent holds the block
+        blocks = [getattr(owner, f, None) for f in ("body", "orelse", "finalbody")]
+        blocks += [h.body for h in getattr(owner, "handlers", ())]
+        block = next((b for b in blocks
+                      if isinstance(b, list) and any(s is try_node for s in b)), None)
+        if block is None:
+            return False
+        after = block[[id(s) for s in block].index(id(try_node)) + 1:]
+        return _checkpoints(after)
+
+    def _waits_forever(self, body: list[ast.stmt]) -> bool:
+        """`try: await sleep_forever()` / `await sleep(math.inf)` / `await Event().wait()`."""
+        if len(body) != 1 or not isinstance(body[0], ast.Expr):
+            return False
+        value = body[0].value
+        if not (isinstance(value, ast.Await) and isinstance(value.value, ast.Call)):
+            return False
+        call = value.value
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name in WAIT_FOREVER:
+            return True
+        if name == "sleep" and call.args:
+            arg = call.args[0]
+            if self.semantic.resolve(arg) in INFINITE:
+                return True
+            if isinstance(arg, ast.Call) and self.semantic.resolve(arg.func) == "builtins.float" \
+                    and arg.args and isinstance(arg.args[0], ast.Constant) \
+                    and str(arg.args[0].value).lower() in ("inf", "infinity"):
+                return True
+        # `await asyncio.Event().wait()`: an event nobody else can set.
+        return (name == "wait" and isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Call) and not func.value.args)
+
+    def _private_future(self, body: list[ast.stmt]) -> bool:
+        """`fut = loop.create_future()` then `try: await fut`, the future used nowhere else:
+        only cancellation ends the wait."""
+        if len(body) != 1 or not isinstance(body[0], ast.Expr):
+            return False
+        value = body[0].value
+        if not (isinstance(value, ast.Await) and isinstance(value.value, ast.Name)):
+            return False
+        name = value.value.id
+        function = self.semantic.function
+        uses = [n for n in _shallow(getattr(function, "body", []))
+                if isinstance(n, ast.Name) and n.id == name]
+        if len(uses) != 2:
+            return False
+        for sub in _shallow(getattr(function, "body", [])):
+            if isinstance(sub, ast.Assign) and len(sub.targets) == 1 \
+                    and isinstance(sub.targets[0], ast.Name) and sub.targets[0].id == name \
+                    and isinstance(sub.value, ast.Call):
+                func = sub.value.func
+                made = func.attr if isinstance(func, ast.Attribute) else None
+                return made in FUTURE_FACTORIES or \
+                    self.semantic.resolve(func) in FUTURE_CLASSES
+        return False
+
+    def _redelivers(self, handler: ast.ExceptHandler) -> bool:
+        """The handler re-raises, raises, exits, or hands the exception to code that may
+        (`self._convert_error(exc)`, `errors.append(exc)` raised later): not a plain swallow."""
+        for sub in _shallow(handler.body):
+            if isinstance(sub, ast.Raise):
+                return True
+            if handler.name and _hands_on(sub, handler.name):
+                return True
+            if isinstance(sub, ast.Call):
+                if self.semantic.resolve(sub.func) in REDELIVERS:
+                    return True
+                if isinstance(sub.func, ast.Attribute) and sub.func.attr in REDELIVER_METHODS \
+                        and not sub.args:
+                    return True
+        return False
+
+    def _cancelled_here(self, function: ast.AST | None, node: ast.Try,
+                        handler: ast.ExceptHandler) -> bool:
+        """`task.cancel()` earlier in this function, then `await task` in the try body."""
+        if function is None:
+            return False
+        cancelled: set[str] = set()
+        loops: list[ast.AST] = [n for n in _shallow(getattr(function, "body", []))
+                                if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension))]
+        for sub in _shallow(getattr(function, "body", [])):
+            if not (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute)
+                    and sub.func.attr == "cancel" and not sub.args):
+                continue
+            if (sub.lineno, sub.col_offset) >= (handler.lineno, handler.col_offset):
+                continue
+            receiver = sub.func.value
+            if self._is_current_task(receiver, function):
+                return True  # the coroutine cancels itself and handles it
+            cancelled.add(ast.dump(receiver))
+            cancelled.update(ast.dump(alias) for alias in _aliases(receiver, function))
+            if isinstance(receiver, ast.Name):
+                for loop in loops:
+                    target = getattr(loop, "target", None)
+                    if isinstance(target, ast.Name) and target.id == receiver.id:
+                        cancelled.add(ast.dump(loop.iter))  # type: ignore[attr-defined]
+        cancelled |= self._cancelled_elsewhere(function)
+        if not cancelled:
+            return False
+        for sub in _shallow(node.body):
+            if isinstance(sub, ast.Await):
+                for part in ast.walk(sub.value):
+                    if isinstance(part, (ast.Name, ast.Attribute)) and ast.dump(part) in cancelled:
+                        return True
+        return False
+
+    def _cancelled_elsewhere(self, function: ast.AST) -> set[str]:
+        """Receivers of `X.cancel()` in the module's other functions (`stop()` cancels the
+        task `start()` awaits: `self._task`, a module-level task)."""
+        if self._module_cancels is None:
+            self._module_cancels = []
+            for sub in ast.walk(self.semantic.module):
+                if isinstance(sub, _FUNCS):
+                    for call in _shallow(sub.body):
+                        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+                                and call.func.attr == "cancel" and not call.args \
+                                and isinstance(call.func.value, (ast.Name, ast.Attribute)):
+                            receiver = call.func.value
+                            self._module_cancels.append((sub, ast.dump(receiver)))
+                            for alias in _aliases(receiver, sub):
+                                self._module_cancels.append((sub, ast.dump(alias)))
+        return {dump for owner, dump in self._module_cancels if owner is not function}
+
+    def _is_current_task(self, expr: ast.expr, function: ast.AST) -> bool:
+        if isinstance(expr, ast.Call):
+            return self.semantic.resolve(expr.func) in CURRENT_TASK
+        if not isinstance(expr, ast.Name):
+            return False
+        for sub in _shallow(getattr(function, "body", [])):
+            if isinstance(sub, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == expr.id for t in sub.targets):
+                value = sub.value
+                while isinstance(value, ast.Call) and not self._is_current_task_call(value) \
+                        and value.args:
+                    value = value.args[-1]  # through `cast(asyncio.Task, current_task())`
+                if isinstance(value, ast.Call) and self._is_current_task_call(value):
+                    return True
+        return False
+
+    def _is_current_task_call(self, call: ast.Call) -> bool:
+        return self.semantic.resolve(call.func) in CURRENT_TASK
+
+    def _record(self, handler: ast.ExceptHandler, kind: str, function: ast.AST | None) -> None:
+        if kind == "bare":
+            span: ast.AST = ast.Pass(lineno=handler.lineno, col_offset=handler.col_offset,
+                                     end_lineno=handler.lineno,
+                                     end_col_offset=handler.col_offset + len("except"))
+        else:
+            assert handler.type is not None
+            span = handler.type
+        if kind == "cancelled":
+            message = ("`except CancelledError` around an `await` swallows cancellation: the "
+                       "task does not stop when cancelled (shutdown hangs, timeouts and task "
+                       "groups break); re-raise it")
+        else:
+            what = "bare `except:`" if kind == "bare" else "`except BaseException`"
+            message = (f"{what} around an `await` swallows cancellation and the coroutine "
+                       "carries on (shutdown hangs); re-raise `CancelledError`")
+        if kind != "cancelled":
+            fix_data = self._handler_fix(handler)
+        elif isinstance(handler.type, ast.Tuple):
+            fix_data = None  # `raise` would also re-raise the other exceptions it handles
+        else:
+            fix_data = self._raise_fix(handler)
+        self._found.append((span, message, fix_data, function))
+
+    def _raise_fix(self, handler: ast.ExceptHandler) -> tuple[object, ...] | None:
+        ctx = self.ctx
+        body = handler.body
+        last = body[-1]
+        for sub in _shallow(body):
+            if sub is last:
+                continue
+            if isinstance(sub, ast.Return) or (
+                    isinstance(sub, (ast.Break, ast.Continue)) and not _inside_loop(sub, body)):
+                return None
+        if isinstance(last, ast.Return) and last.value is not None and not (
+                isinstance(last.value, ast.Constant) and last.value.value is None):
+            return None
+        if isinstance(last, (ast.Pass, ast.Break, ast.Continue, ast.Return)):
+            start, end = ctx.node_range(last)
+            return ("replace", Edit("raise", start, end))
+        indent = _line_alone(ctx.source, ctx, last)
+        if indent is None or last.lineno == handler.lineno:
+            return None
+        return ("insert", _insert_after_row(ctx.source, last.end_lineno or last.lineno,
+                                            [f"{indent}raise"]))
+
+    def _handler_fix(self, handler: ast.ExceptHandler) -> tuple[object, ...] | None:
+        ctx = self.ctx
+        module_scope = self.semantic.module_scope
+        if any(module_scope.lookup(lib) is not None for lib in OTHER_CANCELLATION):
+            return None
+        line = ctx.source.line(handler.lineno)
+        indent = line[:ctx.location(handler.lineno, handler.col_offset).col]
+        if indent.strip():
+            return None
+        first = handler.body[0]
+        body_indent = indent + "    "
+        if first.lineno != handler.lineno:
+            candidate = _line_alone(ctx.source, ctx, first)
+            if candidate is not None:
+                body_indent = candidate
+        return ("handler", handler.lineno, indent, body_indent)
+
+    def finish(self) -> None:
+        if not self._found:
+            return
+        entry_points = self._entry_points()
+        for span, message, fix_data, function in self._found:
+            if isinstance(function, ast.AsyncFunctionDef) and function.name in entry_points \
+                    and any(s is function for s in self.semantic.module.body):
+                continue
+            self.report(span, message, fix_data=fix_data)
+
+    def _entry_points(self) -> set[str]:
+        """Module-level coroutines this module runs as the top-level task (`asyncio.run(main())`)."""
+        semantic = self.semantic
+        names: set[str] = set()
+        for node in ast.walk(semantic.module):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            found = run_call(semantic, node, semantic.module_scope)
+            if found is None:
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.Call):
+                first = first.func
+            if isinstance(first, ast.Name):
+                names.add(first.id)
+        return names
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        assert diagnostic.fix_data is not None
+        kind = diagnostic.fix_data[0]
+        if kind in ("replace", "insert"):
+            edit = diagnostic.fix_data[1]
+            return Fix(self.fix_title or "", Applicability.UNSAFE, (edit,))
+        _, row, indent, body_indent = diagnostic.fix_data
+        imported = fctx.import_module("asyncio")
+        if imported is None:
+            return None
+        name, import_edits = imported
+        newline = fctx.source.newline
+        text = f"{indent}except {name}.CancelledError:{newline}{body_indent}raise{newline}"
+        at = Location(row, 0)
+        return Fix("Re-raise cancellation before the catch-all handler", Applicability.UNSAFE,
+                   (Edit(text, at, at), *import_edits))
+
+
+def _inside_loop(node: ast.AST, body: list[ast.stmt]) -> bool:
+    """Whether `node` (a break/continue) sits in a loop nested inside `body`."""
+    for sub in _shallow(body):
+        if isinstance(sub, (ast.For, ast.AsyncFor, ast.While)) and any(
+                n is node for n in _shallow([*sub.body, *sub.orelse])):
+            return True
+    return False
+
+
+def _hands_on(node: ast.AST, name: str) -> bool:
+    """The caught exception is passed on as data: `convert(exc)`, `errors.append(exc)`,
+    `found = exc`, `return exc` (it may be raised later; the analysis cannot tell)."""
+    def is_name(expr: ast.expr | None) -> bool:
+        return isinstance(expr, ast.Name) and expr.id == name
+
+    if isinstance(node, ast.Call):
+        return any(is_name(a) for a in node.args)
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return)):
+        return is_name(node.value)
+    return False
+
+
+def _aliases(expr: ast.expr, function: ast.AST) -> list[ast.expr]:
+    """What a local name was assigned from in `function` (`task = self._task`)."""
+    if not isinstance(expr, ast.Name):
+        return []
+    found: list[ast.expr] = []
+    for sub in _shallow(getattr(function, "body", [])):
+        if isinstance(sub, ast.Assign) and isinstance(sub.value, (ast.Name, ast.Attribute)) \
+                and any(isinstance(t, ast.Name) and t.id == expr.id for t in sub.targets):
+            found.append(sub.value)
+    return found

@@ -1,0 +1,321 @@
+"""Which functions are request handlers: the functions a web framework calls once per request.
+
+Rules need this to tell code that runs per request (and, for a sync handler, in a worker thread)
+from any other function. Knowledge is data: a contributor adds a framework in one line per table.
+
+Public API (other rule families use it too):
+
+- `handler_info(func, semantic, extra_decorators=()) -> Handler | None`: is this `def` /
+  `async def` registered as a route or websocket handler in this module, and by which framework?
+- `defines_app(semantic) -> bool`: does the module create a framework application at module
+  level (so a server imports it)?
+
+A function is a handler when the module registers it, seen from the code alone:
+decorators on a router whose type is known (`app = FastAPI()`, `router = APIRouter(...)`,
+`app: FastAPI`, `routes = web.RouteTableDef()`, `app = Quart(__name__)`, ...), framework
+decorator functions (`@get("/")` from litestar), and registration calls naming the function
+(`app.add_api_route("/", home)`, `Route("/", home)`, `web.get("/", home)`, ...). A router whose
+type cannot be told (imported from another module, reassigned) registers nothing: precision
+first. The index is built once per file, on the first question.
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from asynclint.semantic.knowledge import canonical
+from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.scopes import Scope
+
+_HTTP = ("get", "post", "put", "patch", "delete", "options", "head", "trace")
+
+# Router/application types whose methods are route decorators: type -> (framework, kind of
+# handler each decorator method registers).
+_FASTAPI = {**dict.fromkeys((*_HTTP, "api_route", "route"), "http"),
+            "websocket": "websocket", "websocket_route": "websocket"}
+_STARLETTE = {"route": "http", "websocket_route": "websocket"}
+_AIOHTTP = {**dict.fromkeys((*_HTTP, "route", "view"), "http")}
+_QUART = {**dict.fromkeys((*_HTTP, "route"), "http"), "websocket": "websocket"}
+_NINJA = {**dict.fromkeys((*_HTTP, "api_operation"), "http")}
+ROUTER_DECORATORS: dict[str, tuple[str, dict[str, str]]] = {
+    "fastapi.FastAPI": ("fastapi", _FASTAPI),
+    "fastapi.APIRouter": ("fastapi", _FASTAPI),
+    "starlette.applications.Starlette": ("starlette", _STARLETTE),
+    "starlette.routing.Router": ("starlette", _STARLETTE),
+    "aiohttp.web.RouteTableDef": ("aiohttp", _AIOHTTP),
+    "quart.Quart": ("quart", _QUART),
+    "quart.Blueprint": ("quart", _QUART),
+    "ninja.NinjaAPI": ("django-ninja", _NINJA),
+    "ninja.Router": ("django-ninja", _NINJA),
+}
+
+# Decorator functions (used as `@get("/")` or bare `@get`) that make a route handler.
+HANDLER_DECORATORS: dict[str, tuple[str, str]] = {
+    **{f"litestar.{m}": ("litestar", "http") for m in ("get", "post", "put", "patch", "delete",
+                                                       "head", "route")},
+    "litestar.websocket": ("litestar", "websocket"),
+    "django.views.decorators.http.require_http_methods": ("django", "http"),
+    "django.views.decorators.http.require_GET": ("django", "http"),
+    "django.views.decorators.http.require_POST": ("django", "http"),
+    "django.views.decorators.http.require_safe": ("django", "http"),
+}
+
+# Calls that register the function passed to them: qualified callable -> (framework, kind,
+# position of the handler argument, its keyword name).
+ROUTE_CALLS: dict[str, tuple[str, str, int, str]] = {
+    "starlette.routing.Route": ("starlette", "http", 1, "endpoint"),
+    "starlette.routing.WebSocketRoute": ("starlette", "websocket", 1, "endpoint"),
+    **{f"aiohttp.web.{m}": ("aiohttp", "http", 1, "handler") for m in (*_HTTP, "view")},
+    "aiohttp.web.route": ("aiohttp", "http", 2, "handler"),
+}
+# Methods that register the function passed to them: "Type.method" -> as ROUTE_CALLS.
+ROUTE_METHODS: dict[str, tuple[str, str, int, str]] = {
+    **{f"{t}.add_api_route": ("fastapi", "http", 1, "endpoint")
+       for t in ("fastapi.FastAPI", "fastapi.APIRouter")},
+    **{f"{t}.add_api_websocket_route": ("fastapi", "websocket", 1, "endpoint")
+       for t in ("fastapi.FastAPI", "fastapi.APIRouter")},
+    **{f"{t}.add_route": ("starlette", "http", 1, "route")
+       for t in ("starlette.applications.Starlette", "starlette.routing.Router")},
+    **{f"{t}.add_websocket_route": ("starlette", "websocket", 1, "route")
+       for t in ("starlette.applications.Starlette", "starlette.routing.Router")},
+    **{f"aiohttp.web.UrlDispatcher.add_{m}": ("aiohttp", "http", 1, "handler")
+       for m in (*_HTTP, "view")},
+    "aiohttp.web.UrlDispatcher.add_route": ("aiohttp", "http", 2, "handler"),
+    "quart.Quart.add_url_rule": ("quart", "http", 2, "view_func"),
+    "quart.Blueprint.add_url_rule": ("quart", "http", 2, "view_func"),
+}
+# Attributes of a known type that have a known type (`app.router` of an aiohttp Application).
+ATTRIBUTE_TYPES: dict[str, str] = {
+    "aiohttp.web.Application.router": "aiohttp.web.UrlDispatcher",
+    "fastapi.FastAPI.router": "fastapi.APIRouter",
+    "starlette.applications.Starlette.router": "starlette.routing.Router",
+}
+# Other spellings of the types above (defining modules, re-exports).
+ALIASES: dict[str, str] = {
+    "fastapi.applications.FastAPI": "fastapi.FastAPI",
+    "fastapi.routing.APIRouter": "fastapi.APIRouter",
+    "starlette.routing.Route": "starlette.routing.Route",
+    "aiohttp.web_routedef.RouteTableDef": "aiohttp.web.RouteTableDef",
+    "aiohttp.web_app.Application": "aiohttp.web.Application",
+    "aiohttp.web_urldispatcher.UrlDispatcher": "aiohttp.web.UrlDispatcher",
+    "quart.app.Quart": "quart.Quart",
+    "quart.blueprints.Blueprint": "quart.Blueprint",
+    "ninja.main.NinjaAPI": "ninja.NinjaAPI",
+    "ninja.router.Router": "ninja.Router",
+    **{f"litestar.handlers.{m}": f"litestar.{m}"
+       for m in ("get", "post", "put", "patch", "delete", "head", "route", "websocket")},
+    **{f"aiohttp.web_routedef.{m}": f"aiohttp.web.{m}" for m in (*_HTTP, "view", "route")},
+}
+# Applications a server imports the module to find (`uvicorn main:app`).
+APP_TYPES: frozenset[str] = frozenset({
+    "fastapi.FastAPI", "starlette.applications.Starlette", "litestar.Litestar", "quart.Quart",
+    "aiohttp.web.Application", "ninja.NinjaAPI",
+})
+
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+FuncDef = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A function a framework calls per request.
+
+    `registration` is "decorator" (the handler's decorators register it) or "call" (a route
+    table or registration call names it); `decorators` tells whether every decorator of the
+    function is a registration (nothing else wraps it).
+    """
+
+    framework: str
+    kind: str  # "http" | "websocket"
+    is_async: bool
+    registration: str
+    only_registration_decorators: bool
+
+
+def _name(qualified: str | None) -> str | None:
+    if qualified is None:
+        return None
+    name = canonical(qualified)
+    return ALIASES.get(name, name)
+
+
+class HandlerIndex:
+    """Every handler the module registers, found in one walk over the module."""
+
+    def __init__(self, semantic: SemanticModel, extra_decorators: tuple[str, ...]) -> None:
+        self.semantic = semantic
+        self.extra = frozenset(extra_decorators)
+        self.handlers: dict[int, Handler] = {}
+        self._walk(semantic.module.body, semantic.module_scope)
+
+    # -- the walk -----------------------------------------------------------------------------
+    def _walk(self, body: Iterable[ast.AST], scope: Scope) -> None:
+        for node in body:
+            for sub in _shallow(node):
+                if isinstance(sub, _FUNCS):
+                    self._function(sub, scope)
+                    self._walk(sub.body, Scope("function", sub, scope,
+                                               isinstance(sub, ast.AsyncFunctionDef)))
+                elif isinstance(sub, ast.ClassDef):
+                    self._walk(sub.body, Scope("class", sub, scope))
+                elif isinstance(sub, ast.Call):
+                    self._call(sub, scope)
+
+    def _type(self, expr: ast.expr, scope: Scope) -> str | None:
+        if isinstance(expr, ast.Attribute):
+            owner = self._type(expr.value, scope)
+            if owner is not None:
+                found = ATTRIBUTE_TYPES.get(f"{owner}.{expr.attr}")
+                if found is not None:
+                    return found
+        return _name(self.semantic.types.type_of(expr, scope))
+
+    def _function(self, func: FuncDef, scope: Scope) -> None:
+        found: tuple[str, str] | None = None
+        registrations = 0
+        for decorator in func.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            match = self._decorator(target, scope)
+            if match is not None:
+                found = found or match
+                registrations += 1
+        if found is not None:
+            self._add(func, found, "decorator", registrations == len(func.decorator_list))
+
+    def _decorator(self, target: ast.expr, scope: Scope) -> tuple[str, str] | None:
+        qualified = _name(self.semantic.resolve(target, scope))
+        if qualified is not None:
+            if qualified in HANDLER_DECORATORS:
+                return HANDLER_DECORATORS[qualified]
+            if qualified in self.extra:
+                return ("custom", "http")
+        if isinstance(target, ast.Attribute):
+            receiver = self._type(target.value, scope)
+            if receiver is not None:
+                router = ROUTER_DECORATORS.get(receiver)
+                if router is not None and target.attr in router[1]:
+                    return router[0], router[1][target.attr]
+                if f"{receiver}.{target.attr}" in self.extra:
+                    return ("custom", "http")
+        return None
+
+    def _call(self, call: ast.Call, scope: Scope) -> None:
+        func = call.func
+        spec = ROUTE_CALLS.get(_name(self.semantic.resolve(func, scope)) or "")
+        if spec is None and isinstance(func, ast.Attribute):
+            receiver = self._type(func.value, scope)
+            if receiver is not None:
+                spec = ROUTE_METHODS.get(f"{receiver}.{func.attr}")
+        if spec is None:
+            return
+        framework, kind, position, keyword = spec
+        arg: ast.expr | None = call.args[position] if len(call.args) > position else None
+        for kw in call.keywords:
+            if kw.arg == keyword:
+                arg = kw.value
+        if isinstance(arg, ast.Name):
+            target = self._def_named(arg.id, scope)
+            if target is not None:
+                self._add(target, (framework, kind), "call", not target.decorator_list)
+
+    def _def_named(self, name: str, scope: Scope) -> FuncDef | None:
+        """The one `def` that `name` means from `scope`, when it is a plain function there."""
+        owner = self.semantic.defining_scope(name, scope)
+        if owner is None or owner.lookup(name) is None:
+            return None
+        body = getattr(owner.node, "body", None)
+        if not isinstance(body, list):
+            return None
+        defs = [s for s in _statements(body) if getattr(s, "name", None) == name]
+        bound_otherwise = any(
+            isinstance(t, ast.Name) and t.id == name
+            for s in _statements(body) if isinstance(s, (ast.Assign, ast.AnnAssign))
+            for t in (s.targets if isinstance(s, ast.Assign) else [s.target])
+        )
+        if len(defs) == 1 and isinstance(defs[0], _FUNCS) and not bound_otherwise:
+            return defs[0]
+        return None
+
+    def _add(self, func: FuncDef, match: tuple[str, str], registration: str,
+             only_registration: bool) -> None:
+        if id(func) in self.handlers:
+            return
+        self.handlers[id(func)] = Handler(
+            framework=match[0], kind=match[1], is_async=isinstance(func, ast.AsyncFunctionDef),
+            registration=registration, only_registration_decorators=only_registration,
+        )
+
+
+def _shallow(node: ast.AST) -> Iterator[ast.AST]:
+    """`node` and its descendants, stopping at (but yielding) nested defs, classes and lambdas."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, (*_FUNCS, ast.ClassDef)):
+            # Decorators and defaults run in the enclosing scope; the body is walked separately.
+            stack.extend(current.decorator_list)
+            if isinstance(current, _FUNCS):
+                stack.append(current.args)
+            else:
+                stack.extend(current.bases)
+            continue
+        if isinstance(current, ast.Lambda):
+            continue
+        stack.extend(ast.iter_child_nodes(current))
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements of a block, including those nested in if/try/with/for (not in defs)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (*_FUNCS, ast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                yield from _statements(inner)
+        for handler in getattr(stmt, "handlers", ()):
+            yield from _statements(handler.body)
+        for case in getattr(stmt, "cases", ()):
+            yield from _statements(case.body)
+
+
+_INDEXES: weakref.WeakKeyDictionary[SemanticModel, HandlerIndex] = weakref.WeakKeyDictionary()
+
+
+def handler_index(semantic: SemanticModel, extra_decorators: Iterable[str] = ()) -> HandlerIndex:
+    """The module's handler index, built once per file (and per set of extra decorators)."""
+    extra = tuple(sorted(extra_decorators))
+    index = _INDEXES.get(semantic)
+    if index is None or tuple(sorted(index.extra)) != extra:
+        index = _INDEXES[semantic] = HandlerIndex(semantic, extra)
+    return index
+
+
+def handler_info(func: ast.AST, semantic: SemanticModel,
+                 extra_decorators: Iterable[str] = ()) -> Handler | None:
+    """The framework registration of `func` in this module, or None when it is not a handler.
+
+    `extra_decorators` are the `extra-handler-decorators` setting: qualified decorator names
+    (`myframework.route`) or `Type.method` of a router type (`myframework.Router.get`).
+    """
+    if not isinstance(func, _FUNCS):
+        return None
+    return handler_index(semantic, extra_decorators).handlers.get(id(func))
+
+
+def defines_app(semantic: SemanticModel) -> bool:
+    """True when the module creates a framework application at module level (`app = FastAPI()`):
+    an ASGI/WSGI server imports such a module, usually from inside its running event loop."""
+    scope = semantic.module_scope
+    for stmt in semantic.module.body:
+        value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+        if isinstance(value, ast.Call):
+            made = _name(semantic.types.call_result(value, scope))
+            if made in APP_TYPES:
+                return True
+    return False
