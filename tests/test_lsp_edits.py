@@ -38,12 +38,13 @@ def suppress(text: str) -> str:
     ("    time.sleep(1)   \n", "    time.sleep(1)  # noqa: ASL100\n"),
     ("    time.sleep(1)  # why\n", "    time.sleep(1)  # why  # noqa: ASL100\n"),
     ("    time.sleep(1)  # noqa: ASYNC251\n", "    time.sleep(1)  # noqa: ASYNC251, ASL100\n"),
-    # A call spread over lines: the comment goes where the statement ends...
-    ("    time.sleep(\n        1,\n    )\n", "    time.sleep(\n        1,\n    )  # noqa: ASL100\n"),
-    # ...never inside a multi-line string...
+    # A call spread over lines: each bracketed line is its own group (as flake8 reads noqa),
+    # so the comment goes on the finding's first line...
+    ("    time.sleep(\n        1,\n    )\n", "    time.sleep(  # noqa: ASL100\n        1,\n    )\n"),
+    # ...but after a multi-line string, never inside it...
     ('    time.sleep(len("""\n    x  \n"""))\n',
      '    time.sleep(len("""\n    x  \n"""))  # noqa: ASL100\n'),
-    # ...and an existing noqa anywhere on the statement is extended.
+    # ...and an existing noqa of the finding's group is extended.
     ("    time.sleep(  # noqa: ASYNC251\n        1)\n",
      "    time.sleep(  # noqa: ASYNC251, ASL100\n        1)\n"),
     # A comment on a line of its own belongs to no statement and is left alone.

@@ -107,11 +107,6 @@ def test_noqa_in_a_string_is_not_a_comment() -> None:
     assert noqa.filter_diagnostics(text, [_diag(2)]) == [_diag(2)]
 
 
-def test_noqa_covers_a_multi_line_statement() -> None:
-    text = "y = f(\n    1,\n)  # noqa: ASL100\nz = 2\n"
-    assert noqa.filter_diagnostics(text, [_diag(1), _diag(2), _diag(4)]) == [_diag(4)]
-
-
 @pytest.mark.parametrize(
     ("header", "kept_codes"),
     [

@@ -137,7 +137,7 @@ class Plugin:
     def run(self) -> Iterator[Finding]:
         if not isinstance(self.tree, ast.Module):
             return
-        from asynclint.discovery import is_excluded
+        from asynclint.discovery import is_force_excluded
         from asynclint.engine import analyze_tree
         from asynclint.semantic.model import module_name_for
         from asynclint.source import SourceFile
@@ -150,7 +150,7 @@ class Plugin:
 
             raise ExecutionError(f"asynclint: {exc}") from exc
         path = Path(self.filename)
-        if is_excluded(settings, path):  # flake8 excludes named files too: so do we
+        if is_force_excluded(settings, path):  # flake8 excludes named files too: so do we
             return
         source = SourceFile(text="".join(self.lines))
         codes = settings.codes_for(path)

@@ -1,7 +1,7 @@
 """Suppression comments: `# noqa`, `# noqa: ASL101`, prefixes, and file-level `# asynclint: noqa`.
 
 Comments are found with the tokenizer (never inside strings), and only for files that have
-findings. As flake8 does, a `# noqa` anywhere on a multi-line statement covers all its lines.
+findings. Rows are grouped as flake8 groups them (see `line_suppressions`).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from asynclint.diagnostics import Diagnostic
@@ -72,33 +73,48 @@ def _merge(found: list[frozenset[str]]) -> frozenset[str]:
     return merged
 
 
-def line_suppressions(text: str) -> LineSuppressions:
-    """Map each row to the codes a `# noqa` comment suppresses there (logical-line aware)."""
-    by_row: dict[int, frozenset[str]] = {}
-    start: int | None = None  # first row of the logical line being read
-    found: list[frozenset[str]] = []
-    skip = (tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING)
+@dataclass
+class RowGroup:
+    """Rows the tokenizer puts between two line breaks, and the comments on them."""
+
+    first: int
+    last: int
+    comments: list[tuple[int, int, str]]  # (row, column, text)
+
+
+def row_groups(text: str) -> Iterator[RowGroup]:
+    """Rows grouped as flake8 groups them for `# noqa`, so both doors agree: the rows between
+    two line breaks of the tokenizer (NL or NEWLINE). A multi-line string or a backslash-continued
+    line is one group; each line inside brackets is its own."""
+    first: int | None = None
+    last = 0
+    comments: list[tuple[int, int, str]] = []
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             kind = tok.type
+            if kind in (tokenize.ENDMARKER, tokenize.DEDENT):
+                continue
+            first = tok.start[0] if first is None else min(first, tok.start[0])
+            last = max(last, tok.end[0])
             if kind == tokenize.COMMENT:
-                m = _NOQA.search(tok.string)
-                if m:
-                    found.append(_codes(m.group("codes")))
-            elif kind == tokenize.NL:
-                if start is None and found:  # a comment on a line of its own
-                    by_row[tok.start[0]] = _merge(found)
-                    found = []
-            elif kind in (tokenize.NEWLINE, tokenize.ENDMARKER):
-                if start is not None and found:
-                    merged = _merge(found)
-                    for row in range(start, tok.start[0] + 1):
-                        by_row[row] = merged
-                found, start = [], None
-            elif kind not in skip and start is None:
-                start = tok.start[0]
+                comments.append((tok.start[0], tok.start[1], tok.string))
+            elif kind in (tokenize.NL, tokenize.NEWLINE):
+                yield RowGroup(first, last, comments)
+                first, last, comments = None, 0, []
     except (tokenize.TokenError, SyntaxError):
-        pass
+        return
+
+
+def line_suppressions(text: str) -> LineSuppressions:
+    """Map each row to the codes a `# noqa` comment in its row group suppresses."""
+    by_row: dict[int, frozenset[str]] = {}
+    for group in row_groups(text):
+        found = [_codes(m.group("codes")) for _, _, comment in group.comments
+                 if (m := _NOQA.search(comment))]
+        if found:
+            merged = _merge(found)
+            for row in range(group.first, group.last + 1):
+                by_row[row] = merged
     return LineSuppressions(by_row)
 
 

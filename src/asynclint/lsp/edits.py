@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
 
 from asynclint.diagnostics import Diagnostic, Edit, Location
+from asynclint.noqa import row_groups
 from asynclint.source import SourceFile
 
 # A noqa comment with codes; a new code is appended at the end of the `codes` group.
@@ -15,47 +14,18 @@ NOQA_CODES = re.compile(
 )
 
 
-def _logical_line(text: str, row: int) -> tuple[int, int, dict[int, tuple[int, str]]]:
-    """First and last physical row of the logical line holding `row`, and its comments
-    (row -> (column, text)). A buffer the tokenizer rejects gives the row alone."""
-    start: int | None = None
-    comments: dict[int, tuple[int, str]] = {}
-    skip = (tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING)
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            kind = tok.type
-            if kind == tokenize.COMMENT:
-                comments[tok.start[0]] = (tok.start[1], tok.string)
-            elif kind == tokenize.NL:
-                if start is None:  # a comment on a line of its own belongs to no statement
-                    comments = {}
-            elif kind in (tokenize.NEWLINE, tokenize.ENDMARKER):
-                end = tok.start[0]
-                if start is not None and start <= row <= end:
-                    return start, end, {r: c for r, c in comments.items() if start <= r <= end}
-                start, comments = None, {}
-            elif kind not in skip and start is None:
-                start = tok.start[0]
-            if start is not None and start > row:
-                break
-    except (tokenize.TokenError, SyntaxError):
-        pass
-    return row, row, {}
-
-
 def noqa_edit(source: SourceFile, diagnostic: Diagnostic) -> Edit:
-    """Suppress `diagnostic` on its line: extend a `# noqa: ...` comment of the logical line,
-    or add one at the end of its last physical line (never inside a multi-line string)."""
+    """Suppress `diagnostic` on its line: extend a `# noqa: ...` comment of its row group, or
+    add one at the end of the group's last row (after a multi-line string, never inside it).
+    Row groups are those `# noqa` is read by (see `noqa.row_groups`)."""
     code = diagnostic.code
-    first, last, comments = _logical_line(source.text, diagnostic.noqa_row)
-    for row in range(first, last + 1):
-        found = comments.get(row)
-        if found is None:
-            continue
-        col, comment = found
+    row = diagnostic.noqa_row
+    group = next((g for g in row_groups(source.text) if g.first <= row <= g.last), None)
+    last = group.last if group is not None else row
+    for comment_row, col, comment in group.comments if group is not None else ():
         m = NOQA_CODES.search(comment)
         if m is not None:
-            at = Location(row, col + m.end("codes"))
+            at = Location(comment_row, col + m.end("codes"))
             return Edit(f", {code}", at, at)
     line = source.line(last)
     kept = len(line.rstrip())
