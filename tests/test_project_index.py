@@ -220,3 +220,17 @@ def test_one_file_alone_gets_the_same_findings_as_the_whole_project(tmp_path: Pa
     # The workers' summaries reached the disk index through the parent.
     cache = json.loads((tmp_path / ".asynclint_cache" / __version__ / INDEX_FILE).read_text())
     assert str(tmp_path / "app/services/__init__.py") in cache
+
+
+def test_the_flake8_door_sees_the_project_index(tmp_path: Path) -> None:
+    """flake8 hands one file's tree to the plugin; the cross-module finding is still there."""
+    import subprocess
+    import sys
+
+    write(tmp_path, {"pyproject.toml": "", "app/__init__.py": "",
+                     "app/services/__init__.py": "from .users import fetch_user\n",
+                     "app/services/users.py": "async def fetch_user(uid): ...\n",
+                     "app/api.py": USES.replace("app.services.users", "app.services")})
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select", "ASL2",
+                           "app/api.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.stdout.startswith("app/api.py:6:5: ASL200 "), proc.stdout + proc.stderr
