@@ -183,3 +183,41 @@ def test_split_fix_keeps_arguments_and_comments(tmp_path: Path) -> None:
     assert diag.fix is not None and diag.fix.applicability is Applicability.SAFE
     new = SourceFile.from_bytes(text.encode()).apply_edits(list(diag.fix.edits))
     assert "tasks.add_task(send, email, retries=1)  # keep me" in new
+
+
+@pytest.mark.parametrize("name, text, mode", [
+    ("pytest.ini", "[pytest]\nasyncio_mode = strict\n", "strict"),
+    ("pytest.ini", "[pytest]\nasyncio_mode = auto\n", "auto"),
+    ("pytest.ini", "", None),  # the config file, saying nothing about pytest-asyncio
+    ("pytest.ini", "[pytest]\naddopts = -ra --asyncio-mode=auto\n", "auto"),
+    ("pyproject.toml", '[tool.pytest.ini_options]\nasyncio_default_fixture_loop_scope = "f"\n',
+     "strict"),
+    ("pyproject.toml", '[tool.pytest]\nasyncio_mode = "auto"\n', "auto"),
+    ("pyproject.toml", '[tool.pytest.ini_options]\naddopts = ["-p", "anyio"]\n', "other"),
+    ("pyproject.toml", '[project]\nname = "x"\n', None),  # no pytest table: keep looking
+    ("tox.ini", "[pytest]\nasyncio_mode = strict\n", "strict"),
+    ("tox.ini", "[tox]\nenvlist = py311\n", None),
+    ("setup.cfg", "[tool:pytest]\nasyncio_mode = auto\n", "auto"),
+])
+def test_pytest_asyncio_mode_is_read_from_the_config_pytest_uses(
+        name: str, text: str, mode: str | None, tmp_path: Path) -> None:
+    from asynclint.rules.awaits import pytest_asyncio_mode
+
+    project = tmp_path / "project"
+    (project / "tests").mkdir(parents=True)
+    (project / name).write_text(text)
+    assert pytest_asyncio_mode(project / "tests") == mode
+
+
+def test_the_nearest_pytest_config_wins(tmp_path: Path) -> None:
+    from asynclint.rules.awaits import pytest_asyncio_mode
+
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+    inner = tmp_path / "sub"
+    inner.mkdir()
+    (inner / "setup.cfg").write_text("[tool:pytest]\nasyncio_mode = strict\n")
+    assert pytest_asyncio_mode(inner) == "strict"
+    # pytest.ini beats pyproject.toml in the same folder.
+    (inner / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+    (inner / "pyproject.toml").write_text('[tool.pytest.ini_options]\nasyncio_mode = "strict"\n')
+    assert pytest_asyncio_mode(inner) == "auto"

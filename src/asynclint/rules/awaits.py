@@ -13,7 +13,9 @@ function async make it unknown; unknown means silent.
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
@@ -1081,3 +1083,168 @@ def _outer_call(fctx: FixContext, inner: Any) -> Any:
     finder = Finder()
     fctx.module.visit(finder)
     return finder.found
+
+
+# -- pytest: async fixtures in pytest-asyncio strict mode --------------------------------------------
+_PYTEST_FIXTURE = frozenset({"pytest.fixture"})
+_OTHER_RUNNERS = ("anyio", "trio")  # plugins that run `@pytest.fixture async def` themselves
+
+
+def pytest_asyncio_mode(start: Path) -> str | None:
+    """pytest-asyncio's mode for tests under `start`, read from the pytest config file pytest
+    would use (the first of pytest.ini, .pytest.ini, pyproject.toml with [tool.pytest.ini_options]
+    or [tool.pytest], tox.ini with [pytest], setup.cfg with [tool:pytest], walking up).
+
+    "auto" or "strict" when the project evidently uses pytest-asyncio (an `asyncio_*` option or
+    `--asyncio-mode`), "other" when the config names anyio or trio, None when unknown.
+    """
+    for directory in (start, *start.parents):
+        options = _pytest_options(directory)
+        if options is None:
+            continue
+        text = " ".join(f"{k}={v}" for k, v in options.items()).lower()
+        if any(runner in text for runner in _OTHER_RUNNERS):
+            return "other"
+        addopts = str(options.get("addopts", ""))
+        for flag in ("--asyncio-mode=auto", "--asyncio-mode auto"):
+            if flag in addopts:
+                return "auto"
+        mode = options.get("asyncio_mode")
+        if mode is not None:
+            return "auto" if str(mode).strip().lower() == "auto" else "strict"
+        if any(key.startswith("asyncio_") for key in options) or "--asyncio-mode" in addopts:
+            return "strict"  # pytest-asyncio's default mode
+        return None
+    return None
+
+
+def _pytest_options(directory: Path) -> dict[str, Any] | None:
+    import configparser
+    import tomllib
+
+    for name, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest"),
+                          ("pyproject.toml", None), ("tox.ini", "pytest"),
+                          ("setup.cfg", "tool:pytest")):
+        path = directory / name
+        if not path.is_file():
+            continue
+        try:
+            if section is None:
+                with path.open("rb") as fh:
+                    tool = tomllib.load(fh).get("tool", {})
+                pytest_table = tool.get("pytest", {}) if isinstance(tool, dict) else {}
+                if not isinstance(pytest_table, dict) or not pytest_table:
+                    continue
+                table = pytest_table.get("ini_options", pytest_table)
+                return {k: " ".join(map(str, v)) if isinstance(v, list) else v
+                        for k, v in table.items()} if isinstance(table, dict) else {}
+            parser = configparser.ConfigParser(interpolation=None)
+            parser.read(path, encoding="utf-8")
+        except (OSError, ValueError, configparser.Error):
+            return {}
+        if parser.has_section(section):
+            return dict(parser.items(section))
+        if name in ("pytest.ini", ".pytest.ini"):
+            return {}  # pytest.ini is the config file even when empty
+    return None
+
+
+@register
+class AsyncFixtureInStrictMode(Rule):
+    code = "ASL207"
+    name = "async-fixture-in-strict-mode"
+    summary = "`@pytest.fixture` on an `async def` where pytest-asyncio runs in strict mode"
+    explanation = (
+        "In pytest-asyncio's strict mode (its default), only fixtures decorated with "
+        "`@pytest_asyncio.fixture` are run on the event loop. An `async def` decorated with "
+        "`@pytest.fixture` is called like a plain function: the test receives a coroutine "
+        "object instead of the value, the setup code never runs, and Python warns that the "
+        "coroutine was never awaited (recent pytest versions fail the test instead).\n\n"
+        "Reported only when pytest-asyncio evidently runs in strict mode: the project's pytest "
+        "configuration says `asyncio_mode = \"strict\"` (or sets another `asyncio_*` option "
+        "without a mode), or it says nothing about the mode and the file uses "
+        "`pytest.mark.asyncio` / `pytest_asyncio`; and nothing (the file, the configuration, a "
+        "`conftest.py` above it) points at anyio or trio, whose plugins run such fixtures "
+        "themselves."
+    )
+    bad_example = (
+        "import httpx\nimport pytest\n\n\n"
+        "@pytest.fixture\n"
+        "async def client():\n"
+        "    async with httpx.AsyncClient() as c:\n"
+        "        yield c\n\n\n"
+        "@pytest.mark.asyncio\n"
+        "async def test_home(client):\n"
+        "    assert (await client.get(\"/\")).status_code == 200\n"
+    )
+    good_example = (
+        "import httpx\nimport pytest\nimport pytest_asyncio\n\n\n"
+        "@pytest_asyncio.fixture\n"
+        "async def client():\n"
+        "    async with httpx.AsyncClient() as c:\n"
+        "        yield c\n\n\n"
+        "@pytest.mark.asyncio\n"
+        "async def test_home(client):\n"
+        "    assert (await client.get(\"/\")).status_code == 200\n"
+    )
+    fix_title = "Use `@pytest_asyncio.fixture`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = (
+        "The fix is unsafe: the fixture's body starts running (on the event loop) where before "
+        "it never did. It keeps the decorator's arguments (`scope=...`) and adds "
+        "`import pytest_asyncio` once."
+    )
+    visits = (ast.AsyncFunctionDef,)
+    requires_text = ("fixture",)
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.AsyncFunctionDef)
+        target = None
+        for decorator in node.decorator_list:
+            func = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if self.semantic.resolve(func) in _PYTEST_FIXTURE:
+                target = func
+        text = self.ctx.source.text
+        if target is None or any(runner in text for runner in _OTHER_RUNNERS):
+            return
+        directory = Path(os.path.abspath(self.ctx.path)).parent
+        mode = pytest_asyncio_mode(directory)
+        if mode is None and ("pytest.mark.asyncio" in text or "pytest_asyncio" in text):
+            mode = "strict"  # pytest-asyncio in use, with its default mode
+        if mode == "strict" and not _conftests_mention_other_runners(directory):
+            self.report(target, f"Async fixture `{node.name}` uses `@pytest.fixture`, but "
+                                "pytest-asyncio runs in strict mode: tests get an un-awaited "
+                                "coroutine; use `@pytest_asyncio.fixture`",
+                        fix_data=("fixture",))
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        import libcst as cst
+
+        imported = fctx.import_module("pytest_asyncio")
+        if imported is None:
+            return None
+        name, import_edits = imported
+        old: cst.CSTNode | None = fctx.node_at(diagnostic, cst.Attribute)
+        if old is None or fctx.range_of(old)[0] != diagnostic.start:
+            old = fctx.node_at(diagnostic, cst.Name)
+        if old is None:
+            return None
+        new = cst.Attribute(value=cst.Name(name), attr=cst.Name("fixture"))
+        return Fix(self.fix_title or "", Applicability.UNSAFE,
+                   (fctx.replace(old, new), *import_edits))
+
+
+def _conftests_mention_other_runners(directory: Path) -> bool:
+    """A conftest.py above the file that sets up anyio or trio (`anyio_backend`...)."""
+    for folder in (directory, *directory.parents):
+        conftest = folder / "conftest.py"
+        if conftest.is_file():
+            try:
+                text = conftest.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if any(runner in text for runner in _OTHER_RUNNERS):
+                return True
+        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.cfg", ".git")):
+            break
+    return False
