@@ -81,6 +81,9 @@ def test_rule_examples_behave_as_documented(tmp_path: Path) -> None:
 
     for code, rule in REGISTRY.items():
         settings = Settings(root=tmp_path, select=(code,))
+        if rule.example_config:
+            settings = settings_from_table(tomllib.loads(rule.example_config), tmp_path,
+                                           f"{code} example_config", settings)
         for name, text, flagged in (("bad.py", rule.bad_example, True),
                                     ("good.py", rule.good_example, False)):
             path = tmp_path / name

@@ -334,11 +334,13 @@ async def test_a_fix_offered_for_an_older_version_is_not_applied(tmp_path: Path)
         [diag] = (await published(client, uri)).diagnostics
         [fix] = [a for a in await actions(client, uri, diag.range) if a.is_preferred]
         moved = "\n" + SLEEPY
+        # Listen before changing: the re-check may be pushed while the resolve is answered.
+        republished = asyncio.ensure_future(published(client, uri))
         change_doc(client, uri, moved, 2)
         stale = await asyncio.wait_for(client.code_action_resolve_async(fix), WAIT)
         assert stale.edit is None
         assert any("changed since the fix was offered" in m.message for m in client.log_messages)
-        [diag] = (await published(client, uri)).diagnostics
+        [diag] = (await republished).diagnostics
         [fix] = [a for a in await actions(client, uri, diag.range) if a.is_preferred]
         assert apply(moved, uri, await edit_of(client, fix)) == cli_fix(tmp_path, moved)
 

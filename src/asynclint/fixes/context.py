@@ -127,6 +127,19 @@ class FixContext:
             return module, ()
         return module, (self._insert_line(f"import {module}"),)
 
+    def import_name(self, module: str, name: str) -> tuple[str, tuple[Edit, ...]] | None:
+        """The local name for `module.name`, and the edit adding `from module import name`.
+
+        An existing module-level `from module import name` is reused; None when `name` is
+        taken by something else at module level.
+        """
+        existing = self.semantic.module_scope.lookup(name)
+        if existing is not None:
+            if existing.qualified == f"{module}.{name}" and not existing.type_only:
+                return name, ()
+            return None
+        return name, (self._insert_line(f"from {module} import {name}"),)
+
     def _insert_line(self, text: str) -> Edit:
         """An edit adding a top-level line after the docstring, __future__ imports and the
         leading block of imports."""

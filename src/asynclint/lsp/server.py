@@ -463,10 +463,9 @@ def _noqa_code_at(checked: Checked, position: types.Position) -> tuple[str, type
 
 def _excluded(settings: Settings, path: str) -> bool:
     """Excluded by the project's settings; only paths inside the project are judged (outside
-    it a folder called `build` or `venv` higher up says nothing)."""
-    try:
-        Path(path).resolve().relative_to(settings.root)
-    except ValueError:
+    it a folder called `build` or `venv` higher up says nothing). Paths from URIs are absolute,
+    so this is pure path arithmetic: nothing here touches the disk on the server's loop."""
+    if not Path(path).is_relative_to(settings.root):
         return False
     return is_excluded(settings, Path(path))
 

@@ -52,6 +52,8 @@ def markdown(rule: type[Rule]) -> str:
         "",
         "## Example",
         "",
+        *(["With this in `[tool.asynclint]`:", "", "```toml", rule.example_config, "```", ""]
+          if rule.example_config else []),
         "```python",
         rule.bad_example.rstrip("\n"),
         "```",

@@ -87,6 +87,8 @@ class Rule:
     fix_safety: ClassVar[str] = ""
     overlaps: ClassVar[tuple[str, ...]] = ()
     default_enabled: ClassVar[bool] = True
+    # Settings the examples assume, as inline TOML of `[tool.asynclint]` (docs show it).
+    example_config: ClassVar[str] = ""
     # Node types the rule's `visit` wants; `leave` is called after the node's children for
     # the types in `leaves`.
     visits: ClassVar[tuple[type[ast.AST], ...]] = ()

@@ -4,10 +4,20 @@ every other request the process is serving."""
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from asynclint.diagnostics import Applicability, Diagnostic, Fix
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, register
+from asynclint.semantic.blocking_calls import (
+    THREADPOOL_FRAMEWORKS,
+    THREADPOOL_FUNCTIONS,
+    THREADPOOL_ROUTE_DECORATORS,
+    BlockingCall,
+    FixKind,
+    Kind,
+)
+from asynclint.semantic.blocking_flow import BlockingAnalysis, analysis_for, own_nodes
+from asynclint.semantic.scopes import Scope
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
@@ -16,11 +26,10 @@ if TYPE_CHECKING:
 _PRIMARY_PARENTS = (ast.Attribute, ast.Subscript, ast.Call)
 
 
-def call_fix_data(rule: Rule, node: ast.Call, needs_module: str) -> tuple[bool] | None:
-    """Whether a call in the current position can become `await <module>.<fn>(...)`.
+def _await_position(rule: Rule, node: ast.Call) -> bool | None:
+    """None when the call cannot be awaited where it is, else whether `await` needs parens.
 
-    No fix inside a generator expression (an `await` there would make it an async generator),
-    and none when the module's name means something else here.
+    No `await` inside a generator expression (it would make it an async generator).
     """
     semantic = rule.semantic
     for ancestor in semantic.ancestors():
@@ -28,13 +37,24 @@ def call_fix_data(rule: Rule, node: ast.Call, needs_module: str) -> tuple[bool] 
             return None
         if isinstance(ancestor, (ast.AsyncFunctionDef, ast.FunctionDef, ast.Lambda)):
             break
-    binding = semantic.binding_of(needs_module)
-    if binding is not None and binding.qualified != needs_module:
-        return None
     parent = semantic.parent
-    needs_parens = isinstance(parent, _PRIMARY_PARENTS) and (
+    return isinstance(parent, _PRIMARY_PARENTS) and (
         getattr(parent, "value", None) is node or getattr(parent, "func", None) is node
     )
+
+
+def call_fix_data(rule: Rule, node: ast.Call, needs_module: str) -> tuple[bool] | None:
+    """Whether a call in the current position can become `await <module>.<fn>(...)`.
+
+    No fix inside a generator expression (an `await` there would make it an async generator),
+    and none when the module's name means something else here.
+    """
+    needs_parens = _await_position(rule, node)
+    if needs_parens is None:
+        return None
+    binding = rule.semantic.binding_of(needs_module)
+    if binding is not None and binding.qualified != needs_module:
+        return None
     return (needs_parens,)
 
 
@@ -86,26 +106,709 @@ class BlockingSleep(Rule):
             node,
             "`time.sleep` blocks the event loop inside `async def`; "
             "use `await asyncio.sleep(...)`",
-            fix_data=call_fix_data(self, node, "asyncio"),
+            fix_data=_with_func_end(self, node, call_fix_data(self, node, "asyncio")),
         )
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        import libcst as cst
-
-        call = fctx.node_at(diagnostic, cst.Call)
         imported = fctx.import_module("asyncio")
-        if call is None or imported is None or diagnostic.fix_data is None:
+        if imported is None or diagnostic.fix_data is None:
             return None
         name, import_edits = imported
-        (needs_parens,) = diagnostic.fix_data
-        func = cst.Attribute(value=cst.parse_expression(name), attr=cst.Name("sleep"))
-        inner = call.with_changes(func=func, lpar=[], rpar=[])
-        lpar, rpar = list(call.lpar), list(call.rpar)
-        if needs_parens and not lpar:
-            lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
-        awaited = cst.Await(expression=inner, lpar=lpar, rpar=rpar)
+        needs_parens, row, col = diagnostic.fix_data
+        # Only `time.sleep` is rewritten; the arguments keep their text and layout.
+        source = fctx.source
+        start, end = diagnostic.start, diagnostic.end
+        args = source.text[source.offset(Location(row, col)) : source.offset(end)]
+        content = f"await {name}.sleep{args}"
+        if needs_parens and not _parenthesized(fctx, diagnostic):
+            content = f"({content})"
         return Fix(
             message=self.fix_title or "",
             applicability=Applicability.SAFE,
-            edits=(fctx.replace(call, awaited), *import_edits),
+            edits=(Edit(content, start, end), *import_edits),
         )
+
+
+def _with_func_end(rule: Rule, node: ast.Call, data: tuple[Any, ...] | None
+                   ) -> tuple[Any, ...] | None:
+    """`data` plus the position (code points) where the called expression ends."""
+    func_end = getattr(node.func, "end_col_offset", None)
+    if data is None or func_end is None:
+        return None
+    end = rule.ctx.location(node.func.end_lineno or node.func.lineno, func_end)
+    return (*data, end.row, end.col)
+
+
+def _parenthesized(fctx: FixContext, diagnostic: Diagnostic) -> bool:
+    """The call already sits in its own parentheses: `(f(x)).attr`."""
+    text = fctx.source.text
+    before = text[: fctx.source.offset(diagnostic.start)].rstrip()
+    after = text[fctx.source.offset(diagnostic.end):].lstrip()
+    return before.endswith("(") and after[:1] == ")"
+
+
+# -- the catalog rules (ASL101-ASL105, ASL107) ----------------------------------------------------
+def _under_type_checking(rule: Rule) -> bool:
+    """The current node is in the body of an `if TYPE_CHECKING:` block (it never runs)."""
+    parents = rule.semantic.parents
+    for i in range(len(parents) - 1, 0, -1):
+        node = parents[i - 1]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return False
+        if isinstance(node, ast.If) and any(parents[i] is s for s in node.body):
+            test = node.test
+            name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+            if name == "TYPE_CHECKING":
+                return True
+    return False
+
+
+def _analysis(rule: Rule) -> BlockingAnalysis:
+    # `project` exists once the project index is part of the engine (cross-module chains).
+    return analysis_for(rule.semantic, rule.ctx.settings.extra_blocking_calls,
+                        getattr(rule.ctx, "project", None))
+
+
+def _shown(entry: BlockingCall) -> str:
+    """`Session.execute` for a method of a class, the dotted name for a function."""
+    parts = entry.name.removeprefix("builtins.").split(".")
+    if len(parts) >= 2 and parts[-2][:1].isupper():
+        return ".".join(parts[-2:])
+    return ".".join(parts)
+
+
+def _offloader(rule: Rule, node: ast.Call) -> tuple[str, str] | None:
+    """How to reach a thread from here: ("", local name) of an imported `run_in_threadpool`,
+    (module, "run_in_threadpool") to import it in a FastAPI/Starlette module, or
+    ("asyncio", "to_thread"). None when no way is free of name clashes."""
+    semantic = rule.semantic
+    clash = any(kw.arg == "func" for kw in node.keywords)  # run_in_threadpool(func, ...)
+    framework = None
+    for local, binding in semantic.module_scope.bindings.items():
+        if binding.type_only:
+            continue
+        qualified = semantic.resolve_name(local, semantic.module_scope)
+        if qualified in THREADPOOL_FUNCTIONS and not clash:
+            here = semantic.binding_of(local)
+            if here is binding:
+                return "", local
+        top = (qualified or "").split(".", 1)[0]
+        if top in THREADPOOL_FRAMEWORKS and framework != "fastapi":
+            framework = top
+    if framework is not None and not clash and semantic.binding_of("run_in_threadpool") is None:
+        return f"{framework}.concurrency", "run_in_threadpool"
+    asyncio_binding = semantic.binding_of("asyncio")
+    if asyncio_binding is not None and asyncio_binding.qualified != "asyncio":
+        return None
+    return "asyncio", "to_thread"
+
+
+def thread_fix_data(rule: Rule, node: ast.Call, fix: FixKind) -> tuple[Any, ...] | None:
+    """Data for `await asyncio.to_thread(f, ...)` at this call, or None when it would be wrong.
+
+    (needs parens, offloader module, offloader name, row and column where `f` ends, has args).
+    """
+    if fix not in (FixKind.THREAD, FixKind.THREAD_DISPLAY):
+        return None
+    if isinstance(rule.semantic.parent, ast.withitem):
+        # Offloading only `open()` would leave the block's reads blocking: move the block.
+        return with_block_fix_data(rule, node)
+    needs_parens = _await_position(rule, node)
+    offloader = _offloader(rule, node)
+    if needs_parens is None or offloader is None:
+        return None
+    data = _with_func_end(rule, node, (needs_parens, *offloader))
+    return None if data is None else (*data, bool(node.args or node.keywords))
+
+
+_HELPER = "_blocking_io"
+_NOT_MOVABLE = (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom, ast.Return,
+                ast.Break, ast.Continue, ast.Global, ast.Nonlocal)
+
+
+def _stored_names(nodes: list[ast.stmt]) -> list[str]:
+    """Names the statements bind, in the order they are first bound."""
+    found: dict[str, None] = {}
+    for node, _ in own_nodes(nodes):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            found[node.id] = None
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found[node.name] = None
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update(dict.fromkeys((a.asname or a.name).split(".")[0] for a in node.names))
+    return list(found)
+
+
+def with_block_fix_data(rule: Rule, node: ast.Call) -> tuple[Any, ...] | None:
+    """Data for moving a whole `with <blocking>(...) as x:` block into a sync function run in
+    a worker thread, when that keeps the coroutine's meaning: the block awaits, returns,
+    breaks and yields nothing (a lone `return expr` excepted), the names it binds are not
+    bound elsewhere in the coroutine (they are handed back), the `as` names are not used
+    outside it, and re-indenting it cannot change a string."""
+    semantic = rule.semantic
+    parents = semantic.parents
+    func = semantic.function
+    if len(parents) < 2 or not isinstance(parents[-2], ast.With) or func is None:
+        return None
+    block = parents[-2]
+    source = rule.ctx.source
+    line = source.line(block.lineno)
+    col = rule.ctx.location(block.lineno, block.col_offset).col
+    if line[:col].strip() or "\t" in line[:col]:
+        return None
+    body = block.body
+    lone_return = len(body) == 1 and isinstance(body[0], ast.Return)
+    inside = [n for n, _ in own_nodes(body)] + [n for i in block.items for n in ast.walk(i)]
+    if lone_return:
+        inside = [n for n in inside if n is not body[0]]
+    for sub in inside:
+        if isinstance(sub, _NOT_MOVABLE):
+            return None
+        if isinstance(sub, (ast.Constant, ast.JoinedStr)) and sub.lineno != sub.end_lineno:
+            return None  # a multi-line string would change when re-indented
+    assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+    outer_body = func.body if isinstance(func.body, list) else []
+    in_block = {id(n) for n in ast.walk(block)}
+    elsewhere: set[str] = set()
+    used_elsewhere: set[str] = set()
+    for sub, _ in own_nodes(outer_body):
+        if id(sub) in in_block:
+            continue
+        if isinstance(sub, ast.Name):
+            used_elsewhere.add(sub.id)
+            if isinstance(sub.ctx, (ast.Store, ast.Del)):
+                elsewhere.add(sub.id)
+    args = func.args
+    elsewhere |= {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
+                                  *filter(None, (args.vararg, args.kwarg)))}
+    targets = {n.id for i in block.items if i.optional_vars is not None
+               for n in ast.walk(i.optional_vars) if isinstance(n, ast.Name)}
+    bound = [n for n in _stored_names(list(body)) if n not in targets]
+    if elsewhere & set(bound) or targets & used_elsewhere:
+        return None
+    taken = set(semantic.module_scope.bindings) | used_elsewhere | set(bound) | targets
+    helper = next(f"{_HELPER}{n or ''}" for n in range(100) if f"{_HELPER}{n or ''}" not in taken)
+    offloader = _offloader(rule, node)
+    if offloader is None:
+        return None
+    first = body[0]
+    unit = first.col_offset - block.col_offset if first.lineno != block.lineno else 4
+    end = rule.ctx.location(block.end_lineno or block.lineno, block.end_col_offset or 0)
+    rest = source.line(end.row)[end.col:].strip()
+    if not rest or rest.startswith("#"):
+        end = Location(end.row, len(source.line(end.row)))  # the last line's comment moves too
+    return ("with", block.lineno, col, end.row, end.col, max(unit, 1), helper,
+            tuple(bound), lone_return, *offloader)
+
+
+def _with_block_fix(fctx: FixContext, diagnostic: Diagnostic,
+                    applicability: Applicability) -> Fix | None:
+    (_, row, col, end_row, end_col, unit, helper, bound, lone_return, module,
+     name) = diagnostic.fix_data or ()
+    edits: tuple[Edit, ...] = ()
+    if module == "asyncio":
+        imported = fctx.import_module("asyncio")
+        if imported is None:
+            return None
+        local, edits = imported
+        offload = f"{local}.{name}"
+    elif module:
+        found = fctx.import_name(module, name)
+        if found is None:
+            return None
+        offload, edits = found
+    else:
+        offload = name
+    source, nl, pad = fctx.source, fctx.source.newline, " " * unit
+    indent = source.line(row)[:col]
+    lines = [source.line(r) for r in range(row, end_row + 1)]
+    lines[-1] = lines[-1][:end_col]
+    moved = [indent + pad + lines[0][col:]] + [(indent + pad + ln[len(indent):]) if ln.strip() else ""
+                                      for ln in lines[1:]]
+    call = f"await {offload}({helper})"
+    if lone_return:
+        result = f"return {call}"
+    elif bound:
+        names = ", ".join(bound)
+        moved.append(f"{indent}{pad}return {names}")
+        result = f"{names} = {call}"
+    else:
+        result = call
+    content = nl.join([f"def {helper}():", *moved, f"{indent}{result}"])
+    edit = Edit(content, Location(row, col), Location(end_row, end_col))
+    return Fix(message="Move the `with` block into a function run in a worker thread",
+               applicability=applicability, edits=(edit, *edits))
+
+
+def thread_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic,
+               applicability: Applicability) -> Fix | None:
+    """`f(a, k=v)` -> `await asyncio.to_thread(f, a, k=v)`, built from the call's own text so
+    the arguments keep their comments and layout exactly."""
+    if diagnostic.fix_data is None:
+        return None
+    if diagnostic.fix_data[0] == "with":
+        return _with_block_fix(fctx, diagnostic, applicability)
+    needs_parens, module, name, row, col, has_args = diagnostic.fix_data
+    edits: tuple[Edit, ...] = ()
+    if module == "asyncio":
+        imported = fctx.import_module("asyncio")
+        if imported is None:
+            return None
+        local, edits = imported
+        offload = f"{local}.{name}"
+    elif module:
+        imported = fctx.import_name(module, name)
+        if imported is None:
+            return None
+        offload, edits = imported
+    else:
+        offload = name
+    text = fctx.source.text
+    func_end = fctx.source.offset(Location(row, col))
+    paren = func_end
+    while paren < len(text) and text[paren] in " \t":
+        paren += 1
+    if paren >= len(text) or text[paren] != "(":
+        return None  # `(f)(x)` or a line continuation: leave it to a human
+    start, end = diagnostic.start, diagnostic.end
+    if not has_args:
+        joint = ""
+    else:
+        line_end = min(i for i in (text.find("\n", paren), text.find("\r", paren), len(text))
+                       if i >= 0)
+        rest = text[paren + 1 : line_end].strip()
+        joint = "," if not rest or rest.startswith("#") else ", "  # the arguments start below
+    source = fctx.source
+    func_text = text[source.offset(start) : func_end]
+    content = f"await {offload}({func_text}{joint}{text[paren + 1 : source.offset(end)]}"
+    if needs_parens and not _parenthesized(fctx, diagnostic):
+        content = f"({content})"
+    shown = "run_in_threadpool" if module != "asyncio" else "asyncio.to_thread"
+    return Fix(
+        message=f"Run it in a worker thread: `await {shown}(...)`",
+        applicability=applicability,
+        edits=(Edit(content, start, end), *edits),
+    )
+
+
+_WHAT = {
+    Kind.HTTP: "a blocking HTTP call",
+    Kind.DB: "a blocking database call",
+    Kind.PROCESS: "a blocking wait for a child process",
+    Kind.FILE: "blocking file-system I/O",
+    Kind.OTHER: "a blocking call",
+    Kind.CONFIGURED: "configured as blocking (`extra-blocking-calls`)",
+}
+_THREAD_SAFETY = (
+    "The fix moves the call to a worker thread, which keeps the event loop free but changes "
+    "where the code runs: context variables are copied, thread-local state is not shared, and "
+    "the object the method belongs to is now used from another thread. Review it, hence unsafe. "
+    "When the module already imports FastAPI or Starlette, `run_in_threadpool` (their "
+    "threadpool, with its limit) is used instead of `asyncio.to_thread`. For a call used as a "
+    "`with` item (`with open(p) as f:`) the whole block moves into a sync function run in the "
+    "thread, and the names it binds are handed back; that fix is offered only when the block "
+    "awaits, returns (except a lone `return`), breaks and yields nothing, its names are not "
+    "bound elsewhere in the coroutine and its `as` names are not used after it. No fix is "
+    "offered inside a generator expression."
+)
+_NOT_FLAGGED = (
+    "\n\nNot flagged: calls that are awaited, calls in a plain `def` or `lambda` nested in the "
+    "coroutine (typically handed to a thread), functions passed to `asyncio.to_thread` / "
+    "`run_in_executor` / `run_in_threadpool`, and plain `def` FastAPI routes (FastAPI runs them "
+    "in its threadpool). Methods are matched only when the receiver's type is known from an "
+    "annotation, a constructor, a factory (`sqlite3.connect`, a `sessionmaker`), `with ... as`, "
+    "a `Depends(...)` dependency or a typed `self.x`; never from a variable's name."
+)
+
+
+class _CatalogRule(Rule):
+    """A rule reporting the catalog entries of one kind called directly in a coroutine."""
+
+    kind: ClassVar[Kind]
+    visits = (ast.Call,)
+    fix_title = "Run it in a worker thread: `await asyncio.to_thread(...)`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = _THREAD_SAFETY
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Call)
+        semantic = self.semantic
+        if not semantic.in_async_function or isinstance(semantic.parent, ast.Await):
+            return
+        entry = _analysis(self).direct(node, semantic.scope)
+        if entry is None or entry.kind is not self.kind or _under_type_checking(self):
+            return
+        message = (f"`{_shown(entry)}` is {_WHAT[entry.kind]} inside `async def`, it blocks "
+                   f"the event loop: use {entry.instead}")
+        if isinstance(semantic.parent, ast.withitem) and entry.fix is FixKind.THREAD:
+            message += ", or move the `with` block into a sync function run in a thread"
+        elif entry.fix is FixKind.THREAD and "thread" not in entry.instead:
+            message += ", or run it in a worker thread"
+        self.report(node, message, fix_data=thread_fix_data(self, node, entry.fix))
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        assert self.fix_applicability is not None
+        return thread_fix(self, fctx, diagnostic, self.fix_applicability)
+
+
+def _catalog_names(kind: Kind) -> str:
+    """The catalog entries of a kind as a Markdown list, one line per module or type."""
+    from asynclint.semantic.blocking_calls import CATALOG_ENTRIES
+
+    groups: dict[str, list[str]] = {}
+    for entry in CATALOG_ENTRIES:
+        if entry.kind is kind:
+            owner, _, member = entry.name.removeprefix("builtins.").rpartition(".")
+            groups.setdefault(owner or member, []).append(member if owner else "")
+    lines = [f"- `{owner}`" + (": " + ", ".join(f"`{m}`" for m in members if m)
+                              if any(members) else "")
+             for owner, members in groups.items()]
+    return "\n".join(lines)
+
+
+@register
+class BlockingHttpCall(_CatalogRule):
+    code = "ASL101"
+    name = "blocking-http-call-in-async"
+    kind = Kind.HTTP
+    summary = "Sync HTTP call (`requests`, `urllib`, `httpx.Client`, `urllib3`) inside `async def`"
+    explanation = (
+        "A synchronous HTTP client waits for the network on the thread that runs the event loop: "
+        "for the whole round trip — often hundreds of milliseconds, or a timeout — no other task "
+        "or request of the process makes progress. Use an async client (`httpx.AsyncClient`, "
+        "`aiohttp`), or run the call in a worker thread.\n\n"
+        "Covered:\n\n" + _catalog_names(Kind.HTTP) + _NOT_FLAGGED
+    )
+    bad_example = (
+        "import requests\n\n\n"
+        "async def fetch_user(user_id: int) -> dict:\n"
+        "    response = requests.get(f\"https://api.example.com/users/{user_id}\")\n"
+        "    return response.json()\n"
+    )
+    good_example = (
+        "import httpx\n\n\n"
+        "async def fetch_user(client: httpx.AsyncClient, user_id: int) -> dict:\n"
+        "    response = await client.get(f\"https://api.example.com/users/{user_id}\")\n"
+        "    return response.json()\n"
+    )
+    overlaps = ("ASYNC210", "ASYNC211", "ASYNC212")
+    requires_text = ("requests", "httpx", "urllib", "http.client", "HTTPConnection")
+
+
+@register
+class BlockingDatabaseCall(_CatalogRule):
+    code = "ASL102"
+    name = "blocking-db-call-in-async"
+    kind = Kind.DB
+    summary = "Sync database driver or ORM call (SQLAlchemy `Session`, sqlite3, psycopg2, ...) " \
+        "inside `async def`"
+    explanation = (
+        "A synchronous database driver waits for the server on the event loop's thread: every "
+        "query stalls every other request for its whole duration. In FastAPI this is the most "
+        "common way an `async def` endpoint becomes slower than a plain `def` one. Use the async "
+        "driver or ORM API (`AsyncSession`, `asyncpg`, `psycopg.AsyncConnection`, `aiosqlite`, "
+        "`redis.asyncio`, `motor`), or make the endpoint a plain `def` (see ASL108).\n\n"
+        "Covered:\n\n" + _catalog_names(Kind.DB) + _NOT_FLAGGED
+    )
+    bad_example = (
+        "from fastapi import Depends, FastAPI\n"
+        "from sqlalchemy import select\n"
+        "from sqlalchemy.orm import Session\n\n"
+        "app = FastAPI()\n\n\n"
+        "@app.get(\"/users\")\n"
+        "async def list_users(db: Session = Depends(get_db)):\n"
+        "    return db.scalars(select(User)).all()\n"
+    )
+    good_example = (
+        "from fastapi import Depends, FastAPI\n"
+        "from sqlalchemy import select\n"
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n"
+        "app = FastAPI()\n\n\n"
+        "@app.get(\"/users\")\n"
+        "async def list_users(db: AsyncSession = Depends(get_db)):\n"
+        "    return (await db.scalars(select(User))).all()\n"
+    )
+    fix_title = "Run it in a worker thread (shown only: the connection is not thread-safe)"
+    fix_applicability = Applicability.DISPLAY_ONLY
+    fix_safety = (
+        "The fix is display-only: it shows `await asyncio.to_thread(session.execute, ...)`, but "
+        "a connection or session is not safe to hand to another thread while the coroutine "
+        "keeps using it (sqlite3 even refuses: `check_same_thread`), so `--fix` never applies "
+        "it. The real fix is the async driver, or a plain `def` endpoint."
+    )
+    requires_text = ("sqlite3", "psycopg", "pymysql", "mysql", "pymongo", "redis", "sqlalchemy",
+                     "sqlmodel")
+
+
+@register
+class BlockingSubprocess(_CatalogRule):
+    code = "ASL103"
+    name = "blocking-subprocess-in-async"
+    kind = Kind.PROCESS
+    summary = "`subprocess` / `os.system` / `os.wait*` inside `async def`"
+    explanation = (
+        "Starting a process and waiting for it (`subprocess.run`, `os.system`, "
+        "`Popen.communicate`, `os.waitpid`) blocks the event loop until the child exits. Use "
+        "`asyncio.create_subprocess_exec` and await it, or run the call in a worker thread.\n\n"
+        "Covered:\n\n" + _catalog_names(Kind.PROCESS) + _NOT_FLAGGED
+    )
+    bad_example = (
+        "import subprocess\n\n\n"
+        "async def render(path: str) -> bytes:\n"
+        "    return subprocess.run([\"convert\", path, \"png:-\"], capture_output=True).stdout\n"
+    )
+    good_example = (
+        "import asyncio\n\n\n"
+        "async def render(path: str) -> bytes:\n"
+        "    proc = await asyncio.create_subprocess_exec(\n"
+        "        \"convert\", path, \"png:-\", stdout=asyncio.subprocess.PIPE)\n"
+        "    out, _ = await proc.communicate()\n"
+        "    return out\n"
+    )
+    overlaps = ("ASYNC220", "ASYNC221", "ASYNC222")
+    requires_text = ("subprocess", "os")
+
+
+@register
+class BlockingFileIO(_CatalogRule):
+    code = "ASL104"
+    name = "blocking-file-io-in-async"
+    kind = Kind.FILE
+    summary = "Sync file-system I/O (`open`, `Path.read_text`, `os`/`shutil` calls) inside " \
+        "`async def`"
+    explanation = (
+        "Disk access is blocking I/O: on a slow or network file system, or under load, a read, "
+        "a directory walk or an `os.stat` holds the event loop. Use `anyio.Path` / "
+        "`anyio.open_file` / `aiofiles`, or run the work in a worker thread. Pure path "
+        "computations (`os.path.join`, `Path.with_suffix`) are not flagged.\n\n"
+        "Covered:\n\n" + _catalog_names(Kind.FILE) + _NOT_FLAGGED
+    )
+    bad_example = (
+        "from pathlib import Path\n\n\n"
+        "async def load_template(name: str) -> str:\n"
+        "    return (Path(\"templates\") / name).read_text()\n"
+    )
+    good_example = (
+        "import anyio\n\n\n"
+        "async def load_template(name: str) -> str:\n"
+        "    return await (anyio.Path(\"templates\") / name).read_text()\n"
+    )
+    overlaps = ("ASYNC230", "ASYNC231", "ASYNC232", "ASYNC240")
+    requires_text = ("open", "os", "io", "pathlib", "Path", "shutil")
+
+
+@register
+class BlockingOtherCall(_CatalogRule):
+    code = "ASL105"
+    name = "blocking-call-in-async"
+    kind = Kind.OTHER
+    summary = "Other blocking calls (`input()`, DNS, SMTP/FTP, thread locks, queues, futures) " \
+        "inside `async def`"
+    explanation = (
+        "`input()`, DNS lookups (`socket.getaddrinfo`), sync SMTP/FTP clients, "
+        "`threading.Lock.acquire()` without a timeout, `queue.Queue.get` and "
+        "`concurrent.futures.Future.result()` wait on the event loop's thread. Use the asyncio "
+        "equivalent (`loop.getaddrinfo`, `asyncio.Lock`, `asyncio.Queue`, "
+        "`asyncio.wrap_future`), or a worker thread. A lock acquired with `blocking=False` or "
+        "a queue read with `block=False` does not block and is not flagged.\n\n"
+        "Covered:\n\n" + _catalog_names(Kind.OTHER) + _NOT_FLAGGED
+    )
+    bad_example = (
+        "async def confirm() -> bool:\n"
+        "    return input(\"continue? \") == \"y\"\n"
+    )
+    good_example = (
+        "import asyncio\n\n\n"
+        "async def confirm() -> bool:\n"
+        "    return await asyncio.to_thread(input, \"continue? \") == \"y\"\n"
+    )
+    overlaps = ("ASYNC250",)
+    requires_text = ("input", "socket", "smtplib", "ftplib", "threading", "queue", "concurrent")
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        return thread_fix(self, fctx, diagnostic, Applicability.UNSAFE)
+
+
+@register
+class ConfiguredBlockingCall(_CatalogRule):
+    code = "ASL107"
+    name = "configured-blocking-call-in-async"
+    kind = Kind.CONFIGURED
+    summary = "A call listed in `extra-blocking-calls` inside `async def`"
+    explanation = (
+        "Your project's own blocking APIs, declared in `[tool.asynclint]` as "
+        "`extra-blocking-calls = [\"mylib.fetch_sync\", \"mylib.Client.get\"]` (qualified "
+        "functions, or `Type.method` matched when the receiver's type is known), are flagged "
+        "inside coroutines like the built-in catalog." + _NOT_FLAGGED
+    )
+    bad_example = (
+        "from legacy.billing import charge\n\n\n"
+        "async def checkout(order):\n"
+        "    charge(order.total)\n"
+    )
+    good_example = (
+        "import asyncio\n\n"
+        "from legacy.billing import charge\n\n\n"
+        "async def checkout(order):\n"
+        "    await asyncio.to_thread(charge, order.total)\n"
+    )
+    overlaps = ("ASYNC200",)
+    example_config = 'extra-blocking-calls = ["legacy.billing.charge"]'
+    requires_text = ()
+
+    def visit(self, node: ast.AST) -> None:
+        if self.ctx.settings.extra_blocking_calls:
+            super().visit(node)
+
+
+# -- ASL106: blocking reached through the project's own sync functions -------------------------
+@register
+class BlockingViaHelper(Rule):
+    code = "ASL106"
+    name = "blocking-call-via-helper-in-async"
+    summary = "`async def` calls a sync function of the project that blocks"
+    explanation = (
+        "An `async def` that calls a plain `def` helper runs the helper on the event loop; if "
+        "the helper (directly, or through further helpers of the module) makes a blocking call, "
+        "the coroutine blocks just as if it made the call itself. The message shows the chain "
+        "(`load_user() -> requests.get`). Functions of the module, nested helpers and "
+        "`self.method()` of the same class are followed, up to 5 links, cycle-safe; helpers "
+        "with unknown decorators and generator functions (calling them runs nothing) are not. "
+        "Passing the helper to `asyncio.to_thread` / `run_in_threadpool` is the fix, and is "
+        "not flagged." + _NOT_FLAGGED
+    )
+    bad_example = (
+        "import requests\n\n\n"
+        "def load_user(user_id: int) -> dict:\n"
+        "    return requests.get(f\"https://api.example.com/users/{user_id}\").json()\n\n\n"
+        "async def profile(user_id: int) -> dict:\n"
+        "    return load_user(user_id)\n"
+    )
+    good_example = (
+        "import asyncio\n\n"
+        "import requests\n\n\n"
+        "def load_user(user_id: int) -> dict:\n"
+        "    return requests.get(f\"https://api.example.com/users/{user_id}\").json()\n\n\n"
+        "async def profile(user_id: int) -> dict:\n"
+        "    return await asyncio.to_thread(load_user, user_id)\n"
+    )
+    fix_title = "Run the helper in a worker thread: `await asyncio.to_thread(helper, ...)`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = _THREAD_SAFETY + (
+        " When the chain ends in a database call the fix is display-only: the helper would "
+        "use the coroutine's connection or session from another thread."
+    )
+    visits = (ast.Call,)
+    requires_text = ("async",)
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Call)
+        semantic = self.semantic
+        if not semantic.in_async_function or isinstance(semantic.parent, ast.Await):
+            return
+        analysis = _analysis(self)
+        if analysis.direct(node, semantic.scope) is not None:
+            return
+        found = analysis.via_helper(node, semantic.scope)
+        if found is None or _under_type_checking(self):
+            return
+        chain, entry = found
+        database = entry.kind is Kind.DB
+        message = (f"`{chain[0]}` blocks the event loop inside `async def`: "
+                   f"{' -> '.join(chain)}; run it in a thread, or use {entry.instead}")
+        self.report(
+            node, message,
+            fix_data=thread_fix_data(self, node, FixKind.THREAD),
+            applicability=Applicability.DISPLAY_ONLY if database else None,
+        )
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        applicability = diagnostic.applicability or Applicability.UNSAFE
+        return thread_fix(self, fctx, diagnostic, applicability)
+
+
+# -- ASL108: an async FastAPI route that awaits nothing and blocks ------------------------------
+@register
+class BlockingAsyncRoute(Rule):
+    code = "ASL108"
+    name = "blocking-async-route-could-be-sync"
+    summary = "FastAPI `async def` route awaits nothing but blocks: make it a plain `def`"
+    explanation = (
+        "FastAPI runs a plain `def` route in its threadpool, and an `async def` route on the "
+        "event loop. A route declared `async def` that awaits nothing but makes blocking calls "
+        "(any ASL1xx finding, including through helpers) gets the worst of both: it blocks the "
+        "loop for every request. The FastAPI documentation's advice is to declare it with plain "
+        "`def`.\n\n"
+        "This is reported on the `async` keyword of the route, in addition to the findings at "
+        "each blocking call (which carry the call-site fix). Routes are recognised by their "
+        "decorator on a `FastAPI()` or `APIRouter()` object (`@app.get`, `@router.post`, ...); "
+        "`extra-handler-decorators` are not used here, because not every framework runs a plain "
+        "`def` handler in a threadpool (aiohttp requires coroutines)."
+    )
+    bad_example = (
+        "import requests\n"
+        "from fastapi import FastAPI\n\n"
+        "app = FastAPI()\n\n\n"
+        "@app.get(\"/rate\")\n"
+        "async def rate():\n"
+        "    return requests.get(\"https://rates.example.com/eur\").json()\n"
+    )
+    good_example = (
+        "import requests\n"
+        "from fastapi import FastAPI\n\n"
+        "app = FastAPI()\n\n\n"
+        "@app.get(\"/rate\")\n"
+        "def rate():\n"
+        "    return requests.get(\"https://rates.example.com/eur\").json()\n"
+    )
+    fix_title = "Make the route a plain `def` (FastAPI runs it in its threadpool)"
+    fix_applicability = Applicability.DISPLAY_ONLY
+    fix_safety = (
+        "Display-only: dropping `async` changes the function for every caller (tests or code "
+        "that `await` it directly break), so `--fix` never applies it."
+    )
+    visits = (ast.AsyncFunctionDef,)
+    requires_text = ("fastapi",)
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.AsyncFunctionDef)
+        if not self._is_threadpool_route(node):
+            return
+        for sub, _ in own_nodes(node.body):
+            if isinstance(sub, (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield,
+                                ast.YieldFrom)):
+                return
+        scope = Scope("function", node, self.semantic.scope, True)
+        for _call, (chain, _entry) in _analysis(self).blocking_calls_in(node, scope):
+            start, _ = self.ctx.node_range(node)
+            marker = ast.Name(id="async", lineno=node.lineno, col_offset=node.col_offset,
+                              end_lineno=node.lineno, end_col_offset=node.col_offset + 5)
+            self.report(
+                marker,
+                f"route `{node.name}` awaits nothing but blocks the event loop "
+                f"({' -> '.join(chain)}, line {_call.lineno}): declare it with plain `def` so "
+                "FastAPI runs it in its threadpool",
+                fix_data=(start.row, start.col),
+            )
+            return
+
+    def _is_threadpool_route(self, node: ast.AsyncFunctionDef) -> bool:
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if isinstance(target, ast.Attribute):
+                receiver = self.semantic.type_of(target.value)
+                if receiver and f"{receiver}.{target.attr}" in THREADPOOL_ROUTE_DECORATORS:
+                    return True
+        return False
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        if diagnostic.fix_data is None:
+            return None
+        row, col = diagnostic.fix_data
+        line = fctx.source.line(row)
+        rest = line[col + len("async"):]
+        gap = len(rest) - len(rest.lstrip(" \t"))
+        if not line.startswith("async", col) or not rest[gap:].startswith("def") or not gap:
+            return None
+        edit = Edit("", Location(row, col), Location(row, col + len("async") + gap))
+        return Fix(self.fix_title or "", Applicability.DISPLAY_ONLY, (edit,))

@@ -47,7 +47,6 @@ RETURNS: dict[str, str] = {
     "sqlalchemy.ext.asyncio.async_scoped_session.__call__": "sqlalchemy.ext.asyncio.AsyncSession",
     # lower-case classes: calling them constructs one
     "sqlalchemy.orm.sessionmaker": "sqlalchemy.orm.sessionmaker",
-    "sqlalchemy.orm.scoped_session": "sqlalchemy.orm.scoped_session",
     "sqlalchemy.ext.asyncio.async_sessionmaker": "sqlalchemy.ext.asyncio.async_sessionmaker",
     "sqlalchemy.ext.asyncio.async_scoped_session": "sqlalchemy.ext.asyncio.async_scoped_session",
     # redis
@@ -72,6 +71,28 @@ RETURNS: dict[str, str] = {
     "aiohttp.ClientSession.get": "aiohttp.ClientResponse",
     "aiohttp.ClientSession.post": "aiohttp.ClientResponse",
     "aiohttp.ClientSession.request": "aiohttp.ClientResponse",
+    # -- ASL1xx (blocking calls): results needed to reach the catalogued receivers ----------
+    "requests.session": "requests.Session",
+    "sqlalchemy.orm.Session.query": "sqlalchemy.orm.Query",
+    **{f"sqlalchemy.orm.Query.{m}": "sqlalchemy.orm.Query" for m in (
+        "filter", "filter_by", "where", "order_by", "limit", "offset", "join", "outerjoin",
+        "options", "group_by", "having", "distinct", "select_from", "with_entities")},
+    "pymongo.MongoClient.__getitem__": "pymongo.database.Database",
+    "pymongo.MongoClient.__getattr__": "pymongo.database.Database",
+    "pymongo.database.Database.__getitem__": "pymongo.collection.Collection",
+    "pymongo.database.Database.__getattr__": "pymongo.collection.Collection",
+    "pathlib.Path.__truediv__": "pathlib.Path",
+    "pathlib.Path.parent": "pathlib.Path",
+    **{f"pathlib.Path.{m}": "pathlib.Path" for m in (
+        "cwd", "home", "resolve", "absolute", "expanduser", "joinpath", "with_name",
+        "with_suffix", "with_stem", "relative_to")},
+    "asyncio.run_coroutine_threadsafe": "concurrent.futures.Future",
+    "concurrent.futures.Executor.submit": "concurrent.futures.Future",
+    "concurrent.futures.ThreadPoolExecutor.submit": "concurrent.futures.Future",
+    "concurrent.futures.ProcessPoolExecutor.submit": "concurrent.futures.Future",
+    "psycopg.Cursor.execute": "psycopg.Cursor",
+    "psycopg2.extras.RealDictConnection.cursor": "psycopg2.extensions.cursor",
+    "mysql.connector.connection_cext.CMySQLConnection.cursor": "mysql.connector.cursor.MySQLCursor",
 }
 
 # Other spellings of the same class -> the name used everywhere else in the tables.
@@ -115,6 +136,22 @@ CANONICAL: dict[str, str] = {
     "asyncio.events.AbstractEventLoop": "asyncio.AbstractEventLoop",
     "asyncio.BaseEventLoop": "asyncio.AbstractEventLoop",
     "asyncio.tasks.Task": "asyncio.Task",
+    # -- ASL1xx (blocking calls) ----------------------------------------------------------------
+    "fastapi.applications.FastAPI": "fastapi.FastAPI",
+    "fastapi.routing.APIRouter": "fastapi.APIRouter",
+    "requests.sessions.Session": "requests.Session",
+    "sqlalchemy.orm.query.Query": "sqlalchemy.orm.Query",
+    "sqlmodel.orm.session.Session": "sqlalchemy.orm.Session",
+    "psycopg.connection.Connection": "psycopg.Connection",
+    "psycopg.cursor.Cursor": "psycopg.Cursor",
+    "mysql.connector.MySQLConnection": "mysql.connector.connection.MySQLConnection",
+    "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
+    "urllib3.connectionpool.HTTPConnectionPool": "urllib3.HTTPConnectionPool",
+    "urllib3.connectionpool.HTTPSConnectionPool": "urllib3.HTTPSConnectionPool",
+    "pathlib.PosixPath": "pathlib.Path",
+    "pathlib.WindowsPath": "pathlib.Path",
+    "concurrent.futures._base.Future": "concurrent.futures.Future",
+    "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
 }
 
 # Wrappers whose first argument is the type a value really has.

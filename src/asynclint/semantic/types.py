@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 _NONE = "builtins.None"
 _UNKNOWN = ""  # a name whose type cannot be told
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_TYPE_ALIAS: tuple[type, ...] = tuple(filter(None, [getattr(ast, "TypeAlias", None)]))
 
 
 def _is_none(expr: ast.expr | None) -> bool:
@@ -41,6 +42,7 @@ class TypeInference:
         self._scope_types: dict[int, dict[str, str]] = {}
         self._class_attrs: dict[int, dict[str, str]] = {}
         self._module_defs: dict[str, ast.stmt] | None = None
+        self._aliases: dict[str, ast.expr | None] | None = None
 
     # -- public ---------------------------------------------------------------------------------
     def type_of(self, expr: ast.expr, scope: Scope) -> str | None:
@@ -54,9 +56,27 @@ class TypeInference:
                 cls = self._class_of_self(expr.value.id, scope)
                 if cls is not None:
                     return self._attrs_of(cls, scope).get(expr.attr) or None
-            return None
+            # A property or attribute of a typed value (`path.parent`, `client.mydb`).
+            return self._member(expr.value, scope, expr.attr, "__getattr__")
         if isinstance(expr, ast.Call):
             return self.call_result(expr, scope)
+        if isinstance(expr, ast.Subscript):
+            return self._member(expr.value, scope, "__getitem__")
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):
+            return self._member(expr.left, scope, "__truediv__")
+        return None
+
+    def _member(self, value: ast.expr, scope: Scope, *names: str) -> str | None:
+        """What `RETURNS` says a member of a typed value is (`Type.name`, first known)."""
+        if isinstance(value, ast.Name) and self.model.defining_scope(value.id, scope) is None:
+            return None  # an unbound or imported-module name is not a typed value
+        owner = self.type_of(value, scope)
+        if owner is None:
+            return None
+        for name in names:
+            found = RETURNS.get(f"{owner}.{name}")
+            if found is not None:
+                return found
         return None
 
     def call_result(self, call: ast.Call, scope: Scope) -> str | None:
@@ -112,7 +132,33 @@ class TypeInference:
                 local = self._module_def(expr.id, scope)
                 if isinstance(local, ast.ClassDef):
                     return self._local_class(local.name)
+                alias = self._module_alias(expr.id, scope)
+                if alias is not None:
+                    return self.annotation(alias, self.model.module_scope, yielded)
         return None
+
+    def _module_alias(self, name: str, scope: Scope) -> ast.expr | None:
+        """The value of a module-level type alias (`SessionDep = Annotated[Session, ...]`,
+        `X: TypeAlias = ...`, `type X = ...`) bound once."""
+        if self.model.defining_scope(name, scope) is not self.model.module_scope:
+            return None
+        if self._aliases is None:
+            found: dict[str, ast.expr | None] = {}
+            for stmt in self.model.module.body:
+                target: ast.expr | None = None
+                value: ast.expr | None = None
+                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                    target, value = stmt.targets[0], stmt.value
+                elif isinstance(stmt, ast.AnnAssign):
+                    target, value = stmt.target, stmt.value
+                elif _TYPE_ALIAS and isinstance(stmt, _TYPE_ALIAS):
+                    target, value = getattr(stmt, "name", None), getattr(stmt, "value", None)
+                if isinstance(target, ast.Name):
+                    # Bound twice: unknown. Only annotation-shaped values are aliases.
+                    shaped = isinstance(value, (ast.Subscript, ast.Attribute, ast.Name))
+                    found[target.id] = value if shaped and target.id not in found else None
+            self._aliases = found
+        return self._aliases.get(name)
 
     # -- internals ------------------------------------------------------------------------------
     def _union(self, members: list[ast.expr], scope: Scope, yielded: bool) -> str | None:
@@ -248,6 +294,8 @@ class TypeInference:
             owner = self.model.defining_scope(value.id, scope)
             if owner is not None and owner is not scope:
                 return self._types_in(owner).get(value.id) or None
+        if isinstance(value, (ast.Attribute, ast.Subscript, ast.BinOp)):
+            return self.type_of(value, scope)  # `TEMPLATES = Path(__file__).parent / "t"`
         return None
 
     def _assign(self, target: ast.expr, kind: str | None, table: dict[str, str]) -> None:
@@ -291,6 +339,11 @@ class TypeInference:
         for stmt in node.body:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 self._note(found, stmt.target.id, self.annotation(stmt.annotation, outer))
+            elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+                # `client = httpx.Client()` in the class body: shared by every instance.
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        self._note(found, target.id, self.call_result(stmt.value, outer))
         for stmt in node.body:
             if isinstance(stmt, _FUNCS) and stmt.name == "__init__":
                 params = [*stmt.args.posonlyargs, *stmt.args.args]

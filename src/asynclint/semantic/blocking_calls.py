@@ -1,0 +1,220 @@
+"""The catalog of blocking calls, as data: one line per function or `Type.method`.
+
+Each entry names what blocks (a qualified function as users import it, or `Type.method` where
+`Type` is a name the type inference produces, see `knowledge.py`), its kind (which decides the
+rule code), what to use instead, and which fix the rules may offer. Methods are only matched when
+the receiver's type is known; nothing here is matched by a bare method name.
+
+Deliberately not catalogued (too often non-blocking, or not decidable from the code): methods of
+`socket.socket` (asyncio code uses non-blocking sockets), `os.read`/`os.write` (pipes, non-blocking
+fds), pure path computations (`os.path.join`, `abspath`, `Path.with_suffix`...), `Session.add` /
+`Session.delete` / building a `Query` (no I/O until it is run), lazy constructors that do no I/O
+(`httpx.Client()`, `requests.Session()`, `pymongo.MongoClient()`, `sqlalchemy.create_engine()`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(Enum):
+    """What a call blocks on; the value is the rule code that reports it."""
+
+    SLEEP = "ASL100"
+    HTTP = "ASL101"
+    DB = "ASL102"
+    PROCESS = "ASL103"
+    FILE = "ASL104"
+    OTHER = "ASL105"
+    CONFIGURED = "ASL107"
+
+
+class FixKind(Enum):
+    """The fix a finding may carry."""
+
+    SLEEP = "sleep"  # `await asyncio.sleep(...)` (safe)
+    THREAD = "thread"  # `await asyncio.to_thread(f, ...)` (unsafe: moves the call to a thread)
+    THREAD_DISPLAY = "thread-display"  # shown, never applied: the receiver is not thread-safe
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class BlockingCall:
+    name: str  # "requests.get" or "sqlalchemy.orm.Session.execute"
+    kind: Kind
+    instead: str  # the async replacement, for the message
+    fix: FixKind
+    # (keyword, position) of an argument that, when falsy (`False`, `0`), makes the call
+    # non-blocking: `lock.acquire(blocking=False)`, `queue.get(False)`.
+    nonblocking: tuple[str, int] | None = None
+    # Blocks only when another thread can hold the receiver: not for a lock the coroutine
+    # itself just created in a local variable.
+    shared_only: bool = False
+
+
+T, D, N = FixKind.THREAD, FixKind.THREAD_DISPLAY, FixKind.NONE
+
+
+def _e(kind: Kind, name: str, instead: str, fix: FixKind = T,
+       nonblocking: tuple[str, int] | None = None, shared_only: bool = False
+       ) -> list[BlockingCall]:
+    return [BlockingCall(name, kind, instead, fix, nonblocking, shared_only)]
+
+
+def _each(kind: Kind, owner: str, names: str, instead: str, fix: FixKind = T) -> list[BlockingCall]:
+    """Several functions of one module, or methods of one type, sharing their advice."""
+    return [BlockingCall(f"{owner}.{n}", kind, instead, fix) for n in names.split()]
+
+
+S, H, DB, P, F, OT = Kind.SLEEP, Kind.HTTP, Kind.DB, Kind.PROCESS, Kind.FILE, Kind.OTHER
+_HTTP_VERBS = "get post put patch delete head options request"
+_SA_ASYNC = "`AsyncSession` from `sqlalchemy.ext.asyncio`"
+_SQL_CURSOR = "execute executemany fetchone fetchmany fetchall callproc"
+_REDIS = (
+    "get set setex setnx getset mget mset delete exists expire expireat ttl incr incrby decr "
+    "decrby append keys scan hget hset hmget hmset hgetall hdel hexists hincrby hkeys hvals "
+    "lpush rpush lpop rpop blpop brpop lrange llen lrem sadd srem smembers sismember scard "
+    "zadd zrem zrange zrevrange zrangebyscore zscore zincrby zcard publish ping flushdb flushall "
+    "eval evalsha xadd xread xreadgroup xack"
+)
+_MONGO = (
+    "find find_one insert_one insert_many update_one update_many replace_one delete_one "
+    "delete_many aggregate count_documents estimated_document_count distinct find_one_and_update "
+    "find_one_and_replace find_one_and_delete bulk_write create_index create_indexes drop_index "
+    "drop"
+)
+
+CATALOG_ENTRIES: list[BlockingCall] = [
+    # -- sleep ---------------------------------------------------------------------------------
+    *_e(S, "time.sleep", "`await asyncio.sleep(...)`", FixKind.SLEEP),
+    # -- HTTP ----------------------------------------------------------------------------------
+    *_each(H, "requests", _HTTP_VERBS, "`httpx.AsyncClient` (or `aiohttp`)"),
+    *_each(H, "requests.api", _HTTP_VERBS, "`httpx.AsyncClient` (or `aiohttp`)"),
+    *_each(H, "requests.Session", f"{_HTTP_VERBS} send", "`httpx.AsyncClient` (or `aiohttp`)"),
+    *_each(H, "httpx", f"{_HTTP_VERBS} stream", "`httpx.AsyncClient`"),
+    *_each(H, "httpx.Client", f"{_HTTP_VERBS} send stream", "`httpx.AsyncClient`"),
+    *_each(H, "urllib.request", "urlopen urlretrieve", "`httpx.AsyncClient` (or `aiohttp`)"),
+    *_e(H, "urllib.request.OpenerDirector.open", "`httpx.AsyncClient` (or `aiohttp`)"),
+    *_e(H, "urllib3.request", "`httpx.AsyncClient` (or `aiohttp`)"),
+    *_each(H, "urllib3.PoolManager", "request urlopen request_encode_url request_encode_body",
+           "`httpx.AsyncClient` (or `aiohttp`)"),
+    *_each(H, "urllib3.HTTPConnectionPool", "request urlopen", "`httpx.AsyncClient`"),
+    *_each(H, "urllib3.HTTPSConnectionPool", "request urlopen", "`httpx.AsyncClient`"),
+    *_each(H, "http.client.HTTPConnection", "connect request getresponse", "`httpx.AsyncClient`"),
+    *_each(H, "http.client.HTTPSConnection", "connect request getresponse", "`httpx.AsyncClient`"),
+    # -- databases (the receiver is a connection or session: not thread-safe to hand over) -----
+    *_e(DB, "sqlite3.connect", "`aiosqlite.connect`", D),
+    *_each(DB, "sqlite3.Connection", "execute executemany executescript commit rollback backup",
+           "`aiosqlite`", D),
+    *_each(DB, "sqlite3.Cursor", "execute executemany executescript fetchone fetchmany fetchall",
+           "`aiosqlite`", D),
+    *_e(DB, "psycopg2.connect", "`psycopg.AsyncConnection` (or `asyncpg`)", D),
+    *_each(DB, "psycopg2.extensions.connection", "commit rollback", "`psycopg.AsyncConnection`", D),
+    *_each(DB, "psycopg2.extensions.cursor", f"{_SQL_CURSOR} copy_from copy_to copy_expert",
+           "`psycopg.AsyncCursor`", D),
+    *_each(DB, "psycopg", "connect", "`psycopg.AsyncConnection.connect`", D),
+    *_each(DB, "psycopg.Connection", "connect execute commit rollback",
+           "`psycopg.AsyncConnection`", D),
+    *_each(DB, "psycopg.Cursor", "execute executemany fetchone fetchmany fetchall",
+           "`psycopg.AsyncCursor`", D),
+    *_e(DB, "pymysql.connect", "`aiomysql` (or `asyncmy`)", D),
+    *_each(DB, "pymysql.connections.Connection", "commit rollback ping select_db",
+           "`aiomysql`", D),
+    *_each(DB, "pymysql.cursors.Cursor", _SQL_CURSOR, "`aiomysql`", D),
+    *_e(DB, "mysql.connector.connect", "`aiomysql` (or `asyncmy`)", D),
+    *_each(DB, "mysql.connector.connection.MySQLConnection", "commit rollback cmd_query",
+           "`aiomysql`", D),
+    *_each(DB, "mysql.connector.cursor.MySQLCursor", _SQL_CURSOR, "`aiomysql`", D),
+    *_each(DB, "pymongo.collection.Collection", _MONGO, "`motor` / `pymongo.AsyncMongoClient`", D),
+    *_each(DB, "pymongo.MongoClient", "list_database_names server_info drop_database",
+           "`pymongo.AsyncMongoClient`", D),
+    *_each(DB, "pymongo.database.Database", "list_collection_names command create_collection "
+           "drop_collection", "`pymongo.AsyncMongoClient`", D),
+    *_each(DB, "redis.Redis", _REDIS, "`redis.asyncio.Redis`", D),
+    *_e(DB, "redis.client.Pipeline.execute", "`redis.asyncio` pipelines", D),
+    *_each(DB, "sqlalchemy.orm.Session",
+           "execute scalar scalars get get_one commit flush refresh rollback merge exec "
+           "bulk_save_objects bulk_insert_mappings bulk_update_mappings",
+           _SA_ASYNC, D),
+    *_each(DB, "sqlalchemy.orm.Query",
+           "all first one one_or_none scalar count get delete update exists",
+           f"`select()` with {_SA_ASYNC}", D),
+    *_each(DB, "sqlalchemy.Engine", "connect begin execute",
+           "`create_async_engine` from `sqlalchemy.ext.asyncio`", D),
+    *_each(DB, "sqlalchemy.Connection", "execute exec_driver_sql scalar scalars commit rollback",
+           "`AsyncConnection` from `sqlalchemy.ext.asyncio`", D),
+    # -- processes -----------------------------------------------------------------------------
+    *_each(P, "subprocess", "run call check_call check_output getoutput getstatusoutput",
+           "`asyncio.create_subprocess_exec`"),
+    *_e(P, "subprocess.Popen", "`asyncio.create_subprocess_exec`"),
+    *_each(P, "subprocess.Popen", "wait communicate", "`asyncio.create_subprocess_exec`"),
+    *_each(P, "os", "system popen spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp "
+           "spawnvpe posix_spawn posix_spawnp wait wait3 wait4 waitid waitpid",
+           "`asyncio.create_subprocess_exec`"),
+    # -- files ---------------------------------------------------------------------------------
+    *_e(F, "builtins.open", "`anyio.open_file` / `aiofiles.open`, or `asyncio.to_thread`"),
+    *_each(F, "io", "open open_code", "`anyio.open_file` / `aiofiles.open`"),
+    *_e(F, "os.fdopen", "`anyio.open_file` / `aiofiles.open`"),
+    *_each(F, "io.TextIOWrapper", "read readline readlines write writelines flush truncate",
+           "`anyio.open_file` / `aiofiles.open`"),
+    *_each(F, "io.BufferedReader", "read read1 readline readlines readinto",
+           "`anyio.open_file` / `aiofiles.open`"),
+    *_each(F, "io.BufferedWriter", "write writelines flush", "`anyio.open_file` / `aiofiles.open`"),
+    *_each(F, "pathlib.Path", "open read_text read_bytes write_text write_bytes exists is_file "
+           "is_dir is_symlink stat lstat iterdir glob rglob mkdir rmdir unlink touch rename "
+           "replace resolve chmod samefile readlink symlink_to hardlink_to",
+           "`anyio.Path`, or `asyncio.to_thread`"),
+    *_each(F, "os", "listdir scandir walk stat lstat remove unlink rename renames replace mkdir "
+           "makedirs rmdir removedirs chmod chown link symlink readlink access utime truncate "
+           "statvfs sendfile", "`asyncio.to_thread`, or `anyio` / `aiofiles.os`"),
+    *_each(F, "os.path", "exists lexists isfile isdir islink ismount getsize getmtime getatime "
+           "getctime samefile realpath", "`anyio.Path`, or `asyncio.to_thread`"),
+    *_each(F, "shutil", "copy copy2 copyfile copyfileobj copytree copymode copystat move rmtree "
+           "make_archive unpack_archive disk_usage", "`asyncio.to_thread`"),
+    # -- other: the console, DNS and other network protocols, thread synchronisation ----------
+    *_e(OT, "builtins.input", "a worker thread (`await asyncio.to_thread(input, ...)`)"),
+    *_each(OT, "socket", "getaddrinfo gethostbyname gethostbyname_ex gethostbyaddr getfqdn "
+           "getnameinfo", "`await loop.getaddrinfo(...)` of the running loop"),
+    *_e(OT, "socket.create_connection", "`asyncio.open_connection`"),
+    *_each(OT, "smtplib.SMTP", "connect login starttls sendmail send_message quit",
+           "`aiosmtplib`"),
+    *_each(OT, "smtplib.SMTP_SSL", "connect login sendmail send_message quit", "`aiosmtplib`"),
+    *_each(OT, "ftplib.FTP", "connect login retrbinary retrlines storbinary storlines",
+           "`aioftp`"),
+    *_e(OT, "threading.Lock.acquire", "`asyncio.Lock`", N, ("blocking", 0), True),
+    *_e(OT, "threading.RLock.acquire", "`asyncio.Lock`", N, ("blocking", 0), True),
+    *_e(OT, "threading.Semaphore.acquire", "`asyncio.Semaphore`", N, ("blocking", 0), True),
+    *_e(OT, "threading.BoundedSemaphore.acquire", "`asyncio.Semaphore`", N, ("blocking", 0), True),
+    *_e(OT, "threading.Event.wait", "`asyncio.Event`", N, None, True),
+    *_e(OT, "threading.Thread.join", "`await asyncio.to_thread(thread.join)`"),
+    *_e(OT, "queue.Queue.get", "`asyncio.Queue` (or `janus`)", T, ("block", 0)),
+    *_e(OT, "concurrent.futures.Future.result", "`await asyncio.wrap_future(future)`"),
+]
+
+CATALOG: dict[str, BlockingCall] = {entry.name: entry for entry in CATALOG_ENTRIES}
+
+# Where `run_in_threadpool` comes from; a module importing one of these prefers it.
+THREADPOOL_FUNCTIONS = frozenset({
+    "starlette.concurrency.run_in_threadpool", "fastapi.concurrency.run_in_threadpool",
+})
+THREADPOOL_FRAMEWORKS = ("fastapi", "starlette")
+
+# Decorators that are transparent: the decorated function's body runs when it is called.
+TRANSPARENT_DECORATORS = frozenset({
+    "functools.cache", "functools.lru_cache", "functools.wraps", "builtins.staticmethod",
+    "builtins.classmethod", "typing.overload", "typing_extensions.override", "typing.override",
+})
+
+# Route registrations of frameworks that run a plain `def` handler in a threadpool, as
+# "Type.method" of the application/router type (ASL108 suggests a plain `def` only there).
+THREADPOOL_ROUTE_DECORATORS = frozenset(
+    f"{owner}.{verb}"
+    for owner in ("fastapi.FastAPI", "fastapi.APIRouter")
+    for verb in ("get", "post", "put", "patch", "delete", "head", "options", "trace",
+                 "api_route")
+)
+
+
+def lookup(name: str) -> BlockingCall | None:
+    return CATALOG.get(name)

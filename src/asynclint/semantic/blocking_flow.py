@@ -1,0 +1,489 @@
+"""Which calls block: the catalog matched through name resolution and type inference, and
+blocking reached through the project's own sync functions (`helper() -> requests.get`).
+
+One `BlockingAnalysis` per module, shared by every ASL1xx rule (`analysis_for`). A function's
+summary (`FunctionSummary`) is plain data, so a project index can cache it per file and join the
+summaries of all modules (`join_summaries`) to follow calls across modules.
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from asynclint.semantic.blocking_calls import (
+    CATALOG,
+    TRANSPARENT_DECORATORS,
+    BlockingCall,
+    FixKind,
+    Kind,
+)
+from asynclint.semantic.knowledge import canonical
+from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.scopes import LOCAL, Scope, ScopeKind
+
+MAX_DEPTH = 4  # helper levels followed from a coroutine
+MAX_CHAIN = MAX_DEPTH + 1  # names in a chain: the helpers, then the catalogued call
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+# (chain of display names, the catalogued call at its end)
+Chain = tuple[tuple[str, ...], BlockingCall]
+# Looks up a qualified function name of another module of the project.
+ExternalLookup = Callable[[str], Chain | None]
+
+
+@dataclass(frozen=True)
+class FunctionSummary:
+    """What a sync function of a module does, as far as blocking goes (picklable, cacheable).
+
+    `chain` is set when the function blocks on its own (through this module's helpers);
+    `callees` are the qualified names of calls that leave the module, for a project index to
+    follow.
+    """
+
+    qualname: str  # "app.helpers.load_user" or "app.repo.Repo.load"
+    chain: tuple[str, ...] | None
+    terminal: str | None  # the catalog name ending the chain
+    callees: tuple[str, ...]
+
+
+def own_nodes(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None]]:
+    """(node, parent) for the code of a function body itself, in source order; nested
+    functions, lambdas and classes are skipped (their code runs elsewhere, or later)."""
+    stack: list[tuple[ast.AST, ast.AST | None]] = [(s, None) for s in reversed(body)]
+    while stack:
+        node, parent = stack.pop()
+        yield node, parent
+        if isinstance(node, _NESTED):
+            continue
+        stack.extend((child, node) for child in reversed(list(ast.iter_child_nodes(node))))
+
+
+def _is_generator(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n, _ in own_nodes(func.body))
+
+
+def _falsy(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and not expr.value and expr.value is not None
+
+
+def _bound_names(body: list[ast.stmt]) -> dict[str, list[ast.stmt]]:
+    """Statements binding each name in a block (not descending into nested scopes)."""
+    found: dict[str, list[ast.stmt]] = {}
+    for node, _ in own_nodes(body):
+        names: list[str] = []
+        if isinstance(node, (*_FUNCS, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [(a.asname or a.name).split(".")[0] for a in node.names]
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names = [node.id]
+        for name in names:
+            found.setdefault(name, []).append(node)  # type: ignore[arg-type]
+    return found
+
+
+class BlockingAnalysis:
+    def __init__(self, model: SemanticModel, extra: tuple[str, ...] = (),
+                 external: ExternalLookup | None = None, project: Any = None) -> None:
+        self.model = model
+        # The project index as seen from this file (`semantic.project.ProjectView`): its
+        # `lookup_full(qualified)` gives other modules' function summaries, whose
+        # `facts["blocks"]` this module's `project_fact` wrote.
+        self.project = project
+        self.extra = {
+            name: BlockingCall(name, Kind.CONFIGURED, "an async equivalent", FixKind.THREAD)
+            for name in extra
+        }
+        self.external = external
+        self._direct: dict[int, BlockingCall | None] = {}
+        self._summaries: dict[int, Chain | None] = {}
+        self._bindings: dict[int, dict[str, list[ast.stmt]]] = {}
+        self._scopes: dict[int, Scope] = {}
+        self._project_memo: dict[tuple[str, int], Chain | None] = {}
+
+    # -- direct calls ---------------------------------------------------------------------------
+    def direct(self, call: ast.Call, scope: Scope) -> BlockingCall | None:
+        """The catalog (or configured) entry this call matches, if it blocks as written."""
+        key = id(call)
+        if key not in self._direct:
+            self._direct[key] = self._match(call, scope)
+        return self._direct[key]
+
+    def _lookup(self, name: str) -> BlockingCall | None:
+        return self.extra.get(name) or CATALOG.get(name)
+
+    def _match(self, call: ast.Call, scope: Scope) -> BlockingCall | None:
+        func = call.func
+        entry = None
+        qualified = self.model.resolve(func, scope)
+        if qualified is not None:
+            entry = self._lookup(canonical(qualified)) or self._lookup(qualified)
+        elif isinstance(func, ast.Attribute):
+            receiver = self.model.types.type_of(func.value, scope)
+            if receiver is not None:
+                entry = self._lookup(f"{receiver}.{func.attr}")
+        if entry is not None and entry.shared_only and isinstance(func, ast.Attribute) and \
+                isinstance(func.value, ast.Name) and self._fresh_local(func.value.id, scope):
+            return None
+        if entry is None or entry.nonblocking is None:
+            return entry
+        keyword, position = entry.nonblocking
+        for kw in call.keywords:
+            if kw.arg in (keyword, "timeout") and _falsy(kw.value):
+                return None
+        if len(call.args) > position and _falsy(call.args[position]):
+            return None
+        return entry
+
+    def _fresh_local(self, name: str, scope: Scope) -> bool:
+        """A local variable (not a parameter) of the function being checked."""
+        owner = self.model.defining_scope(name, scope)
+        node = owner.node if owner is not None else None
+        if owner is not scope or not isinstance(node, _FUNCS):
+            return False
+        args = node.args
+        params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+        return name not in params
+
+    # -- project helpers ------------------------------------------------------------------------
+    def via_helper(self, call: ast.Call, scope: Scope) -> Chain | None:
+        """The chain when `call` runs a sync function of the project that blocks."""
+        found = self._via_helper(call, scope)
+        return found if found is not None and len(found[0]) <= MAX_CHAIN else None
+
+    def _via_helper(self, call: ast.Call, scope: Scope) -> Chain | None:
+        target = self.helper_target(call, scope)
+        if target is not None:
+            func, func_scope, shown = target
+            return self._summary(func, func_scope, shown)
+        if self.external is None and self.project is None:
+            return None
+        callee = call.func
+        qualified = self.model.resolve(callee, scope)
+        if qualified is None and isinstance(callee, ast.Attribute):
+            receiver = self.model.types.type_of(callee.value, scope)  # `repo.load()`, typed
+            qualified = f"{receiver}.{callee.attr}" if receiver else None
+        if qualified is None:
+            return None
+        if self.external is not None:
+            return self.external(canonical(qualified))
+        return self._project_chain(canonical(qualified), frozenset(), MAX_CHAIN - 1)
+
+    def _project_chain(self, qualified: str, seen: frozenset[str], budget: int) -> Chain | None:
+        """The chain through project functions of other modules, from their summaries' facts
+        (each lookup is recorded by the project view, so cached results stay valid)."""
+        key = (qualified, budget)
+        if key not in self._project_memo:
+            self._project_memo[key] = None  # a cycle adds nothing
+            self._project_memo[key] = self._project_chain_uncached(qualified, seen, budget)
+        return self._project_memo[key]
+
+    def _project_chain_uncached(self, qualified: str, seen: frozenset[str], budget: int
+                                ) -> Chain | None:
+        found = self.project.lookup_full(qualified)
+        if found is None or found[0] not in ("function", "method") or found[1] is None:
+            return None
+        summary = found[1]
+        fact = summary.facts.get(FACT) if summary.kind == "sync" else None
+        if not isinstance(fact, dict):
+            return None
+        shown = f"{qualified}()"
+        chain, terminal = fact.get("chain"), fact.get("terminal")
+        if chain and terminal in CATALOG:
+            return (shown, *chain), CATALOG[terminal]
+        if budget <= 1:
+            return None
+        for callee in fact.get("callees", ()):
+            if callee in seen or callee == qualified:
+                continue
+            sub = self._project_chain(callee, seen | {qualified}, budget - 1)
+            if sub is not None:
+                return (shown, *sub[0]), sub[1]
+        return None
+
+    def helper_target(self, call: ast.Call, scope: Scope
+                      ) -> tuple[ast.FunctionDef, Scope, str] | None:
+        """The sync `def` of this module a call runs: a function by name, or `self.method()`."""
+        func = call.func
+        if isinstance(func, ast.Name):
+            owner = self.model.defining_scope(func.id, scope)
+            if owner is None or owner.kind == "class":
+                return None
+            binding = owner.lookup(func.id)
+            if binding is None or binding.qualified != LOCAL:
+                return None
+            found = self._only_def(owner, func.id)
+            return (found, self._scope_for(found, owner), f"{func.id}()") if found else None
+        if isinstance(func, ast.Attribute):
+            cls_scope = None
+            if isinstance(func.value, ast.Name):
+                cls_scope = self._class_of_self(func.value.id, scope)
+            if cls_scope is None:
+                cls_scope = self._local_class_of(func.value, scope)
+            if cls_scope is None:
+                return None
+            found = self._only_def(cls_scope, func.attr)
+            if found is None:
+                return None
+            cls = cls_scope.node
+            assert isinstance(cls, ast.ClassDef)
+            return found, self._scope_for(found, cls_scope), f"{cls.name}.{func.attr}()"
+        return None
+
+    def _local_class_of(self, value: ast.expr, scope: Scope) -> Scope | None:
+        """The scope of this module's class when `value` is typed as one (`repo: Repo`)."""
+        receiver = self.model.types.type_of(value, scope)
+        prefix = f"{self.model.module_name or '__module__'}."
+        if receiver is None or not receiver.startswith(prefix):
+            return None
+        top = self.model.module_scope
+        name = receiver[len(prefix):]
+        for stmt in self._bound(top).get(name, [])[:1]:
+            if isinstance(stmt, ast.ClassDef) and len(self._bound(top)[name]) == 1:
+                return self._scope_for(stmt, top, "class")
+        return None
+
+    def _bound(self, owner: Scope) -> dict[str, list[ast.stmt]]:
+        key = id(owner.node)
+        bindings = self._bindings.get(key)
+        if bindings is None:
+            body = getattr(owner.node, "body", None)
+            bindings = self._bindings[key] = _bound_names(body) if isinstance(body, list) else {}
+        return bindings
+
+    def _only_def(self, owner: Scope, name: str) -> ast.FunctionDef | None:
+        """The one plain `def` binding `name` in a scope, when nothing else binds it."""
+        stmts = self._bound(owner).get(name, [])
+        if len(stmts) != 1 or not isinstance(stmts[0], ast.FunctionDef):
+            return None
+        func = stmts[0]
+        for decorator in func.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if self.model.resolve(target, owner) not in TRANSPARENT_DECORATORS:
+                return None  # an unknown decorator may change what calling it does
+        if _is_generator(func):
+            return None  # calling a generator function runs none of its body
+        return func
+
+    def _scope_for(self, node: ast.AST, parent: Scope, kind: ScopeKind = "function") -> Scope:
+        key = id(node)
+        found = self._scopes.get(key)
+        if found is None:
+            found = self._scopes[key] = Scope(kind, node, parent)
+        return found
+
+    def _class_of_self(self, name: str, scope: Scope) -> Scope | None:
+        current: Scope | None = scope
+        while current is not None and current.kind == "lambda":
+            current = current.parent
+        if current is None or current.kind != "function" or current.parent is None:
+            return None
+        func = current.node
+        assert isinstance(func, _FUNCS)
+        params = [*func.args.posonlyargs, *func.args.args]
+        if not params or params[0].arg != name or current.parent.kind != "class":
+            return None
+        for decorator in func.decorator_list:
+            if self.model.resolve(decorator, current.parent) == "builtins.staticmethod":
+                return None
+        return current.parent
+
+    def _summary(self, func: ast.FunctionDef, scope: Scope, shown: str) -> Chain | None:
+        """The chain from `func` (named `shown`) to a blocking call, at most `MAX_CHAIN` long.
+
+        Memoised per function, independent of where it is called from; a call that closes a
+        cycle sees no chain (the first function of the cycle is still summarised fully).
+        """
+        key = id(func)
+        if key in self._summaries:
+            found = self._summaries[key]
+        else:
+            self._summaries[key] = None
+            found = self._summaries[key] = self._blocks_in(func.body, scope)
+        if found is None:
+            return None
+        chain, entry = found
+        return (shown, *chain), entry
+
+    def _blocks_in(self, body: list[ast.stmt], scope: Scope) -> Chain | None:
+        """The first blocking call of a sync body, direct or through further helpers, whose
+        chain leaves room for the body's own function name."""
+        for node, _ in own_nodes(body):
+            if not isinstance(node, ast.Call):
+                continue
+            entry = self.direct(node, scope)
+            if entry is not None:
+                return (_shown(entry),), entry
+            found = self._via_helper(node, scope)
+            if found is not None and len(found[0]) < MAX_CHAIN:
+                return found
+        return None
+
+    def blocking_calls_in(self, func: ast.AsyncFunctionDef, scope: Scope
+                          ) -> Iterator[tuple[ast.Call, Chain]]:
+        """Blocking calls a coroutine's own code makes (not awaited), direct or via helpers."""
+        for node, parent in own_nodes(func.body):
+            if not isinstance(node, ast.Call) or isinstance(parent, ast.Await):
+                continue
+            entry = self.direct(node, scope)
+            if entry is not None:
+                yield node, ((_shown(entry),), entry)
+                continue
+            found = self.via_helper(node, scope)
+            if found is not None:
+                yield node, found
+
+    # -- summaries for a project index ------------------------------------------------------------
+    def module_summaries(self) -> dict[str, FunctionSummary]:
+        """A summary of each module-level sync `def` and each sync method of a module-level class."""
+        module = self.model.module_name or "__module__"
+        out: dict[str, FunctionSummary] = {}
+        top = self.model.module_scope
+        for stmt in self.model.module.body:
+            if isinstance(stmt, ast.FunctionDef) and self._only_def(top, stmt.name) is stmt:
+                out[f"{module}.{stmt.name}"] = self._summarize(
+                    stmt, self._scope_for(stmt, top), f"{module}.{stmt.name}")
+            elif isinstance(stmt, ast.ClassDef):
+                cls_scope = Scope("class", stmt, top)
+                for item in stmt.body:
+                    if isinstance(item, ast.FunctionDef) and \
+                            self._only_def(cls_scope, item.name) is item:
+                        name = f"{module}.{stmt.name}.{item.name}"
+                        out[name] = self._summarize(item, self._scope_for(item, cls_scope), name)
+        return out
+
+    def _summarize(self, func: ast.FunctionDef, scope: Scope, qualname: str) -> FunctionSummary:
+        found = self._summary(func, scope, qualname.rsplit(".", 1)[-1] + "()")
+        callees: list[str] = []
+        module = self.model.module_name or "__module__"
+        for node, _ in own_nodes(func.body):
+            if isinstance(node, ast.Call) and self.direct(node, scope) is None:
+                local = self.helper_target(node, scope)
+                if local is not None:
+                    callees.append(f"{module}.{local[2].removesuffix('()')}")
+                    continue
+                qualified = self.model.resolve(node.func, scope)
+                if qualified is not None and not qualified.startswith("builtins."):
+                    callees.append(canonical(qualified))
+        return FunctionSummary(
+            qualname,
+            found[0][1:] if found else None,
+            found[1].name if found else None,
+            tuple(dict.fromkeys(callees)),
+        )
+
+
+def join_summaries(summaries: Mapping[str, FunctionSummary]
+                   ) -> dict[str, tuple[tuple[str, ...], str]]:
+    """Blocking chains across modules: a function blocks when it does so itself, or when a
+    callee (another project function, by qualified name) does, up to `MAX_DEPTH` links.
+
+    Maps a qualified function name to (chain, catalog name at its end), e.g.
+    `{"app.views.helper": (("app.helpers.load_user()", "requests.get"), "requests.get")}`.
+    """
+    chains: dict[str, tuple[tuple[str, ...], str]] = {}
+    for name, summary in summaries.items():
+        if summary.chain is not None and summary.terminal is not None:
+            chains[name] = (summary.chain, summary.terminal)
+    for _ in range(MAX_DEPTH):
+        changed = False
+        for name, summary in summaries.items():
+            if name in chains:
+                continue
+            for callee in summary.callees:
+                if callee in chains:
+                    chain, terminal = chains[callee]
+                    chains[name] = ((f"{callee}()", *chain), terminal)
+                    changed = True
+                    break
+        if not changed:
+            break
+    return chains
+
+
+def external_lookup(chains: Mapping[str, tuple[tuple[str, ...], str]],
+                    extra: tuple[str, ...] = ()) -> ExternalLookup:
+    """An `ExternalLookup` over joined project chains, for `BlockingAnalysis(external=...)`."""
+
+    def lookup(qualified: str) -> Chain | None:
+        found = chains.get(qualified)
+        if found is None:
+            return None
+        chain, terminal = found
+        entry = CATALOG.get(terminal)
+        if entry is None and terminal in extra:
+            entry = BlockingCall(terminal, Kind.CONFIGURED, "an async equivalent", FixKind.THREAD)
+        if entry is None:
+            return None
+        return (f"{qualified}()", *chain), entry
+
+    return lookup
+
+
+FACT = "blocks"  # the key of this family's fact in the project index's function summaries
+_FACT_CACHE: weakref.WeakKeyDictionary[SemanticModel, BlockingAnalysis] = (
+    weakref.WeakKeyDictionary())
+
+
+def project_fact(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticModel
+                 ) -> dict[str, Any] | None:
+    """The fact a project index stores for a function (a `FACT_PROVIDERS` entry):
+    `{"chain": [...], "terminal": catalog name, "callees": [qualified names]}` for a sync
+    function that blocks, or calls functions that might; None otherwise. Catalog only:
+    `extra-blocking-calls` are settings, not facts of the file."""
+    if not isinstance(node, ast.FunctionDef):
+        return None
+    analysis = _FACT_CACHE.get(model)
+    if analysis is None:
+        analysis = _FACT_CACHE[model] = BlockingAnalysis(model)
+    top = model.module_scope
+    module = model.module_name or "__module__"
+    owner: Scope = top
+    qualname = f"{module}.{node.name}"
+    for stmt in ast.walk(model.module):
+        if isinstance(stmt, ast.ClassDef) and node in stmt.body:
+            owner = analysis._scope_for(stmt, top, "class")
+            qualname = f"{module}.{stmt.name}.{node.name}"
+            break
+    if analysis._only_def(owner, node.name) is not node:
+        return None
+    summary = analysis._summarize(node, analysis._scope_for(node, owner), qualname)
+    if summary.chain is None and not summary.callees:
+        return None
+    return {"chain": list(summary.chain) if summary.chain else None,
+            "terminal": summary.terminal, "callees": list(summary.callees)}
+
+
+def _register_fact() -> None:
+    """Add `project_fact` to the project index's providers, when the index is built in."""
+    try:
+        from asynclint.semantic import project  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        return
+    providers = getattr(project, "FACT_PROVIDERS", None)
+    if isinstance(providers, dict):
+        providers.setdefault(FACT, project_fact)
+
+
+_register_fact()
+
+
+def _shown(entry: BlockingCall) -> str:
+    return entry.name.removeprefix("builtins.")
+
+
+_CACHE: weakref.WeakKeyDictionary[SemanticModel, BlockingAnalysis] = weakref.WeakKeyDictionary()
+
+
+def analysis_for(model: SemanticModel, extra: tuple[str, ...] = (),
+                 project: Any = None) -> BlockingAnalysis:
+    """The module's shared analysis (every ASL1xx rule of one traversal asks the same)."""
+    found = _CACHE.get(model)
+    if found is None:
+        found = _CACHE[model] = BlockingAnalysis(model, extra, project=project)
+    return found

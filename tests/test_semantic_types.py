@@ -1,0 +1,196 @@
+"""Light type inference: each case writes `reveal(expr)` where the type is asked, in the scope
+a rule would ask from, and checks the qualified type (or None: unknown stays unknown)."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from asynclint.config import Settings
+from asynclint.engine import _walk
+from asynclint.rules.base import Rule, RuleContext
+from asynclint.semantic.model import SemanticModel
+from asynclint.source import SourceFile
+
+
+class _Reveal(Rule):
+    """Not registered: records the type of the argument of every `reveal(...)` call."""
+
+    code = "ASL999"
+    visits = (ast.Call,)
+
+    def __init__(self, ctx: RuleContext) -> None:
+        super().__init__(ctx)
+        self.found: list[str | None] = []
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Call)
+        if isinstance(node.func, ast.Name) and node.func.id == "reveal":
+            self.found.append(self.semantic.type_of(node.args[0]))
+
+
+def reveal(code: str, module: str | None = "app.main") -> list[str | None]:
+    text = textwrap.dedent(code)
+    tree = ast.parse(text)
+    model = SemanticModel(tree, module)
+    ctx = RuleContext("t.py", SourceFile.from_bytes(text.encode()), tree, model,
+                      Settings(root=Path(".")))
+    probe = _Reveal(ctx)
+    _walk(tree, model, [probe])
+    return probe.found
+
+
+CASES = {
+    "parameter annotations, Optional, X | None, strings": (
+        """
+        from typing import Optional
+        import httpx
+        from sqlalchemy.orm import Session
+        async def f(a: httpx.Client, b: Optional[Session], c: "Session | None", d: Session | int):
+            reveal(a); reveal(b); reveal(c); reveal(d)
+        """,
+        ["httpx.Client", "sqlalchemy.orm.Session", "sqlalchemy.orm.Session", None],
+    ),
+    "Annotated with Depends, and a module-level alias of it": (
+        """
+        from typing import Annotated
+        from fastapi import Depends
+        from sqlmodel import Session
+        SessionDep = Annotated[Session, Depends(get_session)]
+        async def f(a: Annotated[Session, Depends(get_session)], b: SessionDep):
+            reveal(a); reveal(b)
+        """,
+        ["sqlalchemy.orm.Session", "sqlalchemy.orm.Session"],
+    ),
+    "Depends(get_db) with a yielding return annotation": (
+        """
+        from collections.abc import Iterator
+        from fastapi import Depends
+        from sqlalchemy.orm import Session
+        def get_db() -> Iterator[Session]:
+            yield Session()
+        async def route(db=Depends(get_db)):
+            reveal(db)
+        """,
+        ["sqlalchemy.orm.Session"],
+    ),
+    "constructors, factories and the sqlite3 cursor": (
+        """
+        import sqlite3, httpx
+        from pathlib import Path
+        async def f():
+            conn = sqlite3.connect("x")
+            cur = conn.cursor()
+            c = httpx.Client()
+            p = Path("a")
+            reveal(conn); reveal(cur); reveal(c); reveal(p); reveal(p / "b"); reveal(p.parent)
+        """,
+        ["sqlite3.Connection", "sqlite3.Cursor", "httpx.Client", "pathlib.Path",
+         "pathlib.Path", "pathlib.Path"],
+    ),
+    "sessionmaker products, with and async with": (
+        """
+        from sqlalchemy import create_engine
+        from sqlalchemy.orm import sessionmaker
+        from sqlalchemy.ext.asyncio import async_sessionmaker
+        engine = create_engine("sqlite://")
+        SessionLocal = sessionmaker(bind=engine)
+        AsyncLocal = async_sessionmaker()
+        async def f():
+            db = SessionLocal()
+            with SessionLocal() as s:
+                reveal(s)
+            with engine.connect() as conn:
+                reveal(conn)
+            async with AsyncLocal() as a:
+                reveal(a)
+            reveal(db)
+        """,
+        ["sqlalchemy.orm.Session", "sqlalchemy.Connection",
+         "sqlalchemy.ext.asyncio.AsyncSession", "sqlalchemy.orm.Session"],
+    ),
+    "self.x from a typed __init__ parameter, a constructor, and the class body": (
+        """
+        import httpx
+        from sqlalchemy.orm import Session
+        class Repo:
+            shared = httpx.Client()
+            def __init__(self, session: Session, other) -> None:
+                self.session = session
+                self.client = httpx.Client()
+                self.other = other
+            async def get(self):
+                reveal(self.session); reveal(self.client); reveal(self.shared); reveal(self.other)
+        """,
+        ["sqlalchemy.orm.Session", "httpx.Client", "httpx.Client", None],
+    ),
+    "pymongo subscripts and attributes": (
+        """
+        from pymongo import MongoClient
+        client = MongoClient()
+        async def f():
+            reveal(client["shop"]); reveal(client["shop"]["orders"]); reveal(client.shop.orders)
+        """,
+        ["pymongo.database.Database", "pymongo.collection.Collection",
+         "pymongo.collection.Collection"],
+    ),
+    "imports under TYPE_CHECKING count for annotations": (
+        """
+        from typing import TYPE_CHECKING
+        if TYPE_CHECKING:
+            from sqlalchemy.orm import Session
+        async def f(db: "Session", other: "Session | None" = None):
+            reveal(db); reveal(other)
+        """,
+        ["sqlalchemy.orm.Session", "sqlalchemy.orm.Session"],
+    ),
+    "never guessed from names; assigned two ways is unknown": (
+        """
+        import httpx
+        async def f(session, db, flag: bool):
+            c = httpx.Client() if flag else None
+            d = httpx.Client()
+            d = object()
+            reveal(session); reveal(db); reveal(c); reveal(d)
+        """,
+        [None, None, None, None],
+    ),
+    "a query chain keeps its type; a result does not": (
+        """
+        from sqlalchemy.orm import Session
+        async def f(db: Session):
+            reveal(db.query(User).filter(User.id == 1)); reveal(db.execute(q))
+        """,
+        ["sqlalchemy.orm.Query", None],
+    ),
+    "module path attribute chains and binary operators": (
+        """
+        from pathlib import Path
+        TEMPLATES = Path(__file__).parent / "templates"
+        async def f():
+            reveal(TEMPLATES); reveal(TEMPLATES / "x.html")
+        """,
+        ["pathlib.Path", "pathlib.Path"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_type_of(name: str) -> None:
+    code, expected = CASES[name]
+    assert reveal(code) == expected
+
+
+def test_alias_bound_twice_is_unknown() -> None:
+    code = """
+    from typing import Annotated
+    from sqlalchemy.orm import Session
+    Dep = Annotated[Session, 1]
+    Dep = int
+    async def f(a: Dep):
+        reveal(a)
+    """
+    assert reveal(code) == [None]
