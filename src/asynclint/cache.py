@@ -18,7 +18,9 @@ from asynclint import __version__
 from asynclint.config import Settings
 from asynclint.diagnostics import Applicability, Diagnostic, Location
 
-Entry = tuple[str, list[Diagnostic]]
+# (content digest, diagnostics, project-index lookups the result depends on: see
+# `semantic.project.deps_valid`)
+Entry = tuple[str, list[Diagnostic], list[list[str]]]
 
 
 def digest(data: bytes) -> str:
@@ -61,12 +63,16 @@ class CacheStore:
         if not raw:
             return None
         try:
-            return raw[0], [_decode(d, path) for d in raw[1]]
+            deps = raw[2] if len(raw) > 2 else []
+            return raw[0], [_decode(d, path) for d in raw[1]], deps
         except (TypeError, ValueError):
             return None
 
-    def put(self, relpath: str, content_digest: str, diagnostics: list[Diagnostic]) -> None:
-        new = [content_digest, [_encode(d) for d in diagnostics]]
+    def put(self, relpath: str, content_digest: str, diagnostics: list[Diagnostic],
+            deps: list[list[str]] | None = None) -> None:
+        new: list[Any] = [content_digest, [_encode(d) for d in diagnostics]]
+        if deps:
+            new.append(deps)
         if self._raw.get(relpath) != new:
             self._raw[relpath] = new
             self._dirty = True

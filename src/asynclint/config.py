@@ -68,6 +68,10 @@ SCHEMA: tuple[SettingSpec, ...] = (
     SettingSpec("extra-async-apis", "list[str]", [],
                 "Qualified names of functions or `Type.method`s that return awaitables.",
                 'extra-async-apis = ["mylib.AsyncClient.fetch"]'),
+    SettingSpec("extra-async-decorators", "list[str]", [],
+                "Qualified names of decorators that keep an `async def` a coroutine function "
+                "(a decorated function is otherwise treated as unknown by ASL2xx).",
+                'extra-async-decorators = ["myapp.utils.retry"]'),
     SettingSpec("extra-handler-decorators", "list[str]", [],
                 "Qualified decorator names (or `Type.method` of a router) that register request "
                 "handlers.",
@@ -120,6 +124,7 @@ class Settings:
     cache_dir: str = ".asynclint_cache"
     extra_blocking_calls: tuple[str, ...] = ()
     extra_async_apis: tuple[str, ...] = ()
+    extra_async_decorators: tuple[str, ...] = ()
     extra_handler_decorators: tuple[str, ...] = ()
     gather_style: str = "gather"
     gather_min_awaits: int = 2

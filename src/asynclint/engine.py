@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from asynclint import noqa
 from asynclint.cache import CacheStore, Entry, digest
@@ -17,6 +18,8 @@ from asynclint.config import Settings
 from asynclint.diagnostics import IO_ERROR, SYNTAX_ERROR, Applicability, Diagnostic, Fix, Location
 from asynclint.rules import REGISTRY, Rule, RuleContext
 from asynclint.semantic.model import SemanticModel, module_name_for
+from asynclint.semantic.project import ProjectView, deps_valid, index_for, take_all_new, view_for
+from asynclint.semantic.project import save_all as save_indexes
 from asynclint.source import DecodeError, SourceFile
 
 
@@ -50,6 +53,7 @@ class FileReport:
     digest: str | None = None
     from_cache: bool = False
     internal_error: bool = False
+    deps: list[list[str]] = field(default_factory=list)  # project-index lookups (cache key)
 
 
 # -- analysis of one module -----------------------------------------------------------------
@@ -213,10 +217,11 @@ class Analysis:
     diagnostics: list[Diagnostic]
     rules: dict[str, Rule]
     semantic: SemanticModel | None
+    project: ProjectView | None = None
 
 
 def analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[str],
-            module: tuple[str | None, bool] = (None, False)) -> Analysis:
+            module: tuple[str | None, bool] = (None, False), use_cache: bool = True) -> Analysis:
     """Parse and analyse one module, then drop what `# noqa` comments suppress.
 
     The cyclic garbage collector is paused meanwhile: a module's AST is up to hundreds of
@@ -225,33 +230,37 @@ def analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[
     meanwhile is collected after, so memory stays bounded by one module.
     """
     if not gc.isenabled():
-        return _analyze(source, path, settings, codes, module)
+        return _analyze(source, path, settings, codes, module, use_cache)
     gc.disable()
     try:
-        return _analyze(source, path, settings, codes, module)
+        return _analyze(source, path, settings, codes, module, use_cache)
     finally:
         gc.enable()
 
 
 def _analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[str],
-             module: tuple[str | None, bool]) -> Analysis:
+             module: tuple[str | None, bool], use_cache: bool) -> Analysis:
     try:
         tree = ast.parse(source.text, filename=path, type_comments=False)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return Analysis(source, None, [_syntax_diagnostic(path, source, exc)], {}, None)
-    analysis = analyze_tree(tree, source, path, settings, codes, module)
+    analysis = analyze_tree(tree, source, path, settings, codes, module, use_cache)
     if analysis.diagnostics:
         analysis.diagnostics = noqa.filter_diagnostics(source.text, analysis.diagnostics)
     return analysis
 
 
 def analyze_tree(tree: ast.Module, source: SourceFile, path: str, settings: Settings,
-                 codes: frozenset[str], module: tuple[str | None, bool] = (None, False)
-                 ) -> Analysis:
+                 codes: frozenset[str], module: tuple[str | None, bool] = (None, False),
+                 use_cache: bool = True) -> Analysis:
     """Run the rules over a tree parsed from `source.text` (by `analyze`, or by a host such as
-    flake8 that parsed it already). No suppression comment is applied here: each door decides."""
+    flake8 that parsed it already). No suppression comment is applied here: each door decides.
+
+    Rules see the project index through `ctx.project` (module summaries read from disk cache
+    when `use_cache`); the lookups they make are returned in `Analysis.project.deps`."""
     semantic = SemanticModel(tree, module[0], module[1])
-    ctx = RuleContext(path, source, tree, semantic, settings)
+    project = view_for(settings.root, settings.cache_dir, use_cache, path, module, tree)
+    ctx = RuleContext(path, source, tree, semantic, settings, project=project)
     rule_types = _rules_for(codes, source.text)
     rules = [cls(ctx) for cls in rule_types]
     if rules:
@@ -261,7 +270,7 @@ def analyze_tree(tree: ast.Module, source: SourceFile, path: str, settings: Sett
             return Analysis(source, tree, [_syntax_diagnostic(path, source, RecursionError())],
                             {}, semantic)
     found = sorted(ctx.diagnostics, key=Diagnostic.sort_key)
-    return Analysis(source, tree, found, {r.code: r for r in rules}, semantic)
+    return Analysis(source, tree, found, {r.code: r for r in rules}, semantic, project)
 
 
 def attach_fixes(analysis: Analysis) -> list[Diagnostic]:
@@ -340,11 +349,13 @@ def check_file(path: str, settings: Settings, options: RunOptions, data: bytes |
         return report
 
 
-def _cache_hit(report: FileReport, cached: Entry | None, options: RunOptions) -> bool:
-    """Fill `report` from the cache when the content digest matches (and no fix is wanted)."""
+def _cache_hit(report: FileReport, cached: Entry | None, options: RunOptions,
+               settings: Settings) -> bool:
+    """Fill `report` from the cache when the content digest matches, every project-index
+    lookup the cached analysis made still gives the same answer, and no fix is wanted."""
     if cached is not None and cached[0] == report.digest and not (
         options.want_fixes and any(d.fix_data is not None for d in cached[1])
-    ):
+    ) and deps_valid(index_for(settings.root, settings.cache_dir, True), report.path, cached[2]):
         report.diagnostics = cached[1]
         report.from_cache = True
         return True
@@ -362,7 +373,7 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
         data = read
     if options.use_cache and not options.fixing:
         report.digest = digest(data)
-        if _cache_hit(report, cached, options):
+        if _cache_hit(report, cached, options, settings):
             return report
     try:
         source = SourceFile.from_bytes(data)
@@ -372,12 +383,15 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
         return report
     module = module_name_for(Path(path))
     codes = settings.codes_for(Path(path))
-    analysis = analyze(source, path, settings, codes, module)
+    analysis = analyze(source, path, settings, codes, module, options.use_cache)
+    if analysis.project is not None:
+        report.deps = analysis.project.dep_list()
     if options.fixing:
         from asynclint.fixes.apply import fix_until_stable
 
         outcome = fix_until_stable(
-            analysis, options, lambda s: analyze(s, path, settings, codes, module)
+            analysis, options,
+            lambda s: analyze(s, path, settings, codes, module, options.use_cache)
         )
         report.fixed = outcome.fixed
         report.errors.extend(outcome.errors)
@@ -396,8 +410,12 @@ _PARALLEL_THRESHOLD = 8
 
 def _check_batch(
     batch: list[tuple[str, Settings, Entry | None]], options: RunOptions
-) -> list[FileReport]:
-    return [check_file(path, settings, options, cached=cached) for path, settings, cached in batch]
+) -> tuple[list[FileReport], dict[str, dict[str, list[Any]]]]:
+    """Check files; also return the project-index summaries computed meanwhile (a worker
+    hands them to the parent, which writes the index once)."""
+    reports = [check_file(path, settings, options, cached=cached)
+               for path, settings, cached in batch]
+    return reports, take_all_new()
 
 
 def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> list[FileReport]:
@@ -432,7 +450,7 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
             data = _read(path)
             if not isinstance(data, Diagnostic):
                 report = FileReport(path, digest=digest(data))
-                if _cache_hit(report, cached, options):
+                if _cache_hit(report, cached, options, work[i][1]):
                     done[i] = report
                     continue
         pending.append(i)
@@ -444,7 +462,8 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
         for (path, settings, _), report in zip(work, reports, strict=True):
             if report.digest and not report.from_cache:
                 store = stores[fingerprint(settings)]
-                store.put(settings.relpath(Path(path)), report.digest, report.diagnostics)
+                store.put(settings.relpath(Path(path)), report.digest, report.diagnostics,
+                          report.deps)
         for store in stores.values():
             store.save()
     return sorted(reports, key=lambda r: r.path)
@@ -454,8 +473,10 @@ def _run_batches(work: list[tuple[str, Settings, Entry | None]],
                  options: RunOptions) -> list[FileReport]:
     """Reports in the order of `work`; in worker processes when there are enough files."""
     jobs = options.jobs if options.jobs is not None else (os.cpu_count() or 1)
+    summaries: list[dict[str, dict[str, list[Any]]]] = []
     if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD:
-        reports = _check_batch(work, options)
+        reports, new = _check_batch(work, options)
+        summaries.append(new)
     else:
         from concurrent.futures import ProcessPoolExecutor  # not paid by one-file runs
 
@@ -463,6 +484,9 @@ def _run_batches(work: list[tuple[str, Settings, Entry | None]],
         batches = [work[i : i + chunk] for i in range(0, len(work), chunk)]
         reports = []
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(_check_batch, batches, [options] * len(batches)):
+            for result, new in pool.map(_check_batch, batches, [options] * len(batches)):
                 reports.extend(result)
+                summaries.append(new)
+    if options.use_cache:
+        save_indexes(summaries)
     return reports

@@ -81,7 +81,8 @@ class _Session:
         self.use_cache = not os.environ.get("ASYNCLINT_NO_CACHE")
         self.is_worker = hasattr(config, "workerinput")
         self.stores: dict[str, CacheStore] = {}
-        self.new_entries: list[tuple[str, str, list[Any]]] = []  # path, digest, encoded
+        # path, digest, encoded diagnostics, project-index lookups (see engine.FileReport.deps)
+        self.new_entries: list[tuple[str, str, list[Any], list[list[str]]]] = []
         self.checked = 0
         self.cached = 0
 
@@ -124,10 +125,11 @@ class _Session:
         else:
             self.checked += 1
             if store is not None and report.digest:
-                store.put(relpath, report.digest, report.diagnostics)
+                store.put(relpath, report.digest, report.diagnostics, report.deps)
                 if self.is_worker:
                     self.new_entries.append(
-                        (str(path), report.digest, [_encode(d) for d in report.diagnostics])
+                        (str(path), report.digest, [_encode(d) for d in report.diagnostics],
+                         report.deps)
                     )
         if not report.diagnostics:
             return None
@@ -140,16 +142,16 @@ class _Session:
 
         return formatters()["full"](report.diagnostics, FormatOptions(read_source=read))
 
-    def merge(self, entries: list[tuple[str, str, list[Any]]]) -> None:
+    def merge(self, entries: list[tuple[str, str, list[Any], list[list[str]]]]) -> None:
         """Take a worker's new cache entries (xdist controller)."""
         from asynclint.cache import _decode
 
-        for path, content_digest, encoded in entries:
+        for path, content_digest, encoded, deps in entries:
             settings = self.settings_for(Path(path))
             store = self.store_for(settings)
             if store is not None:
                 store.put(settings.relpath(Path(path)),
-                          content_digest, [_decode(e, path) for e in encoded])
+                          content_digest, [_decode(e, path) for e in encoded], deps)
 
     def save(self) -> None:
         for store in self.stores.values():

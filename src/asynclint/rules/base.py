@@ -31,6 +31,8 @@ class RuleContext:
     semantic: SemanticModel
     settings: Settings
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The project index as seen from this file (`semantic.project.ProjectView`), or None.
+    project: Any = None
 
     def location(self, row: int, utf8_col: int) -> Location:
         return Location(row, self.source.col_from_utf8(row, utf8_col))

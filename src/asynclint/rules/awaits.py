@@ -1,0 +1,1250 @@
+"""ASL2xx: un-awaited coroutines. Calling an `async def` only creates a coroutine object; the
+work happens when it is awaited. A dropped or misused coroutine silently does nothing (Python
+warns "coroutine ... was never awaited" only when it is garbage-collected, if at all).
+
+What is a coroutine call is decided by `CoroutineOracle`, from: `async def`s of this module
+(functions, nested functions, methods through `self`/`cls`/`super()`/the class name and their
+bases), `async def`s elsewhere in the project (the project index, through imports and
+re-exports), and the catalog of library async APIs (`semantic/async_apis.py`, methods matched
+only on receivers whose type the semantic layer knows). Decorators not known to keep a
+function async make it unknown; unknown means silent.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from asynclint.rules.base import Rule, RuleContext, register
+from asynclint.semantic import async_apis as apis
+from asynclint.semantic.knowledge import canonical
+from asynclint.semantic.project import (
+    ClassSummary,
+    FunctionSummary,
+    ProjectView,
+    summarize_class,
+    summarize_function,
+)
+from asynclint.semantic.scopes import Scope
+
+if TYPE_CHECKING:
+    from asynclint.fixes.context import FixContext
+
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_PRIMARY_PARENTS = (ast.Attribute, ast.Subscript, ast.Call)
+# Builtins that treat their argument as a plain value (a coroutine there is always a mistake).
+_VALUE_BUILTINS = frozenset({
+    "builtins.len", "builtins.bool", "builtins.str", "builtins.int", "builtins.float",
+    "builtins.list", "builtins.tuple", "builtins.set", "builtins.dict", "builtins.sorted",
+    "builtins.sum", "builtins.min", "builtins.max", "builtins.any", "builtins.all",
+    "builtins.iter", "builtins.next", "builtins.enumerate", "builtins.zip", "builtins.repr",
+    "builtins.abs", "builtins.round",
+})
+# Return annotations that say the function means to hand back an awaitable.
+_AWAITABLE_WORDS = frozenset({"Awaitable", "Coroutine", "Future", "Task", "Any", "object",
+                              "CoroutineType", "Deferred"})
+
+
+def _heads(annotation: ast.expr) -> set[str]:
+    """The outermost type names of an annotation (`Optional[Awaitable[int]]` -> Awaitable)."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value.strip(), mode="eval").body
+        except SyntaxError:
+            return {"Any"}
+    if isinstance(annotation, ast.BinOp):
+        return _heads(annotation.left) | _heads(annotation.right)
+    if isinstance(annotation, ast.Subscript):
+        head = _heads(annotation.value)
+        if head & {"Optional", "Union", "Annotated"}:
+            args = annotation.slice
+            members = args.elts if isinstance(args, ast.Tuple) else [args]
+            if head & {"Annotated"}:
+                members = members[:1]
+            return set().union(*(_heads(m) for m in members))
+        return head
+    if isinstance(annotation, ast.Name):
+        return {annotation.id}
+    if isinstance(annotation, ast.Attribute):
+        return {annotation.attr}
+    return set()
+
+COROUTINE, ASYNC_GEN, ASYNC_CM = "coroutine", "async generator", "async context manager"
+
+
+@dataclass(frozen=True)
+class Callee:
+    kind: str  # COROUTINE, ASYNC_GEN or ASYNC_CM: what calling it gives
+    func: ast.expr
+    detail: str  # "{}" stands for the callee as written (rendered only when reported)
+
+    @property
+    def label(self) -> str:
+        return self.detail.replace("{}", f"`{_short(self.func)}`")
+
+
+class CoroutineOracle:
+    """Answers "what does this call return?" for one module (shared by the ASL2xx rules)."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+        self.semantic = ctx.semantic
+        settings = ctx.settings
+        self.extra_apis = frozenset(getattr(settings, "extra_async_apis", ()))
+        self.extra_decorators = frozenset(getattr(settings, "extra_async_decorators", ())) | {
+            *getattr(settings, "extra_handler_decorators", ())}
+        self._classes: dict[int, ClassSummary] = {}
+        self._locals: dict[tuple[int, str], FunctionSummary | ClassSummary | None] = {}
+
+    @property
+    def project(self) -> ProjectView | None:
+        view = getattr(self.ctx, "project", None)
+        return view if isinstance(view, ProjectView) else None
+
+    # -- public ---------------------------------------------------------------------------------
+    def classify(self, call: ast.Call) -> Callee | None:
+        func = call.func
+        semantic = self.semantic
+        qualified = semantic.resolve(func)
+        if qualified is not None:
+            return self._qualified(qualified, func)
+        if isinstance(func, ast.Name):
+            return self._local_name(func)
+        if isinstance(func, ast.Attribute):
+            return self._method_call(func)
+        return None
+
+    def type_needs_async_with(self, expr: ast.expr) -> str | None:
+        """The type of a `with` item's value when that type needs `async with`."""
+        kind = self._type_of(expr)
+        if kind is None:
+            return None
+        if kind in apis.ASYNC_CONTEXT_TYPES:
+            return kind
+        cls = self._project_class(kind)
+        if cls is not None and self._async_only(cls[0], cls[1], "__aenter__", "__enter__"):
+            return kind
+        return None
+
+    def type_needs_async_for(self, expr: ast.expr) -> str | None:
+        kind = self._type_of(expr)
+        cls = self._project_class(kind) if kind else None
+        if kind and cls is not None and self._async_only(cls[0], cls[1], "__aiter__", "__iter__"):
+            return kind
+        return None
+
+    # -- resolution -------------------------------------------------------------------------
+    def _type_of(self, expr: ast.expr) -> str | None:
+        kind = self.semantic.type_of(expr)
+        if kind is None and isinstance(expr, (ast.Name, ast.Attribute)):
+            # A module-level variable of another module of the project (`from app.db import
+            # engine`): its summary knows the type.
+            qualified = self.semantic.resolve(expr)
+            view = self.project
+            if qualified is not None and view is not None and "." in qualified:
+                found = view.lookup_full(qualified)
+                if found is not None and found[0] == "variable":
+                    kind = found[1]
+        return _canon(kind) if kind else None
+
+    def _qualified(self, qualified: str, func: ast.expr) -> Callee | None:
+        name = _canon(qualified)
+        api = _api_label(func, name)
+        if name in apis.COROUTINE_CALLS or name in self.extra_apis:
+            return Callee(COROUTINE, func, api)
+        if name in apis.ASYNC_CONTEXT_CALLS or name in apis.ASYNC_CONTEXT_TYPES:
+            return Callee(ASYNC_CM, func, api)
+        if name in apis.ASYNC_ITERATOR_CALLS:
+            return Callee(ASYNC_GEN, func, api)
+        view = self.project
+        if view is None or "." not in name or name.startswith("builtins."):
+            return None
+        found = view.lookup_full(name)
+        if found is None:
+            # `engine.dispose()` on `from app.db import engine`: a typed module variable.
+            owner, _, attr = name.rpartition(".")
+            variable = view.lookup_full(owner)
+            if variable is not None and variable[0] == "variable":
+                return self._typed_method(_canon(variable[1]), attr, func)
+            return None
+        what, summary, where = found
+        if what == "variable":  # calling an instance: `SessionLocal()`
+            return self._typed_method(_canon(summary), "__call__", func)
+        if what == "class":
+            assert isinstance(summary, ClassSummary)
+            if self._async_only(summary, where, "__aenter__", "__enter__"):
+                return Callee(ASYNC_CM, func, "{} (defines only `__aenter__`)")
+            return None
+        assert isinstance(summary, FunctionSummary)
+        return self._from_summary(summary, func, where if what == "function" else None)
+
+    def _from_summary(self, summary: FunctionSummary | None, func: ast.expr,
+                      where: str | None) -> Callee | None:
+        if summary is None:
+            return None
+        kind = self._effective(summary)
+        if kind is None:
+            return None
+        place = f" ({where})" if where else ""
+        noun = {COROUTINE: "an `async def`", ASYNC_GEN: "an async generator",
+                ASYNC_CM: "an `@asynccontextmanager`"}[kind]
+        return Callee(kind, func, f"{{}}{place} is {noun}")
+
+    def _effective(self, summary: FunctionSummary) -> str | None:
+        """What calling a function gives, after its decorators (None: not async, or unknown)."""
+        cm = False
+        for decorator in summary.decorators:
+            if decorator in apis.ASYNC_CM_DECORATORS:
+                cm = True
+            elif not self._keeps(decorator):
+                return None
+        if summary.kind == "agen":
+            return ASYNC_CM if cm else ASYNC_GEN
+        if summary.kind == "async" and not cm:
+            return COROUTINE
+        return None
+
+    def _keeps(self, decorator: str) -> bool:
+        if decorator in apis.KEEPS_ASYNC or decorator in self.extra_decorators:
+            return True
+        bare = decorator.removesuffix("()")
+        if bare in self.extra_decorators:
+            return True
+        owner, _, method = bare.rpartition(".")
+        return decorator.endswith("()") and owner in apis.ROUTER_TYPES \
+            and method in apis.ROUTE_DECORATOR_METHODS
+
+    def _local_name(self, func: ast.Name) -> Callee | None:
+        """A name bound in this module or an enclosing function (not by an import)."""
+        semantic = self.semantic
+        name = func.id
+        scope = semantic.defining_scope(name)
+        if scope is None:
+            return None
+        found = self._local_def(scope, name)
+        if isinstance(found, ClassSummary):
+            qualified = f"{self.semantic.module_name or '__module__'}.{name}"
+            if self._async_only(found, qualified, "__aenter__", "__enter__"):
+                return Callee(ASYNC_CM, func, "{} (defines only `__aenter__`)")
+            return None
+        return self._from_summary(found, func, None)
+
+    def _local_def(self, scope: Scope, name: str) -> FunctionSummary | ClassSummary | None:
+        key = (id(scope.node), name)
+        if key in self._locals:
+            return self._locals[key]
+        result: FunctionSummary | ClassSummary | None = None
+        view = self.project
+        if scope.kind == "module" and view is not None and view.current is not None:
+            # The module's summary already says which top-level names are plain defs.
+            current = view.current
+            result = current.functions.get(name) or current.classes.get(name)
+        elif scope.kind == "function" and _defines_directly(scope.node, name):
+            defs, others = _definitions(scope.node, name)
+            if len(defs) == 1 and not others:
+                only = defs[0]
+                if isinstance(only, ast.ClassDef):
+                    result = self._class(only)
+                elif isinstance(only, _FUNCS):
+                    result = summarize_function(only, self.semantic)
+        self._locals[key] = result
+        return result
+
+    def _method_call(self, func: ast.Attribute) -> Callee | None:
+        receiver = func.value
+        # self.m() / cls.m()
+        if isinstance(receiver, ast.Name):
+            cls_node = self._class_of_first_param(receiver.id)
+            if cls_node is not None:
+                qualified = self._class_qualname(cls_node)
+                method = self._method_in(self._class(cls_node), qualified, func.attr)
+                return self._from_summary(method, func, None)
+        # super().m()
+        if (isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name)
+                and receiver.func.id == "super"
+                and self.semantic.resolve(receiver.func) == "builtins.super"):
+            cls_node = self._enclosing_class()
+            if cls_node is None:
+                return None
+            cls = self._class(cls_node)
+            stripped = ClassSummary(cls.bases, {}, [])
+            method = self._method_in(stripped, self._class_qualname(cls_node), func.attr)
+            return self._from_summary(method, func, None)
+        # A receiver of known type: the catalog, or a class of the project.
+        kind = self._type_of(receiver)
+        if kind is None:
+            return None
+        return self._typed_method(kind, func.attr, func)
+
+    def _typed_method(self, kind: str, attr: str, func: ast.expr) -> Callee | None:
+        name = f"{kind}.{attr}"
+        api = _api_label(func, name)
+        if name in apis.COROUTINE_CALLS or name in self.extra_apis:
+            return Callee(COROUTINE, func, api)
+        if name in apis.ASYNC_CONTEXT_CALLS:
+            return Callee(ASYNC_CM, func, api)
+        if name in apis.ASYNC_ITERATOR_CALLS:
+            return Callee(ASYNC_GEN, func, api)
+        cls_found = self._project_class(kind)
+        if cls_found is None:
+            return None
+        method = self._method_in(cls_found[0], cls_found[1], attr)
+        return self._from_summary(method, func, None)
+
+    # -- classes ----------------------------------------------------------------------------
+    def _class(self, node: ast.ClassDef) -> ClassSummary:
+        found = self._classes.get(id(node))
+        if found is None:
+            found = self._classes[id(node)] = summarize_class(node, self.semantic)
+        return found
+
+    def _class_qualname(self, node: ast.ClassDef) -> str:
+        return f"{self.semantic.module_name or '__module__'}.{node.name}"
+
+    def _project_class(self, qualified: str) -> tuple[ClassSummary, str] | None:
+        view = self.project
+        if view is None or "." not in qualified:
+            return None
+        found = view.lookup_full(qualified)
+        if found is None or found[0] != "class":
+            return None
+        assert isinstance(found[1], ClassSummary)
+        return found[1], found[2]
+
+    def _method_in(self, cls: ClassSummary, qualified: str, name: str) -> FunctionSummary | None:
+        if name in cls.methods:
+            return cls.methods[name]
+        if name in cls.attributes:
+            return None
+        view = self.project
+        if view is None:
+            return None
+        return view.method_in(cls, qualified, name)
+
+    def _async_only(self, cls: ClassSummary, qualified: str, async_name: str,
+                    sync_name: str) -> bool:
+        """The class has an `async def` `__aenter__` (or `__aiter__`) and no sync twin, with
+        every base known."""
+        if any(b == "?" for b in cls.bases):
+            return False
+        view = self.project
+        for base in cls.bases:
+            if base in ("builtins.object", "typing.Generic", "abc.ABC",
+                        "typing_extensions.Generic"):
+                continue
+            if view is None or view.class_summary(base) is None:
+                return False
+        has_async = self._method_in(cls, qualified, async_name)
+        has_sync = self._method_in(cls, qualified, sync_name)
+        if sync_name in cls.methods or has_sync is not None:
+            return False
+        return has_async is not None and has_async.kind in ("async", "agen", "sync")
+
+    def _enclosing_class(self) -> ast.ClassDef | None:
+        scope: Scope | None = self.semantic.scope
+        while scope is not None and scope.kind in ("lambda", "function"):
+            if scope.kind == "function" and scope.parent is not None \
+                    and scope.parent.kind == "class":
+                node = scope.parent.node
+                assert isinstance(node, ast.ClassDef)
+                return node
+            scope = scope.parent
+        return None
+
+    def _class_of_first_param(self, name: str) -> ast.ClassDef | None:
+        """The class when `name` is the `self`/`cls` parameter of the method we are in."""
+        scope: Scope | None = self.semantic.scope
+        while scope is not None and scope.kind == "lambda":
+            scope = scope.parent
+        # A nested function sees the method's `self` through its closure.
+        while scope is not None and scope.kind == "function":
+            func = scope.node
+            assert isinstance(func, _FUNCS)
+            params = [*func.args.posonlyargs, *func.args.args]
+            if scope.parent is not None and scope.parent.kind == "class":
+                if not params or params[0].arg != name:
+                    return None
+                if any(self.semantic.resolve(d, scope.parent) == "builtins.staticmethod"
+                       for d in func.decorator_list):
+                    return None
+                if self.semantic.defining_scope(name) is not scope:
+                    return None
+                node = scope.parent.node
+                assert isinstance(node, ast.ClassDef)
+                return node
+            if scope.lookup(name) is not None:
+                return None
+            scope = scope.parent
+        return None
+
+
+def _defines_directly(node: ast.AST, name: str) -> bool:
+    """Cheap pre-check: a def or class of that name among the scope's own statements."""
+    return any(isinstance(s, (*_FUNCS, ast.ClassDef)) and s.name == name
+               for s in getattr(node, "body", ()))
+
+
+def _definitions(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST]]:
+    """Defs of `name` directly in a scope and any other binding of it there."""
+    defs: list[ast.stmt] = []
+    others: list[ast.AST] = []
+    if isinstance(node, (*_FUNCS, ast.Lambda)):
+        args = node.args
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        if any(p is not None and p.arg == name for p in params):
+            others.append(node)
+    body = getattr(node, "body", [])
+    stack: list[ast.AST] = list(body) if isinstance(body, list) else []
+    while stack:
+        sub = stack.pop()
+        if isinstance(sub, (*_FUNCS, ast.ClassDef)):
+            if sub.name == name:
+                defs.append(sub)
+            others.extend(d for d in sub.decorator_list if _stores(d, name))
+            continue
+        if isinstance(sub, ast.Lambda):
+            continue
+        if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Store):
+            others.append(sub)
+        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+            others.extend(a for a in sub.names if (a.asname or a.name.split(".")[0]) == name)
+        elif isinstance(sub, (ast.Global, ast.Nonlocal)) and name in sub.names:
+            others.append(sub)
+        stack.extend(ast.iter_child_nodes(sub))
+    return defs, others
+
+
+def _stores(node: ast.AST, name: str) -> bool:
+    return any(isinstance(s, ast.Name) and s.id == name and isinstance(s.ctx, ast.Store)
+               for s in ast.walk(node))
+
+
+def _canon(name: str) -> str:
+    name = canonical(name)
+    return apis.CANONICAL_EXTRA.get(name, name)
+
+
+def _api_label(func: ast.expr, name: str) -> str:
+    """A message template: the callee as written, and the API it resolved to when different."""
+    written = _dotted_text(func)
+    return "{} (async API)" if written == name else f"{{}} (async API `{name}`)"
+
+
+def _dotted_text(expr: ast.expr) -> str | None:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        base = _dotted_text(expr.value)
+        return f"{base}.{expr.attr}" if base else None
+    return None
+
+
+def _short(expr: ast.expr) -> str:
+    try:
+        text = ast.unparse(expr)
+    except (ValueError, RecursionError):
+        return "call"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def oracle(rule: Rule) -> CoroutineOracle:
+    """One oracle per checked module, shared by the ASL2xx rules."""
+    ctx = rule.ctx
+    found = ctx.__dict__.get("_asl2_oracle")
+    if not isinstance(found, CoroutineOracle):
+        found = CoroutineOracle(ctx)
+        ctx.__dict__["_asl2_oracle"] = found
+    return found
+
+
+# -- fixes -------------------------------------------------------------------------------------------
+def await_fix_data(rule: Rule, node: ast.Call, *, parent: ast.AST | None = None) -> tuple[Any, ...] | None:
+    """Whether `await` can go before this call here: only inside `async def` (not in a sync
+    def, a lambda, a class body or a generator expression, where `await` is illegal or changes
+    what the expression is). The tuple says whether parentheses are needed."""
+    semantic = rule.semantic
+    if not semantic.in_async_function:
+        return None
+    for ancestor in semantic.ancestors():
+        if isinstance(ancestor, ast.GeneratorExp):
+            return None
+        if isinstance(ancestor, _SCOPES):
+            break
+    parent = parent if parent is not None else semantic.parent
+    needs_parens = isinstance(parent, _PRIMARY_PARENTS) and (
+        getattr(parent, "value", None) is node or getattr(parent, "func", None) is node
+    )
+    return ("await", needs_parens)
+
+
+def build_await_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+    import libcst as cst
+
+    call = fctx.node_at(diagnostic, cst.Call)
+    if call is None or diagnostic.fix_data is None:
+        return None
+    _, needs_parens = diagnostic.fix_data
+    # The call's own parentheses lie outside the range being replaced and stay in the text.
+    inner = call.with_changes(lpar=[], rpar=[])
+    lpar: list[cst.LeftParen] = []
+    rpar: list[cst.RightParen] = []
+    if needs_parens and not call.lpar:
+        lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
+    awaited = cst.Await(expression=inner, lpar=lpar, rpar=rpar)
+    return Fix(rule.fix_title or "", Applicability.UNSAFE, (fctx.replace(call, awaited),))
+
+
+_AWAIT_SAFETY = (
+    "The fix is unsafe: adding `await` makes the work happen, and happen now — the caller now "
+    "waits for it, its exceptions propagate, and its side effects (writes, requests) occur "
+    "where before they silently did not. It is offered only inside `async def` and not inside "
+    "a generator expression or a nested `def`/`lambda`, where `await` is illegal or changes "
+    "the expression."
+)
+
+
+# -- rules ---------------------------------------------------------------------------------------------
+@register
+class UnawaitedCoroutine(Rule):
+    code = "ASL200"
+    name = "unawaited-coroutine"
+    summary = "A coroutine is created and dropped: the call does nothing"
+    explanation = (
+        "Calling an `async def` function (or an async API such as `AsyncSession.commit`, "
+        "`httpx.AsyncClient.post`, `asyncio.sleep`) does not run it: it returns a coroutine "
+        "object, and the work happens only when that object is awaited. As a statement, the "
+        "coroutine is dropped at once — the commit never happens, the request is never sent — "
+        "and Python at most prints `RuntimeWarning: coroutine ... was never awaited` when it is "
+        "garbage-collected.\n\n"
+        "The callee is known from this module's `async def`s (including methods reached through "
+        "`self`, `cls`, `super()` and base classes), the project's other modules (through "
+        "imports and re-exports), and a catalog of library async APIs matched on receivers of "
+        "known type. Calls whose callee cannot be told — unknown decorators, unknown receivers "
+        "— are never reported.\n\n"
+        "Outside `async def` (a plain `def`, module level) the same mistake is reported without "
+        "a fix: make the caller `async def` and await, or run it with `asyncio.run(...)` at the "
+        "top level."
+    )
+    bad_example = (
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+        "async def rename(session: AsyncSession, user, name: str) -> None:\n"
+        "    user.name = name\n"
+        "    session.commit()\n"
+    )
+    good_example = (
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+        "async def rename(session: AsyncSession, user, name: str) -> None:\n"
+        "    user.name = name\n"
+        "    await session.commit()\n"
+    )
+    fix_title = "Add `await`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = _AWAIT_SAFETY
+    overlaps = ("ASYNC105",)
+    visits = (ast.Expr,)
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Expr)
+        call = node.value
+        if not isinstance(call, ast.Call):
+            return
+        callee = oracle(self).classify(call)
+        if callee is None or callee.kind != COROUTINE:
+            return
+        where = "" if self.semantic.in_async_function else (
+            "; outside `async def`, make the caller async or run it with `asyncio.run(...)`")
+        self.report(call, f"Coroutine never awaited: {callee.label}; its result is dropped, so "
+                          f"it never runs{where}",
+                    fix_data=await_fix_data(self, call, parent=node))
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        return build_await_fix(self, fctx, diagnostic)
+
+
+@register
+class CoroutineAssignedNeverAwaited(Rule):
+    code = "ASL201"
+    name = "coroutine-assigned-never-awaited"
+    summary = "A coroutine is stored in a variable that is never awaited or passed on"
+    explanation = (
+        "`result = fetch_user(uid)` without `await` stores a coroutine object, not the user. "
+        "When the function never awaits the variable, passes it on, returns it or stores it "
+        "elsewhere — it only reads it as data (`result.name`, `if result:`, `result[0]`) or "
+        "not at all — the work never happens and the code works on the wrong value.\n\n"
+        "Not reported: a variable later awaited (`task = f(); ...; await task`), gathered, "
+        "passed to any function (it may await it), returned, put in a list or dict, assigned "
+        "more than once, or used by a nested function."
+    )
+    bad_example = (
+        "import httpx\n\n\n"
+        "async def profile(client: httpx.AsyncClient, uid: int) -> str:\n"
+        "    response = client.get(f\"/users/{uid}\")\n"
+        "    return response.json()[\"name\"]\n"
+    )
+    good_example = (
+        "import httpx\n\n\n"
+        "async def profile(client: httpx.AsyncClient, uid: int) -> str:\n"
+        "    response = await client.get(f\"/users/{uid}\")\n"
+        "    return response.json()[\"name\"]\n"
+    )
+    fix_title = "Add `await`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = _AWAIT_SAFETY
+    visits = (ast.Assign, ast.AnnAssign)
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, (ast.Assign, ast.AnnAssign))
+        if isinstance(node, ast.Assign):
+            if len(node.targets) != 1:
+                return
+            target = node.targets[0]
+        else:
+            target = node.target
+        value = node.value
+        if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
+            return
+        function = self.semantic.function
+        if not isinstance(function, _FUNCS):
+            return
+        callee = oracle(self).classify(value)
+        if callee is None or callee.kind != COROUTINE:
+            return
+        uses = _uses(function, target.id, node)
+        if uses is None:
+            return
+        how = "never used" if not uses else "only read as a plain value"
+        self.report(value, f"Coroutine stored in `{target.id}` is {how}, never awaited: "
+                           f"{callee.label}",
+                    fix_data=await_fix_data(self, value, parent=node))
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        return build_await_fix(self, fctx, diagnostic)
+
+
+def _uses(function: ast.AST, name: str, assignment: ast.stmt) -> list[ast.Name] | None:
+    """The loads of `name` in the function when every one of them treats it as plain data;
+    None when any use may await it (or it is bound more than once, or declared global)."""
+    parents: dict[int, ast.AST] = {}
+    loads: list[ast.Name] = []
+    stores = 0
+    for parent in ast.walk(function):
+        for child in ast.iter_child_nodes(parent):
+            parents[id(child)] = parent
+        if isinstance(parent, (ast.Global, ast.Nonlocal)) and name in parent.names:
+            return None
+        if isinstance(parent, ast.Name) and parent.id == name:
+            if isinstance(parent.ctx, ast.Load):
+                loads.append(parent)
+            else:
+                stores += 1
+        elif isinstance(parent, ast.arg) and parent.arg == name:
+            stores += 1
+    if stores != 1:
+        return None
+    for load in loads:
+        used_in = parents.get(id(load))
+        # Uses inside nested functions may await it later: stay silent.
+        walker: ast.AST | None = used_in
+        while walker is not None and walker is not function:
+            if isinstance(walker, (*_FUNCS, ast.Lambda)):
+                return None
+            walker = parents.get(id(walker))
+        if not _is_value_use(load, used_in):
+            return None
+    return loads
+
+
+def _is_value_use(node: ast.expr, parent: ast.AST | None) -> bool:
+    """The expression is consumed as data: a coroutine there is always a mistake."""
+    if isinstance(parent, (ast.Attribute, ast.Subscript)):
+        return parent.value is node and not (
+            isinstance(parent, ast.Attribute) and parent.attr in ("send", "throw", "close",
+                                                                  "cr_frame", "__await__"))
+    if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+        return parent.test is node
+    if isinstance(parent, (ast.BoolOp, ast.Compare)):
+        # `coro is not None` style checks are about identity
+        return not (isinstance(parent, ast.Compare)
+                    and any(isinstance(op, (ast.Is, ast.IsNot)) for op in parent.ops))
+    if isinstance(parent, ast.UnaryOp):
+        return True
+    if isinstance(parent, ast.BinOp):
+        return True
+    if isinstance(parent, ast.FormattedValue):
+        return True
+    if isinstance(parent, (ast.For, ast.comprehension)):
+        return parent.iter is node
+    return False
+
+
+@register
+class CoroutineUsedAsValue(Rule):
+    code = "ASL202"
+    name = "coroutine-used-as-value"
+    summary = "A coroutine call is used as data (condition, attribute, subscript, iteration...)"
+    explanation = (
+        "`if user_exists(uid):`, `fetch().name`, `await session.execute(q).scalars()`, "
+        "`len(get_items())`, `f\"{load()}\"` use the coroutine object itself, not the value it "
+        "would produce: a condition on it is always true, an attribute or subscript raises, "
+        "an f-string prints `<coroutine object ...>`, and the work never runs."
+    )
+    bad_example = (
+        "async def email_taken(email: str) -> bool: ...\n\n\n"
+        "async def create(email: str) -> None:\n"
+        "    if email_taken(email):\n"
+        "        raise Conflict(email)\n"
+    )
+    good_example = (
+        "async def email_taken(email: str) -> bool: ...\n\n\n"
+        "async def create(email: str) -> None:\n"
+        "    if await email_taken(email):\n"
+        "        raise Conflict(email)\n"
+    )
+    fix_title = "Add `await`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = _AWAIT_SAFETY + (
+        " No fix is offered for `await coro().attr`: whether the author meant "
+        "`(await coro()).attr` or also to await the attribute's result cannot be told."
+    )
+    visits = (ast.Call,)
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Call)
+        semantic = self.semantic
+        parent = semantic.parent
+        direct = _is_value_use(node, parent)
+        if not direct and isinstance(parent, ast.Call) and node in parent.args \
+                and len(parent.args) == 1 and not parent.keywords:
+            direct = semantic.resolve(parent.func) in _VALUE_BUILTINS
+        if not direct:
+            return
+        callee = oracle(self).classify(node)
+        if callee is None or callee.kind != COROUTINE:
+            return
+        fix_data = await_fix_data(self, node)
+        if isinstance(parent, (ast.Attribute, ast.Subscript)) and _awaited_chain(semantic):
+            fix_data = None
+        self.report(node, f"Coroutine used as a value without `await`: {callee.label}",
+                    fix_data=fix_data)
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        return build_await_fix(self, fctx, diagnostic)
+
+
+def _awaited_chain(semantic: Any) -> bool:
+    """The call is the innermost receiver of an attribute/subscript/call chain under `await`."""
+    child: ast.AST | None = None
+    for ancestor in semantic.ancestors():
+        if isinstance(ancestor, ast.Await):
+            return True
+        if isinstance(ancestor, (ast.Attribute, ast.Subscript)) and (
+                child is None or ancestor.value is child):
+            child = ancestor
+            continue
+        if isinstance(ancestor, ast.Call) and child is not None and ancestor.func is child:
+            child = ancestor
+            continue
+        return False
+    return False
+
+
+@register
+class ReturnUnawaitedCoroutine(Rule):
+    code = "ASL203"
+    name = "return-unawaited-coroutine"
+    summary = "`return coro()` inside `async def` returns a coroutine, not its result"
+    explanation = (
+        "An `async def` that does `return fetch(x)` hands its caller a coroutine object: "
+        "`await outer()` then gives a coroutine instead of the value, which the caller must "
+        "await a second time. Usually `return await fetch(x)` was meant.\n\n"
+        "Not reported when the function's return annotation says it returns an awaitable "
+        "(`Awaitable`, `Coroutine`, `Task`, `Future`, `Any`, `object`), or in a plain `def` "
+        "(a factory returning a coroutine is fine)."
+    )
+    bad_example = (
+        "async def fetch_user(uid: int) -> dict[str, str]: ...\n\n\n"
+        "async def get_user(uid: int) -> dict[str, str]:\n"
+        "    return fetch_user(uid)\n"
+    )
+    good_example = (
+        "async def fetch_user(uid: int) -> dict[str, str]: ...\n\n\n"
+        "async def get_user(uid: int) -> dict[str, str]:\n"
+        "    return await fetch_user(uid)\n"
+    )
+    fix_title = "Add `await`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = _AWAIT_SAFETY
+    visits = (ast.Return,)
+    requires_text = ("async",)
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Return)
+        value = node.value
+        function = self.semantic.function
+        if not isinstance(value, ast.Call) or not isinstance(function, ast.AsyncFunctionDef):
+            return
+        if function.returns is not None and _heads(function.returns) & _AWAITABLE_WORDS:
+            return
+        callee = oracle(self).classify(value)
+        if callee is None or callee.kind != COROUTINE:
+            return
+        self.report(value, f"`return` without `await` in `async def` returns a coroutine: "
+                           f"{callee.label}",
+                    fix_data=await_fix_data(self, value, parent=node))
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        return build_await_fix(self, fctx, diagnostic)
+
+
+@register
+class SyncWithOnAsyncContextManager(Rule):
+    code = "ASL204"
+    name = "sync-with-async-context-manager"
+    summary = "`with` on an object that only supports `async with`"
+    explanation = (
+        "`AsyncSession`, `httpx.AsyncClient`, `aiohttp.ClientSession`, `asyncio.Lock`, "
+        "`asyncio.timeout()`, `aiofiles.open()`, `@asynccontextmanager` functions and classes "
+        "that define only `__aenter__` cannot be entered with a plain `with`: it raises "
+        "`TypeError`/`AttributeError` at run time (or, for a lock, never takes it). "
+        "`async with` is required."
+    )
+    bad_example = (
+        "from sqlalchemy import select\n"
+        "from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession\n\n\n"
+        "async def list_users(engine: AsyncEngine) -> list[User]:\n"
+        "    with AsyncSession(engine) as session:\n"
+        "        return (await session.scalars(select(User))).all()\n"
+    )
+    good_example = (
+        "from sqlalchemy import select\n"
+        "from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession\n\n\n"
+        "async def list_users(engine: AsyncEngine) -> list[User]:\n"
+        "    async with AsyncSession(engine) as session:\n"
+        "        return (await session.scalars(select(User))).all()\n"
+    )
+    fix_title = "Use `async with`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = (
+        "The fix is unsafe: entering and leaving the context now awaits, so other tasks may run "
+        "at those points. It is offered only inside `async def`, and only when every item of the "
+        "`with` needs `async with`."
+    )
+    visits = (ast.With,)
+    requires_text = ("with",)
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.With)
+        o = oracle(self)
+        flagged: list[str] = []
+        marks: list[bool] = []
+        for item in node.items:
+            expr = item.context_expr
+            label = None
+            if isinstance(expr, ast.Call):
+                callee = o.classify(expr)
+                if callee is not None and callee.kind == ASYNC_CM:
+                    label = callee.label
+            if label is None:
+                kind = o.type_needs_async_with(expr)
+                if kind is not None:
+                    label = f"`{_short(expr)}` ({kind})"
+            marks.append(label is not None)
+            if label is not None:
+                flagged.append(label)
+        if not flagged:
+            return
+        fixable = len(flagged) == len(node.items) and self.semantic.in_async_function
+        first = next(i.context_expr for i, ok in zip(node.items, marks, strict=True) if ok)
+        self.report(first,
+                    f"`with` on an async context manager: {', '.join(flagged)}; "
+                    "use `async with`", fix_data=("with",) if fixable else None)
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        import libcst as cst
+
+        stmt = fctx.node_at(diagnostic, cst.With)
+        if stmt is None or stmt.asynchronous is not None:
+            return None
+        return _header_fix(self, fctx, stmt, "with")
+
+
+@register
+class SyncForOverAsyncIterator(Rule):
+    code = "ASL205"
+    name = "sync-for-over-async-iterator"
+    summary = "`for` over an async generator or async iterator"
+    explanation = (
+        "An async generator (an `async def` with `yield`) and async streams such as "
+        "`response.aiter_lines()` or `websocket.iter_text()` can only be consumed with "
+        "`async for`; a plain `for` (or a synchronous comprehension) raises `TypeError: "
+        "'async_generator' object is not iterable`."
+    )
+    bad_example = (
+        "import httpx\n\n\n"
+        "async def relay(response: httpx.Response) -> None:\n"
+        "    for line in response.aiter_lines():\n"
+        "        print(line)\n"
+    )
+    good_example = (
+        "import httpx\n\n\n"
+        "async def relay(response: httpx.Response) -> None:\n"
+        "    async for line in response.aiter_lines():\n"
+        "        print(line)\n"
+    )
+    fix_title = "Use `async for`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = (
+        "The fix is unsafe: each step of the loop now awaits, so other tasks may run between "
+        "iterations. It is offered only for `for` statements inside `async def`."
+    )
+    visits = (ast.For, ast.comprehension)
+    requires_text = ("for",)
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, (ast.For, ast.comprehension))
+        if isinstance(node, ast.comprehension) and node.is_async:
+            return
+        expr = node.iter
+        o = oracle(self)
+        label = None
+        if isinstance(expr, ast.Call):
+            callee = o.classify(expr)
+            if callee is not None and callee.kind == ASYNC_GEN:
+                label = callee.label
+        if label is None:
+            kind = o.type_needs_async_for(expr)
+            if kind is not None:
+                label = f"`{_short(expr)}` ({kind})"
+        if label is None:
+            return
+        fixable = isinstance(node, ast.For) and self.semantic.in_async_function
+        self.report(expr, f"`for` over an async iterator: {label}; use `async for`",
+                    fix_data=("for",) if fixable else None)
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        import libcst as cst
+
+        stmt = fctx.node_at(diagnostic, cst.For)
+        if stmt is None or stmt.asynchronous is not None:
+            return None
+        return _header_fix(self, fctx, stmt, "for")
+
+
+def _header_fix(rule: Rule, fctx: FixContext, stmt: Any, keyword: str) -> Fix:
+    """Replace only the statement's keyword (`with` -> `async with`): the body, comments and
+    formatting are untouched."""
+    start, _ = fctx.range_of(stmt)
+    end = Location(start.row, start.col + len(keyword))
+    return Fix(rule.fix_title or "", Applicability.UNSAFE,
+               (Edit(f"async {keyword}", start, end),))
+
+
+@register
+class CoroutinePassedAsCallable(Rule):
+    code = "ASL206"
+    name = "coroutine-passed-as-callable"
+    summary = "A coroutine object is passed where a function is expected"
+    explanation = (
+        "`background_tasks.add_task(send_email(to))`, `asyncio.to_thread(fetch(x))`, "
+        "`loop.run_in_executor(None, fetch(x))`, `loop.call_soon(fetch(x))` and "
+        "`threading.Thread(target=fetch(x))` expect a function to call later. Passing "
+        "`fetch(x)` creates a coroutine right away and hands over that object: calling it fails "
+        "with `TypeError: 'coroutine' object is not callable` (often in a background thread or "
+        "after the response was sent, where nobody sees it) and the coroutine is never awaited."
+    )
+    bad_example = (
+        "from fastapi import APIRouter, BackgroundTasks\n\n"
+        "router = APIRouter()\n\n\n"
+        "async def send_welcome_email(email: str) -> None: ...\n\n\n"
+        "@router.post(\"/signup\")\n"
+        "async def signup(email: str, background_tasks: BackgroundTasks) -> None:\n"
+        "    background_tasks.add_task(send_welcome_email(email))\n"
+    )
+    good_example = (
+        "from fastapi import APIRouter, BackgroundTasks\n\n"
+        "router = APIRouter()\n\n\n"
+        "async def send_welcome_email(email: str) -> None: ...\n\n\n"
+        "@router.post(\"/signup\")\n"
+        "async def signup(email: str, background_tasks: BackgroundTasks) -> None:\n"
+        "    background_tasks.add_task(send_welcome_email, email)\n"
+    )
+    fix_title = "Pass the function and its arguments, not its call"
+    fix_applicability = Applicability.SAFE
+    fix_safety = (
+        "For `add_task`/`BackgroundTask`, the fix `add_task(f(a, k=1))` -> `add_task(f, a, k=1)` "
+        "is safe: the arguments are evaluated at the same moment as before, and the function "
+        "runs when the framework runs the task — which is what the code meant, and what it "
+        "could never do (the call raised `TypeError`). For `asyncio.to_thread(f(a))` and "
+        "`run_in_threadpool(f(a))` with a coroutine function `f`, the fix is `f(a)` "
+        "(unsafe: the coroutine now runs on the event loop, which is the only place it can "
+        "run). No fix is offered for the other APIs (threads, loop callbacks), where the right "
+        "change depends on the design."
+    )
+    visits = (ast.Call,)
+    requires_text = tuple(sorted({name.rsplit(".", 1)[-1] for name in apis.CALLABLE_TAKERS}))
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.Call)
+        taker = self._taker(node)
+        if taker is None:
+            return
+        name, (where, how) = taker
+        arg: ast.expr | None = None
+        if isinstance(where, int):
+            if len(node.args) > where and not any(
+                    isinstance(a, ast.Starred) for a in node.args[: where + 1]):
+                arg = node.args[where]
+        else:
+            arg = next((k.value for k in node.keywords if k.arg == where), None)
+        if not isinstance(arg, ast.Call):
+            return
+        callee = oracle(self).classify(arg)
+        if callee is None or callee.kind != COROUTINE:
+            return
+        fix_data: tuple[Any, ...] | None = None
+        applicability = None
+        if how == "split" and isinstance(where, int) and len(node.args) == where + 1 \
+                and not node.keywords:
+            fix_data = ("split",)
+        elif how == "unwrap" and len(node.args) == 1 and not node.keywords:
+            fix_data = ("unwrap",)
+            applicability = Applicability.UNSAFE
+        self.report(arg, f"Coroutine object passed to `{name.rsplit('.', 1)[-1]}`, which "
+                         f"expects a function: {callee.label}; pass the function and its "
+                         "arguments instead",
+                    fix_data=fix_data, applicability=applicability,
+                    fix_title="Await the coroutine directly" if how == "unwrap" else None)
+
+    def _taker(self, node: ast.Call) -> tuple[str, tuple[int | str, str]] | None:
+        func = node.func
+        last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if last not in _TAKER_NAMES:
+            return None
+        semantic = self.semantic
+        qualified = semantic.resolve(node.func)
+        if qualified is not None:
+            name = _canon(qualified)
+            found = apis.CALLABLE_TAKERS.get(name)
+            return (name, found) if found else None
+        if isinstance(node.func, ast.Attribute):
+            kind = semantic.type_of(node.func.value)
+            if kind:
+                name = f"{_canon(kind)}.{node.func.attr}"
+                found = apis.CALLABLE_TAKERS.get(name)
+                return (name, found) if found else None
+        return None
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        import libcst as cst
+
+        if diagnostic.fix_data is None:
+            return None
+        inner = fctx.node_at(diagnostic, cst.Call)
+        if inner is None:
+            return None
+        (mode,) = diagnostic.fix_data
+        outer = _outer_call(fctx, inner)
+        if outer is None:
+            return None
+        if mode == "unwrap":
+            new: cst.CSTNode = inner.with_changes(lpar=outer.lpar, rpar=outer.rpar)
+            return Fix(diagnostic.fix_title or "", Applicability.UNSAFE,
+                       (fctx.replace(outer, new),))
+        args = [cst.Arg(value=inner.func.with_changes(lpar=[], rpar=[])) if not isinstance(
+            inner.func, cst.Name) else cst.Arg(value=inner.func)]
+        args += list(inner.args)
+        args = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in args]
+        position = len(outer.args) - 1
+        new_args = [*outer.args[:position], *args]
+        new_args[-1] = new_args[-1].with_changes(comma=outer.args[-1].comma)
+        new_outer = outer.with_changes(args=new_args)
+        return Fix(self.fix_title or "", Applicability.SAFE, (fctx.replace(outer, new_outer),))
+
+
+_TAKER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in apis.CALLABLE_TAKERS)
+
+
+def _outer_call(fctx: FixContext, inner: Any) -> Any:
+    """The call that has `inner` as its last positional argument."""
+    import libcst as cst
+
+    class Finder(cst.CSTVisitor):
+        found: cst.Call | None = None
+
+        def visit_Call(self, node: cst.Call) -> None:
+            if node.args and node.args[-1].value is inner:
+                self.found = node
+
+    finder = Finder()
+    fctx.module.visit(finder)
+    return finder.found
+
+
+# -- pytest: async fixtures in pytest-asyncio strict mode --------------------------------------------
+_PYTEST_FIXTURE = frozenset({"pytest.fixture"})
+_OTHER_RUNNERS = ("anyio", "trio")  # plugins that run `@pytest.fixture async def` themselves
+
+
+def pytest_asyncio_mode(start: Path) -> str | None:
+    """pytest-asyncio's mode for tests under `start`, read from the pytest config file pytest
+    would use (the first of pytest.ini, .pytest.ini, pyproject.toml with [tool.pytest.ini_options]
+    or [tool.pytest], tox.ini with [pytest], setup.cfg with [tool:pytest], walking up).
+
+    "auto" or "strict" when the project evidently uses pytest-asyncio (an `asyncio_*` option or
+    `--asyncio-mode`), "other" when the config names anyio or trio, None when unknown.
+    """
+    for directory in (start, *start.parents):
+        options = _pytest_options(directory)
+        if options is None:
+            continue
+        text = " ".join(f"{k}={v}" for k, v in options.items()).lower()
+        if any(runner in text for runner in _OTHER_RUNNERS):
+            return "other"
+        addopts = str(options.get("addopts", ""))
+        for flag in ("--asyncio-mode=auto", "--asyncio-mode auto"):
+            if flag in addopts:
+                return "auto"
+        mode = options.get("asyncio_mode")
+        if mode is not None:
+            return "auto" if str(mode).strip().lower() == "auto" else "strict"
+        if any(key.startswith("asyncio_") for key in options) or "--asyncio-mode" in addopts:
+            return "strict"  # pytest-asyncio's default mode
+        return None
+    return None
+
+
+def _pytest_options(directory: Path) -> dict[str, Any] | None:
+    import configparser
+    import tomllib
+
+    for name, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest"),
+                          ("pyproject.toml", None), ("tox.ini", "pytest"),
+                          ("setup.cfg", "tool:pytest")):
+        path = directory / name
+        if not path.is_file():
+            continue
+        try:
+            if section is None:
+                with path.open("rb") as fh:
+                    tool = tomllib.load(fh).get("tool", {})
+                pytest_table = tool.get("pytest", {}) if isinstance(tool, dict) else {}
+                if not isinstance(pytest_table, dict) or not pytest_table:
+                    continue
+                table = pytest_table.get("ini_options", pytest_table)
+                return {k: " ".join(map(str, v)) if isinstance(v, list) else v
+                        for k, v in table.items()} if isinstance(table, dict) else {}
+            parser = configparser.ConfigParser(interpolation=None)
+            parser.read(path, encoding="utf-8")
+        except (OSError, ValueError, configparser.Error):
+            return {}
+        if parser.has_section(section):
+            return dict(parser.items(section))
+        if name in ("pytest.ini", ".pytest.ini"):
+            return {}  # pytest.ini is the config file even when empty
+    return None
+
+
+@register
+class AsyncFixtureInStrictMode(Rule):
+    code = "ASL207"
+    name = "async-fixture-in-strict-mode"
+    summary = "`@pytest.fixture` on an `async def` where pytest-asyncio runs in strict mode"
+    explanation = (
+        "In pytest-asyncio's strict mode (its default), only fixtures decorated with "
+        "`@pytest_asyncio.fixture` are run on the event loop. An `async def` decorated with "
+        "`@pytest.fixture` is called like a plain function: the test receives a coroutine "
+        "object instead of the value, the setup code never runs, and Python warns that the "
+        "coroutine was never awaited (recent pytest versions fail the test instead).\n\n"
+        "Reported only when pytest-asyncio evidently runs in strict mode: the project's pytest "
+        "configuration says `asyncio_mode = \"strict\"` (or sets another `asyncio_*` option "
+        "without a mode), or it says nothing about the mode and the file uses "
+        "`pytest.mark.asyncio` / `pytest_asyncio`; and nothing (the file, the configuration, a "
+        "`conftest.py` above it) points at anyio or trio, whose plugins run such fixtures "
+        "themselves."
+    )
+    bad_example = (
+        "import httpx\nimport pytest\n\n\n"
+        "@pytest.fixture\n"
+        "async def client():\n"
+        "    async with httpx.AsyncClient() as c:\n"
+        "        yield c\n\n\n"
+        "@pytest.mark.asyncio\n"
+        "async def test_home(client):\n"
+        "    assert (await client.get(\"/\")).status_code == 200\n"
+    )
+    good_example = (
+        "import httpx\nimport pytest\nimport pytest_asyncio\n\n\n"
+        "@pytest_asyncio.fixture\n"
+        "async def client():\n"
+        "    async with httpx.AsyncClient() as c:\n"
+        "        yield c\n\n\n"
+        "@pytest.mark.asyncio\n"
+        "async def test_home(client):\n"
+        "    assert (await client.get(\"/\")).status_code == 200\n"
+    )
+    fix_title = "Use `@pytest_asyncio.fixture`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = (
+        "The fix is unsafe: the fixture's body starts running (on the event loop) where before "
+        "it never did. It keeps the decorator's arguments (`scope=...`) and adds "
+        "`import pytest_asyncio` once."
+    )
+    visits = (ast.AsyncFunctionDef,)
+    requires_text = ("fixture",)
+
+    def visit(self, node: ast.AST) -> None:
+        assert isinstance(node, ast.AsyncFunctionDef)
+        target = None
+        for decorator in node.decorator_list:
+            func = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if self.semantic.resolve(func) in _PYTEST_FIXTURE:
+                target = func
+        text = self.ctx.source.text
+        if target is None or any(runner in text for runner in _OTHER_RUNNERS):
+            return
+        directory = Path(os.path.abspath(self.ctx.path)).parent
+        mode = pytest_asyncio_mode(directory)
+        if mode is None and ("pytest.mark.asyncio" in text or "pytest_asyncio" in text):
+            mode = "strict"  # pytest-asyncio in use, with its default mode
+        if mode == "strict" and not _conftests_mention_other_runners(directory):
+            self.report(target, f"Async fixture `{node.name}` uses `@pytest.fixture`, but "
+                                "pytest-asyncio runs in strict mode: tests get an un-awaited "
+                                "coroutine; use `@pytest_asyncio.fixture`",
+                        fix_data=("fixture",))
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        import libcst as cst
+
+        imported = fctx.import_module("pytest_asyncio")
+        if imported is None:
+            return None
+        name, import_edits = imported
+        old: cst.CSTNode | None = fctx.node_at(diagnostic, cst.Attribute)
+        if old is None or fctx.range_of(old)[0] != diagnostic.start:
+            old = fctx.node_at(diagnostic, cst.Name)
+        if old is None:
+            return None
+        new = cst.Attribute(value=cst.Name(name), attr=cst.Name("fixture"))
+        return Fix(self.fix_title or "", Applicability.UNSAFE,
+                   (fctx.replace(old, new), *import_edits))
+
+
+def _conftests_mention_other_runners(directory: Path) -> bool:
+    """A conftest.py above the file that sets up anyio or trio (`anyio_backend`...)."""
+    for folder in (directory, *directory.parents):
+        conftest = folder / "conftest.py"
+        if conftest.is_file():
+            try:
+                text = conftest.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if any(runner in text for runner in _OTHER_RUNNERS):
+                return True
+        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.cfg", ".git")):
+            break
+    return False

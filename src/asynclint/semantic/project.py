@@ -1,0 +1,603 @@
+"""The project index: what every module of the project defines, read with `ast`, never imported.
+
+A rule checking `app/api.py` that sees `from app.services import fetch_user` asks the index what
+`app.services.fetch_user` is. Modules are found the way Python finds them — on demand, from the
+module's dotted name — under the file's import root (the folder above its top-level package),
+the project root (nearest pyproject.toml / setup.cfg / setup.py / .git) and `<root>/src`.
+Resolution never depends on which files are being checked, so a file checked alone (pre-commit,
+the editor, flake8) gets exactly the findings it gets in a whole-project run.
+
+Each module is reduced to a small `ModuleSummary` (top-level functions and classes with their
+async-ness, decorators, return annotation, bases, methods; module-level imports for re-exports).
+Summaries are cached on disk by file (stat, then content digest), so a re-run parses only files
+that changed. A checked file's result-cache entry stores the lookups its analysis made
+(`ProjectView.deps`: module name -> file -> summary digest); the entry is reused only while every
+lookup still gives the same answer (`deps_valid`). Editing a function body elsewhere does not
+change any summary, so it invalidates nothing; making a function `async`, adding a module that
+shadows an import, or deleting one does.
+
+Other rule families add per-function facts to `FunctionSummary.facts` (a JSON-able dict) by
+registering a function in `FACT_PROVIDERS`: `name -> callable(def node, model) -> JSON value |
+None`. Bump `SUMMARY_VERSION` when a provider changes so cached summaries are rebuilt.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from asynclint.semantic.model import SemanticModel, module_name_for
+from asynclint.semantic.scopes import LOCAL
+
+SUMMARY_VERSION = 3  # 3: the `blocks` fact of ASL106
+_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+_MAX_REEXPORT_DEPTH = 8
+
+# Per-function facts other families compute once per module and read across modules.
+FactProvider = Callable[[ast.FunctionDef | ast.AsyncFunctionDef, SemanticModel], Any]
+FACT_PROVIDERS: dict[str, FactProvider] = {}
+
+
+# -- summaries ------------------------------------------------------------------------------------
+@dataclass
+class FunctionSummary:
+    """`kind`: "async" (coroutine function), "agen" (async generator), "sync" (any `def`)."""
+
+    kind: str
+    decorators: list[str] = field(default_factory=list)  # qualified names, "?" when unknown
+    returns: str | None = None  # return annotation, qualified when it resolves, else source text
+    facts: dict[str, Any] = field(default_factory=dict)
+    # What a dependency/generator yields, per its annotation (`-> AsyncIterator[AsyncSession]`
+    # gives "sqlalchemy.ext.asyncio.AsyncSession"): for cross-module `Depends(get_db)` types.
+    yields: str | None = None
+
+    def to_json(self) -> list[Any]:
+        return [self.kind, self.decorators, self.returns, self.facts, self.yields]
+
+    @classmethod
+    def from_json(cls, raw: list[Any]) -> FunctionSummary:
+        return cls(raw[0], list(raw[1]), raw[2], dict(raw[3]), raw[4])
+
+
+@dataclass
+class ClassSummary:
+    bases: list[str] = field(default_factory=list)  # qualified names, "?" when unknown
+    methods: dict[str, FunctionSummary | None] = field(default_factory=dict)  # None: ambiguous
+    attributes: list[str] = field(default_factory=list)  # names bound otherwise in the body
+
+    def to_json(self) -> list[Any]:
+        return [self.bases, {k: v.to_json() if v else None for k, v in self.methods.items()},
+                self.attributes]
+
+    @classmethod
+    def from_json(cls, raw: list[Any]) -> ClassSummary:
+        methods = {k: FunctionSummary.from_json(v) if v else None for k, v in raw[1].items()}
+        return cls(list(raw[0]), methods, list(raw[2]))
+
+
+@dataclass
+class ModuleSummary:
+    name: str | None
+    is_package: bool
+    functions: dict[str, FunctionSummary] = field(default_factory=dict)
+    classes: dict[str, ClassSummary] = field(default_factory=dict)
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified target
+    ambiguous: list[str] = field(default_factory=list)  # names bound more than one way
+    # Module-level variables whose type the semantic layer can tell (`engine =
+    # create_async_engine(...)` -> "sqlalchemy.ext.asyncio.AsyncEngine").
+    variables: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"n": self.name, "p": self.is_package,
+                "f": {k: v.to_json() for k, v in self.functions.items()},
+                "c": {k: v.to_json() for k, v in self.classes.items()},
+                "i": self.imports, "a": self.ambiguous, "v": self.variables}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> ModuleSummary:
+        return cls(raw["n"], raw["p"],
+                   {k: FunctionSummary.from_json(v) for k, v in raw["f"].items()},
+                   {k: ClassSummary.from_json(v) for k, v in raw["c"].items()},
+                   dict(raw["i"]), list(raw["a"]), dict(raw["v"]))
+
+    def digest(self) -> str:
+        found: str | None = self.__dict__.get("_digest")
+        if found is None:
+            text = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
+            found = self.__dict__["_digest"] = hashlib.blake2b(text.encode(),
+                                                               digest_size=8).hexdigest()
+        return found
+
+
+def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """"async" or "agen" (whether the body yields, not counting nested scopes); "sync" for any
+    plain `def` (sync generators are not told apart: no rule needs it, and it costs a walk)."""
+    if isinstance(node, ast.FunctionDef):
+        return "sync"
+    stack: list[ast.AST] = list(node.body)
+    yields = False
+    while stack and not yields:
+        sub = stack.pop()
+        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
+            yields = True
+        elif not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                  ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(sub))
+    return "agen" if yields else "async"
+
+
+def _decorator_name(expr: ast.expr, model: SemanticModel) -> str:
+    """`@x`, `@x.y` and `@x(...)` -> the qualified name of x (a call's result keeps its name
+    followed by "()"); anything else is unknown."""
+    suffix = ""
+    if isinstance(expr, ast.Call):
+        expr, suffix = expr.func, "()"
+    qualified = model.resolve(expr)
+    if qualified is None and isinstance(expr, ast.Attribute):
+        # `@router.get(...)` on `router = APIRouter()`: the receiver's type names it.
+        kind = model.types.type_of(expr.value, model.module_scope)
+        if kind:
+            return f"{kind}.{expr.attr}{suffix}"
+        text = _dotted(expr)
+        return f"?{text}{suffix}" if text else "?"
+    if qualified is None and isinstance(expr, ast.Name):
+        return f"{model.module_name or '__module__'}.{expr.id}{suffix}"
+    return f"{qualified}{suffix}" if qualified else "?"
+
+
+def _dotted(expr: ast.expr) -> str | None:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        base = _dotted(expr.value)
+        return f"{base}.{expr.attr}" if base else None
+    return None
+
+
+def summarize_function(node: ast.FunctionDef | ast.AsyncFunctionDef,
+                       model: SemanticModel) -> FunctionSummary:
+    returns = yields = None
+    if node.returns is not None:
+        types = model.types
+        returns = types.annotation(node.returns, model.module_scope) or ast.unparse(node.returns)
+        yielded = types.annotation(node.returns, model.module_scope, yielded=True)
+        yields = yielded if yielded != returns else None
+    facts: dict[str, Any] = {}
+    for key, provider in FACT_PROVIDERS.items():
+        value = provider(node, model)
+        if value is not None:
+            facts[key] = value
+    return FunctionSummary(_function_kind(node),
+                           [_decorator_name(d, model) for d in node.decorator_list],
+                           returns, facts, yields)
+
+
+def summarize_class(node: ast.ClassDef, model: SemanticModel) -> ClassSummary:
+    bases = []
+    for base in node.bases:
+        target = base.value if isinstance(base, ast.Subscript) else base  # Generic[T]
+        qualified = model.resolve(target)
+        if qualified is None and isinstance(target, ast.Name):
+            binding = model.module_scope.lookup(target.id)
+            if binding is not None and binding.qualified == LOCAL:
+                qualified = f"{model.module_name or '__module__'}.{target.id}"
+        bases.append(qualified or "?")
+    summary = ClassSummary(bases)
+    seen: dict[str, int] = {}
+    for stmt in _flat(node.body):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            seen[stmt.name] = seen.get(stmt.name, 0) + 1
+            if any(isinstance(d, ast.Attribute) and d.attr in ("setter", "deleter")
+                   for d in stmt.decorator_list):
+                continue  # `@x.setter` redefines a property, not a method
+            summary.methods[stmt.name] = summarize_function(stmt, model)
+        else:
+            summary.attributes.extend(_bound_names(stmt))
+    for name, count in seen.items():
+        if count > 1 and not _overloads_only(node, name):
+            summary.methods[name] = None
+    return summary
+
+
+def _overloads_only(node: ast.ClassDef, name: str) -> bool:
+    """`@overload` stubs followed by one implementation are one method."""
+    defs = [s for s in _flat(node.body)
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name]
+    plain = [d for d in defs if not any(_dotted(x) in ("overload", "typing.overload")
+                                        for x in d.decorator_list)]
+    return len(plain) == 1 and plain[0] is defs[-1]
+
+
+def _flat(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Statements of a block including those under `if`/`try` (conditional definitions)."""
+    out: list[ast.stmt] = []
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            out += _flat(stmt.body) + _flat(stmt.orelse)
+        elif isinstance(stmt, (ast.Try, ast.TryStar)):
+            out += _flat(stmt.body) + _flat(stmt.orelse) + _flat(stmt.finalbody)
+            for handler in stmt.handlers:
+                out += _flat(handler.body)
+        else:
+            out.append(stmt)
+    return out
+
+
+def _bound_names(stmt: ast.stmt) -> list[str]:
+    names: list[str] = []
+    targets: list[ast.expr] = []
+    if isinstance(stmt, ast.Assign):
+        targets = list(stmt.targets)
+    elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+        targets = [stmt.target]
+    elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+        targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
+    for target in targets:
+        for sub in ast.walk(target):
+            if isinstance(sub, ast.Name):
+                names.append(sub.id)
+    return names
+
+
+def summarize_module(tree: ast.Module, module_name: str | None,
+                     is_package: bool) -> ModuleSummary:
+    model = SemanticModel(tree, module_name, is_package)
+    summary = ModuleSummary(module_name, is_package)
+    counts: dict[str, int] = {}
+    for stmt in _flat(tree.body):
+        names: list[str] = []
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            summary.functions[stmt.name] = summarize_function(stmt, model)
+            names = [stmt.name]
+        elif isinstance(stmt, ast.ClassDef):
+            summary.classes[stmt.name] = summarize_class(stmt, model)
+            names = [stmt.name]
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for alias in stmt.names:
+                if alias.name == "*":
+                    continue
+                local = alias.asname or alias.name.split(".", 1)[0]
+                binding = model.module_scope.lookup(local)
+                if binding is not None and binding.qualified != LOCAL and not binding.type_only:
+                    summary.imports[local] = model._absolute(binding.qualified)
+        else:
+            names = _bound_names(stmt)
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                for name in names:
+                    kind = model.types.type_of(ast.Name(name, ast.Load()), model.module_scope)
+                    if kind:
+                        summary.variables[name] = kind
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+    for name, count in counts.items():
+        if count > 1 or name in summary.imports:
+            summary.ambiguous.append(name)
+            summary.functions.pop(name, None)
+            summary.classes.pop(name, None)
+            summary.variables.pop(name, None)
+    for name in [n for n in summary.imports if n in counts]:
+        del summary.imports[name]
+    return summary
+
+
+# -- finding modules ------------------------------------------------------------------------------
+def find_project_root(path: Path) -> Path | None:
+    for directory in path.parents:
+        if any((directory / marker).exists() for marker in _MARKERS):
+            return directory
+    return None
+
+
+def search_roots(path: str, module_name: str | None, is_package: bool) -> tuple[str, ...]:
+    """Where imports of the module at `path` are looked up, in order."""
+    absolute = Path(os.path.abspath(path))
+    depth = len(module_name.split(".")) if module_name else 1
+    import_root = absolute.parents[depth - 1 + (1 if is_package else 0)] \
+        if depth - 1 + (1 if is_package else 0) < len(absolute.parents) else absolute.parent
+    roots = [str(import_root)]
+    project = find_project_root(absolute)
+    if project is not None:
+        roots += [str(project), str(project / "src")]
+    return tuple(dict.fromkeys(roots))
+
+
+@dataclass
+class _Entry:
+    stat: tuple[int, int]
+    digest: str
+    summary: ModuleSummary
+
+
+class ProjectIndex:
+    """Module summaries for one cache location; one per process (see `index_for`)."""
+
+    def __init__(self, cache_file: Path | None) -> None:
+        self.cache_file = cache_file
+        self._entries: dict[str, _Entry] = {}
+        self._new: dict[str, list[Any]] = {}  # computed this run, to be saved
+        self.parsed = 0  # files parsed for a summary in this process (for tests and benchmarks)
+        if cache_file is not None:
+            self._load(cache_file)
+
+    # -- persistence ------------------------------------------------------------------------
+    def _load(self, cache_file: Path) -> None:
+        try:
+            with cache_file.open("rb") as fh:
+                raw = json.load(fh)
+            for path, (mtime, size, dig, summary) in raw.items():
+                self._entries[path] = _Entry((mtime, size), dig,
+                                             ModuleSummary.from_json(summary))
+        except (OSError, ValueError, TypeError, KeyError):
+            self._entries = {}
+
+    def take_new(self) -> dict[str, list[Any]]:
+        """Summaries computed since the last call (workers hand them to the parent)."""
+        new, self._new = self._new, {}
+        return new
+
+    def merge(self, new: dict[str, list[Any]]) -> None:
+        for path, raw in new.items():
+            self._new[path] = raw
+            self._entries[path] = _Entry((raw[0], raw[1]), raw[2],
+                                         ModuleSummary.from_json(raw[3]))
+
+    def save(self) -> None:
+        if self.cache_file is None or not self._new:
+            return
+        self._new = {}
+        data = {path: [e.stat[0], e.stat[1], e.digest, e.summary.to_json()]
+                for path, e in self._entries.items()}
+        tmp = None
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.cache_file.parent, suffix=".tmp")
+            with os.fdopen(fd, "w") as fh:
+                json.dump(data, fh, separators=(",", ":"))
+            os.replace(tmp, self.cache_file)
+        except OSError:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+    # -- lookups ----------------------------------------------------------------------------
+    def find_file(self, roots: tuple[str, ...], module: str) -> str | None:
+        """The file of a module under the roots. Not memoized across files: a long-lived
+        process (the editor) must see files appear and disappear; each view memoizes."""
+        found = None
+        rel = module.replace(".", os.sep)
+        for root in roots:
+            for candidate in (os.path.join(root, rel + ".py"),
+                              os.path.join(root, rel, "__init__.py")):
+                if os.path.isfile(candidate):
+                    found = candidate
+                    break
+            if found:
+                break
+        return found
+
+    def entry(self, path: str) -> _Entry | None:
+        """The summary of a file, reused while its stat (then its content) is unchanged."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        stat = (st.st_mtime_ns, st.st_size)
+        old = self._entries.get(path)
+        if old is not None and old.stat == stat:
+            return old
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return None
+        dig = hashlib.blake2b(data, digest_size=16).hexdigest()
+        if old is not None and old.digest == dig:
+            entry = _Entry(stat, dig, old.summary)
+        else:
+            name, is_package = module_name_for(Path(path))
+            try:
+                tree = ast.parse(data, filename=path)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+            self.parsed += 1
+            entry = _Entry(stat, dig, summarize_module(tree, name, is_package))
+        self._entries[path] = entry
+        self._new[path] = [stat[0], stat[1], dig, entry.summary.to_json()]
+        return entry
+
+
+_INDEXES: dict[tuple[str, bool], ProjectIndex] = {}
+
+
+def index_for(root: Path, cache_dir: str, use_cache: bool) -> ProjectIndex:
+    """The process-wide index for a project root (loaded from disk once per process)."""
+    from asynclint import __version__
+
+    cache_file = root / cache_dir / __version__ / f"index-v{SUMMARY_VERSION}.json"
+    key = (str(cache_file), use_cache)
+    index = _INDEXES.get(key)
+    if index is None:
+        index = _INDEXES[key] = ProjectIndex(cache_file if use_cache else None)
+    return index
+
+
+def take_all_new() -> dict[str, dict[str, list[Any]]]:
+    """Summaries computed in this process, per cache file (a worker returns them)."""
+    out: dict[str, dict[str, list[Any]]] = {}
+    for index in _INDEXES.values():
+        if index.cache_file is not None:
+            new = index.take_new()
+            if new:
+                out.setdefault(str(index.cache_file), {}).update(new)
+    return out
+
+
+def save_all(from_workers: list[dict[str, dict[str, list[Any]]]]) -> None:
+    """Merge what workers computed into this process's indexes and write them."""
+    by_file = {str(i.cache_file): i for i in _INDEXES.values() if i.cache_file is not None}
+    for batch in from_workers:
+        for cache_file, new in batch.items():
+            index = by_file.get(cache_file)
+            if index is None:
+                index = by_file[cache_file] = ProjectIndex(Path(cache_file))
+                _INDEXES[(cache_file, True)] = index
+            index.merge(new)
+    for index in by_file.values():
+        index.save()
+
+
+def view_for(settings_root: Path, cache_dir: str, use_cache: bool, path: str,
+             module: tuple[str | None, bool], tree: ast.Module | None) -> ProjectView:
+    return ProjectView(index_for(settings_root, cache_dir, use_cache), path, module[0],
+                       module[1], tree)
+
+
+def forget_indexes() -> None:
+    """Drop the in-memory indexes (a long-lived process whose files changed: the editor)."""
+    _INDEXES.clear()
+
+
+# -- what one file sees ---------------------------------------------------------------------------
+Dep = tuple[str, str, str]  # (module name, file or "", summary digest or "")
+
+
+class ProjectView:
+    """The index as seen from one file: resolves qualified names, records what it looked up."""
+
+    def __init__(self, index: ProjectIndex, path: str, module_name: str | None,
+                 is_package: bool, tree: ast.Module | None = None) -> None:
+        self.index = index
+        self.path = path
+        self.module_name = module_name
+        self.is_package = is_package
+        self._tree = tree
+        self._current: ModuleSummary | None = None
+        self.deps: dict[str, Dep] = {}
+        self._modules: dict[str, ModuleSummary | None] = {}
+        self._found: dict[str, tuple[str, Any, str] | None] = {}
+
+    @functools.cached_property
+    def roots(self) -> tuple[str, ...]:
+        return search_roots(self.path, self.module_name, self.is_package)
+
+    @property
+    def current(self) -> ModuleSummary | None:
+        """This module's own summary, from the tree the engine already parsed."""
+        if self._current is None and self._tree is not None:
+            self._current = summarize_module(self._tree, self.module_name, self.is_package)
+        return self._current
+
+    def dep_list(self) -> list[list[str]]:
+        return [list(d) for _, d in sorted(self.deps.items())]
+
+    def module(self, name: str) -> ModuleSummary | None:
+        if name == self.module_name and self._tree is not None:
+            return self.current
+        if name in self._modules:
+            return self._modules[name]
+        path = self.index.find_file(self.roots, name)
+        entry = self.index.entry(path) if path else None
+        self.deps[name] = (name, path or "", entry.summary.digest() if entry else "")
+        self._modules[name] = entry.summary if entry else None
+        return self._modules[name]
+
+    def lookup_full(self, qualified: str) -> tuple[str, Any, str] | None:
+        """What a qualified name is in the project: ("function", FunctionSummary, name),
+        ("class", ClassSummary, name), ("method", FunctionSummary, class name) or
+        ("variable", type, name); None when unknown. Follows re-exports (`from .users import
+        fetch_user` in a package `__init__`) and `import pkg.mod as m` aliases."""
+        if qualified not in self._found:
+            self._found[qualified] = self._lookup(qualified, 0)
+        return self._found[qualified]
+
+    def _lookup(self, qualified: str, depth: int) -> tuple[str, Any, str] | None:
+        if depth > _MAX_REEXPORT_DEPTH:
+            return None
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module_name = ".".join(parts[:cut])
+            summary = self.module(module_name)
+            if summary is None:
+                continue
+            rest = parts[cut:]
+            head = rest[0]
+            if head in summary.ambiguous:
+                return None
+            if head in summary.functions and len(rest) == 1:
+                return ("function", summary.functions[head], qualified)
+            if head in summary.classes:
+                cls = summary.classes[head]
+                class_name = f"{module_name}.{head}"
+                if len(rest) == 1:
+                    return ("class", cls, class_name)
+                if len(rest) == 2:
+                    method = self.method(class_name, rest[1])
+                    return ("method", method, class_name) if method else None
+                return None
+            if head in summary.variables and len(rest) == 1:
+                return ("variable", summary.variables[head], qualified)
+            if head in summary.imports:
+                target = ".".join([summary.imports[head], *rest[1:]])
+                return self._lookup(target, depth + 1)
+            return None  # the module exists but does not define it plainly
+        return None
+
+    def class_summary(self, qualified: str) -> ClassSummary | None:
+        found = self._lookup(qualified, 0)
+        if found is not None and found[0] == "class":
+            cls = found[1]
+            assert isinstance(cls, ClassSummary)
+            return cls
+        return None
+
+    def method(self, class_name: str, name: str, _depth: int = 0) -> FunctionSummary | None:
+        """A method through the class and its project bases (None when unknown or absent)."""
+        found = self._lookup(class_name, 0)
+        if found is None or found[0] != "class" or _depth > _MAX_REEXPORT_DEPTH:
+            return None
+        cls, real_name = found[1], found[2]
+        assert isinstance(cls, ClassSummary)
+        return self.method_in(cls, real_name, name, _depth)
+
+    def method_in(self, cls: ClassSummary, class_name: str, name: str,
+                  _depth: int = 0) -> FunctionSummary | None:
+        if name in cls.methods:
+            return cls.methods[name]
+        if name in cls.attributes:
+            return None
+        for base in cls.bases:
+            if base in ("builtins.object", "typing.Generic", "typing_extensions.Generic",
+                        "typing.Protocol", "abc.ABC"):
+                continue
+            found = self.method(base, name, _depth + 1)
+            if found is not None:
+                return found
+            if self.class_summary(base) is None:
+                return None  # an unknown base may define it: say nothing
+        return None
+
+
+def deps_valid(index: ProjectIndex, path: str, deps: list[list[str]]) -> bool:
+    """True when every lookup a cached result depended on still gives the same answer."""
+    if not deps:
+        return True
+    name, is_package = module_name_for(Path(path))
+    roots = search_roots(path, name, is_package)
+    for module, file, digest in deps:
+        if module == name:
+            continue
+        found = index.find_file(roots, module)
+        if (found or "") != file:
+            return False
+        entry = index.entry(found) if found else None
+        if (entry.summary.digest() if entry else "") != digest:
+            return False
+    return True

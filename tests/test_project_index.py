@@ -1,0 +1,236 @@
+"""The project index: module summaries, on-demand resolution, the disk cache, and the result
+cache's invalidation when a module a file depends on changes."""
+
+from __future__ import annotations
+
+import ast
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from asynclint import __version__
+from asynclint.config import Settings
+from asynclint.engine import RunOptions, check_paths
+from asynclint.semantic import project
+from asynclint.semantic.project import (
+    FACT_PROVIDERS,
+    SUMMARY_VERSION,
+    ProjectIndex,
+    ProjectView,
+    deps_valid,
+    summarize_module,
+)
+
+INDEX_FILE = f"index-v{SUMMARY_VERSION}.json"
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text))
+
+
+@pytest.fixture(autouse=True)
+def fresh_indexes() -> None:
+    project.forget_indexes()
+
+
+SERVICES = {
+    "pyproject.toml": "[project]\nname = 'shop'\n",
+    "app/__init__.py": "",
+    "app/services/__init__.py": "from .users import fetch_user as fetch_user\n",
+    "app/services/users.py": """
+        import functools
+        from typing import AsyncIterator
+        from fastapi import APIRouter
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        router = APIRouter()
+
+        async def fetch_user(uid): ...
+        def normalize(name): ...
+        async def stream_users():
+            yield 1
+
+        async def get_db() -> AsyncIterator[AsyncSession]:
+            yield AsyncSession()
+
+        @functools.wraps(normalize)
+        async def wrapped(): ...
+
+        @router.get("/x")
+        async def route(): ...
+
+        class Base:
+            async def save(self): ...
+
+        class Repo(Base):
+            def sync_method(self): ...
+            limit = 10
+
+        helper = normalize
+        helper = fetch_user
+        """,
+    "app/api.py": """
+        import app.services.users as users_mod
+        from app.services import fetch_user
+        """,
+}
+
+
+def test_summary_records_async_kinds_decorators_classes_and_ambiguity(tmp_path: Path) -> None:
+    write(tmp_path, SERVICES)
+    path = tmp_path / "app/services/users.py"
+    summary = summarize_module(ast.parse(path.read_text()), "app.services.users", False)
+    assert summary.functions["fetch_user"].kind == "async"
+    assert summary.functions["normalize"].kind == "sync"
+    assert summary.functions["stream_users"].kind == "agen"
+    assert summary.functions["get_db"].yields == "sqlalchemy.ext.asyncio.AsyncSession"
+    assert summary.functions["get_db"].returns == "typing.AsyncIterator"
+    assert summary.functions["wrapped"].decorators == ["functools.wraps()"]
+    assert summary.functions["route"].decorators == ["fastapi.APIRouter.get()"]
+    assert summary.classes["Repo"].bases == ["app.services.users.Base"]
+    assert summary.classes["Repo"].attributes == ["limit"]
+    assert "helper" in summary.ambiguous
+    assert summary.imports["APIRouter"] == "fastapi.APIRouter"
+    # JSON round trip keeps everything (the disk cache relies on it).
+    again = project.ModuleSummary.from_json(json.loads(json.dumps(summary.to_json())))
+    assert again == summary
+
+
+def test_view_follows_reexports_aliases_and_bases(tmp_path: Path) -> None:
+    write(tmp_path, SERVICES)
+    index = ProjectIndex(None)
+    api = str(tmp_path / "app/api.py")
+    view = ProjectView(index, api, "app.api", False)
+    found = view.lookup_full("app.services.fetch_user")  # re-exported by the package
+    assert found is not None and found[0] == "function" and found[2].endswith("fetch_user")
+    method = view.method("app.services.users.Repo", "save")  # inherited from Base
+    assert method is not None and method.kind == "async"
+    assert view.method("app.services.users.Repo", "limit") is None
+    assert view.lookup_full("app.services.users.missing") is None
+    assert view.lookup_full("fastapi.Depends") is None  # not part of the project
+    assert view.deps["app.services"][1].endswith("__init__.py")
+    assert view.deps["fastapi"] == ("fastapi", "", "")
+
+
+def test_disk_cache_reads_unchanged_files_without_parsing(tmp_path: Path) -> None:
+    write(tmp_path, SERVICES)
+    cache = tmp_path / "index.json"
+    users = str(tmp_path / "app/services/users.py")
+    first = ProjectIndex(cache)
+    assert first.entry(users) is not None and first.parsed == 1
+    first.save()
+    second = ProjectIndex(cache)
+    entry = second.entry(users)
+    assert entry is not None and entry.summary.functions["fetch_user"].kind == "async"
+    assert second.parsed == 0
+    # A changed file is parsed again.
+    Path(users).write_text("def fetch_user(uid): ...\n")
+    third = ProjectIndex(cache)
+    entry = third.entry(users)
+    assert third.parsed == 1 and entry is not None
+    assert entry.summary.functions["fetch_user"].kind == "sync"
+
+
+def test_deps_change_only_when_a_summary_changes(tmp_path: Path) -> None:
+    write(tmp_path, SERVICES)
+    api = str(tmp_path / "app/api.py")
+    view = ProjectView(ProjectIndex(None), api, "app.api", False)
+    view.lookup_full("app.services.users.fetch_user")
+    deps = view.dep_list()
+    users = tmp_path / "app/services/users.py"
+    # A body edit keeps the summary: still valid.
+    users.write_text(users.read_text().replace("async def fetch_user(uid): ...",
+                                               "async def fetch_user(uid):\n    return uid"))
+    assert deps_valid(ProjectIndex(None), api, deps)
+    # Making the function sync changes what the checked file may see.
+    users.write_text(users.read_text().replace("async def fetch_user", "def fetch_user"))
+    assert not deps_valid(ProjectIndex(None), api, deps)
+    # A new module that shadows a missing one changes resolution too.
+    missing = ProjectView(ProjectIndex(None), api, "app.api", False)
+    missing.lookup_full("app.extra.thing")
+    deps = missing.dep_list()
+    assert deps_valid(ProjectIndex(None), api, deps)
+    write(tmp_path, {"app/extra.py": "async def thing(): ...\n"})
+    assert not deps_valid(ProjectIndex(None), api, deps)
+
+
+def test_fact_providers_add_per_function_facts(tmp_path: Path) -> None:
+    FACT_PROVIDERS["calls"] = lambda node, model: sorted(
+        n.func.id for n in ast.walk(node) if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Name)) or None
+    try:
+        tree = ast.parse("def f():\n    g()\n    h()\n\ndef quiet(): ...\n")
+        summary = summarize_module(tree, "m", False)
+        assert summary.functions["f"].facts == {"calls": ["g", "h"]}
+        assert summary.functions["quiet"].facts == {}
+    finally:
+        del FACT_PROVIDERS["calls"]
+
+
+USES = """
+from app.services.users import fetch_user
+
+
+async def handler(uid):
+    fetch_user(uid)
+"""
+
+
+def _check(root: Path, files: list[Path], jobs: int = 1) -> list[tuple[str, int, str]]:
+    settings = Settings(root=root, select=("ASL200",))
+    reports = check_paths([(str(f), settings) for f in files], RunOptions(jobs=jobs))
+    return sorted((Path(r.path).name, d.start.row, d.code) for r in reports
+                  for d in r.diagnostics)
+
+
+def test_result_cache_is_invalidated_when_an_imported_function_becomes_async(
+        tmp_path: Path) -> None:
+    write(tmp_path, {"pyproject.toml": "", "app/__init__.py": "",
+                     "app/services/__init__.py": "",
+                     "app/services/users.py": "def fetch_user(uid): ...\n",
+                     "app/api.py": USES})
+    api = tmp_path / "app/api.py"
+    assert _check(tmp_path, [api]) == []
+    users = tmp_path / "app/services/users.py"
+    users.write_text("async def fetch_user(uid): ...\n")
+    project.forget_indexes()  # a new run: a new process
+    assert _check(tmp_path, [api]) == [("api.py", 6, "ASL200")]
+    cache = json.loads((tmp_path / ".asynclint_cache" / __version__ / INDEX_FILE).read_text())
+    assert str(users) in cache
+
+
+def test_one_file_alone_gets_the_same_findings_as_the_whole_project(tmp_path: Path) -> None:
+    files = {"pyproject.toml": "", "app/__init__.py": "",
+             "app/services/__init__.py": "from .users import fetch_user\n",
+             "app/services/users.py": "async def fetch_user(uid): ...\n"}
+    for i in range(10):  # enough files for the worker processes to be used
+        files[f"app/api{i}.py"] = USES.replace("app.services.users", "app.services")
+    write(tmp_path, files)
+    all_files = sorted(tmp_path.rglob("*.py"))
+    whole = _check(tmp_path, all_files, jobs=2)
+    assert len(whole) == 10
+    project.forget_indexes()
+    alone = _check(tmp_path, [tmp_path / "app/api3.py"])
+    assert alone == [f for f in whole if f[0] == "api3.py"]
+    # The workers' summaries reached the disk index through the parent.
+    cache = json.loads((tmp_path / ".asynclint_cache" / __version__ / INDEX_FILE).read_text())
+    assert str(tmp_path / "app/services/__init__.py") in cache
+
+
+def test_the_flake8_door_sees_the_project_index(tmp_path: Path) -> None:
+    """flake8 hands one file's tree to the plugin; the cross-module finding is still there."""
+    import subprocess
+    import sys
+
+    write(tmp_path, {"pyproject.toml": "", "app/__init__.py": "",
+                     "app/services/__init__.py": "from .users import fetch_user\n",
+                     "app/services/users.py": "async def fetch_user(uid): ...\n",
+                     "app/api.py": USES.replace("app.services.users", "app.services")})
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select", "ASL2",
+                           "app/api.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.stdout.startswith("app/api.py:6:5: ASL200 "), proc.stdout + proc.stderr
