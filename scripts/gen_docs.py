@@ -1,5 +1,5 @@
 """Generate the docs that come from code: one page per rule, the rule index, the configuration
-reference. Run `python scripts/gen_docs.py` after changing a rule or a setting; `--check` (and
+reference (from `config.SCHEMA`), the CLI reference (from `cli.build_parser()`). Run `python scripts/gen_docs.py` after changing a rule or a setting; `--check` (and
 tests/test_docs.py) fails when the committed pages are stale.
 """
 
@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from asynclint.cli import build_parser
 from asynclint.config import DEFAULT_EXCLUDE, SCHEMA, SettingSpec
 from asynclint.diagnostics import Applicability
 from asynclint.output.ruledoc import family, markdown
@@ -80,6 +84,15 @@ def _default(spec: SettingSpec) -> str:
     return "`" + _toml_value(spec.default) + "`"
 
 
+def _tuned(spec: SettingSpec) -> str:
+    """Links to the registered rules a setting tunes, or the family prefix when none is yet."""
+    links = []
+    for prefix in spec.rules:
+        codes = [code for code in sorted(REGISTRY) if code.startswith(prefix)]
+        links += [f"[{code}](rules/{code}.md)" for code in codes] or [f"`{prefix}` rules"]
+    return ", ".join(links)
+
+
 def configuration() -> str:
     lines = [
         GENERATED.format(what="settings schema (asynclint.config.SCHEMA)"),
@@ -125,6 +138,7 @@ def configuration() -> str:
             f"- Type: `{spec.type}`"
             + (f", one of {', '.join(f'`{c}`' for c in spec.choices)}" if spec.choices else ""),
             f"- Default: {_default(spec)}",
+            *([f"- Tunes: {_tuned(spec)}"] if spec.rules else []),
             "",
             "```toml",
             example,
@@ -133,17 +147,121 @@ def configuration() -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate() -> dict[Path, str]:
+@contextmanager
+def _without_asynclint_env() -> Iterator[None]:
+    """Some defaults come from ASYNCLINT_* variables; the reference shows the built-in ones."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("ASYNCLINT_") or k == "COLUMNS"}
+    for key in saved:
+        del os.environ[key]
+    os.environ["COLUMNS"] = "100"  # argparse wraps usage lines to the terminal's width
+    try:
+        yield
+    finally:
+        del os.environ["COLUMNS"]
+        os.environ.update(saved)
+
+
+def _flag(action: argparse.Action) -> str:
+    if not action.option_strings:
+        return f"`{action.metavar or action.dest.upper()}`" + (
+            " ..." if action.nargs in ("*", "+") else "")
+    takes = action.nargs != 0
+    metavar = action.metavar or (
+        "{" + ",".join(map(str, action.choices)) + "}" if action.choices else action.dest.upper())
+    return ", ".join(f"`{o} {metavar}`" if takes else f"`{o}`" for o in action.option_strings)
+
+
+def _describe(action: argparse.Action, negates: dict[str, str]) -> str:
+    text = action.help or ""
+    if not text and isinstance(action, argparse._StoreFalseAction) and action.dest in negates:
+        text = f"Turn off `{negates[action.dest]}` (e.g. when the configuration turns it on)"
+    if action.choices and action.option_strings:
+        text += ("; " if text else "") + "one of " + ", ".join(f"`{c}`" for c in action.choices)
+    if action.default not in (None, False, [], argparse.SUPPRESS) and action.nargs != 0:
+        text += ("; " if text else "") + f"default: `{action.default}`"
+    if isinstance(action, argparse._AppendAction | argparse._ExtendAction):
+        text += " (repeatable)"
+    return _cell(text) or "-"
+
+
+def _actions_table(parser: argparse.ArgumentParser) -> list[str]:
+    lines: list[str] = []
+    negates: dict[str, str] = {}
+    for group in parser._action_groups:
+        actions = [a for a in group._group_actions
+                   if not isinstance(a, argparse._HelpAction | argparse._SubParsersAction)]
+        if not actions:
+            continue
+        title = group.title or "arguments"
+        lines += ["", f"**{title[0].upper()}{title[1:]}**", "", "| Argument | Meaning |",
+                  "|---|---|"]
+        for action in actions:
+            if isinstance(action, argparse._StoreTrueAction):
+                negates[action.dest] = action.option_strings[-1]
+            lines.append(f"| {_flag(action)} | {_describe(action, negates)} |")
+    return lines
+
+
+def cli_reference() -> str:
+    """Every subcommand and option of `asynclint`, from the parser the command really uses."""
+    with _without_asynclint_env():
+        return _cli_reference(build_parser())
+
+
+def _cli_reference(parser: argparse.ArgumentParser) -> str:
+    lines = [
+        GENERATED.format(what="argument parser (asynclint.cli.build_parser)"),
+        "",
+        "# Command line",
+        "",
+        f"`{parser.prog}`: {parser.description} Every option of `check` that is also a "
+        "setting can be put in the [configuration](configuration.md) instead; the command "
+        "line wins. `ASYNCLINT_OUTPUT_FORMAT` sets the default output format and "
+        "`ASYNCLINT_NO_CACHE=1` turns the cache off. See [Usage](usage.md) for exit codes "
+        "and examples.",
+        "",
+        "```",
+        parser.format_usage().strip(),
+        "```",
+        *_actions_table(parser),
+    ]
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {choice.dest: choice.help for choice in subparsers._choices_actions}
+    for name, sub in subparsers.choices.items():
+        lines += ["", f"## `{parser.prog} {name}`", "", helps.get(name) or "", "", "```",
+                  sub.format_usage().strip(), "```", *_actions_table(sub)]
+    return "\n".join(lines) + "\n"
+
+
+NAV_BEGIN = "  # BEGIN rules"
+NAV_END = "  # END rules"
+
+
+def mkdocs_nav(current: str) -> str:
+    """mkdocs.yml with its "Rules" section (between the BEGIN/END markers) listing every
+    registered rule, so a new rule's page is in the nav (`mkdocs build --strict` rejects
+    pages missing from it)."""
+    head, rest = current.split(NAV_BEGIN, 1)
+    begin_line, rest = rest.split("\n", 1)
+    _, tail = rest.split(NAV_END, 1)
+    entries = ["  - Rules:", "      - Rule index: rules/index.md"]
+    entries += [f"      - {code} {REGISTRY[code].name}: rules/{code}.md" for code in sorted(REGISTRY)]
+    return head + NAV_BEGIN + begin_line + "\n" + "\n".join(entries) + "\n" + NAV_END + tail
+
+
+def generate(root: Path = ROOT) -> dict[Path, str]:
     """Every generated page, by path relative to the repository root."""
     pages = {Path("docs/rules") / f"{code}.md": rule_page(REGISTRY[code]) for code in REGISTRY}
     pages[Path("docs/rules/index.md")] = rule_index()
     pages[Path("docs/configuration.md")] = configuration()
+    pages[Path("docs/cli.md")] = cli_reference()
+    pages[Path("mkdocs.yml")] = mkdocs_nav((root / "mkdocs.yml").read_text(encoding="utf-8"))
     return pages
 
 
 def stale(root: Path = ROOT) -> list[str]:
     """Pages that differ from what would be generated, and rule pages of no registered rule."""
-    pages = generate()
+    pages = generate(root)
     problems = [str(p) for p, text in sorted(pages.items())
                 if not (root / p).is_file() or (root / p).read_text(encoding="utf-8") != text]
     for page in sorted((root / "docs/rules").glob("*.md")):

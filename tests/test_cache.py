@@ -86,3 +86,35 @@ def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     for f in (tmp_path / ".asynclint_cache").rglob("*.json"):
         f.write_text('{"a.py": ["x", [["ASL100"]]]}')
     assert _codes(tmp_path, settings) == ["ASL100"]
+
+
+def _flagged_fixtures() -> list[Path]:
+    root = Path(__file__).resolve().parent.parent / "fixtures"
+    return sorted(p for code in REGISTRY for p in (root / code).glob("flagged*.py")
+                  if not p.name.endswith(".fixed.py"))
+
+
+@pytest.mark.parametrize("fixture", _flagged_fixtures(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_rules_findings_survive_the_cache(fixture: Path, tmp_path: Path) -> None:
+    """Whatever a rule keeps for its fix (`fix_data`, Edits included) is written to the cache
+    and read back unchanged, and a cached run reports and fixes exactly as a fresh one.
+    (A rule's Edit in `fix_data` once crashed the README's first command.)"""
+    from asynclint.cache import _decode, _encode
+
+    target = tmp_path / "a.py"
+    target.write_bytes(fixture.read_bytes())
+    settings = Settings(root=tmp_path, select=(fixture.parent.name,))
+    fresh = check_paths([(str(target), settings)],
+                        RunOptions(use_cache=False, jobs=1))[0].diagnostics
+    fresh_fixes = [d.fix for d in check_paths(
+        [(str(target), settings)], RunOptions(use_cache=False, jobs=1, want_fixes=True)
+    )[0].diagnostics]
+    check_paths([(str(target), settings)], CACHED)
+    (cached,) = check_paths([(str(target), settings)], CACHED)
+    assert cached.from_cache
+    assert cached.diagnostics == fresh
+    (fixed,) = check_paths([(str(target), settings)],
+                           RunOptions(use_cache=True, jobs=1, want_fixes=True))
+    assert [d.fix for d in fixed.diagnostics] == fresh_fixes
+    for d in cached.diagnostics:
+        assert _decode(_encode(d), d.path).fix_data == d.fix_data

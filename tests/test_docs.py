@@ -41,7 +41,12 @@ def test_stale_check_can_fail(tmp_path: Path) -> None:
     page = tmp_path / "docs/rules/ASL100.md"
     page.write_text(page.read_text() + "edited\n")
     (tmp_path / "docs/rules/ASL999.md").write_text("# gone\n")
-    assert gen.stale(tmp_path) == ["docs/rules/ASL100.md", "docs/rules/ASL999.md (no such rule)"]
+    cli = tmp_path / "docs/cli.md"
+    cli.write_text(cli.read_text().replace("--unsafe-fixes", "--unsafe"))
+    nav = tmp_path / "mkdocs.yml"
+    nav.write_text(nav.read_text().replace("rules/ASL100.md\n", ""))
+    assert gen.stale(tmp_path) == ["docs/cli.md", "docs/rules/ASL100.md", "mkdocs.yml",
+                                   "docs/rules/ASL999.md (no such rule)"]
 
 
 def test_every_rule_and_setting_is_documented() -> None:
@@ -53,13 +58,62 @@ def test_every_rule_and_setting_is_documented() -> None:
     config = (ROOT / "docs/configuration.md").read_text()
     for spec in SCHEMA:
         assert f"### `{spec.key}`" in config
+    nav = (ROOT / "mkdocs.yml").read_text()
+    for code in REGISTRY:
+        assert f"rules/{code}.md" in nav, f"{code} missing from the site's nav"
+
+
+def test_every_setting_that_tunes_a_rule_is_on_its_page() -> None:
+    for spec in SCHEMA:
+        for prefix in spec.rules:
+            for code in (c for c in REGISTRY if c.startswith(prefix)):
+                page = (ROOT / f"docs/rules/{code}.md").read_text()
+                assert f"[`{spec.key}`](../configuration.md#{spec.key})" in page, (code, spec.key)
+
+
+def test_every_command_line_option_is_documented() -> None:
+    """The CLI reference is generated from the parser the command uses: every option of every
+    subcommand appears, with its help text."""
+    import argparse
+
+    from asynclint.cli import build_parser
+
+    page = (ROOT / "docs/cli.md").read_text()
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in subparsers.choices.items():
+        assert f"## `asynclint {name}`" in page
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            for option in action.option_strings:
+                if option not in ("-h", "--help"):
+                    assert f"`{option}" in page, f"asynclint {name} {option}"
+            if action.help and action.help != argparse.SUPPRESS:
+                assert action.help.replace("|", "\\|") in page, action.help
+
+
+def test_cli_reference_does_not_depend_on_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defaults that come from ASYNCLINT_* variables and the terminal width do not leak in."""
+    monkeypatch.setenv("ASYNCLINT_OUTPUT_FORMAT", "json")
+    monkeypatch.setenv("COLUMNS", "40")
+    gen = _gen_docs()
+    assert gen.cli_reference() == (ROOT / "docs/cli.md").read_text()
+
+
+def test_changelog_names_every_rule() -> None:
+    """Version policy: a rule's arrival is noted in CHANGELOG.md (a retired code stays there)."""
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    missing = [code for code in REGISTRY if f"`{code}`" not in changelog]
+    assert not missing, f"add these rules to CHANGELOG.md: {missing}"
 
 
 def _toml_blocks(text: str) -> list[str]:
     return re.findall(r"```toml\n(.*?)```", text, re.DOTALL)
 
 
-@pytest.mark.parametrize("page", ["docs/configuration.md", "docs/usage.md", "README.md"])
+@pytest.mark.parametrize("page", ["docs/configuration.md", "docs/usage.md", "docs/index.md",
+                                  "docs/integrations.md", "README.md"])
 def test_toml_examples_are_valid_configuration(page: str, tmp_path: Path) -> None:
     blocks = _toml_blocks((ROOT / page).read_text())
     assert blocks or page != "docs/configuration.md"

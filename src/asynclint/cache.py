@@ -16,7 +16,7 @@ from typing import Any
 
 from asynclint import __version__
 from asynclint.config import Settings
-from asynclint.diagnostics import Applicability, Diagnostic, Location
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Location
 
 # (content digest, diagnostics, project-index lookups the result depends on: see
 # `semantic.project.deps_valid`)
@@ -27,17 +27,46 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+# A rule's `fix_data` may hold `Edit`s and `Location`s (computed during detection); JSON holds
+# them tagged.
+_EDIT_TAG = "asynclint.Edit"
+_LOCATION_TAG = "asynclint.Location"
+
+
+def _plain(value: Any) -> Any:
+    """`fix_data` as JSON: Edits and Locations tagged, tuples as lists, the rest as it is."""
+    if isinstance(value, Location):
+        return {_LOCATION_TAG: [value.row, value.col]}
+    if isinstance(value, Edit):
+        return {_EDIT_TAG: [value.content, value.start.row, value.start.col,
+                            value.end.row, value.end.col]}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _restore(value: Any) -> Any:
+    if isinstance(value, dict) and _EDIT_TAG in value:
+        content, r0, c0, r1, c1 = value[_EDIT_TAG]
+        return Edit(content, Location(r0, c0), Location(r1, c1))
+    if isinstance(value, dict) and _LOCATION_TAG in value:
+        return Location(*value[_LOCATION_TAG])
+    if isinstance(value, list):
+        return [_restore(v) for v in value]
+    return value
+
+
 def _encode(d: Diagnostic) -> list[Any]:
     return [d.code, d.name, d.message, d.start.row, d.start.col, d.end.row, d.end.col,
             d.noqa_row, d.fix_title, d.applicability.value if d.applicability else None,
-            list(d.fix_data) if d.fix_data is not None else None]
+            _plain(d.fix_data) if d.fix_data is not None else None]
 
 
 def _decode(raw: list[Any], path: str) -> Diagnostic:
     code, name, message, r0, c0, r1, c1, noqa_row, title, applicability, data = raw
     return Diagnostic(code, name, message, path, Location(r0, c0), Location(r1, c1), noqa_row,
                       title, Applicability(applicability) if applicability else None, None,
-                      tuple(data) if data is not None else None)
+                      tuple(_restore(data)) if data is not None else None)
 
 
 class CacheStore:

@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     files.add_argument("--force-exclude", action="store_true", default=None,
                        help="Apply exclusions to paths given on the command line too")
     files.add_argument("--no-force-exclude", dest="force_exclude", action="store_false")
-    files.add_argument("--respect-gitignore", action="store_true", default=None)
+    files.add_argument("--respect-gitignore", action="store_true", default=None,
+                       help="Skip files ignored by .gitignore files (the default)")
     files.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false")
     fixes = check.add_argument_group("fixes")
     fixes.add_argument("--fix", action="store_true", default=None, help="Apply safe fixes")
@@ -94,12 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Worker processes (default: number of cores; 1: none)")
 
     rule = sub.add_parser("rule", help="Explain a rule (or all rules).")
-    rule.add_argument("code", nargs="?")
-    rule.add_argument("--all", action="store_true")
-    rule.add_argument("--output-format", choices=("text", "json"), default="text")
+    rule.add_argument("code", nargs="?", help="A rule code, e.g. ASL100")
+    rule.add_argument("--all", action="store_true", help="Explain every rule")
+    rule.add_argument("--output-format", choices=("text", "json"), default="text",
+                      help="Markdown text, or ruff's JSON keys")
 
     clean = sub.add_parser("clean", help="Remove the cache folders below the current folder.")
-    clean.add_argument("path", nargs="?", type=Path, default=Path("."))
+    clean.add_argument("path", nargs="?", type=Path, default=Path("."),
+                       help="Where to start looking for cache folders")
     sub.add_parser("version", help="Print the version.")
     sub.add_parser("server", help="Run the language server (LSP over stdio) for editors.")
     return parser

@@ -26,6 +26,9 @@ class SettingSpec:
     doc: str
     example: str
     choices: tuple[str, ...] = ()
+    # Code prefixes of the rules this setting tunes (their docs list it under "Options");
+    # empty for settings that apply to every rule (selection, files, fixes).
+    rules: tuple[str, ...] = ()
 
 
 # The schema every setting is validated against; the configuration docs are generated from it.
@@ -64,33 +67,41 @@ SCHEMA: tuple[SettingSpec, ...] = (
                 'cache-dir = ".cache/asynclint"'),
     SettingSpec("extra-blocking-calls", "list[str]", [],
                 "Qualified names of functions or `Type.method`s that block, flagged in coroutines.",
-                'extra-blocking-calls = ["mylib.fetch_sync", "mylib.Client.get"]'),
+                'extra-blocking-calls = ["mylib.fetch_sync", "mylib.Client.get"]',
+                rules=("ASL106", "ASL107", "ASL108")),
     SettingSpec("extra-async-apis", "list[str]", [],
                 "Qualified names of functions or `Type.method`s that return awaitables.",
-                'extra-async-apis = ["mylib.AsyncClient.fetch"]'),
+                'extra-async-apis = ["mylib.AsyncClient.fetch"]',
+                rules=("ASL2",)),
     SettingSpec("extra-async-decorators", "list[str]", [],
                 "Qualified names of decorators that keep an `async def` a coroutine function "
                 "(a decorated function is otherwise treated as unknown by ASL2xx).",
-                'extra-async-decorators = ["myapp.utils.retry"]'),
+                'extra-async-decorators = ["myapp.utils.retry"]',
+                rules=("ASL2",)),
     SettingSpec("extra-handler-decorators", "list[str]", [],
                 "Qualified decorator names (or `Type.method` of a router) that register request "
                 "handlers.",
-                'extra-handler-decorators = ["myframework.route"]'),
+                'extra-handler-decorators = ["myframework.route"]',
+                rules=("ASL301",)),
     SettingSpec("gather-style", "str", "gather",
                 "How concurrency fixes are written: `asyncio.gather(...)` or an "
                 "`asyncio.TaskGroup`.",
-                'gather-style = "taskgroup"', ("gather", "taskgroup")),
+                'gather-style = "taskgroup"', ("gather", "taskgroup"),
+                rules=("ASL400",)),
     SettingSpec("gather-min-awaits", "int", 2,
                 "How many consecutive independent awaits make a run worth reporting (ASL400).",
-                "gather-min-awaits = 3"),
+                "gather-min-awaits = 3",
+                rules=("ASL400",)),
     SettingSpec("concurrency-safe-receivers", "list[str]", [],
                 "Qualified types whose instances may be used by concurrent operations "
                 "(pool-backed clients), on top of the built-in ones.",
-                'concurrency-safe-receivers = ["mylib.PooledClient"]'),
+                'concurrency-safe-receivers = ["mylib.PooledClient"]',
+                rules=("ASL400", "ASL401")),
     SettingSpec("concurrency-unsafe-receivers", "list[str]", [],
                 "Qualified types whose instances must not be used by concurrent operations "
                 "(connections, sessions, streams), on top of the built-in ones.",
-                'concurrency-unsafe-receivers = ["mylib.Connection"]'),
+                'concurrency-unsafe-receivers = ["mylib.Connection"]',
+                rules=("ASL400", "ASL401")),
 )
 SPECS = {spec.key: spec for spec in SCHEMA}
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from asynclint.config import SCHEMA, SettingSpec
 from asynclint.diagnostics import DOCS_URL, Applicability
 from asynclint.rules.base import Rule, fix_availability
+
+# Where the configuration reference lives, relative to a rule page of the docs site.
+CONFIG_DOCS = "../configuration.md"
 
 _FAMILIES = {
     "1": "blocking call in a coroutine",
@@ -15,6 +19,11 @@ _FAMILIES = {
     "4": "missed concurrency",
     "5": "task lifecycle",
 }
+
+
+def options(rule: type[Rule]) -> list[SettingSpec]:
+    """The settings that tune this rule (`SettingSpec.rules` holds code prefixes)."""
+    return [spec for spec in SCHEMA if any(rule.code.startswith(p) for p in spec.rules)]
 
 
 def family(rule: type[Rule]) -> str:
@@ -64,8 +73,18 @@ def markdown(rule: type[Rule]) -> str:
         rule.good_example.rstrip("\n"),
         "```",
     ]
-    if rule.fix_safety:
-        parts += ["", "## Fix safety", "", rule.fix_safety]
+    if rule.fix_title or rule.fix_safety:
+        parts += ["", "## Fix safety", ""]
+        if rule.fix_title:
+            parts += [f"The fix: {rule.fix_title[0].lower()}{rule.fix_title[1:]}.", ""]
+        parts += [rule.fix_safety or fix_sentence(rule)]
+    tuning = options(rule)
+    parts += ["", "## Options", ""]
+    if tuning:
+        parts += [f"- [`{spec.key}`]({CONFIG_DOCS}#{spec.key}): {spec.doc}" for spec in tuning]
+    else:
+        parts += ["This rule has no settings of its own; it is selected, ignored and suppressed "
+                  "like every rule."]
     parts += [
         "",
         "## Suppression",
