@@ -782,7 +782,10 @@ def _names_near(tree: ast.Module, row: int) -> set[str]:
     """Names a new binding at `row` could clash with: those of the innermost function around
     it, and those bound or used at module level."""
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
-    for node in ast.walk(tree):
+    # Only the top-level statement spanning `row` can hold such a function: walking it alone
+    # keeps a fix's cost independent of the file's length.
+    around = [s for s in tree.body if s.lineno <= row <= (s.end_lineno or s.lineno)]
+    for node in (n for top in around for n in ast.walk(top)):
         if (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                 and node.lineno <= row <= (node.end_lineno or node.lineno)
                 and (function is None or node.lineno >= function.lineno)):
