@@ -55,9 +55,7 @@ class WholeFileContext(FixContext):
         return self.module.default_newline
 
 
-def _fixes(analysis: Analysis, kind: type[FixContext]) -> list[tuple[Diagnostic, Fix | None]]:
-    assert analysis.tree is not None and analysis.semantic is not None
-    fctx = kind(analysis.source, analysis.tree, analysis.semantic)
+def _fixes(analysis: Analysis, fctx: FixContext) -> list[tuple[Diagnostic, Fix | None]]:
     out = []
     for diag in analysis.diagnostics:
         if diag.fix_data is not None:
@@ -66,25 +64,37 @@ def _fixes(analysis: Analysis, kind: type[FixContext]) -> list[tuple[Diagnostic,
     return out
 
 
-def _compare(source: SourceFile, path: str, settings: Settings) -> list[tuple[Diagnostic, Fix | None]]:
+def _compare(source: SourceFile, path: str, settings: Settings, nest_above_rows: int | None = None
+             ) -> list[tuple[Diagnostic, Fix | None]]:
     """Fixes both ways must be equal; returns them (for the callers' coverage checks)."""
     analysis = analyze(source, path, settings, settings.codes_for(Path(path)))
     if analysis.tree is None:
         return []
-    _same_statements(source, analysis)
-    fast, whole = _fixes(analysis, FixContext), _fixes(analysis, WholeFileContext)
+    assert analysis.semantic is not None
+    fctx = FixContext(source, analysis.tree, analysis.semantic)
+    if nest_above_rows is not None:
+        fctx.nest_above_rows = nest_above_rows
+    fast = _fixes(analysis, fctx)
+    NESTED_SNIPPETS.extend(key for key in fctx._snippets if key[2])
+    whole = _fixes(analysis, WholeFileContext(source, analysis.tree, analysis.semantic))
     for (diag, got), (_, want) in zip(fast, whole, strict=True):
         assert got == want, f"{path}:{diag.start.row}: {diag.code}\nfast:  {got}\nwhole: {want}"
+    # What the fixes looked at was parsed as in the whole tree; so is every top-level statement.
+    _same_as_whole(fctx)
+    every = FixContext(source, analysis.tree, analysis.semantic)
+    for row in every._chunk_starts:
+        every._snippet(Location(row, 0), Location(row, 0), nested=False)
+    _same_as_whole(every)
     # The engine takes the fast way.
-    attached = [d.fix for d in attach_fixes(analysis) if d.fix is not None]
-    assert attached == [f for _, f in fast if f is not None]
+    if nest_above_rows is None:
+        attached = [d.fix for d in attach_fixes(analysis) if d.fix is not None]
+        assert attached == [f for _, f in fast if f is not None]
     return fast
 
 
 def _leading(stmt: cst.CSTNode) -> list[cst.CSTNode]:
-    """The blank and comment lines before a top-level statement: between statements, they are
-    the next statement's in the whole tree but the previous snippet's footer when parsed apart
-    (and no fix looks at them)."""
+    """The blank and comment lines before a statement parsed first in a snippet: in the whole
+    tree they are its own, in a snippet the end of the one before (no fix looks at them)."""
     lines: list[cst.CSTNode] = list(getattr(stmt, "leading_lines", ()))
     decorators = getattr(stmt, "decorators", ())
     if decorators:
@@ -92,11 +102,11 @@ def _leading(stmt: cst.CSTNode) -> list[cst.CSTNode]:
     return lines
 
 
-def _statement_nodes(body: list[cst.CSTNode]) -> set[int]:
-    """ids of every node in the statements, their leading lines left out."""
-    skip = {id(line) for stmt in body for line in _leading(stmt)}
+def _inside(stmt: cst.CSTNode) -> set[int]:
+    """ids of every node in a statement, its leading lines left out."""
+    skip = {id(line) for line in _leading(stmt)}
     found: set[int] = set()
-    stack = list(body)
+    stack = [stmt]
     while stack:
         node = stack.pop()
         if id(node) not in skip:
@@ -114,31 +124,37 @@ def _strip(stmt: cst.CSTNode) -> cst.CSTNode:
     return stripped
 
 
-def _same_statements(source: SourceFile, analysis: Analysis) -> None:
-    """Parsed run by run, the file has the same top-level statements as the whole tree (deeply
-    equal), with every node inside them at the same place."""
-    assert analysis.tree is not None and analysis.semantic is not None
-    fctx = FixContext(source, analysis.tree, analysis.semantic)
-    got: Counter[tuple[str, Location, Location]] = Counter()
-    statements: list[cst.CSTNode] = []
-    for row in fctx._chunk_starts:
-        snippet = fctx._snippet(Location(row, 0), Location(row, 0))
-        assert snippet is not None, f"the statement at row {row} does not parse alone"
-        body = list(snippet.module.body[1:])  # after the prefix
-        statements += body
-        inside = _statement_nodes(body)
-        got.update((t.__name__, s, e) for t, found in snippet.by_type.items()
-                   for s, e, node in found if id(node) in inside)
-    module = cst.parse_module(source.text)
+def _same_as_whole(fctx: FixContext) -> None:
+    """Every statement a snippet was parsed for is deeply equal to the whole tree's statement
+    at the same place, with every node inside it at the same place."""
+    module = cst.parse_module(fctx.source.text)
     whole = _index(module, 0, 0)
-    inside = _statement_nodes(list(module.body))
-    want = Counter((t.__name__, s, e) for t, found in whole.by_type.items()
-                   for s, e, node in found if id(node) in inside)
-    assert len(statements) == len(module.body)
-    for mine, theirs in zip(statements, module.body, strict=True):
-        assert _strip(mine).deep_equals(_strip(theirs)), module.code_for_node(theirs)
-    assert got == want, f"missing: {list((want - got).items())[:5]}\n" \
-                        f"extra: {list((got - want).items())[:5]}"
+    for (_, _, nested), snippet in fctx._snippets.items():
+        assert snippet is not None, "a snippet did not parse"
+        statements = list(snippet.module.body[1:])  # after the prefix
+        if nested:
+            assert len(statements) == 1 and isinstance(statements[0], cst.If)
+            statements = list(statements[0].body.body)
+        for mine in statements:
+            at = snippet.ranges[id(mine)]
+            theirs = [n for s, e, n in whole.by_type[type(mine)] if (s, e) == at]
+            assert len(theirs) == 1, f"no {type(mine).__name__} at {at} in the whole tree"
+            assert _strip(mine).deep_equals(_strip(theirs[0])), module.code_for_node(theirs[0])
+            mine_inside, theirs_inside = _inside(mine), _inside(theirs[0])
+            got = Counter((type(n).__name__, *snippet.ranges[id(n)]) for n in _walk(mine)
+                          if id(n) in mine_inside)
+            want = Counter((type(n).__name__, *whole.ranges[id(n)]) for n in _walk(theirs[0])
+                           if id(n) in theirs_inside)
+            assert got == want, f"missing: {list((want - got).items())[:5]}\n" \
+                                f"extra: {list((got - want).items())[:5]}"
+
+
+def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:
+    out, stack = [], [node]
+    while stack:
+        out.append(stack.pop())
+        stack.extend(out[-1].children)
+    return out
 
 
 def _fixture_settings(path: Path) -> Settings:
@@ -151,17 +167,20 @@ def _fixture_settings(path: Path) -> Settings:
 
 
 FIXTURE_FILES = sorted(FIXTURES.rglob("*.py"))
+NESTED_SNIPPETS: list[tuple[int, int, bool]] = []  # what _compare saw parsed as a nested def
 
 
 def test_fixture_fixes_equal_whole_file_fixes() -> None:
     computed: dict[str, int] = {}
     for path in FIXTURE_FILES:
         source = SourceFile.from_bytes(path.read_bytes())
-        for diag, fix in _compare(source, str(path), _fixture_settings(path)):
-            if fix is not None:
-                computed[diag.code] = computed.get(diag.code, 0) + 1
-    # Not vacuous: every rule whose fix reads the CST was exercised.
+        for nest in (None, 0):
+            for diag, fix in _compare(source, str(path), _fixture_settings(path), nest):
+                if fix is not None:
+                    computed[diag.code] = computed.get(diag.code, 0) + 1
+    # Not vacuous: every rule whose fix reads the CST was exercised, in nested snippets too.
     assert set(computed) >= CST_FIXES, computed
+    assert NESTED_SNIPPETS
 
 
 # -- generated modules ---------------------------------------------------------------------------
@@ -223,11 +242,15 @@ def modules(draw: st.DrawFn) -> tuple[bytes, str]:
     names.insert(draw(st.integers(0, len(names))), "findings")
     nl = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     parts = [HEADER.replace("\n", draw(st.sampled_from(["\n", "\r\n"])))]
+    previous = "    "
     for n, name in enumerate(names):
         indent = draw(st.sampled_from(["    ", "  ", "\t", " \t"]))
-        gap = draw(st.sampled_from(["\n", "\n\n", "\n# note\n", "\n  # indented note\n"]))
+        gap = draw(st.sampled_from(["\n", "\n\n", "\n# note\n", "\n  # indented note\n",
+                                    "\n{I}{I}# deep note\n\n"]))
         unit = UNITS[name].format(n=n, I=indent)
-        parts.append((gap + unit).replace("\n", nl))
+        # a deep note follows the previous unit's innermost block (a footer in libcst's tree)
+        parts.append((gap.replace("{I}", previous) + unit).replace("\n", nl))
+        previous = indent
     text = "".join(parts)
     if draw(st.booleans()):
         text = text.rstrip("\r\n")  # no trailing newline
@@ -238,15 +261,16 @@ def modules(draw: st.DrawFn) -> tuple[bytes, str]:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(modules())
-def test_generated_fixes_equal_whole_file_fixes(case: tuple[bytes, str]) -> None:
+@given(modules(), st.sampled_from([None, 0]))
+def test_generated_fixes_equal_whole_file_fixes(case: tuple[bytes, str], nest: int | None) -> None:
+    """`nest` 0 parses the function around every finding alone, however short its statement."""
     data, style = case
     source = SourceFile.from_bytes(data)
     try:
         ast.parse(source.text)
     except SyntaxError:  # a unit mixing tabs and spaces ambiguously: not a module to fix
         return
-    found = _compare(source, "generated.py", Settings(select=ALL, gather_style=style))
+    found = _compare(source, "generated.py", Settings(select=ALL, gather_style=style), nest)
     assert any(fix is not None and diag.code in CST_FIXES for diag, fix in found)
 
 
@@ -271,3 +295,26 @@ def test_defaults_are_libcsts(text: str) -> None:
     module = cst.parse_module(source.text)
     assert (fctx.default_indent, fctx.default_newline) == (module.default_indent,
                                                            module.default_newline)
+
+
+def test_a_long_class_parses_only_the_method_around_a_finding() -> None:
+    methods = "".join(
+        f"    async def m{i}(self, client: httpx.AsyncClient):\n"
+        f"        return await client.get('/{i}')\n\n" for i in range(120))
+    text = (HEADER + "\n\nclass Big:\n" + methods
+            + "    async def bad(self, client: httpx.AsyncClient):\n"
+            + "        a = await client.get('/a')\n"
+            + "        b = await client.get('/b')\n"
+            + "        return a, b, asyncio.get_event_loop()\n\n        # deep note\n\n"
+            + methods.replace(" m", " n"))
+    source = SourceFile.from_bytes(text.encode())
+    analysis = analyze(source, "big.py", Settings(select=ALL), frozenset(ALL))
+    assert analysis.tree is not None and analysis.semantic is not None
+    fctx = FixContext(source, analysis.tree, analysis.semantic)
+    fixes = _fixes(analysis, fctx)
+    assert {d.code for d, f in fixes if f is not None} >= {"ASL302", "ASL400"}
+    bad = next(s for s in analysis.tree.body if isinstance(s, ast.ClassDef)).body[120]
+    assert isinstance(bad, ast.AsyncFunctionDef) and bad.name == "bad"
+    # with the lines up to the next method: the comment is in the method's block (its footer)
+    assert list(fctx._snippets) == [(bad.lineno, bad.end_lineno + 3, True)]
+    _compare(source, "big.py", Settings(select=ALL))

@@ -38,6 +38,7 @@ _BLOCK_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If
                      ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar,
                      ast.Match)
 _STATEMENT_KINDS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Rows the parsing prefix takes (`if 1:` and its indented `pass`).
 _PREFIX_ROWS = 2
 
@@ -57,7 +58,12 @@ class FixContext:
         self.source = source
         self.tree = tree
         self.semantic = semantic
-        self._snippets: dict[tuple[int, int], _Snippet | None] = {}
+        # (first row, last row, nested) -> the parse of those rows (None: libcst could not)
+        self._snippets: dict[tuple[int, int, bool], _Snippet | None] = {}
+
+    # A top-level statement longer than this (a big class) is not parsed whole when the
+    # finding is inside a function in it: that function is, under an `if 1:` at its indent.
+    nest_above_rows = 200
 
     # -- the whole file (slow path: no rule needs it; kept for callers that do) -----------------
     @cached_property
@@ -75,8 +81,7 @@ class FixContext:
         starts: list[int] = [1]
         last_end = 0
         for stmt in self.tree.body:
-            decorators = getattr(stmt, "decorator_list", None) or []
-            first = min([stmt.lineno, *(d.lineno for d in decorators)])
+            first = _first_row(stmt)
             if first > last_end and first > starts[-1]:
                 starts.append(first)
             last_end = max(last_end, stmt.end_lineno or stmt.lineno)
@@ -90,26 +95,60 @@ class FixContext:
         last_row = starts[last + 1] - 1 if last + 1 < len(starts) else len(self.source.line_starts)
         return starts[first], last_row
 
-    def _snippet(self, start: Location, end: Location) -> _Snippet | None:
-        key = self._rows_around(start, end)
+    def _snippet(self, start: Location, end: Location, nested: bool = True) -> _Snippet | None:
+        """The parse of the code around start..end: the run of top-level statements holding it
+        or, in a long one, the innermost function holding it."""
+        first, last = self._rows_around(start, end)
+        key = (first, last, False)
+        if nested and last - first + 1 > self.nest_above_rows:
+            inner = self._function_rows(start, end, last + 1)
+            if inner is not None:
+                key = (*inner, True)
         if key not in self._snippets:
             self._snippets[key] = self._parse(*key)
+        if self._snippets[key] is None and key[2]:
+            return self._snippet(start, end, nested=False)
         return self._snippets[key]
 
-    def _parse(self, first: int, last: int) -> _Snippet | None:
+    def _function_rows(self, start: Location, end: Location, next_row: int
+                       ) -> tuple[int, int] | None:
+        """Rows of the innermost nested `def` holding start..end that begins its own line, with
+        the blank and comment lines up to the next statement (as for top-level runs)."""
+        found: tuple[int, int] | None = None
+        body: list[ast.stmt] = self.tree.body
+        while True:
+            at = next((i for i, stmt in enumerate(body) if _first_row(stmt) <= start.row
+                       and end.row <= (stmt.end_lineno or stmt.lineno)), None)
+            if at is None:
+                return found
+            stmt, first = body[at], _first_row(body[at])
+            if at + 1 < len(body):
+                next_row = _first_row(body[at + 1])
+            if isinstance(stmt, _FUNCTIONS) and body is not self.tree.body \
+                    and not self.source.line(first)[: stmt.col_offset].strip(" \t"):
+                found = (first, next_row - 1)
+            inner = [b for b in _bodies(stmt) if b and _first_row(b[0]) <= start.row
+                     and end.row <= (b[-1].end_lineno or b[-1].lineno)]
+            if not inner:
+                return found
+            body = inner[0]
+
+    def _parse(self, first: int, last: int, nested: bool) -> _Snippet | None:
         """Parse rows first..last behind a prefix that gives the snippet the whole file's
-        default indent and newline, which is what libcst's nodes are relative to."""
+        default indent and newline, which is what libcst's nodes are relative to; a nested
+        function goes under an `if 1:` (its own lines keep their columns)."""
         text, starts = self.source.text, self.source.line_starts
         body = text[starts[first - 1] : starts[last] if last < len(starts) else len(text)]
         nl = self.default_newline
-        prefix = f"if 1:{nl}{self.default_indent}pass{nl}"
+        prefix = f"if 1:{nl}{self.default_indent}pass{nl}" + (f"if 1:{nl}" if nested else "")
         try:
             module = cst.parse_module(prefix + body)
         except (cst.ParserSyntaxError, RecursionError):
             return None
         if module.default_indent != self.default_indent or module.default_newline != nl:
             return None  # not expected: the whole file would then read differently
-        return _index(module, first - 1 - _PREFIX_ROWS, _PREFIX_ROWS)
+        skip = _PREFIX_ROWS + nested
+        return _index(module, first - 1 - skip, skip)
 
     # -- what libcst would detect over the whole file ------------------------------------------
     @cached_property
@@ -164,6 +203,16 @@ class FixContext:
         libcst ranges include a node's own parentheses, `ast` ranges do not; covering handles both.
         """
         snippet = self._snippet(diagnostic.start, diagnostic.end)
+        found = self._innermost(snippet, diagnostic, kind)
+        if found is None:
+            # Not inside the function parsed alone (or none was): the top-level statement.
+            whole = self._snippet(diagnostic.start, diagnostic.end, nested=False)
+            if whole is not snippet:
+                found = self._innermost(whole, diagnostic, kind)
+        return found
+
+    def _innermost(self, snippet: _Snippet | None, diagnostic: Diagnostic, kind: type[N]
+                   ) -> N | None:
         if snippet is None:
             return None
         best: tuple[int, N] | None = None
@@ -286,3 +335,22 @@ def _index(module: cst.Module, shift: int, skip_rows: int) -> _Snippet:
         by_type.setdefault(type(node), []).append((*loc, node))
         ranges[id(node)] = loc
     return _Snippet(module, by_type, ranges)
+
+
+def _first_row(stmt: ast.stmt) -> int:
+    """The row a statement starts on, its decorators included."""
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", None) or []
+    return min([stmt.lineno, *(d.lineno for d in decorators)])
+
+
+def _bodies(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    """The blocks of statements directly inside a statement (bodies, handlers, cases)."""
+    found: list[list[ast.stmt]] = []
+    for _, value in ast.iter_fields(stmt):
+        if not isinstance(value, list) or not value:
+            continue
+        if isinstance(value[0], ast.stmt):
+            found.append(value)
+        elif isinstance(value[0], (ast.ExceptHandler, ast.match_case)):
+            found.extend(item.body for item in value)
+    return found
