@@ -135,18 +135,23 @@ def _same_as_whole(fctx: FixContext) -> None:
         if nested:
             assert len(statements) == 1 and isinstance(statements[0], cst.If)
             statements = list(statements[0].body.body)
+        ranges, whole_ranges = _ranges(snippet), _ranges(whole)
         for mine in statements:
-            at = snippet.ranges[id(mine)]
-            theirs = [n for s, e, n in whole.by_type[type(mine)] if (s, e) == at]
+            at = ranges[id(mine)]
+            theirs = [n for s, e, n in whole.entries(type(mine)) if (s, e) == at]
             assert len(theirs) == 1, f"no {type(mine).__name__} at {at} in the whole tree"
             assert _strip(mine).deep_equals(_strip(theirs[0])), module.code_for_node(theirs[0])
             mine_inside, theirs_inside = _inside(mine), _inside(theirs[0])
-            got = Counter((type(n).__name__, *snippet.ranges[id(n)]) for n in _walk(mine)
+            got = Counter((type(n).__name__, *ranges[id(n)]) for n in _walk(mine)
                           if id(n) in mine_inside)
-            want = Counter((type(n).__name__, *whole.ranges[id(n)]) for n in _walk(theirs[0])
+            want = Counter((type(n).__name__, *whole_ranges[id(n)]) for n in _walk(theirs[0])
                            if id(n) in theirs_inside)
             assert got == want, f"missing: {list((want - got).items())[:5]}\n" \
                                 f"extra: {list((got - want).items())[:5]}"
+
+
+def _ranges(snippet: _Snippet) -> dict[int, tuple[Location, Location]]:
+    return {id(node): (s, e) for kind in snippet.by_type for s, e, node in snippet.entries(kind)}
 
 
 def _walk(node: cst.CSTNode) -> list[cst.CSTNode]:

@@ -1,12 +1,15 @@
 """What a rule's fix works with: libcst trees of the code around a finding, node lookup by
 range, imports.
 
-Fixes are computed for a few findings in files that may be long, so the CST is built per
-top-level statement, not per file: a module-level statement starts at column 0, so its lines
-parse as a module of their own, with the same nodes (and, once rows are offset back, the same
-positions) as in the whole file. Each statement is parsed at most once per FixContext and only
-when a fix looks at it; positions are resolved for that snippet alone. A fix returns a libcst
-node to put in place of another; `replace` turns that into an Edit over the old node's range.
+Fixes are computed for a few findings in files that may be long, so the CST is built for the
+code around a finding, not for the file: a module-level statement starts at column 0, so its
+lines parse as a module of their own, with the same nodes (and, once rows are offset back, the
+same positions) as in the whole file; in a long one (a big class) the function holding the
+finding is parsed alone under an `if 1:`. A two-line prefix gives every snippet the whole
+file's default indent and newline, which libcst's nodes are relative to. Each snippet is
+parsed at most once per FixContext, when a fix first looks at it, and positions are resolved
+for that snippet only. A fix returns a libcst node to put in place of another; `replace` turns
+that into an Edit over the old node's range.
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ import bisect
 import io
 import re
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState  # what Module.code_for_node uses
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from asynclint.diagnostics import Diagnostic, Edit, Location
 from asynclint.semantic.model import SemanticModel
@@ -45,12 +49,29 @@ _PREFIX_ROWS = 2
 
 @dataclass
 class _Snippet:
-    """One parsed run of whole lines of the file and where its nodes are, in file positions."""
+    """One parsed run of whole lines of the file and where its nodes are.
+
+    Ranges stay libcst's (snippet rows) and are moved to file rows only when looked at: a
+    fix looks at a few nodes of a snippet that may hold many thousands.
+    """
 
     module: cst.Module
-    # per node type, in libcst's resolution order: (start, end, node)
-    by_type: dict[type[cst.CSTNode], list[tuple[Location, Location, cst.CSTNode]]]
-    ranges: dict[int, tuple[Location, Location]]  # id(node) -> range
+    shift: int  # file row = snippet row + shift
+    # per node type, in libcst's resolution order
+    by_type: dict[type[cst.CSTNode], list[tuple[CodeRange, cst.CSTNode]]]
+
+    def entries(self, kind: type[cst.CSTNode]) -> Iterator[tuple[Location, Location, cst.CSTNode]]:
+        for rng, node in self.by_type.get(kind, ()):
+            yield self._loc(rng.start), self._loc(rng.end), node
+
+    def range_of(self, node: cst.CSTNode) -> tuple[Location, Location] | None:
+        for rng, candidate in self.by_type.get(type(node), ()):
+            if candidate is node:
+                return self._loc(rng.start), self._loc(rng.end)
+        return None
+
+    def _loc(self, pos: CodePosition) -> Location:
+        return Location(pos.line + self.shift, pos.column)
 
 
 class FixContext:
@@ -186,14 +207,15 @@ class FixContext:
 
     def range_of(self, node: cst.CSTNode) -> tuple[Location, Location]:
         for snippet in self._snippets.values():
-            if snippet is not None and id(node) in snippet.ranges:
-                return snippet.ranges[id(node)]
+            found = snippet.range_of(node) if snippet is not None else None
+            if found is not None:
+                return found
         raise KeyError("node is not part of this module")
 
     def module_of(self, node: cst.CSTNode) -> cst.Module:
         """The parsed snippet (a module of whole top-level statements) that holds `node`."""
         for snippet in self._snippets.values():
-            if snippet is not None and id(node) in snippet.ranges:
+            if snippet is not None and snippet.range_of(node) is not None:
                 return snippet.module
         raise KeyError("node is not part of this module")
 
@@ -216,7 +238,7 @@ class FixContext:
         if snippet is None:
             return None
         best: tuple[int, N] | None = None
-        for start, end, node in snippet.by_type.get(kind, ()):
+        for start, end, node in snippet.entries(kind):
             if start <= diagnostic.start and diagnostic.end <= end:
                 size = self.source.offset(end) - self.source.offset(start)
                 if best is None or size < best[0]:
@@ -250,10 +272,11 @@ class FixContext:
         `indent=True` whitespace inside it is relative to)."""
         snippet = self._snippet(start, end)
         best: Location | None = None
-        for kind, entries in (snippet.by_type.items() if snippet is not None else ()):
+        for kind in (snippet.by_type if snippet is not None else ()):
             if not issubclass(kind, _STATEMENT_KINDS):
                 continue
-            for s, e, _ in entries:
+            assert snippet is not None
+            for s, e, _ in snippet.entries(kind):
                 if s <= start and end <= e and (best is None or best < s):
                     best = s
         if best is None:
@@ -322,19 +345,14 @@ class FixContext:
 
 
 def _index(module: cst.Module, shift: int, skip_rows: int) -> _Snippet:
-    """Where each node of `module` is in the file: rows moved by `shift`, nodes that start on
-    the first `skip_rows` rows (a prefix, and the Module itself) left out."""
-    by_type: dict[type[cst.CSTNode], list[tuple[Location, Location, cst.CSTNode]]] = {}
-    ranges: dict[int, tuple[Location, Location]] = {}
+    """The positions of `module`'s nodes, by type; rows move by `shift` to the file's, and
+    nodes that start on the first `skip_rows` rows (a prefix, the Module itself) are left out."""
+    by_type: dict[type[cst.CSTNode], list[tuple[CodeRange, cst.CSTNode]]] = {}
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     for node, rng in positions.items():
-        if rng.start.line <= skip_rows:
-            continue
-        loc = (Location(rng.start.line + shift, rng.start.column),
-               Location(rng.end.line + shift, rng.end.column))
-        by_type.setdefault(type(node), []).append((*loc, node))
-        ranges[id(node)] = loc
-    return _Snippet(module, by_type, ranges)
+        if rng.start.line > skip_rows:
+            by_type.setdefault(type(node), []).append((rng, node))
+    return _Snippet(module, shift, by_type)
 
 
 def _first_row(stmt: ast.stmt) -> int:
