@@ -284,7 +284,7 @@ def attach_fixes(analysis: Analysis) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for diag in analysis.diagnostics:
         fix = None
-        if diag.fix_data is not None and fctx.usable:
+        if diag.fix_data is not None and fctx.usable_for(diag):
             fix = analysis.rules[diag.code].fix(fctx, diag)
         if fix is None and diag.fix_data is not None:
             # The fix could not be built here: say so honestly instead of promising one.

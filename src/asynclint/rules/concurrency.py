@@ -499,7 +499,7 @@ class SequentialAwaits(_ConcurrencyRule):
         first = fctx.node_at(diagnostic, cst.SimpleStatementLine)
         if first is None:
             return None
-        lines = _following_lines(fctx.module, first, count)
+        lines = _following_lines(fctx.module_of(first), first, count)
         if lines is None or not _single_statements(lines):
             return None
         parts = [_statement_parts(line) for line in lines]
@@ -510,10 +510,10 @@ class SequentialAwaits(_ConcurrencyRule):
             return None
         asyncio_name, import_edits = imported
         taken = _names_near(fctx.tree, diagnostic.start.row)
-        code = fctx.module.code_for_node
+        code = fctx.code_for_node
         indent = fctx.source.line(fctx.range_of(first.body[0])[0].row)
         indent = indent[: len(indent) - len(indent.lstrip())]
-        step = fctx.module.default_indent
+        step = fctx.default_indent
         inner = indent + ("    " if not taskgroup else step)
         items = [
             _Part(t, a, _reindented(c, code(c), inner), above, after)
@@ -522,7 +522,7 @@ class SequentialAwaits(_ConcurrencyRule):
         ]
         text: str | None
         if taskgroup:
-            text = _taskgroup_text(items, asyncio_name, indent, fctx.module.default_indent, taken)
+            text = _taskgroup_text(items, asyncio_name, indent, fctx.default_indent, taken)
         else:
             text = _gather_text(items, asyncio_name, indent, taken)
         if text is None:
@@ -709,7 +709,7 @@ class AwaitInLoop(_ConcurrencyRule):
         if imported is None:
             return None
         asyncio_name, import_edits = imported
-        code = fctx.module.code_for_node
+        code = fctx.code_for_node
         if form == "comprehension":
             comp = fctx.node_at(diagnostic, cst.ListComp)
             if comp is None or not isinstance(comp.elt, cst.Await) or _has_comment(comp):
@@ -782,7 +782,10 @@ def _names_near(tree: ast.Module, row: int) -> set[str]:
     """Names a new binding at `row` could clash with: those of the innermost function around
     it, and those bound or used at module level."""
     function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
-    for node in ast.walk(tree):
+    # Only the top-level statement spanning `row` can hold such a function: walking it alone
+    # keeps a fix's cost independent of the file's length.
+    around = [s for s in tree.body if s.lineno <= row <= (s.end_lineno or s.lineno)]
+    for node in (n for top in around for n in ast.walk(top)):
         if (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                 and node.lineno <= row <= (node.end_lineno or node.lineno)
                 and (function is None or node.lineno >= function.lineno)):
