@@ -42,7 +42,7 @@ class WholeFileContext(FixContext):
             return None
         return _index(module, 0, 0)
 
-    def _snippet(self, start: Location, end: Location) -> _Snippet | None:
+    def _snippet(self, start: Location, end: Location, nested: bool = True) -> _Snippet | None:
         self._snippets[(0, 0)] = self._whole
         return self._whole
 

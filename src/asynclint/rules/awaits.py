@@ -1081,7 +1081,7 @@ def _outer_call(fctx: FixContext, inner: Any) -> Any:
                 self.found = node
 
     finder = Finder()
-    fctx.module.visit(finder)
+    fctx.module_of(inner).visit(finder)
     return finder.found
 
 
