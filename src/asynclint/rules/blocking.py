@@ -301,24 +301,28 @@ def with_block_fix_data(rule: Rule, node: ast.Call) -> tuple[Any, ...] | None:
             tuple(bound), lone_return, *offloader)
 
 
-def _with_block_fix(fctx: FixContext, diagnostic: Diagnostic,
-                    applicability: Applicability) -> Fix | None:
-    (_, row, col, end_row, end_col, unit, helper, bound, lone_return, module,
-     name) = diagnostic.fix_data or ()
-    edits: tuple[Edit, ...] = ()
+def _offload_spelling(fctx: FixContext, module: str, name: str) -> tuple[str, tuple[Edit, ...]] | None:
+    """How the fix spells the thread offloader (`asyncio.to_thread`, `run_in_threadpool`...),
+    and the edits importing it; None when its name is taken by something else here."""
     if module == "asyncio":
         imported = fctx.import_module("asyncio")
         if imported is None:
             return None
         local, edits = imported
-        offload = f"{local}.{name}"
-    elif module:
-        found = fctx.import_name(module, name)
-        if found is None:
-            return None
-        offload, edits = found
-    else:
-        offload = name
+        return f"{local}.{name}", edits
+    if module:
+        return fctx.import_name(module, name)
+    return name, ()
+
+
+def _with_block_fix(fctx: FixContext, diagnostic: Diagnostic,
+                    applicability: Applicability) -> Fix | None:
+    (_, row, col, end_row, end_col, unit, helper, bound, lone_return, module,
+     name) = diagnostic.fix_data or ()
+    reached = _offload_spelling(fctx, module, name)
+    if reached is None:
+        return None
+    offload, edits = reached
     source, nl, pad = fctx.source, fctx.source.newline, " " * unit
     indent = source.line(row)[:col]
     lines = [source.line(r) for r in range(row, end_row + 1)]
@@ -349,20 +353,10 @@ def thread_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic,
     if diagnostic.fix_data[0] == "with":
         return _with_block_fix(fctx, diagnostic, applicability)
     needs_parens, module, name, row, col, has_args = diagnostic.fix_data
-    edits: tuple[Edit, ...] = ()
-    if module == "asyncio":
-        imported = fctx.import_module("asyncio")
-        if imported is None:
-            return None
-        local, edits = imported
-        offload = f"{local}.{name}"
-    elif module:
-        imported = fctx.import_name(module, name)
-        if imported is None:
-            return None
-        offload, edits = imported
-    else:
-        offload = name
+    reached = _offload_spelling(fctx, module, name)
+    if reached is None:
+        return None
+    offload, edits = reached
     text = fctx.source.text
     func_end = fctx.source.offset(Location(row, col))
     paren = func_end
