@@ -62,8 +62,16 @@ def _encode(d: Diagnostic) -> list[Any]:
             _plain(d.fix_data) if d.fix_data is not None else None]
 
 
+_DECODED_TYPES: tuple[type | tuple[type, ...], ...] = (str, str, str, int, int, int, int, int, (str, type(None)))
+
+
 def _decode(raw: list[Any], path: str) -> Diagnostic:
+    """A cached diagnostic; TypeError/ValueError when `raw` is not of this version's shape."""
     code, name, message, r0, c0, r1, c1, noqa_row, title, applicability, data = raw
+    if not all(isinstance(v, t) and not isinstance(v, bool)
+               for v, t in zip(raw, _DECODED_TYPES, strict=False)) or min(r0, c0, r1, c1) < 0 \
+            or r0 < 1 or (data is not None and not isinstance(data, list)):
+        raise TypeError("not a cached diagnostic")
     return Diagnostic(code, name, message, path, Location(r0, c0), Location(r1, c1), noqa_row,
                       title, Applicability(applicability) if applicability else None, None,
                       tuple(_restore(data)) if data is not None else None)
@@ -88,13 +96,20 @@ class CacheStore:
             self._raw = {}
 
     def get(self, relpath: str, path: str) -> Entry | None:
+        """The entry of a file, or None when there is none or it is not of this version's
+        shape (a foreign or future writer, a hand edit): such an entry is never trusted."""
         raw = self._raw.get(relpath)
-        if not raw:
+        if not isinstance(raw, list) or len(raw) not in (2, 3) or not isinstance(raw[0], str) \
+                or not isinstance(raw[1], list):
+            return None
+        deps = raw[2] if len(raw) > 2 else []
+        if not (isinstance(deps, list) and all(
+                isinstance(d, list) and len(d) == 3 and all(isinstance(x, str) for x in d)
+                for d in deps)):
             return None
         try:
-            deps = raw[2] if len(raw) > 2 else []
             return raw[0], [_decode(d, path) for d in raw[1]], deps
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, KeyError, AttributeError):
             return None
 
     def put(self, relpath: str, content_digest: str, diagnostics: list[Diagnostic],

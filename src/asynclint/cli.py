@@ -10,6 +10,7 @@ import argparse
 import difflib
 import json
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -191,12 +192,40 @@ def _diff(report: FileReport, label: str) -> str:
     return text
 
 
+class Interrupted(KeyboardInterrupt):
+    """A SIGINT or SIGTERM received while fixes were written, raised between two files."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 def _write_fixes(reports: list[FileReport], err: TextIO) -> None:
+    """Write every fixed file; SIGINT and SIGTERM wait for the file being written, then stop
+    the run: every file is either old or new, and no temp file is left behind."""
+    pending: list[int] = []
+    previous: dict[int, Any] = {}
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda n, _: pending.append(n))
+    except ValueError:  # not the main thread (an embedding host): signals stay as they are
+        pass
+    try:
+        for report in reports:
+            if pending:
+                raise Interrupted(pending[0])
+            _write_one(report, err)
+        if pending:
+            raise Interrupted(pending[0])
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _write_one(report: FileReport, err: TextIO) -> None:
     from asynclint.fixes.apply import write_atomic
 
-    for report in reports:
-        if report.fixed_text is None or report.source is None:
-            continue
+    if report.fixed_text is not None and report.source is not None:
         try:
             write_atomic(Path(report.path), report.source, report.fixed_text)
         except (OSError, UnicodeEncodeError) as exc:
@@ -453,6 +482,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         stderr.write("asynclint: interrupted\n")
-        return 130
+        return 128 + int(getattr(exc, "signum", signal.SIGINT))

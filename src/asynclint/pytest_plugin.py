@@ -217,7 +217,9 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> AsynclintF
             return None
     except ConfigError:
         pass  # the item reports it
-    file: AsynclintFile = AsynclintFile.from_parent(parent, path=file_path)
+    # The session, not the package, is the item's parent: pytest sets up every package above
+    # an item by importing its `__init__.py`, and asynclint never runs checked code.
+    file: AsynclintFile = AsynclintFile.from_parent(parent.session, path=file_path)
     return file
 
 

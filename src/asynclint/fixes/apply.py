@@ -136,8 +136,10 @@ def write_atomic(path: Path, source: SourceFile, text: str) -> None:
     if not os.access(path, os.W_OK) or not mode & _ANY_WRITE:
         raise PermissionError(f"{path}: not writable; fixes not applied")
     real = Path(os.path.realpath(path))
-    fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".asynclint")
+    tmp = None
     try:
+        # Inside the `try`: an interrupt right after the temp file is made still removes it.
+        fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".asynclint")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -149,6 +151,7 @@ def write_atomic(path: Path, source: SourceFile, text: str) -> None:
                 os.chown(tmp, info.st_uid, info.st_gid)
         os.replace(tmp, real)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise

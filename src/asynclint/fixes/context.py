@@ -169,7 +169,10 @@ class FixContext:
         if module.default_indent != self.default_indent or module.default_newline != nl:
             return None  # not expected: the whole file would then read differently
         skip = _PREFIX_ROWS + nested
-        return _index(module, first - 1 - skip, skip)
+        try:
+            return _index(module, first - 1 - skip, skip)
+        except RecursionError:  # libcst's metadata walk is recursive: too deep, no fix here
+            return None
 
     # -- what libcst would detect over the whole file ------------------------------------------
     @cached_property

@@ -254,7 +254,7 @@ def with_block_fix_data(rule: Rule, node: ast.Call) -> tuple[Any, ...] | None:
     source = rule.ctx.source
     line = source.line(block.lineno)
     col = rule.ctx.location(block.lineno, block.col_offset).col
-    if line[:col].strip() or "\t" in line[:col]:
+    if line[:col].strip():
         return None
     body = block.body
     lone_return = len(body) == 1 and isinstance(body[0], ast.Return)
@@ -292,12 +292,20 @@ def with_block_fix_data(rule: Rule, node: ast.Call) -> tuple[Any, ...] | None:
     if offloader is None:
         return None
     first = body[0]
-    unit = first.col_offset - block.col_offset if first.lineno != block.lineno else 4
+    # One indentation step of the block, as written (tabs stay tabs).
+    pad = "    "
+    if first.lineno != block.lineno:
+        body_line = source.line(first.lineno)
+        body_col = rule.ctx.location(first.lineno, first.col_offset).col
+        if body_line.startswith(line[:col]) and body_col > col and not body_line[col:body_col].strip():
+            pad = body_line[col:body_col]
+        else:
+            return None
     end = rule.ctx.location(block.end_lineno or block.lineno, block.end_col_offset or 0)
     rest = source.line(end.row)[end.col:].strip()
     if not rest or rest.startswith("#"):
         end = Location(end.row, len(source.line(end.row)))  # the last line's comment moves too
-    return ("with", block.lineno, col, end.row, end.col, max(unit, 1), helper,
+    return ("with", block.lineno, col, end.row, end.col, pad, helper,
             tuple(bound), lone_return, *offloader)
 
 
@@ -317,13 +325,13 @@ def _offload_spelling(fctx: FixContext, module: str, name: str) -> tuple[str, tu
 
 def _with_block_fix(fctx: FixContext, diagnostic: Diagnostic,
                     applicability: Applicability) -> Fix | None:
-    (_, row, col, end_row, end_col, unit, helper, bound, lone_return, module,
+    (_, row, col, end_row, end_col, pad, helper, bound, lone_return, module,
      name) = diagnostic.fix_data or ()
     reached = _offload_spelling(fctx, module, name)
     if reached is None:
         return None
     offload, edits = reached
-    source, nl, pad = fctx.source, fctx.source.newline, " " * unit
+    source, nl = fctx.source, fctx.source.newline
     indent = source.line(row)[:col]
     lines = [source.line(r) for r in range(row, end_row + 1)]
     lines[-1] = lines[-1][:end_col]

@@ -514,7 +514,7 @@ class SequentialAwaits(_ConcurrencyRule):
         indent = fctx.source.line(fctx.range_of(first.body[0])[0].row)
         indent = indent[: len(indent) - len(indent.lstrip())]
         step = fctx.default_indent
-        inner = indent + ("    " if not taskgroup else step)
+        inner = indent + (_continuation(indent) if not taskgroup else step)
         items = [
             _Part(t, a, _reindented(c, code(c), inner), above, after)
             for (t, a, c), (above, after) in zip(
@@ -908,6 +908,11 @@ class _Part:
         return lines
 
 
+def _continuation(indent: str) -> str:
+    """One step of a continuation line's indentation: a tab in tab-indented code."""
+    return "\t" if indent.startswith("\t") else "    "
+
+
 def _gather_text(parts: list[_Part], asyncio_name: str, indent: str,
                  taken: set[str]) -> str | None:
     targets = [p.target for p in parts]
@@ -923,7 +928,7 @@ def _gather_text(parts: list[_Part], asyncio_name: str, indent: str,
     if len(indent) + len(one_line) <= _MAX_LINE and "\n" not in one_line and not commented:
         statement = one_line
     else:
-        inner = indent + "    "
+        inner = indent + _continuation(indent)
         body = [line for p in parts for line in p.call_lines(inner, f"{p.call},")]
         statement = "\n".join([f"{head}await {asyncio_name}.gather(", *body, f"{indent})"])
     return f"\n{indent}".join([*lines, statement])

@@ -336,7 +336,8 @@ class ProjectIndex:
             for path, (mtime, size, dig, summary) in raw.items():
                 self._entries[path] = _Entry((mtime, size), dig,
                                              ModuleSummary.from_json(summary))
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            # Another shape (a foreign or future writer, a hand edit): start afresh.
             self._entries = {}
 
     def take_new(self) -> dict[str, list[Any]]:
