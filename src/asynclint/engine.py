@@ -350,12 +350,14 @@ def check_file(path: str, settings: Settings, options: RunOptions, data: bytes |
 
 
 def _cache_hit(report: FileReport, cached: Entry | None, options: RunOptions,
-               settings: Settings) -> bool:
+               settings: Settings,
+               memo: dict[Any, Any] | None = None) -> bool:
     """Fill `report` from the cache when the content digest matches, every project-index
     lookup the cached analysis made still gives the same answer, and no fix is wanted."""
     if cached is not None and cached[0] == report.digest and not (
         options.want_fixes and any(d.fix_data is not None for d in cached[1])
-    ) and deps_valid(index_for(settings.root, settings.cache_dir, True), report.path, cached[2]):
+    ) and deps_valid(index_for(settings.root, settings.cache_dir, True), report.path, cached[2],
+                     memo):
         report.diagnostics = cached[1]
         report.from_cache = True
         return True
@@ -445,12 +447,13 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
     # a warm run starts no process at all.
     done: dict[int, FileReport] = {}
     pending: list[int] = []
+    lookups: dict[Any, Any] = {}  # deps_valid's module look-ups, for this run only
     for i, (path, _, cached) in enumerate(work):
         if cached is not None:
             data = _read(path)
             if not isinstance(data, Diagnostic):
                 report = FileReport(path, digest=digest(data))
-                if _cache_hit(report, cached, options, work[i][1]):
+                if _cache_hit(report, cached, options, work[i][1], lookups):
                     done[i] = report
                     continue
         pending.append(i)

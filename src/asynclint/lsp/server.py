@@ -2,7 +2,8 @@
 
 It checks the editor's unsaved text (never the file on disk), with the settings of the nearest
 `pyproject.toml` plus the editor's overrides. Diagnostics are pushed to clients that cannot pull
-them (after open, save, and a ~30 ms debounce after changes) and served on `textDocument/diagnostic`
+them (after open, save, and changes: at once after a quiet spell, 30 ms after the last
+keystroke of a burst) and served on `textDocument/diagnostic`
 to clients that can, as ruff's server does. Fixes are computed only when code actions are asked
 for, so typing never pays for libcst. Nothing a document or a config file contains may stop the
 server: problems become diagnostics or `window/logMessage` / `window/showMessage` notifications.
@@ -165,7 +166,8 @@ class AsyncLintServer(LanguageServer):
         self.resolver = SettingsResolver()
         self.fallback = SettingsResolver(isolated=True)
         self.results: dict[str, Checked] = {}
-        self.pending: dict[str, asyncio.TimerHandle] = {}
+        self.pending: dict[str, asyncio.Handle] = {}
+        self.last_change: dict[str, float] = {}  # loop time of each document's last change
         self.reported: set[str] = set()
         self.open: set[str] = set()  # URIs as the client spells them (pygls keys unquote them)
 
@@ -282,12 +284,20 @@ class AsyncLintServer(LanguageServer):
             uri=uri, diagnostics=checked.lsp, version=checked.key[0]))
 
     def schedule(self, uri: str) -> None:
-        """Debounce: check once typing pauses, not on every keystroke."""
+        """Debounce: check once typing pauses, not on every keystroke. A change after a quiet
+        spell (no change for the debounce time) is checked at once: the delay only pays off
+        inside a burst of keystrokes, and outside one it is pure latency."""
         handle = self.pending.pop(uri, None)
         if handle is not None:
             handle.cancel()
         loop = asyncio.get_running_loop()
-        self.pending[uri] = loop.call_later(DEBOUNCE_SECONDS, self.publish, uri)
+        now = loop.time()
+        last = self.last_change.get(uri)
+        self.last_change[uri] = now
+        if handle is None and (last is None or now - last >= DEBOUNCE_SECONDS):
+            self.pending[uri] = loop.call_soon(self.publish, uri)
+        else:
+            self.pending[uri] = loop.call_later(DEBOUNCE_SECONDS, self.publish, uri)
 
     def cancel(self, uri: str) -> None:
         handle = self.pending.pop(uri, None)
@@ -538,6 +548,7 @@ def create_server() -> AsyncLintServer:
         uri = params.text_document.uri
         ls.open.discard(uri)
         ls.cancel(uri)
+        ls.last_change.pop(uri, None)
         ls.results.pop(uri, None)
         if not ls.pull_mode:
             ls.text_document_publish_diagnostics(

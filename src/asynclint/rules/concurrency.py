@@ -325,6 +325,14 @@ class _ConcurrencyRule(Rule):
 _LITERALS = (ast.Constant, ast.JoinedStr)
 
 
+def _awaits_a_call(stmt: ast.stmt) -> bool:
+    """The statement has the shape `classify` accepts: `await f(...)`, alone or assigned."""
+    if isinstance(stmt, ast.Expr | ast.Assign | ast.AnnAssign):
+        value = stmt.value
+        return isinstance(value, ast.Await) and isinstance(value.value, ast.Call)
+    return False
+
+
 def _literal_bindings(scope_node: ast.AST) -> dict[str, bool]:
     """For each name bound in a scope (nested scopes excluded): whether every binding is an
     assignment of a literal value."""
@@ -457,10 +465,24 @@ class SequentialAwaits(_ConcurrencyRule):
                 self._check_block(block)
 
     def _check_block(self, block: list[ast.stmt]) -> None:
+        # Only statements shaped like `[x =] await f(...)` can be classified as awaited calls,
+        # and only a stretch of at least `minimum` of them in a row can be reported: the rest
+        # of the block is not classified at all (same findings, a fraction of the work).
+        minimum = max(self.ctx.settings.gather_min_awaits, 2)
+        shaped = [_awaits_a_call(stmt) for stmt in block]
+        candidates = [False] * len(block)
+        start = 0
+        for end in range(len(block) + 1):
+            if end == len(block) or not shaped[end]:
+                if end - start >= minimum:
+                    candidates[start:end] = [True] * (end - start)
+                start = end + 1
+        if not any(candidates):
+            return
         self._binding_context = self.in_binding_context()
         run: list[AwaitedCall] = []
-        for stmt in block:
-            item = self.classify(stmt)
+        for stmt, candidate in zip(block, candidates, strict=True):
+            item = self.classify(stmt) if candidate else None
             if item is None:
                 self._report(run)
                 run = []

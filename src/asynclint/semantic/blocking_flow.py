@@ -9,7 +9,6 @@ summaries of all modules (`join_summaries`) to follow calls across modules.
 from __future__ import annotations
 
 import ast
-import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,16 +50,36 @@ class FunctionSummary:
     callees: tuple[str, ...]
 
 
+_NODE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
 def own_nodes(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None]]:
     """(node, parent) for the code of a function body itself, in source order; nested
-    functions, lambdas and classes are skipped (their code runs elsewhere, or later)."""
+    functions, lambdas and classes are skipped (their code runs elsewhere, or later).
+
+    The same order as `ast.iter_child_nodes` gives, without its per-field generator (this is
+    the hot loop of the blocking family and of the project index's facts)."""
     stack: list[tuple[ast.AST, ast.AST | None]] = [(s, None) for s in reversed(body)]
+    pop, push, is_node = stack.pop, stack.append, ast.AST
+    fields_of = _NODE_FIELDS
     while stack:
-        node, parent = stack.pop()
-        yield node, parent
+        item = pop()
+        yield item
+        node = item[0]
         if isinstance(node, _NESTED):
             continue
-        stack.extend((child, node) for child in reversed(list(ast.iter_child_nodes(node))))
+        kind = node.__class__
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = tuple(reversed(kind._fields))
+        for name in fields:
+            value = getattr(node, name, None)
+            if isinstance(value, is_node):
+                push((value, node))
+            elif value.__class__ is list:
+                for child in reversed(value):
+                    if isinstance(child, is_node):
+                        push((child, node))
 
 
 def _is_generator(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -102,6 +121,7 @@ class BlockingAnalysis:
         self.external = external
         self._direct: dict[int, BlockingCall | None] = {}
         self._summaries: dict[int, Chain | None] = {}
+        self._generators: dict[int, bool] = {}
         self._bindings: dict[int, dict[str, list[ast.stmt]]] = {}
         self._scopes: dict[int, Scope] = {}
         self._project_memo: dict[tuple[str, int], Chain | None] = {}
@@ -266,7 +286,10 @@ class BlockingAnalysis:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if self.model.resolve(target, owner) not in TRANSPARENT_DECORATORS:
                 return None  # an unknown decorator may change what calling it does
-        if _is_generator(func):
+        generator = self._generators.get(id(func))
+        if generator is None:  # `_only_def` is asked about the same defs again and again
+            generator = self._generators[id(func)] = _is_generator(func)
+        if generator:
             return None  # calling a generator function runs none of its body
         return func
 
@@ -426,8 +449,28 @@ def external_lookup(chains: Mapping[str, tuple[tuple[str, ...], str]],
 
 
 FACT = "blocks"  # the key of this family's fact in the project index's function summaries
-_FACT_CACHE: weakref.WeakKeyDictionary[SemanticModel, BlockingAnalysis] = (
-    weakref.WeakKeyDictionary())
+
+
+def _owning_classes(tree: ast.Module) -> dict[int, ast.ClassDef]:
+    """id(statement) -> the class whose body holds it, for every class of the module, built
+    once per module (looking each function's class up by walking the tree made the index
+    quadratic in the module's size). The first class in walk order wins, as a walk would."""
+    owners: dict[int, ast.ClassDef] = {}
+    blocks: list[list[Any]] = [tree.body]
+    while blocks:  # classes are statements: only statement lists need looking at
+        for stmt in blocks.pop():
+            if isinstance(stmt, ast.ClassDef):
+                for item in stmt.body:
+                    owners.setdefault(id(item), stmt)
+            for name in _BLOCK_FIELDS:
+                inner = getattr(stmt, name, None)
+                if inner:
+                    blocks.append(inner)
+    return owners
+
+
+# Fields holding statement lists (or handlers/cases, whose `body` holds them).
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 def project_fact(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticModel
@@ -438,18 +481,19 @@ def project_fact(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticMo
     `extra-blocking-calls` are settings, not facts of the file."""
     if not isinstance(node, ast.FunctionDef):
         return None
-    analysis = _FACT_CACHE.get(model)
-    if analysis is None:
-        analysis = _FACT_CACHE[model] = BlockingAnalysis(model)
+    cached = model.derived.get("blocking-facts")
+    if cached is None:
+        cached = model.derived["blocking-facts"] = (
+            BlockingAnalysis(model), _owning_classes(model.module))
+    analysis, owners = cached
     top = model.module_scope
     module = model.module_name or "__module__"
     owner: Scope = top
     qualname = f"{module}.{node.name}"
-    for stmt in ast.walk(model.module):
-        if isinstance(stmt, ast.ClassDef) and node in stmt.body:
-            owner = analysis._scope_for(stmt, top, "class")
-            qualname = f"{module}.{stmt.name}.{node.name}"
-            break
+    cls = owners.get(id(node))
+    if cls is not None:
+        owner = analysis._scope_for(cls, top, "class")
+        qualname = f"{module}.{cls.name}.{node.name}"
     if analysis._only_def(owner, node.name) is not node:
         return None
     summary = analysis._summarize(node, analysis._scope_for(node, owner), qualname)
@@ -477,13 +521,10 @@ def _shown(entry: BlockingCall) -> str:
     return entry.name.removeprefix("builtins.")
 
 
-_CACHE: weakref.WeakKeyDictionary[SemanticModel, BlockingAnalysis] = weakref.WeakKeyDictionary()
-
-
 def analysis_for(model: SemanticModel, extra: tuple[str, ...] = (),
                  project: Any = None) -> BlockingAnalysis:
     """The module's shared analysis (every ASL1xx rule of one traversal asks the same)."""
-    found = _CACHE.get(model)
+    found: BlockingAnalysis | None = model.derived.get("blocking")
     if found is None:
-        found = _CACHE[model] = BlockingAnalysis(model, extra, project=project)
+        found = model.derived["blocking"] = BlockingAnalysis(model, extra, project=project)
     return found

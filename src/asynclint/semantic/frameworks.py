@@ -22,7 +22,6 @@ first. The index is built once per file, on the first question.
 from __future__ import annotations
 
 import ast
-import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -284,15 +283,12 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _statements(case.body)
 
 
-_INDEXES: weakref.WeakKeyDictionary[SemanticModel, HandlerIndex] = weakref.WeakKeyDictionary()
-
-
 def handler_index(semantic: SemanticModel, extra_decorators: Iterable[str] = ()) -> HandlerIndex:
     """The module's handler index, built once per file (and per set of extra decorators)."""
     extra = tuple(sorted(extra_decorators))
-    index = _INDEXES.get(semantic)
+    index: HandlerIndex | None = semantic.derived.get("handlers")
     if index is None or tuple(sorted(index.extra)) != extra:
-        index = _INDEXES[semantic] = HandlerIndex(semantic, extra)
+        index = semantic.derived["handlers"] = HandlerIndex(semantic, extra)
     return index
 
 

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from asynclint.semantic.scopes import BUILTIN_NAMES, LOCAL, Binding, Scope
 
@@ -45,6 +45,10 @@ class SemanticModel:
         self.module_scope = Scope("module", module, None)
         self.scope = self.module_scope
         self.parents: list[ast.AST] = []
+        # Analyses derived from this module, built once per model by the families that share
+        # them (key: the family's name). Held here, not in a WeakKeyDictionary keyed by the
+        # model: those values refer back to the model, so such a cache never let go of a tree.
+        self.derived: dict[str, Any] = {}
 
     # -- traversal bookkeeping (driven by the engine) -------------------------------------
     def push_scope(self, node: ast.AST) -> None:

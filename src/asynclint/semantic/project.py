@@ -586,16 +586,36 @@ class ProjectView:
         return None
 
 
-def deps_valid(index: ProjectIndex, path: str, deps: list[list[str]]) -> bool:
-    """True when every lookup a cached result depended on still gives the same answer."""
+def deps_valid(index: ProjectIndex, path: str, deps: list[list[str]],
+               memo: dict[Any, Any] | None = None) -> bool:
+    """True when every lookup a cached result depended on still gives the same answer.
+
+    `memo` (one dict for one run over many files, never kept longer) shares the answers of
+    `search_roots` and `find_file`: files of one tree ask about the same modules under the
+    same roots."""
     if not deps:
         return True
     name, is_package = module_name_for(Path(path))
-    roots = search_roots(path, name, is_package)
+    if memo is None:
+        roots = search_roots(path, name, is_package)
+    else:  # the roots depend only on the file's directory and its module name's depth
+        depth = len(name.split(".")) if name else 1
+        where = (os.path.dirname(os.path.abspath(path)), depth, is_package)
+        known: tuple[str, ...] | None = memo.get(where)
+        if known is None:
+            known = memo[where] = search_roots(path, name, is_package)
+        roots = known
     for module, file, digest in deps:
         if module == name:
             continue
-        found = index.find_file(roots, module)
+        if memo is None:
+            found = index.find_file(roots, module)
+        else:
+            key = (roots, module)
+            if key in memo:
+                found = memo[key]
+            else:
+                found = memo[key] = index.find_file(roots, module)
         if (found or "") != file:
             return False
         entry = index.entry(found) if found else None

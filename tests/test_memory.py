@@ -1,0 +1,84 @@
+"""Per-file analyses must let go of the file's tree once the file is done: a cache that keeps
+every model alive grows with the project (hundreds of MB on a large tree)."""
+
+from __future__ import annotations
+
+import ast
+import gc
+import weakref
+from pathlib import Path
+
+from asynclint.config import Settings
+from asynclint.engine import analyze
+from asynclint.semantic.blocking_flow import own_nodes, project_fact
+from asynclint.semantic.model import SemanticModel
+from asynclint.source import SourceFile
+
+CODE = '''\
+import time
+import requests
+
+
+def helper():
+    return requests.get("https://example.com")
+
+
+class Repo:
+    def load(self):
+        time.sleep(1)
+
+
+async def handler(db):
+    a = await db.fetch(1)
+    b = await db.fetch(2)
+    helper()
+    Repo().load()
+    return a, b
+'''
+
+
+def test_a_finished_analysis_frees_its_model_and_tree() -> None:
+    settings = Settings(root=Path.cwd())
+    analysis = analyze(SourceFile(CODE), "app.py", settings, settings.enabled_codes(),
+                       ("app", False))
+    assert analysis.diagnostics  # the families that keep per-model analyses did run
+    assert analysis.semantic is not None
+    model = weakref.ref(analysis.semantic)
+    tree = weakref.ref(analysis.semantic.module)
+    del analysis
+    gc.collect()
+    assert model() is None
+    assert tree() is None
+
+
+def test_project_facts_free_their_model() -> None:
+    tree = ast.parse(CODE)
+    model = SemanticModel(tree, "app")
+    facts = [project_fact(n, model) for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+    assert any(f is not None and f["chain"] for f in facts)
+    ref = weakref.ref(model)
+    del model
+    gc.collect()
+    assert ref() is None
+
+
+def test_own_nodes_is_a_source_order_walk_without_nested_scopes() -> None:
+    body = ast.parse(CODE).body
+    func = next(n for n in body if isinstance(n, ast.AsyncFunctionDef))
+
+    def expected(nodes: list[ast.stmt]) -> list[ast.AST]:
+        out: list[ast.AST] = []
+
+        def visit(node: ast.AST) -> None:
+            out.append(node)
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+                              | ast.ClassDef):
+                for child in ast.iter_child_nodes(node):
+                    visit(child)
+
+        for stmt in nodes:
+            visit(stmt)
+        return out
+
+    for nodes in (func.body, body):
+        assert [n for n, _ in own_nodes(nodes)] == expected(nodes)
