@@ -29,7 +29,7 @@ from libcst._nodes.internal import CodegenState  # what Module.code_for_node use
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from asynclint.diagnostics import Diagnostic, Edit, Location
-from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.model import SemanticModel, header_end
 from asynclint.source import SourceFile
 
 N = TypeVar("N", bound=cst.CSTNode)
@@ -324,14 +324,7 @@ class FixContext:
     def _insert_line(self, text: str) -> Edit:
         """An edit adding a top-level line after the docstring, __future__ imports and the
         leading block of imports."""
-        body = self.tree.body
-        last: ast.stmt | None = None
-        i = 0
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                and isinstance(body[0].value.value, str):
-            last, i = body[0], 1
-        while i < len(body) and isinstance(body[i], (ast.Import, ast.ImportFrom)):
-            last, i = body[i], i + 1
+        last = header_end(self.tree.body)
         newline = self.source.newline
         if last is None:
             return Edit(text + newline, Location(1, 0), Location(1, 0))

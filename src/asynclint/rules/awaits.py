@@ -22,6 +22,7 @@ from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.semantic import async_apis as apis
 from asynclint.semantic.knowledge import canonical
+from asynclint.semantic.model import dotted_name
 from asynclint.semantic.project import (
     ClassSummary,
     FunctionSummary,
@@ -431,17 +432,8 @@ def _canon(name: str) -> str:
 
 def _api_label(func: ast.expr, name: str) -> str:
     """A message template: the callee as written, and the API it resolved to when different."""
-    written = _dotted_text(func)
+    written = dotted_name(func)
     return "{} (async API)" if written == name else f"{{}} (async API `{name}`)"
-
-
-def _dotted_text(expr: ast.expr) -> str | None:
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute):
-        base = _dotted_text(expr.value)
-        return f"{base}.{expr.attr}" if base else None
-    return None
 
 
 def _short(expr: ast.expr) -> str:

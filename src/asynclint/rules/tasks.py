@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.rules.loop import LOOP_TYPES, run_call
+from asynclint.semantic.model import header_end
 from asynclint.source import SourceFile
 
 if TYPE_CHECKING:
@@ -234,14 +235,7 @@ class DanglingTask(Rule):
     def _set_insertion(self) -> Edit | None:
         """`_background_tasks = set()` after the docstring and the leading imports."""
         ctx = self.ctx
-        body = ctx.tree.body
-        last: ast.stmt | None = None
-        i = 0
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                and isinstance(body[0].value.value, str):
-            last, i = body[0], 1
-        while i < len(body) and _is_import_block(body[i]):
-            last, i = body[i], i + 1
+        last = header_end(ctx.tree.body, _is_import_block)
         line = f"{BACKGROUND_SET} = set()"
         if last is None:
             at = Location(1, 0)

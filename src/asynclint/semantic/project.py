@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from asynclint.semantic.model import SemanticModel, module_name_for
+from asynclint.semantic.model import SemanticModel, dotted_name, module_name_for
 from asynclint.semantic.scopes import LOCAL
 
 SUMMARY_VERSION = 3  # 3: the `blocks` fact of ASL106
@@ -147,20 +147,11 @@ def _decorator_name(expr: ast.expr, model: SemanticModel) -> str:
         kind = model.types.type_of(expr.value, model.module_scope)
         if kind:
             return f"{kind}.{expr.attr}{suffix}"
-        text = _dotted(expr)
+        text = dotted_name(expr)
         return f"?{text}{suffix}" if text else "?"
     if qualified is None and isinstance(expr, ast.Name):
         return f"{model.module_name or '__module__'}.{expr.id}{suffix}"
     return f"{qualified}{suffix}" if qualified else "?"
-
-
-def _dotted(expr: ast.expr) -> str | None:
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute):
-        base = _dotted(expr.value)
-        return f"{base}.{expr.attr}" if base else None
-    return None
 
 
 def summarize_function(node: ast.FunctionDef | ast.AsyncFunctionDef,
@@ -212,7 +203,7 @@ def _overloads_only(node: ast.ClassDef, name: str) -> bool:
     """`@overload` stubs followed by one implementation are one method."""
     defs = [s for s in _flat(node.body)
             if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name]
-    plain = [d for d in defs if not any(_dotted(x) in ("overload", "typing.overload")
+    plain = [d for d in defs if not any(dotted_name(x) in ("overload", "typing.overload")
                                         for x in d.decorator_list)]
     return len(plain) == 1 and plain[0] is defs[-1]
 
