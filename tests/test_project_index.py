@@ -204,6 +204,55 @@ def test_result_cache_is_invalidated_when_an_imported_function_becomes_async(
     assert str(users) in cache
 
 
+def test_a_helper_body_edit_reaches_exactly_the_files_that_call_it_from_a_coroutine(
+        tmp_path: Path) -> None:
+    """Facts are computed lazily and are a dependency of their own: `caller.py` (an `async def`
+    calling the helper) consulted them, `bystander.py` (a sync use) did not."""
+    write(tmp_path, {"pyproject.toml": "", "app/__init__.py": "",
+                     "app/helpers.py": "import requests\n\ndef load(uid):\n    return uid\n",
+                     "app/caller.py": "from app.helpers import load\n\n"
+                                      "async def view(uid):\n    return load(uid)\n",
+                     "app/bystander.py": "from app.helpers import load\n\n"
+                                         "def plain(uid):\n    return load(uid)\n"})
+    files = [tmp_path / "app/caller.py", tmp_path / "app/bystander.py"]
+    settings = Settings(root=tmp_path, select=("ASL106",))
+
+    def run() -> dict[str, tuple[bool, list[str]]]:
+        project.forget_indexes()  # each run is a new process
+        reports = check_paths([(str(f), settings) for f in files], RunOptions(jobs=1))
+        return {Path(r.path).name: (r.from_cache, [d.code for d in r.diagnostics])
+                for r in reports}
+
+    assert run() == {"caller.py": (False, []), "bystander.py": (False, [])}
+    assert run() == {"caller.py": (True, []), "bystander.py": (True, [])}
+    # The helper now blocks; its summary (names, kinds) is unchanged, its facts are not.
+    (tmp_path / "app/helpers.py").write_text(
+        "import requests\n\ndef load(uid):\n    return requests.get(uid)\n")
+    assert run() == {"caller.py": (False, ["ASL106"]), "bystander.py": (True, [])}
+    assert run() == {"caller.py": (True, ["ASL106"]), "bystander.py": (True, [])}
+    # Facts computed in a run are saved with the index: the warm run parsed nothing.
+    index = project.index_for(tmp_path, ".asynclint_cache", True)
+    assert index.parsed == 0
+
+
+def test_module_facts_keep_the_eager_order(tmp_path: Path) -> None:
+    """A provider that memoises across a module's functions sees them in summary order."""
+    seen: list[str] = []
+    FACT_PROVIDERS["order"] = lambda node, model: seen.append(node.name)
+    try:
+        tree = ast.parse("class C:\n    def b(self): ...\n\ndef a(): ...\n\n"
+                         "if X:\n    def c(): ...\n")
+        summary = summarize_module(tree, "m", False)
+        assert seen == []  # nothing computed until asked
+        assert summary.functions["a"].facts == {}
+        assert seen == ["b", "a", "c"]
+        assert summary.classes["C"].methods["b"] is not None
+        assert summary.functions["c"].facts == {}  # computed once per module
+        assert seen == ["b", "a", "c"]
+    finally:
+        del FACT_PROVIDERS["order"]
+
+
 def test_one_file_alone_gets_the_same_findings_as_the_whole_project(tmp_path: Path) -> None:
     files = {"pyproject.toml": "", "app/__init__.py": "",
              "app/services/__init__.py": "from .users import fetch_user\n",

@@ -256,6 +256,9 @@ class _FakeView:
         self.asked.append(qualified)
         return self.defs.get(qualified)
 
+    def facts_of(self, summary: _Summary) -> dict[str, object]:
+        return summary.facts
+
 
 def test_project_facts_follow_calls_across_modules() -> None:
     helpers = _model("""

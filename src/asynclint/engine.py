@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import gc
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ from asynclint.config import Settings
 from asynclint.diagnostics import IO_ERROR, SYNTAX_ERROR, Applicability, Diagnostic, Fix, Location
 from asynclint.rules import REGISTRY, Rule, RuleContext
 from asynclint.semantic.model import SemanticModel, module_name_for
+from asynclint.semantic.nodes import SCALAR_FIELDS
 from asynclint.semantic.project import ProjectView, deps_valid, index_for, take_all_new, view_for
 from asynclint.semantic.project import save_all as save_indexes
 from asynclint.source import DecodeError, SourceFile
@@ -61,16 +63,23 @@ def _rules_for(codes: frozenset[str], text: str) -> list[type[Rule]]:
     chosen = []
     for code in sorted(codes):
         rule = REGISTRY[code]
-        if not rule.requires_text or any(t in text for t in rule.requires_text):
+        pattern = _prefilter(rule)
+        if pattern is None or pattern.search(text):
             chosen.append(rule)
     return chosen
 
 
-# Fields that never hold a node, whatever the node type: never looked at by the traversal.
-_SCALAR_FIELDS = frozenset({
-    "id", "attr", "arg", "asname", "module", "level", "kind", "conversion", "is_async", "simple",
-    "type_comment", "kwd_attrs", "rest", "tag", "lineno", "n", "s",
-})
+_PREFILTERS: dict[type[Rule], re.Pattern[str] | None] = {}
+
+
+def _prefilter(rule: type[Rule]) -> re.Pattern[str] | None:
+    """One compiled search for any of a rule's `requires_text` words (None: no prefilter)."""
+    if rule not in _PREFILTERS:
+        words = rule.requires_text
+        _PREFILTERS[rule] = re.compile("|".join(map(re.escape, words))) if words else None
+    return _PREFILTERS[rule]
+
+
 # Fields holding only operator singletons (`Load()`, `Add()`...), nodes without children.
 _OPERATOR_FIELDS = frozenset({"ctx", "op", "ops"})
 _OPERATOR_BASES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
@@ -95,7 +104,7 @@ def _child_fields(kind: type[ast.AST], with_operators: bool) -> tuple[str, ...]:
     if fields is None:
         fields = tuple(reversed([
             f for f in kind._fields
-            if f not in _SCALAR_FIELDS and (with_operators or f not in _OPERATOR_FIELDS)
+            if f not in SCALAR_FIELDS and (with_operators or f not in _OPERATOR_FIELDS)
         ]))
         _child_fields_cache[key] = fields
     return fields
@@ -259,7 +268,8 @@ def analyze_tree(tree: ast.Module, source: SourceFile, path: str, settings: Sett
     Rules see the project index through `ctx.project` (module summaries read from disk cache
     when `use_cache`); the lookups they make are returned in `Analysis.project.deps`."""
     semantic = SemanticModel(tree, module[0], module[1])
-    project = view_for(settings.root, settings.cache_dir, use_cache, path, module, tree)
+    project = view_for(settings.root, settings.cache_dir, use_cache, path, module, tree,
+                       source.text)
     ctx = RuleContext(path, source, tree, semantic, settings, project=project)
     rule_types = _rules_for(codes, source.text)
     rules = [cls(ctx) for cls in rule_types]

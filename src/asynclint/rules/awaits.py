@@ -23,6 +23,7 @@ from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.semantic import async_apis as apis
 from asynclint.semantic.knowledge import canonical
 from asynclint.semantic.model import dotted_name
+from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.project import (
     ClassSummary,
     FunctionSummary,
@@ -416,13 +417,13 @@ def _definitions(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST
             others.extend(a for a in sub.names if (a.asname or a.name.split(".")[0]) == name)
         elif isinstance(sub, (ast.Global, ast.Nonlocal)) and name in sub.names:
             others.append(sub)
-        stack.extend(ast.iter_child_nodes(sub))
+        stack.extend(child_nodes(sub))
     return defs, others
 
 
 def _stores(node: ast.AST, name: str) -> bool:
     return any(isinstance(s, ast.Name) and s.id == name and isinstance(s.ctx, ast.Store)
-               for s in ast.walk(node))
+               for s in walk(node))
 
 
 def _canon(name: str) -> str:
@@ -624,8 +625,8 @@ def _uses(function: ast.AST, name: str, assignment: ast.stmt) -> list[ast.Name] 
     parents: dict[int, ast.AST] = {}
     loads: list[ast.Name] = []
     stores = 0
-    for parent in ast.walk(function):
-        for child in ast.iter_child_nodes(parent):
+    for parent in walk(function):
+        for child in child_nodes(parent):
             parents[id(child)] = parent
         if isinstance(parent, (ast.Global, ast.Nonlocal)) and name in parent.names:
             return None

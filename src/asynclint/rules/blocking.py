@@ -17,6 +17,7 @@ from asynclint.semantic.blocking_calls import (
     Kind,
 )
 from asynclint.semantic.blocking_flow import BlockingAnalysis, analysis_for, own_nodes
+from asynclint.semantic.nodes import walk
 from asynclint.semantic.scopes import Scope
 
 if TYPE_CHECKING:
@@ -258,7 +259,7 @@ def with_block_fix_data(rule: Rule, node: ast.Call) -> tuple[Any, ...] | None:
         return None
     body = block.body
     lone_return = len(body) == 1 and isinstance(body[0], ast.Return)
-    inside = [n for n, _ in own_nodes(body)] + [n for i in block.items for n in ast.walk(i)]
+    inside = [n for n, _ in own_nodes(body)] + [n for i in block.items for n in walk(i)]
     if lone_return:
         inside = [n for n in inside if n is not body[0]]
     for sub in inside:
@@ -268,7 +269,7 @@ def with_block_fix_data(rule: Rule, node: ast.Call) -> tuple[Any, ...] | None:
             return None  # a multi-line string would change when re-indented
     assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
     outer_body = func.body if isinstance(func.body, list) else []
-    in_block = {id(n) for n in ast.walk(block)}
+    in_block = {id(n) for n in walk(block)}
     elsewhere: set[str] = set()
     used_elsewhere: set[str] = set()
     for sub, _ in own_nodes(outer_body):
@@ -282,7 +283,7 @@ def with_block_fix_data(rule: Rule, node: ast.Call) -> tuple[Any, ...] | None:
     elsewhere |= {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
                                   *filter(None, (args.vararg, args.kwarg)))}
     targets = {n.id for i in block.items if i.optional_vars is not None
-               for n in ast.walk(i.optional_vars) if isinstance(n, ast.Name)}
+               for n in walk(i.optional_vars) if isinstance(n, ast.Name)}
     bound = [n for n in _stored_names(list(body)) if n not in targets]
     if elsewhere & set(bound) or targets & used_elsewhere:
         return None

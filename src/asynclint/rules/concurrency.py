@@ -27,6 +27,7 @@ from asynclint.semantic.dataflow import (
     root_of,
     target_names,
 )
+from asynclint.semantic.nodes import child_nodes, walk
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -178,7 +179,7 @@ class _ConcurrencyRule(Rule):
         module_scope = semantic.module_scope
         for stmt in self.ctx.tree.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
-                for node in ast.walk(stmt):
+                for node in walk(stmt):
                     if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
                             and module_scope.lookup(node.id) is not None
                             and semantic.types.type_of(node, module_scope) in self._forbid):
@@ -256,7 +257,7 @@ class _ConcurrencyRule(Rule):
                       assigned: bool, per_item: frozenset[str]) -> AwaitedCall | None:
         call = await_node.value
         assert isinstance(call, ast.Call)
-        if any(isinstance(n, _FORBIDDEN_INSIDE) for n in ast.walk(call)):
+        if any(isinstance(n, _FORBIDDEN_INSIDE) for n in walk(call)):
             return None
         semantic = self.semantic
         func = call.func
@@ -343,7 +344,7 @@ def _literal_bindings(scope_node: ast.AST) -> dict[str, bool]:
                   params.kwarg):
             if a is not None:
                 found[a.arg] = False
-    stack = list(ast.iter_child_nodes(scope_node))
+    stack = list(child_nodes(scope_node))
     plain_targets: set[int] = set()
     while stack:
         node = stack.pop()
@@ -365,7 +366,7 @@ def _literal_bindings(scope_node: ast.AST) -> dict[str, bool]:
             found.update(dict.fromkeys(node.names, False))
         elif isinstance(node, ast.alias):
             found[(node.asname or node.name).split(".", 1)[0]] = False
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return found
 
 
@@ -627,9 +628,9 @@ class AwaitInLoop(_ConcurrencyRule):
         loop_names = target_names(gen.target)
         if gen.is_async or loop_names is None or not isinstance(node.elt, ast.Await):
             return
-        if any(isinstance(n, _FORBIDDEN_INSIDE) for n in (*ast.walk(gen.iter),
+        if any(isinstance(n, _FORBIDDEN_INSIDE) for n in (*walk(gen.iter),
                                                             *(x for c in gen.ifs
-                                                              for x in ast.walk(c)))):
+                                                              for x in walk(c)))):
             return
         stmt = ast.Expr(value=node.elt)
         item = self._independent_item(stmt, node.elt, frozenset(loop_names), assigned=True)
@@ -666,7 +667,7 @@ class AwaitInLoop(_ConcurrencyRule):
             awaited, assigned = value, False
         else:
             return
-        if any(isinstance(n, _FORBIDDEN_INSIDE) for n in ast.walk(node.iter)):
+        if any(isinstance(n, _FORBIDDEN_INSIDE) for n in walk(node.iter)):
             return
         item = self._independent_item(stmt, awaited, frozenset(loop_names), assigned)
         if item is None or (collector is not None and (
@@ -700,13 +701,13 @@ class AwaitInLoop(_ConcurrencyRule):
         function = self.semantic.function
         if function is None:
             return None
-        inside = {id(n) for n in ast.walk(node)}
-        for n in ast.walk(function):
+        inside = {id(n) for n in walk(node)}
+        for n in walk(function):
             if isinstance(n, ast.Name) and n.id in loop_names and id(n) not in inside:
                 return None  # the loop variable outlives the loop
         if collector is None:
             return ("loop", False)
-        before = [n for n in ast.walk(function) if isinstance(n, (ast.Assign, ast.AnnAssign))
+        before = [n for n in walk(function) if isinstance(n, (ast.Assign, ast.AnnAssign))
                   and (n.lineno, n.col_offset) < (node.lineno, node.col_offset)]
         if any(self._builds_list(n, collector) for n in before):
             return ("append", False)
@@ -807,7 +808,7 @@ def _names_near(tree: ast.Module, row: int) -> set[str]:
     # Only the top-level statement spanning `row` can hold such a function: walking it alone
     # keeps a fix's cost independent of the file's length.
     around = [s for s in tree.body if s.lineno <= row <= (s.end_lineno or s.lineno)]
-    for node in (n for top in around for n in ast.walk(top)):
+    for node in (n for top in around for n in walk(top)):
         if (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                 and node.lineno <= row <= (node.end_lineno or node.lineno)
                 and (function is None or node.lineno >= function.lineno)):
@@ -822,7 +823,7 @@ def _names_near(tree: ast.Module, row: int) -> set[str]:
 
 def _names_in(root: ast.AST) -> set[str]:
     names: set[str] = set()
-    for node in ast.walk(root):
+    for node in walk(root):
         if isinstance(node, ast.Name):
             names.add(node.id)
         elif isinstance(node, ast.arg):

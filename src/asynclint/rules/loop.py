@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.semantic.frameworks import Handler, defines_app, handler_info
+from asynclint.semantic.nodes import child_nodes, walk
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
@@ -144,7 +145,7 @@ def _calls_in_body(func: ast.AST) -> list[tuple[ast.Call, ast.AST, list[ast.AST]
             found.append((node, ancestors[-1], ancestors))
         if isinstance(node, (*_FUNCS, ast.ClassDef, ast.Lambda)):
             continue
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             stack.append((child, [*ancestors, node]))
     return found
 
@@ -305,10 +306,10 @@ class RunInSyncHandler(_RunRule):
             if isinstance(decorator, ast.Call) and any(
                     k.arg == "sync_to_thread" for k in decorator.keywords):
                 return None
-        for node in ast.walk(func):
+        for node in walk(func):
             if isinstance(node, (ast.Yield, ast.YieldFrom)):
                 return None
-        uses = sum(isinstance(n, ast.Name) and n.id == func.name for n in ast.walk(semantic.module))
+        uses = sum(isinstance(n, ast.Name) and n.id == func.name for n in walk(semantic.module))
         if uses > (1 if handler.registration == "call" else 0):
             return None  # called or passed around (beyond a route-table registration)
         calls: list[tuple[Location, Location, str, bool]] = []
@@ -576,7 +577,7 @@ class RunAtImport(_RunRule):
         end_row = stmt.end_lineno or stmt.lineno
         if stmt.col_offset != 0 or any(
                 isinstance(n, (ast.Constant, ast.JoinedStr)) and n.lineno != n.end_lineno
-                for n in ast.walk(stmt)):
+                for n in walk(stmt)):
             return None
         rest = self.ctx.source.line(end_row)[self.ctx.location(end_row, stmt.end_col_offset or 0)
                                              .col:]

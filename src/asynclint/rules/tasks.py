@@ -12,6 +12,7 @@ from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.rules.loop import LOOP_TYPES, run_call
 from asynclint.semantic.model import header_end
+from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.source import SourceFile
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def _shallow(nodes: list[ast.stmt] | list[ast.AST]) -> Iterator[ast.AST]:
         node = stack.pop()
         yield node
         if not isinstance(node, _SCOPES):
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
 
 
 def _line_alone(source: SourceFile, ctx: RuleContext, stmt: ast.stmt) -> str | None:
@@ -172,7 +173,7 @@ class DanglingTask(Rule):
             return None
         module = semantic.module
         owner = semantic.function or module
-        used = {n.id for n in ast.walk(owner) if isinstance(n, ast.Name)}
+        used = {n.id for n in walk(owner) if isinstance(n, ast.Name)}
         if isinstance(owner, _FUNCS):
             args = owner.args
             used |= {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
@@ -183,7 +184,7 @@ class DanglingTask(Rule):
         existing = self._existing_set()
         set_name = existing or BACKGROUND_SET
         if existing is None:
-            everywhere = {n.id for n in ast.walk(module) if isinstance(n, ast.Name)}
+            everywhere = {n.id for n in walk(module) if isinstance(n, ast.Name)}
             if BACKGROUND_SET in everywhere or semantic.module_scope.lookup(BACKGROUND_SET):
                 return None
             create = self._set_insertion()
@@ -193,7 +194,7 @@ class DanglingTask(Rule):
             create = None
             if owner is not module and any(isinstance(n, ast.Name) and n.id == set_name
                                            and isinstance(n.ctx, ast.Store)
-                                           for n in ast.walk(owner)):
+                                           for n in walk(owner)):
                 return None  # a local of the same name hides the module's set
         if isinstance(stmt, ast.Assign):
             target = stmt.targets[0]
@@ -496,7 +497,7 @@ class CancellationSwallowed(Rule):
             return False
         for sub in _shallow(node.body):
             if isinstance(sub, ast.Await):
-                for part in ast.walk(sub.value):
+                for part in walk(sub.value):
                     if isinstance(part, (ast.Name, ast.Attribute)) and ast.dump(part) in cancelled:
                         return True
         return False
@@ -506,7 +507,7 @@ class CancellationSwallowed(Rule):
         task `start()` awaits: `self._task`, a module-level task)."""
         if self._module_cancels is None:
             self._module_cancels = []
-            for sub in ast.walk(self.semantic.module):
+            for sub in walk(self.semantic.module):
                 if isinstance(sub, _FUNCS):
                     for call in _shallow(sub.body):
                         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
@@ -614,7 +615,7 @@ class CancellationSwallowed(Rule):
         """Module-level coroutines this module runs as the top-level task (`asyncio.run(main())`)."""
         semantic = self.semantic
         names: set[str] = set()
-        for node in ast.walk(semantic.module):
+        for node in walk(semantic.module):
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             found = run_call(semantic, node, semantic.module_scope)

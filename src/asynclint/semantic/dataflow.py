@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from asynclint.semantic.nodes import walk
+
 
 def path_of(expr: ast.expr) -> str | None:
     """`a`, `a.b.c`, `a.b[]` for a name, attribute chain or subscript of one; else None."""
@@ -45,13 +47,13 @@ def target_names(target: ast.expr) -> set[str] | None:
 
 def names_read(node: ast.AST) -> set[str]:
     """Every name loaded anywhere inside `node` (comprehension variables included: harmless)."""
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return {n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def names_written(node: ast.AST) -> set[str]:
     """Names bound inside an expression (`:=`)."""
     return {
-        n.target.id for n in ast.walk(node)
+        n.target.id for n in walk(node)
         if isinstance(n, ast.NamedExpr) and isinstance(n.target, ast.Name)
     }
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from asynclint.semantic.knowledge import canonical
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.nodes import child_nodes
 from asynclint.semantic.scopes import Scope
 
 _HTTP = ("get", "post", "put", "patch", "delete", "options", "head", "trace")
@@ -264,7 +265,7 @@ def _shallow(node: ast.AST) -> Iterator[ast.AST]:
             continue
         if isinstance(current, ast.Lambda):
             continue
-        stack.extend(ast.iter_child_nodes(current))
+        stack.extend(child_nodes(current))
 
 
 def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:

@@ -19,6 +19,12 @@ shadows an import, or deleting one does.
 Other rule families add per-function facts to `FunctionSummary.facts` (a JSON-able dict) by
 registering a function in `FACT_PROVIDERS`: `name -> callable(def node, model) -> JSON value |
 None`. Bump `SUMMARY_VERSION` when a provider changes so cached summaries are rebuilt.
+
+Facts are computed per module on first use, not with the summary: they cost a resolution of
+every call of every function (most of the index's time), and only a module whose functions a
+coroutine actually calls needs them. A result that read a module's facts records them as a
+dependency of their own (`<module>#facts`), so editing a helper's body invalidates the files
+that consulted its facts, and no others.
 """
 
 from __future__ import annotations
@@ -36,9 +42,10 @@ from pathlib import Path
 from typing import Any
 
 from asynclint.semantic.model import SemanticModel, dotted_name, module_name_for
+from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.scopes import LOCAL
 
-SUMMARY_VERSION = 3  # 3: the `blocks` fact of ASL106
+SUMMARY_VERSION = 4  # 3: the `blocks` fact of ASL106; 4: facts kept apart, computed lazily
 _MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 _MAX_REEXPORT_DEPTH = 8
 
@@ -55,17 +62,26 @@ class FunctionSummary:
     kind: str
     decorators: list[str] = field(default_factory=list)  # qualified names, "?" when unknown
     returns: str | None = None  # return annotation, qualified when it resolves, else source text
-    facts: dict[str, Any] = field(default_factory=dict)
     # What a dependency/generator yields, per its annotation (`-> AsyncIterator[AsyncSession]`
     # gives "sqlalchemy.ext.asyncio.AsyncSession"): for cross-module `Depends(get_db)` types.
     yields: str | None = None
+    # Where its facts come from: the module summary and its key there ("f" or "Class.f").
+    owner: ModuleSummary | None = field(default=None, compare=False, repr=False)
+    key: str = field(default="", compare=False, repr=False)
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """The `FACT_PROVIDERS` facts of this function (computed for its module on first use)."""
+        if self.owner is None:
+            return {}
+        return self.owner.module_facts().get(self.key, {})
 
     def to_json(self) -> list[Any]:
-        return [self.kind, self.decorators, self.returns, self.facts, self.yields]
+        return [self.kind, self.decorators, self.returns, self.yields]
 
     @classmethod
     def from_json(cls, raw: list[Any]) -> FunctionSummary:
-        return cls(raw[0], list(raw[1]), raw[2], dict(raw[3]), raw[4])
+        return cls(raw[0], list(raw[1]), raw[2], raw[3])
 
 
 @dataclass
@@ -84,6 +100,9 @@ class ClassSummary:
         return cls(list(raw[0]), methods, list(raw[2]))
 
 
+Facts = dict[str, dict[str, Any]]  # function key ("f", "Class.f") -> its non-empty facts
+
+
 @dataclass
 class ModuleSummary:
     name: str | None
@@ -95,6 +114,31 @@ class ModuleSummary:
     # Module-level variables whose type the semantic layer can tell (`engine =
     # create_async_engine(...)` -> "sqlalchemy.ext.asyncio.AsyncEngine").
     variables: dict[str, str] = field(default_factory=dict)
+    # The facts once computed, and how to compute them (from a live tree, or by parsing the
+    # file again); neither is part of the summary's JSON or digest.
+    facts: Facts | None = field(default=None, compare=False, repr=False)
+    facts_loader: Callable[[], Facts] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.adopt()
+
+    def adopt(self) -> None:
+        """Tell each function summary where its facts are."""
+        for name, func in self.functions.items():
+            func.owner, func.key = self, name
+        for cls_name, cls in self.classes.items():
+            for name, method in cls.methods.items():
+                if method is not None:
+                    method.owner, method.key = self, f"{cls_name}.{name}"
+
+    def module_facts(self) -> Facts:
+        if self.facts is None:
+            loader, self.facts_loader = self.facts_loader, None
+            self.facts = loader() if loader is not None else {}
+        return self.facts
+
+    def facts_digest(self) -> str:
+        return _digest_of(self.module_facts())
 
     def to_json(self) -> dict[str, Any]:
         return {"n": self.name, "p": self.is_package,
@@ -112,17 +156,23 @@ class ModuleSummary:
     def digest(self) -> str:
         found: str | None = self.__dict__.get("_digest")
         if found is None:
-            text = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
-            found = self.__dict__["_digest"] = hashlib.blake2b(text.encode(),
-                                                               digest_size=8).hexdigest()
+            found = self.__dict__["_digest"] = _digest_of(self.to_json())
         return found
 
 
-def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+def _digest_of(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef, may_yield: bool) -> str:
     """"async" or "agen" (whether the body yields, not counting nested scopes); "sync" for any
-    plain `def` (sync generators are not told apart: no rule needs it, and it costs a walk)."""
+    plain `def` (sync generators are not told apart: no rule needs it, and it costs a walk).
+    `may_yield` is False when the module's text has no `yield` at all: no walk needed."""
     if isinstance(node, ast.FunctionDef):
         return "sync"
+    if not may_yield:
+        return "async"
     stack: list[ast.AST] = list(node.body)
     yields = False
     while stack and not yields:
@@ -131,7 +181,7 @@ def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
             yields = True
         elif not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
                                   ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(sub))
+            stack.extend(child_nodes(sub))
     return "agen" if yields else "async"
 
 
@@ -162,14 +212,9 @@ def summarize_function(node: ast.FunctionDef | ast.AsyncFunctionDef,
         returns = types.annotation(node.returns, model.module_scope) or ast.unparse(node.returns)
         yielded = types.annotation(node.returns, model.module_scope, yielded=True)
         yields = yielded if yielded != returns else None
-    facts: dict[str, Any] = {}
-    for key, provider in FACT_PROVIDERS.items():
-        value = provider(node, model)
-        if value is not None:
-            facts[key] = value
-    return FunctionSummary(_function_kind(node),
+    return FunctionSummary(_function_kind(node, model.derived.get("may-yield", True)),
                            [_decorator_name(d, model) for d in node.decorator_list],
-                           returns, facts, yields)
+                           returns, yields)
 
 
 def summarize_class(node: ast.ClassDef, model: SemanticModel) -> ClassSummary:
@@ -233,15 +278,17 @@ def _bound_names(stmt: ast.stmt) -> list[str]:
     elif isinstance(stmt, (ast.With, ast.AsyncWith)):
         targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
     for target in targets:
-        for sub in ast.walk(target):
+        for sub in walk(target):
             if isinstance(sub, ast.Name):
                 names.append(sub.id)
     return names
 
 
-def summarize_module(tree: ast.Module, module_name: str | None,
-                     is_package: bool) -> ModuleSummary:
+def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool,
+                     may_yield: bool = True) -> ModuleSummary:
+    """`may_yield`: False when the module's source has no `yield` (saves a walk per coroutine)."""
     model = SemanticModel(tree, module_name, is_package)
+    model.derived["may-yield"] = may_yield
     summary = ModuleSummary(module_name, is_package)
     counts: dict[str, int] = {}
     for stmt in _flat(tree.body):
@@ -277,7 +324,39 @@ def summarize_module(tree: ast.Module, module_name: str | None,
             summary.variables.pop(name, None)
     for name in [n for n in summary.imports if n in counts]:
         del summary.imports[name]
+    summary.adopt()
+    summary.facts_loader = functools.partial(module_facts, tree, model)
     return summary
+
+
+def module_facts(tree: ast.Module, model: SemanticModel) -> Facts:
+    """Every provider's facts for every function `summarize_module` summarises, in the same
+    order (a provider may memoise across the functions of a module)."""
+    facts: Facts = {}
+    if not FACT_PROVIDERS:
+        return facts
+
+    def add(key: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        found = {}
+        for name, provider in FACT_PROVIDERS.items():
+            value = provider(node, model)
+            if value is not None:
+                found[name] = value
+        if found:
+            facts[key] = found
+        else:
+            facts.pop(key, None)
+
+    for stmt in _flat(tree.body):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            add(stmt.name, stmt)
+        elif isinstance(stmt, ast.ClassDef):
+            for item in _flat(stmt.body):
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and not any(
+                        isinstance(d, ast.Attribute) and d.attr in ("setter", "deleter")
+                        for d in item.decorator_list):
+                    add(f"{stmt.name}.{item.name}", item)
+    return facts
 
 
 # -- finding modules ------------------------------------------------------------------------------
@@ -324,9 +403,8 @@ class ProjectIndex:
         try:
             with cache_file.open("rb") as fh:
                 raw = json.load(fh)
-            for path, (mtime, size, dig, summary) in raw.items():
-                self._entries[path] = _Entry((mtime, size), dig,
-                                             ModuleSummary.from_json(summary))
+            for path, record in raw.items():
+                self._entries[path] = self._from_record(path, record)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             # Another shape (a foreign or future writer, a hand edit): start afresh.
             self._entries = {}
@@ -339,15 +417,46 @@ class ProjectIndex:
     def merge(self, new: dict[str, list[Any]]) -> None:
         for path, raw in new.items():
             self._new[path] = raw
-            self._entries[path] = _Entry((raw[0], raw[1]), raw[2],
-                                         ModuleSummary.from_json(raw[3]))
+            self._entries[path] = self._from_record(path, raw)
+
+    def _from_record(self, path: str, raw: list[Any]) -> _Entry:
+        """An entry from its JSON record `[mtime, size, digest, summary, facts or null]`."""
+        mtime, size, dig, summary_json, facts = raw
+        summary = ModuleSummary.from_json(summary_json)
+        if facts is None:
+            summary.facts_loader = functools.partial(self._facts_from_file, path, dig, summary)
+        else:
+            summary.facts = facts
+        return _Entry((mtime, size), dig, summary)
+
+    @staticmethod
+    def _record(entry: _Entry) -> list[Any]:
+        return [entry.stat[0], entry.stat[1], entry.digest, entry.summary.to_json(),
+                entry.summary.facts]
+
+    def _facts_from_file(self, path: str, dig: str, summary: ModuleSummary) -> Facts:
+        """A module's facts, parsing its file again (summaries do not keep trees: memory).
+        If the file no longer has the summarised content, no facts: nothing to report on."""
+        try:
+            data = Path(path).read_bytes()
+            if hashlib.blake2b(data, digest_size=16).hexdigest() != dig:
+                return {}
+            tree = ast.parse(data, filename=path)
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            return {}
+        self.parsed += 1
+        facts = module_facts(tree, SemanticModel(tree, summary.name, summary.is_package))
+        entry = self._entries.get(path)
+        if entry is not None and entry.summary is summary:
+            summary.facts = facts
+            self._new[path] = self._record(entry)
+        return facts
 
     def save(self) -> None:
         if self.cache_file is None or not self._new:
             return
         self._new = {}
-        data = {path: [e.stat[0], e.stat[1], e.digest, e.summary.to_json()]
-                for path, e in self._entries.items()}
+        data = {path: self._record(e) for path, e in self._entries.items()}
         tmp = None
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -400,9 +509,12 @@ class ProjectIndex:
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
             self.parsed += 1
-            entry = _Entry(stat, dig, summarize_module(tree, name, is_package))
+            summary = summarize_module(tree, name, is_package, b"yield" in data)
+            # Not from this tree: an index entry lives for the whole run.
+            summary.facts_loader = functools.partial(self._facts_from_file, path, dig, summary)
+            entry = _Entry(stat, dig, summary)
         self._entries[path] = entry
-        self._new[path] = [stat[0], stat[1], dig, entry.summary.to_json()]
+        self._new[path] = self._record(entry)
         return entry
 
 
@@ -447,9 +559,10 @@ def save_all(from_workers: list[dict[str, dict[str, list[Any]]]]) -> None:
 
 
 def view_for(settings_root: Path, cache_dir: str, use_cache: bool, path: str,
-             module: tuple[str | None, bool], tree: ast.Module | None) -> ProjectView:
+             module: tuple[str | None, bool], tree: ast.Module | None,
+             text: str | None = None) -> ProjectView:
     return ProjectView(index_for(settings_root, cache_dir, use_cache), path, module[0],
-                       module[1], tree)
+                       module[1], tree, text)
 
 
 def forget_indexes() -> None:
@@ -459,22 +572,26 @@ def forget_indexes() -> None:
 
 # -- what one file sees ---------------------------------------------------------------------------
 Dep = tuple[str, str, str]  # (module name, file or "", summary digest or "")
+FACTS_DEP = "#facts"  # suffix of a dependency on a module's facts: (name#facts, file, digest)
 
 
 class ProjectView:
     """The index as seen from one file: resolves qualified names, records what it looked up."""
 
     def __init__(self, index: ProjectIndex, path: str, module_name: str | None,
-                 is_package: bool, tree: ast.Module | None = None) -> None:
+                 is_package: bool, tree: ast.Module | None = None,
+                 text: str | None = None) -> None:
         self.index = index
         self.path = path
         self.module_name = module_name
         self.is_package = is_package
         self._tree = tree
+        self._text = text  # the tree's source, when known
         self._current: ModuleSummary | None = None
         self.deps: dict[str, Dep] = {}
         self._modules: dict[str, ModuleSummary | None] = {}
         self._found: dict[str, tuple[str, Any, str] | None] = {}
+        self._where: dict[int, tuple[str, str]] = {}  # id(summary) -> (module name, file)
 
     @functools.cached_property
     def roots(self) -> tuple[str, ...]:
@@ -484,7 +601,8 @@ class ProjectView:
     def current(self) -> ModuleSummary | None:
         """This module's own summary, from the tree the engine already parsed."""
         if self._current is None and self._tree is not None:
-            self._current = summarize_module(self._tree, self.module_name, self.is_package)
+            self._current = summarize_module(self._tree, self.module_name, self.is_package,
+                                             self._text is None or "yield" in self._text)
         return self._current
 
     def dep_list(self) -> list[list[str]]:
@@ -499,7 +617,18 @@ class ProjectView:
         entry = self.index.entry(path) if path else None
         self.deps[name] = (name, path or "", entry.summary.digest() if entry else "")
         self._modules[name] = entry.summary if entry else None
+        if entry is not None and path:
+            self._where[id(entry.summary)] = (name, path)
         return self._modules[name]
+
+    def facts_of(self, func: FunctionSummary) -> dict[str, Any]:
+        """A function's facts, recorded as a dependency of the result (`<module>#facts`)."""
+        owner = func.owner
+        where = self._where.get(id(owner)) if owner is not None else None
+        if owner is not None and where is not None:
+            name, path = where
+            self.deps[f"{name}{FACTS_DEP}"] = (f"{name}{FACTS_DEP}", path, owner.facts_digest())
+        return func.facts
 
     def lookup_full(self, qualified: str) -> tuple[str, Any, str] | None:
         """What a qualified name is in the project: ("function", FunctionSummary, name),
@@ -598,6 +727,11 @@ def deps_valid(index: ProjectIndex, path: str, deps: list[list[str]],
         roots = known
     for module, file, digest in deps:
         if module == name:
+            continue
+        if module.endswith(FACTS_DEP):  # its file was checked by the module's own dependency
+            entry = index.entry(file) if file else None
+            if entry is None or entry.summary.facts_digest() != digest:
+                return False
             continue
         if memo is None:
             found = index.find_file(roots, module)

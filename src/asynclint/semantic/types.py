@@ -21,6 +21,7 @@ from asynclint.semantic.knowledge import (
     YIELDING_GENERICS,
     canonical,
 )
+from asynclint.semantic.nodes import walk
 from asynclint.semantic.scopes import Scope
 
 if TYPE_CHECKING:
@@ -351,7 +352,7 @@ class TypeInference:
                     continue
                 init_scope = Scope("function", stmt, cls)
                 self_name = params[0].arg
-                for sub in ast.walk(stmt):
+                for sub in walk(stmt):
                     if isinstance(sub, ast.Assign):
                         targets, value = sub.targets, sub.value
                     elif isinstance(sub, ast.AnnAssign) and sub.value is not None:
