@@ -55,3 +55,45 @@ def test_a_file_gone_after_caching_is_reported_not_served_from_cache(tmp_path: P
     gone = next(r for r in reports if r.path.endswith("m1.py"))
     assert not gone.from_cache
     assert [d.code for d in gone.diagnostics] == ["E902"]
+
+
+def test_a_module_parsed_for_the_project_index_is_not_parsed_again(tmp_path: Path,
+                                                                    monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`app/api.py` is checked first and needs `app/services.py`'s summary: the tree parsed
+    for the summary is the one the engine checks (one parse per file), with the same findings
+    as a file checked on its own. A file with a BOM is parsed by the engine as usual."""
+    import ast
+
+    from asynclint.semantic import project
+
+    (tmp_path / "pyproject.toml").write_text("")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "api.py").write_text("from app.services import fetch, legacy\n\n\nasync def view():\n"
+                                "    fetch()\n    legacy()\n")
+    (app / "services.py").write_text("import time\n\n\nasync def fetch():\n    time.sleep(1)\n")
+    (app / "zlegacy.py").write_bytes(b"\xef\xbb\xbfasync def legacy():\n    pass\n")
+    (app / "services.py").write_text((app / "services.py").read_text()
+                                     + "\n\nfrom app.zlegacy import legacy as legacy\n")
+    settings = Settings(root=tmp_path, select=("ASL",))
+    files = [(str(app / name), settings) for name in ("api.py", "services.py", "zlegacy.py")]
+    parsed: list[str] = []
+    real_parse = ast.parse
+
+    def counting(source, filename="<unknown>", *args, **kwargs):  # type: ignore[no-untyped-def]
+        parsed.append(Path(filename).name)
+        return real_parse(source, filename, *args, **kwargs)
+
+    project.forget_indexes()
+    monkeypatch.setattr(ast, "parse", counting)
+    together = check_paths(files, RunOptions(jobs=1, use_cache=False))
+    monkeypatch.setattr(ast, "parse", real_parse)
+    assert parsed.count("services.py") == 1
+    assert parsed.count("zlegacy.py") == 2  # a BOM: the engine parses its own text
+    assert sorted(parsed) == ["api.py", "services.py", "zlegacy.py", "zlegacy.py"]
+    alone = [r for f in files for r in (project.forget_indexes(),
+                                        check_paths([f], RunOptions(jobs=1, use_cache=False)))[1]]
+    assert _findings(together) == _findings(alone)
+    assert ("api.py", "ASL200", 5) in _findings(together)
+    assert ("services.py", "ASL100", 5) in _findings(together)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import gc
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -20,7 +19,16 @@ from asynclint.diagnostics import IO_ERROR, SYNTAX_ERROR, Applicability, Diagnos
 from asynclint.rules import REGISTRY, Rule, RuleContext
 from asynclint.semantic.model import SemanticModel, module_name_for
 from asynclint.semantic.nodes import SCALAR_FIELDS
-from asynclint.semantic.project import ProjectView, deps_valid, index_for, take_all_new, view_for
+from asynclint.semantic.project import (
+    ProjectView,
+    deps_valid,
+    handed_over,
+    index_for,
+    no_longer_wanted,
+    take_all_new,
+    view_for,
+    want_ahead,
+)
 from asynclint.semantic.project import save_all as save_indexes
 from asynclint.source import DecodeError, SourceFile
 
@@ -63,21 +71,9 @@ def _rules_for(codes: frozenset[str], text: str) -> list[type[Rule]]:
     chosen = []
     for code in sorted(codes):
         rule = REGISTRY[code]
-        pattern = _prefilter(rule)
-        if pattern is None or pattern.search(text):
+        if not rule.requires_text or any(t in text for t in rule.requires_text):
             chosen.append(rule)
     return chosen
-
-
-_PREFILTERS: dict[type[Rule], re.Pattern[str] | None] = {}
-
-
-def _prefilter(rule: type[Rule]) -> re.Pattern[str] | None:
-    """One compiled search for any of a rule's `requires_text` words (None: no prefilter)."""
-    if rule not in _PREFILTERS:
-        words = rule.requires_text
-        _PREFILTERS[rule] = re.compile("|".join(map(re.escape, words))) if words else None
-    return _PREFILTERS[rule]
 
 
 # Fields holding only operator singletons (`Load()`, `Add()`...), nodes without children.
@@ -230,7 +226,8 @@ class Analysis:
 
 
 def analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[str],
-            module: tuple[str | None, bool] = (None, False), use_cache: bool = True) -> Analysis:
+            module: tuple[str | None, bool] = (None, False), use_cache: bool = True,
+            tree: ast.Module | None = None) -> Analysis:
     """Parse and analyse one module, then drop what `# noqa` comments suppress.
 
     The cyclic garbage collector is paused meanwhile: a module's AST is up to hundreds of
@@ -239,20 +236,24 @@ def analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[
     meanwhile is collected after, so memory stays bounded by one module.
     """
     if not gc.isenabled():
-        return _analyze(source, path, settings, codes, module, use_cache)
+        return _analyze(source, path, settings, codes, module, use_cache, tree)
     gc.disable()
     try:
-        return _analyze(source, path, settings, codes, module, use_cache)
+        return _analyze(source, path, settings, codes, module, use_cache, tree)
     finally:
         gc.enable()
 
 
 def _analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[str],
-             module: tuple[str | None, bool], use_cache: bool) -> Analysis:
-    try:
-        tree = ast.parse(source.text, filename=path, type_comments=False)
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        return Analysis(source, None, [_syntax_diagnostic(path, source, exc)], {}, None)
+             module: tuple[str | None, bool], use_cache: bool,
+             tree: ast.Module | None = None) -> Analysis:
+    """`tree`: this source's tree when already parsed (by the project index, from the same
+    UTF-8 bytes)."""
+    if tree is None:
+        try:
+            tree = ast.parse(source.text, filename=path, type_comments=False)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            return Analysis(source, None, [_syntax_diagnostic(path, source, exc)], {}, None)
     analysis = analyze_tree(tree, source, path, settings, codes, module, use_cache)
     if analysis.diagnostics:
         analysis.diagnostics = noqa.filter_diagnostics(source.text, analysis.diagnostics)
@@ -334,14 +335,14 @@ def _read(path: str) -> bytes | Diagnostic:
 
 
 def check_file(path: str, settings: Settings, options: RunOptions, data: bytes | None = None,
-               cached: Entry | None = None) -> FileReport:
+               cached: Entry | None = None, tree: ast.Module | None = None) -> FileReport:
     """Check (and with `options.fix`, fix) one file. `data` is given for stdin.
 
     A bug in asynclint on one file is reported as an internal error naming the file; the other
     files are still checked.
     """
     try:
-        return _check_file(path, settings, options, data, cached)
+        return _check_file(path, settings, options, data, cached, tree)
     except Exception as exc:  # the run must go on
         import traceback
 
@@ -375,7 +376,7 @@ def _cache_hit(report: FileReport, cached: Entry | None, options: RunOptions,
 
 
 def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes | None,
-                cached: Entry | None) -> FileReport:
+                cached: Entry | None, tree: ast.Module | None = None) -> FileReport:
     report = FileReport(path)
     if data is None:
         read = _read(path)
@@ -395,7 +396,9 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
         return report
     module = module_name_for(Path(path))
     codes = settings.codes_for(Path(path))
-    analysis = analyze(source, path, settings, codes, module, options.use_cache)
+    if tree is not None and (source.encoding != "utf-8" or source.bom):
+        tree = None
+    analysis = analyze(source, path, settings, codes, module, options.use_cache, tree)
     if analysis.project is not None:
         report.deps = analysis.project.dep_list()
     if options.fixing:
@@ -425,9 +428,27 @@ def _check_batch(
 ) -> tuple[list[FileReport], dict[str, dict[str, list[Any]]]]:
     """Check files; also return the project-index summaries computed meanwhile (a worker
     hands them to the parent, which writes the index once)."""
-    reports = [check_file(path, settings, options, cached=cached)
-               for path, settings, cached in batch]
-    return reports, take_all_new()
+    where = {os.path.abspath(path): i for i, (path, _, _) in enumerate(batch)}
+    want_ahead({absolute: batch[i][0] for absolute, i in where.items()})
+    reports: list[FileReport | None] = [None] * len(batch)
+    try:
+        for i, (path, settings, cached) in enumerate(batch):
+            if reports[i] is not None:
+                continue
+            no_longer_wanted(path)
+            reports[i] = check_file(path, settings, options, cached=cached)
+            # Files the project index parsed meanwhile are checked now, from those trees.
+            ahead = handed_over()
+            while ahead:
+                given, (data, tree) = ahead.popitem()
+                j = where[os.path.abspath(given)]
+                if reports[j] is None:
+                    _, settings_j, cached_j = batch[j]
+                    reports[j] = check_file(given, settings_j, options, data, cached_j, tree)
+                ahead.update(handed_over())
+    finally:
+        want_ahead({})
+    return [r for r in reports if r is not None], take_all_new()
 
 
 def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> list[FileReport]:

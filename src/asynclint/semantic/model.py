@@ -94,16 +94,13 @@ class SemanticModel:
     # -- where are we -----------------------------------------------------------------------
     @property
     def function(self) -> FunctionNode | None:
-        """The innermost function or lambda around the current node (classes are skipped)."""
-        scope: Scope | None = self.scope
-        while scope is not None:
-            if scope.kind in ("function", "lambda"):
-                node = scope.node
-                assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-                return node
-            if scope.kind == "class":
-                return None
-            scope = scope.parent
+        """The innermost function or lambda around the current node (None in a class body or
+        at module level)."""
+        kind = self.scope.kind
+        if kind == "function" or kind == "lambda":
+            node = self.scope.node
+            assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            return node
         return None
 
     @property
@@ -136,10 +133,17 @@ class SemanticModel:
 
     def defining_scope(self, name: str, scope: Scope | None = None) -> Scope | None:
         """The scope whose binding of `name` is visible from `scope` (default: here)."""
-        for candidate in self._scopes_for_lookup(scope):
+        start = scope or self.scope
+        visible = start.visible
+        if name in visible:
+            return visible[name]
+        found = None
+        for candidate in self._scopes_for_lookup(start):
             if candidate.lookup(name) is not None:
-                return candidate
-        return None
+                found = candidate
+                break
+        visible[name] = found
+        return found
 
     def binding_of(self, name: str, scope: Scope | None = None) -> Binding | None:
         """The innermost binding of `name` seen from `scope` (None: unbound)."""

@@ -509,6 +509,7 @@ class ProjectIndex:
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
             self.parsed += 1
+            hand_over(path, data, tree)
             summary = summarize_module(tree, name, is_package, b"yield" in data)
             # Not from this tree: an index entry lives for the whole run.
             summary.facts_loader = functools.partial(self._facts_from_file, path, dig, summary)
@@ -519,6 +520,37 @@ class ProjectIndex:
 
 
 _INDEXES: dict[tuple[str, bool], ProjectIndex] = {}
+
+# Files this process is about to check (absolute path -> the path as given): a summary parsed
+# for one of them hands its bytes and tree over to the engine, which then checks that file
+# next instead of reading and parsing it again (`engine._check_batch`).
+_AHEAD_WANTED: dict[str, str] = {}
+_AHEAD: dict[str, tuple[bytes, ast.Module]] = {}
+
+
+def want_ahead(paths: dict[str, str]) -> None:
+    _AHEAD_WANTED.clear()
+    _AHEAD_WANTED.update(paths)
+    _AHEAD.clear()
+
+
+def hand_over(path: str, data: bytes, tree: ast.Module) -> None:
+    """Keep a tree parsed for a summary when the file is due to be checked: only plain UTF-8
+    (no BOM): then the tree of the bytes is the tree of the decoded text the engine parses."""
+    given = _AHEAD_WANTED.pop(os.path.abspath(path), None)
+    if given is not None and not data.startswith(b"\xef\xbb\xbf"):
+        _AHEAD[given] = (data, tree)
+
+
+def handed_over() -> dict[str, tuple[bytes, ast.Module]]:
+    """The trees handed over since the last call (taken: the caller owns them now)."""
+    found = dict(_AHEAD)
+    _AHEAD.clear()
+    return found
+
+
+def no_longer_wanted(path: str) -> None:
+    _AHEAD_WANTED.pop(os.path.abspath(path), None)
 
 
 def index_for(root: Path, cache_dir: str, use_cache: bool) -> ProjectIndex:

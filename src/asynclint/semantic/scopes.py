@@ -59,6 +59,9 @@ class Scope:
     _bindings: dict[str, Binding] | None = field(default=None, repr=False)
     _declared_global: set[str] = field(default_factory=set, repr=False)
     star_import: bool = False
+    # Name -> the scope whose binding is visible from here (see `SemanticModel.defining_scope`):
+    # bindings never change once collected, and rules ask about the same names again and again.
+    visible: dict[str, Scope | None] = field(default_factory=dict, repr=False)
 
     @property
     def bindings(self) -> dict[str, Binding]:
