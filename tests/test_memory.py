@@ -9,7 +9,7 @@ import weakref
 from pathlib import Path
 
 from asynclint.config import Settings
-from asynclint.engine import analyze
+from asynclint.engine import RunOptions, analyze
 from asynclint.semantic.blocking_flow import own_nodes, project_fact
 from asynclint.semantic.model import SemanticModel
 from asynclint.source import SourceFile
@@ -82,3 +82,40 @@ def test_own_nodes_is_a_source_order_walk_without_nested_scopes() -> None:
 
     for nodes in (func.body, body):
         assert [n for n, _ in own_nodes(nodes)] == expected(nodes)
+
+
+def test_a_released_analysis_frees_its_tree_without_the_collector(tmp_path: Path) -> None:
+    """`check_file` releases each analysis: the tree goes by reference counting alone, so the
+    collector never has to walk a dead module's hundreds of thousands of nodes."""
+    from asynclint.engine import check_file
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "helpers.py").write_text("import requests\n\n\ndef get():\n"
+                                                 "    return requests.get('x')\n")
+    path = tmp_path / "app" / "views.py"
+    path.write_text(CODE + "\n\nfrom app.helpers import get\n\n\nasync def view():\n"
+                           "    get()\n    helper()\n")
+    settings = Settings(root=tmp_path)
+    kept: list[weakref.ref[ast.AST]] = []
+    real_parse = ast.parse
+
+    def parse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        tree = real_parse(*args, **kwargs)
+        kept.append(weakref.ref(tree))
+        return tree
+
+    gc.collect()
+    gc.disable()
+    try:
+        ast.parse = parse  # type: ignore[assignment]
+        report = check_file(str(path), settings, RunOptions(use_cache=False))
+        ast.parse = real_parse  # type: ignore[assignment]
+        chains = [d.message for d in report.diagnostics if d.code == "ASL106"]
+        assert any("app.helpers.get()" in m for m in chains)  # the index and its facts ran
+        assert len(kept) >= 2  # the checked file, and the helpers' module for its facts
+        assert all(ref() is None for ref in kept)
+    finally:
+        ast.parse = real_parse  # type: ignore[assignment]
+        gc.enable()

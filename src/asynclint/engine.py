@@ -223,6 +223,18 @@ class Analysis:
     rules: dict[str, Rule]
     semantic: SemanticModel | None
     project: ProjectView | None = None
+    context: RuleContext | None = None
+
+    def release(self) -> None:
+        """Break the analysis' reference cycles once it is no longer needed (see
+        `SemanticModel.release`); a long-lived holder (the editor) simply never calls it."""
+        if self.semantic is not None:
+            self.semantic.release()
+        if self.context is not None:
+            self.context.__dict__.clear()
+        if self.project is not None:
+            self.project.release()
+        self.rules.clear()
 
 
 def analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[str],
@@ -281,7 +293,7 @@ def analyze_tree(tree: ast.Module, source: SourceFile, path: str, settings: Sett
             return Analysis(source, tree, [_syntax_diagnostic(path, source, RecursionError())],
                             {}, semantic)
     found = sorted(ctx.diagnostics, key=Diagnostic.sort_key)
-    return Analysis(source, tree, found, {r.code: r for r in rules}, semantic, project)
+    return Analysis(source, tree, found, {r.code: r for r in rules}, semantic, project, ctx)
 
 
 def attach_fixes(analysis: Analysis) -> list[Diagnostic]:
@@ -414,8 +426,10 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
         if outcome.text != source.text:
             report.source = source
             report.fixed_text = outcome.text
+        analysis.release()
         return report
     report.diagnostics = attach_fixes(analysis) if options.want_fixes else analysis.diagnostics
+    analysis.release()
     return report
 
 
@@ -431,12 +445,19 @@ def _check_batch(
     where = {os.path.abspath(path): i for i, (path, _, _) in enumerate(batch)}
     want_ahead({absolute: batch[i][0] for absolute, i in where.items()})
     reports: list[FileReport | None] = [None] * len(batch)
+    # The collector runs after each file, on the youngest generation only: a file's analysis
+    # makes a few cyclic structures, and letting the collector start on its own (right after
+    # `analyze` re-enables it) traverses the whole still-living tree of the file instead.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for i, (path, settings, cached) in enumerate(batch):
             if reports[i] is not None:
                 continue
             no_longer_wanted(path)
             reports[i] = check_file(path, settings, options, cached=cached)
+            if collecting:
+                gc.collect(0)
             # Files the project index parsed meanwhile are checked now, from those trees.
             ahead = handed_over()
             while ahead:
@@ -445,9 +466,13 @@ def _check_batch(
                 if reports[j] is None:
                     _, settings_j, cached_j = batch[j]
                     reports[j] = check_file(given, settings_j, options, data, cached_j, tree)
+                    if collecting:
+                        gc.collect(0)
                 ahead.update(handed_over())
     finally:
         want_ahead({})
+        if collecting:
+            gc.enable()
     return [r for r in reports if r is not None], take_all_new()
 
 

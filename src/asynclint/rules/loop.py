@@ -40,6 +40,8 @@ LOOP_TYPES = frozenset({"asyncio.AbstractEventLoop", "uvloop.Loop", "uvloop.loop
 # Methods of other known types that run a loop -> awaited form.
 TYPED_RUN_METHODS: dict[str, str | None] = {"asyncio.Runner.run": "coroutine"}
 _RUN_METHOD_NAMES = frozenset({*LOOP_RUN_METHODS, *(m.rsplit(".", 1)[1] for m in TYPED_RUN_METHODS)})
+# The last part of every qualified name `run_call` can match: other attribute calls are skipped.
+_RUN_LAST_NAMES = _RUN_METHOD_NAMES | {name.rsplit(".", 1)[-1] for name in RUN_FUNCTIONS}
 GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
 # Frameworks that accept an `async def` handler where a sync one was registered.
 ASYNC_CAPABLE = frozenset({"fastapi", "starlette", "aiohttp", "litestar", "quart",
@@ -69,6 +71,8 @@ class RunCall:
 def run_call(semantic: SemanticModel, call: ast.Call, scope: Scope | None = None) -> RunCall | None:
     """Whether `call` starts an event loop (asyncio.run, loop.run_until_complete, ...)."""
     func = call.func
+    if isinstance(func, ast.Attribute) and func.attr not in _RUN_LAST_NAMES:
+        return None
     qualified = semantic.resolve(func, scope)
     if qualified is not None:
         style = RUN_FUNCTIONS.get(qualified)

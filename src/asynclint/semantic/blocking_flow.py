@@ -20,10 +20,14 @@ from asynclint.semantic.blocking_calls import (
     FixKind,
     Kind,
 )
-from asynclint.semantic.knowledge import canonical
+from asynclint.semantic.knowledge import CANONICAL, canonical
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.scopes import LOCAL, Scope, ScopeKind
 
+# The last part of every name a call can match (`x.y.read` ends in `read`): a method call whose
+# name is not among them matches nothing, whatever its receiver, so its receiver's type is never
+# worked out. Canonical spellings (`redis.StrictRedis` -> `redis.Redis`) count both names.
+_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*CATALOG, *CANONICAL))
 MAX_DEPTH = 4  # helper levels followed from a coroutine
 MAX_CHAIN = MAX_DEPTH + 1  # names in a chain: the helpers, then the catalogued call
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -119,6 +123,7 @@ class BlockingAnalysis:
             for name in extra
         }
         self.external = external
+        self._last_names = _LAST_NAMES | {name.rsplit(".", 1)[-1] for name in extra}
         self._direct: dict[int, BlockingCall | None] = {}
         self._summaries: dict[int, Chain | None] = {}
         self._generators: dict[int, bool] = {}
@@ -139,6 +144,8 @@ class BlockingAnalysis:
 
     def _match(self, call: ast.Call, scope: Scope) -> BlockingCall | None:
         func = call.func
+        if isinstance(func, ast.Attribute) and func.attr not in self._last_names:
+            return None
         entry = None
         qualified = self.model.resolve(func, scope)
         if qualified is not None:

@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from asynclint.semantic.scopes import BUILTIN_NAMES, LOCAL, Binding, Scope
+from asynclint.semantic.scopes import BUILTIN_NAMES, HERE, LOCAL, Binding, Scope, _Here
 
 if TYPE_CHECKING:
     from asynclint.semantic.types import TypeInference
@@ -78,6 +78,12 @@ class SemanticModel:
         # model: those values refer back to the model, so such a cache never let go of a tree.
         self.derived: dict[str, Any] = {}
 
+    def release(self) -> None:
+        """Drop what refers back to this model (derived analyses, type inference): then the
+        module's tree is freed as soon as the caller lets go of it, without the collector."""
+        self.derived.clear()
+        self.__dict__.pop("types", None)
+
     # -- traversal bookkeeping (driven by the engine) -------------------------------------
     def push_scope(self, node: ast.AST) -> None:
         if isinstance(node, ast.ClassDef):
@@ -136,13 +142,16 @@ class SemanticModel:
         start = scope or self.scope
         visible = start.visible
         if name in visible:
-            return visible[name]
+            known = visible[name]
+            return start if isinstance(known, _Here) else known
         found = None
         for candidate in self._scopes_for_lookup(start):
             if candidate.lookup(name) is not None:
                 found = candidate
                 break
-        visible[name] = found
+        # A scope never refers to itself (a cycle would keep the tree alive until the
+        # collector runs): the sentinel stands for "this scope".
+        visible[name] = HERE if found is start else found
         return found
 
     def binding_of(self, name: str, scope: Scope | None = None) -> Binding | None:

@@ -325,6 +325,7 @@ def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool
     for name in [n for n in summary.imports if n in counts]:
         del summary.imports[name]
     summary.adopt()
+    model.release()  # still usable; the facts loader below may need it again
     summary.facts_loader = functools.partial(module_facts, tree, model)
     return summary
 
@@ -356,6 +357,7 @@ def module_facts(tree: ast.Module, model: SemanticModel) -> Facts:
                         isinstance(d, ast.Attribute) and d.attr in ("setter", "deleter")
                         for d in item.decorator_list):
                     add(f"{stmt.name}.{item.name}", item)
+    model.release()
     return facts
 
 
@@ -636,6 +638,13 @@ class ProjectView:
             self._current = summarize_module(self._tree, self.module_name, self.is_package,
                                              self._text is None or "yield" in self._text)
         return self._current
+
+    def release(self) -> None:
+        """Forget this module's own summary (its facts loader holds the tree)."""
+        if self._current is not None:
+            self._current.facts_loader = None
+        self._current = None
+        self._tree = None
 
     def dep_list(self) -> list[list[str]]:
         return [list(d) for _, d in sorted(self.deps.items())]
