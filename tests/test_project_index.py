@@ -283,3 +283,24 @@ def test_the_flake8_door_sees_the_project_index(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select", "ASL2",
                            "app/api.py"], cwd=tmp_path, capture_output=True, text=True)
     assert proc.stdout.startswith("app/api.py:6:5: ASL200 "), proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_coroutines_and_async_generators_are_told_apart_from_the_text(newline: str) -> None:
+    """Only coroutines whose rows hold `yield` are walked; the kinds are what a walk gives."""
+    code = newline.join([
+        "async def plain():", "    return 1",
+        "async def gen():", "    x = 1", "    yield x",
+        "async def nested():", "    def inner():", "        yield 1", "    return inner",
+        "async def word():", "    return 'yield'",
+        "def sync():", "    yield 1", "",
+    ])
+    tree = ast.parse(code)
+    with_text = summarize_module(tree, "m", False, code)
+    with_bytes = summarize_module(tree, "m", False, code.encode())
+    without = summarize_module(tree, "m", False)
+    kinds = {name: f.kind for name, f in without.functions.items()}
+    assert kinds == {"plain": "async", "gen": "agen", "nested": "async", "word": "async",
+                     "sync": "sync"}
+    assert {n: f.kind for n, f in with_text.functions.items()} == kinds
+    assert {n: f.kind for n, f in with_bytes.functions.items()} == kinds

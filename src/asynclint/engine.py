@@ -71,8 +71,14 @@ def _rules_for(codes: frozenset[str], text: str) -> list[type[Rule]]:
     chosen = []
     for code in sorted(codes):
         rule = REGISTRY[code]
-        if not rule.requires_text or any(t in text for t in rule.requires_text):
+        words = rule.requires_text
+        if not words:
             chosen.append(rule)
+            continue
+        for word in words:
+            if word in text:
+                chosen.append(rule)
+                break
     return chosen
 
 

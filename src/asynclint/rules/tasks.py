@@ -184,7 +184,9 @@ class DanglingTask(Rule):
         existing = self._existing_set()
         set_name = existing or BACKGROUND_SET
         if existing is None:
-            everywhere = {n.id for n in walk(module) if isinstance(n, ast.Name)}
+            # (A name the text does not hold is used nowhere: no walk of the module needed.)
+            everywhere = {n.id for n in walk(module) if isinstance(n, ast.Name)} \
+                if BACKGROUND_SET in ctx.source.text else set()
             if BACKGROUND_SET in everywhere or semantic.module_scope.lookup(BACKGROUND_SET):
                 return None
             create = self._set_insertion()

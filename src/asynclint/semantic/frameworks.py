@@ -87,6 +87,9 @@ ROUTE_METHODS: dict[str, tuple[str, str, int, str]] = {
     "quart.Quart.add_url_rule": ("quart", "http", 2, "view_func"),
     "quart.Blueprint.add_url_rule": ("quart", "http", 2, "view_func"),
 }
+# The last part of every registration call's name: an attribute call ending otherwise
+# registers nothing, whatever its receiver (so its receiver's type is not worked out).
+_ROUTE_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*ROUTE_CALLS, *ROUTE_METHODS))
 # Attributes of a known type that have a known type (`app.router` of an aiohttp Application).
 ATTRIBUTE_TYPES: dict[str, str] = {
     "aiohttp.web.Application.router": "aiohttp.web.UrlDispatcher",
@@ -204,6 +207,8 @@ class HandlerIndex:
 
     def _call(self, call: ast.Call, scope: Scope) -> None:
         func = call.func
+        if isinstance(func, ast.Attribute) and func.attr not in _ROUTE_LAST_NAMES:
+            return
         spec = ROUTE_CALLS.get(_name(self.semantic.resolve(func, scope)) or "")
         if spec is None and isinstance(func, ast.Attribute):
             receiver = self._type(func.value, scope)

@@ -30,6 +30,7 @@ that consulted its facts, and no others.
 from __future__ import annotations
 
 import ast
+import bisect
 import contextlib
 import functools
 import hashlib
@@ -165,14 +166,34 @@ def _digest_of(value: Any) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
-def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef, may_yield: bool) -> str:
+def rows_with(text: str | bytes, word: str) -> list[int]:
+    """The rows (1-based, ascending) on which `word` occurs in a module's text."""
+    needle: str | bytes = word if isinstance(text, str) else word.encode()
+    newline: str | bytes = "\n" if isinstance(text, str) else b"\n"
+    rows: list[int] = []
+    row, seen = 1, 0
+    at = text.find(needle)  # type: ignore[arg-type]
+    while at >= 0:
+        row += text.count(newline, seen, at)  # type: ignore[arg-type]
+        seen = at
+        if not rows or rows[-1] != row:
+            rows.append(row)
+        at = text.find(needle, at + len(needle))  # type: ignore[arg-type]
+    return rows
+
+
+def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef,
+                   yield_rows: list[int] | None) -> str:
     """"async" or "agen" (whether the body yields, not counting nested scopes); "sync" for any
     plain `def` (sync generators are not told apart: no rule needs it, and it costs a walk).
-    `may_yield` is False when the module's text has no `yield` at all: no walk needed."""
+    `yield_rows`, when known, are the rows of the module's text where `yield` occurs: a
+    coroutine spanning none of them cannot yield, and is not walked."""
     if isinstance(node, ast.FunctionDef):
         return "sync"
-    if not may_yield:
-        return "async"
+    if yield_rows is not None:
+        first = bisect.bisect_left(yield_rows, node.lineno)
+        if first == len(yield_rows) or yield_rows[first] > (node.end_lineno or node.lineno):
+            return "async"
     stack: list[ast.AST] = list(node.body)
     yields = False
     while stack and not yields:
@@ -212,7 +233,7 @@ def summarize_function(node: ast.FunctionDef | ast.AsyncFunctionDef,
         returns = types.annotation(node.returns, model.module_scope) or ast.unparse(node.returns)
         yielded = types.annotation(node.returns, model.module_scope, yielded=True)
         yields = yielded if yielded != returns else None
-    return FunctionSummary(_function_kind(node, model.derived.get("may-yield", True)),
+    return FunctionSummary(_function_kind(node, model.derived.get("yield-rows")),
                            [_decorator_name(d, model) for d in node.decorator_list],
                            returns, yields)
 
@@ -285,10 +306,13 @@ def _bound_names(stmt: ast.stmt) -> list[str]:
 
 
 def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool,
-                     may_yield: bool = True) -> ModuleSummary:
-    """`may_yield`: False when the module's source has no `yield` (saves a walk per coroutine)."""
+                     text: str | bytes | None = None) -> ModuleSummary:
+    """`text`: the tree's source, when at hand (saves a walk per coroutine, see
+    `_function_kind`)."""
     model = SemanticModel(tree, module_name, is_package)
-    model.derived["may-yield"] = may_yield
+    if text is not None and not (b"\r" in text if isinstance(text, bytes) else "\r" in text):
+        # (With carriage returns, rows would need counting as the tokenizer counts them.)
+        model.derived["yield-rows"] = rows_with(text, "yield")
     summary = ModuleSummary(module_name, is_package)
     counts: dict[str, int] = {}
     for stmt in _flat(tree.body):
@@ -512,7 +536,7 @@ class ProjectIndex:
                 return None
             self.parsed += 1
             hand_over(path, data, tree)
-            summary = summarize_module(tree, name, is_package, b"yield" in data)
+            summary = summarize_module(tree, name, is_package, data)
             # Not from this tree: an index entry lives for the whole run.
             summary.facts_loader = functools.partial(self._facts_from_file, path, dig, summary)
             entry = _Entry(stat, dig, summary)
@@ -636,7 +660,7 @@ class ProjectView:
         """This module's own summary, from the tree the engine already parsed."""
         if self._current is None and self._tree is not None:
             self._current = summarize_module(self._tree, self.module_name, self.is_package,
-                                             self._text is None or "yield" in self._text)
+                                             self._text)
         return self._current
 
     def release(self) -> None:
