@@ -118,16 +118,19 @@ def _walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule]) -> None:
     Each stack entry carries its depth, so `semantic.parents` is cut back to the node's
     ancestors on entry instead of being popped node by node; a leave event is queued only for
     the node types some rule leaves, and childless nodes no rule wants are not entered. Rules
-    see exactly the same calls, parents and scopes as in a plain walk of every node.
+    see exactly the same calls, parents and scopes as in a plain walk of every node, except
+    that an `async_only` rule is called only inside coroutine bodies.
     """
     visitors: dict[type[ast.AST], list[Callable[[ast.AST], None]]] = {}
+    async_visitors: dict[type[ast.AST], list[Callable[[ast.AST], None]]] = {}
     leavers: dict[type[ast.AST], list[Callable[[ast.AST], None]]] = {}
     for rule in rules:
         for kind in rule.visits:
-            visitors.setdefault(kind, []).append(rule.visit)
+            (async_visitors if rule.async_only else visitors).setdefault(kind, []).append(
+                rule.visit)
         for kind in rule.leaves:
             leavers.setdefault(kind, []).append(rule.leave)
-    wanted = set(visitors) | set(leavers)
+    wanted = set(visitors) | set(async_visitors) | set(leavers)
     with_operators = any(issubclass(k, _OPERATOR_BASES) for k in wanted)
     skip = frozenset(k for k in _LEAVES if k not in wanted and not with_operators)
     fields_of: dict[type[ast.AST], tuple[str, ...]] = {}
@@ -144,6 +147,9 @@ def _walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule]) -> None:
             kind = node.__class__
             if kind in visitors:
                 for visit in visitors[kind]:
+                    visit(node)
+            if kind in async_visitors and semantic.scope.is_async:
+                for visit in async_visitors[kind]:
                     visit(node)
             parents.append(node)
             depth = code + 1

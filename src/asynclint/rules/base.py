@@ -95,6 +95,9 @@ class Rule:
     leaves: ClassVar[tuple[type[ast.AST], ...]] = ()
     # The rule can only fire when one of these strings occurs in the source (cheap pre-filter).
     requires_text: ClassVar[tuple[str, ...]] = ()
+    # The rule reports only code that runs as part of a coroutine body (`SemanticModel.
+    # in_async_function`): the engine does not call `visit` for nodes anywhere else.
+    async_only: ClassVar[bool] = False
 
     def __init__(self, ctx: RuleContext) -> None:
         self.ctx = ctx

@@ -94,12 +94,13 @@ class BlockingSleep(Rule):
     )
     overlaps = ("ASYNC251",)
     visits = (ast.Call,)
+    async_only = True
     requires_text = ("sleep",)
 
     def visit(self, node: ast.AST) -> None:
         assert isinstance(node, ast.Call)
         semantic = self.semantic
-        if not semantic.in_async_function or isinstance(semantic.parent, ast.Await):
+        if isinstance(semantic.parent, ast.Await):
             return
         if semantic.resolve(node.func) != "time.sleep":
             return
@@ -429,6 +430,7 @@ class _CatalogRule(Rule):
 
     kind: ClassVar[Kind]
     visits = (ast.Call,)
+    async_only = True
     fix_title = "Run it in a worker thread: `await asyncio.to_thread(...)`"
     fix_applicability = Applicability.UNSAFE
     fix_safety = _THREAD_SAFETY
@@ -436,7 +438,7 @@ class _CatalogRule(Rule):
     def visit(self, node: ast.AST) -> None:
         assert isinstance(node, ast.Call)
         semantic = self.semantic
-        if not semantic.in_async_function or isinstance(semantic.parent, ast.Await):
+        if isinstance(semantic.parent, ast.Await):
             return
         entry = _analysis(self).direct(node, semantic.scope)
         if entry is None or entry.kind is not self.kind or _under_type_checking(self):
@@ -702,12 +704,13 @@ class BlockingViaHelper(Rule):
         "use the coroutine's connection or session from another thread."
     )
     visits = (ast.Call,)
+    async_only = True
     requires_text = ("async",)
 
     def visit(self, node: ast.AST) -> None:
         assert isinstance(node, ast.Call)
         semantic = self.semantic
-        if not semantic.in_async_function or isinstance(semantic.parent, ast.Await):
+        if isinstance(semantic.parent, ast.Await):
             return
         analysis = _analysis(self)
         if analysis.direct(node, semantic.scope) is not None:

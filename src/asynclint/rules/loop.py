@@ -168,6 +168,7 @@ class _RunRule(Rule):
 @register
 class RunInCoroutine(_RunRule):
     code = "ASL300"
+    async_only = True
     name = "loop-run-in-coroutine"
     summary = "`asyncio.run` / `loop.run_until_complete` inside `async def` crashes"
     explanation = (
@@ -209,8 +210,6 @@ class RunInCoroutine(_RunRule):
     def visit(self, node: ast.AST) -> None:
         assert isinstance(node, ast.Call)
         semantic = self.semantic
-        if not semantic.in_async_function:
-            return
         found = run_call(semantic, node)
         if found is None or self._patched():
             return
@@ -373,12 +372,13 @@ class GetEventLoopInCoroutine(Rule):
         "(adding `import asyncio` when needed)."
     )
     visits = (ast.Call,)
+    async_only = True
     requires_text = ("get_event_loop",)
 
     def visit(self, node: ast.AST) -> None:
         assert isinstance(node, ast.Call)
         semantic = self.semantic
-        if not semantic.in_async_function or node.args or node.keywords:
+        if node.args or node.keywords:
             return
         if semantic.resolve(node.func) not in GET_EVENT_LOOP:
             return
