@@ -288,7 +288,8 @@ class RunInSyncHandler(_RunRule):
         found = run_call(semantic, node)
         if found is None or self._patched():
             return
-        handler = handler_info(func, semantic, self.ctx.settings.extra_handler_decorators)
+        handler = handler_info(func, semantic, self.ctx.settings.extra_handler_decorators,
+                               self.ctx.source.text)
         if handler is None:
             return
         self.report(

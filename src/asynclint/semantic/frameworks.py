@@ -299,13 +299,18 @@ def handler_index(semantic: SemanticModel, extra_decorators: Iterable[str] = ())
 
 
 def handler_info(func: ast.AST, semantic: SemanticModel,
-                 extra_decorators: Iterable[str] = ()) -> Handler | None:
+                 extra_decorators: Iterable[str] = (), text: str | None = None
+                 ) -> Handler | None:
     """The framework registration of `func` in this module, or None when it is not a handler.
 
     `extra_decorators` are the `extra-handler-decorators` setting: qualified decorator names
     (`myframework.route`) or `Type.method` of a router type (`myframework.Router.get`).
     """
     if not isinstance(func, _FUNCS):
+        return None
+    if text is not None and not func.decorator_list and text.count(func.name) < 2:
+        # `text`, the module's source, names the function only where it is defined: nothing
+        # decorates it and no call can register it, so no need to index the module's handlers.
         return None
     return handler_index(semantic, extra_decorators).handlers.get(id(func))
 
