@@ -287,9 +287,9 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         reports = [report]
         sources[display] = _decode(data)
     else:
-        from asynclint.discovery import discover
+        from asynclint.discovery import discover_files
 
-        found = [(str(p), resolver.for_path(p)) for p in discover(paths, resolver)]
+        found = list(discover_files(paths, resolver))
         if not found and not args.silent:
             stderr.write("warning: No Python files found under the given path(s)\n")
         reports = check_paths(found, options)

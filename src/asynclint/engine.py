@@ -441,7 +441,7 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
             if store is None:
                 store = stores[key] = CacheStore(settings)
                 store.load()
-            cached = store.get(settings.relpath(Path(path)), path)
+            cached = store.get(settings.relpath(path), path)
         work.append((path, settings, cached))
     # Cache hits are settled here (read + hash), so only changed files go to the workers and
     # a warm run starts no process at all.
@@ -465,7 +465,7 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
         for (path, settings, _), report in zip(work, reports, strict=True):
             if report.digest and not report.from_cache:
                 store = stores[fingerprint(settings)]
-                store.put(settings.relpath(Path(path)), report.digest, report.diagnostics,
+                store.put(settings.relpath(path), report.digest, report.diagnostics,
                           report.deps)
         for store in stores.values():
             store.save()

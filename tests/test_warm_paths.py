@@ -1,0 +1,86 @@
+"""The warm path's string shortcuts give exactly the pathlib answers they replace.
+
+`Settings.relpath` and discovery work on strings (a warm run over thousands of files was mostly
+`Path` constructions); the references below are the pathlib forms they replaced.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from asynclint.config import Settings, SettingsResolver
+from asynclint.discovery import discover, discover_files
+
+
+def pathlib_relpath(root: Path, path: Path | str) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+ROOTS = ["/", "/proj", "/proj/sub", "/pro", "relative/root", "/proj/../proj", "//net/share"]
+PATHS = [
+    "/", "/proj", "/proj/", "/proj/a.py", "/proj/sub/b.py", "/projx/a.py", "/pro/j.py",
+    "/proj/./a/../b.py", "/other/c.py", "a.py", "./a.py", "sub//b.py", "../up.py", ".",
+    "//net/share/x.py", "/proj/sub", "x/../../y.py",
+]
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_relpath_is_pathlibs_answer(root: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir("/")
+    settings = Settings(root=Path(root))
+    for path in PATHS:
+        for given in (path, Path(path)):
+            assert settings.relpath(given) == pathlib_relpath(Path(root), given), (root, given)
+
+
+def test_relpath_from_a_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pkg").mkdir()
+    monkeypatch.chdir(tmp_path / "pkg")
+    settings = Settings(root=tmp_path)
+    for path in ("m.py", "../m.py", "../../m.py", ".", "..", "deep/er/m.py"):
+        assert settings.relpath(path) == pathlib_relpath(tmp_path, path)
+
+
+def test_discovered_settings_are_for_path_settings(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each walked file carries what `resolver.for_path` gives it: its nearest configuration,
+    or the `--config`/`--isolated` settings that replace it."""
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\nignore = ['ASL100']\n")
+    inner = tmp_path / "inner"
+    (inner / "deep").mkdir(parents=True)
+    (inner / "pyproject.toml").write_text("[tool.asynclint]\nselect = ['ASL1']\n")
+    for f in ("a.py", "inner/b.py", "inner/deep/c.pyi"):
+        (tmp_path / f).write_text("x = 1\n")
+    (tmp_path / "inner" / "dir.py").mkdir()  # a folder named like a module is walked
+    (tmp_path / "inner" / "dir.py" / "d.py").write_text("x = 1\n")
+    explicit = tmp_path / "asynclint.toml"
+    explicit.write_text("select = ['ASL2']\n")
+    monkeypatch.chdir(tmp_path)
+    for resolver_args in ({}, {"isolated": True}, {"explicit": explicit}):
+        for given in ([Path(".")], [Path("inner"), Path("a.py")], [tmp_path],
+                      [Path("./inner/../inner/deep/")]):
+            resolver = SettingsResolver(**resolver_args)  # type: ignore[arg-type]
+            found = list(discover_files(given, resolver))
+            assert found, given
+            reference = SettingsResolver(**resolver_args)  # type: ignore[arg-type]
+            assert [(p, reference.for_path(Path(p))) for p in map(str, discover(given, reference))] \
+                == found
+            assert all(isinstance(p, str) for p, _ in found)
+
+
+def test_discovered_names_keep_the_given_spelling(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "m.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    resolver = SettingsResolver()
+    assert [p for p, _ in discover_files([Path(".")], resolver)] == [os.path.join("pkg", "m.py")]
+    assert [p for p, _ in discover_files([Path("./pkg/")], resolver)] == ["pkg/m.py"]
+    assert [p for p, _ in discover_files([tmp_path], resolver)] == [str(tmp_path / "pkg" / "m.py")]
+    assert [p for p, _ in discover_files([Path("missing.py")], resolver)] == ["missing.py"]
