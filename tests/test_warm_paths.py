@@ -7,12 +7,19 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given as examples
+from hypothesis import strategies as st
 
 from asynclint.config import Settings, SettingsResolver
+from asynclint.diagnostics import Diagnostic, Location
 from asynclint.discovery import discover, discover_files
+from asynclint.output import FormatOptions
+from asynclint.output.text import full
+from asynclint.source import split_lines
 
 
 def pathlib_relpath(root: Path, path: Path | str) -> str:
@@ -84,3 +91,31 @@ def test_discovered_names_keep_the_given_spelling(tmp_path: Path,
     assert [p for p, _ in discover_files([Path("./pkg/")], resolver)] == ["pkg/m.py"]
     assert [p for p, _ in discover_files([tmp_path], resolver)] == [str(tmp_path / "pkg" / "m.py")]
     assert [p for p, _ in discover_files([Path("missing.py")], resolver)] == ["missing.py"]
+
+
+def regex_split_lines(text: str) -> list[str]:
+    return [line.rstrip("\r\n") for line in re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", text)]
+
+
+@examples(st.text(alphabet="ab \n\r\x0c\x1c\x85\u2028", max_size=40))
+def test_split_lines_fast_path_is_the_tokenizers_split(text: str) -> None:
+    assert split_lines(text) == regex_split_lines(text)
+    assert split_lines(text.replace("\r", "")) == regex_split_lines(text.replace("\r", ""))
+
+
+def test_full_format_reads_each_file_once(tmp_path: Path) -> None:
+    """A file with many findings is read (and split) once for all its code frames."""
+    path = str(tmp_path / "m.py")
+    text = "".join(f"line {i}\n" for i in range(1, 40))
+    reads: list[str] = []
+
+    def read(p: str) -> str:
+        reads.append(p)
+        return text
+
+    found = [Diagnostic("ASL100", "n", f"m{row}", path, Location(row, 0), Location(row, 4), row)
+             for row in range(1, 40, 3)]
+    out = full(found, FormatOptions(read_source=read, show_summary=False))
+    assert reads == [path]
+    for row in range(1, 40, 3):
+        assert re.search(rf"\n *{row} \| line {row}\n *\| \^\^\^\^\n", out), row

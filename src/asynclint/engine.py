@@ -18,7 +18,14 @@ from asynclint.config import Settings
 from asynclint.diagnostics import IO_ERROR, SYNTAX_ERROR, Applicability, Diagnostic, Fix, Location
 from asynclint.rules import REGISTRY, Rule, RuleContext
 from asynclint.semantic.model import SemanticModel, module_name_for
-from asynclint.semantic.project import ProjectView, deps_valid, index_for, take_all_new, view_for
+from asynclint.semantic.project import (
+    ProjectIndex,
+    ProjectView,
+    deps_valid,
+    index_for,
+    take_all_new,
+    view_for,
+)
 from asynclint.semantic.project import save_all as save_indexes
 from asynclint.source import DecodeError, SourceFile
 
@@ -356,12 +363,21 @@ def _cache_hit(report: FileReport, cached: Entry | None, options: RunOptions,
     lookup the cached analysis made still gives the same answer, and no fix is wanted."""
     if cached is not None and cached[0] == report.digest and not (
         options.want_fixes and any(d.fix_data is not None for d in cached[1])
-    ) and deps_valid(index_for(settings.root, settings.cache_dir, True), report.path, cached[2],
-                     memo):
+    ) and deps_valid(_index(settings, memo), report.path, cached[2], memo):
         report.diagnostics = cached[1]
         report.from_cache = True
         return True
     return False
+
+
+def _index(settings: Settings, memo: dict[Any, Any] | None) -> ProjectIndex:
+    if memo is None:
+        return index_for(settings.root, settings.cache_dir, True)
+    key = ("index", settings.root, settings.cache_dir)
+    index: ProjectIndex | None = memo.get(key)
+    if index is None:
+        index = memo[key] = index_for(settings.root, settings.cache_dir, True)
+    return index
 
 
 def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes | None,
