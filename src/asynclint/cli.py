@@ -21,7 +21,7 @@ from asynclint import __version__
 from asynclint.config import ConfigError, SettingsResolver, validate_selector
 from asynclint.diagnostics import Applicability, Diagnostic
 from asynclint.engine import FileReport, RunOptions, check_file, check_paths
-from asynclint.output import FORMAT_NAMES, FORMATS_WITH_FIXES, FormatOptions, formatters
+from asynclint.output import FORMAT_NAMES, FORMATS_WITH_FIXES, FormatOptions, formatter
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -355,7 +355,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 fmt = "json" if args.output_format == "json" else "text"
                 out.write(_statistics(diagnostics, fmt))
             else:
-                out.write(formatters()[args.output_format](diagnostics, fmt_options))
+                out.write(formatter(args.output_format)(diagnostics, fmt_options))
     finally:
         if opened is not None:
             opened.close()
