@@ -4,6 +4,7 @@ cache, fixes, and worker processes for many files."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import gc
 import os
 import sys
@@ -12,8 +13,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from asynclint import cache as result_cache
 from asynclint import noqa
-from asynclint.cache import CacheStore, Entry, digest
+from asynclint.cache import CacheStore, Entry, digest, stat_key
 from asynclint.config import Settings
 from asynclint.diagnostics import IO_ERROR, SYNTAX_ERROR, Applicability, Diagnostic, Fix, Location
 from asynclint.rules import REGISTRY, Rule, RuleContext
@@ -449,40 +451,56 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
             key = fingerprints[id(settings)] = settings.fingerprint()
         return key
 
+    # Every file's stat is taken before any is read (see `cache.stat_key`).
+    stats: list[list[int] | None] = []
+    rels: list[str] = []  # paths as the cache names them
+    after = result_cache.clock()
     for path, settings in files:
         cached = None
+        stat = None
         if options.use_cache and not options.fixing:
             key = fingerprint(settings)
             store = stores.get(key)
             if store is None:
                 store = stores[key] = CacheStore(settings)
                 store.load()
-            cached = store.get(settings.relpath(path), path)
+            rels.append(settings.relpath(path))
+            cached = store.get(rels[-1], path)
+            with contextlib.suppress(OSError):
+                stat = stat_key(os.stat(path), after)
         work.append((path, settings, cached))
-    # Cache hits are settled here (read + hash), so only changed files go to the workers and
-    # a warm run starts no process at all.
+        stats.append(stat)
+    # Cache hits are settled here (by stat, else read + hash), so only changed files go to the
+    # workers and a warm run starts no process at all.
     done: dict[int, FileReport] = {}
     pending: list[int] = []
     lookups: dict[Any, Any] = {}  # deps_valid's module look-ups, for this run only
-    for i, (path, _, cached) in enumerate(work):
+    for i, (path, settings, cached) in enumerate(work):
         if cached is not None:
-            data = _read(path)
-            if not isinstance(data, Diagnostic):
-                report = FileReport(path, digest=digest(data))
-                if _cache_hit(report, cached, options, work[i][1], lookups):
-                    done[i] = report
+            stat = stats[i]
+            if stat is not None and stat == stores[fingerprint(settings)].stat_of(rels[i]):
+                report = FileReport(path, digest=cached[0])  # the content it was read with
+            else:
+                data = _read(path)
+                if isinstance(data, Diagnostic):
+                    pending.append(i)
                     continue
+                report = FileReport(path, digest=digest(data))
+            if _cache_hit(report, cached, options, settings, lookups):
+                done[i] = report
+                continue
         pending.append(i)
     todo: list[tuple[str, Settings, Entry | None]] = [(work[i][0], work[i][1], None) for i in pending]
     for i, report in zip(pending, _run_batches(todo, options), strict=True):
         done[i] = report
     reports = [done[i] for i in range(len(work))]
     if stores:
-        for (path, settings, _), report in zip(work, reports, strict=True):
+        for (_, settings, _), rel, report, stat in zip(work, rels, reports, stats, strict=True):
+            store = stores[fingerprint(settings)]
             if report.digest and not report.from_cache:
-                store = stores[fingerprint(settings)]
-                store.put(settings.relpath(path), report.digest, report.diagnostics,
-                          report.deps)
+                store.put(rel, report.digest, report.diagnostics, report.deps, stat)
+            elif report.from_cache and stat is not None:
+                store.set_stat(rel, stat)
         for store in stores.values():
             store.save()
     return sorted(reports, key=lambda r: r.path)
