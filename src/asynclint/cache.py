@@ -176,7 +176,8 @@ class CacheStore:
                 (self.base / ".gitignore").write_text("*\n")
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
             with os.fdopen(fd, "w") as fh:
-                json.dump(self._raw, fh, separators=(",", ":"))
+                # `dumps` encodes in C; `dump` streams through the pure-Python encoder (5x slower).
+                fh.write(json.dumps(self._raw, separators=(",", ":")))
             os.replace(tmp, self.file)
         except OSError:
             # A read-only tree must not fail the check; the next run is just slower.
