@@ -119,3 +119,15 @@ def test_full_format_reads_each_file_once(tmp_path: Path) -> None:
     assert reads == [path]
     for row in range(1, 40, 3):
         assert re.search(rf"\n *{row} \| line {row}\n *\| \^\^\^\^\n", out), row
+
+
+@pytest.mark.parametrize("root", ["/", "/proj", "/proj/sub", "//net"])
+def test_walk_entry_paths_are_relpaths(root: str) -> None:
+    """Discovery names each entry from its folder's relative path (one `relpath` per folder)."""
+    from asynclint.discovery import _entry_rel
+
+    settings = Settings(root=Path(root))
+    for folder in ("/", "/proj", "/proj/sub", "/proj/sub/deep", "/other", "//net/x", "/pro"):
+        for name in ("a.py", ".venv", "b"):
+            assert _entry_rel(settings.relpath(folder), name) == \
+                settings.relpath(os.path.join(folder, name)), (root, folder, name)

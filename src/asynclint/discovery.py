@@ -167,6 +167,14 @@ def _child(base: str, name: str) -> str:
     return base + name if base.endswith("/") else f"{base}/{name}"
 
 
+def _entry_rel(base: str, name: str) -> str:
+    """`settings.relpath(folder/name)` from `base`, the folder's (`Settings.relpath` of a
+    folder inside the root gives its relative path, of one outside its absolute path)."""
+    if base == ".":
+        return name
+    return base + name if base.endswith("/") else f"{base}/{name}"
+
+
 def _under(root: str, path: str) -> str:
     """`Path(path).relative_to(root).as_posix()` for a `path` known to lie below `root`."""
     if os.sep != "/":
@@ -188,6 +196,8 @@ def _walk(given: str, absolute: str, resolver: SettingsResolver,
         # replace the folder's own settings).
         file_settings = resolver.for_path(Path(directory))
         matcher = exclusion_matcher((*settings.exclude, *settings.extend_exclude))
+        # `settings.relpath` of each entry, from the folder's (the entry's name appended).
+        base = settings.relpath(directory) if matcher is not None else ""
         gitignore = settings.respect_gitignore and git_root is not None
         if directory != absolute and gitignore:
             gi = os.path.join(directory, ".gitignore")
@@ -203,7 +213,7 @@ def _walk(given: str, absolute: str, resolver: SettingsResolver,
             full = entry.path
             # Folder symlinks are not followed (as ruff): they can loop or leave the project.
             is_dir = entry.is_dir(follow_symlinks=False)
-            if matcher is not None and _matches(matcher, settings.relpath(full)):
+            if matcher is not None and _matches(matcher, _entry_rel(base, entry.name)):
                 continue
             if gitignore and rules:
                 assert git_root is not None

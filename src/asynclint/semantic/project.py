@@ -621,10 +621,11 @@ def deps_valid(index: ProjectIndex, path: str, deps: list[list[str]],
         return True
     if memo is None:
         memo = {}
-    name, is_package = _module_name(path, memo)
+    absolute = os.path.abspath(path)
+    name, is_package = _module_name(absolute, memo)
     # The roots depend only on the file's folder and its module name's depth.
     depth = len(name.split(".")) if name else 1
-    where = ("roots", os.path.dirname(os.path.abspath(path)), depth, is_package)
+    where = ("roots", os.path.dirname(absolute), depth, is_package)
     roots: tuple[str, ...] | None = memo.get(where)
     if roots is None:
         roots = memo[where] = search_roots(path, name, is_package, memo)
@@ -647,9 +648,10 @@ def deps_valid(index: ProjectIndex, path: str, deps: list[list[str]],
     return True
 
 
-def _module_name(path: str, memo: dict[Any, Any]) -> tuple[str | None, bool]:
-    """`module_name_for(Path(path))` on strings, each folder's package chain climbed once."""
-    directory, base = os.path.split(os.path.abspath(path))
+def _module_name(absolute: str, memo: dict[Any, Any]) -> tuple[str | None, bool]:
+    """`module_name_for(Path(absolute))` on strings (`absolute` as `os.path.abspath` gives
+    it), each folder's package chain climbed once."""
+    directory, base = os.path.split(absolute)
     i = base.rfind(".")
     stem = base[:i] if 0 < i < len(base) - 1 else base  # `Path.stem`
     parent = os.path.dirname(directory)
