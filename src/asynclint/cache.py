@@ -16,7 +16,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -174,6 +173,8 @@ class CacheStore:
                 tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
                                "# This file is a cache directory tag created by asynclint.\n")
                 (self.base / ".gitignore").write_text("*\n")
+            import tempfile  # only a run that changed something writes
+
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
             with os.fdopen(fd, "w") as fh:
                 # `dumps` encodes in C; `dump` streams through the pure-Python encoder (5x slower).

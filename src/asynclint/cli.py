@@ -7,7 +7,6 @@ configuration or internal error.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
 import signal
@@ -180,6 +179,8 @@ def _statistics(diagnostics: list[Diagnostic], fmt: str) -> str:
 
 def _diff(report: FileReport, label: str) -> str:
     assert report.source is not None and report.fixed_text is not None
+    import difflib
+
     from asynclint.source import split_lines
 
     lines = difflib.unified_diff(

@@ -29,7 +29,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -384,6 +383,8 @@ class ProjectIndex:
         tmp = None
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # only a run that summarised a module writes
+
             fd, tmp = tempfile.mkstemp(dir=self.cache_file.parent, suffix=".tmp")
             with os.fdopen(fd, "w") as fh:
                 json.dump(data, fh, separators=(",", ":"))
