@@ -66,3 +66,30 @@ def test_search_roots_match_the_pathlib_form(tree: list[str],
         deep = ".".join(["x"] * 40)
         assert search_roots(path, deep, is_package, memo) == \
             reference_search_roots(path, deep, is_package)
+
+
+def reference_find_file(roots: tuple[str, ...], module: str) -> str | None:
+    rel = module.replace(".", os.sep)
+    for root in roots:
+        for candidate in (os.path.join(root, rel + ".py"), os.path.join(root, rel, "__init__.py")):
+            if os.path.isfile(candidate):
+                return candidate
+    return None
+
+
+def test_find_file_matches_the_os_path_join_form(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from asynclint.semantic.project import ProjectIndex
+
+    for rel in ("a.py", "pkg/__init__.py", "pkg/sub.py", "pkg/deep/__init__.py", "src/s.py",
+                ".py", "__init__.py", "x/y//z.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    monkeypatch.chdir(tmp_path)
+    index = ProjectIndex(None)
+    root = str(tmp_path)
+    for roots in ((root,), (root + "/",), ("",), (".",), (root, root + "/src"), ("/",)):
+        for module in ("a", "pkg", "pkg.sub", "pkg.deep", "s", "missing", "", ".a", "a.",
+                       "x.y..z", "pkg.sub.nope"):
+            assert index.find_file(roots, module) == reference_find_file(roots, module), \
+                (roots, module)

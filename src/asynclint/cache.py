@@ -129,8 +129,8 @@ class CacheStore:
             return None
         deps = raw[2] if len(raw) > 2 else []
         if not (isinstance(deps, list) and all(
-                isinstance(d, list) and len(d) == 3 and all(isinstance(x, str) for x in d)
-                for d in deps)):
+                isinstance(d, list) and len(d) == 3 and isinstance(d[0], str)
+                and isinstance(d[1], str) and isinstance(d[2], str) for d in deps)):
             return None
         try:
             return raw[0], [_decode(d, path) for d in raw[1]], deps

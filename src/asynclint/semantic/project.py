@@ -400,9 +400,14 @@ class ProjectIndex:
         process (the editor) must see files appear and disappear; each view memoizes."""
         found = None
         rel = module.replace(".", os.sep)
+        plain = os.sep == "/" and rel and not rel.startswith("/")
         for root in roots:
-            for candidate in (os.path.join(root, rel + ".py"),
-                              os.path.join(root, rel, "__init__.py")):
+            if plain and root and not root.endswith("/"):  # `os.path.join`, without its cost
+                candidates: tuple[str, str] = (f"{root}/{rel}.py", f"{root}/{rel}/__init__.py")
+            else:
+                candidates = (os.path.join(root, rel + ".py"),
+                              os.path.join(root, rel, "__init__.py"))
+            for candidate in candidates:
                 if os.path.isfile(candidate):
                     found = candidate
                     break
