@@ -455,41 +455,51 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
     stats: list[list[int] | None] = []
     rels: list[str] = []  # paths as the cache names them
     after = result_cache.clock()
-    for path, settings in files:
-        cached = None
-        stat = None
-        if options.use_cache and not options.fixing:
-            key = fingerprint(settings)
-            store = stores.get(key)
-            if store is None:
-                store = stores[key] = CacheStore(settings)
-                store.load()
-            rels.append(settings.relpath(path))
-            cached = store.get(rels[-1], path)
-            with contextlib.suppress(OSError):
-                stat = stat_key(os.stat(path), after)
-        work.append((path, settings, cached))
-        stats.append(stat)
-    # Cache hits are settled here (by stat, else read + hash), so only changed files go to the
-    # workers and a warm run starts no process at all.
-    done: dict[int, FileReport] = {}
-    pending: list[int] = []
-    lookups: dict[Any, Any] = {}  # deps_valid's module look-ups, for this run only
-    for i, (path, settings, cached) in enumerate(work):
-        if cached is not None:
-            stat = stats[i]
-            if stat is not None and stat == stores[fingerprint(settings)].stat_of(rels[i]):
-                report = FileReport(path, digest=cached[0])  # the content it was read with
-            else:
-                data = _read(path)
-                if isinstance(data, Diagnostic):
-                    pending.append(i)
+    # Settling the cache hits builds large acyclic trees (the caches' JSON, the reports): the
+    # cyclic garbage collector would walk them again and again for nothing (a fifth of a warm
+    # run), so it is paused meanwhile, as `analyze` pauses it for a parse. Not past here: many
+    # cold files analysed in this process must have their cycles collected.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for path, settings in files:
+            cached = None
+            stat = None
+            if options.use_cache and not options.fixing:
+                key = fingerprint(settings)
+                store = stores.get(key)
+                if store is None:
+                    store = stores[key] = CacheStore(settings)
+                    store.load()
+                rels.append(settings.relpath(path))
+                cached = store.get(rels[-1], path)
+                with contextlib.suppress(OSError):
+                    stat = stat_key(os.stat(path), after)
+            work.append((path, settings, cached))
+            stats.append(stat)
+        # Cache hits are settled here (by stat, else read + hash), so only changed files go to the
+        # workers and a warm run starts no process at all.
+        done: dict[int, FileReport] = {}
+        pending: list[int] = []
+        lookups: dict[Any, Any] = {}  # deps_valid's module look-ups, for this run only
+        for i, (path, settings, cached) in enumerate(work):
+            if cached is not None:
+                stat = stats[i]
+                if stat is not None and stat == stores[fingerprint(settings)].stat_of(rels[i]):
+                    report = FileReport(path, digest=cached[0])  # the content it was read with
+                else:
+                    data = _read(path)
+                    if isinstance(data, Diagnostic):
+                        pending.append(i)
+                        continue
+                    report = FileReport(path, digest=digest(data))
+                if _cache_hit(report, cached, options, settings, lookups):
+                    done[i] = report
                     continue
-                report = FileReport(path, digest=digest(data))
-            if _cache_hit(report, cached, options, settings, lookups):
-                done[i] = report
-                continue
-        pending.append(i)
+            pending.append(i)
+    finally:
+        if collecting:
+            gc.enable()
     todo: list[tuple[str, Settings, Entry | None]] = [(work[i][0], work[i][1], None) for i in pending]
     for i, report in zip(pending, _run_batches(todo, options), strict=True):
         done[i] = report
