@@ -21,9 +21,19 @@ class FormatOptions:
     unsafe_fixes: bool = False
     show_summary: bool = True
     fixed_count: int = 0
+    # Answers of `relpath` (a file with many findings is named once per finding).
+    _relpaths: dict[tuple[Path, str], str] = field(default_factory=dict, repr=False,
+                                                   compare=False)
 
     def relpath(self, path: str) -> str:
         """Relative to the working folder when inside it, else absolute (as ruff shows paths)."""
+        key = (self.cwd, path)
+        known = self._relpaths.get(key)
+        if known is None:
+            known = self._relpaths[key] = self._relpath(path)
+        return known
+
+    def _relpath(self, path: str) -> str:
         absolute = os.path.abspath(path)
         try:
             rel = os.path.relpath(absolute, self.cwd)
