@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
+from asynclint.cache import CacheStore
 from asynclint.config import Settings, _enabled_codes
 from asynclint.engine import RunOptions, check_paths
 from asynclint.rules import REGISTRY, Rule
@@ -118,3 +120,145 @@ def test_every_rules_findings_survive_the_cache(fixture: Path, tmp_path: Path) -
     assert [d.fix for d in fixed.diagnostics] == fresh_fixes
     for d in cached.diagnostics:
         assert _decode(_encode(d), d.path).fix_data == d.fix_data
+
+
+# -- the stat shortcut: a file whose stat is unchanged is not read (see `cache.stat_key`) -----
+QUIET = BAD.replace("time.sleep(", "time.slept(")  # same size, nothing to report
+SECOND = 1_000_000_000
+
+
+def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Runs from now on take their stats `seconds` after now."""
+    import time
+
+    from asynclint import cache
+
+    monkeypatch.setattr(cache, "clock", lambda: time.time_ns() + int(seconds * SECOND))
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from asynclint import engine
+
+    reads: list[str] = []
+    real = engine._read
+
+    def read(path: str) -> bytes | object:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(engine, "_read", read)
+    return reads
+
+
+def _store(settings: Settings) -> CacheStore:
+    store = CacheStore(settings)
+    store.load()
+    return store
+
+
+def test_an_unchanged_stat_spares_reading_the_file(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "a.py"
+    target.write_text(BAD)
+    settings = Settings(root=tmp_path)
+    _later(monkeypatch, 10)
+    assert _codes(tmp_path, settings) == ["ASL100"]
+    assert _store(settings).stat_of("a.py") is not None
+    reads = _count_reads(monkeypatch)
+    (report,) = check_paths([(str(target), settings)], CACHED)
+    assert report.from_cache and [d.code for d in report.diagnostics] == ["ASL100"]
+    assert reads == []
+
+
+def test_new_content_of_the_same_size_and_mtime_is_seen(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a tool that restores timestamps (`cp -p`, `rsync -t`) leaves it: the ctime, which
+    no tool can set, still changes."""
+    target = tmp_path / "a.py"
+    target.write_text(BAD)
+    settings = Settings(root=tmp_path)
+    _later(monkeypatch, 10)
+    assert _codes(tmp_path, settings) == ["ASL100"]
+    assert _codes(tmp_path, settings) == ["ASL100"]
+    before = target.stat()
+    target.write_text(QUIET)
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = target.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert _codes(tmp_path, settings) == []
+
+
+class _CoarseStat:
+    """A stat as a file system with coarse timestamps gives it: both changes of the file
+    fall in one tick, so mtime and ctime stay the same."""
+
+    def __init__(self, real: os.stat_result, tick: int) -> None:
+        self._real = real
+        self.st_mtime_ns = self.st_ctime_ns = tick
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real, name)
+
+
+@pytest.mark.parametrize("gap", [0.5, 2.9])
+def test_a_file_changed_just_before_the_run_is_not_trusted_by_stat(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gap: float) -> None:
+    """A file changed within `RACY_NS` of the stat may change again within the same tick:
+    its stat is not recorded, so the next run reads it."""
+    import time
+
+    target = tmp_path / "a.py"
+    target.write_text(BAD)
+    settings = Settings(root=tmp_path)
+    tick = time.time_ns()
+    real_stat = os.stat
+
+    def coarse(path: object, *args: object, **kwargs: object) -> object:
+        st = real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+        return _CoarseStat(st, tick) if str(path) == str(target) else st
+
+    monkeypatch.setattr(os, "stat", coarse)
+    monkeypatch.setattr("asynclint.cache.clock", lambda: tick + int(gap * SECOND))
+    assert _codes(tmp_path, settings) == ["ASL100"]
+    assert _store(settings).stat_of("a.py") is None
+    target.write_text(QUIET)  # same size, and (coarse) the same timestamps
+    assert _codes(tmp_path, settings) == []
+    # The same file system, the file last changed long before the run: the stat is recorded.
+    monkeypatch.setattr("asynclint.cache.clock", lambda: tick + 10 * SECOND)
+    _codes(tmp_path, settings)
+    assert _store(settings).stat_of("a.py") is not None
+
+
+def test_a_content_hit_records_the_stat_once_it_can_be_trusted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "a.py"
+    target.write_text(BAD)
+    settings = Settings(root=tmp_path)
+    assert _codes(tmp_path, settings) == ["ASL100"]  # just written: no stat recorded
+    assert _store(settings).stat_of("a.py") is None
+    reads = _count_reads(monkeypatch)
+    assert _codes(tmp_path, settings) == ["ASL100"]
+    assert reads == [str(target)]  # confirmed by content
+    _later(monkeypatch, 10)
+    assert _codes(tmp_path, settings) == ["ASL100"]  # confirmed by content, stat recorded
+    assert len(reads) == 2 and _store(settings).stat_of("a.py") is not None
+    assert _codes(tmp_path, settings) == ["ASL100"]
+    assert len(reads) == 2
+
+
+def test_a_stat_in_a_foreign_shape_is_not_trusted(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    target = tmp_path / "a.py"
+    target.write_text(BAD)
+    settings = Settings(root=tmp_path)
+    _later(monkeypatch, 10)
+    _codes(tmp_path, settings)
+    (cache_file,) = (f for f in (tmp_path / ".asynclint_cache").rglob("*.json")
+                     if not f.name.startswith("index"))
+    data = json.loads(cache_file.read_text())
+    for bad in ([True, 1, 2, 3], [1, 2, 3], "x", [1.5, 2, 3, 4]):
+        data["a.py"][3] = bad
+        cache_file.write_text(json.dumps(data))
+        assert _store(settings).stat_of("a.py") is None

@@ -304,3 +304,25 @@ def test_coroutines_and_async_generators_are_told_apart_from_the_text(newline: s
                      "sync": "sync"}
     assert {n: f.kind for n, f in with_text.functions.items()} == kinds
     assert {n: f.kind for n, f in with_bytes.functions.items()} == kinds
+
+
+def test_a_dependency_changed_moments_ago_is_read_again_even_with_the_same_stat(
+        tmp_path: Path) -> None:
+    """Two writes within one timestamp tick can leave size and mtime alike: the index trusts a
+    stat only for files that last changed well before it was taken."""
+    import os
+
+    module = tmp_path / "m.py"
+    module.write_text("async def f(): ...\n")
+    before = os.stat(module)
+    index = ProjectIndex(None)
+    first = index.entry(str(module))
+    assert first is not None and first.summary.functions["f"].kind == "async"
+    module.write_text("def f():       ...\n")  # same size
+    os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    second = index.entry(str(module))
+    assert second is not None and second.summary.functions["f"].kind == "sync"
+    # Unchanged content is never parsed twice, trusted stat or not.
+    index = ProjectIndex(None)
+    assert index.entry(str(module)) is not None and index.parsed == 1
+    assert index.entry(str(module)) is not None and index.parsed == 1

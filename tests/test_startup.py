@@ -78,3 +78,19 @@ def test_importtime_of_version(tmp_path: Path) -> None:
     imported = {ln.rsplit("|", 1)[-1].strip() for ln in result.stderr.splitlines() if "|" in ln}
     assert "asynclint" in imported
     assert not {m for m in imported if m.split(".")[0] in HEAVY}
+
+
+@pytest.mark.parametrize("fmt", ["full", "concise", "json", "junit"])
+def test_only_the_chosen_output_format_is_imported(tmp_path: Path, fmt: str) -> None:
+    """Each format's module loads when used: a concise run does not pay for junit's XML."""
+    (tmp_path / "a.py").write_text(BAD)
+    script = ("import sys\nfrom asynclint.cli import main\ncode = main(sys.argv[1:])\n"
+              "sys.stderr.write('MODULES ' + ' '.join(sorted(sys.modules)) + '\\n')\n")
+    result = subprocess.run([sys.executable, "-c", script, "check", "--no-cache",
+                             "--output-format", fmt, "a.py"], cwd=tmp_path,
+                            capture_output=True, text=True, env=clean_env(), timeout=60)
+    assert "ASL100" in result.stdout
+    line = next(ln for ln in result.stderr.splitlines() if ln.startswith("MODULES "))
+    modules = set(line.split()[1:])
+    assert ("xml.etree.ElementTree" in modules) == (fmt == "junit")
+    assert ("asynclint.output.text" in modules) == (fmt in ("full", "concise"))

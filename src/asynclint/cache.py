@@ -2,6 +2,12 @@
 
 One file per (project root, settings) pair, as ruff does; an unchanged file is never re-parsed.
 Fix edits are not cached (they are cheap to recompute for the few files that need them).
+
+An entry may also hold the file's stat (`stat_key`), taken before the content was read: a later
+run that finds the same stat takes the content digest as known instead of reading and hashing
+the file. Only a stat that can be trusted is kept: the file's last change (mtime and ctime,
+which no tool can set back) must lie `RACY_NS` before the stat was taken, longer than any file
+system's timestamp granularity, so a later change cannot leave the same timestamps behind.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +31,25 @@ Entry = tuple[str, list[Diagnostic], list[list[str]]]
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+# How long before a stat the file must have last changed for the stat to stand for its content
+# (FAT's timestamps have a 2 s granularity; the file system's clock may lag `time.time_ns`).
+RACY_NS = 3_000_000_000
+
+
+def clock() -> int:
+    """The time a run's stats are taken after (tests replace it)."""
+    return time.time_ns()
+
+
+def stat_key(st: os.stat_result, taken_after_ns: int) -> list[int] | None:
+    """What identifies the file's content for a later run (size, mtime, ctime, inode: any
+    write changes the ctime, even one that puts the mtime back), or None when the file changed
+    so shortly before `taken_after_ns` that another change could keep every timestamp."""
+    if max(st.st_mtime_ns, st.st_ctime_ns) >= taken_after_ns - RACY_NS:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
 # A rule's `fix_data` may hold `Edit`s and `Location`s (computed during detection); JSON holds
@@ -99,26 +124,43 @@ class CacheStore:
         """The entry of a file, or None when there is none or it is not of this version's
         shape (a foreign or future writer, a hand edit): such an entry is never trusted."""
         raw = self._raw.get(relpath)
-        if not isinstance(raw, list) or len(raw) not in (2, 3) or not isinstance(raw[0], str) \
+        if not isinstance(raw, list) or len(raw) not in (2, 3, 4) or not isinstance(raw[0], str) \
                 or not isinstance(raw[1], list):
             return None
         deps = raw[2] if len(raw) > 2 else []
         if not (isinstance(deps, list) and all(
-                isinstance(d, list) and len(d) == 3 and all(isinstance(x, str) for x in d)
-                for d in deps)):
+                isinstance(d, list) and len(d) == 3 and isinstance(d[0], str)
+                and isinstance(d[1], str) and isinstance(d[2], str) for d in deps)):
             return None
         try:
             return raw[0], [_decode(d, path) for d in raw[1]], deps
         except (TypeError, ValueError, KeyError, AttributeError):
             return None
 
+    def stat_of(self, relpath: str) -> list[int] | None:
+        """The stat recorded with the file's entry (see `stat_key`), if any."""
+        raw = self._raw.get(relpath)
+        if isinstance(raw, list) and len(raw) == 4 and isinstance(raw[3], list) \
+                and len(raw[3]) == 4 and all(type(v) is int for v in raw[3]):
+            return raw[3]
+        return None
+
     def put(self, relpath: str, content_digest: str, diagnostics: list[Diagnostic],
-            deps: list[list[str]] | None = None) -> None:
+            deps: list[list[str]] | None = None, stat: list[int] | None = None) -> None:
         new: list[Any] = [content_digest, [_encode(d) for d in diagnostics]]
-        if deps:
-            new.append(deps)
+        if deps or stat:
+            new.append(deps or [])
+        if stat:
+            new.append(stat)
         if self._raw.get(relpath) != new:
             self._raw[relpath] = new
+            self._dirty = True
+
+    def set_stat(self, relpath: str, stat: list[int]) -> None:
+        """Record the stat of a file whose entry was confirmed by its content digest."""
+        raw = self._raw.get(relpath)
+        if isinstance(raw, list) and len(raw) in (2, 3, 4) and self.stat_of(relpath) != stat:
+            self._raw[relpath] = [raw[0], raw[1], raw[2] if len(raw) > 2 else [], stat]
             self._dirty = True
 
     def save(self) -> None:
@@ -131,9 +173,12 @@ class CacheStore:
                 tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
                                "# This file is a cache directory tag created by asynclint.\n")
                 (self.base / ".gitignore").write_text("*\n")
+            import tempfile  # only a run that changed something writes
+
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
             with os.fdopen(fd, "w") as fh:
-                json.dump(self._raw, fh, separators=(",", ":"))
+                # `dumps` encodes in C; `dump` streams through the pure-Python encoder (5x slower).
+                fh.write(json.dumps(self._raw, separators=(",", ":")))
             os.replace(tmp, self.file)
         except OSError:
             # A read-only tree must not fail the check; the next run is just slower.

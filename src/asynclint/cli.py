@@ -7,7 +7,6 @@ configuration or internal error.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
 import signal
@@ -21,7 +20,7 @@ from asynclint import __version__
 from asynclint.config import ConfigError, SettingsResolver, validate_selector
 from asynclint.diagnostics import Applicability, Diagnostic
 from asynclint.engine import FileReport, RunOptions, check_file, check_paths
-from asynclint.output import FORMAT_NAMES, FORMATS_WITH_FIXES, FormatOptions, formatters
+from asynclint.output import FORMAT_NAMES, FORMATS_WITH_FIXES, FormatOptions, formatter
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -180,6 +179,8 @@ def _statistics(diagnostics: list[Diagnostic], fmt: str) -> str:
 
 def _diff(report: FileReport, label: str) -> str:
     assert report.source is not None and report.fixed_text is not None
+    import difflib
+
     from asynclint.source import split_lines
 
     lines = difflib.unified_diff(
@@ -287,9 +288,9 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         reports = [report]
         sources[display] = _decode(data)
     else:
-        from asynclint.discovery import discover
+        from asynclint.discovery import discover_files
 
-        found = [(str(p), resolver.for_path(p)) for p in discover(paths, resolver)]
+        found = list(discover_files(paths, resolver))
         if not found and not args.silent:
             stderr.write("warning: No Python files found under the given path(s)\n")
         reports = check_paths(found, options)
@@ -355,7 +356,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 fmt = "json" if args.output_format == "json" else "text"
                 out.write(_statistics(diagnostics, fmt))
             else:
-                out.write(formatters()[args.output_format](diagnostics, fmt_options))
+                out.write(formatter(args.output_format)(diagnostics, fmt_options))
     finally:
         if opened is not None:
             opened.close()

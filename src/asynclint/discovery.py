@@ -75,12 +75,13 @@ def exclusion_matcher(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{a})" for a in alternatives)) if alternatives else None
 
 
-def is_excluded(settings: Settings, path: Path) -> bool:
+def is_excluded(settings: Settings, path: Path | str) -> bool:
     """Whether this entry itself matches `exclude`/`extend-exclude` (by path or basename)."""
-    rel = settings.relpath(path)
     matcher = exclusion_matcher((*settings.exclude, *settings.extend_exclude))
-    if matcher is None:
-        return False
+    return matcher is not None and _matches(matcher, settings.relpath(path))
+
+
+def _matches(matcher: re.Pattern[str], rel: str) -> bool:
     return bool(matcher.match(rel)) or bool(matcher.match(rel.rsplit("/", 1)[-1]))
 
 
@@ -130,58 +131,102 @@ def _read_text(path: Path) -> str:
 def discover(paths: list[Path], resolver: SettingsResolver) -> Iterator[Path]:
     """Yield each file to check once, in a stable order. Missing paths are yielded too, so the
     engine reports them (E902) like ruff does."""
-    seen: set[Path] = set()
+    for shown, _ in discover_files(paths, resolver):
+        yield Path(shown)
+
+
+def discover_files(paths: list[Path], resolver: SettingsResolver) -> Iterator[tuple[str, Settings]]:
+    """`discover`, as strings, each with its settings (`resolver.for_path` of the file): the walk
+    looks them up once per folder instead of once per file."""
+    seen: set[str] = set()
     for given in paths:
-        absolute = Path(os.path.abspath(given))
-        if not absolute.exists():
-            yield given
+        absolute = os.path.abspath(given)
+        if not os.path.exists(absolute):
+            yield str(given), resolver.for_path(given)
             continue
-        settings = resolver.for_path(absolute)
-        if absolute.is_file():
-            if settings.force_exclude and is_force_excluded(settings, absolute):
+        settings = resolver.for_path(Path(absolute))
+        if os.path.isfile(absolute):
+            if settings.force_exclude and is_force_excluded(settings, Path(absolute)):
                 continue
             if absolute not in seen:
                 seen.add(absolute)
-                yield given
+                yield str(given), resolver.for_path(given)
             continue
-        if settings.force_exclude and is_force_excluded(settings, absolute):
+        if settings.force_exclude and is_force_excluded(settings, Path(absolute)):
             continue
         # A folder named explicitly is walked even if it matches an exclusion (as ruff does).
-        yield from _walk(given, absolute, resolver, seen)
+        yield from _walk(str(given), absolute, resolver, seen)
 
 
-def _walk(given: Path, absolute: Path, resolver: SettingsResolver, seen: set[Path]) -> Iterator[Path]:
-    git_root = _git_root(absolute)
-    base_rules = _inherited_gitignores(absolute)
-    stack: list[tuple[Path, Path, list[IgnoreRule]]] = [(given, absolute, base_rules)]
+def _child(base: str, name: str) -> str:
+    """`str(Path(base) / name)` for a `base` that is itself a `str(Path)`, without pathlib."""
+    if os.sep != "/":
+        return str(Path(base) / name)
+    if base == ".":
+        return name
+    return base + name if base.endswith("/") else f"{base}/{name}"
+
+
+def _entry_rel(base: str, name: str) -> str:
+    """`settings.relpath(folder/name)` from `base`, the folder's (`Settings.relpath` of a
+    folder inside the root gives its relative path, of one outside its absolute path)."""
+    if base == ".":
+        return name
+    return base + name if base.endswith("/") else f"{base}/{name}"
+
+
+def _under(root: str, path: str) -> str:
+    """`Path(path).relative_to(root).as_posix()` for a `path` known to lie below `root`."""
+    if os.sep != "/":
+        return Path(path).relative_to(root).as_posix()
+    return path[len(root):].lstrip("/") or "."
+
+
+def _walk(given: str, absolute: str, resolver: SettingsResolver,
+          seen: set[str]) -> Iterator[tuple[str, Settings]]:
+    """Walk a folder on strings (pathlib would cost a Path per entry; a warm run is mostly this)."""
+    found_root = _git_root(Path(absolute))
+    git_root = str(found_root) if found_root is not None else None
+    base_rules = _inherited_gitignores(Path(absolute))
+    stack: list[tuple[str, str, list[IgnoreRule]]] = [(given, absolute, base_rules)]
     while stack:
         shown, directory, rules = stack.pop()
-        settings = resolver.for_dir(directory)
-        if directory != absolute and settings.respect_gitignore and git_root is not None:
-            gi = directory / ".gitignore"
-            if gi.is_file():
-                rel = directory.relative_to(git_root).as_posix()
-                rules = rules + parse_gitignore(_read_text(gi), rel)
+        settings = resolver.for_dir(Path(directory))
+        # What `resolver.for_path` gives a file of this folder (--config and --isolated
+        # replace the folder's own settings).
+        file_settings = resolver.for_path(Path(directory))
+        matcher = exclusion_matcher((*settings.exclude, *settings.extend_exclude))
+        # `settings.relpath` of each entry, from the folder's (the entry's name appended).
+        base = settings.relpath(directory) if matcher is not None else ""
+        gitignore = settings.respect_gitignore and git_root is not None
+        if directory != absolute and gitignore:
+            gi = os.path.join(directory, ".gitignore")
+            if os.path.isfile(gi):
+                assert git_root is not None
+                rules = rules + parse_gitignore(_read_text(Path(gi)), _under(git_root, directory))
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError:
             continue
-        subdirs: list[tuple[Path, Path, list[IgnoreRule]]] = []
+        subdirs: list[tuple[str, str, list[IgnoreRule]]] = []
         for entry in entries:
-            full = Path(entry.path)
+            full = entry.path
             # Folder symlinks are not followed (as ruff): they can loop or leave the project.
             is_dir = entry.is_dir(follow_symlinks=False)
-            if is_excluded(settings, full):
+            if matcher is not None and _matches(matcher, _entry_rel(base, entry.name)):
                 continue
-            if settings.respect_gitignore and git_root is not None and rules:
-                rel = full.relative_to(git_root).as_posix()
-                if _ignored(rules, rel, is_dir):
+            if gitignore and rules:
+                assert git_root is not None
+                if _ignored(rules, _under(git_root, full), is_dir):
                     continue
             if is_dir:
                 if entry.name == ".git":
                     continue
-                subdirs.append((shown / entry.name, full, rules))
+                subdirs.append((_child(shown, entry.name), full, rules))
             elif entry.name.endswith(PYTHON_SUFFIXES) and full not in seen:
                 seen.add(full)
-                yield shown / entry.name
+                # A symlink to a folder named like a module: `for_path` settles it as the
+                # folder it is.
+                yield _child(shown, entry.name), (
+                    resolver.for_path(Path(full)) if entry.is_symlink() else file_settings)
         stack.extend(reversed(subdirs))

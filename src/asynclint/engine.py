@@ -4,6 +4,7 @@ cache, fixes, and worker processes for many files."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import gc
 import os
 import sys
@@ -12,14 +13,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from asynclint import cache as result_cache
 from asynclint import noqa
-from asynclint.cache import CacheStore, Entry, digest
+from asynclint.cache import CacheStore, Entry, digest, stat_key
 from asynclint.config import Settings
 from asynclint.diagnostics import IO_ERROR, SYNTAX_ERROR, Applicability, Diagnostic, Fix, Location
 from asynclint.rules import REGISTRY, Rule, RuleContext
 from asynclint.semantic.model import SemanticModel, module_name_for
 from asynclint.semantic.nodes import SCALAR_FIELDS
 from asynclint.semantic.project import (
+    ProjectIndex,
     ProjectView,
     deps_valid,
     handed_over,
@@ -391,12 +394,21 @@ def _cache_hit(report: FileReport, cached: Entry | None, options: RunOptions,
     lookup the cached analysis made still gives the same answer, and no fix is wanted."""
     if cached is not None and cached[0] == report.digest and not (
         options.want_fixes and any(d.fix_data is not None for d in cached[1])
-    ) and deps_valid(index_for(settings.root, settings.cache_dir, True), report.path, cached[2],
-                     memo):
+    ) and deps_valid(_index(settings, memo), report.path, cached[2], memo):
         report.diagnostics = cached[1]
         report.from_cache = True
         return True
     return False
+
+
+def _index(settings: Settings, memo: dict[Any, Any] | None) -> ProjectIndex:
+    if memo is None:
+        return index_for(settings.root, settings.cache_dir, True)
+    key = ("index", settings.root, settings.cache_dir)
+    index: ProjectIndex | None = memo.get(key)
+    if index is None:
+        index = memo[key] = index_for(settings.root, settings.cache_dir, True)
+    return index
 
 
 def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes | None,
@@ -501,40 +513,66 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
             key = fingerprints[id(settings)] = settings.fingerprint()
         return key
 
-    for path, settings in files:
-        cached = None
-        if options.use_cache and not options.fixing:
-            key = fingerprint(settings)
-            store = stores.get(key)
-            if store is None:
-                store = stores[key] = CacheStore(settings)
-                store.load()
-            cached = store.get(settings.relpath(Path(path)), path)
-        work.append((path, settings, cached))
-    # Cache hits are settled here (read + hash), so only changed files go to the workers and
-    # a warm run starts no process at all.
-    done: dict[int, FileReport] = {}
-    pending: list[int] = []
-    lookups: dict[Any, Any] = {}  # deps_valid's module look-ups, for this run only
-    for i, (path, _, cached) in enumerate(work):
-        if cached is not None:
-            data = _read(path)
-            if not isinstance(data, Diagnostic):
-                report = FileReport(path, digest=digest(data))
-                if _cache_hit(report, cached, options, work[i][1], lookups):
+    # Every file's stat is taken before any is read (see `cache.stat_key`).
+    stats: list[list[int] | None] = []
+    rels: list[str] = []  # paths as the cache names them
+    after = result_cache.clock()
+    # Settling the cache hits builds large acyclic trees (the caches' JSON, the reports): the
+    # cyclic garbage collector would walk them again and again for nothing (a fifth of a warm
+    # run), so it is paused meanwhile, as `analyze` pauses it for a parse. Not past here: many
+    # cold files analysed in this process must have their cycles collected.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for path, settings in files:
+            cached = None
+            stat = None
+            if options.use_cache and not options.fixing:
+                key = fingerprint(settings)
+                store = stores.get(key)
+                if store is None:
+                    store = stores[key] = CacheStore(settings)
+                    store.load()
+                rels.append(settings.relpath(path))
+                cached = store.get(rels[-1], path)
+                with contextlib.suppress(OSError):
+                    stat = stat_key(os.stat(path), after)
+            work.append((path, settings, cached))
+            stats.append(stat)
+        # Cache hits are settled here (by stat, else read + hash), so only changed files go to the
+        # workers and a warm run starts no process at all.
+        done: dict[int, FileReport] = {}
+        pending: list[int] = []
+        lookups: dict[Any, Any] = {}  # deps_valid's module look-ups, for this run only
+        for i, (path, settings, cached) in enumerate(work):
+            if cached is not None:
+                stat = stats[i]
+                if stat is not None and stat == stores[fingerprint(settings)].stat_of(rels[i]):
+                    report = FileReport(path, digest=cached[0])  # the content it was read with
+                else:
+                    data = _read(path)
+                    if isinstance(data, Diagnostic):
+                        pending.append(i)
+                        continue
+                    report = FileReport(path, digest=digest(data))
+                if _cache_hit(report, cached, options, settings, lookups):
                     done[i] = report
                     continue
-        pending.append(i)
+            pending.append(i)
+    finally:
+        if collecting:
+            gc.enable()
     todo: list[tuple[str, Settings, Entry | None]] = [(work[i][0], work[i][1], None) for i in pending]
     for i, report in zip(pending, _run_batches(todo, options), strict=True):
         done[i] = report
     reports = [done[i] for i in range(len(work))]
     if stores:
-        for (path, settings, _), report in zip(work, reports, strict=True):
+        for (_, settings, _), rel, report, stat in zip(work, rels, reports, stats, strict=True):
+            store = stores[fingerprint(settings)]
             if report.digest and not report.from_cache:
-                store = stores[fingerprint(settings)]
-                store.put(settings.relpath(Path(path)), report.digest, report.diagnostics,
-                          report.deps)
+                store.put(rel, report.digest, report.diagnostics, report.deps, stat)
+            elif report.from_cache and stat is not None:
+                store.set_stat(rel, stat)
         for store in stores.values():
             store.save()
     return sorted(reports, key=lambda r: r.path)

@@ -21,9 +21,19 @@ class FormatOptions:
     unsafe_fixes: bool = False
     show_summary: bool = True
     fixed_count: int = 0
+    # Answers of `relpath` (a file with many findings is named once per finding).
+    _relpaths: dict[tuple[Path, str], str] = field(default_factory=dict, repr=False,
+                                                   compare=False)
 
     def relpath(self, path: str) -> str:
         """Relative to the working folder when inside it, else absolute (as ruff shows paths)."""
+        key = (self.cwd, path)
+        known = self._relpaths.get(key)
+        if known is None:
+            known = self._relpaths[key] = self._relpath(path)
+        return known
+
+    def _relpath(self, path: str) -> str:
         absolute = os.path.abspath(path)
         try:
             rel = os.path.relpath(absolute, self.cwd)
@@ -38,23 +48,36 @@ class FormatOptions:
 Formatter = Callable[[list[Diagnostic], FormatOptions], str]
 
 
+# Each `--output-format`: the module of `asynclint.output` and the function that writes it.
+# A module is imported only when its format is used (junit's XML library alone costs a warm
+# run several milliseconds).
+FORMATS: dict[str, tuple[str, str]] = {
+    "full": ("text", "full"),
+    "concise": ("text", "concise"),
+    "json": ("json_formats", "json_array"),
+    "json-lines": ("json_formats", "json_lines"),
+    "github": ("ci", "github"),
+    "gitlab": ("ci", "gitlab"),
+    "sarif": ("sarif", "sarif"),
+    "junit": ("junit", "junit"),
+    "pylint": ("text", "pylint"),
+}
+FORMAT_NAMES = tuple(FORMATS)
+
+
+def formatter(name: str) -> Formatter:
+    """The function writing format `name` (its module imported now)."""
+    import importlib
+
+    module, function = FORMATS[name]
+    found: Formatter = getattr(importlib.import_module(f"asynclint.output.{module}"), function)
+    return found
+
+
 def formatters() -> dict[str, Formatter]:
-    from asynclint.output import ci, json_formats, junit, sarif, text
-
-    return {
-        "full": text.full,
-        "concise": text.concise,
-        "pylint": text.pylint,
-        "json": json_formats.json_array,
-        "json-lines": json_formats.json_lines,
-        "github": ci.github,
-        "gitlab": ci.gitlab,
-        "sarif": sarif.sarif,
-        "junit": junit.junit,
-    }
+    """Every format's function (imports every format module; `formatter` imports one)."""
+    return {name: formatter(name) for name in FORMATS}
 
 
-FORMAT_NAMES = ("full", "concise", "json", "json-lines", "github", "gitlab", "sarif", "junit",
-                "pylint")
 # Formats that carry fix edits, so the engine must compute fixes for them.
 FORMATS_WITH_FIXES = frozenset({"json", "json-lines", "sarif"})

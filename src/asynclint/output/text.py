@@ -44,10 +44,7 @@ def summary(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _frame(d: Diagnostic, text: str | None) -> list[str]:
-    if text is None:
-        return []
-    lines = split_lines(text)
+def _frame(d: Diagnostic, lines: list[str] | None) -> list[str]:
     if not lines or d.start.row > len(lines):
         return []
     first = max(1, d.start.row - 1)
@@ -69,10 +66,16 @@ def _frame(d: Diagnostic, text: str | None) -> list[str]:
 
 def full(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
     blocks = []
+    # Each file is read and split once, however many findings it has.
+    lines_of: dict[str, list[str] | None] = {}
     for d in diagnostics:
         where = f"{options.relpath(d.path)}:{d.start.row}:{d.start.col + 1}"
         block = [f"{d.code} {_marker(d)}{d.message}", f" --> {where}"]
-        block += _frame(d, options.read_source(d.path))
+        lines = lines_of.get(d.path)
+        if d.path not in lines_of:
+            text = options.read_source(d.path)
+            lines = lines_of[d.path] = split_lines(text) if text is not None else None
+        block += _frame(d, lines)
         if d.fix_title:
             block.append(f"help: {d.fix_title}")
             if d.applicability is Applicability.UNSAFE:

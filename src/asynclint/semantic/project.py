@@ -36,12 +36,12 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from asynclint.cache import clock, stat_key
 from asynclint.semantic.model import SemanticModel, dotted_name, module_name_for
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.scopes import LOCAL
@@ -393,17 +393,53 @@ def find_project_root(path: Path) -> Path | None:
     return None
 
 
-def search_roots(path: str, module_name: str | None, is_package: bool) -> tuple[str, ...]:
-    """Where imports of the module at `path` are looked up, in order."""
-    absolute = Path(os.path.abspath(path))
-    depth = len(module_name.split(".")) if module_name else 1
-    import_root = absolute.parents[depth - 1 + (1 if is_package else 0)] \
-        if depth - 1 + (1 if is_package else 0) < len(absolute.parents) else absolute.parent
-    roots = [str(import_root)]
-    project = find_project_root(absolute)
+def _project_dir(directory: str, memo: dict[Any, Any]) -> str | None:
+    """The nearest folder at or above `directory` (absolute, normalised) holding a project
+    marker; `memo` shares the answer of every folder climbed through (one run's files share
+    their ancestors)."""
+    climbed = []
+    found: str | None = None
+    while True:
+        key = ("project", directory)
+        if key in memo:
+            found = memo[key]
+            break
+        climbed.append(key)
+        if any(os.path.exists(os.path.join(directory, marker)) for marker in _MARKERS):
+            found = directory
+            break
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    for key in climbed:
+        memo[key] = found
+    return found
+
+
+def search_roots(path: str, module_name: str | None, is_package: bool,
+                 memo: dict[Any, Any] | None = None) -> tuple[str, ...]:
+    """Where imports of the module at `path` are looked up, in order: the folder its dotted
+    name is rooted in, then the project root and its `src`. On strings (`Path.parents` costs
+    a warm run dearly); `memo` as in `_project_dir`."""
+    absolute = os.path.abspath(path)
+    up = (len(module_name.split(".")) if module_name else 1) - 1 + (1 if is_package else 0)
+    parents: list[str] = []  # `Path(absolute).parents`, as far as needed
+    directory = absolute
+    while len(parents) <= up:
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        parents.append(directory := parent)
+    import_root = parents[up] if up < len(parents) else os.path.dirname(absolute)
+    roots = [import_root]
+    project = _project_dir(os.path.dirname(absolute), {} if memo is None else memo)
     if project is not None:
-        roots += [str(project), str(project / "src")]
+        roots += [project, os.path.join(project, "src")]
     return tuple(dict.fromkeys(roots))
+
+
+_UNTRUSTED = (-1, -1)  # a stat no file has
 
 
 @dataclass
@@ -486,6 +522,8 @@ class ProjectIndex:
         tmp = None
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # only a run that summarised a module writes
+
             fd, tmp = tempfile.mkstemp(dir=self.cache_file.parent, suffix=".tmp")
             with os.fdopen(fd, "w") as fh:
                 json.dump(data, fh, separators=(",", ":"))
@@ -501,9 +539,14 @@ class ProjectIndex:
         process (the editor) must see files appear and disappear; each view memoizes."""
         found = None
         rel = module.replace(".", os.sep)
+        plain = os.sep == "/" and rel and not rel.startswith("/")
         for root in roots:
-            for candidate in (os.path.join(root, rel + ".py"),
-                              os.path.join(root, rel, "__init__.py")):
+            if plain and root and not root.endswith("/"):  # `os.path.join`, without its cost
+                candidates: tuple[str, str] = (f"{root}/{rel}.py", f"{root}/{rel}/__init__.py")
+            else:
+                candidates = (os.path.join(root, rel + ".py"),
+                              os.path.join(root, rel, "__init__.py"))
+            for candidate in candidates:
                 if os.path.isfile(candidate):
                     found = candidate
                     break
@@ -526,6 +569,10 @@ class ProjectIndex:
         except OSError:
             return None
         dig = hashlib.blake2b(data, digest_size=16).hexdigest()
+        if stat_key(st, clock()) is None:
+            # Changed moments ago: a second change in the same timestamp tick could keep this
+            # stat, so it is not trusted (the next look-up reads and hashes the file again).
+            stat = _UNTRUSTED
         if old is not None and old.digest == dig:
             entry = _Entry(stat, dig, old.summary)
         else:
@@ -776,39 +823,73 @@ def deps_valid(index: ProjectIndex, path: str, deps: list[list[str]],
     """True when every lookup a cached result depended on still gives the same answer.
 
     `memo` (one dict for one run over many files, never kept longer) shares the answers of
-    `search_roots` and `find_file`: files of one tree ask about the same modules under the
-    same roots."""
+    the file-system look-ups (module names, search roots, module files, summary digests):
+    files of one tree ask about the same folders and modules."""
     if not deps:
         return True
-    name, is_package = module_name_for(Path(path))
     if memo is None:
-        roots = search_roots(path, name, is_package)
-    else:  # the roots depend only on the file's directory and its module name's depth
-        depth = len(name.split(".")) if name else 1
-        where = (os.path.dirname(os.path.abspath(path)), depth, is_package)
-        known: tuple[str, ...] | None = memo.get(where)
-        if known is None:
-            known = memo[where] = search_roots(path, name, is_package)
-        roots = known
+        memo = {}
+    absolute = os.path.abspath(path)
+    name, is_package = _module_name(absolute, memo)
+    # The roots depend only on the file's folder and its module name's depth.
+    depth = len(name.split(".")) if name else 1
+    where = ("roots", os.path.dirname(absolute), depth, is_package)
+    roots: tuple[str, ...] | None = memo.get(where)
+    if roots is None:
+        roots = memo[where] = search_roots(path, name, is_package, memo)
     for module, file, digest in deps:
         if module == name:
             continue
         if module.endswith(FACTS_DEP):  # its file was checked by the module's own dependency
-            entry = index.entry(file) if file else None
-            if entry is None or entry.summary.facts_digest() != digest:
+            facts_key = ("facts", file)
+            facts = memo.get(facts_key)
+            if facts is None:
+                entry = index.entry(file) if file else None
+                facts = memo[facts_key] = entry.summary.facts_digest() if entry else ""
+            if facts != digest:
                 return False
             continue
-        if memo is None:
-            found = index.find_file(roots, module)
+        key = ("file", roots, module)
+        if key in memo:
+            found = memo[key]
         else:
-            key = (roots, module)
-            if key in memo:
-                found = memo[key]
-            else:
-                found = memo[key] = index.find_file(roots, module)
+            found = memo[key] = index.find_file(roots, module)
         if (found or "") != file:
             return False
-        entry = index.entry(found) if found else None
-        if (entry.summary.digest() if entry else "") != digest:
+        known = memo.get(("digest", found))
+        if known is None:
+            entry = index.entry(found) if found else None
+            known = memo["digest", found] = entry.summary.digest() if entry else ""
+        if known != digest:
             return False
     return True
+
+
+def _module_name(absolute: str, memo: dict[Any, Any]) -> tuple[str | None, bool]:
+    """`module_name_for(Path(absolute))` on strings (`absolute` as `os.path.abspath` gives
+    it), each folder's package chain climbed once."""
+    directory, base = os.path.split(absolute)
+    i = base.rfind(".")
+    stem = base[:i] if 0 < i < len(base) - 1 else base  # `Path.stem`
+    parent = os.path.dirname(directory)
+    if stem == "__init__":  # the folder counts even without its own `__init__.py`
+        parts = [*(_packages(parent, memo) if parent != directory else []),
+                 os.path.basename(directory)]
+        return ".".join(parts) or None, True
+    return ".".join([*_packages(directory, memo), stem]) or None, False
+
+
+def _packages(directory: str, memo: dict[Any, Any]) -> list[str]:
+    """The names of the packages (`__init__.py` folders) ending at `directory`, outermost
+    first; empty when `directory` is not a package."""
+    key = ("packages", directory)
+    known: list[str] | None = memo.get(key)
+    if known is None:
+        if not os.path.isfile(os.path.join(directory, "__init__.py")):
+            known = []
+        else:
+            parent = os.path.dirname(directory)
+            outer = _packages(parent, memo) if parent != directory else []
+            known = [*outer, os.path.basename(directory)]
+        memo[key] = known
+    return known

@@ -1,0 +1,95 @@
+"""The warm path's memoised, string-based look-ups (`deps_valid`'s module names, search roots
+and project roots) give exactly the answers of the pathlib forms they replaced."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from asynclint.semantic.model import module_name_for
+from asynclint.semantic.project import _module_name, find_project_root, search_roots
+
+
+def reference_search_roots(path: str, module_name: str | None,
+                           is_package: bool) -> tuple[str, ...]:
+    absolute = Path(os.path.abspath(path))
+    depth = len(module_name.split(".")) if module_name else 1
+    up = depth - 1 + (1 if is_package else 0)
+    import_root = absolute.parents[up] if up < len(absolute.parents) else absolute.parent
+    roots = [str(import_root)]
+    project = find_project_root(absolute)
+    if project is not None:
+        roots += [str(project), str(project / "src")]
+    return tuple(dict.fromkeys(roots))
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> list[str]:
+    """Packages, plain folders, namespace gaps and project markers, several levels deep."""
+    layout = [
+        "proj/pyproject.toml", "proj/src/app/__init__.py", "proj/src/app/core/__init__.py",
+        "proj/src/app/core/db.py", "proj/src/app/core/x.y.py", "proj/src/app/nsgap/mod.py",
+        "proj/src/app/nsgap/inner/__init__.py", "proj/src/app/nsgap/inner/m.pyi",
+        "proj/scripts/run.py", "proj/sub/setup.py", "proj/sub/__init__.py", "proj/sub/s.py",
+        "loose/__init__.py", "loose/l.py", "top.py", "lonely/__init__.py",
+    ]
+    for rel in layout:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    (tmp_path / "proj" / ".git").mkdir()
+    files = [str(tmp_path / rel) for rel in layout if rel.endswith((".py", ".pyi"))]
+    # Not on disk: a package file whose folder has no `__init__.py` of its own, and a module.
+    files += [str(tmp_path / "proj/scripts/__init__.py"), str(tmp_path / "proj/ghost.py")]
+    return files
+
+
+def test_module_names_match_module_name_for(tree: list[str]) -> None:
+    memo: dict[Any, Any] = {}
+    for path in tree * 2:  # the second round answers from the memo
+        assert _module_name(os.path.abspath(path), memo) == module_name_for(Path(path)), path
+
+
+def test_search_roots_match_the_pathlib_form(tree: list[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    memo: dict[Any, Any] = {}
+    names = [module_name_for(Path(p)) for p in tree]
+    monkeypatch.chdir(Path(tree[0]).parent)
+    for path, (name, is_package) in [*zip(tree, names, strict=True)] * 2:
+        for given in (path, os.path.relpath(path)):
+            expected = reference_search_roots(given, name, is_package)
+            assert search_roots(given, name, is_package) == expected
+            assert search_roots(given, name, is_package, memo) == expected
+        # Deeper names than the folder has parents fall back to the file's folder.
+        deep = ".".join(["x"] * 40)
+        assert search_roots(path, deep, is_package, memo) == \
+            reference_search_roots(path, deep, is_package)
+
+
+def reference_find_file(roots: tuple[str, ...], module: str) -> str | None:
+    rel = module.replace(".", os.sep)
+    for root in roots:
+        for candidate in (os.path.join(root, rel + ".py"), os.path.join(root, rel, "__init__.py")):
+            if os.path.isfile(candidate):
+                return candidate
+    return None
+
+
+def test_find_file_matches_the_os_path_join_form(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from asynclint.semantic.project import ProjectIndex
+
+    for rel in ("a.py", "pkg/__init__.py", "pkg/sub.py", "pkg/deep/__init__.py", "src/s.py",
+                ".py", "__init__.py", "x/y//z.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    monkeypatch.chdir(tmp_path)
+    index = ProjectIndex(None)
+    root = str(tmp_path)
+    for roots in ((root,), (root + "/",), ("",), (".",), (root, root + "/src"), ("/",)):
+        for module in ("a", "pkg", "pkg.sub", "pkg.deep", "s", "missing", "", ".a", "a.",
+                       "x.y..z", "pkg.sub.nope"):
+            assert index.find_file(roots, module) == reference_find_file(roots, module), \
+                (roots, module)
