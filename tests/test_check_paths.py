@@ -97,3 +97,32 @@ def test_a_module_parsed_for_the_project_index_is_not_parsed_again(tmp_path: Pat
     assert _findings(together) == _findings(alone)
     assert ("api.py", "ASL200", 5) in _findings(together)
     assert ("services.py", "ASL100", 5) in _findings(together)
+
+
+def test_workers_take_their_own_lane_first_then_help_from_the_back_of_others() -> None:
+    """Every file is checked exactly once; a worker keeps to its contiguous lane (locality for
+    the project index) and, once done, takes the others' files from the far end."""
+    import multiprocessing
+
+    from asynclint import engine
+
+    n, jobs, chunk = 50, 2, 8
+    bounds = [n * lane // jobs for lane in range(jobs + 1)]
+    engine._lanes_init(multiprocessing.Array("q", bounds[:-1]),
+                       multiprocessing.Array("q", bounds[1:]), [], RunOptions(), chunk)
+    try:
+        taken: list[tuple[int, int, int]] = []
+        # Lane 0's worker is fast: it empties its lane, then steals from lane 1's back.
+        while (got := engine._next_chunk(0)) is not None and got[0] < 25:
+            taken.append((0, *got))
+        assert got is not None and got == (42, 50)  # lane 1's last files
+        taken.append((0, *got))
+        while (got := engine._next_chunk(1)) is not None:
+            taken.append((1, *got))
+        assert engine._next_chunk(0) is None
+    finally:
+        engine._LANES.clear()
+    assert [t for t in taken if t[0] == 0][:4] == [(0, 0, 8), (0, 8, 16), (0, 16, 24), (0, 24, 25)]
+    assert taken[-1][0] == 1 and taken[-1][2] == 42  # lane 1 worked up to the stolen part
+    covered = sorted(i for _, start, end in taken for i in range(start, end))
+    assert covered == list(range(n))

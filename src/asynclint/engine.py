@@ -587,15 +587,64 @@ def _run_batches(work: list[tuple[str, Settings, Entry | None]],
         reports, new = _check_batch(work, options)
         summaries.append(new)
     else:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor  # not paid by one-file runs
 
+        jobs = min(jobs, len(work))
         chunk = max(1, min(32, len(work) // (jobs * 4)))
-        batches = [work[i : i + chunk] for i in range(0, len(work), chunk)]
-        reports = []
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result, new in pool.map(_check_batch, batches, [options] * len(batches)):
-                reports.extend(result)
-                summaries.append(new)
+        # Each worker takes a contiguous lane of the (sorted) files, chunk by chunk from its
+        # front, then helps the others from the back of theirs: files of one package mostly
+        # stay with one worker, whose project index then summarises their imports once.
+        bounds = [len(work) * lane // jobs for lane in range(jobs + 1)]
+        front = multiprocessing.Array("q", bounds[:-1])
+        back = multiprocessing.Array("q", bounds[1:])
+        found: dict[int, FileReport] = {}
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_lanes_init,
+                                 initargs=(front, back, work, options, chunk)) as pool:
+            for lane_reports, lane_summaries in pool.map(_run_lane, range(jobs)):
+                found.update(lane_reports)
+                summaries.extend(lane_summaries)
+        reports = [found[i] for i in range(len(work))]
     if options.use_cache:
         save_indexes(summaries)
     return reports
+
+
+# A worker's view of the lanes (set once per worker process by `_lanes_init`).
+_LANES: dict[str, Any] = {}
+
+
+def _lanes_init(front: Any, back: Any, work: list[tuple[str, Settings, Entry | None]],
+                options: RunOptions, chunk: int) -> None:
+    _LANES.update(front=front, back=back, work=work, options=options, chunk=chunk)
+
+
+def _next_chunk(lane: int) -> tuple[int, int] | None:
+    """The next files for the worker of `lane`: from its own lane's front, else from the back
+    of the lane with most left. Both ends move under the arrays' lock."""
+    front, back, chunk = _LANES["front"], _LANES["back"], _LANES["chunk"]
+    with front.get_lock():
+        if front[lane] < back[lane]:
+            start = front[lane]
+            end = min(start + chunk, back[lane])
+            front[lane] = end
+            return start, end
+        other = max(range(len(front)), key=lambda i: back[i] - front[i])
+        if front[other] >= back[other]:
+            return None
+        end = back[other]
+        start = max(front[other], end - chunk)
+        back[other] = start
+        return start, end
+
+
+def _run_lane(lane: int) -> tuple[dict[int, FileReport], list[dict[str, dict[str, list[Any]]]]]:
+    work, options = _LANES["work"], _LANES["options"]
+    reports: dict[int, FileReport] = {}
+    summaries: list[dict[str, dict[str, list[Any]]]] = []
+    while (taken := _next_chunk(lane)) is not None:
+        start, end = taken
+        batch_reports, new = _check_batch(work[start:end], options)
+        reports.update(zip(range(start, end), batch_reports, strict=True))
+        summaries.append(new)
+    return reports, summaries
