@@ -197,3 +197,62 @@ def test_index_is_built_once_per_model() -> None:
     model = _model("from fastapi import FastAPI\napp = FastAPI()\n@app.get('/')\ndef h(): ...\n")
     assert handler_index(model) is handler_index(model)
     assert handler_index(model, ("x.y",)) is not handler_index(model)
+
+
+SHORTCUT = """
+    import pytest
+    from fastapi import APIRouter, FastAPI
+    from starlette.routing import Route
+
+    app = FastAPI()
+    router = APIRouter()
+
+    @app.get("/")
+    def root(): ...
+
+    @router.post("/")
+    @pytest.mark.slow
+    def create(): ...
+
+    @pytest.mark.slow
+    def test_plain(): ...
+
+    def listed(request): ...
+
+    routes = [Route("/listed", listed)]
+
+    def added(): ...
+
+    app.add_api_route("/added", added)
+
+    def lonely(): ...
+
+    class Views:
+        @app.get("/method")
+        def method(self): ...
+
+        def other(self): ...
+"""
+
+
+def test_the_text_shortcut_gives_what_the_module_index_gives() -> None:
+    """With the module's text, a function named only where it is defined is judged by its own
+    decorators, without indexing the module: the answer must not change."""
+    text = textwrap.dedent(SHORTCUT)
+    found = {}
+    for name, slow in _handlers(SHORTCUT).items():
+        model = _model(SHORTCUT)  # a fresh model: no index built yet
+        node = next(n for n in ast.walk(model.module)
+                    if isinstance(n, ast.FunctionDef) and n.name == name)
+        owner = next((c for c in model.module.body
+                      if isinstance(c, ast.ClassDef) and node in c.body), None)
+        if owner is not None:
+            model.push_scope(owner)
+        model.push_scope(node)  # where a rule asks: inside the function
+        fast = handler_info(node, model, (), text)
+        assert fast == slow, name
+        found[name] = fast is not None
+        indexed = "handlers" in model.derived
+        assert indexed == (text.count(name) >= 2 and name != "lonely"), name
+    assert found == {"root": True, "create": True, "test_plain": False, "listed": True,
+                     "added": True, "lonely": False, "method": True, "other": False}

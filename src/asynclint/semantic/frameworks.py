@@ -148,11 +148,13 @@ def _name(qualified: str | None) -> str | None:
 class HandlerIndex:
     """Every handler the module registers, found in one walk over the module."""
 
-    def __init__(self, semantic: SemanticModel, extra_decorators: tuple[str, ...]) -> None:
+    def __init__(self, semantic: SemanticModel, extra_decorators: tuple[str, ...],
+                 walk: bool = True) -> None:
         self.semantic = semantic
         self.extra = frozenset(extra_decorators)
         self.handlers: dict[int, Handler] = {}
-        self._walk(semantic.module.body, semantic.module_scope)
+        if walk:
+            self._walk(semantic.module.body, semantic.module_scope)
 
     # -- the walk -----------------------------------------------------------------------------
     def _walk(self, body: Iterable[ast.AST], scope: Scope) -> None:
@@ -308,10 +310,16 @@ def handler_info(func: ast.AST, semantic: SemanticModel,
     """
     if not isinstance(func, _FUNCS):
         return None
-    if text is not None and not func.decorator_list and text.count(func.name) < 2:
-        # `text`, the module's source, names the function only where it is defined: nothing
-        # decorates it and no call can register it, so no need to index the module's handlers.
-        return None
+    if text is not None and text.count(func.name) < 2:
+        # `text`, the module's source, names the function only where it is defined: no call
+        # can register it, only its own decorators can; no need to index the whole module.
+        if not func.decorator_list:
+            return None
+        scope = semantic.scope
+        if scope.node is func and scope.parent is not None:
+            alone = HandlerIndex(semantic, tuple(sorted(extra_decorators)), walk=False)
+            alone._function(func, scope.parent)
+            return alone.handlers.get(id(func))
     return handler_index(semantic, extra_decorators).handlers.get(id(func))
 
 
