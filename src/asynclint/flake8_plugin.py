@@ -158,7 +158,9 @@ class Plugin:
             return
         module = module_name_for(path) if path.is_file() else (None, False)
         analysis = analyze_tree(self.tree, source, self.filename, settings, codes, module)
-        for diag in analysis.diagnostics:
+        found = analysis.diagnostics
+        analysis.release()  # flake8 holds the tree; the rest goes now, without the collector
+        for diag in found:
             if not config.disable_noqa and _suppressed_for_file(source.text, diag.code):
                 continue
             row = diag.start.row
