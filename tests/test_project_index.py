@@ -128,6 +128,9 @@ def test_disk_cache_reads_unchanged_files_without_parsing(tmp_path: Path) -> Non
     entry = second.entry(users)
     assert entry is not None and entry.summary.functions["fetch_user"].kind == "async"
     assert second.parsed == 0
+    # The saved digest is the summary's own (kept so a warm run need not re-serialise it).
+    assert entry.summary.digest() == summarize_module(
+        ast.parse(Path(users).read_text()), "app.services.users", False).digest()
     # A changed file is parsed again.
     Path(users).write_text("def fetch_user(uid): ...\n")
     third = ProjectIndex(cache)

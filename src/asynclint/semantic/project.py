@@ -482,9 +482,11 @@ class ProjectIndex:
             self._entries[path] = self._from_record(path, raw)
 
     def _from_record(self, path: str, raw: list[Any]) -> _Entry:
-        """An entry from its JSON record `[mtime, size, digest, summary, facts or null]`."""
-        mtime, size, dig, summary_json, facts = raw
+        """An entry from its JSON record `[mtime, size, digest, summary, facts or null, summary
+        digest]` (the last saves re-serialising every summary on a warm run)."""
+        mtime, size, dig, summary_json, facts, summary_digest = raw
         summary = ModuleSummary.from_json(summary_json)
+        summary.__dict__["_digest"] = str(summary_digest)
         if facts is None:
             summary.facts_loader = functools.partial(self._facts_from_file, path, dig, summary)
         else:
@@ -494,7 +496,7 @@ class ProjectIndex:
     @staticmethod
     def _record(entry: _Entry) -> list[Any]:
         return [entry.stat[0], entry.stat[1], entry.digest, entry.summary.to_json(),
-                entry.summary.facts]
+                entry.summary.facts, entry.summary.digest()]
 
     def _facts_from_file(self, path: str, dig: str, summary: ModuleSummary) -> Facts:
         """A module's facts, parsing its file again (summaries do not keep trees: memory).
