@@ -94,3 +94,21 @@ def test_only_the_chosen_output_format_is_imported(tmp_path: Path, fmt: str) -> 
     modules = set(line.split()[1:])
     assert ("xml.etree.ElementTree" in modules) == (fmt == "junit")
     assert ("asynclint.output.text" in modules) == (fmt in ("full", "concise"))
+
+
+def test_a_run_served_from_the_cache_imports_no_rule_family(tmp_path: Path) -> None:
+    """Selection needs only the table of codes (`rules/codes.py`); the families load when a
+    file is analysed — the first run here — and not when every result comes from the cache."""
+    (tmp_path / "a.py").write_text(BAD)
+    script = ("import sys\nfrom asynclint.cli import main\ncode = main(sys.argv[1:])\n"
+              "sys.stderr.write('MODULES ' + ' '.join(sorted(sys.modules)) + '\\n')\n")
+    families = {f"asynclint.rules.{f}" for f in ("awaits", "blocking", "concurrency", "loop",
+                                                  "tasks")}
+    for run in ("cold", "warm"):
+        result = subprocess.run([sys.executable, "-c", script, "check", "--output-format",
+                                 "concise", "a.py"], cwd=tmp_path, capture_output=True,
+                                text=True, env=clean_env(), timeout=60)
+        assert "ASL100" in result.stdout, run
+        line = next(ln for ln in result.stderr.splitlines() if ln.startswith("MODULES "))
+        loaded = families & set(line.split()[1:])
+        assert loaded == (families if run == "cold" else set()), run

@@ -183,3 +183,13 @@ def test_fix_safety(applicability: Applicability, unsafe_fixes: bool, applied: b
     assert (report.fixed_text == "new = 1\n") is applied
     assert (report.fixed_text is None) is not applied
     assert len(report.fixed if applied else report.diagnostics) == 1
+
+
+def test_the_table_of_codes_is_the_registry() -> None:
+    """`rules/codes.py` (what selection reads without importing the rules) lists every
+    registered rule with its default, and nothing else."""
+    from asynclint.rules.codes import CODES
+
+    # (Rules that tests register at run time live in the tests' modules.)
+    assert {code: rule.default_enabled for code, rule in REGISTRY.items()
+                     if rule.__module__.startswith("asynclint.rules.")} == CODES

@@ -206,15 +206,18 @@ def _root_prefix(root: Path) -> str | None:
 
 
 def _all_codes() -> list[str]:
-    from asynclint.rules import REGISTRY
+    from asynclint.rules.base import REGISTRY
+    from asynclint.rules.codes import CODES
 
-    return sorted(REGISTRY)
+    return sorted({*CODES, *REGISTRY})  # with rules registered at run time (plugins, tests)
 
 
 def _default_codes() -> list[str]:
-    from asynclint.rules import REGISTRY
+    from asynclint.rules.base import REGISTRY
+    from asynclint.rules.codes import CODES
 
-    return sorted(code for code, rule in REGISTRY.items() if rule.default_enabled)
+    known = {**CODES, **{code: rule.default_enabled for code, rule in REGISTRY.items()}}
+    return sorted(code for code, on in known.items() if on)
 
 
 # The families are a stable contract (DESIGN.md): their prefixes are valid selectors even before

@@ -18,7 +18,7 @@ from asynclint import noqa
 from asynclint.cache import CacheStore, Entry, digest, stat_key
 from asynclint.config import Settings
 from asynclint.diagnostics import IO_ERROR, SYNTAX_ERROR, Applicability, Diagnostic, Fix, Location
-from asynclint.rules import REGISTRY, Rule, RuleContext
+from asynclint.rules import Rule, RuleContext, load_registry
 from asynclint.semantic.model import SemanticModel, module_name_for
 from asynclint.semantic.nodes import SCALAR_FIELDS
 from asynclint.semantic.project import (
@@ -71,10 +71,11 @@ class FileReport:
 
 # -- analysis of one module -----------------------------------------------------------------
 def _rules_for(codes: frozenset[str], text: str) -> list[type[Rule]]:
+    registry = load_registry()
     chosen = []
     coroutines = "async" in text  # without `async def`, an `async_only` rule is never called
     for code in sorted(codes):
-        rule = REGISTRY[code]
+        rule = registry[code]
         if rule.async_only and not coroutines:
             continue
         words = rule.requires_text
