@@ -10,7 +10,30 @@ from typing import Any
 import pytest
 
 from asynclint.semantic.model import module_name_for
-from asynclint.semantic.project import _module_name, find_project_root, search_roots
+from asynclint.semantic.project import search_roots
+
+
+def reference_module_name(path: Path) -> tuple[str | None, bool]:
+    """The pathlib form `module_name_for` replaced."""
+    path = Path(os.path.abspath(path))
+    is_package = path.stem == "__init__"
+    parts = [] if is_package else [path.stem]
+    directory = path.parent
+    while (directory / "__init__.py").is_file() or (is_package and not parts):
+        parts.insert(0, directory.name)
+        if directory.parent == directory:
+            break
+        directory = directory.parent
+    return (".".join(parts) or None), is_package
+
+
+def find_project_root(path: Path) -> Path | None:
+    """The pathlib form `search_roots` used for the project root."""
+    for directory in path.parents:
+        if any((directory / marker).exists()
+               for marker in ("pyproject.toml", "setup.cfg", "setup.py", ".git")):
+            return directory
+    return None
 
 
 def reference_search_roots(path: str, module_name: str | None,
@@ -46,16 +69,17 @@ def tree(tmp_path: Path) -> list[str]:
     return files
 
 
-def test_module_names_match_module_name_for(tree: list[str]) -> None:
+def test_module_names_match_the_pathlib_form(tree: list[str]) -> None:
     memo: dict[Any, Any] = {}
     for path in tree * 2:  # the second round answers from the memo
-        assert _module_name(os.path.abspath(path), memo) == module_name_for(Path(path)), path
+        assert module_name_for(path, memo) == reference_module_name(Path(path)), path
+        assert module_name_for(Path(path)) == reference_module_name(Path(path)), path
 
 
 def test_search_roots_match_the_pathlib_form(tree: list[str],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     memo: dict[Any, Any] = {}
-    names = [module_name_for(Path(p)) for p in tree]
+    names = [reference_module_name(Path(p)) for p in tree]
     monkeypatch.chdir(Path(tree[0]).parent)
     for path, (name, is_package) in [*zip(tree, names, strict=True)] * 2:
         for given in (path, os.path.relpath(path)):

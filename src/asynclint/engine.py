@@ -434,7 +434,7 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
         report.diagnostics.append(
             io_diagnostic(path, f"cannot read the file: {exc}", exc.location(data)))
         return report
-    module = module_name_for(Path(path))
+    module = module_name_for(path)
     codes = settings.codes_for(Path(path))
     if tree is not None and (source.encoding != "utf-8" or source.bom):
         tree = None
@@ -470,32 +470,32 @@ def _check_batch(
 ) -> tuple[list[FileReport], dict[str, dict[str, list[Any]]]]:
     """Check files; also return the project-index summaries computed meanwhile (a worker
     hands them to the parent, which writes the index once)."""
-    where = {os.path.abspath(path): i for i, (path, _, _) in enumerate(batch)}
-    want_ahead({absolute: batch[i][0] for absolute, i in where.items()})
+    want_ahead({os.path.abspath(path): i for i, (path, _, _) in enumerate(batch)})
     reports: list[FileReport | None] = [None] * len(batch)
     # The collector runs after each file, on the youngest generation only: a file's analysis
     # makes a few cyclic structures, and letting the collector start on its own (right after
     # `analyze` re-enables it) traverses the whole still-living tree of the file instead.
     collecting = gc.isenabled()
     gc.disable()
+
+    def check(i: int, data: bytes | None = None, tree: ast.Module | None = None) -> None:
+        path, settings, cached = batch[i]
+        reports[i] = check_file(path, settings, options, data, cached, tree)
+        if collecting:
+            gc.collect(0)
+
     try:
-        for i, (path, settings, cached) in enumerate(batch):
+        for i, (path, _, _) in enumerate(batch):
             if reports[i] is not None:
                 continue
             no_longer_wanted(path)
-            reports[i] = check_file(path, settings, options, cached=cached)
-            if collecting:
-                gc.collect(0)
+            check(i)
             # Files the project index parsed meanwhile are checked now, from those trees.
             ahead = handed_over()
             while ahead:
-                given, (data, tree) = ahead.popitem()
-                j = where[os.path.abspath(given)]
+                j, (data, tree) = ahead.popitem()
                 if reports[j] is None:
-                    _, settings_j, cached_j = batch[j]
-                    reports[j] = check_file(given, settings_j, options, data, cached_j, tree)
-                    if collecting:
-                        gc.collect(0)
+                    check(j, data, tree)
                 ahead.update(handed_over())
     finally:
         want_ahead({})

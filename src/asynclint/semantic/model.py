@@ -10,10 +10,9 @@ import ast
 import os
 from collections.abc import Callable, Iterator
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from asynclint.semantic.scopes import BUILTIN_NAMES, HERE, LOCAL, Binding, Scope, _Here
+from asynclint.semantic.scopes import BUILTIN_NAMES, HERE, LOCAL, Binding, Here, Scope
 
 if TYPE_CHECKING:
     from asynclint.semantic.types import TypeInference
@@ -49,18 +48,39 @@ def header_end(body: list[ast.stmt],
     return last
 
 
-def module_name_for(path: Path) -> tuple[str | None, bool]:
-    """Dotted module name of a file, found by climbing the packages (`__init__.py`) above it."""
-    path = Path(os.path.abspath(path))
-    is_package = path.stem == "__init__"
-    parts = [] if is_package else [path.stem]
-    directory = path.parent
-    while (directory / "__init__.py").is_file() or (is_package and not parts):
-        parts.insert(0, directory.name)
-        if directory.parent == directory:
-            break
-        directory = directory.parent
-    return (".".join(parts) or None), is_package
+def module_name_for(path: str | os.PathLike[str],
+                    memo: dict[Any, Any] | None = None) -> tuple[str | None, bool]:
+    """Dotted module name of a file, found by climbing the packages (`__init__.py`) above it;
+    whether it is a package's `__init__`. On strings (`pathlib` costs a warm run dearly);
+    `memo`, one dict for one run over many files, climbs each folder's packages once."""
+    absolute = os.path.abspath(path)
+    if memo is None:
+        memo = {}
+    directory, base = os.path.split(absolute)
+    i = base.rfind(".")
+    stem = base[:i] if 0 < i < len(base) - 1 else base  # `Path.stem`
+    parent = os.path.dirname(directory)
+    if stem == "__init__":  # the folder counts even without its own `__init__.py`
+        parts = [*(_packages(parent, memo) if parent != directory else []),
+                 os.path.basename(directory)]
+        return ".".join(parts) or None, True
+    return ".".join([*_packages(directory, memo), stem]) or None, False
+
+
+def _packages(directory: str, memo: dict[Any, Any]) -> list[str]:
+    """The names of the packages (`__init__.py` folders) ending at `directory`, outermost
+    first; empty when `directory` is not a package."""
+    key = ("packages", directory)
+    known: list[str] | None = memo.get(key)
+    if known is None:
+        if not os.path.isfile(os.path.join(directory, "__init__.py")):
+            known = []
+        else:
+            parent = os.path.dirname(directory)
+            outer = _packages(parent, memo) if parent != directory else []
+            known = [*outer, os.path.basename(directory)]
+        memo[key] = known
+    return known
 
 
 class SemanticModel:
@@ -143,7 +163,7 @@ class SemanticModel:
         visible = start.visible
         if name in visible:
             known = visible[name]
-            return start if isinstance(known, _Here) else known
+            return start if isinstance(known, Here) else known
         found = None
         for candidate in self._scopes_for_lookup(start):
             if candidate.lookup(name) is not None:

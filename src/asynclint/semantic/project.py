@@ -350,11 +350,11 @@ def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool
         del summary.imports[name]
     summary.adopt()
     model.release()  # still usable; the facts loader below may need it again
-    summary.facts_loader = functools.partial(module_facts, tree, model)
+    summary.facts_loader = functools.partial(compute_facts, tree, model)
     return summary
 
 
-def module_facts(tree: ast.Module, model: SemanticModel) -> Facts:
+def compute_facts(tree: ast.Module, model: SemanticModel) -> Facts:
     """Every provider's facts for every function `summarize_module` summarises, in the same
     order (a provider may memoise across the functions of a module)."""
     facts: Facts = {}
@@ -386,13 +386,6 @@ def module_facts(tree: ast.Module, model: SemanticModel) -> Facts:
 
 
 # -- finding modules ------------------------------------------------------------------------------
-def find_project_root(path: Path) -> Path | None:
-    for directory in path.parents:
-        if any((directory / marker).exists() for marker in _MARKERS):
-            return directory
-    return None
-
-
 def _project_dir(directory: str, memo: dict[Any, Any]) -> str | None:
     """The nearest folder at or above `directory` (absolute, normalised) holding a project
     marker; `memo` shares the answer of every folder climbed through (one run's files share
@@ -509,7 +502,7 @@ class ProjectIndex:
         except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
             return {}
         self.parsed += 1
-        facts = module_facts(tree, SemanticModel(tree, summary.name, summary.is_package))
+        facts = compute_facts(tree, SemanticModel(tree, summary.name, summary.is_package))
         entry = self._entries.get(path)
         if entry is not None and entry.summary is summary:
             summary.facts = facts
@@ -528,7 +521,7 @@ class ProjectIndex:
 
             fd, tmp = tempfile.mkstemp(dir=self.cache_file.parent, suffix=".tmp")
             with os.fdopen(fd, "w") as fh:
-                json.dump(data, fh, separators=(",", ":"))
+                fh.write(json.dumps(data, separators=(",", ":")))  # the C encoder
             os.replace(tmp, self.cache_file)
         except OSError:
             if tmp is not None:
@@ -578,7 +571,7 @@ class ProjectIndex:
         if old is not None and old.digest == dig:
             entry = _Entry(stat, dig, old.summary)
         else:
-            name, is_package = module_name_for(Path(path))
+            name, is_package = module_name_for(path)
             try:
                 tree = ast.parse(data, filename=path)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -596,14 +589,14 @@ class ProjectIndex:
 
 _INDEXES: dict[tuple[str, bool], ProjectIndex] = {}
 
-# Files this process is about to check (absolute path -> the path as given): a summary parsed
-# for one of them hands its bytes and tree over to the engine, which then checks that file
-# next instead of reading and parsing it again (`engine._check_batch`).
-_AHEAD_WANTED: dict[str, str] = {}
-_AHEAD: dict[str, tuple[bytes, ast.Module]] = {}
+# Files this process is about to check (absolute path -> the caller's handle for it): a summary
+# parsed for one of them hands its bytes and tree over to the engine, which then checks that
+# file next instead of reading and parsing it again (`engine._check_batch`).
+_AHEAD_WANTED: dict[str, int] = {}
+_AHEAD: dict[int, tuple[bytes, ast.Module]] = {}
 
 
-def want_ahead(paths: dict[str, str]) -> None:
+def want_ahead(paths: dict[str, int]) -> None:
     _AHEAD_WANTED.clear()
     _AHEAD_WANTED.update(paths)
     _AHEAD.clear()
@@ -612,12 +605,12 @@ def want_ahead(paths: dict[str, str]) -> None:
 def hand_over(path: str, data: bytes, tree: ast.Module) -> None:
     """Keep a tree parsed for a summary when the file is due to be checked: only plain UTF-8
     (no BOM): then the tree of the bytes is the tree of the decoded text the engine parses."""
-    given = _AHEAD_WANTED.pop(os.path.abspath(path), None)
-    if given is not None and not data.startswith(b"\xef\xbb\xbf"):
-        _AHEAD[given] = (data, tree)
+    handle = _AHEAD_WANTED.pop(os.path.abspath(path), None)
+    if handle is not None and not data.startswith(b"\xef\xbb\xbf"):
+        _AHEAD[handle] = (data, tree)
 
 
-def handed_over() -> dict[str, tuple[bytes, ast.Module]]:
+def handed_over() -> dict[int, tuple[bytes, ast.Module]]:
     """The trees handed over since the last call (taken: the caller owns them now)."""
     found = dict(_AHEAD)
     _AHEAD.clear()
@@ -832,7 +825,7 @@ def deps_valid(index: ProjectIndex, path: str, deps: list[list[str]],
     if memo is None:
         memo = {}
     absolute = os.path.abspath(path)
-    name, is_package = _module_name(absolute, memo)
+    name, is_package = module_name_for(absolute, memo)
     # The roots depend only on the file's folder and its module name's depth.
     depth = len(name.split(".")) if name else 1
     where = ("roots", os.path.dirname(absolute), depth, is_package)
@@ -865,33 +858,3 @@ def deps_valid(index: ProjectIndex, path: str, deps: list[list[str]],
         if known != digest:
             return False
     return True
-
-
-def _module_name(absolute: str, memo: dict[Any, Any]) -> tuple[str | None, bool]:
-    """`module_name_for(Path(absolute))` on strings (`absolute` as `os.path.abspath` gives
-    it), each folder's package chain climbed once."""
-    directory, base = os.path.split(absolute)
-    i = base.rfind(".")
-    stem = base[:i] if 0 < i < len(base) - 1 else base  # `Path.stem`
-    parent = os.path.dirname(directory)
-    if stem == "__init__":  # the folder counts even without its own `__init__.py`
-        parts = [*(_packages(parent, memo) if parent != directory else []),
-                 os.path.basename(directory)]
-        return ".".join(parts) or None, True
-    return ".".join([*_packages(directory, memo), stem]) or None, False
-
-
-def _packages(directory: str, memo: dict[Any, Any]) -> list[str]:
-    """The names of the packages (`__init__.py` folders) ending at `directory`, outermost
-    first; empty when `directory` is not a package."""
-    key = ("packages", directory)
-    known: list[str] | None = memo.get(key)
-    if known is None:
-        if not os.path.isfile(os.path.join(directory, "__init__.py")):
-            known = []
-        else:
-            parent = os.path.dirname(directory)
-            outer = _packages(parent, memo) if parent != directory else []
-            known = [*outer, os.path.basename(directory)]
-        memo[key] = known
-    return known

@@ -50,11 +50,11 @@ def _is_type_checking(test: ast.expr) -> bool:
     return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
 
 
-class _Here:
+class Here:
     """The scope asking (see `Scope.visible`)."""
 
 
-HERE = _Here()
+HERE = Here()
 
 
 @dataclass
@@ -68,7 +68,7 @@ class Scope:
     star_import: bool = False
     # Name -> the scope whose binding is visible from here (see `SemanticModel.defining_scope`):
     # bindings never change once collected, and rules ask about the same names again and again.
-    visible: dict[str, Scope | _Here | None] = field(default_factory=dict, repr=False)
+    visible: dict[str, Scope | Here | None] = field(default_factory=dict, repr=False)
 
     @property
     def bindings(self) -> dict[str, Binding]:
