@@ -162,14 +162,13 @@ def _child(base: str, name: str) -> str:
     """`str(Path(base) / name)` for a `base` that is itself a `str(Path)`, without pathlib."""
     if os.sep != "/":
         return str(Path(base) / name)
-    if base == ".":
-        return name
-    return base + name if base.endswith("/") else f"{base}/{name}"
+    return _entry_rel(base, name)
 
 
 def _entry_rel(base: str, name: str) -> str:
     """`settings.relpath(folder/name)` from `base`, the folder's (`Settings.relpath` of a
-    folder inside the root gives its relative path, of one outside its absolute path)."""
+    folder inside the root gives its relative path, of one outside its absolute path); on
+    POSIX also the path of the entry below a folder shown as `base`."""
     if base == ".":
         return name
     return base + name if base.endswith("/") else f"{base}/{name}"
