@@ -14,8 +14,8 @@ from asynclint import __version__
 from asynclint.config import Settings
 from asynclint.engine import RunOptions, check_paths
 from asynclint.semantic import project
+from asynclint.semantic.facts import FACT_PROVIDERS
 from asynclint.semantic.project import (
-    FACT_PROVIDERS,
     SUMMARY_VERSION,
     ProjectIndex,
     ProjectView,

@@ -165,3 +165,38 @@ def test_async_tests_and_fixtures_are_coroutines_too(pytester: pytest.Pytester) 
     out = result.stdout.str()
     assert " --> test_async.py:8:5" in out and " --> test_async.py:13:5" in out
     assert "test_async.py:17" not in out  # a sync test may sleep
+
+
+HELPERS = "import time\n\n\ndef pause():\n    time.sleep(1)\n"
+VIEWS = "from helpers import pause\n\n\nasync def view():\n    pause()\n"
+
+
+def _index_files(root: pytest.Pytester) -> dict[str, object]:
+    import json
+
+    found: dict[str, object] = {}
+    for index in (root.path / ".asynclint_cache").rglob("index-v*.json"):
+        found.update(json.loads(index.read_text()))
+    return found
+
+
+@pytest.mark.parametrize("workers", [(), ("-n", "2")])
+def test_the_project_index_is_saved(pytester: pytest.Pytester,
+                                    workers: tuple[str, ...]) -> None:
+    """A later run (any door) reuses the summaries of the modules this run looked up."""
+    if workers and importlib.util.find_spec("xdist") is None:
+        pytest.skip("pytest-xdist not installed")
+    pytester.makepyfile(helpers=HELPERS, views=VIEWS, other=CLEAN, more=CLEAN)
+    pytester.makefile(".toml", pyproject="")
+    result = pytester.runpytest_subprocess(*LEAN, "--asynclint", *workers)
+    result.assert_outcomes(failed=1, passed=3)  # views: ASL106, through helpers.pause
+    assert any(path.endswith("helpers.py") for path in _index_files(pytester))
+
+
+def test_code_frames_are_decoded_as_the_file_declares(pytester: pytest.Pytester) -> None:
+    pytester.path.joinpath("latin.py").write_bytes(
+        b"# -*- coding: latin-1 -*-\nimport time\n\n\nasync def caf\xe9():\n"
+        b"    time.sleep(1)  # \xe9t\xe9\n")
+    result = run(pytester, "--asynclint", "latin.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*time.sleep(1)  # été*"])

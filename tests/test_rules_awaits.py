@@ -201,23 +201,23 @@ def test_split_fix_keeps_arguments_and_comments(tmp_path: Path) -> None:
 ])
 def test_pytest_asyncio_mode_is_read_from_the_config_pytest_uses(
         name: str, text: str, mode: str | None, tmp_path: Path) -> None:
-    from asynclint.rules.awaits import pytest_asyncio_mode
+    from asynclint.config.environment import Environment
 
     project = tmp_path / "project"
     (project / "tests").mkdir(parents=True)
     (project / name).write_text(text)
-    assert pytest_asyncio_mode(project / "tests") == mode
+    assert Environment().pytest_asyncio_mode(project / "tests") == mode
 
 
 def test_the_nearest_pytest_config_wins(tmp_path: Path) -> None:
-    from asynclint.rules.awaits import pytest_asyncio_mode
+    from asynclint.config.environment import Environment
 
     (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
     inner = tmp_path / "sub"
     inner.mkdir()
     (inner / "setup.cfg").write_text("[tool:pytest]\nasyncio_mode = strict\n")
-    assert pytest_asyncio_mode(inner) == "strict"
+    assert Environment().pytest_asyncio_mode(inner) == "strict"
     # pytest.ini beats pyproject.toml in the same folder.
     (inner / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
     (inner / "pyproject.toml").write_text('[tool.pytest.ini_options]\nasyncio_mode = "strict"\n')
-    assert pytest_asyncio_mode(inner) == "auto"
+    assert Environment().pytest_asyncio_mode(inner) == "auto"

@@ -21,6 +21,7 @@ from asynclint.config import ConfigError, SettingsResolver, validate_selector
 from asynclint.diagnostics import Applicability, Diagnostic
 from asynclint.engine import FileReport, RunOptions, check_file, check_paths
 from asynclint.output import FORMAT_NAMES, FORMATS_WITH_FIXES, FormatOptions, formatter
+from asynclint.source import display_text, read_display_text
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -286,7 +287,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             fix=options.fix, diff=options.diff, unsafe_fixes=unsafe,
             want_fixes=options.want_fixes, use_cache=False, jobs=1), data=data)
         reports = [report]
-        sources[display] = _decode(data)
+        sources[display] = display_text(data)
     else:
         from asynclint.discovery import discover_files
 
@@ -309,7 +310,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     fixed_count = sum(len(r.fixed) for r in reports)
     internal = any(r.internal_error for r in reports)
     fmt_options = FormatOptions(
-        read_source=lambda p: sources.get(p) if p in sources else _read_text(p),
+        read_source=lambda p: sources.get(p) if p in sources else read_display_text(p),
         unsafe_fixes=unsafe,
         show_summary=not (args.quiet or args.silent),
         fixed_count=fixed_count,
@@ -411,23 +412,6 @@ def _echo(data: bytes, stdout: TextIO) -> None:
         stdout.flush()
         buffer.write(data)
         buffer.flush()
-
-
-def _decode(data: bytes) -> str:
-    """Text as the engine saw it (PEP 263 cookie, BOM), for code frames."""
-    from asynclint.source import DecodeError, SourceFile
-
-    try:
-        return SourceFile.from_bytes(data).text
-    except DecodeError:
-        return data.decode("utf-8", errors="replace")
-
-
-def _read_text(path: str) -> str | None:
-    try:
-        return _decode(Path(path).read_bytes())
-    except OSError:
-        return None
 
 
 # -- rule, clean ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from asynclint import cache as result_cache
 from asynclint import noqa
 from asynclint.cache import CacheStore, Entry, digest, stat_key
 from asynclint.config import Settings
+from asynclint.config.environment import still_valid
 from asynclint.diagnostics import IO_ERROR, SYNTAX_ERROR, Applicability, Diagnostic, Fix, Location
 from asynclint.rules import Rule, RuleContext, load_registry
 from asynclint.semantic.model import SemanticModel, module_name_for
@@ -28,11 +29,11 @@ from asynclint.semantic.project import (
     handed_over,
     index_for,
     no_longer_wanted,
-    take_all_new,
     view_for,
     want_ahead,
 )
 from asynclint.semantic.project import save_all as save_indexes
+from asynclint.semantic.project import take_all_new as take_new_index_entries
 from asynclint.source import DecodeError, SourceFile
 
 
@@ -244,6 +245,14 @@ class Analysis:
     project: ProjectView | None = None
     context: RuleContext | None = None
 
+    def deps(self) -> list[list[str]]:
+        """What the result depends on besides the file: project-index lookups and the
+        environment files the rules read (a cached result is reused only while they hold)."""
+        found = self.project.dep_list() if self.project is not None else []
+        if self.context is not None:
+            found.extend(self.context.environment.dep_list())
+        return found
+
     def release(self) -> None:
         """Break the analysis' reference cycles once it is no longer needed (see
         `SemanticModel.release`); a long-lived holder (the editor) simply never calls it."""
@@ -398,7 +407,8 @@ def _cache_hit(report: FileReport, cached: Entry | None, options: RunOptions,
     lookup the cached analysis made still gives the same answer, and no fix is wanted."""
     if cached is not None and cached[0] == report.digest and not (
         options.want_fixes and any(d.fix_data is not None for d in cached[1])
-    ) and deps_valid(_index(settings, memo), report.path, cached[2], memo):
+    ) and deps_valid(_index(settings, memo), report.path, cached[2], memo) and still_valid(
+        cached[2], memo):
         report.diagnostics = cached[1]
         report.from_cache = True
         return True
@@ -439,8 +449,7 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
     if tree is not None and (source.encoding != "utf-8" or source.bom):
         tree = None
     analysis = analyze(source, path, settings, codes, module, options.use_cache, tree)
-    if analysis.project is not None:
-        report.deps = analysis.project.dep_list()
+    report.deps = analysis.deps()
     if options.fixing:
         from asynclint.fixes.apply import fix_until_stable
 
@@ -501,7 +510,7 @@ def _check_batch(
         want_ahead({})
         if collecting:
             gc.enable()
-    return [r for r in reports if r is not None], take_all_new()
+    return [r for r in reports if r is not None], take_new_index_entries()
 
 
 def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> list[FileReport]:

@@ -85,6 +85,8 @@ class _Session:
         self.new_entries: list[tuple[str, str, list[Any], list[list[str]]]] = []
         self.checked = 0
         self.cached = 0
+        # Project-index summaries the workers computed (the controller writes the index once).
+        self.index_batches: list[dict[str, dict[str, list[Any]]]] = []
 
     def settings_for(self, path: Path) -> Settings:
         return self.resolver.for_path(path)
@@ -133,14 +135,10 @@ class _Session:
                     )
         if not report.diagnostics:
             return None
+        from asynclint.source import read_display_text
 
-        def read(p: str) -> str | None:
-            try:
-                return Path(p).read_bytes().decode("utf-8", errors="replace")
-            except OSError:
-                return None
-
-        return formatters()["full"](report.diagnostics, FormatOptions(read_source=read))
+        return formatters()["full"](report.diagnostics,
+                                    FormatOptions(read_source=read_display_text))
 
     def merge(self, entries: list[tuple[str, str, list[Any], list[list[str]]]]) -> None:
         """Take a worker's new cache entries (xdist controller)."""
@@ -156,6 +154,16 @@ class _Session:
     def save(self) -> None:
         for store in self.stores.values():
             store.save()
+        if self.use_cache:
+            from asynclint.semantic.project import save_all as save_indexes
+
+            save_indexes(self.index_batches)
+
+    def new_index_entries(self) -> dict[str, dict[str, list[Any]]]:
+        """This worker's project-index summaries, for the controller."""
+        from asynclint.semantic.project import take_all_new as take_new_index_entries
+
+        return take_new_index_entries() if self.use_cache else {}
 
 
 _SESSION = pytest.StashKey[_Session]()
@@ -230,6 +238,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if state.is_worker:
         session.config.workeroutput[_WORKER_KEY] = {  # type: ignore[attr-defined]
             "entries": state.new_entries, "checked": state.checked, "cached": state.cached,
+            "index": state.new_index_entries(),
         }
     else:
         state.save()
@@ -242,6 +251,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     output = (getattr(node, "workeroutput", None) or {}).get(_WORKER_KEY)
     if state is not None and output:
         state.merge(output["entries"])
+        state.index_batches.append(output["index"])
         state.checked += output["checked"]
         state.cached += output["cached"]
 

@@ -162,3 +162,21 @@ class SourceFile:
             start, end = self.offset(edit.start), self.offset(edit.end)
             text = text[:start] + edit.content + text[end:]
         return text
+
+
+def display_text(data: bytes) -> str:
+    """Text as the engine decoded it (PEP 263 cookie, BOM), for code frames; bytes that do not
+    decode are replaced rather than hidden."""
+    try:
+        return SourceFile.from_bytes(data).text
+    except DecodeError:
+        return data.decode("utf-8", errors="replace")
+
+
+def read_display_text(path: str) -> str | None:
+    """`display_text` of a file; None when it cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            return display_text(fh.read())
+    except OSError:
+        return None

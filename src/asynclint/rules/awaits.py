@@ -1083,65 +1083,6 @@ _PYTEST_FIXTURE = frozenset({"pytest.fixture"})
 _OTHER_RUNNERS = ("anyio", "trio")  # plugins that run `@pytest.fixture async def` themselves
 
 
-def pytest_asyncio_mode(start: Path) -> str | None:
-    """pytest-asyncio's mode for tests under `start`, read from the pytest config file pytest
-    would use (the first of pytest.ini, .pytest.ini, pyproject.toml with [tool.pytest.ini_options]
-    or [tool.pytest], tox.ini with [pytest], setup.cfg with [tool:pytest], walking up).
-
-    "auto" or "strict" when the project evidently uses pytest-asyncio (an `asyncio_*` option or
-    `--asyncio-mode`), "other" when the config names anyio or trio, None when unknown.
-    """
-    for directory in (start, *start.parents):
-        options = _pytest_options(directory)
-        if options is None:
-            continue
-        text = " ".join(f"{k}={v}" for k, v in options.items()).lower()
-        if any(runner in text for runner in _OTHER_RUNNERS):
-            return "other"
-        addopts = str(options.get("addopts", ""))
-        for flag in ("--asyncio-mode=auto", "--asyncio-mode auto"):
-            if flag in addopts:
-                return "auto"
-        mode = options.get("asyncio_mode")
-        if mode is not None:
-            return "auto" if str(mode).strip().lower() == "auto" else "strict"
-        if any(key.startswith("asyncio_") for key in options) or "--asyncio-mode" in addopts:
-            return "strict"  # pytest-asyncio's default mode
-        return None
-    return None
-
-
-def _pytest_options(directory: Path) -> dict[str, Any] | None:
-    import configparser
-    import tomllib
-
-    for name, section in (("pytest.ini", "pytest"), (".pytest.ini", "pytest"),
-                          ("pyproject.toml", None), ("tox.ini", "pytest"),
-                          ("setup.cfg", "tool:pytest")):
-        path = directory / name
-        if not path.is_file():
-            continue
-        try:
-            if section is None:
-                with path.open("rb") as fh:
-                    tool = tomllib.load(fh).get("tool", {})
-                pytest_table = tool.get("pytest", {}) if isinstance(tool, dict) else {}
-                if not isinstance(pytest_table, dict) or not pytest_table:
-                    continue
-                table = pytest_table.get("ini_options", pytest_table)
-                return {k: " ".join(map(str, v)) if isinstance(v, list) else v
-                        for k, v in table.items()} if isinstance(table, dict) else {}
-            parser = configparser.ConfigParser(interpolation=None)
-            parser.read(path, encoding="utf-8")
-        except (OSError, ValueError, configparser.Error):
-            return {}
-        if parser.has_section(section):
-            return dict(parser.items(section))
-        if name in ("pytest.ini", ".pytest.ini"):
-            return {}  # pytest.ini is the config file even when empty
-    return None
-
-
 @register
 class AsyncFixtureInStrictMode(Rule):
     code = "ASL207"
@@ -1201,10 +1142,11 @@ class AsyncFixtureInStrictMode(Rule):
         if target is None or any(runner in text for runner in _OTHER_RUNNERS):
             return
         directory = Path(os.path.abspath(self.ctx.path)).parent
-        mode = pytest_asyncio_mode(directory)
+        environment = self.ctx.environment
+        mode = environment.pytest_asyncio_mode(directory)
         if mode is None and ("pytest.mark.asyncio" in text or "pytest_asyncio" in text):
             mode = "strict"  # pytest-asyncio in use, with its default mode
-        if mode == "strict" and not _conftests_mention_other_runners(directory):
+        if mode == "strict" and not environment.conftest_names_other_runner(directory):
             self.report(target, f"Async fixture `{node.name}` uses `@pytest.fixture`, but "
                                 "pytest-asyncio runs in strict mode: tests get an un-awaited "
                                 "coroutine; use `@pytest_asyncio.fixture`",
@@ -1225,19 +1167,3 @@ class AsyncFixtureInStrictMode(Rule):
         new = cst.Attribute(value=cst.Name(name), attr=cst.Name("fixture"))
         return Fix(self.fix_title or "", Applicability.UNSAFE,
                    (fctx.replace(old, new), *import_edits))
-
-
-def _conftests_mention_other_runners(directory: Path) -> bool:
-    """A conftest.py above the file that sets up anyio or trio (`anyio_backend`...)."""
-    for folder in (directory, *directory.parents):
-        conftest = folder / "conftest.py"
-        if conftest.is_file():
-            try:
-                text = conftest.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            if any(runner in text for runner in _OTHER_RUNNERS):
-                return True
-        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.cfg", ".git")):
-            break
-    return False

@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from asynclint.config.environment import Environment
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, Location
 from asynclint.semantic.model import SemanticModel
 from asynclint.source import SourceFile
@@ -33,6 +34,9 @@ class RuleContext:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # The project index as seen from this file (`semantic.project.ProjectView`), or None.
     project: Any = None
+    # Facts read from files other than the checked one (`config.environment.Environment`):
+    # a rule asks through it, never reads a file itself, so the reads are recorded.
+    environment: Environment = field(default_factory=Environment)
 
     def location(self, row: int, utf8_col: int) -> Location:
         return Location(row, self.source.col_from_utf8(row, utf8_col))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -510,7 +509,7 @@ class SequentialAwaits(_ConcurrencyRule):
         if settings.gather_style != "taskgroup":
             return False
         pyproject = settings.config_file or settings.root / "pyproject.toml"
-        minimum = _requires_python_minor(str(pyproject))
+        minimum = self.ctx.environment.requires_python_minor(Path(pyproject))
         return minimum is None or minimum >= 11
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
@@ -785,20 +784,6 @@ class AwaitInLoop(_ConcurrencyRule):
 # -- helpers ----------------------------------------------------------------------------------
 def _call_name(call: ast.Call) -> str:
     return f"{path_of(call.func) or 'call'}()"
-
-
-@functools.lru_cache(maxsize=32)
-def _requires_python_minor(pyproject: str) -> int | None:
-    """The lowest Python 3 minor version a project's `requires-python` admits, if it says."""
-    try:
-        text = Path(pyproject).read_text(encoding="utf-8")
-    except OSError:
-        return None
-    m = re.search(r'^\s*requires-python\s*=\s*["\']([^"\']*)["\']', text, re.MULTILINE)
-    if m is None:
-        return None
-    lower = re.search(r"(?:>=|~=|==)\s*3\.(\d+)", m.group(1))
-    return int(lower.group(1)) if lower else None
 
 
 def _names_near(tree: ast.Module, row: int) -> set[str]:

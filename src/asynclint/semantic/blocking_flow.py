@@ -510,20 +510,6 @@ def project_fact(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticMo
             "terminal": summary.terminal, "callees": list(summary.callees)}
 
 
-def _register_fact() -> None:
-    """Add `project_fact` to the project index's providers, when the index is built in."""
-    try:
-        from asynclint.semantic import project  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return
-    providers = getattr(project, "FACT_PROVIDERS", None)
-    if isinstance(providers, dict):
-        providers.setdefault(FACT, project_fact)
-
-
-_register_fact()
-
-
 def _shown(entry: BlockingCall) -> str:
     return entry.name.removeprefix("builtins.")
 

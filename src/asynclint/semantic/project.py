@@ -16,9 +16,9 @@ lookup still gives the same answer (`deps_valid`). Editing a function body elsew
 change any summary, so it invalidates nothing; making a function `async`, adding a module that
 shadows an import, or deleting one does.
 
-Other rule families add per-function facts to `FunctionSummary.facts` (a JSON-able dict) by
-registering a function in `FACT_PROVIDERS`: `name -> callable(def node, model) -> JSON value |
-None`. Bump `SUMMARY_VERSION` when a provider changes so cached summaries are rebuilt.
+Per-function facts (`FunctionSummary.facts`, a JSON-able dict) come from the providers listed in
+`semantic.facts.FACT_PROVIDERS`. Bump `SUMMARY_VERSION` when a provider changes so cached
+summaries are rebuilt.
 
 Facts are computed per module on first use, not with the summary: they cost a resolution of
 every call of every function (most of the index's time), and only a module whose functions a
@@ -46,14 +46,11 @@ from asynclint.semantic.model import SemanticModel, dotted_name, module_name_for
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.scopes import LOCAL
 
-SUMMARY_VERSION = 4  # 3: the `blocks` fact of ASL106; 4: facts kept apart, computed lazily
+# 3: the `blocks` fact of ASL106; 4: facts kept apart, computed lazily; 5: providers listed
+# explicitly (version 4 indexes may hold empty facts saved by a run that had no provider).
+SUMMARY_VERSION = 5
 _MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 _MAX_REEXPORT_DEPTH = 8
-
-# Per-function facts other families compute once per module and read across modules.
-FactProvider = Callable[[ast.FunctionDef | ast.AsyncFunctionDef, SemanticModel], Any]
-FACT_PROVIDERS: dict[str, FactProvider] = {}
-
 
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
@@ -357,9 +354,9 @@ def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool
 def compute_facts(tree: ast.Module, model: SemanticModel) -> Facts:
     """Every provider's facts for every function `summarize_module` summarises, in the same
     order (a provider may memoise across the functions of a module)."""
+    from asynclint.semantic.facts import FACT_PROVIDERS  # the families' code: on first use
+
     facts: Facts = {}
-    if not FACT_PROVIDERS:
-        return facts
 
     def add(key: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         found = {}
@@ -673,6 +670,9 @@ def forget_indexes() -> None:
 # -- what one file sees ---------------------------------------------------------------------------
 Dep = tuple[str, str, str]  # (module name, file or "", summary digest or "")
 FACTS_DEP = "#facts"  # suffix of a dependency on a module's facts: (name#facts, file, digest)
+# A dependency whose first element starts with this is no module but a file the result read
+# otherwise (`config.environment`): checked by its recorder, skipped here.
+ENV_DEP = "@"
 
 
 class ProjectView:
@@ -833,7 +833,7 @@ def deps_valid(index: ProjectIndex, path: str, deps: list[list[str]],
     if roots is None:
         roots = memo[where] = search_roots(path, name, is_package, memo)
     for module, file, digest in deps:
-        if module == name:
+        if module == name or module.startswith(ENV_DEP):
             continue
         if module.endswith(FACTS_DEP):  # its file was checked by the module's own dependency
             facts_key = ("facts", file)

@@ -1,0 +1,25 @@
+"""The per-function facts the project index computes, as one explicit table.
+
+A fact is what one family needs to know about a function of another module (does a sync
+helper reach a blocking call?). Providers are listed here, not registered by the modules that
+define them: an index asked for facts must give the same answer whatever the run imported
+before (a warm run imports no rule family), or a cached empty answer would hide findings.
+Add a provider in one line; bump `project.SUMMARY_VERSION` when one changes, so cached facts
+are rebuilt.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any
+
+from asynclint.semantic import blocking_flow
+from asynclint.semantic.model import SemanticModel
+
+FactProvider = Callable[[ast.FunctionDef | ast.AsyncFunctionDef, SemanticModel], Any]
+
+# name -> provider(def node, the module's model) -> a JSON value, or None for "nothing to say".
+FACT_PROVIDERS: dict[str, FactProvider] = {
+    blocking_flow.FACT: blocking_flow.project_fact,
+}

@@ -1,0 +1,225 @@
+"""A cached run gives exactly what `--no-cache` gives, after any edit, through every door.
+
+Each run is a real process (a run's rule families, fact providers and indexes start from
+nothing, as they do for a user), with its clock set `LATER` ahead: every file then looks
+as if it had been written well outside the "written just now" window that the caches refuse
+to trust by stat (`cache.RACY_NS`), which is what a user who waits a few seconds between
+runs sees, without the test sleeping.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import clean_env
+
+LATER_NS = 10_000_000_000
+# Runs a door in a fresh interpreter whose caches take their stats LATER_NS from now.
+_LAUNCH = f"""
+import sys, time
+from asynclint import cache
+from asynclint.semantic import project
+later = lambda: time.time_ns() + {LATER_NS}
+cache.clock = later
+project.clock = later
+door, args = sys.argv[1], sys.argv[2:]
+if door == "cli":
+    from asynclint.cli import main
+    sys.exit(main(args))
+from flake8.main.cli import main as flake8_main
+sys.exit(flake8_main(args))
+"""
+
+Finding = tuple[str, int, int, str]  # path, row, column (1-based), code
+
+
+def _door(root: Path, door: str, *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-c", _LAUNCH, door, *args], cwd=root,
+                          capture_output=True, text=True, encoding="utf-8", env=clean_env(),
+                          timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    return done
+
+
+def cli_text(root: Path, *extra: str) -> str:
+    """The default output (the format whose run imports no rule when served from the cache)."""
+    return _door(root, "cli", "check", "--select", "ASL", *extra, ".").stdout
+
+
+def cli_concise(root: Path) -> set[Finding]:
+    """What a text run reports (like the default format, it computes no fix)."""
+    out = _door(root, "cli", "check", "--select", "ASL", "--output-format", "concise",
+                ".").stdout
+    found = set()
+    for line in out.splitlines():
+        m = re.match(r"(.+?):(\d+):(\d+): (ASL\d+) ", line)
+        if m:
+            found.add((Path(m[1]).as_posix(), int(m[2]), int(m[3]), m[4]))
+    return found
+
+
+def cli_findings(root: Path, *extra: str) -> set[Finding]:
+    out = _door(root, "cli", "check", "--select", "ASL", "--output-format", "json",
+                *extra, ".").stdout
+    return {(Path(d["filename"]).relative_to(root).as_posix(), d["location"]["row"],
+             d["location"]["column"], d["code"]) for d in json.loads(out)}
+
+
+def flake8_findings(root: Path) -> set[Finding]:
+    out = _door(root, "flake8", "--select", "ASL", "--format",
+                "%(path)s|%(row)d|%(col)d|%(code)s", ".").stdout
+    found = set()
+    for line in out.splitlines():
+        path, row, col, code = line.split("|")
+        found.add((Path(path).as_posix().removeprefix("./"), int(row), int(col), code))
+    return found
+
+
+# -- the two bugs this file was written for ---------------------------------------------------
+HELPER = 'import requests\n\n\ndef load_user(uid):\n    return requests.get(f"/u/{uid}").json()\n'
+VIEW = "from app.helpers import load_user\n\n\nasync def profile(uid):\n    return load_user(uid)\n"
+
+
+def _app(root: Path) -> None:
+    (root / "pyproject.toml").write_text('[project]\nname = "app"\n')
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "helpers.py").write_text(HELPER)
+    (root / "app" / "views.py").write_text(VIEW)
+
+
+def test_a_body_edit_of_a_helper_elsewhere_keeps_the_helper_chain_finding(
+        tmp_path: Path) -> None:
+    """The project facts of `helpers.py` are recomputed on a warm run that imported no rule."""
+    _app(tmp_path)
+    assert "ASL106" in cli_text(tmp_path)
+    helpers = tmp_path / "app" / "helpers.py"
+    helpers.write_text(HELPER.replace("    return", "    print(uid)\n    return"))
+    for _ in range(2):  # the run after the edit, and every later one
+        assert "ASL106" in cli_text(tmp_path)
+    assert {f[3] for f in flake8_findings(tmp_path)} == {"ASL106"}
+    assert "ASL106" in cli_text(tmp_path, "--no-cache")
+
+
+FIXTURE = (
+    "import pytest\n\n\n"
+    "@pytest.fixture\n"
+    "async def client():\n"
+    "    yield 1\n\n\n"
+    "@pytest.mark.asyncio\n"
+    "async def test_home(client):\n"
+    "    assert client\n"
+)
+
+
+def _pytest_project(root: Path, mode: str) -> None:
+    (root / "pyproject.toml").write_text(
+        f'[project]\nname = "app"\n\n[tool.pytest.ini_options]\nasyncio_mode = "{mode}"\n')
+
+
+@pytest.mark.parametrize("first, then", [("strict", "auto"), ("auto", "strict")])
+def test_the_pytest_asyncio_mode_is_a_dependency_of_the_result(tmp_path: Path, first: str,
+                                                               then: str) -> None:
+    _pytest_project(tmp_path, first)
+    (tmp_path / "test_home.py").write_text(FIXTURE)
+    assert ("ASL207" in cli_text(tmp_path)) == (first == "strict")
+    _pytest_project(tmp_path, then)
+    assert ("ASL207" in cli_text(tmp_path)) == (then == "strict")
+    assert cli_findings(tmp_path) == cli_findings(tmp_path, "--no-cache")
+
+
+def test_a_conftest_naming_another_runner_is_a_dependency_of_the_result(tmp_path: Path) -> None:
+    _pytest_project(tmp_path, "strict")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_home.py").write_text(FIXTURE)
+    assert "ASL207" in cli_text(tmp_path)
+    (tmp_path / "tests" / "conftest.py").write_text(
+        "import pytest\n\n\n@pytest.fixture\ndef anyio_backend():\n    return 'asyncio'\n")
+    assert "ASL207" not in cli_text(tmp_path)
+    (tmp_path / "tests" / "conftest.py").unlink()
+    assert "ASL207" in cli_text(tmp_path)
+
+
+# -- the differential test: a seeded series of edits, cached == uncached after each ------------
+SERVICES_ASYNC = "async def fetch_user(uid):\n    return uid\n"
+SERVICES_SYNC = "def fetch_user(uid):\n    return uid\n"
+ROUTES = (
+    "from app.services import fetch_user\n\n\n"
+    "async def show(uid):\n"
+    "    user = fetch_user(uid)\n"
+    "    return user\n"
+)
+QUIET_HELPER = "def load_user(uid):\n    return {'id': uid}\n"
+
+Edit = Callable[[Path], None]
+
+
+def _write(rel: str, text: str) -> Edit:
+    def edit(root: Path) -> None:
+        (root / rel).write_text(text)
+    return edit
+
+
+def _delete(rel: str) -> Edit:
+    def edit(root: Path) -> None:
+        (root / rel).unlink(missing_ok=True)
+    return edit
+
+
+def _append(rel: str, text: str) -> Edit:
+    def edit(root: Path) -> None:
+        path = root / rel
+        if path.exists():
+            path.write_text(path.read_text() + text)
+    return edit
+
+
+EDITS: dict[str, Edit] = {
+    "helper blocks": _write("app/helpers.py", HELPER),
+    "helper stops blocking": _write("app/helpers.py", QUIET_HELPER),
+    "helper body-only edit": _append("app/helpers.py", "\n\ndef unrelated():\n    return 1\n"),
+    "service becomes async": _write("app/services.py", SERVICES_ASYNC),
+    "service becomes sync": _write("app/services.py", SERVICES_SYNC),
+    "service deleted": _delete("app/services.py"),
+    "service restored": _write("app/services.py", SERVICES_ASYNC),
+    "helpers deleted": _delete("app/helpers.py"),
+    "pytest strict": lambda root: _pytest_project(root, "strict"),
+    "pytest auto": lambda root: _pytest_project(root, "auto"),
+    "conftest names anyio": _write("tests/conftest.py", "ANYIO = 'anyio_backend'\n"),
+    "conftest plain": _write("tests/conftest.py", "VALUE = 1\n"),
+    "view edited": _append("app/views.py", "\n\nasync def other(uid):\n    return uid\n"),
+}
+
+
+def _differential_project(root: Path) -> None:
+    _app(root)
+    _pytest_project(root, "strict")
+    (root / "app" / "services.py").write_text(SERVICES_ASYNC)
+    (root / "app" / "routes.py").write_text(ROUTES)
+    (root / "tests").mkdir()
+    (root / "tests" / "test_home.py").write_text(FIXTURE)
+
+
+@pytest.mark.parametrize("seed", [17, 18])
+def test_cached_runs_equal_uncached_runs_after_every_edit(tmp_path: Path, seed: int) -> None:
+    _differential_project(tmp_path)
+    steps = random.Random(seed).choices(sorted(EDITS), k=10)
+    cli_text(tmp_path)  # fill the caches
+    seen: set[str] = set()
+    for step in steps:
+        EDITS[step](tmp_path)
+        fresh = cli_findings(tmp_path, "--no-cache")
+        seen |= {f[3] for f in fresh}
+        # A text format first: a run it serves from the cache imports no rule.
+        assert cli_concise(tmp_path) == fresh, f"after {step!r} (steps: {steps})"
+        assert cli_findings(tmp_path) == fresh, f"json, after {step!r} (steps: {steps})"
+        assert flake8_findings(tmp_path) == fresh, f"flake8, after {step!r} (steps: {steps})"
+    assert seen, "the edits never produced a finding: the test would prove nothing"
