@@ -166,6 +166,10 @@ def test_fixes(case: tuple[str, Path, list[Path]], tmp_path: Path) -> None:
             continue
         assert report.fixed_text is not None, f"{f.name}: no fix applied"
         assert report.fixed_text == expected
+        if _is_example(root, files) and REGISTRY[code].fix_applicability is Applicability.SAFE:
+            # The docs say `--fix` alone makes it: no unsafe fix takes part.
+            [safe_only] = _run(files, settings, replace(FIX, unsafe_fixes=False))
+            assert safe_only.fixed_text == expected, f"{f.name}: needs --unsafe-fixes"
         assert not report.errors, report.errors
         ast.parse(report.fixed_text)
     # Fixing the fixed files again changes nothing (idempotence), checked as a whole project.
