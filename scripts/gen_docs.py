@@ -39,8 +39,16 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def fixed_example(rule: type[Rule]) -> str | None:
+    """What `--fix` makes of the rule's bad example: fixtures/<CODE>/example.fixed.py (checked by
+    tests/test_fixtures.py), or None while the rule has none."""
+    path = ROOT / "fixtures" / rule.code / "example.fixed.py"
+    return path.read_bytes().decode("utf-8") if path.is_file() else None
+
+
 def rule_page(rule: type[Rule]) -> str:
-    return GENERATED.format(what=f"metadata of {rule.code}") + "\n\n" + markdown(rule)
+    return (GENERATED.format(what=f"metadata of {rule.code} and its fixture example.fixed.py")
+            + "\n\n" + markdown(rule, fixed_example(rule)))
 
 
 def rule_index() -> str:

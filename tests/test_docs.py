@@ -63,6 +63,26 @@ def test_every_rule_and_setting_is_documented() -> None:
         assert f"rules/{code}.md" in nav, f"{code} missing from the site's nav"
 
 
+def test_rule_pages_show_what_fix_makes_of_the_example() -> None:
+    """Each page shows fixtures/<CODE>/example.fixed.py (or says why the example stays as it
+    is); apart from that it is `asynclint rule CODE`, which has no fixtures to read."""
+    from asynclint.output.ruledoc import fixed_example_parts, markdown
+
+    gen = _gen_docs()
+    for code, rule in REGISTRY.items():
+        fixed = (ROOT / "fixtures" / code / "example.fixed.py").read_text(encoding="utf-8")
+        page = (ROOT / f"docs/rules/{code}.md").read_text(encoding="utf-8")
+        shown = "\n".join(fixed_example_parts(rule, fixed))
+        if fixed == rule.bad_example:
+            assert "leaves the flagged example as it is" in shown
+        else:
+            assert fixed.strip() in shown and "makes of the flagged example" in shown
+        assert page.count(shown) == 1, code
+        body = page.split("\n\n", 1)[1]  # below the "generated" comment
+        assert body == markdown(rule, fixed) == gen.markdown(rule, gen.fixed_example(rule))
+        assert body.replace("\n\n" + shown, "", 1) == markdown(rule), code
+
+
 def test_every_setting_that_tunes_a_rule_is_on_its_page() -> None:
     for spec in SCHEMA:
         for prefix in spec.rules:

@@ -41,8 +41,28 @@ def fix_sentence(rule: type[Rule]) -> str:
     return f"Fix is sometimes available: {kind}."
 
 
-def markdown(rule: type[Rule]) -> str:
-    """The whole page for one rule, as Markdown."""
+def fixed_example_parts(rule: type[Rule], fixed_example: str) -> list[str]:
+    """What `--fix` makes of the rule's bad example (`fixed_example`, the text of
+    fixtures/<CODE>/example.fixed.py), as Markdown lines."""
+    config = " (with the setting above)" if rule.example_config else ""
+    if fixed_example == rule.bad_example:
+        why = {
+            None: ": this rule has no fix",
+            Applicability.DISPLAY_ONLY: ": its fix is only suggested, shown with the finding "
+                                        "and never applied",
+        }.get(rule.fix_applicability, "")
+        return [f"`asynclint check --fix` leaves the flagged example as it is, even with "
+                f"`--unsafe-fixes`{why}."]
+    command = ("asynclint check --fix" if rule.fix_applicability is Applicability.SAFE
+               else "asynclint check --fix --unsafe-fixes")
+    return [f"What `{command}` makes of the flagged example{config}:", "", "```python",
+            fixed_example.rstrip("\n"), "```"]
+
+
+def markdown(rule: type[Rule], fixed_example: str | None = None) -> str:
+    """The whole page for one rule, as Markdown. `fixed_example`, when given, is what `--fix`
+    makes of the bad example (the docs generator reads it from the rule's fixtures; the
+    installed package has none, so `asynclint rule` and its JSON leave it out)."""
     parts = [
         f"# {rule.name} ({rule.code})",
         "",
@@ -73,6 +93,8 @@ def markdown(rule: type[Rule]) -> str:
         rule.good_example.rstrip("\n"),
         "```",
     ]
+    if fixed_example is not None:
+        parts += ["", *fixed_example_parts(rule, fixed_example)]
     if rule.fix_title or rule.fix_safety:
         parts += ["", "## Fix safety", ""]
         if rule.fix_title:
