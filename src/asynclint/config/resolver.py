@@ -25,6 +25,10 @@ from asynclint.config.selection import (
 
 @dataclass(frozen=True)
 class Settings:
+    """The settings of one project root, typed (one field per `SCHEMA` key, `-` as `_`), plus
+    the command line's selection layers. Frozen: the files of a project share one value, and
+    a change (the command line's flags on top) makes a new one."""
+
     root: Path = field(default_factory=Path.cwd)
     config_file: Path | None = None
     select: tuple[str, ...] | None = None
