@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from asynclint.rules import Rule
 
 BAD = "import time\n\n\nasync def f():\n    time.sleep(1)\n"
 GOOD = "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
@@ -17,6 +21,7 @@ MODULE = [sys.executable, "-m", "asynclint"]
 SCRIPT = str(Path(sys.executable).with_name("asynclint"))
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
+AddRule = Callable[[type["Rule"]], None]
 
 
 def clean_env() -> dict[str, str]:
@@ -37,3 +42,20 @@ def run(tmp_path: Path) -> Run:
         )
 
     return _run
+
+
+@pytest.fixture
+def add_rule(monkeypatch: pytest.MonkeyPatch) -> Iterator[AddRule]:
+    """`add_rule(MyRule)`: a rule that exists for this test only, known as a real one is: in the
+    registry and in the code table (`asynclint.codes`, all selection reads)."""
+    from asynclint.codes import CODES
+    from asynclint.config.selection import enabled_codes
+    from asynclint.rules import REGISTRY
+
+    def add(rule: type[Rule]) -> None:
+        monkeypatch.setitem(REGISTRY, rule.code, rule)
+        monkeypatch.setitem(CODES, rule.code, rule.default_enabled)
+        enabled_codes.cache_clear()  # selections computed without the rule
+
+    yield add
+    enabled_codes.cache_clear()  # ... and with it (monkeypatch removes the rule after this)

@@ -10,7 +10,9 @@ from typing import ClassVar
 import pytest
 
 from asynclint.cache import CacheStore
-from asynclint.config import Settings, _enabled_codes
+from asynclint.codes import CODES
+from asynclint.config import Settings
+from asynclint.config.selection import enabled_codes
 from asynclint.engine import RunOptions, check_paths
 from asynclint.rules import REGISTRY, Rule
 from tests.conftest import BAD
@@ -44,13 +46,15 @@ def test_a_new_rule_is_not_hidden_by_the_cache(tmp_path: Path,
     settings = Settings(root=tmp_path)
     assert _codes(tmp_path, settings) == ["ASL100"]
     assert list((tmp_path / ".asynclint_cache").rglob("*.json"))
+    # A new rule: registered, and in the code table selection reads.
     monkeypatch.setitem(REGISTRY, _PrintRule.code, _PrintRule)
-    _enabled_codes.cache_clear()
+    monkeypatch.setitem(CODES, _PrintRule.code, True)
+    enabled_codes.cache_clear()
     try:
         assert sorted(_codes(tmp_path, settings)) == ["ASL100", "ASL997"]
     finally:
-        monkeypatch.delitem(REGISTRY, _PrintRule.code)
-        _enabled_codes.cache_clear()
+        monkeypatch.undo()
+        enabled_codes.cache_clear()
     assert _codes(tmp_path, settings) == ["ASL100"]
 
 

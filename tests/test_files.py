@@ -13,12 +13,12 @@ from typing import ClassVar
 
 import pytest
 
-from asynclint.config import Settings, _enabled_codes
+from asynclint.config import Settings
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from asynclint.engine import RunOptions, check_file
-from asynclint.rules import REGISTRY, Rule
+from asynclint.rules import Rule
 from asynclint.source import SourceFile
-from tests.conftest import BAD, FIXED, MODULE, Run
+from tests.conftest import BAD, FIXED, MODULE, AddRule, Run
 
 CHECK = ("check", "--no-cache")
 
@@ -211,17 +211,12 @@ class _BreakingRule(Rule):
         return Fix("rename", Applicability.SAFE, (Edit(new, diagnostic.start, diagnostic.end),))
 
 
-def test_unparsable_fix_is_dropped_and_reported(monkeypatch: pytest.MonkeyPatch,
-                                                tmp_path: Path) -> None:
-    monkeypatch.setitem(REGISTRY, _BreakingRule.code, _BreakingRule)
-    _enabled_codes.cache_clear()
-    try:
-        path = tmp_path / "x.py"
-        path.write_text("good()\nbad()\n")
-        settings = Settings(root=tmp_path, select=(_BreakingRule.code,))
-        report = check_file(str(path), settings, RunOptions(fix=True, use_cache=False))
-    finally:
-        _enabled_codes.cache_clear()
+def test_unparsable_fix_is_dropped_and_reported(add_rule: AddRule, tmp_path: Path) -> None:
+    add_rule(_BreakingRule)
+    path = tmp_path / "x.py"
+    path.write_text("good()\nbad()\n")
+    settings = Settings(root=tmp_path, select=(_BreakingRule.code,))
+    report = check_file(str(path), settings, RunOptions(fix=True, use_cache=False))
     assert not report.internal_error, report.errors
     assert report.fixed_text == "good_done()\nbad()\n"  # the good fix is kept
     assert [d.message for d in report.fixed] == ["good called"]
@@ -316,17 +311,12 @@ class _CrashingFixRule(_BreakingRule):
         raise RuntimeError("boom")
 
 
-def test_a_crashing_fix_still_reports_the_findings(monkeypatch: pytest.MonkeyPatch,
-                                                   tmp_path: Path) -> None:
-    monkeypatch.setitem(REGISTRY, _CrashingFixRule.code, _CrashingFixRule)
-    _enabled_codes.cache_clear()
-    try:
-        path = tmp_path / "x.py"
-        path.write_text("good()\n")
-        settings = Settings(root=tmp_path, select=(_CrashingFixRule.code,))
-        report = check_file(str(path), settings, RunOptions(fix=True, use_cache=False))
-    finally:
-        _enabled_codes.cache_clear()
+def test_a_crashing_fix_still_reports_the_findings(add_rule: AddRule, tmp_path: Path) -> None:
+    add_rule(_CrashingFixRule)
+    path = tmp_path / "x.py"
+    path.write_text("good()\n")
+    settings = Settings(root=tmp_path, select=(_CrashingFixRule.code,))
+    report = check_file(str(path), settings, RunOptions(fix=True, use_cache=False))
     assert report.internal_error
     assert "internal error" in report.errors[0] and "boom" in report.errors[0]
     assert [d.message for d in report.diagnostics] == ["good called"]
@@ -349,17 +339,13 @@ class _AwaitingRule(_BreakingRule):
     [("good()\n", False),  # compiled before: the fix would break that, dropped
      ("good()\nreturn 1\n", True)],  # never compiled: held to the parser only
 )
-def test_fix_that_parses_but_does_not_compile(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+def test_fix_that_parses_but_does_not_compile(add_rule: AddRule, tmp_path: Path,
                                               text: str, kept: bool) -> None:
-    monkeypatch.setitem(REGISTRY, _AwaitingRule.code, _AwaitingRule)
-    _enabled_codes.cache_clear()
-    try:
-        path = tmp_path / "x.py"
-        path.write_text(text)
-        settings = Settings(root=tmp_path, select=(_AwaitingRule.code,))
-        report = check_file(str(path), settings, RunOptions(fix=True, use_cache=False))
-    finally:
-        _enabled_codes.cache_clear()
+    add_rule(_AwaitingRule)
+    path = tmp_path / "x.py"
+    path.write_text(text)
+    settings = Settings(root=tmp_path, select=(_AwaitingRule.code,))
+    report = check_file(str(path), settings, RunOptions(fix=True, use_cache=False))
     if kept:
         assert report.fixed_text == "await good()\nreturn 1\n"
     else:

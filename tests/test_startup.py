@@ -97,7 +97,7 @@ def test_only_the_chosen_output_format_is_imported(tmp_path: Path, fmt: str) -> 
 
 
 def test_a_run_served_from_the_cache_imports_no_rule_family(tmp_path: Path) -> None:
-    """Selection needs only the table of codes (`rules/codes.py`); the families load when a
+    """Selection needs only the table of codes (`asynclint/codes.py`); the families load when a
     file is analysed — the first run here — and not when every result comes from the cache."""
     (tmp_path / "a.py").write_text(BAD)
     script = ("import sys\nfrom asynclint.cli import main\ncode = main(sys.argv[1:])\n"

@@ -10,11 +10,12 @@ from typing import ClassVar
 import pytest
 
 from asynclint import noqa
-from asynclint.config import Settings, _enabled_codes
+from asynclint.config import Settings
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.engine import RunOptions, check_file
 from asynclint.rules import REGISTRY, Rule
 from asynclint.source import DecodeError, SourceFile
+from tests.conftest import AddRule
 
 # -- source.py ------------------------------------------------------------------------------
 LINE = 'x = "é😀"; time.sleep(1)'
@@ -153,7 +154,7 @@ def test_newer_syntax_names_the_running_python(tmp_path: Path) -> None:
     ],
 )
 def test_fix_safety(applicability: Applicability, unsafe_fixes: bool, applied: bool,
-                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+                    tmp_path: Path, add_rule: AddRule) -> None:
     class Rename(Rule):
         code: ClassVar[str] = "ASL996"
         name: ClassVar[str] = "test-rename"
@@ -170,26 +171,38 @@ def test_fix_safety(applicability: Applicability, unsafe_fixes: bool, applied: b
             edit = Edit("new", diagnostic.start, diagnostic.end)
             return Fix("rename", applicability, (edit,))
 
-    monkeypatch.setitem(REGISTRY, Rename.code, Rename)
-    _enabled_codes.cache_clear()
-    try:
-        path = tmp_path / "x.py"
-        path.write_text("old = 1\n")
-        settings = Settings(root=tmp_path, select=(Rename.code,))
-        options = RunOptions(fix=True, unsafe_fixes=unsafe_fixes, use_cache=False)
-        report = check_file(str(path), settings, options)
-    finally:
-        _enabled_codes.cache_clear()
+    add_rule(Rename)
+    path = tmp_path / "x.py"
+    path.write_text("old = 1\n")
+    settings = Settings(root=tmp_path, select=(Rename.code,))
+    options = RunOptions(fix=True, unsafe_fixes=unsafe_fixes, use_cache=False)
+    report = check_file(str(path), settings, options)
     assert (report.fixed_text == "new = 1\n") is applied
     assert (report.fixed_text is None) is not applied
     assert len(report.fixed if applied else report.diagnostics) == 1
 
 
 def test_the_table_of_codes_is_the_registry() -> None:
-    """`rules/codes.py` (what selection reads without importing the rules) lists every
+    """`asynclint/codes.py` (what selection reads without importing the rules) lists every
     registered rule with its default, and nothing else."""
-    from asynclint.rules.codes import CODES
+    from asynclint.codes import CODES
 
     # (Rules that tests register at run time live in the tests' modules.)
     assert {code: rule.default_enabled for code, rule in REGISTRY.items()
                      if rule.__module__.startswith("asynclint.rules.")} == CODES
+
+
+@pytest.mark.parametrize("listed", [None, False])
+def test_a_rule_must_be_in_the_table_of_codes(listed: bool | None,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Selection knows only the table: a rule missing from it, or listed with another default,
+    could not be selected as it declares, so registering it fails."""
+    from asynclint.codes import CODES
+    from asynclint.rules.base import register
+
+    if listed is not None:
+        monkeypatch.setitem(CODES, "ASL993", listed)
+    rule = type("Unlisted", (Rule,), {"code": "ASL993", "default_enabled": True})
+    with pytest.raises(ValueError, match=r"ASL993 must be in asynclint/codes\.py"):
+        register(rule)
+    assert "ASL993" not in REGISTRY

@@ -21,10 +21,6 @@ class Applicability(enum.Enum):
     UNSAFE = "unsafe"
     DISPLAY_ONLY = "displayonly"
 
-    @property
-    def rank(self) -> int:
-        return {"safe": 2, "unsafe": 1, "displayonly": 0}[self.value]
-
 
 @dataclass(frozen=True, order=True)
 class Location:

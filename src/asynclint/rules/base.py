@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from asynclint.codes import CODES
 from asynclint.config.environment import Environment
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, Location
 from asynclint.semantic.model import SemanticModel
@@ -131,10 +132,15 @@ REGISTRY: dict[str, type[Rule]] = {}
 
 
 def register(cls: type[Rule]) -> type[Rule]:
+    """Add a rule to the registry. Selection knows codes only from `asynclint.codes`, so a rule
+    missing there (or with another default) could never be selected as declared: refused."""
     if cls.code in REGISTRY:
         raise ValueError(f"duplicate rule code {cls.code}")
     if not cls.code.startswith("ASL") or len(cls.code) != 6 or not cls.code[3:].isdigit():
         raise ValueError(f"rule code {cls.code!r} must look like ASL123")
+    if CODES.get(cls.code) is not cls.default_enabled:
+        raise ValueError(f"rule code {cls.code} must be in asynclint/codes.py as "
+                         f"{cls.code!r}: {cls.default_enabled}")
     REGISTRY[cls.code] = cls
     return cls
 

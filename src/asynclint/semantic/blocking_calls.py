@@ -214,7 +214,3 @@ THREADPOOL_ROUTE_DECORATORS = frozenset(
     for verb in ("get", "post", "put", "patch", "delete", "head", "options", "trace",
                  "api_route")
 )
-
-
-def lookup(name: str) -> BlockingCall | None:
-    return CATALOG.get(name)

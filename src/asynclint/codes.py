@@ -1,7 +1,7 @@
-"""Every rule code and whether it is on by default: what configuration needs (selection,
-fingerprints) without importing the rule families — a warm run served from the cache never
-analyses anything. `tests/test_units.py` checks it against the registry: a new rule adds one
-line here.
+"""Every rule code and whether it is on by default: the one table selection, validation and
+the cache fingerprint read, so configuration knows codes without importing any rule (a warm run
+served from the cache never analyses anything). A new rule adds one line here; registering a
+rule whose code or default is not in this table fails (`rules.base.register`).
 """
 
 CODES: dict[str, bool] = {
