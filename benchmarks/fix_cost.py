@@ -63,7 +63,8 @@ def generate(lines: int, findings: int = 4) -> str:
 
 def attach(path: str) -> None:
     from asynclint.config import Settings
-    from asynclint.engine import analyze, attach_fixes
+    from asynclint.engine.analyze import analyze
+    from asynclint.fixes.attach import attach_fixes
     from asynclint.source import SourceFile
 
     source = SourceFile.from_bytes(Path(path).read_bytes())

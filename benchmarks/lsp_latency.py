@@ -72,7 +72,7 @@ async def end_to_end(text: str, rounds: int) -> list[float]:
 
 def in_process(text: str, rounds: int) -> list[float]:
     from asynclint.config import Settings
-    from asynclint.engine import analyze
+    from asynclint.engine.analyze import analyze
     from asynclint.lsp.positions import PositionCodec
     from asynclint.lsp.server import AsyncLintServer
     from asynclint.source import SourceFile

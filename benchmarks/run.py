@@ -235,7 +235,7 @@ def synthetic(lines: int) -> str:
 def scaling_probe(repeats: int) -> list[tuple[int, float, float]]:
     """(lines, µs per line for asynclint's check, µs per line for ast.parse): CPU time, in process."""
     from asynclint.config import Settings
-    from asynclint.engine import RunOptions, check_file
+    from asynclint.engine.run import RunOptions, check_file
 
     settings = Settings(root=Path.cwd(), select=("ASL",))
     options = RunOptions(use_cache=False, jobs=1)

@@ -207,7 +207,7 @@ def _parses(text: str) -> bool:
 
 def check_project(project: Project, tree: Path, jobs: int | None, fixes: bool = True) -> ProjectResult:
     """Check one unpacked project; with `fixes`, also fix a temporary copy and verify it."""
-    from asynclint.engine import RunOptions, check_paths
+    from asynclint.engine.run import RunOptions, check_paths
 
     result = ProjectResult(project)
     files = python_files(tree)
@@ -237,7 +237,7 @@ def _finding_key(finding: str) -> tuple[str, int, int, str]:
 
 def _check_fixes(result: ProjectResult, tree: Path, jobs: int | None) -> None:
     """`--fix --unsafe-fixes` on a copy: written files parse, and a second run changes nothing."""
-    from asynclint.engine import RunOptions, check_paths
+    from asynclint.engine.run import RunOptions, check_paths
     from asynclint.fixes.apply import write_atomic
 
     name = result.project.name

@@ -20,7 +20,7 @@ import pytest
 
 from asynclint import __version__
 from asynclint.config import Settings
-from asynclint.engine import RunOptions, check_file, check_paths
+from asynclint.engine.run import RunOptions, check_file, check_paths
 from asynclint.semantic import project
 from tests.conftest import BAD, FIXED, MODULE, Run, clean_env
 
@@ -256,7 +256,7 @@ def test_null_bytes_and_binary_files(run: Run, tmp_path: Path) -> None:
 # -- files that vanish or become unreadable mid-run -------------------------------------------
 def _discovered(tmp_path: Path) -> list[tuple[str, Settings]]:
     from asynclint.config import SettingsResolver
-    from asynclint.discovery import discover
+    from asynclint.engine.discovery import discover
 
     resolver = SettingsResolver(isolated=True)
     return [(str(p), resolver.for_path(p)) for p in discover([tmp_path], resolver)]
@@ -421,7 +421,7 @@ def _foreign_entries(digest: str) -> list[object]:
 
 
 def test_foreign_result_cache_is_never_trusted(tmp_path: Path) -> None:
-    from asynclint.cache import digest
+    from asynclint.engine.result_cache import digest
 
     (tmp_path / "a.py").write_text(BAD)
     fresh = _fresh(tmp_path)
@@ -438,7 +438,7 @@ def test_foreign_result_cache_is_never_trusted(tmp_path: Path) -> None:
 
 
 def test_cache_of_another_version_is_not_read(tmp_path: Path) -> None:
-    from asynclint.cache import digest
+    from asynclint.engine.result_cache import digest
 
     (tmp_path / "a.py").write_text(BAD)
     fresh = _fresh(tmp_path)

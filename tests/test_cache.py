@@ -9,11 +9,11 @@ from typing import ClassVar
 
 import pytest
 
-from asynclint.cache import CacheStore
 from asynclint.codes import CODES
 from asynclint.config import Settings
 from asynclint.config.selection import enabled_codes
-from asynclint.engine import RunOptions, check_paths
+from asynclint.engine.result_cache import CacheStore
+from asynclint.engine.run import RunOptions, check_paths
 from asynclint.rules import REGISTRY, Rule
 from tests.conftest import BAD
 
@@ -105,7 +105,7 @@ def test_every_rules_findings_survive_the_cache(fixture: Path, tmp_path: Path) -
     """Whatever a rule keeps for its fix (`fix_data`, Edits included) is written to the cache
     and read back unchanged, and a cached run reports and fixes exactly as a fresh one.
     (A rule's Edit in `fix_data` once crashed the README's first command.)"""
-    from asynclint.cache import _decode, _encode
+    from asynclint.engine.result_cache import _decode, _encode
 
     target = tmp_path / "a.py"
     target.write_bytes(fixture.read_bytes())
@@ -126,7 +126,7 @@ def test_every_rules_findings_survive_the_cache(fixture: Path, tmp_path: Path) -
         assert _decode(_encode(d), d.path).fix_data == d.fix_data
 
 
-# -- the stat shortcut: a file whose stat is unchanged is not read (see `cache.stat_key`) -----
+# -- the stat shortcut: a file whose stat is unchanged is not read (see `result_cache.stat_key`)
 QUIET = BAD.replace("time.sleep(", "time.slept(")  # same size, nothing to report
 SECOND = 1_000_000_000
 
@@ -135,22 +135,22 @@ def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     """Runs from now on take their stats `seconds` after now."""
     import time
 
-    from asynclint import cache
+    from asynclint.engine import result_cache
 
-    monkeypatch.setattr(cache, "clock", lambda: time.time_ns() + int(seconds * SECOND))
+    monkeypatch.setattr(result_cache, "clock", lambda: time.time_ns() + int(seconds * SECOND))
 
 
 def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    from asynclint import engine
+    from asynclint.engine import run
 
     reads: list[str] = []
-    real = engine._read
+    real = run._read
 
     def read(path: str) -> bytes | object:
         reads.append(path)
         return real(path)
 
-    monkeypatch.setattr(engine, "_read", read)
+    monkeypatch.setattr(run, "_read", read)
     return reads
 
 
@@ -222,13 +222,13 @@ def test_a_file_changed_just_before_the_run_is_not_trusted_by_stat(
         return _CoarseStat(st, tick) if str(path) == str(target) else st
 
     monkeypatch.setattr(os, "stat", coarse)
-    monkeypatch.setattr("asynclint.cache.clock", lambda: tick + int(gap * SECOND))
+    monkeypatch.setattr("asynclint.engine.result_cache.clock", lambda: tick + int(gap * SECOND))
     assert _codes(tmp_path, settings) == ["ASL100"]
     assert _store(settings).stat_of("a.py") is None
     target.write_text(QUIET)  # same size, and (coarse) the same timestamps
     assert _codes(tmp_path, settings) == []
     # The same file system, the file last changed long before the run: the stat is recorded.
-    monkeypatch.setattr("asynclint.cache.clock", lambda: tick + 10 * SECOND)
+    monkeypatch.setattr("asynclint.engine.result_cache.clock", lambda: tick + 10 * SECOND)
     _codes(tmp_path, settings)
     assert _store(settings).stat_of("a.py") is not None
 

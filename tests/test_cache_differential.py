@@ -3,7 +3,7 @@
 Each run is a real process (a run's rule families, fact providers and indexes start from
 nothing, as they do for a user), with its clock set `LATER` ahead: every file then looks
 as if it had been written well outside the "written just now" window that the caches refuse
-to trust by stat (`cache.RACY_NS`), which is what a user who waits a few seconds between
+to trust by stat (`result_cache.RACY_NS`), which is what a user who waits a few seconds between
 runs sees, without the test sleeping.
 """
 
@@ -25,11 +25,8 @@ LATER_NS = 10_000_000_000
 # Runs a door in a fresh interpreter whose caches take their stats LATER_NS from now.
 _LAUNCH = f"""
 import sys, time
-from asynclint import cache
-from asynclint.semantic import project
-later = lambda: time.time_ns() + {LATER_NS}
-cache.clock = later
-project.clock = later
+from asynclint.engine import result_cache
+result_cache.clock = lambda: time.time_ns() + {LATER_NS}  # the index store reads it here too
 door, args = sys.argv[1], sys.argv[2:]
 if door == "cli":
     from asynclint.cli import main

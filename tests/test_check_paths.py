@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from asynclint.config import Settings
-from asynclint.engine import RunOptions, check_paths
+from asynclint.engine.run import RunOptions, check_paths
 
 BAD = "import time\n\n\nasync def f():\n    time.sleep(1)\n"
 GOOD = "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
@@ -64,7 +64,7 @@ def test_a_module_parsed_for_the_project_index_is_not_parsed_again(tmp_path: Pat
     as a file checked on its own. A file with a BOM is parsed by the engine as usual."""
     import ast
 
-    from asynclint.semantic import project
+    from asynclint.engine import index_store
 
     (tmp_path / "pyproject.toml").write_text("")
     app = tmp_path / "app"
@@ -85,14 +85,14 @@ def test_a_module_parsed_for_the_project_index_is_not_parsed_again(tmp_path: Pat
         parsed.append(Path(filename).name)
         return real_parse(source, filename, *args, **kwargs)
 
-    project.forget_indexes()
+    index_store.forget_indexes()
     monkeypatch.setattr(ast, "parse", counting)
     together = check_paths(files, RunOptions(jobs=1, use_cache=False))
     monkeypatch.setattr(ast, "parse", real_parse)
     assert parsed.count("services.py") == 1
     assert parsed.count("zlegacy.py") == 2  # a BOM: the engine parses its own text
     assert sorted(parsed) == ["api.py", "services.py", "zlegacy.py", "zlegacy.py"]
-    alone = [r for f in files for r in (project.forget_indexes(),
+    alone = [r for f in files for r in (index_store.forget_indexes(),
                                         check_paths([f], RunOptions(jobs=1, use_cache=False)))[1]]
     assert _findings(together) == _findings(alone)
     assert ("api.py", "ASL200", 5) in _findings(together)
@@ -104,24 +104,24 @@ def test_workers_take_their_own_lane_first_then_help_from_the_back_of_others() -
     the project index) and, once done, takes the others' files from the far end."""
     import multiprocessing
 
-    from asynclint import engine
+    from asynclint.engine import run
 
     n, jobs, chunk = 50, 2, 8
     bounds = [n * lane // jobs for lane in range(jobs + 1)]
-    engine._lanes_init(multiprocessing.Array("q", bounds[:-1]),
-                       multiprocessing.Array("q", bounds[1:]), [], RunOptions(), chunk)
+    run._lanes_init(multiprocessing.Array("q", bounds[:-1]),
+                    multiprocessing.Array("q", bounds[1:]), [], RunOptions(), chunk)
     try:
         taken: list[tuple[int, int, int]] = []
         # Lane 0's worker is fast: it empties its lane, then steals from lane 1's back.
-        while (got := engine._next_chunk(0)) is not None and got[0] < 25:
+        while (got := run._next_chunk(0)) is not None and got[0] < 25:
             taken.append((0, *got))
         assert got is not None and got == (42, 50)  # lane 1's last files
         taken.append((0, *got))
-        while (got := engine._next_chunk(1)) is not None:
+        while (got := run._next_chunk(1)) is not None:
             taken.append((1, *got))
-        assert engine._next_chunk(0) is None
+        assert run._next_chunk(0) is None
     finally:
-        engine._LANES.clear()
+        run._LANES.clear()
     assert [t for t in taken if t[0] == 0][:4] == [(0, 0, 8), (0, 8, 16), (0, 16, 24), (0, 24, 25)]
     assert taken[-1][0] == 1 and taken[-1][2] == 42  # lane 1 worked up to the stolen part
     covered = sorted(i for _, start, end in taken for i in range(start, end))

@@ -151,7 +151,7 @@ def test_toml_examples_are_valid_configuration(page: str, tmp_path: Path) -> Non
 def test_rule_examples_behave_as_documented(tmp_path: Path) -> None:
     """Each rule's bad example is flagged by that rule and its good example is not."""
     from asynclint.config import Settings
-    from asynclint.engine import RunOptions, check_file
+    from asynclint.engine.run import RunOptions, check_file
 
     for code, rule in REGISTRY.items():
         settings = Settings(root=tmp_path, select=(code,))

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asynclint.config import DEFAULT_EXCLUDE, Settings
-from asynclint.discovery import exclusion_matcher, is_excluded, is_force_excluded
+from asynclint.engine.discovery import exclusion_matcher, is_excluded, is_force_excluded
 from asynclint.globs import glob_match
 
 _PART = st.sampled_from(["a", "b", "ab", ".venv", "build", "tests", "x.py", "a.py", "migrations"])

@@ -15,7 +15,7 @@ import pytest
 
 from asynclint.config import Settings
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix
-from asynclint.engine import RunOptions, check_file
+from asynclint.engine.run import RunOptions, check_file
 from asynclint.rules import Rule
 from asynclint.source import SourceFile
 from tests.conftest import BAD, FIXED, MODULE, AddRule, Run

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from asynclint.config import Settings, settings_from_table
 from asynclint.diagnostics import Diagnostic, Fix, Location
-from asynclint.engine import Analysis, analyze, attach_fixes
+from asynclint.engine.analyze import Analysis, analyze
+from asynclint.fixes.attach import attach_fixes
 from asynclint.fixes.context import FixContext, _index, _Snippet
 from asynclint.rules import REGISTRY
 from asynclint.source import SourceFile

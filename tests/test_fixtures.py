@@ -22,7 +22,7 @@ import pytest
 
 from asynclint.config import Settings, settings_from_table
 from asynclint.diagnostics import Applicability
-from asynclint.engine import FileReport, RunOptions, check_paths
+from asynclint.engine.run import FileReport, RunOptions, check_paths
 from asynclint.rules import REGISTRY
 from asynclint.source import SourceFile
 

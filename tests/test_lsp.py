@@ -563,6 +563,6 @@ async def test_editor_round_trip(tmp_path: Path, editor: str, encoding: str,
 
 # -- the start-up contract ---------------------------------------------------------------------------
 def test_cli_does_not_import_pygls() -> None:
-    code = ("import sys, asynclint.cli, asynclint.engine; "
+    code = ("import sys, asynclint.cli, asynclint.engine.run; "
             "sys.exit(any(m.split('.')[0] in ('pygls', 'lsprotocol') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from asynclint.config import Settings
 from asynclint.diagnostics import Location
-from asynclint.engine import analyze
+from asynclint.engine.analyze import analyze
 from asynclint.lsp.edits import noqa_edit, replacement_edit
 from asynclint.lsp.positions import PositionCodec
 from asynclint.lsp.settings import parse

@@ -9,7 +9,8 @@ import weakref
 from pathlib import Path
 
 from asynclint.config import Settings
-from asynclint.engine import RunOptions, analyze
+from asynclint.engine.analyze import analyze
+from asynclint.engine.run import RunOptions
 from asynclint.semantic.blocking_flow import own_nodes, project_fact
 from asynclint.semantic.model import SemanticModel
 from asynclint.source import SourceFile
@@ -87,7 +88,7 @@ def test_own_nodes_is_a_source_order_walk_without_nested_scopes() -> None:
 def test_a_released_analysis_frees_its_tree_without_the_collector(tmp_path: Path) -> None:
     """`check_file` releases each analysis: the tree goes by reference counting alone, so the
     collector never has to walk a dead module's hundreds of thousands of nodes."""
-    from asynclint.engine import check_file
+    from asynclint.engine.run import check_file
 
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "app").mkdir()

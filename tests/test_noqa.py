@@ -1,6 +1,6 @@
 """Suppression comments, row grouping as flake8 does it (so the CLI and flake8 doors agree)."""
 
-from asynclint.noqa import ALL, file_level, line_suppressions
+from asynclint.engine.noqa import ALL, file_level, line_suppressions
 
 
 def rows(text: str) -> dict[int, frozenset[str]]:

@@ -12,12 +12,13 @@ import pytest
 
 from asynclint import __version__
 from asynclint.config import Settings
-from asynclint.engine import RunOptions, check_paths
+from asynclint.engine import index_store
+from asynclint.engine.index_store import ProjectIndex
+from asynclint.engine.run import RunOptions, check_paths
 from asynclint.semantic import project
 from asynclint.semantic.facts import FACT_PROVIDERS
 from asynclint.semantic.project import (
     SUMMARY_VERSION,
-    ProjectIndex,
     ProjectView,
     deps_valid,
     summarize_module,
@@ -35,7 +36,7 @@ def write(root: Path, files: dict[str, str]) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_indexes() -> None:
-    project.forget_indexes()
+    index_store.forget_indexes()
 
 
 SERVICES = {
@@ -201,7 +202,7 @@ def test_result_cache_is_invalidated_when_an_imported_function_becomes_async(
     assert _check(tmp_path, [api]) == []
     users = tmp_path / "app/services/users.py"
     users.write_text("async def fetch_user(uid): ...\n")
-    project.forget_indexes()  # a new run: a new process
+    index_store.forget_indexes()  # a new run: a new process
     assert _check(tmp_path, [api]) == [("api.py", 6, "ASL200")]
     cache = json.loads((tmp_path / ".asynclint_cache" / __version__ / INDEX_FILE).read_text())
     assert str(users) in cache
@@ -221,7 +222,7 @@ def test_a_helper_body_edit_reaches_exactly_the_files_that_call_it_from_a_corout
     settings = Settings(root=tmp_path, select=("ASL106",))
 
     def run() -> dict[str, tuple[bool, list[str]]]:
-        project.forget_indexes()  # each run is a new process
+        index_store.forget_indexes()  # each run is a new process
         reports = check_paths([(str(f), settings) for f in files], RunOptions(jobs=1))
         return {Path(r.path).name: (r.from_cache, [d.code for d in r.diagnostics])
                 for r in reports}
@@ -234,7 +235,7 @@ def test_a_helper_body_edit_reaches_exactly_the_files_that_call_it_from_a_corout
     assert run() == {"caller.py": (False, ["ASL106"]), "bystander.py": (True, [])}
     assert run() == {"caller.py": (True, ["ASL106"]), "bystander.py": (True, [])}
     # Facts computed in a run are saved with the index: the warm run parsed nothing.
-    index = project.index_for(tmp_path, ".asynclint_cache", True)
+    index = index_store.index_for(tmp_path, ".asynclint_cache", True)
     assert index.parsed == 0
 
 
@@ -266,7 +267,7 @@ def test_one_file_alone_gets_the_same_findings_as_the_whole_project(tmp_path: Pa
     all_files = sorted(tmp_path.rglob("*.py"))
     whole = _check(tmp_path, all_files, jobs=2)
     assert len(whole) == 10
-    project.forget_indexes()
+    index_store.forget_indexes()
     alone = _check(tmp_path, [tmp_path / "app/api3.py"])
     assert alone == [f for f in whole if f[0] == "api3.py"]
     # The workers' summaries reached the disk index through the parent.

@@ -25,8 +25,10 @@ from hypothesis import strategies as st
 
 from asynclint.config import Settings
 from asynclint.diagnostics import Diagnostic, Location
-from asynclint.engine import RunOptions, analyze, attach_fixes, check_file
+from asynclint.engine.analyze import analyze
+from asynclint.engine.run import RunOptions, check_file
 from asynclint.fixes.apply import select_fixes
+from asynclint.fixes.attach import attach_fixes
 from asynclint.source import SourceFile
 
 # Generated code such as `1()` makes the compiler warn; that is the point of generating it.

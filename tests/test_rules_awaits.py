@@ -10,10 +10,11 @@ import pytest
 
 from asynclint.config import Settings
 from asynclint.diagnostics import Applicability
-from asynclint.engine import analyze, attach_fixes
+from asynclint.engine.analyze import analyze
+from asynclint.engine.index_store import forget_indexes
+from asynclint.fixes.attach import attach_fixes
 from asynclint.rules import REGISTRY
 from asynclint.semantic import async_apis as apis
-from asynclint.semantic.project import forget_indexes
 from asynclint.source import SourceFile
 
 CODES = frozenset(c for c in REGISTRY if c.startswith("ASL2"))

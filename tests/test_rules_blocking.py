@@ -9,7 +9,8 @@ from pathlib import Path
 
 from asynclint.config import Settings
 from asynclint.diagnostics import Applicability, Diagnostic
-from asynclint.engine import analyze, attach_fixes
+from asynclint.engine.analyze import analyze
+from asynclint.fixes.attach import attach_fixes
 from asynclint.rules import REGISTRY
 from asynclint.semantic.blocking_calls import CATALOG, CATALOG_ENTRIES, FixKind, Kind
 from asynclint.semantic.blocking_flow import (

@@ -15,7 +15,8 @@ import pytest
 
 from asynclint.config import ConfigError, Settings, settings_from_table
 from asynclint.diagnostics import Applicability, Diagnostic
-from asynclint.engine import analyze, attach_fixes
+from asynclint.engine.analyze import analyze
+from asynclint.fixes.attach import attach_fixes
 from asynclint.rules.concurrency import is_test_file
 from asynclint.semantic import concurrency as knowledge
 from asynclint.semantic.dataflow import passed_objects, path_of, target_names

@@ -9,7 +9,7 @@ from pathlib import Path, PurePath
 import pytest
 
 from asynclint.config import Settings
-from asynclint.engine import RunOptions, check_file
+from asynclint.engine.run import RunOptions, check_file
 from asynclint.rules import REGISTRY
 from asynclint.rules.loop import is_script_path, run_call
 from asynclint.semantic.model import SemanticModel

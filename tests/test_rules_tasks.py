@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from asynclint.config import Settings
-from asynclint.engine import RunOptions, check_file
+from asynclint.engine.run import RunOptions, check_file
 from asynclint.rules import REGISTRY
 
 CHECK = RunOptions(use_cache=False, jobs=1)

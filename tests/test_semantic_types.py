@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from asynclint.config import Settings
-from asynclint.engine import _walk
+from asynclint.engine.traversal import walk
 from asynclint.rules.base import Rule, RuleContext
 from asynclint.semantic.model import SemanticModel
 from asynclint.source import SourceFile
@@ -39,7 +39,7 @@ def reveal(code: str, module: str | None = "app.main") -> list[str | None]:
     ctx = RuleContext("t.py", SourceFile.from_bytes(text.encode()), tree, model,
                       Settings(root=Path(".")))
     probe = _Reveal(ctx)
-    _walk(tree, model, [probe])
+    walk(tree, model, [probe])
     return probe.found
 
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asynclint.config import Settings
-from asynclint.engine import RunOptions, check_file
+from asynclint.engine.run import RunOptions, check_file
 
 IMPORTS = {
     "import time": "time.sleep",

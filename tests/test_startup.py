@@ -19,7 +19,7 @@ PROBE = """
 import json, sys
 argv = sys.argv[1:]
 if argv == ["import"]:
-    import asynclint, asynclint.cli, asynclint.engine  # noqa: F401
+    import asynclint, asynclint.cli, asynclint.engine.run  # noqa: F401
     code = 0
 else:
     from asynclint.cli import main

@@ -9,10 +9,10 @@ from typing import ClassVar
 
 import pytest
 
-from asynclint import noqa
 from asynclint.config import Settings
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
-from asynclint.engine import RunOptions, check_file
+from asynclint.engine import noqa
+from asynclint.engine.run import RunOptions, check_file
 from asynclint.rules import REGISTRY, Rule
 from asynclint.source import DecodeError, SourceFile
 from tests.conftest import AddRule

@@ -2,7 +2,8 @@
 the same visit/leave calls in the same order, with the same parents and the same scope.
 
 The reference below is the straightforward walk (every node entered, parents pushed and popped
-one by one); the engine's `_walk` skips work no rule can observe, and these tests pin that down.
+one by one); the engine's `traversal.walk` skips work no rule can observe, and these tests pin
+that down.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asynclint.config import Settings
-from asynclint.engine import _walk
+from asynclint.engine.traversal import walk
 from asynclint.rules.base import Rule, RuleContext
 from asynclint.semantic.model import SemanticModel
 from asynclint.source import SourceFile
@@ -155,7 +156,7 @@ class C(Base, metaclass=M):
 def test_same_events_as_a_plain_walk_on_every_construct() -> None:
     tree = ast.parse(SAMPLE)
     for visits, leaves in INTERESTS:
-        fast = _events(SAMPLE, tree, _walk, visits, leaves)
+        fast = _events(SAMPLE, tree, walk, visits, leaves)
         assert fast == _events(SAMPLE, tree, reference_walk, visits, leaves)
         assert any(e[0] == "visit" for e in fast) or not visits
 
@@ -171,7 +172,7 @@ def test_same_events_as_a_plain_walk(text: str, interest: tuple[tuple[type[ast.A
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return
-    fast = _events(text, tree, _walk, visits, leaves)
+    fast = _events(text, tree, walk, visits, leaves)
     assert fast == _events(text, tree, reference_walk, visits, leaves)
 
 
@@ -181,7 +182,7 @@ def test_deep_nesting_does_not_recurse() -> None:
     semantic = SemanticModel(tree)
     ctx = RuleContext("m.py", SourceFile(text), tree, semantic, Settings(root=Path.cwd()))
     log: list[Event] = []
-    _walk(tree, semantic, [_recorder((ast.Constant,), (), log)(ctx)])
+    walk(tree, semantic, [_recorder((ast.Constant,), (), log)(ctx)])
     assert [e[1] for e in log if e[0] == "visit"] == ["Constant"]
     assert len(log[0][3]) == 2_500 + 2  # Module, Assign, 2,500 UnaryOps
     assert semantic.parents == []
@@ -192,7 +193,7 @@ def test_deep_nesting_does_not_recurse() -> None:
 def test_analyze_leaves_the_garbage_collector_as_it_found_it() -> None:
     import gc
 
-    from asynclint.engine import analyze
+    from asynclint.engine.analyze import analyze
 
     settings_ = Settings(root=Path.cwd(), select=("ASL",))
     codes = settings_.enabled_codes()

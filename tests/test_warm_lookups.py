@@ -103,7 +103,7 @@ def reference_find_file(roots: tuple[str, ...], module: str) -> str | None:
 
 def test_find_file_matches_the_os_path_join_form(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from asynclint.semantic.project import ProjectIndex
+    from asynclint.engine.index_store import ProjectIndex
 
     for rel in ("a.py", "pkg/__init__.py", "pkg/sub.py", "pkg/deep/__init__.py", "src/s.py",
                 ".py", "__init__.py", "x/y//z.py"):

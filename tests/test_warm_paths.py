@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from asynclint.config import Settings, SettingsResolver
 from asynclint.diagnostics import Diagnostic, Location
-from asynclint.discovery import discover, discover_files
+from asynclint.engine.discovery import discover, discover_files
 from asynclint.output import FormatOptions
 from asynclint.output.text import full
 from asynclint.source import split_lines
@@ -124,7 +124,7 @@ def test_full_format_reads_each_file_once(tmp_path: Path) -> None:
 @pytest.mark.parametrize("root", ["/", "/proj", "/proj/sub", "//net"])
 def test_walk_entry_paths_are_relpaths(root: str) -> None:
     """Discovery names each entry from its folder's relative path (one `relpath` per folder)."""
-    from asynclint.discovery import _entry_rel
+    from asynclint.engine.discovery import _entry_rel
 
     settings = Settings(root=Path(root))
     for folder in ("/", "/proj", "/proj/sub", "/proj/sub/deep", "/other", "//net/x", "/pro"):

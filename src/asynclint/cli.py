@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from asynclint import __version__
 from asynclint.config import ConfigError, SettingsResolver, validate_selector
 from asynclint.diagnostics import Applicability, Diagnostic
-from asynclint.engine import FileReport, RunOptions, check_file, check_paths
+from asynclint.engine.run import FileReport, RunOptions, check_file, check_paths
 from asynclint.output import FORMAT_NAMES, FORMATS_WITH_FIXES, FormatOptions, formatter
 from asynclint.source import display_text, read_display_text
 
@@ -276,7 +276,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         settings = resolver.for_path(args.stdin_filename or Path.cwd())
         data = stdin_data = sys.stdin.buffer.read()
         if args.stdin_filename is not None and settings.force_exclude:
-            from asynclint.discovery import is_force_excluded
+            from asynclint.engine.discovery import is_force_excluded
 
             if is_force_excluded(settings, args.stdin_filename):
                 # As ruff: an excluded file is not checked; with --fix the code passes through.
@@ -289,7 +289,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         reports = [report]
         sources[display] = display_text(data)
     else:
-        from asynclint.discovery import discover_files
+        from asynclint.engine.discovery import discover_files
 
         found = list(discover_files(paths, resolver))
         if not found and not args.silent:
@@ -448,7 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rule":
             return run_rule(args, stdout)
         if args.command == "clean":
-            from asynclint.cache import clean
+            from asynclint.engine.result_cache import clean
 
             for removed in clean(args.path):
                 stderr.write(f"Removing cache at: {removed}\n")

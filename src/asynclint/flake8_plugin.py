@@ -89,7 +89,7 @@ def _settings_for(config: _Config, filename: str) -> Settings:
 
 def _suppressed_for_file(text: str, code: str) -> bool:
     """`# asynclint: noqa[: CODES]` (flake8 handles `# flake8: noqa` and line `# noqa`)."""
-    from asynclint import noqa
+    from asynclint.engine import noqa
 
     whole = noqa.file_level(text)
     if whole is None:
@@ -137,8 +137,8 @@ class Plugin:
     def run(self) -> Iterator[Finding]:
         if not isinstance(self.tree, ast.Module):
             return
-        from asynclint.discovery import is_force_excluded
-        from asynclint.engine import analyze_tree
+        from asynclint.engine.analyze import analyze_tree
+        from asynclint.engine.discovery import is_force_excluded
         from asynclint.semantic.model import module_name_for
         from asynclint.source import SourceFile
 

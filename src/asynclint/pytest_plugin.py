@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from asynclint.cache import CacheStore
     from asynclint.config import Settings, SettingsResolver
+    from asynclint.engine.result_cache import CacheStore
 
 MARKER = "asynclint"
 ITEM_NAME = "ASYNCLINT"
@@ -92,14 +92,14 @@ class _Session:
         return self.resolver.for_path(path)
 
     def excluded(self, path: Path) -> bool:
-        from asynclint.discovery import is_excluded
+        from asynclint.engine.discovery import is_excluded
 
         return is_excluded(self.settings_for(path), path)
 
     def store_for(self, settings: Settings) -> CacheStore | None:
         if not self.use_cache:
             return None
-        from asynclint.cache import CacheStore
+        from asynclint.engine.result_cache import CacheStore
 
         key = f"{settings.root}\0{settings.cache_dir}\0{settings.fingerprint()}"
         store = self.stores.get(key)
@@ -110,8 +110,8 @@ class _Session:
 
     def check(self, path: Path) -> str | None:
         """The findings of one file in the `full` format, or None when it is clean."""
-        from asynclint.cache import _encode
-        from asynclint.engine import RunOptions, check_file
+        from asynclint.engine.result_cache import _encode
+        from asynclint.engine.run import RunOptions, check_file
         from asynclint.output import FormatOptions, formatters
 
         settings = self.settings_for(path)
@@ -142,7 +142,7 @@ class _Session:
 
     def merge(self, entries: list[tuple[str, str, list[Any], list[list[str]]]]) -> None:
         """Take a worker's new cache entries (xdist controller)."""
-        from asynclint.cache import _decode
+        from asynclint.engine.result_cache import _decode
 
         for path, content_digest, encoded, deps in entries:
             settings = self.settings_for(Path(path))
@@ -155,13 +155,13 @@ class _Session:
         for store in self.stores.values():
             store.save()
         if self.use_cache:
-            from asynclint.semantic.project import save_all as save_indexes
+            from asynclint.engine.index_store import save_all as save_indexes
 
             save_indexes(self.index_batches)
 
     def new_index_entries(self) -> dict[str, dict[str, list[Any]]]:
         """This worker's project-index summaries, for the controller."""
-        from asynclint.semantic.project import take_all_new as take_new_index_entries
+        from asynclint.engine.index_store import take_all_new as take_new_index_entries
 
         return take_new_index_entries() if self.use_cache else {}
 

@@ -11,16 +11,20 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from asynclint.diagnostics import Diagnostic, Edit
+from asynclint.diagnostics import Applicability, Diagnostic, Edit
+from asynclint.fixes.attach import Analysed, attach_fixes
 from asynclint.source import SourceFile
-
-if TYPE_CHECKING:
-    from asynclint.engine import Analysis, RunOptions
 
 MAX_ROUNDS = 10
 _ANY_WRITE = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+
+
+class FixPolicy(Protocol):
+    """Which fixes may be applied (`engine.run.RunOptions` is one)."""
+
+    def applies(self, applicability: Applicability | None) -> bool: ...
 
 
 @dataclass
@@ -44,7 +48,7 @@ def _parses(text: str, compiles: bool = False) -> bool:
     return True
 
 
-def select_fixes(diagnostics: list[Diagnostic], options: RunOptions) -> list[Diagnostic]:
+def select_fixes(diagnostics: list[Diagnostic], options: FixPolicy) -> list[Diagnostic]:
     """The diagnostics whose fixes apply together this round: allowed, and not overlapping an
     earlier one (an edit identical to one already taken, such as the same import, is shared)."""
     taken: list[Diagnostic] = []
@@ -76,10 +80,10 @@ def _fix_key(diag: Diagnostic) -> tuple[str, str, tuple[str, ...]]:
 
 
 def fix_until_stable(
-    analysis: Analysis, options: RunOptions, reanalyze: Callable[[SourceFile], Analysis]
+    analysis: Analysed, options: FixPolicy, reanalyze: Callable[[SourceFile], Analysed]
 ) -> FixOutcome:
-    from asynclint.engine import attach_fixes
-
+    """Apply the allowed fixes round by round, re-analysing the fixed text with `reanalyze`
+    (the caller's analysis, so this module needs no engine), until none is left."""
     source = analysis.source
     outcome = FixOutcome(text=source.text)
     current = analysis

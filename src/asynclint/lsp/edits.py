@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from asynclint.diagnostics import Diagnostic, Edit, Location
-from asynclint.noqa import row_groups
+from asynclint.engine.noqa import row_groups
 from asynclint.source import SourceFile
 
 # A noqa comment with codes; a new code is appended at the end of the `codes` group.

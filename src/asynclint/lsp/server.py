@@ -37,8 +37,10 @@ from asynclint.diagnostics import (
     Fix,
     Location,
 )
-from asynclint.discovery import is_excluded
-from asynclint.engine import Analysis, RunOptions, analyze, attach_fixes
+from asynclint.engine.analyze import Analysis, analyze
+from asynclint.engine.discovery import is_excluded
+from asynclint.engine.run import RunOptions
+from asynclint.fixes.attach import attach_fixes
 from asynclint.lsp import edits as lsp_edits
 from asynclint.lsp.positions import PositionCodec
 from asynclint.lsp.settings import EDITOR_KEYS, SECTION_KEYS, EditorSettings, parse

@@ -10,7 +10,8 @@ the editor, flake8) gets exactly the findings it gets in a whole-project run.
 Each module is reduced to a small `ModuleSummary` (top-level functions and classes with their
 async-ness, decorators, return annotation, bases, methods; module-level imports for re-exports).
 Summaries are cached on disk by file (stat, then content digest), so a re-run parses only files
-that changed. A checked file's result-cache entry stores the lookups its analysis made
+that changed: that store is the engine's (`engine.index_store`); this module sees it only as an
+`IndexStore`. A checked file's result-cache entry stores the lookups its analysis made
 (`ProjectView.deps`: module name -> file -> summary digest); the entry is reused only while every
 lookup still gives the same answer (`deps_valid`). Editing a function body elsewhere does not
 change any summary, so it invalidates nothing; making a function `async`, adding a module that
@@ -31,17 +32,14 @@ from __future__ import annotations
 
 import ast
 import bisect
-import contextlib
 import functools
 import hashlib
 import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from asynclint.cache import clock, stat_key
 from asynclint.semantic.model import SemanticModel, dotted_name, module_name_for
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.scopes import LOCAL
@@ -145,11 +143,16 @@ class ModuleSummary:
                 "i": self.imports, "a": self.ambiguous, "v": self.variables}
 
     @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> ModuleSummary:
-        return cls(raw["n"], raw["p"],
-                   {k: FunctionSummary.from_json(v) for k, v in raw["f"].items()},
-                   {k: ClassSummary.from_json(v) for k, v in raw["c"].items()},
-                   dict(raw["i"]), list(raw["a"]), dict(raw["v"]))
+    def from_json(cls, raw: dict[str, Any], digest: str | None = None) -> ModuleSummary:
+        """`digest`: the summary's `digest()` when stored beside it (saves re-serialising
+        every summary of a warm run)."""
+        summary = cls(raw["n"], raw["p"],
+                      {k: FunctionSummary.from_json(v) for k, v in raw["f"].items()},
+                      {k: ClassSummary.from_json(v) for k, v in raw["c"].items()},
+                      dict(raw["i"]), list(raw["a"]), dict(raw["v"]))
+        if digest is not None:
+            summary.__dict__["_digest"] = digest
+        return summary
 
     def digest(self) -> str:
         found: str | None = self.__dict__.get("_digest")
@@ -429,242 +432,21 @@ def search_roots(path: str, module_name: str | None, is_package: bool,
     return tuple(dict.fromkeys(roots))
 
 
-_UNTRUSTED = (-1, -1)  # a stat no file has
+# -- the store, as semantic sees it ---------------------------------------------------------------
+class IndexedModule(Protocol):
+    """A module file known to the store: its summary."""
+
+    @property
+    def summary(self) -> ModuleSummary: ...
 
 
-@dataclass
-class _Entry:
-    stat: tuple[int, int]
-    digest: str
-    summary: ModuleSummary
+class IndexStore(Protocol):
+    """Where summaries come from (`engine.index_store.ProjectIndex`): finding a module's file
+    and summarising it, both answered afresh or from the store's cache, as it sees fit."""
 
+    def find_file(self, roots: tuple[str, ...], module: str) -> str | None: ...
 
-class ProjectIndex:
-    """Module summaries for one cache location; one per process (see `index_for`)."""
-
-    def __init__(self, cache_file: Path | None) -> None:
-        self.cache_file = cache_file
-        self._entries: dict[str, _Entry] = {}
-        self._new: dict[str, list[Any]] = {}  # computed this run, to be saved
-        self.parsed = 0  # files parsed for a summary in this process (for tests and benchmarks)
-        if cache_file is not None:
-            self._load(cache_file)
-
-    # -- persistence ------------------------------------------------------------------------
-    def _load(self, cache_file: Path) -> None:
-        try:
-            with cache_file.open("rb") as fh:
-                raw = json.load(fh)
-            for path, record in raw.items():
-                self._entries[path] = self._from_record(path, record)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            # Another shape (a foreign or future writer, a hand edit): start afresh.
-            self._entries = {}
-
-    def take_new(self) -> dict[str, list[Any]]:
-        """Summaries computed since the last call (workers hand them to the parent)."""
-        new, self._new = self._new, {}
-        return new
-
-    def merge(self, new: dict[str, list[Any]]) -> None:
-        for path, raw in new.items():
-            self._new[path] = raw
-            self._entries[path] = self._from_record(path, raw)
-
-    def _from_record(self, path: str, raw: list[Any]) -> _Entry:
-        """An entry from its JSON record `[mtime, size, digest, summary, facts or null, summary
-        digest]` (the last saves re-serialising every summary on a warm run)."""
-        mtime, size, dig, summary_json, facts, summary_digest = raw
-        summary = ModuleSummary.from_json(summary_json)
-        summary.__dict__["_digest"] = str(summary_digest)
-        if facts is None:
-            summary.facts_loader = functools.partial(self._facts_from_file, path, dig, summary)
-        else:
-            summary.facts = facts
-        return _Entry((mtime, size), dig, summary)
-
-    @staticmethod
-    def _record(entry: _Entry) -> list[Any]:
-        return [entry.stat[0], entry.stat[1], entry.digest, entry.summary.to_json(),
-                entry.summary.facts, entry.summary.digest()]
-
-    def _facts_from_file(self, path: str, dig: str, summary: ModuleSummary) -> Facts:
-        """A module's facts, parsing its file again (summaries do not keep trees: memory).
-        If the file no longer has the summarised content, no facts: nothing to report on."""
-        try:
-            data = Path(path).read_bytes()
-            if hashlib.blake2b(data, digest_size=16).hexdigest() != dig:
-                return {}
-            tree = ast.parse(data, filename=path)
-        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-            return {}
-        self.parsed += 1
-        facts = compute_facts(tree, SemanticModel(tree, summary.name, summary.is_package))
-        entry = self._entries.get(path)
-        if entry is not None and entry.summary is summary:
-            summary.facts = facts
-            self._new[path] = self._record(entry)
-        return facts
-
-    def save(self) -> None:
-        if self.cache_file is None or not self._new:
-            return
-        self._new = {}
-        data = {path: self._record(e) for path, e in self._entries.items()}
-        tmp = None
-        try:
-            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            import tempfile  # only a run that summarised a module writes
-
-            fd, tmp = tempfile.mkstemp(dir=self.cache_file.parent, suffix=".tmp")
-            with os.fdopen(fd, "w") as fh:
-                fh.write(json.dumps(data, separators=(",", ":")))  # the C encoder
-            os.replace(tmp, self.cache_file)
-        except OSError:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-
-    # -- lookups ----------------------------------------------------------------------------
-    def find_file(self, roots: tuple[str, ...], module: str) -> str | None:
-        """The file of a module under the roots. Not memoized across files: a long-lived
-        process (the editor) must see files appear and disappear; each view memoizes."""
-        found = None
-        rel = module.replace(".", os.sep)
-        plain = os.sep == "/" and rel and not rel.startswith("/")
-        for root in roots:
-            if plain and root and not root.endswith("/"):  # `os.path.join`, without its cost
-                candidates: tuple[str, str] = (f"{root}/{rel}.py", f"{root}/{rel}/__init__.py")
-            else:
-                candidates = (os.path.join(root, rel + ".py"),
-                              os.path.join(root, rel, "__init__.py"))
-            for candidate in candidates:
-                if os.path.isfile(candidate):
-                    found = candidate
-                    break
-            if found:
-                break
-        return found
-
-    def entry(self, path: str) -> _Entry | None:
-        """The summary of a file, reused while its stat (then its content) is unchanged."""
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        stat = (st.st_mtime_ns, st.st_size)
-        old = self._entries.get(path)
-        if old is not None and old.stat == stat:
-            return old
-        try:
-            data = Path(path).read_bytes()
-        except OSError:
-            return None
-        dig = hashlib.blake2b(data, digest_size=16).hexdigest()
-        if stat_key(st, clock()) is None:
-            # Changed moments ago: a second change in the same timestamp tick could keep this
-            # stat, so it is not trusted (the next look-up reads and hashes the file again).
-            stat = _UNTRUSTED
-        if old is not None and old.digest == dig:
-            entry = _Entry(stat, dig, old.summary)
-        else:
-            name, is_package = module_name_for(path)
-            try:
-                tree = ast.parse(data, filename=path)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return None
-            self.parsed += 1
-            hand_over(path, data, tree)
-            summary = summarize_module(tree, name, is_package, data)
-            # Not from this tree: an index entry lives for the whole run.
-            summary.facts_loader = functools.partial(self._facts_from_file, path, dig, summary)
-            entry = _Entry(stat, dig, summary)
-        self._entries[path] = entry
-        self._new[path] = self._record(entry)
-        return entry
-
-
-_INDEXES: dict[tuple[str, bool], ProjectIndex] = {}
-
-# Files this process is about to check (absolute path -> the caller's handle for it): a summary
-# parsed for one of them hands its bytes and tree over to the engine, which then checks that
-# file next instead of reading and parsing it again (`engine._check_batch`).
-_AHEAD_WANTED: dict[str, int] = {}
-_AHEAD: dict[int, tuple[bytes, ast.Module]] = {}
-
-
-def want_ahead(paths: dict[str, int]) -> None:
-    _AHEAD_WANTED.clear()
-    _AHEAD_WANTED.update(paths)
-    _AHEAD.clear()
-
-
-def hand_over(path: str, data: bytes, tree: ast.Module) -> None:
-    """Keep a tree parsed for a summary when the file is due to be checked: only plain UTF-8
-    (no BOM): then the tree of the bytes is the tree of the decoded text the engine parses."""
-    handle = _AHEAD_WANTED.pop(os.path.abspath(path), None)
-    if handle is not None and not data.startswith(b"\xef\xbb\xbf"):
-        _AHEAD[handle] = (data, tree)
-
-
-def handed_over() -> dict[int, tuple[bytes, ast.Module]]:
-    """The trees handed over since the last call (taken: the caller owns them now)."""
-    found = dict(_AHEAD)
-    _AHEAD.clear()
-    return found
-
-
-def no_longer_wanted(path: str) -> None:
-    _AHEAD_WANTED.pop(os.path.abspath(path), None)
-
-
-def index_for(root: Path, cache_dir: str, use_cache: bool) -> ProjectIndex:
-    """The process-wide index for a project root (loaded from disk once per process)."""
-    from asynclint import __version__
-
-    cache_file = root / cache_dir / __version__ / f"index-v{SUMMARY_VERSION}.json"
-    key = (str(cache_file), use_cache)
-    index = _INDEXES.get(key)
-    if index is None:
-        index = _INDEXES[key] = ProjectIndex(cache_file if use_cache else None)
-    return index
-
-
-def take_all_new() -> dict[str, dict[str, list[Any]]]:
-    """Summaries computed in this process, per cache file (a worker returns them)."""
-    out: dict[str, dict[str, list[Any]]] = {}
-    for index in _INDEXES.values():
-        if index.cache_file is not None:
-            new = index.take_new()
-            if new:
-                out.setdefault(str(index.cache_file), {}).update(new)
-    return out
-
-
-def save_all(from_workers: list[dict[str, dict[str, list[Any]]]]) -> None:
-    """Merge what workers computed into this process's indexes and write them."""
-    by_file = {str(i.cache_file): i for i in _INDEXES.values() if i.cache_file is not None}
-    for batch in from_workers:
-        for cache_file, new in batch.items():
-            index = by_file.get(cache_file)
-            if index is None:
-                index = by_file[cache_file] = ProjectIndex(Path(cache_file))
-                _INDEXES[(cache_file, True)] = index
-            index.merge(new)
-    for index in by_file.values():
-        index.save()
-
-
-def view_for(settings_root: Path, cache_dir: str, use_cache: bool, path: str,
-             module: tuple[str | None, bool], tree: ast.Module | None,
-             text: str | None = None) -> ProjectView:
-    return ProjectView(index_for(settings_root, cache_dir, use_cache), path, module[0],
-                       module[1], tree, text)
-
-
-def forget_indexes() -> None:
-    """Drop the in-memory indexes (a long-lived process whose files changed: the editor)."""
-    _INDEXES.clear()
+    def entry(self, path: str) -> IndexedModule | None: ...
 
 
 # -- what one file sees ---------------------------------------------------------------------------
@@ -678,7 +460,7 @@ ENV_DEP = "@"
 class ProjectView:
     """The index as seen from one file: resolves qualified names, records what it looked up."""
 
-    def __init__(self, index: ProjectIndex, path: str, module_name: str | None,
+    def __init__(self, index: IndexStore, path: str, module_name: str | None,
                  is_package: bool, tree: ast.Module | None = None,
                  text: str | None = None) -> None:
         self.index = index
@@ -813,7 +595,7 @@ class ProjectView:
         return None
 
 
-def deps_valid(index: ProjectIndex, path: str, deps: list[list[str]],
+def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
                memo: dict[Any, Any] | None = None) -> bool:
     """True when every lookup a cached result depended on still gives the same answer.
 

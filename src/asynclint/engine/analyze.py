@@ -1,0 +1,146 @@
+"""One module to findings: parse once with `ast`, pick the rules the file can trigger, walk
+once, drop what `# noqa` suppresses. The `Analysis` is kept so fixes can be computed without
+parsing again."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from dataclasses import dataclass
+
+from asynclint.config import Settings
+from asynclint.diagnostics import SYNTAX_ERROR, Diagnostic, Location
+from asynclint.engine import noqa
+from asynclint.engine.gc_pause import paused_gc
+from asynclint.engine.index_store import index_for
+from asynclint.engine.traversal import walk
+from asynclint.rules import Rule, RuleContext, load_registry
+from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.project import ProjectView
+from asynclint.source import SourceFile
+
+
+def _rules_for(codes: frozenset[str], text: str) -> list[type[Rule]]:
+    registry = load_registry()
+    chosen = []
+    coroutines = "async" in text  # without `async def`, an `async_only` rule is never called
+    for code in sorted(codes):
+        rule = registry[code]
+        if rule.async_only and not coroutines:
+            continue
+        words = rule.requires_text
+        if not words:
+            chosen.append(rule)
+            continue
+        for word in words:
+            if word in text:
+                chosen.append(rule)
+                break
+    return chosen
+
+
+def _syntax_diagnostic(path: str, source: SourceFile, exc: BaseException) -> Diagnostic:
+    if isinstance(exc, SyntaxError):
+        row = exc.lineno or 1
+        col = max((exc.offset or 1) - 1, 0)
+        message = f"SyntaxError: {exc.msg}"
+        if exc.msg in ("invalid syntax", "invalid syntax. Perhaps you forgot a comma?"):
+            v = sys.version_info
+            message += (
+                f" (asynclint parses with the grammar of the Python running it, {v.major}.{v.minor};"
+                " if this file uses newer syntax, run asynclint with a newer Python)"
+            )
+    elif isinstance(exc, (RecursionError, MemoryError)):
+        row, col, message = 1, 0, "SyntaxError: the file is nested too deeply to parse"
+    else:
+        row, col, message = 1, 0, f"SyntaxError: {exc}"
+    code, name = SYNTAX_ERROR
+    row = min(row, max(len(source.line_starts), 1))
+    loc = Location(row, min(col, len(source.line(row))))
+    return Diagnostic(code, name, message, path, loc, loc, row)
+
+
+@dataclass
+class Analysis:
+    """A parsed module and its findings; kept so fixes can be computed without re-parsing."""
+
+    source: SourceFile
+    tree: ast.Module | None
+    diagnostics: list[Diagnostic]
+    rules: dict[str, Rule]
+    semantic: SemanticModel | None
+    project: ProjectView | None = None
+    context: RuleContext | None = None
+
+    def deps(self) -> list[list[str]]:
+        """What the result depends on besides the file: project-index lookups and the
+        environment files the rules read (a cached result is reused only while they hold)."""
+        found = self.project.dep_list() if self.project is not None else []
+        if self.context is not None:
+            found.extend(self.context.environment.dep_list())
+        return found
+
+    def release(self) -> None:
+        """Break the analysis' reference cycles once it is no longer needed (see
+        `SemanticModel.release`); a long-lived holder (the editor) simply never calls it."""
+        if self.semantic is not None:
+            self.semantic.release()
+        if self.context is not None:
+            self.context.__dict__.clear()
+        if self.project is not None:
+            self.project.release()
+        self.rules.clear()
+
+
+def analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[str],
+            module: tuple[str | None, bool] = (None, False), use_cache: bool = True,
+            tree: ast.Module | None = None) -> Analysis:
+    """Parse and analyse one module, then drop what `# noqa` comments suppress.
+
+    The cyclic garbage collector is paused meanwhile: a module's AST is up to hundreds of
+    thousands of tracked objects without cycles (reference counting frees them), and scanning
+    them over and over while they are built costs about a seventh of the parse. Any cycle made
+    meanwhile is collected after, so memory stays bounded by one module.
+    """
+    with paused_gc():
+        return _analyze(source, path, settings, codes, module, use_cache, tree)
+
+
+def _analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[str],
+             module: tuple[str | None, bool], use_cache: bool,
+             tree: ast.Module | None = None) -> Analysis:
+    """`tree`: this source's tree when already parsed (by the project index, from the same
+    UTF-8 bytes)."""
+    if tree is None:
+        try:
+            tree = ast.parse(source.text, filename=path, type_comments=False)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            return Analysis(source, None, [_syntax_diagnostic(path, source, exc)], {}, None)
+    analysis = analyze_tree(tree, source, path, settings, codes, module, use_cache)
+    if analysis.diagnostics:
+        analysis.diagnostics = noqa.filter_diagnostics(source.text, analysis.diagnostics)
+    return analysis
+
+
+def analyze_tree(tree: ast.Module, source: SourceFile, path: str, settings: Settings,
+                 codes: frozenset[str], module: tuple[str | None, bool] = (None, False),
+                 use_cache: bool = True) -> Analysis:
+    """Run the rules over a tree parsed from `source.text` (by `analyze`, or by a host such as
+    flake8 that parsed it already). No suppression comment is applied here: each door decides.
+
+    Rules see the project index through `ctx.project` (module summaries read from disk cache
+    when `use_cache`); the lookups they make are returned in `Analysis.project.deps`."""
+    semantic = SemanticModel(tree, module[0], module[1])
+    project = ProjectView(index_for(settings.root, settings.cache_dir, use_cache), path,
+                          module[0], module[1], tree, source.text)
+    ctx = RuleContext(path, source, tree, semantic, settings, project=project)
+    rule_types = _rules_for(codes, source.text)
+    rules = [cls(ctx) for cls in rule_types]
+    if rules:
+        try:
+            walk(tree, semantic, rules)
+        except RecursionError:
+            return Analysis(source, tree, [_syntax_diagnostic(path, source, RecursionError())],
+                            {}, semantic)
+    found = sorted(ctx.diagnostics, key=Diagnostic.sort_key)
+    return Analysis(source, tree, found, {r.code: r for r in rules}, semantic, project, ctx)

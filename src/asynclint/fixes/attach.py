@@ -1,0 +1,75 @@
+"""Turning a module's findings into findings with fixes: each rule that offered a fix builds it.
+
+The engine hands in its analysis; this module only needs the few things named by `Analysed`,
+so it does not import the engine (which imports fixes, not the other way round).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Protocol
+
+from asynclint.diagnostics import Diagnostic, Fix
+from asynclint.semantic.model import SemanticModel
+from asynclint.source import SourceFile
+
+if TYPE_CHECKING:
+    from asynclint.fixes.context import FixContext
+
+
+class Fixer(Protocol):
+    """What builds a fix: a rule (`rules.base.Rule.fix`)."""
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None: ...
+
+
+class Analysed(Protocol):
+    """A parsed module and its findings, as `attach_fixes` needs it (`engine.analyze.Analysis`
+    is one): its rules by code, to ask the one behind each finding for its fix."""
+
+    @property
+    def source(self) -> SourceFile: ...
+
+    @property
+    def tree(self) -> ast.Module | None: ...
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]: ...
+
+    @property
+    def rules(self) -> Mapping[str, Fixer]: ...
+
+    @property
+    def semantic(self) -> SemanticModel | None: ...
+
+
+def attach_fixes(analysis: Analysed) -> list[Diagnostic]:
+    """Compute the fix of every diagnostic that offers one (imports libcst)."""
+    if analysis.tree is None or not any(d.fix_data is not None for d in analysis.diagnostics):
+        return analysis.diagnostics
+    from asynclint.fixes.context import FixContext
+
+    assert analysis.semantic is not None
+    fctx = FixContext(analysis.source, analysis.tree, analysis.semantic)
+    out: list[Diagnostic] = []
+    for diag in analysis.diagnostics:
+        fix = None
+        if diag.fix_data is not None and fctx.usable_for(diag):
+            fix = analysis.rules[diag.code].fix(fctx, diag)
+        if fix is None and diag.fix_data is not None:
+            # The fix could not be built here: say so honestly instead of promising one.
+            diag = _without_fix(diag)
+        elif fix is not None:
+            diag = _with_fix(diag, fix)
+        out.append(diag)
+    return out
+
+
+def _with_fix(diag: Diagnostic, fix: Fix) -> Diagnostic:
+    return replace(diag, fix=fix)
+
+
+def _without_fix(diag: Diagnostic) -> Diagnostic:
+    return replace(diag, fix=None, fix_title=None, applicability=None, fix_data=None)
