@@ -11,14 +11,13 @@ import json
 import os
 import signal
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from asynclint import __version__
 from asynclint.config import ConfigError, SettingsResolver, validate_selector
-from asynclint.diagnostics import Applicability, Diagnostic
+from asynclint.diagnostics import Diagnostic
 from asynclint.engine import FileReport, RunOptions, check_file, check_paths
 from asynclint.output import FORMAT_NAMES, FORMATS_WITH_FIXES, FormatOptions, formatter
 from asynclint.source import display_text, read_display_text
@@ -163,37 +162,6 @@ def _make_resolver(args: argparse.Namespace) -> SettingsResolver:
                             inline=inline)
 
 
-def _statistics(diagnostics: list[Diagnostic], fmt: str) -> str:
-    counts = Counter(d.code for d in diagnostics)
-    names = {d.code: d.name for d in diagnostics}
-    fixable = Counter(d.code for d in diagnostics if d.applicability is Applicability.SAFE)
-    if fmt == "json":
-        rows = [{"code": c, "name": names[c], "count": n, "fixable": fixable[c] > 0,
-                 "fixable_count": fixable[c]} for c, n in counts.most_common()]
-        return json.dumps(rows, indent=2) + "\n"
-    width = max((len(str(n)) for n in counts.values()), default=1)
-    return "".join(
-        f"{n:>{width}}\t{c}\t{'[*]' if fixable[c] else '[ ]'} {names[c]}\n"
-        for c, n in counts.most_common()
-    )
-
-
-def _diff(report: FileReport, label: str) -> str:
-    assert report.source is not None and report.fixed_text is not None
-    import difflib
-
-    from asynclint.source import split_lines
-
-    lines = difflib.unified_diff(
-        split_lines(report.source.text, keepends=True),
-        split_lines(report.fixed_text, keepends=True),
-        fromfile=label, tofile=label,
-    )
-    text = "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
-                   for line in lines)
-    return text
-
-
 class Interrupted(KeyboardInterrupt):
     """A SIGINT or SIGTERM received while fixes were written, raised between two files."""
 
@@ -238,20 +206,6 @@ def _write_one(report: FileReport, err: TextIO) -> None:
             report.diagnostics = sorted(report.fixed + report.diagnostics, key=Diagnostic.sort_key)
             report.fixed = []
             report.fixed_text = None
-
-
-def _show_fixes(reports: list[FileReport], options: FormatOptions) -> str:
-    fixed = [r for r in reports if r.fixed]
-    if not fixed:
-        return "No errors fixed\n"
-    total = sum(len(r.fixed) for r in fixed)
-    lines = [f"Fixed {total} error{'s' * (total != 1)}:"]
-    for r in fixed:
-        lines.append(f"- {options.relpath(r.path)}:")
-        for code, n in sorted(Counter(d.code for d in r.fixed).items()):
-            name = next(d.name for d in r.fixed if d.code == code)
-            lines.append(f"    {n} × {code} ({name})")
-    return "\n".join(lines) + "\n"
 
 
 def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -328,8 +282,12 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if args.diff:
             changed = [r for r in reports if r.fixed_text is not None]
             if not args.silent:
+                from asynclint.output.diff import unified_diff
+
                 for r in changed:
-                    out.write(_diff(r, fmt_options.relpath(r.path)))
+                    assert r.source is not None and r.fixed_text is not None
+                    out.write(unified_diff(fmt_options.relpath(r.path), r.source.text,
+                                           r.fixed_text))
                 n = sum(len(r.fixed) for r in changed)
                 if n:
                     stderr.write(f"Would fix {n} error{'s' * (n != 1)}.\n")
@@ -346,7 +304,9 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 _echo(report.source.to_bytes(report.fixed_text), stdout)
             out = stderr
         if args.show_fixes and fix and not args.silent:
-            out.write(_show_fixes(reports, fmt_options))
+            from asynclint.output.show_fixes import show_fixes
+
+            out.write(show_fixes(((r.path, r.fixed) for r in reports), fmt_options))
         if args.fix_only:
             if not args.silent and not args.quiet:
                 n = fixed_count
@@ -354,8 +314,10 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             return EXIT_ERROR if internal else EXIT_CLEAN
         if not args.silent:
             if args.statistics:
+                from asynclint.output.statistics import statistics
+
                 fmt = "json" if args.output_format == "json" else "text"
-                out.write(_statistics(diagnostics, fmt))
+                out.write(statistics(diagnostics, fmt))
             else:
                 out.write(formatter(args.output_format)(diagnostics, fmt_options))
     finally:
