@@ -1,4 +1,4 @@
-"""The `asynclint` command: ruff's flags, output formats and exit codes over the engine.
+"""The `asynclint` command: ruff's flags, output formats and exit codes over `asynclint.api`.
 
 Exit codes: 0 nothing to report, 1 findings remain (or `--diff` shows a change), 2 usage,
 configuration or internal error.
@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import asynclint.api as api  # not `from asynclint import api`: see pytest_plugin._Session
 from asynclint import __version__
+from asynclint.api import FileReport, RunOptions
 from asynclint.config import ConfigError, SettingsResolver, validate_selector
 from asynclint.diagnostics import Diagnostic
-from asynclint.engine import FileReport, RunOptions, check_file, check_paths
 from asynclint.output import FORMAT_NAMES, FORMATS_WITH_FIXES, FormatOptions, formatter
 from asynclint.source import display_text, read_display_text
 
@@ -193,19 +194,9 @@ def _write_fixes(reports: list[FileReport], err: TextIO) -> None:
 
 
 def _write_one(report: FileReport, err: TextIO) -> None:
-    from asynclint.fixes.apply import write_atomic
-
-    if report.fixed_text is not None and report.source is not None:
-        try:
-            write_atomic(Path(report.path), report.source, report.fixed_text)
-        except (OSError, UnicodeEncodeError) as exc:
-            message = str(exc) if isinstance(exc, PermissionError) else f"{report.path}: {exc}"
-            err.write(f"error: Failed to write fixes: {message}\n")
-            report.errors.append(message)
-            # Nothing was fixed: everything that was found still stands.
-            report.diagnostics = sorted(report.fixed + report.diagnostics, key=Diagnostic.sort_key)
-            report.fixed = []
-            report.fixed_text = None
+    message = api.write_fixes(report)
+    if message is not None:  # nothing was fixed: everything that was found still stands
+        err.write(f"error: Failed to write fixes: {message}\n")
 
 
 def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -229,26 +220,19 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         display = str(args.stdin_filename) if args.stdin_filename else "-"
         settings = resolver.for_path(args.stdin_filename or Path.cwd())
         data = stdin_data = sys.stdin.buffer.read()
-        if args.stdin_filename is not None and settings.force_exclude:
-            from asynclint.discovery import is_force_excluded
-
-            if is_force_excluded(settings, args.stdin_filename):
-                # As ruff: an excluded file is not checked; with --fix the code passes through.
-                if options.fix:
-                    _echo(data, stdout)
-                return EXIT_CLEAN
-        report = check_file(display, settings, RunOptions(
-            fix=options.fix, diff=options.diff, unsafe_fixes=unsafe,
-            want_fixes=options.want_fixes, use_cache=False, jobs=1), data=data)
-        reports = [report]
+        if args.stdin_filename is not None and settings.force_exclude \
+                and api.is_force_excluded(settings, args.stdin_filename):
+            # As ruff: an excluded file is not checked; with --fix the code passes through.
+            if options.fix:
+                _echo(data, stdout)
+            return EXIT_CLEAN
+        reports = [api.check_source(data, display, settings, options)]
         sources[display] = display_text(data)
     else:
-        from asynclint.discovery import discover_files
-
-        found = list(discover_files(paths, resolver))
+        found = list(api.discover_files(paths, resolver))
         if not found and not args.silent:
             stderr.write("warning: No Python files found under the given path(s)\n")
-        reports = check_paths(found, options)
+        reports = api.check_paths(found, options)
 
     for report in reports:
         for message in report.errors:
@@ -379,15 +363,15 @@ def _echo(data: bytes, stdout: TextIO) -> None:
 # -- rule, clean ----------------------------------------------------------------------------------
 def run_rule(args: argparse.Namespace, stdout: TextIO) -> int:
     from asynclint.output.ruledoc import as_json, markdown
-    from asynclint.rules import REGISTRY
 
+    registry = api.rules()
     if args.all:
-        chosen = [REGISTRY[c] for c in sorted(REGISTRY)]
+        chosen = [registry[c] for c in sorted(registry)]
     elif args.code:
         code = args.code.upper()
-        if code not in REGISTRY:
+        if code not in registry:
             raise UsageError(f"Unknown rule code `{args.code}` (see `asynclint rule --all`)")
-        chosen = [REGISTRY[code]]
+        chosen = [registry[code]]
     else:
         raise UsageError("`asynclint rule` needs a CODE or --all")
     if args.output_format == "json":
@@ -410,9 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rule":
             return run_rule(args, stdout)
         if args.command == "clean":
-            from asynclint.cache import clean
-
-            for removed in clean(args.path):
+            for removed in api.clean_caches(args.path):
                 stderr.write(f"Removing cache at: {removed}\n")
             return EXIT_CLEAN
         if args.command == "server":
