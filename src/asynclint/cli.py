@@ -252,6 +252,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         unsafe_fixes=unsafe,
         show_summary=not (args.quiet or args.silent),
         fixed_count=fixed_count,
+        rule_doc=api.rule,
     )
     out: TextIO = stdout
     opened = None
