@@ -3,8 +3,8 @@
 Each door parses its own arguments or protocol and renders with `asynclint.output`; what it
 checks, fixes, caches and excludes goes through here, so the doors cannot drift apart and the
 engine's layout can change behind this module. Functions delegate; nothing here decides what a
-rule reports. Fixing, the rule families and cache cleaning load only when asked for, so a
-plain check keeps its start-up cost (no libcst).
+rule reports. Fixing and the rule families load only when asked for, so a plain check keeps
+its start-up cost (no libcst).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from asynclint.cache import CacheStore, _decode, _encode
+from asynclint.cache import CacheStore, _decode, _encode, clean
 from asynclint.config import Settings, SettingsResolver
 from asynclint.diagnostics import Diagnostic
 from asynclint.engine import Analysis, FileReport, RunOptions, analyze, analyze_tree
@@ -105,8 +105,6 @@ def write_fixes(report: FileReport) -> str | None:
 
 def clean_caches(root: Path) -> list[Path]:
     """Remove every cache folder below `root`; the folders removed."""
-    from asynclint.cache import clean
-
     return clean(root)
 
 
