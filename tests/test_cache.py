@@ -105,7 +105,7 @@ def test_every_rules_findings_survive_the_cache(fixture: Path, tmp_path: Path) -
     """Whatever a rule keeps for its fix (`fix_data`, Edits included) is written to the cache
     and read back unchanged, and a cached run reports and fixes exactly as a fresh one.
     (A rule's Edit in `fix_data` once crashed the README's first command.)"""
-    from asynclint.engine.result_cache import _decode, _encode
+    from asynclint.engine.result_cache import decode_diagnostic, encode_diagnostic
 
     target = tmp_path / "a.py"
     target.write_bytes(fixture.read_bytes())
@@ -123,7 +123,7 @@ def test_every_rules_findings_survive_the_cache(fixture: Path, tmp_path: Path) -
                            RunOptions(use_cache=True, jobs=1, want_fixes=True))
     assert [d.fix for d in fixed.diagnostics] == fresh_fixes
     for d in cached.diagnostics:
-        assert _decode(_encode(d), d.path).fix_data == d.fix_data
+        assert decode_diagnostic(encode_diagnostic(d), d.path).fix_data == d.fix_data
 
 
 # -- the stat shortcut: a file whose stat is unchanged is not read (see `result_cache.stat_key`)

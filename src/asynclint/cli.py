@@ -1,4 +1,4 @@
-"""The `asynclint` command: ruff's flags, output formats and exit codes over the engine.
+"""The `asynclint` command: ruff's flags, output formats and exit codes over `asynclint.api`.
 
 Exit codes: 0 nothing to report, 1 findings remain (or `--diff` shows a change), 2 usage,
 configuration or internal error.
@@ -11,15 +11,15 @@ import json
 import os
 import signal
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import asynclint.api as api  # not `from asynclint import api`: see pytest_plugin._Session
 from asynclint import __version__
+from asynclint.api import FileReport, RunOptions
 from asynclint.config import ConfigError, SettingsResolver, validate_selector
-from asynclint.diagnostics import Applicability, Diagnostic
-from asynclint.engine.run import FileReport, RunOptions, check_file, check_paths
+from asynclint.diagnostics import Diagnostic
 from asynclint.output import FORMAT_NAMES, FORMATS_WITH_FIXES, FormatOptions, formatter
 from asynclint.source import display_text, read_display_text
 
@@ -163,37 +163,6 @@ def _make_resolver(args: argparse.Namespace) -> SettingsResolver:
                             inline=inline)
 
 
-def _statistics(diagnostics: list[Diagnostic], fmt: str) -> str:
-    counts = Counter(d.code for d in diagnostics)
-    names = {d.code: d.name for d in diagnostics}
-    fixable = Counter(d.code for d in diagnostics if d.applicability is Applicability.SAFE)
-    if fmt == "json":
-        rows = [{"code": c, "name": names[c], "count": n, "fixable": fixable[c] > 0,
-                 "fixable_count": fixable[c]} for c, n in counts.most_common()]
-        return json.dumps(rows, indent=2) + "\n"
-    width = max((len(str(n)) for n in counts.values()), default=1)
-    return "".join(
-        f"{n:>{width}}\t{c}\t{'[*]' if fixable[c] else '[ ]'} {names[c]}\n"
-        for c, n in counts.most_common()
-    )
-
-
-def _diff(report: FileReport, label: str) -> str:
-    assert report.source is not None and report.fixed_text is not None
-    import difflib
-
-    from asynclint.source import split_lines
-
-    lines = difflib.unified_diff(
-        split_lines(report.source.text, keepends=True),
-        split_lines(report.fixed_text, keepends=True),
-        fromfile=label, tofile=label,
-    )
-    text = "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
-                   for line in lines)
-    return text
-
-
 class Interrupted(KeyboardInterrupt):
     """A SIGINT or SIGTERM received while fixes were written, raised between two files."""
 
@@ -225,33 +194,9 @@ def _write_fixes(reports: list[FileReport], err: TextIO) -> None:
 
 
 def _write_one(report: FileReport, err: TextIO) -> None:
-    from asynclint.fixes.apply import write_atomic
-
-    if report.fixed_text is not None and report.source is not None:
-        try:
-            write_atomic(Path(report.path), report.source, report.fixed_text)
-        except (OSError, UnicodeEncodeError) as exc:
-            message = str(exc) if isinstance(exc, PermissionError) else f"{report.path}: {exc}"
-            err.write(f"error: Failed to write fixes: {message}\n")
-            report.errors.append(message)
-            # Nothing was fixed: everything that was found still stands.
-            report.diagnostics = sorted(report.fixed + report.diagnostics, key=Diagnostic.sort_key)
-            report.fixed = []
-            report.fixed_text = None
-
-
-def _show_fixes(reports: list[FileReport], options: FormatOptions) -> str:
-    fixed = [r for r in reports if r.fixed]
-    if not fixed:
-        return "No errors fixed\n"
-    total = sum(len(r.fixed) for r in fixed)
-    lines = [f"Fixed {total} error{'s' * (total != 1)}:"]
-    for r in fixed:
-        lines.append(f"- {options.relpath(r.path)}:")
-        for code, n in sorted(Counter(d.code for d in r.fixed).items()):
-            name = next(d.name for d in r.fixed if d.code == code)
-            lines.append(f"    {n} × {code} ({name})")
-    return "\n".join(lines) + "\n"
+    message = api.write_fixes(report)
+    if message is not None:  # nothing was fixed: everything that was found still stands
+        err.write(f"error: Failed to write fixes: {message}\n")
 
 
 def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -275,26 +220,19 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         display = str(args.stdin_filename) if args.stdin_filename else "-"
         settings = resolver.for_path(args.stdin_filename or Path.cwd())
         data = stdin_data = sys.stdin.buffer.read()
-        if args.stdin_filename is not None and settings.force_exclude:
-            from asynclint.engine.discovery import is_force_excluded
-
-            if is_force_excluded(settings, args.stdin_filename):
-                # As ruff: an excluded file is not checked; with --fix the code passes through.
-                if options.fix:
-                    _echo(data, stdout)
-                return EXIT_CLEAN
-        report = check_file(display, settings, RunOptions(
-            fix=options.fix, diff=options.diff, unsafe_fixes=unsafe,
-            want_fixes=options.want_fixes, use_cache=False, jobs=1), data=data)
-        reports = [report]
+        if args.stdin_filename is not None and settings.force_exclude \
+                and api.is_force_excluded(settings, args.stdin_filename):
+            # As ruff: an excluded file is not checked; with --fix the code passes through.
+            if options.fix:
+                _echo(data, stdout)
+            return EXIT_CLEAN
+        reports = [api.check_source(data, display, settings, options)]
         sources[display] = display_text(data)
     else:
-        from asynclint.engine.discovery import discover_files
-
-        found = list(discover_files(paths, resolver))
+        found = list(api.discover_files(paths, resolver))
         if not found and not args.silent:
             stderr.write("warning: No Python files found under the given path(s)\n")
-        reports = check_paths(found, options)
+        reports = api.check_paths(found, options)
 
     for report in reports:
         for message in report.errors:
@@ -314,6 +252,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         unsafe_fixes=unsafe,
         show_summary=not (args.quiet or args.silent),
         fixed_count=fixed_count,
+        rule_doc=api.rule,
     )
     out: TextIO = stdout
     opened = None
@@ -328,8 +267,12 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if args.diff:
             changed = [r for r in reports if r.fixed_text is not None]
             if not args.silent:
+                from asynclint.output.diff import unified_diff
+
                 for r in changed:
-                    out.write(_diff(r, fmt_options.relpath(r.path)))
+                    assert r.source is not None and r.fixed_text is not None
+                    out.write(unified_diff(fmt_options.relpath(r.path), r.source.text,
+                                           r.fixed_text))
                 n = sum(len(r.fixed) for r in changed)
                 if n:
                     stderr.write(f"Would fix {n} error{'s' * (n != 1)}.\n")
@@ -346,7 +289,9 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 _echo(report.source.to_bytes(report.fixed_text), stdout)
             out = stderr
         if args.show_fixes and fix and not args.silent:
-            out.write(_show_fixes(reports, fmt_options))
+            from asynclint.output.show_fixes import show_fixes
+
+            out.write(show_fixes(((r.path, r.fixed) for r in reports), fmt_options))
         if args.fix_only:
             if not args.silent and not args.quiet:
                 n = fixed_count
@@ -354,8 +299,10 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             return EXIT_ERROR if internal else EXIT_CLEAN
         if not args.silent:
             if args.statistics:
+                from asynclint.output.statistics import statistics
+
                 fmt = "json" if args.output_format == "json" else "text"
-                out.write(_statistics(diagnostics, fmt))
+                out.write(statistics(diagnostics, fmt))
             else:
                 out.write(formatter(args.output_format)(diagnostics, fmt_options))
     finally:
@@ -417,15 +364,15 @@ def _echo(data: bytes, stdout: TextIO) -> None:
 # -- rule, clean ----------------------------------------------------------------------------------
 def run_rule(args: argparse.Namespace, stdout: TextIO) -> int:
     from asynclint.output.ruledoc import as_json, markdown
-    from asynclint.rules import REGISTRY
 
+    registry = api.rules()
     if args.all:
-        chosen = [REGISTRY[c] for c in sorted(REGISTRY)]
+        chosen = [registry[c] for c in sorted(registry)]
     elif args.code:
         code = args.code.upper()
-        if code not in REGISTRY:
+        if code not in registry:
             raise UsageError(f"Unknown rule code `{args.code}` (see `asynclint rule --all`)")
-        chosen = [REGISTRY[code]]
+        chosen = [registry[code]]
     else:
         raise UsageError("`asynclint rule` needs a CODE or --all")
     if args.output_format == "json":
@@ -448,9 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rule":
             return run_rule(args, stdout)
         if args.command == "clean":
-            from asynclint.engine.result_cache import clean
-
-            for removed in clean(args.path):
+            for removed in api.clean_caches(args.path):
                 stderr.write(f"Removing cache at: {removed}\n")
             return EXIT_CLEAN
         if args.command == "server":

@@ -1,4 +1,4 @@
-"""The flake8 door: the engine's findings on the tree flake8 already parsed.
+"""The flake8 door: asynclint's findings on the tree flake8 already parsed (`api.check_tree`).
 
 flake8 hands each file's `ast` tree and lines to `Plugin` (entry point `ASL` in the
 `flake8.extension` group) and applies `# noqa` and its own `--select`/`--ignore` to what the
@@ -87,16 +87,6 @@ def _settings_for(config: _Config, filename: str) -> Settings:
     return config.adjust(resolver.for_path(Path(filename)))
 
 
-def _suppressed_for_file(text: str, code: str) -> bool:
-    """`# asynclint: noqa[: CODES]` (flake8 handles `# flake8: noqa` and line `# noqa`)."""
-    from asynclint.engine import noqa
-
-    whole = noqa.file_level(text)
-    if whole is None:
-        return False
-    return whole is noqa.ALL or "*" in whole or any(code.startswith(c) for c in whole)
-
-
 class Plugin:
     """flake8 AST checker: yields `(row, utf8_col, "ASL100 message", Plugin)`."""
 
@@ -137,9 +127,7 @@ class Plugin:
     def run(self) -> Iterator[Finding]:
         if not isinstance(self.tree, ast.Module):
             return
-        from asynclint.engine.analyze import analyze_tree
-        from asynclint.engine.discovery import is_force_excluded
-        from asynclint.semantic.model import module_name_for
+        from asynclint.api import check_tree, is_force_excluded
         from asynclint.source import SourceFile
 
         config = type(self).config
@@ -153,16 +141,10 @@ class Plugin:
         if is_force_excluded(settings, path):  # flake8 excludes named files too: so do we
             return
         source = SourceFile(text="".join(self.lines))
-        codes = settings.codes_for(path)
-        if not codes:
-            return
-        module = module_name_for(path) if path.is_file() else (None, False)
-        analysis = analyze_tree(self.tree, source, self.filename, settings, codes, module)
-        found = analysis.diagnostics
-        analysis.release()  # flake8 holds the tree; the rest goes now, without the collector
+        # flake8 applies line suppressions; the file-level one (asynclint: noqa) is ours.
+        found = check_tree(self.tree, source, self.filename, settings,
+                           file_noqa=not config.disable_noqa)
         for diag in found:
-            if not config.disable_noqa and _suppressed_for_file(source.text, diag.code):
-                continue
             row = diag.start.row
             yield row, source.col_to_utf8(row, diag.start.col), f"{diag.code} {diag.message}", \
                 type(self)

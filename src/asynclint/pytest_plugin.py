@@ -2,10 +2,10 @@
 
 Each file becomes one item, `path/to/file.py::ASYNCLINT` (marker `asynclint`), that fails with the
 findings in the `full` format and passes when the file is clean. Results go through asynclint's
-own cache, keyed by the file's content, so a second run re-checks only what changed; under
-pytest-xdist the workers hand their new cache entries to the controller, which writes the cache
-once. Without `--asynclint` this module only registers its options and marker: it imports
-nothing of the engine, so it costs nothing at start-up.
+own cache (`api.CacheSession`), keyed by the file's content, so a second run re-checks only what
+changed; under pytest-xdist the workers hand their new cache entries to the controller, which
+writes the cache once. Without `--asynclint` this module only registers its options and marker:
+it imports nothing of the engine, so it costs nothing at start-up.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import pytest
 
 if TYPE_CHECKING:
     from asynclint.config import Settings, SettingsResolver
-    from asynclint.engine.result_cache import CacheStore
 
 MARKER = "asynclint"
 ITEM_NAME = "ASYNCLINT"
@@ -61,9 +60,12 @@ def _selectors(config: pytest.Config, name: str) -> list[str] | None:
 
 
 class _Session:
-    """The run's settings, cache stores and counters (one per process under xdist)."""
+    """The run's settings, cache session and counters (one per process under xdist)."""
 
     def __init__(self, config: pytest.Config) -> None:
+        # Not `from asynclint import api`: that reads the package's attribute, which pytester's
+        # in-process runs leave pointing at a module from an earlier run.
+        from asynclint.api import CacheSession
         from asynclint.config import ConfigError, SettingsResolver, validate_selector
 
         overrides: dict[str, Any] = {}
@@ -78,92 +80,36 @@ class _Session:
         except ConfigError as exc:
             raise pytest.UsageError(f"asynclint: {exc}") from exc
         self.resolver: SettingsResolver = SettingsResolver(overrides=overrides)
-        self.use_cache = not os.environ.get("ASYNCLINT_NO_CACHE")
         self.is_worker = hasattr(config, "workerinput")
-        self.stores: dict[str, CacheStore] = {}
-        # path, digest, encoded diagnostics, project-index lookups (see engine.FileReport.deps)
-        self.new_entries: list[tuple[str, str, list[Any], list[list[str]]]] = []
+        self.cache = CacheSession(use_cache=not os.environ.get("ASYNCLINT_NO_CACHE"),
+                                  hands_over=self.is_worker)
         self.checked = 0
         self.cached = 0
-        # Project-index summaries the workers computed (the controller writes the index once).
-        self.index_batches: list[dict[str, dict[str, list[Any]]]] = []
 
     def settings_for(self, path: Path) -> Settings:
         return self.resolver.for_path(path)
 
     def excluded(self, path: Path) -> bool:
-        from asynclint.engine.discovery import is_excluded
+        from asynclint.api import is_excluded
 
         return is_excluded(self.settings_for(path), path)
 
-    def store_for(self, settings: Settings) -> CacheStore | None:
-        if not self.use_cache:
-            return None
-        from asynclint.engine.result_cache import CacheStore
-
-        key = f"{settings.root}\0{settings.cache_dir}\0{settings.fingerprint()}"
-        store = self.stores.get(key)
-        if store is None:
-            store = self.stores[key] = CacheStore(settings)
-            store.load()
-        return store
-
     def check(self, path: Path) -> str | None:
         """The findings of one file in the `full` format, or None when it is clean."""
-        from asynclint.engine.result_cache import _encode
-        from asynclint.engine.run import RunOptions, check_file
-        from asynclint.output import FormatOptions, formatters
+        from asynclint.output import FormatOptions, formatter
 
-        settings = self.settings_for(path)
-        store = self.store_for(settings)
-        relpath = settings.relpath(path)
-        cached = store.get(relpath, str(path)) if store is not None else None
-        report = check_file(str(path), settings, RunOptions(use_cache=store is not None, jobs=1),
-                            cached=cached)
+        report = self.cache.check(path, self.settings_for(path))
         if report.internal_error:
             raise AsynclintFailure("\n".join(report.errors))
         if report.from_cache:
             self.cached += 1
         else:
             self.checked += 1
-            if store is not None and report.digest:
-                store.put(relpath, report.digest, report.diagnostics, report.deps)
-                if self.is_worker:
-                    self.new_entries.append(
-                        (str(path), report.digest, [_encode(d) for d in report.diagnostics],
-                         report.deps)
-                    )
         if not report.diagnostics:
             return None
         from asynclint.source import read_display_text
 
-        return formatters()["full"](report.diagnostics,
-                                    FormatOptions(read_source=read_display_text))
-
-    def merge(self, entries: list[tuple[str, str, list[Any], list[list[str]]]]) -> None:
-        """Take a worker's new cache entries (xdist controller)."""
-        from asynclint.engine.result_cache import _decode
-
-        for path, content_digest, encoded, deps in entries:
-            settings = self.settings_for(Path(path))
-            store = self.store_for(settings)
-            if store is not None:
-                store.put(settings.relpath(Path(path)),
-                          content_digest, [_decode(e, path) for e in encoded], deps)
-
-    def save(self) -> None:
-        for store in self.stores.values():
-            store.save()
-        if self.use_cache:
-            from asynclint.engine.index_store import save_all as save_indexes
-
-            save_indexes(self.index_batches)
-
-    def new_index_entries(self) -> dict[str, dict[str, list[Any]]]:
-        """This worker's project-index summaries, for the controller."""
-        from asynclint.engine.index_store import take_all_new as take_new_index_entries
-
-        return take_new_index_entries() if self.use_cache else {}
+        return formatter("full")(report.diagnostics, FormatOptions(read_source=read_display_text))
 
 
 _SESSION = pytest.StashKey[_Session]()
@@ -237,11 +183,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     if state.is_worker:
         session.config.workeroutput[_WORKER_KEY] = {  # type: ignore[attr-defined]
-            "entries": state.new_entries, "checked": state.checked, "cached": state.cached,
-            "index": state.new_index_entries(),
+            "cache": state.cache.handover(), "checked": state.checked, "cached": state.cached,
         }
     else:
-        state.save()
+        state.cache.save()
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -250,8 +195,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     state = node.config.stash.get(_SESSION, None)
     output = (getattr(node, "workeroutput", None) or {}).get(_WORKER_KEY)
     if state is not None and output:
-        state.merge(output["entries"])
-        state.index_batches.append(output["index"])
+        state.cache.take_over(output["cache"], state.settings_for)
         state.checked += output["checked"]
         state.cached += output["cached"]
 

@@ -81,7 +81,7 @@ def _restore(value: Any) -> Any:
     return value
 
 
-def _encode(d: Diagnostic) -> list[Any]:
+def encode_diagnostic(d: Diagnostic) -> list[Any]:
     return [d.code, d.name, d.message, d.start.row, d.start.col, d.end.row, d.end.col,
             d.noqa_row, d.fix_title, d.applicability.value if d.applicability else None,
             _plain(d.fix_data) if d.fix_data is not None else None]
@@ -90,7 +90,7 @@ def _encode(d: Diagnostic) -> list[Any]:
 _DECODED_TYPES: tuple[type | tuple[type, ...], ...] = (str, str, str, int, int, int, int, int, (str, type(None)))
 
 
-def _decode(raw: list[Any], path: str) -> Diagnostic:
+def decode_diagnostic(raw: list[Any], path: str) -> Diagnostic:
     """A cached diagnostic; TypeError/ValueError when `raw` is not of this version's shape."""
     code, name, message, r0, c0, r1, c1, noqa_row, title, applicability, data = raw
     if not all(isinstance(v, t) and not isinstance(v, bool)
@@ -133,7 +133,7 @@ class CacheStore:
                 and isinstance(d[1], str) and isinstance(d[2], str) for d in deps)):
             return None
         try:
-            return raw[0], [_decode(d, path) for d in raw[1]], deps
+            return raw[0], [decode_diagnostic(d, path) for d in raw[1]], deps
         except (TypeError, ValueError, KeyError, AttributeError):
             return None
 
@@ -147,7 +147,7 @@ class CacheStore:
 
     def put(self, relpath: str, content_digest: str, diagnostics: list[Diagnostic],
             deps: list[list[str]] | None = None, stat: list[int] | None = None) -> None:
-        new: list[Any] = [content_digest, [_encode(d) for d in diagnostics]]
+        new: list[Any] = [content_digest, [encode_diagnostic(d) for d in diagnostics]]
         if deps or stat:
             new.append(deps or [])
         if stat:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from asynclint.diagnostics import Diagnostic, Edit, Location
-from asynclint.engine.noqa import row_groups
 from asynclint.source import SourceFile
 
 # A noqa comment with codes; a new code is appended at the end of the `codes` group.
@@ -17,10 +16,12 @@ NOQA_CODES = re.compile(
 def noqa_edit(source: SourceFile, diagnostic: Diagnostic) -> Edit:
     """Suppress `diagnostic` on its line: extend a `# noqa: ...` comment of its row group, or
     add one at the end of the group's last row (after a multi-line string, never inside it).
-    Row groups are those `# noqa` is read by (see `noqa.row_groups`)."""
+    Row groups are those `# noqa` is read by (see `api.noqa_row_group`)."""
+    from asynclint.api import noqa_row_group  # lazily: importing edits loads no engine
+
     code = diagnostic.code
     row = diagnostic.noqa_row
-    group = next((g for g in row_groups(source.text) if g.first <= row <= g.last), None)
+    group = noqa_row_group(source.text, row)
     last = group.last if group is not None else row
     for comment_row, col, comment in group.comments if group is not None else ():
         m = NOQA_CODES.search(comment)

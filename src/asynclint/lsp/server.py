@@ -1,4 +1,4 @@
-"""`asynclint server`: a language server over stdio, thin over the engine.
+"""`asynclint server`: a language server over stdio, thin over `asynclint.api`.
 
 It checks the editor's unsaved text (never the file on disk), with the settings of the nearest
 `pyproject.toml` plus the editor's overrides. Diagnostics are pushed to clients that cannot pull
@@ -26,7 +26,9 @@ from pygls.capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
+import asynclint.api as api  # not `from asynclint import api`: see pytest_plugin._Session
 from asynclint import __version__
+from asynclint.api import Analysis
 from asynclint.config import ConfigError, Settings, SettingsResolver
 from asynclint.diagnostics import (
     IO_ERROR,
@@ -37,14 +39,9 @@ from asynclint.diagnostics import (
     Fix,
     Location,
 )
-from asynclint.engine.analyze import Analysis, analyze
-from asynclint.engine.discovery import is_excluded
-from asynclint.engine.run import RunOptions
-from asynclint.fixes.attach import attach_fixes
 from asynclint.lsp import edits as lsp_edits
 from asynclint.lsp.positions import PositionCodec
 from asynclint.lsp.settings import EDITOR_KEYS, SECTION_KEYS, EditorSettings, parse
-from asynclint.semantic.model import module_name_for
 from asynclint.source import SourceFile
 
 NAME = "asynclint"
@@ -94,7 +91,7 @@ class Checked:
         """The diagnostics with their fixes attached (same order as `analysis.diagnostics`)."""
         with self._lock:
             if self._fixed is None:
-                self._fixed = attach_fixes(self.analysis)
+                self._fixed = api.attach_fixes(self.analysis)
             return self._fixed
 
     def can_fix_all(self) -> bool:
@@ -111,34 +108,12 @@ class Checked:
 
     def _fix_all_locked(self) -> str:
         if self._fix_all is None:
-            if self.analysis.tree is None or all(
-                d.fix_data is None for d in self.analysis.diagnostics
-            ):
-                self._fix_all = self.text
-            else:
-                from asynclint.fixes.apply import fix_until_stable
-
-                options = RunOptions(fix=True, unsafe_fixes=self.settings.unsafe_fixes,
-                                     use_cache=False)
-                codes, module = _codes_and_module(self.settings, self.path)
-                path = self.path or "-"
-                outcome = fix_until_stable(
-                    self.analysis, options,
-                    lambda s: analyze(s, path, self.settings, codes, module),
-                )
-                self._fix_all = outcome.text
+            self._fix_all = api.fix_source(self.analysis, self.settings, self.path)
         return self._fix_all
 
     def lsp_edit(self, edit: Edit) -> types.TextEdit:
         return types.TextEdit(range=_range(self.codec, self.source, edit.start, edit.end),
                               new_text=edit.content)
-
-
-def _codes_and_module(settings: Settings, path: str | None
-                      ) -> tuple[frozenset[str], tuple[str | None, bool]]:
-    if path is None:
-        return settings.enabled_codes(), (None, False)
-    return settings.codes_for(Path(path)), module_name_for(Path(path))
 
 
 def _range(codec: PositionCodec, source: SourceFile, start: Location, end: Location) -> types.Range:
@@ -251,10 +226,9 @@ class AsyncLintServer(LanguageServer):
         settings = self.settings_for(path)
         source = SourceFile(text)
         if path is not None and _excluded(settings, path):
-            analysis = Analysis(source, None, [], {}, None)
+            analysis = api.unchecked(source)
         else:
-            codes, module = _codes_and_module(settings, path)
-            analysis = analyze(source, path or uri, settings, codes, module)
+            analysis = api.analyze_source(source, settings, path, name=uri)
         codec = PositionCodec(self.workspace.position_encoding)
         lsp = [self._to_lsp(codec, source, d) for d in analysis.diagnostics]
         return Checked(key, text, path, settings, analysis, codec, lsp)
@@ -417,22 +391,23 @@ class AsyncLintServer(LanguageServer):
         if checked is None:
             return None
         from asynclint.output.ruledoc import markdown
-        from asynclint.rules import REGISTRY
 
         at = _pos(params.position)
         docs: list[str] = []
         where: types.Range | None = None
         for diag, lsp in checked.pairs():
-            if diag.code in REGISTRY and _pos(lsp.range.start) <= at <= _pos(lsp.range.end):
-                text = markdown(REGISTRY[diag.code])
+            rule = api.rule(diag.code)
+            if rule is not None and _pos(lsp.range.start) <= at <= _pos(lsp.range.end):
+                text = markdown(rule)
                 if text not in docs:
                     docs.append(text)
                     where = where or lsp.range
         if not docs:
             found = _noqa_code_at(checked, params.position)
-            if found is None or found[0] not in REGISTRY:
+            rule = api.rule(found[0]) if found is not None else None
+            if found is None or rule is None:
                 return None
-            docs, where = [markdown(REGISTRY[found[0]])], found[1]
+            docs, where = [markdown(rule)], found[1]
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
                                          value="\n---\n\n".join(docs)),
@@ -479,7 +454,7 @@ def _excluded(settings: Settings, path: str) -> bool:
     so this is pure path arithmetic: nothing here touches the disk on the server's loop."""
     if not Path(path).is_relative_to(settings.root):
         return False
-    return is_excluded(settings, Path(path))
+    return api.is_excluded(settings, Path(path))
 
 
 def _is_python(uri: str, language_id: str | None) -> bool:

@@ -10,8 +10,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from asynclint.output.ruledoc import RuleDoc
 
 
 @dataclass
@@ -21,6 +25,9 @@ class FormatOptions:
     unsafe_fixes: bool = False
     show_summary: bool = True
     fixed_count: int = 0
+    # A rule's metadata by code (None for a code that is no rule), for the formats that
+    # document the rules they report (SARIF); handed in by the door, called only by them.
+    rule_doc: Callable[[str], RuleDoc | None] = lambda code: None
     # Answers of `relpath` (a file with many findings is named once per finding).
     _relpaths: dict[tuple[Path, str], str] = field(default_factory=dict, repr=False,
                                                    compare=False)

@@ -1,16 +1,46 @@
 """A rule's documentation, rendered from its metadata: for `asynclint rule`, the docs pages,
-LSP hover and the SARIF rule table."""
+LSP hover and the SARIF rule table. The metadata is handed in (a rule class fits `RuleDoc`):
+output renders rules, it does not load them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from asynclint.config import SCHEMA, SettingSpec
 from asynclint.diagnostics import DOCS_URL, Applicability
-from asynclint.rules.base import Rule, fix_availability
 
 # Where the configuration reference lives, relative to a rule page of the docs site.
 CONFIG_DOCS = "../configuration.md"
+
+
+class RuleDoc(Protocol):
+    """What a page needs to know of a rule: the metadata every rule class declares."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def explanation(self) -> str: ...
+    @property
+    def bad_example(self) -> str: ...
+    @property
+    def good_example(self) -> str: ...
+    @property
+    def example_config(self) -> str: ...
+    @property
+    def fix_title(self) -> str | None: ...
+    @property
+    def fix_applicability(self) -> Applicability | None: ...
+    @property
+    def fix_safety(self) -> str: ...
+    @property
+    def overlaps(self) -> tuple[str, ...]: ...
+    @property
+    def default_enabled(self) -> bool: ...
+
 
 _FAMILIES = {
     "1": "blocking call in a coroutine",
@@ -21,16 +51,16 @@ _FAMILIES = {
 }
 
 
-def options(rule: type[Rule]) -> list[SettingSpec]:
+def options(rule: RuleDoc) -> list[SettingSpec]:
     """The settings that tune this rule (`SettingSpec.rules` holds code prefixes)."""
     return [spec for spec in SCHEMA if any(rule.code.startswith(p) for p in spec.rules)]
 
 
-def family(rule: type[Rule]) -> str:
+def family(rule: RuleDoc) -> str:
     return _FAMILIES.get(rule.code[3], "other")
 
 
-def fix_sentence(rule: type[Rule]) -> str:
+def fix_sentence(rule: RuleDoc) -> str:
     if rule.fix_applicability is None:
         return "No fix is available."
     kind = {
@@ -41,7 +71,12 @@ def fix_sentence(rule: type[Rule]) -> str:
     return f"Fix is sometimes available: {kind}."
 
 
-def fixed_example_parts(rule: type[Rule], fixed_example: str) -> list[str]:
+def fix_availability(rule: RuleDoc) -> str:
+    """ruff's wording: None, Sometimes or Always (no asynclint fix applies everywhere)."""
+    return "None" if rule.fix_applicability is None else "Sometimes"
+
+
+def fixed_example_parts(rule: RuleDoc, fixed_example: str) -> list[str]:
     """What `--fix` makes of the rule's bad example (`fixed_example`, the text of
     fixtures/<CODE>/example.fixed.py), as Markdown lines."""
     config = " (with the setting above)" if rule.example_config else ""
@@ -59,7 +94,7 @@ def fixed_example_parts(rule: type[Rule], fixed_example: str) -> list[str]:
             fixed_example.rstrip("\n"), "```"]
 
 
-def markdown(rule: type[Rule], fixed_example: str | None = None) -> str:
+def markdown(rule: RuleDoc, fixed_example: str | None = None) -> str:
     """The whole page for one rule, as Markdown. `fixed_example`, when given, is what `--fix`
     makes of the bad example (the docs generator reads it from the rule's fixtures; the
     installed package has none, so `asynclint rule` and its JSON leave it out)."""
@@ -124,7 +159,7 @@ def markdown(rule: type[Rule], fixed_example: str | None = None) -> str:
     return "\n".join(parts) + "\n"
 
 
-def as_json(rule: type[Rule]) -> dict[str, Any]:
+def as_json(rule: RuleDoc) -> dict[str, Any]:
     """`asynclint rule --output-format json`, keys as ruff's."""
     return {
         "name": rule.name,

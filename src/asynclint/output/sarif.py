@@ -1,4 +1,5 @@
-"""SARIF 2.1.0, as GitHub code scanning reads it; the rule table comes from rule metadata."""
+"""SARIF 2.1.0, as GitHub code scanning reads it; the rule table comes from rule metadata
+(`FormatOptions.rule_doc`, handed in by the door)."""
 
 from __future__ import annotations
 
@@ -25,11 +26,10 @@ def _replacement(e: Edit) -> dict[str, Any]:
     return out
 
 
-def _rule_entry(code: str) -> dict[str, Any]:
+def _rule_entry(code: str, options: FormatOptions) -> dict[str, Any]:
     from asynclint.output.ruledoc import family, markdown
-    from asynclint.rules import REGISTRY
 
-    rule = REGISTRY.get(code)
+    rule = options.rule_doc(code)
     if rule is None:
         return {"id": code, "shortDescription": {"text": code},
                 "defaultConfiguration": {"level": "error"}}
@@ -77,7 +77,7 @@ def sarif(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
                 "name": "asynclint",
                 "informationUri": INFORMATION_URI,
                 "version": __version__,
-                "rules": [_rule_entry(c) for c in codes],
+                "rules": [_rule_entry(c, options) for c in codes],
             }},
             "results": results,
         }],
