@@ -10,7 +10,7 @@ from pathlib import Path
 
 from asynclint.config import Settings
 from asynclint.engine import RunOptions, analyze
-from asynclint.semantic.blocking_flow import own_nodes, project_fact
+from asynclint.semantic.blocking import own_nodes, project_fact
 from asynclint.semantic.model import SemanticModel
 from asynclint.source import SourceFile
 

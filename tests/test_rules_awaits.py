@@ -12,7 +12,7 @@ from asynclint.config import Settings
 from asynclint.diagnostics import Applicability
 from asynclint.engine import analyze, attach_fixes
 from asynclint.rules import REGISTRY
-from asynclint.semantic import async_apis as apis
+from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.semantic.project import forget_indexes
 from asynclint.source import SourceFile
 

@@ -11,13 +11,13 @@ from asynclint.config import Settings
 from asynclint.diagnostics import Applicability, Diagnostic
 from asynclint.engine import analyze, attach_fixes
 from asynclint.rules import REGISTRY
-from asynclint.semantic.blocking_calls import CATALOG, CATALOG_ENTRIES, FixKind, Kind
-from asynclint.semantic.blocking_flow import (
+from asynclint.semantic.blocking import (
     MAX_DEPTH,
     BlockingAnalysis,
     external_lookup,
     join_summaries,
 )
+from asynclint.semantic.catalogs.blocking import CATALOG, CATALOG_ENTRIES, FixKind, Kind
 from asynclint.semantic.model import SemanticModel
 from asynclint.source import SourceFile
 
@@ -245,7 +245,7 @@ class _FakeView:
 
     def _add(self, model: SemanticModel, name: str, kind: str,
              node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        from asynclint.semantic.blocking_flow import FACT, project_fact
+        from asynclint.semantic.blocking import FACT, project_fact
 
         fact = project_fact(node, model)
         facts = {FACT: fact} if fact is not None else {}

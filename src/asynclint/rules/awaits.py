@@ -5,7 +5,7 @@ warns "coroutine ... was never awaited" only when it is garbage-collected, if at
 What is a coroutine call is decided by `CoroutineOracle`, from: `async def`s of this module
 (functions, nested functions, methods through `self`/`cls`/`super()`/the class name and their
 bases), `async def`s elsewhere in the project (the project index, through imports and
-re-exports), and the catalog of library async APIs (`semantic/async_apis.py`, methods matched
+re-exports), and the catalog of library async APIs (`semantic/catalogs/async_apis.py`, methods matched
 only on receivers whose type the semantic layer knows). Decorators not known to keep a
 function async make it unknown; unknown means silent.
 """
@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, RuleContext, register
-from asynclint.semantic import async_apis as apis
-from asynclint.semantic.knowledge import canonical
+from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.semantic.model import dotted_name
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.project import (
@@ -32,6 +31,7 @@ from asynclint.semantic.project import (
     summarize_function,
 )
 from asynclint.semantic.scopes import Scope
+from asynclint.semantic.types import canonical
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
@@ -152,10 +152,10 @@ class CoroutineOracle:
                 found = view.lookup_full(qualified)
                 if found is not None and found[0] == "variable":
                     kind = found[1]
-        return _canon(kind) if kind else None
+        return canonical(kind) if kind else None
 
     def _qualified(self, qualified: str, func: ast.expr) -> Callee | None:
-        name = _canon(qualified)
+        name = canonical(qualified)
         api = _api_label(func, name)
         if name in apis.COROUTINE_CALLS or name in self.extra_apis:
             return Callee(COROUTINE, func, api)
@@ -172,11 +172,11 @@ class CoroutineOracle:
             owner, _, attr = name.rpartition(".")
             variable = view.lookup_full(owner)
             if variable is not None and variable[0] == "variable":
-                return self._typed_method(_canon(variable[1]), attr, func)
+                return self._typed_method(canonical(variable[1]), attr, func)
             return None
         what, summary, where = found
         if what == "variable":  # calling an instance: `SessionLocal()`
-            return self._typed_method(_canon(summary), "__call__", func)
+            return self._typed_method(canonical(summary), "__call__", func)
         if what == "class":
             assert isinstance(summary, ClassSummary)
             if self._async_only(summary, where, "__aenter__", "__enter__"):
@@ -424,11 +424,6 @@ def _definitions(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST
 def _stores(node: ast.AST, name: str) -> bool:
     return any(isinstance(s, ast.Name) and s.id == name and isinstance(s.ctx, ast.Store)
                for s in walk(node))
-
-
-def _canon(name: str) -> str:
-    name = canonical(name)
-    return apis.CANONICAL_EXTRA.get(name, name)
 
 
 def _api_label(func: ast.expr, name: str) -> str:
@@ -1021,13 +1016,13 @@ class CoroutinePassedAsCallable(Rule):
         semantic = self.semantic
         qualified = semantic.resolve(node.func)
         if qualified is not None:
-            name = _canon(qualified)
+            name = canonical(qualified)
             found = apis.CALLABLE_TAKERS.get(name)
             return (name, found) if found else None
         if isinstance(node.func, ast.Attribute):
             kind = semantic.type_of(node.func.value)
             if kind:
-                name = f"{_canon(kind)}.{node.func.attr}"
+                name = f"{canonical(kind)}.{node.func.attr}"
                 found = apis.CALLABLE_TAKERS.get(name)
                 return (name, found) if found else None
         return None

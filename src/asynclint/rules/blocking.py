@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, register
-from asynclint.semantic.blocking_calls import (
+from asynclint.semantic.blocking import BlockingAnalysis, analysis_for, own_nodes
+from asynclint.semantic.catalogs.blocking import (
     THREADPOOL_FRAMEWORKS,
     THREADPOOL_FUNCTIONS,
     THREADPOOL_ROUTE_DECORATORS,
@@ -16,7 +17,6 @@ from asynclint.semantic.blocking_calls import (
     FixKind,
     Kind,
 )
-from asynclint.semantic.blocking_flow import BlockingAnalysis, analysis_for, own_nodes
 from asynclint.semantic.nodes import walk
 from asynclint.semantic.scopes import Scope
 
@@ -458,7 +458,7 @@ class _CatalogRule(Rule):
 
 def _catalog_names(kind: Kind) -> str:
     """The catalog entries of a kind as a Markdown list, one line per module or type."""
-    from asynclint.semantic.blocking_calls import CATALOG_ENTRIES
+    from asynclint.semantic.catalogs.blocking import CATALOG_ENTRIES
 
     groups: dict[str, list[str]] = {}
     for entry in CATALOG_ENTRIES:

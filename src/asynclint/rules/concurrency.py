@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from asynclint.rules.base import Rule, RuleContext, register
-from asynclint.semantic import concurrency as knowledge
+from asynclint.semantic import ordering
+from asynclint.semantic.catalogs import concurrency as catalog
 from asynclint.semantic.dataflow import (
     names_read,
     names_written,
@@ -110,11 +111,11 @@ class _ConcurrencyRule(Rule):
 
     @functools.cached_property
     def _forbid(self) -> frozenset[str]:
-        return knowledge.FORBID_SHARING | set(self.ctx.settings.concurrency_unsafe_receivers)
+        return catalog.FORBID_SHARING | set(self.ctx.settings.concurrency_unsafe_receivers)
 
     @functools.cached_property
     def _allow(self) -> frozenset[str]:
-        return (knowledge.ALLOW_SHARING | set(self.ctx.settings.concurrency_safe_receivers)) \
+        return (catalog.ALLOW_SHARING | set(self.ctx.settings.concurrency_safe_receivers)) \
             - self._forbid
 
     @functools.cached_property
@@ -166,7 +167,7 @@ class _ConcurrencyRule(Rule):
             else:
                 continue
             if any(n == m or n.startswith(m + ".") for n in names
-                   for m in knowledge.AMBIENT_SESSION_MODULES):
+                   for m in catalog.AMBIENT_SESSION_MODULES):
                 return True
         return False
 
@@ -207,7 +208,7 @@ class _ConcurrencyRule(Rule):
                     func = expr.func if isinstance(expr, ast.Call) else expr
                     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                     words = set(name.lower().split("_")) | {name.lower()}
-                    if words & knowledge.CONTEXT_BINDING_WORDS:
+                    if words & catalog.CONTEXT_BINDING_WORDS:
                         return True
         return False
 
@@ -261,12 +262,12 @@ class _ConcurrencyRule(Rule):
         semantic = self.semantic
         func = call.func
         qualified = semantic.resolve(func)
-        if qualified in knowledge.ORDERING_CALLS:
+        if qualified in catalog.ORDERING_CALLS:
             return None
-        if isinstance(func, ast.Attribute) and func.attr in knowledge.ORDERING_METHODS:
+        if isinstance(func, ast.Attribute) and func.attr in catalog.ORDERING_METHODS:
             return None
         callee_name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        writes_by_name = knowledge.name_keeps_order(callee_name)
+        writes_by_name = ordering.name_keeps_order(callee_name)
         if path_of(func) is None:
             return None  # `get_client().get(...)`, `(await x).y()`: what is called is unclear
         item = AwaitedCall(stmt, await_node, call, assigned, names_read(call),
@@ -285,16 +286,16 @@ class _ConcurrencyRule(Rule):
                 plain_function = plain_function or is_callee_side
                 continue
             kind = semantic.type_of(obj) if isinstance(obj, (ast.Name, ast.Attribute)) else None
-            if kind in knowledge.VALUE_TYPES or (path == root and self._holds_literal(root)):
+            if kind in catalog.VALUE_TYPES or (path == root and self._holds_literal(root)):
                 continue
-            if is_callee_side and kind in knowledge.SYNCHRONIZATION_TYPES:
+            if is_callee_side and kind in catalog.SYNCHRONIZATION_TYPES:
                 return None  # waiting on a lock, event or queue is ordering itself
             if kind in self._forbid:
                 item.resources.append(Resource(path, kind, True, False))
                 item.writes.add(root)
             elif kind in self._allow:
                 receiver_allowed = receiver_allowed or is_callee_side
-                reads = is_callee_side and method in knowledge.READ_METHODS.get(kind, ())
+                reads = is_callee_side and method in catalog.READ_METHODS.get(kind, ())
                 item.resources.append(Resource(path, kind, False, bool(reads)))
             else:
                 item.opaque = True
@@ -306,16 +307,16 @@ class _ConcurrencyRule(Rule):
         verdict = None
         if plain_function and qualified is not None:
             item.callee = qualified
-            verdict = knowledge.callee_verdict(semantic, qualified)
+            verdict = ordering.callee_verdict(semantic, qualified)
         elif plain_function and isinstance(func, ast.Name) and self._uses_module_session(func.id):
-            verdict = knowledge.CalleeVerdict.SHARES_STATE
-        if verdict is knowledge.CalleeVerdict.SHARES_STATE:
+            verdict = ordering.CalleeVerdict.SHARES_STATE
+        if verdict is ordering.CalleeVerdict.SHARES_STATE:
             item.opaque = True
         if not assigned:
             # A discarded result means the call is made for its effect, and effects have an
             # order; only calls known to be independent (or writes through a shared-allowed
             # client, each checked against the others) may overlap.
-            independent = verdict is knowledge.CalleeVerdict.INDEPENDENT
+            independent = verdict is ordering.CalleeVerdict.INDEPENDENT
             allowed_write = any(not r.forbids for r in item.resources) and not item.opaque
             if not (independent or allowed_write):
                 return None

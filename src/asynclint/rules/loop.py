@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, RuleContext, register
-from asynclint.semantic.frameworks import Handler, defines_app, handler_info
+from asynclint.semantic.handlers import Handler, defines_app, handler_info
 from asynclint.semantic.nodes import child_nodes, walk
 
 if TYPE_CHECKING:

@@ -14,12 +14,12 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
-from asynclint.semantic import blocking_flow
+from asynclint.semantic import blocking
 from asynclint.semantic.model import SemanticModel
 
 FactProvider = Callable[[ast.FunctionDef | ast.AsyncFunctionDef, SemanticModel], Any]
 
 # name -> provider(def node, the module's model) -> a JSON value, or None for "nothing to say".
 FACT_PROVIDERS: dict[str, FactProvider] = {
-    blocking_flow.FACT: blocking_flow.project_fact,
+    blocking.FACT: blocking.project_fact,
 }

@@ -14,12 +14,12 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from asynclint.semantic.knowledge import (
+from asynclint.semantic.catalogs.aliases import ALIASES
+from asynclint.semantic.catalogs.types import (
     DEPENDENCY_MARKERS,
     RETURNS,
     TRANSPARENT_GENERICS,
     YIELDING_GENERICS,
-    canonical,
 )
 from asynclint.semantic.nodes import walk
 from asynclint.semantic.scopes import Scope
@@ -31,6 +31,12 @@ _NONE = "builtins.None"
 _UNKNOWN = ""  # a name whose type cannot be told
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _TYPE_ALIAS: tuple[type, ...] = tuple(filter(None, [getattr(ast, "TypeAlias", None)]))
+
+
+def canonical(name: str) -> str:
+    """The one name the catalogs use for a class or function spelt `name` (re-exports and
+    defining modules map onto the name users import)."""
+    return ALIASES.get(name, name)
 
 
 def _is_none(expr: ast.expr | None) -> bool:

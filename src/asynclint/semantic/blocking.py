@@ -13,21 +13,22 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from asynclint.semantic.blocking_calls import (
+from asynclint.semantic.catalogs.aliases import ALIASES
+from asynclint.semantic.catalogs.blocking import (
     CATALOG,
     TRANSPARENT_DECORATORS,
     BlockingCall,
     FixKind,
     Kind,
 )
-from asynclint.semantic.knowledge import CANONICAL, canonical
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.scopes import LOCAL, Scope, ScopeKind
+from asynclint.semantic.types import canonical
 
 # The last part of every name a call can match (`x.y.read` ends in `read`): a method call whose
 # name is not among them matches nothing, whatever its receiver, so its receiver's type is never
 # worked out. Canonical spellings (`redis.StrictRedis` -> `redis.Redis`) count both names.
-_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*CATALOG, *CANONICAL))
+_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*CATALOG, *ALIASES))
 MAX_DEPTH = 4  # helper levels followed from a coroutine
 MAX_CHAIN = MAX_DEPTH + 1  # names in a chain: the helpers, then the catalogued call
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)

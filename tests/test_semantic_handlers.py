@@ -1,4 +1,4 @@
-"""Request-handler recognition (semantic/frameworks.py): which functions a framework registers."""
+"""Request-handler recognition (semantic/handlers.py): which functions a framework registers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from asynclint.semantic.frameworks import Handler, defines_app, handler_info
+from asynclint.semantic.handlers import Handler, defines_app, handler_info
 from asynclint.semantic.model import SemanticModel
 
 
@@ -192,7 +192,7 @@ def test_defines_app() -> None:
 
 
 def test_index_is_built_once_per_model() -> None:
-    from asynclint.semantic.frameworks import handler_index
+    from asynclint.semantic.handlers import handler_index
 
     model = _model("from fastapi import FastAPI\napp = FastAPI()\n@app.get('/')\ndef h(): ...\n")
     assert handler_index(model) is handler_index(model)

@@ -1,7 +1,8 @@
 """Which functions are request handlers: the functions a web framework calls once per request.
 
 Rules need this to tell code that runs per request (and, for a sync handler, in a worker thread)
-from any other function. Knowledge is data: a contributor adds a framework in one line per table.
+from any other function. Knowledge is data (`catalogs/frameworks.py`): a contributor adds a
+framework in one line per table.
 
 Public API (other rule families use it too):
 
@@ -25,98 +26,22 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from asynclint.semantic.knowledge import canonical
+from asynclint.semantic.catalogs.frameworks import (
+    APP_TYPES,
+    ATTRIBUTE_TYPES,
+    HANDLER_DECORATORS,
+    ROUTE_CALLS,
+    ROUTE_METHODS,
+    ROUTER_DECORATORS,
+)
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import child_nodes
 from asynclint.semantic.scopes import Scope
+from asynclint.semantic.types import canonical
 
-_HTTP = ("get", "post", "put", "patch", "delete", "options", "head", "trace")
-
-# Router/application types whose methods are route decorators: type -> (framework, kind of
-# handler each decorator method registers).
-_FASTAPI = {**dict.fromkeys((*_HTTP, "api_route", "route"), "http"),
-            "websocket": "websocket", "websocket_route": "websocket"}
-_STARLETTE = {"route": "http", "websocket_route": "websocket"}
-_AIOHTTP = {**dict.fromkeys((*_HTTP, "route", "view"), "http")}
-_QUART = {**dict.fromkeys((*_HTTP, "route"), "http"), "websocket": "websocket"}
-_NINJA = {**dict.fromkeys((*_HTTP, "api_operation"), "http")}
-ROUTER_DECORATORS: dict[str, tuple[str, dict[str, str]]] = {
-    "fastapi.FastAPI": ("fastapi", _FASTAPI),
-    "fastapi.APIRouter": ("fastapi", _FASTAPI),
-    "starlette.applications.Starlette": ("starlette", _STARLETTE),
-    "starlette.routing.Router": ("starlette", _STARLETTE),
-    "aiohttp.web.RouteTableDef": ("aiohttp", _AIOHTTP),
-    "quart.Quart": ("quart", _QUART),
-    "quart.Blueprint": ("quart", _QUART),
-    "ninja.NinjaAPI": ("django-ninja", _NINJA),
-    "ninja.Router": ("django-ninja", _NINJA),
-}
-
-# Decorator functions (used as `@get("/")` or bare `@get`) that make a route handler.
-HANDLER_DECORATORS: dict[str, tuple[str, str]] = {
-    **{f"litestar.{m}": ("litestar", "http") for m in ("get", "post", "put", "patch", "delete",
-                                                       "head", "route")},
-    "litestar.websocket": ("litestar", "websocket"),
-    "django.views.decorators.http.require_http_methods": ("django", "http"),
-    "django.views.decorators.http.require_GET": ("django", "http"),
-    "django.views.decorators.http.require_POST": ("django", "http"),
-    "django.views.decorators.http.require_safe": ("django", "http"),
-}
-
-# Calls that register the function passed to them: qualified callable -> (framework, kind,
-# position of the handler argument, its keyword name).
-ROUTE_CALLS: dict[str, tuple[str, str, int, str]] = {
-    "starlette.routing.Route": ("starlette", "http", 1, "endpoint"),
-    "starlette.routing.WebSocketRoute": ("starlette", "websocket", 1, "endpoint"),
-    **{f"aiohttp.web.{m}": ("aiohttp", "http", 1, "handler") for m in (*_HTTP, "view")},
-    "aiohttp.web.route": ("aiohttp", "http", 2, "handler"),
-}
-# Methods that register the function passed to them: "Type.method" -> as ROUTE_CALLS.
-ROUTE_METHODS: dict[str, tuple[str, str, int, str]] = {
-    **{f"{t}.add_api_route": ("fastapi", "http", 1, "endpoint")
-       for t in ("fastapi.FastAPI", "fastapi.APIRouter")},
-    **{f"{t}.add_api_websocket_route": ("fastapi", "websocket", 1, "endpoint")
-       for t in ("fastapi.FastAPI", "fastapi.APIRouter")},
-    **{f"{t}.add_route": ("starlette", "http", 1, "route")
-       for t in ("starlette.applications.Starlette", "starlette.routing.Router")},
-    **{f"{t}.add_websocket_route": ("starlette", "websocket", 1, "route")
-       for t in ("starlette.applications.Starlette", "starlette.routing.Router")},
-    **{f"aiohttp.web.UrlDispatcher.add_{m}": ("aiohttp", "http", 1, "handler")
-       for m in (*_HTTP, "view")},
-    "aiohttp.web.UrlDispatcher.add_route": ("aiohttp", "http", 2, "handler"),
-    "quart.Quart.add_url_rule": ("quart", "http", 2, "view_func"),
-    "quart.Blueprint.add_url_rule": ("quart", "http", 2, "view_func"),
-}
 # The last part of every registration call's name: an attribute call ending otherwise
 # registers nothing, whatever its receiver (so its receiver's type is not worked out).
 _ROUTE_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*ROUTE_CALLS, *ROUTE_METHODS))
-# Attributes of a known type that have a known type (`app.router` of an aiohttp Application).
-ATTRIBUTE_TYPES: dict[str, str] = {
-    "aiohttp.web.Application.router": "aiohttp.web.UrlDispatcher",
-    "fastapi.FastAPI.router": "fastapi.APIRouter",
-    "starlette.applications.Starlette.router": "starlette.routing.Router",
-}
-# Other spellings of the types above (defining modules, re-exports).
-ALIASES: dict[str, str] = {
-    "fastapi.applications.FastAPI": "fastapi.FastAPI",
-    "fastapi.routing.APIRouter": "fastapi.APIRouter",
-    "starlette.routing.Route": "starlette.routing.Route",
-    "aiohttp.web_routedef.RouteTableDef": "aiohttp.web.RouteTableDef",
-    "aiohttp.web_app.Application": "aiohttp.web.Application",
-    "aiohttp.web_urldispatcher.UrlDispatcher": "aiohttp.web.UrlDispatcher",
-    "quart.app.Quart": "quart.Quart",
-    "quart.blueprints.Blueprint": "quart.Blueprint",
-    "ninja.main.NinjaAPI": "ninja.NinjaAPI",
-    "ninja.router.Router": "ninja.Router",
-    **{f"litestar.handlers.{m}": f"litestar.{m}"
-       for m in ("get", "post", "put", "patch", "delete", "head", "route", "websocket")},
-    **{f"aiohttp.web_routedef.{m}": f"aiohttp.web.{m}" for m in (*_HTTP, "view", "route")},
-}
-# Applications a server imports the module to find (`uvicorn main:app`).
-APP_TYPES: frozenset[str] = frozenset({
-    "fastapi.FastAPI", "starlette.applications.Starlette", "litestar.Litestar", "quart.Quart",
-    "aiohttp.web.Application", "ninja.NinjaAPI",
-})
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 FuncDef = ast.FunctionDef | ast.AsyncFunctionDef
@@ -139,10 +64,7 @@ class Handler:
 
 
 def _name(qualified: str | None) -> str | None:
-    if qualified is None:
-        return None
-    name = canonical(qualified)
-    return ALIASES.get(name, name)
+    return canonical(qualified) if qualified is not None else None
 
 
 class HandlerIndex:
