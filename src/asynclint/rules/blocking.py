@@ -171,7 +171,7 @@ def _analysis(rule: Rule) -> BlockingAnalysis:
                         getattr(rule.ctx, "project", None))
 
 
-def _shown(entry: BlockingCall) -> str:
+def _short_name(entry: BlockingCall) -> str:
     """`Session.execute` for a method of a class, the dotted name for a function."""
     parts = entry.name.removeprefix("builtins.").split(".")
     if len(parts) >= 2 and parts[-2][:1].isupper():
@@ -443,7 +443,7 @@ class _CatalogRule(Rule):
         entry = _analysis(self).direct(node, semantic.scope)
         if entry is None or entry.kind is not self.kind or _under_type_checking(self):
             return
-        message = (f"`{_shown(entry)}` is {_WHAT[entry.kind]} inside `async def`, it blocks "
+        message = (f"`{_short_name(entry)}` is {_WHAT[entry.kind]} inside `async def`, it blocks "
                    f"the event loop: use {entry.instead}")
         if isinstance(semantic.parent, ast.withitem) and entry.fix is FixKind.THREAD:
             message += ", or move the `with` block into a sync function run in a thread"
