@@ -43,8 +43,6 @@ ALLOWED: frozenset[Edge] = frozenset({
     ("asynclint.fixes.apply", "asynclint.engine"),  # also: fixes -> engine, arrow up
     # semantic -> engine: the project index reuses the result cache's clock and stat_key.
     ("asynclint.semantic.project", "asynclint.cache"),  # also: arrow up
-    # rule family -> rule family.
-    ("asynclint.rules.tasks", "asynclint.rules.loop"),
     # config -> rules (also arrow up): rules.codes lives in the rules package, so importing it
     # runs rules/__init__.py, which loads rules.base.
     ("asynclint.config", "asynclint.rules"),

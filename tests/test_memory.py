@@ -10,8 +10,9 @@ from pathlib import Path
 
 from asynclint.config import Settings
 from asynclint.engine import RunOptions, analyze
-from asynclint.semantic.blocking import own_nodes, project_fact
+from asynclint.semantic.blocking import project_fact
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.nodes import own_nodes
 from asynclint.source import SourceFile
 
 CODE = '''\

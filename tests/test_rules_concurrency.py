@@ -16,11 +16,11 @@ import pytest
 from asynclint.config import ConfigError, Settings, settings_from_table
 from asynclint.diagnostics import Applicability, Diagnostic
 from asynclint.engine import analyze, attach_fixes
-from asynclint.rules.concurrency import is_test_file
 from asynclint.semantic import ordering
 from asynclint.semantic.catalogs import concurrency as catalog
 from asynclint.semantic.dataflow import passed_objects, path_of, target_names
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.paths import is_test_path
 from asynclint.source import SourceFile
 
 HEADER = """\
@@ -177,8 +177,8 @@ def test_test_files_are_skipped() -> None:
     """
     assert check(body, path="app/views.py")
     assert check(body, path="tests/test_views.py") == []
-    assert is_test_file("pkg/tests/helpers.py") and is_test_file("conftest.py")
-    assert not is_test_file("app/contest.py")
+    assert is_test_path("pkg/tests/helpers.py") and is_test_path("conftest.py")
+    assert not is_test_path("app/contest.py")
 
 
 def test_transaction_block_counts_as_a_shared_session() -> None:

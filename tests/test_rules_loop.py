@@ -11,8 +11,9 @@ import pytest
 from asynclint.config import Settings
 from asynclint.engine import RunOptions, check_file
 from asynclint.rules import REGISTRY
-from asynclint.rules.loop import is_script_path, run_call
+from asynclint.semantic.loops import run_call
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.paths import is_script_path
 
 CHECK = RunOptions(use_cache=False, jobs=1)
 FIX = RunOptions(fix=True, unsafe_fixes=True, use_cache=False, jobs=1)

@@ -31,14 +31,12 @@ from asynclint.semantic.project import (
     summarize_function,
 )
 from asynclint.semantic.scopes import Scope
+from asynclint.semantic.syntax import FUNCS, await_site, short_source
 from asynclint.semantic.types import canonical
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
 
-_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_PRIMARY_PARENTS = (ast.Attribute, ast.Subscript, ast.Call)
 # Builtins that treat their argument as a plain value (a coroutine there is always a mistake).
 _VALUE_BUILTINS = frozenset({
     "builtins.len", "builtins.bool", "builtins.str", "builtins.int", "builtins.float",
@@ -87,7 +85,7 @@ class Callee:
 
     @property
     def label(self) -> str:
-        return self.detail.replace("{}", f"`{_short(self.func)}`")
+        return self.detail.replace("{}", f"`{short_source(self.func)}`")
 
 
 class CoroutineOracle:
@@ -252,7 +250,7 @@ class CoroutineOracle:
                 only = defs[0]
                 if isinstance(only, ast.ClassDef):
                     result = self._class(only)
-                elif isinstance(only, _FUNCS):
+                elif isinstance(only, FUNCS):
                     result = summarize_function(only, self.semantic)
         self._locals[key] = result
         return result
@@ -366,7 +364,7 @@ class CoroutineOracle:
         # A nested function sees the method's `self` through its closure.
         while scope is not None and scope.kind == "function":
             func = scope.node
-            assert isinstance(func, _FUNCS)
+            assert isinstance(func, FUNCS)
             params = [*func.args.posonlyargs, *func.args.args]
             if scope.parent is not None and scope.parent.kind == "class":
                 if not params or params[0].arg != name:
@@ -387,7 +385,7 @@ class CoroutineOracle:
 
 def _defines_directly(node: ast.AST, name: str) -> bool:
     """Cheap pre-check: a def or class of that name among the scope's own statements."""
-    return any(isinstance(s, (*_FUNCS, ast.ClassDef)) and s.name == name
+    return any(isinstance(s, (*FUNCS, ast.ClassDef)) and s.name == name
                for s in getattr(node, "body", ()))
 
 
@@ -395,7 +393,7 @@ def _definitions(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST
     """Defs of `name` directly in a scope and any other binding of it there."""
     defs: list[ast.stmt] = []
     others: list[ast.AST] = []
-    if isinstance(node, (*_FUNCS, ast.Lambda)):
+    if isinstance(node, (*FUNCS, ast.Lambda)):
         args = node.args
         params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
         if any(p is not None and p.arg == name for p in params):
@@ -404,7 +402,7 @@ def _definitions(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST
     stack: list[ast.AST] = list(body) if isinstance(body, list) else []
     while stack:
         sub = stack.pop()
-        if isinstance(sub, (*_FUNCS, ast.ClassDef)):
+        if isinstance(sub, (*FUNCS, ast.ClassDef)):
             if sub.name == name:
                 defs.append(sub)
             others.extend(d for d in sub.decorator_list if _stores(d, name))
@@ -432,14 +430,6 @@ def _api_label(func: ast.expr, name: str) -> str:
     return "{} (async API)" if written == name else f"{{}} (async API `{name}`)"
 
 
-def _short(expr: ast.expr) -> str:
-    try:
-        text = ast.unparse(expr)
-    except (ValueError, RecursionError):
-        return "call"
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def oracle(rule: Rule) -> CoroutineOracle:
     """One oracle per checked module, shared by the ASL2xx rules."""
     ctx = rule.ctx
@@ -458,16 +448,8 @@ def await_fix_data(rule: Rule, node: ast.Call, *, parent: ast.AST | None = None)
     semantic = rule.semantic
     if not semantic.in_async_function:
         return None
-    for ancestor in semantic.ancestors():
-        if isinstance(ancestor, ast.GeneratorExp):
-            return None
-        if isinstance(ancestor, _SCOPES):
-            break
-    parent = parent if parent is not None else semantic.parent
-    needs_parens = isinstance(parent, _PRIMARY_PARENTS) and (
-        getattr(parent, "value", None) is node or getattr(parent, "func", None) is node
-    )
-    return ("await", needs_parens)
+    site = await_site(node, semantic.parents, parent)
+    return ("await", site.needs_parens) if site is not None else None
 
 
 def build_await_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
@@ -597,7 +579,7 @@ class CoroutineAssignedNeverAwaited(Rule):
         if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
             return
         function = self.semantic.function
-        if not isinstance(function, _FUNCS):
+        if not isinstance(function, FUNCS):
             return
         callee = oracle(self).classify(value)
         if callee is None or callee.kind != COROUTINE:
@@ -639,7 +621,7 @@ def _uses(function: ast.AST, name: str, assignment: ast.stmt) -> list[ast.Name] 
         # Uses inside nested functions may await it later: stay silent.
         walker: ast.AST | None = used_in
         while walker is not None and walker is not function:
-            if isinstance(walker, (*_FUNCS, ast.Lambda)):
+            if isinstance(walker, (*FUNCS, ast.Lambda)):
                 return None
             walker = parents.get(id(walker))
         if not _is_value_use(load, used_in):
@@ -840,7 +822,7 @@ class SyncWithOnAsyncContextManager(Rule):
             if label is None:
                 kind = o.type_needs_async_with(expr)
                 if kind is not None:
-                    label = f"`{_short(expr)}` ({kind})"
+                    label = f"`{short_source(expr)}` ({kind})"
             marks.append(label is not None)
             if label is not None:
                 flagged.append(label)
@@ -907,7 +889,7 @@ class SyncForOverAsyncIterator(Rule):
         if label is None:
             kind = o.type_needs_async_for(expr)
             if kind is not None:
-                label = f"`{_short(expr)}` ({kind})"
+                label = f"`{short_source(expr)}` ({kind})"
         if label is None:
             return
         fixable = isinstance(node, ast.For) and self.semantic.in_async_function

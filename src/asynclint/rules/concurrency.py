@@ -28,6 +28,7 @@ from asynclint.semantic.dataflow import (
     target_names,
 )
 from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.paths import is_test_path
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -40,17 +41,7 @@ _STATEMENTS: tuple[type[ast.AST], ...] = tuple(
 )
 _BLOCK_FIELDS = ("body", "orelse", "finalbody")
 _FORBIDDEN_INSIDE = (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
-_TEST_DIRS = frozenset({"tests", "test", "testing"})
 _MAX_LINE = 88
-
-
-def is_test_file(path: str) -> bool:
-    """Tests await one thing after another on purpose (determinism over latency)."""
-    p = Path(path)
-    name = p.name
-    if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
-        return True
-    return any(part in _TEST_DIRS for part in p.parts[:-1])
 
 
 @dataclass
@@ -120,7 +111,8 @@ class _ConcurrencyRule(Rule):
 
     @functools.cached_property
     def _skip_file(self) -> bool:
-        return is_test_file(self.ctx.path)
+        """Tests await one thing after another on purpose (determinism over latency)."""
+        return is_test_path(self.ctx.path)
 
     @functools.cached_property
     def _module_imports(self) -> frozenset[str]:
@@ -930,7 +922,7 @@ def _gather_text(parts: list[_Part], asyncio_name: str, indent: str,
     if any(t is not None for t in targets):
         if None in targets and "_" in taken:
             return None
-        head = ", ".join(_parenthesized(t) if t is not None else "_" for t in targets) + " = "
+        head = ", ".join(_nested_target(t) if t is not None else "_" for t in targets) + " = "
     calls = [p.call for p in parts]
     one_line = f"{head}await {asyncio_name}.gather({', '.join(calls)})"
     commented = any(p.above or p.after for p in parts)
@@ -958,7 +950,7 @@ def _reindented(node: cst.CSTNode, text: str, indent: str) -> str:
     return "\n".join([first, *(indent + line if line.strip() else line for line in rest)])
 
 
-def _parenthesized(target: str) -> str:
+def _nested_target(target: str) -> str:
     """A tuple target nested in the gather's target tuple needs parentheses."""
     try:
         node = ast.parse(f"{target} = 0").body[0]

@@ -22,7 +22,9 @@ from asynclint.semantic.catalogs.blocking import (
     Kind,
 )
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.nodes import own_nodes
 from asynclint.semantic.scopes import LOCAL, Scope, ScopeKind
+from asynclint.semantic.syntax import FUNCS
 from asynclint.semantic.types import canonical
 
 # The last part of every name a call can match (`x.y.read` ends in `read`): a method call whose
@@ -31,8 +33,6 @@ from asynclint.semantic.types import canonical
 _LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*CATALOG, *ALIASES))
 MAX_DEPTH = 4  # helper levels followed from a coroutine
 MAX_CHAIN = MAX_DEPTH + 1  # names in a chain: the helpers, then the catalogued call
-_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 # (chain of display names, the catalogued call at its end)
 Chain = tuple[tuple[str, ...], BlockingCall]
@@ -53,38 +53,6 @@ class BlockingSummary:
     callees: tuple[str, ...]
 
 
-_NODE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
-
-
-def own_nodes(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None]]:
-    """(node, parent) for the code of a function body itself, in source order; nested
-    functions, lambdas and classes are skipped (their code runs elsewhere, or later).
-
-    The same order as `ast.iter_child_nodes` gives, without its per-field generator (this is
-    the hot loop of the blocking family and of the project index's facts)."""
-    stack: list[tuple[ast.AST, ast.AST | None]] = [(s, None) for s in reversed(body)]
-    pop, push, is_node = stack.pop, stack.append, ast.AST
-    fields_of = _NODE_FIELDS
-    while stack:
-        item = pop()
-        yield item
-        node = item[0]
-        if isinstance(node, _NESTED):
-            continue
-        kind = node.__class__
-        fields = fields_of.get(kind)
-        if fields is None:
-            fields = fields_of[kind] = tuple(reversed(kind._fields))
-        for name in fields:
-            value = getattr(node, name, None)
-            if isinstance(value, is_node):
-                push((value, node))
-            elif value.__class__ is list:
-                for child in reversed(value):
-                    if isinstance(child, is_node):
-                        push((child, node))
-
-
 def _is_generator(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n, _ in own_nodes(func.body))
 
@@ -98,7 +66,7 @@ def _bound_names(body: list[ast.stmt]) -> dict[str, list[ast.stmt]]:
     found: dict[str, list[ast.stmt]] = {}
     for node, _ in own_nodes(body):
         names: list[str] = []
-        if isinstance(node, (*_FUNCS, ast.ClassDef)):
+        if isinstance(node, (*FUNCS, ast.ClassDef)):
             names = [node.name]
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [(a.asname or a.name).split(".")[0] for a in node.names]
@@ -169,7 +137,7 @@ class BlockingAnalysis:
         """A local variable (not a parameter) of the function being checked."""
         owner = self.model.defining_scope(name, scope)
         node = owner.node if owner is not None else None
-        if owner is not scope or not isinstance(node, _FUNCS):
+        if owner is not scope or not isinstance(node, FUNCS):
             return False
         args = node.args
         params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
@@ -310,7 +278,7 @@ class BlockingAnalysis:
         if current is None or current.kind != "function" or current.parent is None:
             return None
         func = current.node
-        assert isinstance(func, _FUNCS)
+        assert isinstance(func, FUNCS)
         params = [*func.args.posonlyargs, *func.args.args]
         if not params or params[0].arg != name or current.parent.kind != "class":
             return None

@@ -37,14 +37,12 @@ from asynclint.semantic.catalogs.frameworks import (
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import child_nodes
 from asynclint.semantic.scopes import Scope
+from asynclint.semantic.syntax import FUNCS, FuncDef
 from asynclint.semantic.types import canonical
 
 # The last part of every registration call's name: an attribute call ending otherwise
 # registers nothing, whatever its receiver (so its receiver's type is not worked out).
 _ROUTE_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*ROUTE_CALLS, *ROUTE_METHODS))
-
-_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
-FuncDef = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ class HandlerIndex:
     def _walk(self, body: Iterable[ast.AST], scope: Scope) -> None:
         for node in body:
             for sub in _shallow(node):
-                if isinstance(sub, _FUNCS):
+                if isinstance(sub, FUNCS):
                     self._function(sub, scope)
                     self._walk(sub.body, Scope("function", sub, scope,
                                                isinstance(sub, ast.AsyncFunctionDef)))
@@ -164,7 +162,7 @@ class HandlerIndex:
             for s in _statements(body) if isinstance(s, (ast.Assign, ast.AnnAssign))
             for t in (s.targets if isinstance(s, ast.Assign) else [s.target])
         )
-        if len(defs) == 1 and isinstance(defs[0], _FUNCS) and not bound_otherwise:
+        if len(defs) == 1 and isinstance(defs[0], FUNCS) and not bound_otherwise:
             return defs[0]
         return None
 
@@ -184,10 +182,10 @@ def _shallow(node: ast.AST) -> Iterator[ast.AST]:
     while stack:
         current = stack.pop()
         yield current
-        if isinstance(current, (*_FUNCS, ast.ClassDef)):
+        if isinstance(current, (*FUNCS, ast.ClassDef)):
             # Decorators and defaults run in the enclosing scope; the body is walked separately.
             stack.extend(current.decorator_list)
-            if isinstance(current, _FUNCS):
+            if isinstance(current, FUNCS):
                 stack.append(current.args)
             else:
                 stack.extend(current.bases)
@@ -201,7 +199,7 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """The statements of a block, including those nested in if/try/with/for (not in defs)."""
     for stmt in body:
         yield stmt
-        if isinstance(stmt, (*_FUNCS, ast.ClassDef)):
+        if isinstance(stmt, (*FUNCS, ast.ClassDef)):
             continue
         for field in ("body", "orelse", "finalbody"):
             inner = getattr(stmt, field, None)
@@ -230,7 +228,7 @@ def handler_info(func: ast.AST, semantic: SemanticModel,
     `extra_decorators` are the `extra-handler-decorators` setting: qualified decorator names
     (`myframework.route`) or `Type.method` of a router type (`myframework.Router.get`).
     """
-    if not isinstance(func, _FUNCS):
+    if not isinstance(func, FUNCS):
         return None
     if text is not None and text.count(func.name) < 2:
         # `text`, the module's source, names the function only where it is defined: no call

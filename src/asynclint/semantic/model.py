@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -28,24 +28,6 @@ def dotted_name(expr: ast.expr) -> str | None:
         base = dotted_name(expr.value)
         return f"{base}.{expr.attr}" if base else None
     return None
-
-
-def _plain_import(stmt: ast.stmt) -> bool:
-    return isinstance(stmt, (ast.Import, ast.ImportFrom))
-
-
-def header_end(body: list[ast.stmt],
-               is_import: Callable[[ast.stmt], bool] = _plain_import) -> ast.stmt | None:
-    """The last statement of a module's header — its docstring, then the leading imports (as
-    `is_import` judges them): where a fix adds a top-level line. None for an empty header."""
-    last: ast.stmt | None = None
-    i = 0
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
-        last, i = body[0], 1
-    while i < len(body) and is_import(body[i]):
-        last, i = body[i], i + 1
-    return last
 
 
 def module_name_for(path: str | os.PathLike[str],
