@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, register
-from asynclint.semantic.blocking import BlockingAnalysis, analysis_for
+from asynclint.semantic.blocking import BlockingAnalysis
 from asynclint.semantic.catalogs.blocking import (
     THREADPOOL_FRAMEWORKS,
     THREADPOOL_FUNCTIONS,
@@ -144,9 +144,10 @@ def _under_type_checking(rule: Rule) -> bool:
 
 
 def _analysis(rule: Rule) -> BlockingAnalysis:
-    # `project` exists once the project index is part of the engine (cross-module chains).
-    return analysis_for(rule.semantic, rule.ctx.settings.extra_blocking_calls,
-                        getattr(rule.ctx, "project", None))
+    """The module's blocking analysis, shared by every ASL1xx rule of the traversal."""
+    ctx = rule.ctx
+    return ctx.semantic.shared("blocking", lambda: BlockingAnalysis(
+        ctx.semantic, ctx.settings.extra_blocking_calls, ctx.project))
 
 
 def _short_name(entry: BlockingCall) -> str:

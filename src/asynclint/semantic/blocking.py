@@ -1,7 +1,7 @@
 """Which calls block: the catalog matched through name resolution and type inference, and
 blocking reached through the project's own sync functions (`helper() -> requests.get`).
 
-One `BlockingAnalysis` per module, shared by every ASL1xx rule (`analysis_for`). What a sync
+One `BlockingAnalysis` per module, shared by every ASL1xx rule (`SemanticModel.shared`). What a sync
 function does as far as blocking goes (`BlockingSummary`) becomes the function's fact in the
 project index (`project_fact`), through which calls are followed across modules.
 """
@@ -388,11 +388,8 @@ def project_fact(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticMo
     `extra-blocking-calls` are settings, not facts of the file."""
     if not isinstance(node, ast.FunctionDef):
         return None
-    cached = model.derived.get("blocking-facts")
-    if cached is None:
-        cached = model.derived["blocking-facts"] = (
-            BlockingAnalysis(model), _owning_classes(model.module))
-    analysis, owners = cached
+    analysis, owners = model.shared(
+        "blocking-facts", lambda: (BlockingAnalysis(model), _owning_classes(model.module)))
     top = model.module_scope
     module = model.module_name or "__module__"
     owner: Scope = top
@@ -414,11 +411,3 @@ def _call_name(entry: BlockingCall) -> str:
     """How a chain ends: the catalogued call's dotted name (`requests.get`, `open`)."""
     return entry.name.removeprefix("builtins.")
 
-
-def analysis_for(model: SemanticModel, extra: tuple[str, ...] = (),
-                 project: Any = None) -> BlockingAnalysis:
-    """The module's shared analysis (every ASL1xx rule of one traversal asks the same)."""
-    found: BlockingAnalysis | None = model.derived.get("blocking")
-    if found is None:
-        found = model.derived["blocking"] = BlockingAnalysis(model, extra, project=project)
-    return found

@@ -211,15 +211,6 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _statements(case.body)
 
 
-def handler_index(semantic: SemanticModel, extra_decorators: Iterable[str] = ()) -> HandlerIndex:
-    """The module's handler index, built once per file (and per set of extra decorators)."""
-    extra = tuple(sorted(extra_decorators))
-    index: HandlerIndex | None = semantic.derived.get("handlers")
-    if index is None or tuple(sorted(index.extra)) != extra:
-        index = semantic.derived["handlers"] = HandlerIndex(semantic, extra)
-    return index
-
-
 def handler_info(func: ast.AST, semantic: SemanticModel,
                  extra_decorators: Iterable[str] = (), text: str | None = None
                  ) -> Handler | None:
@@ -230,6 +221,7 @@ def handler_info(func: ast.AST, semantic: SemanticModel,
     """
     if not isinstance(func, FUNCS):
         return None
+    extra = tuple(sorted(extra_decorators))
     if text is not None and text.count(func.name) < 2:
         # `text`, the module's source, names the function only where it is defined: no call
         # can register it, only its own decorators can; no need to index the whole module.
@@ -237,10 +229,12 @@ def handler_info(func: ast.AST, semantic: SemanticModel,
             return None
         scope = semantic.scope
         if scope.node is func and scope.parent is not None:
-            alone = HandlerIndex(semantic, tuple(sorted(extra_decorators)), walk=False)
+            alone = HandlerIndex(semantic, extra, walk=False)
             alone._function(func, scope.parent)
             return alone.handlers.get(id(func))
-    return handler_index(semantic, extra_decorators).handlers.get(id(func))
+    # The module's index, built once per file (and per set of extra decorators).
+    index = semantic.shared(f"handlers:{','.join(extra)}", lambda: HandlerIndex(semantic, extra))
+    return index.handlers.get(id(func))
 
 
 def defines_app(semantic: SemanticModel) -> bool:

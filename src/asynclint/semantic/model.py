@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from asynclint.semantic.scopes import BUILTIN_NAMES, HERE, LOCAL, Binding, Here, Scope
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from asynclint.semantic.types import TypeInference
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+T = TypeVar("T")
 
 
 def dotted_name(expr: ast.expr) -> str | None:
@@ -75,10 +76,19 @@ class SemanticModel:
         self.module_scope = Scope("module", module, None)
         self.scope = self.module_scope
         self.parents: list[ast.AST] = []
-        # Analyses derived from this module, built once per model by the families that share
-        # them (key: the family's name). Held here, not in a WeakKeyDictionary keyed by the
-        # model: those values refer back to the model, so such a cache never let go of a tree.
+        # Analyses derived from this module, built once per model (`shared`). Held here, not
+        # in a WeakKeyDictionary keyed by the model: those values refer back to the model, so
+        # such a cache never let go of a tree.
         self.derived: dict[str, Any] = {}
+
+    def shared(self, key: str, factory: Callable[[], T]) -> T:
+        """The analysis of this module known as `key` (the blocking analysis, the handler
+        index, the coroutine oracle...), built by `factory` on first use: whichever rule asks
+        first, every rule of the traversal gets the same one."""
+        if key in self.derived:
+            return cast(T, self.derived[key])
+        found = self.derived[key] = factory()
+        return found
 
     def release(self) -> None:
         """Drop what refers back to this model (derived analyses, type inference): then the
