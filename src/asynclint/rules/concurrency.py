@@ -29,6 +29,7 @@ from asynclint.semantic.dataflow import (
 )
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.paths import is_test_path
+from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -170,7 +171,7 @@ class _ConcurrencyRule(Rule):
         semantic = self.semantic
         module_scope = semantic.module_scope
         for stmt in self.ctx.tree.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+            if isinstance(stmt, FUNCS) and stmt.name == name:
                 for node in walk(stmt):
                     if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
                             and module_scope.lookup(node.id) is not None
@@ -340,7 +341,7 @@ def _literal_bindings(scope_node: ast.AST) -> dict[str, bool]:
     plain_targets: set[int] = set()
     while stack:
         node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+        if isinstance(node, NESTED_SCOPES):
             if not isinstance(node, ast.Lambda):
                 found[node.name] = False
             continue

@@ -24,7 +24,7 @@ from asynclint.semantic.catalogs.blocking import (
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import own_nodes
 from asynclint.semantic.scopes import LOCAL, Scope, ScopeKind
-from asynclint.semantic.syntax import FUNCS
+from asynclint.semantic.syntax import FUNCS, FuncDef
 from asynclint.semantic.types import canonical
 
 # The last part of every name a call can match (`x.y.read` ends in `read`): a method call whose
@@ -53,7 +53,7 @@ class BlockingSummary:
     callees: tuple[str, ...]
 
 
-def _is_generator(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def _is_generator(func: FuncDef) -> bool:
     return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n, _ in own_nodes(func.body))
 
 
@@ -380,7 +380,7 @@ def _owning_classes(tree: ast.Module) -> dict[int, ast.ClassDef]:
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def project_fact(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticModel
+def project_fact(node: FuncDef, model: SemanticModel
                  ) -> dict[str, Any] | None:
     """The fact a project index stores for a function (a `FACT_PROVIDERS` entry):
     `{"chain": [...], "terminal": catalog name, "callees": [qualified names]}` for a sync

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from asynclint.semantic.types import TypeInference
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 def dotted_name(expr: ast.expr) -> str | None:
@@ -81,12 +81,12 @@ class SemanticModel:
         # such a cache never let go of a tree.
         self.derived: dict[str, Any] = {}
 
-    def shared(self, key: str, factory: Callable[[], T]) -> T:
+    def shared(self, key: str, factory: Callable[[], _T]) -> _T:
         """The analysis of this module known as `key` (the blocking analysis, the handler
         index, the coroutine oracle...), built by `factory` on first use: whichever rule asks
         first, every rule of the traversal gets the same one."""
         if key in self.derived:
-            return cast(T, self.derived[key])
+            return cast(_T, self.derived[key])
         found = self.derived[key] = factory()
         return found
 
