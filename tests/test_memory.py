@@ -11,8 +11,9 @@ from pathlib import Path
 from asynclint.config import Settings
 from asynclint.engine.analyze import analyze
 from asynclint.engine.run import RunOptions
-from asynclint.semantic.blocking_flow import own_nodes, project_fact
+from asynclint.semantic.blocking import project_fact
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.nodes import own_nodes
 from asynclint.source import SourceFile
 
 CODE = '''\

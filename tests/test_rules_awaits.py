@@ -14,7 +14,7 @@ from asynclint.engine.analyze import analyze
 from asynclint.engine.index_store import forget_indexes
 from asynclint.fixes.attach import attach_fixes
 from asynclint.rules import REGISTRY
-from asynclint.semantic import async_apis as apis
+from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.source import SourceFile
 
 CODES = frozenset(c for c in REGISTRY if c.startswith("ASL2"))

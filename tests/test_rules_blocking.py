@@ -1,5 +1,5 @@
 """ASL1xx beyond the fixtures: the catalog's integrity, helper chains (bounded, cycle-safe,
-across modules through summaries), messages, and fix applicability."""
+across modules through the project index's facts), messages, and fix applicability."""
 
 from __future__ import annotations
 
@@ -12,13 +12,8 @@ from asynclint.diagnostics import Applicability, Diagnostic
 from asynclint.engine.analyze import analyze
 from asynclint.fixes.attach import attach_fixes
 from asynclint.rules import REGISTRY
-from asynclint.semantic.blocking_calls import CATALOG, CATALOG_ENTRIES, FixKind, Kind
-from asynclint.semantic.blocking_flow import (
-    MAX_DEPTH,
-    BlockingAnalysis,
-    external_lookup,
-    join_summaries,
-)
+from asynclint.semantic.blocking import MAX_DEPTH, BlockingAnalysis
+from asynclint.semantic.catalogs.blocking import CATALOG, CATALOG_ENTRIES, FixKind, Kind
 from asynclint.semantic.model import SemanticModel
 from asynclint.source import SourceFile
 
@@ -100,54 +95,6 @@ def test_mutual_recursion_without_blocking_terminates_silently() -> None:
     model = _model(code, "m")
     analysis = BlockingAnalysis(model)
     assert analysis.via_helper(*_call_in(model, analysis, "go")) is None
-
-
-def test_chains_across_modules_through_summaries() -> None:
-    helpers = _model("""
-        import requests
-        def load_user(uid):
-            return requests.get(f"/users/{uid}").json()
-        def pure(x):
-            return x
-    """, "app.helpers")
-    service = _model("""
-        from app.helpers import load_user, pure
-        def wrapper(uid):
-            pure(uid)
-            return load_user(uid)
-        class Service:
-            def run(self):
-                return self.inner()
-            def inner(self):
-                return wrapper(1)
-    """, "app.service")
-    summaries = {}
-    for model in (helpers, service):
-        summaries.update(BlockingAnalysis(model).module_summaries())
-    assert summaries["app.helpers.load_user"].chain == ("requests.get",)
-    assert summaries["app.helpers.pure"].chain is None
-    assert summaries["app.service.wrapper"].chain is None  # not within its own module
-    assert "app.helpers.load_user" in summaries["app.service.wrapper"].callees
-    assert "app.service.Service.inner" in summaries["app.service.Service.run"].callees
-
-    chains = join_summaries(summaries)
-    assert chains["app.service.Service.run"][0] == (
-        "app.service.Service.inner()", "app.service.wrapper()", "app.helpers.load_user()",
-        "requests.get",
-    )
-    assert "app.helpers.pure" not in chains
-
-    view = _model("""
-        from .service import wrapper
-        async def view():
-            return wrapper(2)
-    """, "app.views")
-    analysis = BlockingAnalysis(view, external=external_lookup(chains))
-    found = analysis.via_helper(*_call_in(view, analysis, "view"))
-    assert found is not None
-    chain, entry = found
-    assert chain == ("app.service.wrapper()", "app.helpers.load_user()", "requests.get")
-    assert entry.kind is Kind.HTTP
 
 
 # -- what the rules report --------------------------------------------------------------------------
@@ -246,7 +193,7 @@ class _FakeView:
 
     def _add(self, model: SemanticModel, name: str, kind: str,
              node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        from asynclint.semantic.blocking_flow import FACT, project_fact
+        from asynclint.semantic.blocking import FACT, project_fact
 
         fact = project_fact(node, model)
         facts = {FACT: fact} if fact is not None else {}

@@ -17,8 +17,8 @@ from asynclint.config import ConfigError, Settings, settings_from_table
 from asynclint.diagnostics import Applicability, Diagnostic
 from asynclint.engine.analyze import analyze
 from asynclint.fixes.attach import attach_fixes
-from asynclint.rules.concurrency import is_test_file
-from asynclint.semantic import concurrency as knowledge
+from asynclint.semantic import ordering
+from asynclint.semantic.catalogs import concurrency as catalog
 from asynclint.semantic.dataflow import passed_objects, path_of, target_names
 from asynclint.semantic.model import SemanticModel
 from asynclint.source import SourceFile
@@ -177,8 +177,6 @@ def test_test_files_are_skipped() -> None:
     """
     assert check(body, path="app/views.py")
     assert check(body, path="tests/test_views.py") == []
-    assert is_test_file("pkg/tests/helpers.py") and is_test_file("conftest.py")
-    assert not is_test_file("app/contest.py")
 
 
 def test_transaction_block_counts_as_a_shared_session() -> None:
@@ -240,18 +238,18 @@ def test_config_keys_are_validated(tmp_path: Path) -> None:
 
 # -- the project-index hook ---------------------------------------------------------------------
 @pytest.fixture
-def oracle() -> Iterator[dict[str, knowledge.CalleeVerdict]]:
-    answers: dict[str, knowledge.CalleeVerdict] = {}
+def oracle() -> Iterator[dict[str, ordering.CalleeVerdict]]:
+    answers: dict[str, ordering.CalleeVerdict] = {}
 
-    def ask(model: SemanticModel, qualified: str) -> knowledge.CalleeVerdict | None:
+    def ask(model: SemanticModel, qualified: str) -> ordering.CalleeVerdict | None:
         return answers.get(qualified)
 
-    knowledge.register_callee_oracle(ask)
+    ordering.register_callee_oracle(ask)
     yield answers
-    knowledge.unregister_callee_oracle(ask)
+    ordering.unregister_callee_oracle(ask)
 
 
-def test_oracle_can_silence_and_enable(oracle: dict[str, knowledge.CalleeVerdict]) -> None:
+def test_oracle_can_silence_and_enable(oracle: dict[str, ordering.CalleeVerdict]) -> None:
     shared = """
         async def view(key: int):
             a = await fetch_a(key)
@@ -259,8 +257,8 @@ def test_oracle_can_silence_and_enable(oracle: dict[str, knowledge.CalleeVerdict
             return a, b
     """
     assert check(shared)
-    oracle["app.services.fetch_a"] = knowledge.CalleeVerdict.SHARES_STATE
-    oracle["app.services.fetch_b"] = knowledge.CalleeVerdict.SHARES_STATE
+    oracle["app.services.fetch_a"] = ordering.CalleeVerdict.SHARES_STATE
+    oracle["app.services.fetch_b"] = ordering.CalleeVerdict.SHARES_STATE
     assert check(shared) == []
     effects = """
         async def view(key: int):
@@ -268,8 +266,8 @@ def test_oracle_can_silence_and_enable(oracle: dict[str, knowledge.CalleeVerdict
             await fetch_a(key)
     """
     assert check(effects) == []
-    oracle["app.services.fetch_a"] = knowledge.CalleeVerdict.INDEPENDENT
-    oracle["app.services.fetch_c"] = knowledge.CalleeVerdict.INDEPENDENT
+    oracle["app.services.fetch_a"] = ordering.CalleeVerdict.INDEPENDENT
+    oracle["app.services.fetch_c"] = ordering.CalleeVerdict.INDEPENDENT
     assert len(check(effects)) == 1
     assert "await asyncio.gather(fetch_c(key), fetch_a(key))" in fixed(effects)
 
@@ -281,14 +279,14 @@ def test_oracle_can_silence_and_enable(oracle: dict[str, knowledge.CalleeVerdict
     ("aget_default_agent", False), ("list_orders", False),
 ])
 def test_write_names(name: str, writes: bool) -> None:
-    assert knowledge.name_says_write(name) is writes
+    assert ordering.name_says_write(name) is writes
 
 
 def test_tables_are_consistent() -> None:
-    assert not knowledge.FORBID_SHARING & knowledge.ALLOW_SHARING
-    assert set(knowledge.READ_METHODS) <= knowledge.ALLOW_SHARING
-    for methods in knowledge.READ_METHODS.values():
-        assert not {m for m in methods if knowledge.name_says_write(m)}
+    assert not catalog.FORBID_SHARING & catalog.ALLOW_SHARING
+    assert set(catalog.READ_METHODS) <= catalog.ALLOW_SHARING
+    for methods in catalog.READ_METHODS.values():
+        assert not {m for m in methods if ordering.name_says_write(m)}
 
 
 def test_dataflow_helpers() -> None:
@@ -496,7 +494,7 @@ async def view(key: int):
     ("read_work_pool", False),
 ])
 def test_names_that_keep_their_place(name: str, keeps: bool) -> None:
-    assert knowledge.name_keeps_order(name) is keeps
+    assert ordering.name_keeps_order(name) is keeps
 
 
 def test_waiting_on_a_synchronization_primitive_is_ordering() -> None:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from pathlib import Path, PurePath
+from pathlib import Path
 
 import pytest
 
 from asynclint.config import Settings
 from asynclint.engine.run import RunOptions, check_file
 from asynclint.rules import REGISTRY
-from asynclint.rules.loop import is_script_path, run_call
-from asynclint.semantic.model import SemanticModel
 
 CHECK = RunOptions(use_cache=False, jobs=1)
 FIX = RunOptions(fix=True, unsafe_fixes=True, use_cache=False, jobs=1)
@@ -26,58 +24,6 @@ def _check(path: Path, code: str, select: str, options: RunOptions = CHECK) -> t
     report = check_file(str(path), settings, options)
     assert not report.internal_error, report.errors
     return [d.start.row for d in report.diagnostics], report.fixed_text
-
-
-@pytest.mark.parametrize("source, label, style", [
-    ("import asyncio\nasyncio.run(f())", "asyncio.run", "coroutine"),
-    ("import anyio\nanyio.run(f, 1)", "anyio.run", "function"),
-    ("import trio as t\nt.run(f)", "trio.run", "function"),
-    ("import asyncio\nasyncio.get_event_loop().run_until_complete(f())",
-     "loop.run_until_complete", "coroutine"),
-    ("import asyncio\nasyncio.new_event_loop().run_forever()", "loop.run_forever", None),
-    ("self.loop.run_until_complete(f())", "loop.run_until_complete", "coroutine"),
-])
-def test_run_call_recognises_loop_starters(source: str, label: str, style: str | None) -> None:
-    tree = ast.parse(source)
-    model = SemanticModel(tree)
-    call = tree.body[-1].value  # type: ignore[attr-defined]
-    found = run_call(model, call)
-    assert found is not None
-    assert (found.label, found.style) == (label, style)
-
-
-@pytest.mark.parametrize("source", [
-    "import subprocess\nsubprocess.run(['ls'])",  # another module's `run`
-    "job.run()",  # any object's `run`
-    "import asyncio\nasyncio.run_coroutine_threadsafe(f(), loop)",
-    "import os\nos.run_until_complete(f())",  # a module attribute, not a loop
-])
-def test_run_call_ignores_look_alikes(source: str) -> None:
-    tree = ast.parse(source)
-    call = tree.body[-1].value  # type: ignore[attr-defined]
-    assert run_call(SemanticModel(tree), call) is None
-
-
-@pytest.mark.parametrize("path, script", [
-    ("pkg/__main__.py", True),
-    ("pkg/conftest.py", True),
-    ("pkg/test_api.py", True),
-    ("pkg/api_test.py", True),
-    ("setup.py", True),
-    ("scripts/pkg/load.py", True),
-    ("examples/app/main.py", True),
-    ("pkg/api.py", False),
-    ("src/pkg/api.py", False),
-    ("pkg/testing_utils.py", False),
-])
-def test_script_paths(path: str, script: bool) -> None:
-    assert is_script_path(path, PurePath("."), 2) is script
-
-
-def test_script_folders_outside_the_project_count_only_near_the_module() -> None:
-    # A checkout under ~/tools/ is not a script folder; the package's own parent is.
-    assert not is_script_path("/home/me/tools/proj/pkg/api.py", PurePath("/elsewhere"), 2)
-    assert is_script_path("/home/me/proj/examples/pkg/api.py", PurePath("/elsewhere"), 2)
 
 
 ASL303_MODULE = """

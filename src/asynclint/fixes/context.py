@@ -29,7 +29,8 @@ from libcst._nodes.internal import CodegenState  # what Module.code_for_node use
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from asynclint.diagnostics import Diagnostic, Edit, Location
-from asynclint.semantic.model import SemanticModel, header_end
+from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.syntax import header_end
 from asynclint.source import SourceFile
 
 N = TypeVar("N", bound=cst.CSTNode)

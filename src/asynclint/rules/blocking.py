@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, register
-from asynclint.semantic.blocking_calls import (
+from asynclint.semantic.blocking import BlockingAnalysis
+from asynclint.semantic.catalogs.blocking import (
     THREADPOOL_FRAMEWORKS,
     THREADPOOL_FUNCTIONS,
     THREADPOOL_ROUTE_DECORATORS,
@@ -16,33 +17,12 @@ from asynclint.semantic.blocking_calls import (
     FixKind,
     Kind,
 )
-from asynclint.semantic.blocking_flow import BlockingAnalysis, analysis_for, own_nodes
-from asynclint.semantic.nodes import walk
+from asynclint.semantic.nodes import own_nodes, walk
 from asynclint.semantic.scopes import Scope
+from asynclint.semantic.syntax import await_site, is_type_checking
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
-
-# An awaited call in these positions must be parenthesised: `(await f()).attr`.
-_PRIMARY_PARENTS = (ast.Attribute, ast.Subscript, ast.Call)
-
-
-def _await_position(rule: Rule, node: ast.Call) -> bool | None:
-    """None when the call cannot be awaited where it is, else whether `await` needs parens.
-
-    No `await` inside a generator expression (it would make it an async generator).
-    """
-    semantic = rule.semantic
-    for ancestor in semantic.ancestors():
-        if isinstance(ancestor, ast.GeneratorExp):
-            return None
-        if isinstance(ancestor, (ast.AsyncFunctionDef, ast.FunctionDef, ast.Lambda)):
-            break
-    parent = semantic.parent
-    return isinstance(parent, _PRIMARY_PARENTS) and (
-        getattr(parent, "value", None) is node or getattr(parent, "func", None) is node
-    )
-
 
 def call_fix_data(rule: Rule, node: ast.Call, needs_module: str) -> tuple[bool] | None:
     """Whether a call in the current position can become `await <module>.<fn>(...)`.
@@ -50,13 +30,13 @@ def call_fix_data(rule: Rule, node: ast.Call, needs_module: str) -> tuple[bool] 
     No fix inside a generator expression (an `await` there would make it an async generator),
     and none when the module's name means something else here.
     """
-    needs_parens = _await_position(rule, node)
-    if needs_parens is None:
+    site = await_site(node, rule.semantic.parents)
+    if site is None:
         return None
     binding = rule.semantic.binding_of(needs_module)
     if binding is not None and binding.qualified != needs_module:
         return None
-    return (needs_parens,)
+    return (site.needs_parens,)
 
 
 @register
@@ -122,7 +102,7 @@ class BlockingSleep(Rule):
         start, end = diagnostic.start, diagnostic.end
         args = source.text[source.offset(Location(row, col)) : source.offset(end)]
         content = f"await {name}.sleep{args}"
-        if needs_parens and not _parenthesized(fctx, diagnostic):
+        if needs_parens and not _in_own_parentheses(fctx, diagnostic):
             content = f"({content})"
         return Fix(
             message=self.fix_title or "",
@@ -141,7 +121,7 @@ def _with_func_end(rule: Rule, node: ast.Call, data: tuple[Any, ...] | None
     return (*data, end.row, end.col)
 
 
-def _parenthesized(fctx: FixContext, diagnostic: Diagnostic) -> bool:
+def _in_own_parentheses(fctx: FixContext, diagnostic: Diagnostic) -> bool:
     """The call already sits in its own parentheses: `(f(x)).attr`."""
     text = fctx.source.text
     before = text[: fctx.source.offset(diagnostic.start)].rstrip()
@@ -157,21 +137,20 @@ def _under_type_checking(rule: Rule) -> bool:
         node = parents[i - 1]
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             return False
-        if isinstance(node, ast.If) and any(parents[i] is s for s in node.body):
-            test = node.test
-            name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
-            if name == "TYPE_CHECKING":
-                return True
+        if isinstance(node, ast.If) and any(parents[i] is s for s in node.body) \
+                and is_type_checking(node.test):
+            return True
     return False
 
 
 def _analysis(rule: Rule) -> BlockingAnalysis:
-    # `project` exists once the project index is part of the engine (cross-module chains).
-    return analysis_for(rule.semantic, rule.ctx.settings.extra_blocking_calls,
-                        getattr(rule.ctx, "project", None))
+    """The module's blocking analysis, shared by every ASL1xx rule of the traversal."""
+    ctx = rule.ctx
+    return ctx.semantic.shared("blocking", lambda: BlockingAnalysis(
+        ctx.semantic, ctx.settings.extra_blocking_calls, ctx.project))
 
 
-def _shown(entry: BlockingCall) -> str:
+def _short_name(entry: BlockingCall) -> str:
     """`Session.execute` for a method of a class, the dotted name for a function."""
     parts = entry.name.removeprefix("builtins.").split(".")
     if len(parts) >= 2 and parts[-2][:1].isupper():
@@ -215,11 +194,11 @@ def thread_fix_data(rule: Rule, node: ast.Call, fix: FixKind) -> tuple[Any, ...]
     if isinstance(rule.semantic.parent, ast.withitem):
         # Offloading only `open()` would leave the block's reads blocking: move the block.
         return with_block_fix_data(rule, node)
-    needs_parens = _await_position(rule, node)
+    site = await_site(node, rule.semantic.parents)
     offloader = _offloader(rule, node)
-    if needs_parens is None or offloader is None:
+    if site is None or offloader is None:
         return None
-    data = _with_func_end(rule, node, (needs_parens, *offloader))
+    data = _with_func_end(rule, node, (site.needs_parens, *offloader))
     return None if data is None else (*data, bool(node.args or node.keywords))
 
 
@@ -385,7 +364,7 @@ def thread_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic,
     source = fctx.source
     func_text = text[source.offset(start) : func_end]
     content = f"await {offload}({func_text}{joint}{text[paren + 1 : source.offset(end)]}"
-    if needs_parens and not _parenthesized(fctx, diagnostic):
+    if needs_parens and not _in_own_parentheses(fctx, diagnostic):
         content = f"({content})"
     shown = "run_in_threadpool" if module != "asyncio" else "asyncio.to_thread"
     return Fix(
@@ -443,7 +422,7 @@ class _CatalogRule(Rule):
         entry = _analysis(self).direct(node, semantic.scope)
         if entry is None or entry.kind is not self.kind or _under_type_checking(self):
             return
-        message = (f"`{_shown(entry)}` is {_WHAT[entry.kind]} inside `async def`, it blocks "
+        message = (f"`{_short_name(entry)}` is {_WHAT[entry.kind]} inside `async def`, it blocks "
                    f"the event loop: use {entry.instead}")
         if isinstance(semantic.parent, ast.withitem) and entry.fix is FixKind.THREAD:
             message += ", or move the `with` block into a sync function run in a thread"
@@ -458,7 +437,7 @@ class _CatalogRule(Rule):
 
 def _catalog_names(kind: Kind) -> str:
     """The catalog entries of a kind as a Markdown list, one line per module or type."""
-    from asynclint.semantic.blocking_calls import CATALOG_ENTRIES
+    from asynclint.semantic.catalogs.blocking import CATALOG_ENTRIES
 
     groups: dict[str, list[str]] = {}
     for entry in CATALOG_ENTRIES:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix
 from asynclint.rules.base import Rule, RuleContext, register
-from asynclint.semantic import concurrency as knowledge
+from asynclint.semantic import ordering
+from asynclint.semantic.catalogs import concurrency as catalog
 from asynclint.semantic.dataflow import (
     names_read,
     names_written,
@@ -27,6 +28,8 @@ from asynclint.semantic.dataflow import (
     target_names,
 )
 from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.paths import is_test_path
+from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -39,17 +42,7 @@ _STATEMENTS: tuple[type[ast.AST], ...] = tuple(
 )
 _BLOCK_FIELDS = ("body", "orelse", "finalbody")
 _FORBIDDEN_INSIDE = (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
-_TEST_DIRS = frozenset({"tests", "test", "testing"})
 _MAX_LINE = 88
-
-
-def is_test_file(path: str) -> bool:
-    """Tests await one thing after another on purpose (determinism over latency)."""
-    p = Path(path)
-    name = p.name
-    if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
-        return True
-    return any(part in _TEST_DIRS for part in p.parts[:-1])
 
 
 @dataclass
@@ -110,16 +103,17 @@ class _ConcurrencyRule(Rule):
 
     @functools.cached_property
     def _forbid(self) -> frozenset[str]:
-        return knowledge.FORBID_SHARING | set(self.ctx.settings.concurrency_unsafe_receivers)
+        return catalog.FORBID_SHARING | set(self.ctx.settings.concurrency_unsafe_receivers)
 
     @functools.cached_property
     def _allow(self) -> frozenset[str]:
-        return (knowledge.ALLOW_SHARING | set(self.ctx.settings.concurrency_safe_receivers)) \
+        return (catalog.ALLOW_SHARING | set(self.ctx.settings.concurrency_safe_receivers)) \
             - self._forbid
 
     @functools.cached_property
     def _skip_file(self) -> bool:
-        return is_test_file(self.ctx.path)
+        """Tests await one thing after another on purpose (determinism over latency)."""
+        return is_test_path(self.ctx.path)
 
     @functools.cached_property
     def _module_imports(self) -> frozenset[str]:
@@ -166,7 +160,7 @@ class _ConcurrencyRule(Rule):
             else:
                 continue
             if any(n == m or n.startswith(m + ".") for n in names
-                   for m in knowledge.AMBIENT_SESSION_MODULES):
+                   for m in catalog.AMBIENT_SESSION_MODULES):
                 return True
         return False
 
@@ -177,7 +171,7 @@ class _ConcurrencyRule(Rule):
         semantic = self.semantic
         module_scope = semantic.module_scope
         for stmt in self.ctx.tree.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+            if isinstance(stmt, FUNCS) and stmt.name == name:
                 for node in walk(stmt):
                     if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
                             and module_scope.lookup(node.id) is not None
@@ -207,7 +201,7 @@ class _ConcurrencyRule(Rule):
                     func = expr.func if isinstance(expr, ast.Call) else expr
                     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                     words = set(name.lower().split("_")) | {name.lower()}
-                    if words & knowledge.CONTEXT_BINDING_WORDS:
+                    if words & catalog.CONTEXT_BINDING_WORDS:
                         return True
         return False
 
@@ -261,12 +255,12 @@ class _ConcurrencyRule(Rule):
         semantic = self.semantic
         func = call.func
         qualified = semantic.resolve(func)
-        if qualified in knowledge.ORDERING_CALLS:
+        if qualified in catalog.ORDERING_CALLS:
             return None
-        if isinstance(func, ast.Attribute) and func.attr in knowledge.ORDERING_METHODS:
+        if isinstance(func, ast.Attribute) and func.attr in catalog.ORDERING_METHODS:
             return None
         callee_name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        writes_by_name = knowledge.name_keeps_order(callee_name)
+        writes_by_name = ordering.name_keeps_order(callee_name)
         if path_of(func) is None:
             return None  # `get_client().get(...)`, `(await x).y()`: what is called is unclear
         item = AwaitedCall(stmt, await_node, call, assigned, names_read(call),
@@ -285,16 +279,16 @@ class _ConcurrencyRule(Rule):
                 plain_function = plain_function or is_callee_side
                 continue
             kind = semantic.type_of(obj) if isinstance(obj, (ast.Name, ast.Attribute)) else None
-            if kind in knowledge.VALUE_TYPES or (path == root and self._holds_literal(root)):
+            if kind in catalog.VALUE_TYPES or (path == root and self._holds_literal(root)):
                 continue
-            if is_callee_side and kind in knowledge.SYNCHRONIZATION_TYPES:
+            if is_callee_side and kind in catalog.SYNCHRONIZATION_TYPES:
                 return None  # waiting on a lock, event or queue is ordering itself
             if kind in self._forbid:
                 item.resources.append(Resource(path, kind, True, False))
                 item.writes.add(root)
             elif kind in self._allow:
                 receiver_allowed = receiver_allowed or is_callee_side
-                reads = is_callee_side and method in knowledge.READ_METHODS.get(kind, ())
+                reads = is_callee_side and method in catalog.READ_METHODS.get(kind, ())
                 item.resources.append(Resource(path, kind, False, bool(reads)))
             else:
                 item.opaque = True
@@ -306,16 +300,16 @@ class _ConcurrencyRule(Rule):
         verdict = None
         if plain_function and qualified is not None:
             item.callee = qualified
-            verdict = knowledge.callee_verdict(semantic, qualified)
+            verdict = ordering.callee_verdict(semantic, qualified)
         elif plain_function and isinstance(func, ast.Name) and self._uses_module_session(func.id):
-            verdict = knowledge.CalleeVerdict.SHARES_STATE
-        if verdict is knowledge.CalleeVerdict.SHARES_STATE:
+            verdict = ordering.CalleeVerdict.SHARES_STATE
+        if verdict is ordering.CalleeVerdict.SHARES_STATE:
             item.opaque = True
         if not assigned:
             # A discarded result means the call is made for its effect, and effects have an
             # order; only calls known to be independent (or writes through a shared-allowed
             # client, each checked against the others) may overlap.
-            independent = verdict is knowledge.CalleeVerdict.INDEPENDENT
+            independent = verdict is ordering.CalleeVerdict.INDEPENDENT
             allowed_write = any(not r.forbids for r in item.resources) and not item.opaque
             if not (independent or allowed_write):
                 return None
@@ -347,7 +341,7 @@ def _literal_bindings(scope_node: ast.AST) -> dict[str, bool]:
     plain_targets: set[int] = set()
     while stack:
         node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+        if isinstance(node, NESTED_SCOPES):
             if not isinstance(node, ast.Lambda):
                 found[node.name] = False
             continue
@@ -929,7 +923,7 @@ def _gather_text(parts: list[_Part], asyncio_name: str, indent: str,
     if any(t is not None for t in targets):
         if None in targets and "_" in taken:
             return None
-        head = ", ".join(_parenthesized(t) if t is not None else "_" for t in targets) + " = "
+        head = ", ".join(_nested_target(t) if t is not None else "_" for t in targets) + " = "
     calls = [p.call for p in parts]
     one_line = f"{head}await {asyncio_name}.gather({', '.join(calls)})"
     commented = any(p.above or p.after for p in parts)
@@ -957,7 +951,7 @@ def _reindented(node: cst.CSTNode, text: str, indent: str) -> str:
     return "\n".join([first, *(indent + line if line.strip() else line for line in rest)])
 
 
-def _parenthesized(target: str) -> str:
+def _nested_target(target: str) -> str:
     """A tuple target nested in the gather's target tuple needs parentheses."""
     try:
         node = ast.parse(f"{target} = 0").body[0]

@@ -6,88 +6,28 @@ from __future__ import annotations
 
 import ast
 import os
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, RuleContext, register
-from asynclint.semantic.frameworks import Handler, defines_app, handler_info
+from asynclint.semantic.handlers import Handler, defines_app, handler_info
+from asynclint.semantic.loops import run_call
 from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.paths import is_script_path
+from asynclint.semantic.syntax import FUNCS, await_site
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
-    from asynclint.semantic.model import SemanticModel
     from asynclint.semantic.scopes import Scope
 
-# Functions that start an event loop and block until the coroutine finishes -> how the same work
-# is awaited from inside a coroutine: "coroutine" (`run(coro)` -> `await coro`), "function"
-# (`run(f, *args)` -> `await f(*args)`).
-RUN_FUNCTIONS: dict[str, str] = {
-    "asyncio.run": "coroutine",
-    "asyncio.runners.run": "coroutine",
-    "uvloop.run": "coroutine",
-    "anyio.run": "function",
-    "trio.run": "function",
-}
-# Event-loop methods that run the loop -> awaited form (None: no mechanical replacement).
-LOOP_RUN_METHODS: dict[str, str | None] = {
-    "run_until_complete": "coroutine",
-    "run_forever": None,
-}
-LOOP_TYPES = frozenset({"asyncio.AbstractEventLoop", "uvloop.Loop", "uvloop.loop.Loop"})
-# Methods of other known types that run a loop -> awaited form.
-TYPED_RUN_METHODS: dict[str, str | None] = {"asyncio.Runner.run": "coroutine"}
-_RUN_METHOD_NAMES = frozenset({*LOOP_RUN_METHODS, *(m.rsplit(".", 1)[1] for m in TYPED_RUN_METHODS)})
-# The last part of every qualified name `run_call` can match: other attribute calls are skipped.
-_RUN_LAST_NAMES = _RUN_METHOD_NAMES | {name.rsplit(".", 1)[-1] for name in RUN_FUNCTIONS}
 GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
 # Frameworks that accept an `async def` handler where a sync one was registered.
 ASYNC_CAPABLE = frozenset({"fastapi", "starlette", "aiohttp", "litestar", "quart",
                            "django-ninja"})
 # Code that makes a nested event loop work on purpose (notebooks): the run rules stay quiet.
 NESTING_PATCHES = ("nest_asyncio",)
-
-# A file is a script, not an importable module, when any of these say so.
-SCRIPT_FILE_NAMES = frozenset({"__main__.py", "conftest.py", "setup.py", "noxfile.py",
-                               "manage.py", "fabfile.py", "dodo.py", "tasks.py"})
-SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "examples", "example", "docs", "docs_src",
-                         "doc", "tools", "benchmarks", "benchmark", "demo", "demos", "samples",
-                         "tests", "test", "testing", "tutorial", "tutorials"})
-_TEST_FILE = re.compile(r"(^test_.*|.*_test)\.py$")
-
-# An awaited call in these positions must be parenthesised: `(await f()).attr`.
-_PRIMARY_PARENTS = (ast.Attribute, ast.Subscript, ast.Call)
-_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
-
-
-@dataclass(frozen=True)
-class RunCall:
-    label: str  # how the message names it: "asyncio.run", "loop.run_until_complete"
-    style: str | None  # how it is awaited instead, None when there is no mechanical rewrite
-
-
-def run_call(semantic: SemanticModel, call: ast.Call, scope: Scope | None = None) -> RunCall | None:
-    """Whether `call` starts an event loop (asyncio.run, loop.run_until_complete, ...)."""
-    func = call.func
-    if isinstance(func, ast.Attribute) and func.attr not in _RUN_LAST_NAMES:
-        return None
-    qualified = semantic.resolve(func, scope)
-    if qualified is not None:
-        style = RUN_FUNCTIONS.get(qualified)
-        return RunCall(qualified, style) if style is not None else None
-    if not isinstance(func, ast.Attribute) or func.attr not in _RUN_METHOD_NAMES:
-        return None
-    receiver = semantic.types.type_of(func.value, scope or semantic.scope)
-    if receiver is not None and f"{receiver}.{func.attr}" in TYPED_RUN_METHODS:
-        return RunCall(f"{receiver.rsplit('.', 1)[-1]}.{func.attr}",
-                       TYPED_RUN_METHODS[f"{receiver}.{func.attr}"])
-    if func.attr in LOOP_RUN_METHODS and (receiver is None or receiver in LOOP_TYPES):
-        if semantic.resolve(func.value, scope) is not None:
-            return None  # a module or imported object, not a loop instance
-        return RunCall(f"loop.{func.attr}", LOOP_RUN_METHODS[func.attr])
-    return None
 
 
 def _awaitable_shape(call: ast.Call, style: str | None) -> bool:
@@ -99,22 +39,6 @@ def _awaitable_shape(call: ast.Call, style: str | None) -> bool:
     if style == "coroutine":
         return len(call.args) == 1 and isinstance(call.args[0], ast.Call)
     return isinstance(call.args[0], (ast.Name, ast.Attribute, ast.Call))
-
-
-def _needs_parens(node: ast.expr, parent: ast.AST | None) -> bool:
-    return isinstance(parent, _PRIMARY_PARENTS) and (
-        getattr(parent, "value", None) is node or getattr(parent, "func", None) is node
-    )
-
-
-def _in_generator_expression(ancestors: list[ast.AST]) -> bool:
-    """An `await` in a generator expression would turn it into an async generator."""
-    for ancestor in reversed(ancestors):
-        if isinstance(ancestor, ast.GeneratorExp):
-            return True
-        if isinstance(ancestor, (*_FUNCS, ast.Lambda)):
-            return False
-    return False
 
 
 def _awaited_node(fctx: FixContext, diagnostic: Diagnostic, start: Location, end: Location,
@@ -137,17 +61,17 @@ def _awaited_node(fctx: FixContext, diagnostic: Diagnostic, start: Location, end
     return fctx.replace(call, awaited)
 
 
-def _calls_in_body(func: ast.AST) -> list[tuple[ast.Call, ast.AST, list[ast.AST]]]:
-    """(call, parent, ancestors) for every call in a function body, not in nested scopes."""
-    found: list[tuple[ast.Call, ast.AST, list[ast.AST]]] = []
+def _calls_in_body(func: ast.AST) -> list[tuple[ast.Call, list[ast.AST]]]:
+    """(call, ancestors) for every call in a function body, not in nested scopes."""
+    found: list[tuple[ast.Call, list[ast.AST]]] = []
     stack: list[tuple[ast.AST, list[ast.AST]]] = [
         (stmt, [func]) for stmt in getattr(func, "body", [])
     ]
     while stack:
         node, ancestors = stack.pop()
         if isinstance(node, ast.Call):
-            found.append((node, ancestors[-1], ancestors))
-        if isinstance(node, (*_FUNCS, ast.ClassDef, ast.Lambda)):
+            found.append((node, ancestors))
+        if isinstance(node, (*FUNCS, ast.ClassDef, ast.Lambda)):
             continue
         for child in child_nodes(node):
             stack.append((child, [*ancestors, node]))
@@ -214,9 +138,10 @@ class RunInCoroutine(_RunRule):
         if found is None or self._patched():
             return
         fix_data = None
-        if _awaitable_shape(node, found.style) and not _in_generator_expression(semantic.parents):
+        site = await_site(node, semantic.parents)
+        if _awaitable_shape(node, found.style) and site is not None:
             assert found.style is not None
-            fix_data = (found.style, _needs_parens(node, semantic.parent))
+            fix_data = (found.style, site.needs_parens)
         self.report(
             node,
             f"`{found.label}` inside `async def` raises RuntimeError (an event loop is already "
@@ -317,15 +242,16 @@ class RunInSyncHandler(_RunRule):
         if uses > (1 if handler.registration == "call" else 0):
             return None  # called or passed around (beyond a route-table registration)
         calls: list[tuple[Location, Location, str, bool]] = []
-        for call, parent, ancestors in _calls_in_body(func):
+        for call, ancestors in _calls_in_body(func):
             found = run_call(semantic, call)
             if found is None:
                 continue
-            if not _awaitable_shape(call, found.style) or _in_generator_expression(ancestors):
+            site = await_site(call, ancestors)
+            if not _awaitable_shape(call, found.style) or site is None:
                 return None
             assert found.style is not None
             start, end = self.ctx.node_range(call)
-            calls.append((start, end, found.style, _needs_parens(call, parent)))
+            calls.append((start, end, found.style, site.needs_parens))
         if not calls:
             return None
         return (self.ctx.location(func.lineno, func.col_offset), tuple(sorted(calls)))
@@ -423,25 +349,6 @@ def _is_main_guard(test: ast.expr) -> bool | None:
     return False if isinstance(test.ops[0], ast.NotEq) else None
 
 
-def is_script_path(path: str, root: PurePath | None = None, depth: int = 1) -> bool:
-    """A file meant to be run, not imported: by its name or a folder it lives in.
-
-    Only folders inside the project `root` count (a checkout under `~/tools/` is not a script
-    folder); outside it, the `depth` folders that hold the module's package and its parent.
-    """
-    full = PurePath(path)
-    name = full.name
-    if name in SCRIPT_FILE_NAMES or _TEST_FILE.match(name):
-        return True
-    try:
-        folders = full.parent.relative_to(root).parts if root is not None else None
-    except ValueError:
-        folders = None
-    if folders is None:
-        folders = full.parent.parts[-depth:] if depth > 0 else ()
-    return any(part in SCRIPT_DIRS for part in folders)
-
-
 @register
 class RunAtImport(_RunRule):
     code = "ASL303"
@@ -536,13 +443,13 @@ class RunAtImport(_RunRule):
             self._runners = {}
             counts: dict[str, int] = {}
             for stmt in semantic.module.body:
-                if isinstance(stmt, (*_FUNCS, ast.ClassDef)):
+                if isinstance(stmt, (*FUNCS, ast.ClassDef)):
                     counts[stmt.name] = counts.get(stmt.name, 0) + 1
             for stmt in semantic.module.body:
                 if not isinstance(stmt, ast.FunctionDef) or counts[stmt.name] != 1:
                     continue
                 scope = _Scope("function", stmt, semantic.module_scope)
-                for call, _parent, _ancestors in _calls_in_body(stmt):
+                for call, _ancestors in _calls_in_body(stmt):
                     found = run_call(semantic, call, scope)
                     if found is not None:
                         self._runners[stmt.name] = found.label

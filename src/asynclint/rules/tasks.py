@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.rules.base import Rule, RuleContext, register
-from asynclint.rules.loop import LOOP_TYPES, run_call
-from asynclint.semantic.model import header_end
+from asynclint.semantic.catalogs.loops import LOOP_TYPES
+from asynclint.semantic.loops import run_call
 from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES, header_end
 from asynclint.source import SourceFile
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ TASK_FUNCTIONS = frozenset({
     "asyncio.create_task", "asyncio.ensure_future",
     "asyncio.tasks.create_task", "asyncio.tasks.ensure_future",
 })
-# Methods of an event loop (see loop.LOOP_TYPES) that do the same. Task groups
+# Methods of an event loop (see `catalogs/loops.py`) that do the same. Task groups
 # (`asyncio.TaskGroup.create_task`, anyio's `start_soon`) keep their tasks: never listed here.
 LOOP_TASK_METHODS = frozenset({"create_task"})
 # The name the fix gives a new module-level set, and the names it tries for the task.
@@ -51,9 +52,6 @@ REDELIVER_METHODS = frozenset({"uncancel", "cancel"})
 # Libraries whose cancellation is not `asyncio.CancelledError` (no `except asyncio...` fix).
 OTHER_CANCELLATION = ("trio", "anyio")
 
-_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_SCOPES = (*_FUNCS, ast.Lambda, ast.ClassDef)
-
 
 def _shallow(nodes: list[ast.stmt] | list[ast.AST]) -> Iterator[ast.AST]:
     """Every node under `nodes`, not entering nested functions, lambdas or classes."""
@@ -61,7 +59,7 @@ def _shallow(nodes: list[ast.stmt] | list[ast.AST]) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        if not isinstance(node, _SCOPES):
+        if not isinstance(node, NESTED_SCOPES):
             stack.extend(child_nodes(node))
 
 
@@ -174,7 +172,7 @@ class DanglingTask(Rule):
         module = semantic.module
         owner = semantic.function or module
         used = {n.id for n in walk(owner) if isinstance(n, ast.Name)}
-        if isinstance(owner, _FUNCS):
+        if isinstance(owner, FUNCS):
             args = owner.args
             used |= {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
                                      *filter(None, (args.vararg, args.kwarg)))}
@@ -381,7 +379,7 @@ class CancellationSwallowed(Rule):
         leave."""
         in_loop = False
         for ancestor in self.semantic.ancestors():
-            if isinstance(ancestor, (*_FUNCS, ast.Lambda)):
+            if isinstance(ancestor, (*FUNCS, ast.Lambda)):
                 break
             if isinstance(ancestor, (ast.For, ast.AsyncFor, ast.While)):
                 in_loop = True
@@ -510,7 +508,7 @@ class CancellationSwallowed(Rule):
         if self._module_cancels is None:
             self._module_cancels = []
             for sub in walk(self.semantic.module):
-                if isinstance(sub, _FUNCS):
+                if isinstance(sub, FUNCS):
                     for call in _shallow(sub.body):
                         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
                                 and call.func.attr == "cancel" and not call.args \

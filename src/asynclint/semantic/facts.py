@@ -10,16 +10,16 @@ are rebuilt.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable
 from typing import Any
 
-from asynclint.semantic import blocking_flow
+from asynclint.semantic import blocking
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.syntax import FuncDef
 
-FactProvider = Callable[[ast.FunctionDef | ast.AsyncFunctionDef, SemanticModel], Any]
+FactProvider = Callable[[FuncDef, SemanticModel], Any]
 
 # name -> provider(def node, the module's model) -> a JSON value, or None for "nothing to say".
 FACT_PROVIDERS: dict[str, FactProvider] = {
-    blocking_flow.FACT: blocking_flow.project_fact,
+    blocking.FACT: blocking.project_fact,
 }

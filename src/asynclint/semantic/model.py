@@ -10,7 +10,7 @@ import ast
 import os
 from collections.abc import Callable, Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from asynclint.semantic.scopes import BUILTIN_NAMES, HERE, LOCAL, Binding, Here, Scope
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from asynclint.semantic.types import TypeInference
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+_T = TypeVar("_T")
 
 
 def dotted_name(expr: ast.expr) -> str | None:
@@ -28,24 +29,6 @@ def dotted_name(expr: ast.expr) -> str | None:
         base = dotted_name(expr.value)
         return f"{base}.{expr.attr}" if base else None
     return None
-
-
-def _plain_import(stmt: ast.stmt) -> bool:
-    return isinstance(stmt, (ast.Import, ast.ImportFrom))
-
-
-def header_end(body: list[ast.stmt],
-               is_import: Callable[[ast.stmt], bool] = _plain_import) -> ast.stmt | None:
-    """The last statement of a module's header — its docstring, then the leading imports (as
-    `is_import` judges them): where a fix adds a top-level line. None for an empty header."""
-    last: ast.stmt | None = None
-    i = 0
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
-        last, i = body[0], 1
-    while i < len(body) and is_import(body[i]):
-        last, i = body[i], i + 1
-    return last
 
 
 def module_name_for(path: str | os.PathLike[str],
@@ -93,10 +76,19 @@ class SemanticModel:
         self.module_scope = Scope("module", module, None)
         self.scope = self.module_scope
         self.parents: list[ast.AST] = []
-        # Analyses derived from this module, built once per model by the families that share
-        # them (key: the family's name). Held here, not in a WeakKeyDictionary keyed by the
-        # model: those values refer back to the model, so such a cache never let go of a tree.
+        # Analyses derived from this module, built once per model (`shared`). Held here, not
+        # in a WeakKeyDictionary keyed by the model: those values refer back to the model, so
+        # such a cache never let go of a tree.
         self.derived: dict[str, Any] = {}
+
+    def shared(self, key: str, factory: Callable[[], _T]) -> _T:
+        """The analysis of this module known as `key` (the blocking analysis, the handler
+        index, the coroutine oracle...), built by `factory` on first use: whichever rule asks
+        first, every rule of the traversal gets the same one."""
+        if key in self.derived:
+            return cast(_T, self.derived[key])
+        found = self.derived[key] = factory()
+        return found
 
     def release(self) -> None:
         """Drop what refers back to this model (derived analyses, type inference): then the

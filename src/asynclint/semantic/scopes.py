@@ -12,10 +12,10 @@ import builtins
 from dataclasses import dataclass, field
 from typing import Literal
 
+from asynclint.semantic.syntax import TYPE_ALIAS, is_type_checking
+
 ScopeKind = Literal["module", "class", "function", "lambda"]
 BUILTIN_NAMES = frozenset(dir(builtins))
-
-_TYPE_ALIAS: tuple[type, ...] = tuple(filter(None, [getattr(ast, "TypeAlias", None)]))
 
 # Marks a name bound by something other than an unambiguous import.
 LOCAL = ""
@@ -42,12 +42,6 @@ def from_import_target(node: ast.ImportFrom, name: str) -> str:
     if not module or module.endswith("."):
         return module + name
     return f"{module}.{name}"
-
-
-def _is_type_checking(test: ast.expr) -> bool:
-    if isinstance(test, ast.Name):
-        return test.id == "TYPE_CHECKING"
-    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
 
 
 class Here:
@@ -144,7 +138,7 @@ class Scope:
                 self._collect_block(stmt.body, type_only)
                 self._collect_block(stmt.orelse, type_only)
             elif isinstance(stmt, ast.If):
-                self._collect_block(stmt.body, type_only or _is_type_checking(stmt.test))
+                self._collect_block(stmt.body, type_only or is_type_checking(stmt.test))
                 self._collect_block(stmt.orelse, type_only)
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
                 for item in stmt.items:
@@ -164,7 +158,7 @@ class Scope:
                     self._collect_block(case.body, type_only)
             elif isinstance(stmt, (ast.Global, ast.Nonlocal)):
                 self._declared_global.update(stmt.names)
-            elif isinstance(stmt, _TYPE_ALIAS):
+            elif isinstance(stmt, TYPE_ALIAS):
                 name = getattr(stmt, "name", None)
                 if isinstance(name, ast.Name):
                     self._bind(name.id)

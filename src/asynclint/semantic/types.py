@@ -14,23 +14,28 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from asynclint.semantic.knowledge import (
+from asynclint.semantic.catalogs.aliases import ALIASES
+from asynclint.semantic.catalogs.types import (
     DEPENDENCY_MARKERS,
     RETURNS,
     TRANSPARENT_GENERICS,
     YIELDING_GENERICS,
-    canonical,
 )
 from asynclint.semantic.nodes import walk
 from asynclint.semantic.scopes import Scope
+from asynclint.semantic.syntax import FUNCS, TYPE_ALIAS
 
 if TYPE_CHECKING:
     from asynclint.semantic.model import SemanticModel
 
 _NONE = "builtins.None"
 _UNKNOWN = ""  # a name whose type cannot be told
-_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_TYPE_ALIAS: tuple[type, ...] = tuple(filter(None, [getattr(ast, "TypeAlias", None)]))
+
+
+def canonical(name: str) -> str:
+    """The one name the catalogs use for a class or function spelt `name` (re-exports and
+    defining modules map onto the name users import)."""
+    return ALIASES.get(name, name)
 
 
 def _is_none(expr: ast.expr | None) -> bool:
@@ -95,7 +100,7 @@ class TypeInference:
             local = self._module_def(func.id, scope)
             if isinstance(local, ast.ClassDef):
                 return self._local_class(local.name)
-            if isinstance(local, _FUNCS) and local.returns is not None:
+            if isinstance(local, FUNCS) and local.returns is not None:
                 return self.annotation(local.returns, self.model.module_scope)
             instance = self.type_of(func, scope)
             return RETURNS.get(f"{instance}.__call__") if instance else None
@@ -152,7 +157,7 @@ class TypeInference:
                     target, value = stmt.targets[0], stmt.value
                 elif isinstance(stmt, ast.AnnAssign):
                     target, value = stmt.target, stmt.value
-                elif _TYPE_ALIAS and isinstance(stmt, _TYPE_ALIAS):
+                elif TYPE_ALIAS and isinstance(stmt, TYPE_ALIAS):
                     target, value = getattr(stmt, "name", None), getattr(stmt, "value", None)
                 if isinstance(target, ast.Name):
                     # Bound twice: unknown. Only annotation-shaped values are aliases.
@@ -180,7 +185,7 @@ class TypeInference:
             defs: dict[str, ast.stmt] = {}
             counts: dict[str, int] = {}
             for stmt in self.model.module.body:
-                if isinstance(stmt, (*_FUNCS, ast.ClassDef)):
+                if isinstance(stmt, (*FUNCS, ast.ClassDef)):
                     defs[stmt.name] = stmt
                     counts[stmt.name] = counts.get(stmt.name, 0) + 1
             self._module_defs = {k: v for k, v in defs.items() if counts[k] == 1}
@@ -205,7 +210,7 @@ class TypeInference:
 
     def _collect_scope(self, scope: Scope, table: dict[str, str]) -> None:
         node = scope.node
-        if isinstance(node, (*_FUNCS, ast.Lambda)):
+        if isinstance(node, (*FUNCS, ast.Lambda)):
             outer = scope.parent or self.model.module_scope
             args = node.args
             positional = [*args.posonlyargs, *args.args]
@@ -233,7 +238,7 @@ class TypeInference:
         target = default.args[0]
         if isinstance(target, ast.Name):
             func = self._module_def(target.id, scope)
-            if isinstance(func, _FUNCS) and func.returns is not None:
+            if isinstance(func, FUNCS) and func.returns is not None:
                 return self.annotation(func.returns, self.model.module_scope, yielded=True)
             if isinstance(func, ast.ClassDef):
                 return self._local_class(func.name)
@@ -279,7 +284,7 @@ class TypeInference:
             elif isinstance(stmt, ast.Match):
                 for case in stmt.cases:
                     self._collect_block(case.body, scope, table)
-            elif isinstance(stmt, (*_FUNCS, ast.ClassDef)):
+            elif isinstance(stmt, (*FUNCS, ast.ClassDef)):
                 self._note(table, stmt.name, None)
             elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 for alias in stmt.names:
@@ -317,7 +322,7 @@ class TypeInference:
         if current is None or current.kind != "function":
             return None
         func = current.node
-        assert isinstance(func, _FUNCS)
+        assert isinstance(func, FUNCS)
         params = [*func.args.posonlyargs, *func.args.args]
         if not params or params[0].arg != name or current.parent is None:
             return None
@@ -346,7 +351,7 @@ class TypeInference:
                     if isinstance(target, ast.Name):
                         self._note(found, target.id, self.call_result(stmt.value, outer))
         for stmt in node.body:
-            if isinstance(stmt, _FUNCS) and stmt.name == "__init__":
+            if isinstance(stmt, FUNCS) and stmt.name == "__init__":
                 params = [*stmt.args.posonlyargs, *stmt.args.args]
                 if not params:
                     continue

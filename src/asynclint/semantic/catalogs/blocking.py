@@ -1,7 +1,7 @@
 """The catalog of blocking calls, as data: one line per function or `Type.method`.
 
 Each entry names what blocks (a qualified function as users import it, or `Type.method` where
-`Type` is a name the type inference produces, see `knowledge.py`), its kind (which decides the
+`Type` is a name the type inference produces, see `types.py`), its kind (which decides the
 rule code), what to use instead, and which fix the rules may offer. Methods are only matched when
 the receiver's type is known; nothing here is matched by a bare method name.
 

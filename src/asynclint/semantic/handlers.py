@@ -1,7 +1,8 @@
 """Which functions are request handlers: the functions a web framework calls once per request.
 
 Rules need this to tell code that runs per request (and, for a sync handler, in a worker thread)
-from any other function. Knowledge is data: a contributor adds a framework in one line per table.
+from any other function. Knowledge is data (`catalogs/frameworks.py`): a contributor adds a
+framework in one line per table.
 
 Public API (other rule families use it too):
 
@@ -25,101 +26,23 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from asynclint.semantic.knowledge import canonical
+from asynclint.semantic.catalogs.frameworks import (
+    APP_TYPES,
+    ATTRIBUTE_TYPES,
+    HANDLER_DECORATORS,
+    ROUTE_CALLS,
+    ROUTE_METHODS,
+    ROUTER_DECORATORS,
+)
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import child_nodes
 from asynclint.semantic.scopes import Scope
+from asynclint.semantic.syntax import FUNCS, FuncDef
+from asynclint.semantic.types import canonical
 
-_HTTP = ("get", "post", "put", "patch", "delete", "options", "head", "trace")
-
-# Router/application types whose methods are route decorators: type -> (framework, kind of
-# handler each decorator method registers).
-_FASTAPI = {**dict.fromkeys((*_HTTP, "api_route", "route"), "http"),
-            "websocket": "websocket", "websocket_route": "websocket"}
-_STARLETTE = {"route": "http", "websocket_route": "websocket"}
-_AIOHTTP = {**dict.fromkeys((*_HTTP, "route", "view"), "http")}
-_QUART = {**dict.fromkeys((*_HTTP, "route"), "http"), "websocket": "websocket"}
-_NINJA = {**dict.fromkeys((*_HTTP, "api_operation"), "http")}
-ROUTER_DECORATORS: dict[str, tuple[str, dict[str, str]]] = {
-    "fastapi.FastAPI": ("fastapi", _FASTAPI),
-    "fastapi.APIRouter": ("fastapi", _FASTAPI),
-    "starlette.applications.Starlette": ("starlette", _STARLETTE),
-    "starlette.routing.Router": ("starlette", _STARLETTE),
-    "aiohttp.web.RouteTableDef": ("aiohttp", _AIOHTTP),
-    "quart.Quart": ("quart", _QUART),
-    "quart.Blueprint": ("quart", _QUART),
-    "ninja.NinjaAPI": ("django-ninja", _NINJA),
-    "ninja.Router": ("django-ninja", _NINJA),
-}
-
-# Decorator functions (used as `@get("/")` or bare `@get`) that make a route handler.
-HANDLER_DECORATORS: dict[str, tuple[str, str]] = {
-    **{f"litestar.{m}": ("litestar", "http") for m in ("get", "post", "put", "patch", "delete",
-                                                       "head", "route")},
-    "litestar.websocket": ("litestar", "websocket"),
-    "django.views.decorators.http.require_http_methods": ("django", "http"),
-    "django.views.decorators.http.require_GET": ("django", "http"),
-    "django.views.decorators.http.require_POST": ("django", "http"),
-    "django.views.decorators.http.require_safe": ("django", "http"),
-}
-
-# Calls that register the function passed to them: qualified callable -> (framework, kind,
-# position of the handler argument, its keyword name).
-ROUTE_CALLS: dict[str, tuple[str, str, int, str]] = {
-    "starlette.routing.Route": ("starlette", "http", 1, "endpoint"),
-    "starlette.routing.WebSocketRoute": ("starlette", "websocket", 1, "endpoint"),
-    **{f"aiohttp.web.{m}": ("aiohttp", "http", 1, "handler") for m in (*_HTTP, "view")},
-    "aiohttp.web.route": ("aiohttp", "http", 2, "handler"),
-}
-# Methods that register the function passed to them: "Type.method" -> as ROUTE_CALLS.
-ROUTE_METHODS: dict[str, tuple[str, str, int, str]] = {
-    **{f"{t}.add_api_route": ("fastapi", "http", 1, "endpoint")
-       for t in ("fastapi.FastAPI", "fastapi.APIRouter")},
-    **{f"{t}.add_api_websocket_route": ("fastapi", "websocket", 1, "endpoint")
-       for t in ("fastapi.FastAPI", "fastapi.APIRouter")},
-    **{f"{t}.add_route": ("starlette", "http", 1, "route")
-       for t in ("starlette.applications.Starlette", "starlette.routing.Router")},
-    **{f"{t}.add_websocket_route": ("starlette", "websocket", 1, "route")
-       for t in ("starlette.applications.Starlette", "starlette.routing.Router")},
-    **{f"aiohttp.web.UrlDispatcher.add_{m}": ("aiohttp", "http", 1, "handler")
-       for m in (*_HTTP, "view")},
-    "aiohttp.web.UrlDispatcher.add_route": ("aiohttp", "http", 2, "handler"),
-    "quart.Quart.add_url_rule": ("quart", "http", 2, "view_func"),
-    "quart.Blueprint.add_url_rule": ("quart", "http", 2, "view_func"),
-}
 # The last part of every registration call's name: an attribute call ending otherwise
 # registers nothing, whatever its receiver (so its receiver's type is not worked out).
 _ROUTE_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*ROUTE_CALLS, *ROUTE_METHODS))
-# Attributes of a known type that have a known type (`app.router` of an aiohttp Application).
-ATTRIBUTE_TYPES: dict[str, str] = {
-    "aiohttp.web.Application.router": "aiohttp.web.UrlDispatcher",
-    "fastapi.FastAPI.router": "fastapi.APIRouter",
-    "starlette.applications.Starlette.router": "starlette.routing.Router",
-}
-# Other spellings of the types above (defining modules, re-exports).
-ALIASES: dict[str, str] = {
-    "fastapi.applications.FastAPI": "fastapi.FastAPI",
-    "fastapi.routing.APIRouter": "fastapi.APIRouter",
-    "starlette.routing.Route": "starlette.routing.Route",
-    "aiohttp.web_routedef.RouteTableDef": "aiohttp.web.RouteTableDef",
-    "aiohttp.web_app.Application": "aiohttp.web.Application",
-    "aiohttp.web_urldispatcher.UrlDispatcher": "aiohttp.web.UrlDispatcher",
-    "quart.app.Quart": "quart.Quart",
-    "quart.blueprints.Blueprint": "quart.Blueprint",
-    "ninja.main.NinjaAPI": "ninja.NinjaAPI",
-    "ninja.router.Router": "ninja.Router",
-    **{f"litestar.handlers.{m}": f"litestar.{m}"
-       for m in ("get", "post", "put", "patch", "delete", "head", "route", "websocket")},
-    **{f"aiohttp.web_routedef.{m}": f"aiohttp.web.{m}" for m in (*_HTTP, "view", "route")},
-}
-# Applications a server imports the module to find (`uvicorn main:app`).
-APP_TYPES: frozenset[str] = frozenset({
-    "fastapi.FastAPI", "starlette.applications.Starlette", "litestar.Litestar", "quart.Quart",
-    "aiohttp.web.Application", "ninja.NinjaAPI",
-})
-
-_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
-FuncDef = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 @dataclass(frozen=True)
@@ -139,10 +62,7 @@ class Handler:
 
 
 def _name(qualified: str | None) -> str | None:
-    if qualified is None:
-        return None
-    name = canonical(qualified)
-    return ALIASES.get(name, name)
+    return canonical(qualified) if qualified is not None else None
 
 
 class HandlerIndex:
@@ -160,7 +80,7 @@ class HandlerIndex:
     def _walk(self, body: Iterable[ast.AST], scope: Scope) -> None:
         for node in body:
             for sub in _shallow(node):
-                if isinstance(sub, _FUNCS):
+                if isinstance(sub, FUNCS):
                     self._function(sub, scope)
                     self._walk(sub.body, Scope("function", sub, scope,
                                                isinstance(sub, ast.AsyncFunctionDef)))
@@ -242,7 +162,7 @@ class HandlerIndex:
             for s in _statements(body) if isinstance(s, (ast.Assign, ast.AnnAssign))
             for t in (s.targets if isinstance(s, ast.Assign) else [s.target])
         )
-        if len(defs) == 1 and isinstance(defs[0], _FUNCS) and not bound_otherwise:
+        if len(defs) == 1 and isinstance(defs[0], FUNCS) and not bound_otherwise:
             return defs[0]
         return None
 
@@ -262,10 +182,10 @@ def _shallow(node: ast.AST) -> Iterator[ast.AST]:
     while stack:
         current = stack.pop()
         yield current
-        if isinstance(current, (*_FUNCS, ast.ClassDef)):
+        if isinstance(current, (*FUNCS, ast.ClassDef)):
             # Decorators and defaults run in the enclosing scope; the body is walked separately.
             stack.extend(current.decorator_list)
-            if isinstance(current, _FUNCS):
+            if isinstance(current, FUNCS):
                 stack.append(current.args)
             else:
                 stack.extend(current.bases)
@@ -279,7 +199,7 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """The statements of a block, including those nested in if/try/with/for (not in defs)."""
     for stmt in body:
         yield stmt
-        if isinstance(stmt, (*_FUNCS, ast.ClassDef)):
+        if isinstance(stmt, (*FUNCS, ast.ClassDef)):
             continue
         for field in ("body", "orelse", "finalbody"):
             inner = getattr(stmt, field, None)
@@ -291,15 +211,6 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _statements(case.body)
 
 
-def handler_index(semantic: SemanticModel, extra_decorators: Iterable[str] = ()) -> HandlerIndex:
-    """The module's handler index, built once per file (and per set of extra decorators)."""
-    extra = tuple(sorted(extra_decorators))
-    index: HandlerIndex | None = semantic.derived.get("handlers")
-    if index is None or tuple(sorted(index.extra)) != extra:
-        index = semantic.derived["handlers"] = HandlerIndex(semantic, extra)
-    return index
-
-
 def handler_info(func: ast.AST, semantic: SemanticModel,
                  extra_decorators: Iterable[str] = (), text: str | None = None
                  ) -> Handler | None:
@@ -308,8 +219,9 @@ def handler_info(func: ast.AST, semantic: SemanticModel,
     `extra_decorators` are the `extra-handler-decorators` setting: qualified decorator names
     (`myframework.route`) or `Type.method` of a router type (`myframework.Router.get`).
     """
-    if not isinstance(func, _FUNCS):
+    if not isinstance(func, FUNCS):
         return None
+    extra = tuple(sorted(extra_decorators))
     if text is not None and text.count(func.name) < 2:
         # `text`, the module's source, names the function only where it is defined: no call
         # can register it, only its own decorators can; no need to index the whole module.
@@ -317,10 +229,12 @@ def handler_info(func: ast.AST, semantic: SemanticModel,
             return None
         scope = semantic.scope
         if scope.node is func and scope.parent is not None:
-            alone = HandlerIndex(semantic, tuple(sorted(extra_decorators)), walk=False)
+            alone = HandlerIndex(semantic, extra, walk=False)
             alone._function(func, scope.parent)
             return alone.handlers.get(id(func))
-    return handler_index(semantic, extra_decorators).handlers.get(id(func))
+    # The module's index, built once per file (and per set of extra decorators).
+    index = semantic.shared(f"handlers:{','.join(extra)}", lambda: HandlerIndex(semantic, extra))
+    return index.handlers.get(id(func))
 
 
 def defines_app(semantic: SemanticModel) -> bool:

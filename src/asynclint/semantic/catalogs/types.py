@@ -1,6 +1,6 @@
 """What the type inference knows about library APIs, as data a contributor extends in one line.
 
-Names are qualified as users import them (`sqlalchemy.orm.Session`); `CANONICAL` maps other
+Names are qualified as users import them (`sqlalchemy.orm.Session`); `aliases.py` maps other
 spellings of the same class (its defining module, re-exports) onto that one name.
 """
 
@@ -95,65 +95,6 @@ RETURNS: dict[str, str] = {
     "mysql.connector.connection_cext.CMySQLConnection.cursor": "mysql.connector.cursor.MySQLCursor",
 }
 
-# Other spellings of the same class -> the name used everywhere else in the tables.
-CANONICAL: dict[str, str] = {
-    "sqlalchemy.orm.session.Session": "sqlalchemy.orm.Session",
-    "sqlalchemy.orm.session.sessionmaker": "sqlalchemy.orm.sessionmaker",
-    "sqlalchemy.orm.scoping.scoped_session": "sqlalchemy.orm.scoped_session",
-    "sqlalchemy.engine.Engine": "sqlalchemy.Engine",
-    "sqlalchemy.engine.base.Engine": "sqlalchemy.Engine",
-    "sqlalchemy.engine.Connection": "sqlalchemy.Connection",
-    "sqlalchemy.engine.base.Connection": "sqlalchemy.Connection",
-    "sqlalchemy.engine.create_engine": "sqlalchemy.create_engine",
-    "sqlalchemy.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",
-    "sqlalchemy.ext.asyncio.session.async_sessionmaker": "sqlalchemy.ext.asyncio.async_sessionmaker",
-    "sqlalchemy.ext.asyncio.engine.AsyncEngine": "sqlalchemy.ext.asyncio.AsyncEngine",
-    "sqlalchemy.ext.asyncio.engine.AsyncConnection": "sqlalchemy.ext.asyncio.AsyncConnection",
-    "sqlalchemy.ext.asyncio.engine.create_async_engine": "sqlalchemy.ext.asyncio.create_async_engine",
-    "sqlmodel.Session": "sqlalchemy.orm.Session",
-    "sqlmodel.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",
-    "sqlmodel.create_engine": "sqlalchemy.create_engine",
-    "redis.client.Redis": "redis.Redis",
-    "redis.StrictRedis": "redis.Redis",
-    "redis.client.StrictRedis": "redis.Redis",
-    "redis.asyncio.client.Redis": "redis.asyncio.Redis",
-    "redis.asyncio.StrictRedis": "redis.asyncio.Redis",
-    "pymongo.mongo_client.MongoClient": "pymongo.MongoClient",
-    "pymysql.Connection": "pymysql.connections.Connection",
-    "pymysql.connections.Connection": "pymysql.connections.Connection",
-    "psycopg2.extensions.connection": "psycopg2.extensions.connection",
-    "httpx._client.Client": "httpx.Client",
-    "httpx._client.AsyncClient": "httpx.AsyncClient",
-    "aiohttp.client.ClientSession": "aiohttp.ClientSession",
-    "starlette.requests.Request": "starlette.requests.Request",
-    "fastapi.Request": "starlette.requests.Request",
-    "fastapi.requests.Request": "starlette.requests.Request",
-    "fastapi.WebSocket": "starlette.websockets.WebSocket",
-    "fastapi.websockets.WebSocket": "starlette.websockets.WebSocket",
-    "starlette.websockets.WebSocket": "starlette.websockets.WebSocket",
-    "fastapi.BackgroundTasks": "starlette.background.BackgroundTasks",
-    "fastapi.background.BackgroundTasks": "starlette.background.BackgroundTasks",
-    "asyncio.events.AbstractEventLoop": "asyncio.AbstractEventLoop",
-    "asyncio.BaseEventLoop": "asyncio.AbstractEventLoop",
-    "asyncio.tasks.Task": "asyncio.Task",
-    # -- ASL1xx (blocking calls) ----------------------------------------------------------------
-    "fastapi.applications.FastAPI": "fastapi.FastAPI",
-    "fastapi.routing.APIRouter": "fastapi.APIRouter",
-    "requests.sessions.Session": "requests.Session",
-    "sqlalchemy.orm.query.Query": "sqlalchemy.orm.Query",
-    "sqlmodel.orm.session.Session": "sqlalchemy.orm.Session",
-    "psycopg.connection.Connection": "psycopg.Connection",
-    "psycopg.cursor.Cursor": "psycopg.Cursor",
-    "mysql.connector.MySQLConnection": "mysql.connector.connection.MySQLConnection",
-    "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
-    "urllib3.connectionpool.HTTPConnectionPool": "urllib3.HTTPConnectionPool",
-    "urllib3.connectionpool.HTTPSConnectionPool": "urllib3.HTTPSConnectionPool",
-    "pathlib.PosixPath": "pathlib.Path",
-    "pathlib.WindowsPath": "pathlib.Path",
-    "concurrent.futures._base.Future": "concurrent.futures.Future",
-    "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
-}
-
 # Wrappers whose first argument is the type a value really has.
 TRANSPARENT_GENERICS = frozenset({
     "typing.Annotated", "typing_extensions.Annotated",
@@ -171,7 +112,3 @@ YIELDING_GENERICS = frozenset({
 })
 # Callables that mark a parameter as injected from a dependency function (FastAPI style).
 DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.Security"})
-
-
-def canonical(name: str) -> str:
-    return CANONICAL.get(name, name)

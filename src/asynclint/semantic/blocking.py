@@ -1,47 +1,46 @@
 """Which calls block: the catalog matched through name resolution and type inference, and
 blocking reached through the project's own sync functions (`helper() -> requests.get`).
 
-One `BlockingAnalysis` per module, shared by every ASL1xx rule (`analysis_for`). A function's
-summary (`FunctionSummary`) is plain data, so a project index can cache it per file and join the
-summaries of all modules (`join_summaries`) to follow calls across modules.
+One `BlockingAnalysis` per module, shared by every ASL1xx rule (`SemanticModel.shared`). What a sync
+function does as far as blocking goes (`BlockingSummary`) becomes the function's fact in the
+project index (`project_fact`), through which calls are followed across modules.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from asynclint.semantic.blocking_calls import (
+from asynclint.semantic.catalogs.aliases import ALIASES
+from asynclint.semantic.catalogs.blocking import (
     CATALOG,
     TRANSPARENT_DECORATORS,
     BlockingCall,
     FixKind,
     Kind,
 )
-from asynclint.semantic.knowledge import CANONICAL, canonical
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.nodes import own_nodes
 from asynclint.semantic.scopes import LOCAL, Scope, ScopeKind
+from asynclint.semantic.syntax import FUNCS, FuncDef
+from asynclint.semantic.types import canonical
 
 # The last part of every name a call can match (`x.y.read` ends in `read`): a method call whose
 # name is not among them matches nothing, whatever its receiver, so its receiver's type is never
 # worked out. Canonical spellings (`redis.StrictRedis` -> `redis.Redis`) count both names.
-_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*CATALOG, *CANONICAL))
+_LAST_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*CATALOG, *ALIASES))
 MAX_DEPTH = 4  # helper levels followed from a coroutine
 MAX_CHAIN = MAX_DEPTH + 1  # names in a chain: the helpers, then the catalogued call
-_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 # (chain of display names, the catalogued call at its end)
 Chain = tuple[tuple[str, ...], BlockingCall]
-# Looks up a qualified function name of another module of the project.
-ExternalLookup = Callable[[str], Chain | None]
 
 
 @dataclass(frozen=True)
-class FunctionSummary:
-    """What a sync function of a module does, as far as blocking goes (picklable, cacheable).
+class BlockingSummary:
+    """What a sync function of a module does, as far as blocking goes.
 
     `chain` is set when the function blocks on its own (through this module's helpers);
     `callees` are the qualified names of calls that leave the module, for a project index to
@@ -54,39 +53,7 @@ class FunctionSummary:
     callees: tuple[str, ...]
 
 
-_NODE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
-
-
-def own_nodes(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None]]:
-    """(node, parent) for the code of a function body itself, in source order; nested
-    functions, lambdas and classes are skipped (their code runs elsewhere, or later).
-
-    The same order as `ast.iter_child_nodes` gives, without its per-field generator (this is
-    the hot loop of the blocking family and of the project index's facts)."""
-    stack: list[tuple[ast.AST, ast.AST | None]] = [(s, None) for s in reversed(body)]
-    pop, push, is_node = stack.pop, stack.append, ast.AST
-    fields_of = _NODE_FIELDS
-    while stack:
-        item = pop()
-        yield item
-        node = item[0]
-        if isinstance(node, _NESTED):
-            continue
-        kind = node.__class__
-        fields = fields_of.get(kind)
-        if fields is None:
-            fields = fields_of[kind] = tuple(reversed(kind._fields))
-        for name in fields:
-            value = getattr(node, name, None)
-            if isinstance(value, is_node):
-                push((value, node))
-            elif value.__class__ is list:
-                for child in reversed(value):
-                    if isinstance(child, is_node):
-                        push((child, node))
-
-
-def _is_generator(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def _is_generator(func: FuncDef) -> bool:
     return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n, _ in own_nodes(func.body))
 
 
@@ -99,7 +66,7 @@ def _bound_names(body: list[ast.stmt]) -> dict[str, list[ast.stmt]]:
     found: dict[str, list[ast.stmt]] = {}
     for node, _ in own_nodes(body):
         names: list[str] = []
-        if isinstance(node, (*_FUNCS, ast.ClassDef)):
+        if isinstance(node, (*FUNCS, ast.ClassDef)):
             names = [node.name]
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [(a.asname or a.name).split(".")[0] for a in node.names]
@@ -112,7 +79,7 @@ def _bound_names(body: list[ast.stmt]) -> dict[str, list[ast.stmt]]:
 
 class BlockingAnalysis:
     def __init__(self, model: SemanticModel, extra: tuple[str, ...] = (),
-                 external: ExternalLookup | None = None, project: Any = None) -> None:
+                 project: Any = None) -> None:
         self.model = model
         # The project index as seen from this file (`semantic.project.ProjectView`): its
         # `lookup_full(qualified)` gives other modules' function summaries, whose
@@ -122,7 +89,6 @@ class BlockingAnalysis:
             name: BlockingCall(name, Kind.CONFIGURED, "an async equivalent", FixKind.THREAD)
             for name in extra
         }
-        self.external = external
         self._last_names = _LAST_NAMES | {name.rsplit(".", 1)[-1] for name in extra}
         self._direct: dict[int, BlockingCall | None] = {}
         self._summaries: dict[int, Chain | None] = {}
@@ -171,7 +137,7 @@ class BlockingAnalysis:
         """A local variable (not a parameter) of the function being checked."""
         owner = self.model.defining_scope(name, scope)
         node = owner.node if owner is not None else None
-        if owner is not scope or not isinstance(node, _FUNCS):
+        if owner is not scope or not isinstance(node, FUNCS):
             return False
         args = node.args
         params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
@@ -188,7 +154,7 @@ class BlockingAnalysis:
         if target is not None:
             func, func_scope, shown = target
             return self._summary(func, func_scope, shown)
-        if self.external is None and self.project is None:
+        if self.project is None:
             return None
         callee = call.func
         qualified = self.model.resolve(callee, scope)
@@ -197,8 +163,6 @@ class BlockingAnalysis:
             qualified = f"{receiver}.{callee.attr}" if receiver else None
         if qualified is None:
             return None
-        if self.external is not None:
-            return self.external(canonical(qualified))
         return self._project_chain(canonical(qualified), frozenset(), MAX_CHAIN - 1)
 
     def _project_chain(self, qualified: str, seen: frozenset[str], budget: int) -> Chain | None:
@@ -314,7 +278,7 @@ class BlockingAnalysis:
         if current is None or current.kind != "function" or current.parent is None:
             return None
         func = current.node
-        assert isinstance(func, _FUNCS)
+        assert isinstance(func, FUNCS)
         params = [*func.args.posonlyargs, *func.args.args]
         if not params or params[0].arg != name or current.parent.kind != "class":
             return None
@@ -348,7 +312,7 @@ class BlockingAnalysis:
                 continue
             entry = self.direct(node, scope)
             if entry is not None:
-                return (_shown(entry),), entry
+                return (_call_name(entry),), entry
             found = self._via_helper(node, scope)
             if found is not None and len(found[0]) < MAX_CHAIN:
                 return found
@@ -362,32 +326,15 @@ class BlockingAnalysis:
                 continue
             entry = self.direct(node, scope)
             if entry is not None:
-                yield node, ((_shown(entry),), entry)
+                yield node, ((_call_name(entry),), entry)
                 continue
             found = self.via_helper(node, scope)
             if found is not None:
                 yield node, found
 
-    # -- summaries for a project index ------------------------------------------------------------
-    def module_summaries(self) -> dict[str, FunctionSummary]:
-        """A summary of each module-level sync `def` and each sync method of a module-level class."""
-        module = self.model.module_name or "__module__"
-        out: dict[str, FunctionSummary] = {}
-        top = self.model.module_scope
-        for stmt in self.model.module.body:
-            if isinstance(stmt, ast.FunctionDef) and self._only_def(top, stmt.name) is stmt:
-                out[f"{module}.{stmt.name}"] = self._summarize(
-                    stmt, self._scope_for(stmt, top), f"{module}.{stmt.name}")
-            elif isinstance(stmt, ast.ClassDef):
-                cls_scope = Scope("class", stmt, top)
-                for item in stmt.body:
-                    if isinstance(item, ast.FunctionDef) and \
-                            self._only_def(cls_scope, item.name) is item:
-                        name = f"{module}.{stmt.name}.{item.name}"
-                        out[name] = self._summarize(item, self._scope_for(item, cls_scope), name)
-        return out
-
-    def _summarize(self, func: ast.FunctionDef, scope: Scope, qualname: str) -> FunctionSummary:
+    def _summarize(self, func: ast.FunctionDef, scope: Scope, qualname: str) -> BlockingSummary:
+        """What `func` (a sync `def` of this module, known as `qualname`) does, as far as
+        blocking goes: its own chain, and the calls that leave the module."""
         found = self._summary(func, scope, qualname.rsplit(".", 1)[-1] + "()")
         callees: list[str] = []
         module = self.model.module_name or "__module__"
@@ -400,59 +347,12 @@ class BlockingAnalysis:
                 qualified = self.model.resolve(node.func, scope)
                 if qualified is not None and not qualified.startswith("builtins."):
                     callees.append(canonical(qualified))
-        return FunctionSummary(
+        return BlockingSummary(
             qualname,
             found[0][1:] if found else None,
             found[1].name if found else None,
             tuple(dict.fromkeys(callees)),
         )
-
-
-def join_summaries(summaries: Mapping[str, FunctionSummary]
-                   ) -> dict[str, tuple[tuple[str, ...], str]]:
-    """Blocking chains across modules: a function blocks when it does so itself, or when a
-    callee (another project function, by qualified name) does, up to `MAX_DEPTH` links.
-
-    Maps a qualified function name to (chain, catalog name at its end), e.g.
-    `{"app.views.helper": (("app.helpers.load_user()", "requests.get"), "requests.get")}`.
-    """
-    chains: dict[str, tuple[tuple[str, ...], str]] = {}
-    for name, summary in summaries.items():
-        if summary.chain is not None and summary.terminal is not None:
-            chains[name] = (summary.chain, summary.terminal)
-    for _ in range(MAX_DEPTH):
-        changed = False
-        for name, summary in summaries.items():
-            if name in chains:
-                continue
-            for callee in summary.callees:
-                if callee in chains:
-                    chain, terminal = chains[callee]
-                    chains[name] = ((f"{callee}()", *chain), terminal)
-                    changed = True
-                    break
-        if not changed:
-            break
-    return chains
-
-
-def external_lookup(chains: Mapping[str, tuple[tuple[str, ...], str]],
-                    extra: tuple[str, ...] = ()) -> ExternalLookup:
-    """An `ExternalLookup` over joined project chains, for `BlockingAnalysis(external=...)`."""
-
-    def lookup(qualified: str) -> Chain | None:
-        found = chains.get(qualified)
-        if found is None:
-            return None
-        chain, terminal = found
-        entry = CATALOG.get(terminal)
-        if entry is None and terminal in extra:
-            entry = BlockingCall(terminal, Kind.CONFIGURED, "an async equivalent", FixKind.THREAD)
-        if entry is None:
-            return None
-        return (f"{qualified}()", *chain), entry
-
-    return lookup
 
 
 FACT = "blocks"  # the key of this family's fact in the project index's function summaries
@@ -480,7 +380,7 @@ def _owning_classes(tree: ast.Module) -> dict[int, ast.ClassDef]:
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def project_fact(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticModel
+def project_fact(node: FuncDef, model: SemanticModel
                  ) -> dict[str, Any] | None:
     """The fact a project index stores for a function (a `FACT_PROVIDERS` entry):
     `{"chain": [...], "terminal": catalog name, "callees": [qualified names]}` for a sync
@@ -488,11 +388,8 @@ def project_fact(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticMo
     `extra-blocking-calls` are settings, not facts of the file."""
     if not isinstance(node, ast.FunctionDef):
         return None
-    cached = model.derived.get("blocking-facts")
-    if cached is None:
-        cached = model.derived["blocking-facts"] = (
-            BlockingAnalysis(model), _owning_classes(model.module))
-    analysis, owners = cached
+    analysis, owners = model.shared(
+        "blocking-facts", lambda: (BlockingAnalysis(model), _owning_classes(model.module)))
     top = model.module_scope
     module = model.module_name or "__module__"
     owner: Scope = top
@@ -510,14 +407,7 @@ def project_fact(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticMo
             "terminal": summary.terminal, "callees": list(summary.callees)}
 
 
-def _shown(entry: BlockingCall) -> str:
+def _call_name(entry: BlockingCall) -> str:
+    """How a chain ends: the catalogued call's dotted name (`requests.get`, `open`)."""
     return entry.name.removeprefix("builtins.")
 
-
-def analysis_for(model: SemanticModel, extra: tuple[str, ...] = (),
-                 project: Any = None) -> BlockingAnalysis:
-    """The module's shared analysis (every ASL1xx rule of one traversal asks the same)."""
-    found: BlockingAnalysis | None = model.derived.get("blocking")
-    if found is None:
-        found = model.derived["blocking"] = BlockingAnalysis(model, extra, project=project)
-    return found

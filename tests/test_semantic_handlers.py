@@ -1,14 +1,16 @@
-"""Request-handler recognition (semantic/frameworks.py): which functions a framework registers."""
+"""Request-handler recognition (semantic/handlers.py): which functions a framework registers."""
 
 from __future__ import annotations
 
 import ast
 import textwrap
+from collections.abc import Iterable
 
 import pytest
 
-from asynclint.semantic.frameworks import Handler, defines_app, handler_info
+from asynclint.semantic.handlers import Handler, HandlerIndex, defines_app, handler_info
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.scopes import Scope
 
 
 def _model(code: str) -> SemanticModel:
@@ -191,12 +193,29 @@ def test_defines_app() -> None:
                                   "    return FastAPI()\n"))
 
 
-def test_index_is_built_once_per_model() -> None:
-    from asynclint.semantic.frameworks import handler_index
+@pytest.fixture
+def indexed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The extra decorators of every module-wide index built while the test runs."""
+    built: list[tuple[str, ...]] = []
+    original = HandlerIndex._walk
 
+    def walk(self: HandlerIndex, body: Iterable[ast.AST], scope: Scope) -> None:
+        if scope.kind == "module":
+            built.append(tuple(sorted(self.extra)))
+        original(self, body, scope)
+
+    monkeypatch.setattr(HandlerIndex, "_walk", walk)
+    return built
+
+
+def test_index_is_built_once_per_model(indexed: list[tuple[str, ...]]) -> None:
     model = _model("from fastapi import FastAPI\napp = FastAPI()\n@app.get('/')\ndef h(): ...\n")
-    assert handler_index(model) is handler_index(model)
-    assert handler_index(model, ("x.y",)) is not handler_index(model)
+    func = model.module.body[-1]
+    assert handler_info(func, model) is not None
+    assert handler_info(func, model) is not None
+    assert indexed == [()]
+    assert handler_info(func, model, ("x.y",)) is not None
+    assert indexed == [(), ("x.y",)]
 
 
 SHORTCUT = """
@@ -235,7 +254,8 @@ SHORTCUT = """
 """
 
 
-def test_the_text_shortcut_gives_what_the_module_index_gives() -> None:
+def test_the_text_shortcut_gives_what_the_module_index_gives(
+        indexed: list[tuple[str, ...]]) -> None:
     """With the module's text, a function named only where it is defined is judged by its own
     decorators, without indexing the module: the answer must not change."""
     text = textwrap.dedent(SHORTCUT)
@@ -249,10 +269,10 @@ def test_the_text_shortcut_gives_what_the_module_index_gives() -> None:
         if owner is not None:
             model.push_scope(owner)
         model.push_scope(node)  # where a rule asks: inside the function
+        before = len(indexed)
         fast = handler_info(node, model, (), text)
         assert fast == slow, name
         found[name] = fast is not None
-        indexed = "handlers" in model.derived
-        assert indexed == (text.count(name) >= 2 and name != "lonely"), name
+        assert (len(indexed) > before) == (text.count(name) >= 2 and name != "lonely"), name
     assert found == {"root": True, "create": True, "test_plain": False, "listed": True,
                      "added": True, "lonely": False, "method": True, "other": False}

@@ -1,9 +1,9 @@
 """The catalog of library async APIs, as data a contributor extends in one line.
 
 Names are qualified as `semantic.resolve` and `semantic.type_of` give them (after
-`knowledge.canonical`): module functions (`asyncio.sleep`) and `Type.method` (matched only when
-the receiver's type is known — never guessed from a method name). Users add their own with the
-`extra-async-apis` setting.
+`semantic.types.canonical`, which reads `aliases.py`): module functions (`asyncio.sleep`) and
+`Type.method` (matched only when the receiver's type is known — never guessed from a method
+name). Users add their own with the `extra-async-apis` setting.
 """
 
 from __future__ import annotations
@@ -155,31 +155,6 @@ CALLABLE_TAKERS: dict[str, tuple[int | str, str]] = {
     "threading.Timer": (1, ""),
     "concurrent.futures.ThreadPoolExecutor.submit": (0, ""),
     "atexit.register": (0, ""),
-}
-# Other spellings of the classes above (resolved import paths -> the catalog's name).
-CANONICAL_EXTRA: dict[str, str] = {
-    "starlette.background.BackgroundTasks": "starlette.background.BackgroundTasks",
-    "fastapi.BackgroundTasks": "starlette.background.BackgroundTasks",
-    "fastapi.background.BackgroundTasks": "starlette.background.BackgroundTasks",
-    "fastapi.UploadFile": "starlette.datastructures.UploadFile",
-    "fastapi.datastructures.UploadFile": "starlette.datastructures.UploadFile",
-    "starlette.datastructures.UploadFile": "starlette.datastructures.UploadFile",
-    "httpx.AsyncClient": "httpx.AsyncClient",
-    "httpx._client.AsyncClient": "httpx.AsyncClient",
-    "sqlmodel.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",
-    "sqlalchemy.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",
-    "sqlalchemy.ext.asyncio.engine.AsyncEngine": "sqlalchemy.ext.asyncio.AsyncEngine",
-    "sqlalchemy.ext.asyncio.engine.AsyncConnection": "sqlalchemy.ext.asyncio.AsyncConnection",
-    "asyncio.locks.Lock": "asyncio.Lock",
-    "asyncio.locks.Semaphore": "asyncio.Semaphore",
-    "asyncio.locks.Event": "asyncio.Event",
-    "asyncio.queues.Queue": "asyncio.Queue",
-    "asyncpg.connection.Connection": "asyncpg.Connection",
-    "asyncpg.pool.Pool": "asyncpg.Pool",
-    "motor.motor_asyncio.AsyncIOMotorClient": "motor.motor_asyncio.AsyncIOMotorClient",
-    "aiohttp.web_request.Request": "aiohttp.web.Request",
-    "aiohttp.web.BaseRequest": "aiohttp.web.Request",
-    "redis.asyncio.client.Redis": "redis.asyncio.Redis",
 }
 
 # Decorators that return the function they wrap unchanged (or an equivalent with the same

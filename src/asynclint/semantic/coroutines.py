@@ -1,0 +1,382 @@
+"""Is this call a coroutine? What calling a function gives — a coroutine, an async generator,
+an async context manager — for the ASL2xx rules (un-awaited coroutines).
+
+Decided from: `async def`s of this module (functions, nested functions, methods through
+`self`/`cls`/`super()`/the class name and their bases), `async def`s elsewhere in the project
+(the project index, through imports and re-exports), and the catalog of library async APIs
+(`catalogs/async_apis.py`, methods matched only on receivers whose type the semantic layer
+knows). Decorators not known to keep a function async make it unknown; unknown means silent.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from asynclint.semantic.catalogs import async_apis as apis
+from asynclint.semantic.model import SemanticModel, dotted_name
+from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.project import (
+    ClassSummary,
+    FunctionSummary,
+    ProjectView,
+    summarize_class,
+    summarize_function,
+)
+from asynclint.semantic.scopes import Scope
+from asynclint.semantic.syntax import FUNCS, short_source
+from asynclint.semantic.types import canonical
+
+COROUTINE, ASYNC_GEN, ASYNC_CM = "coroutine", "async generator", "async context manager"
+
+
+@dataclass(frozen=True)
+class Callee:
+    kind: str  # COROUTINE, ASYNC_GEN or ASYNC_CM: what calling it gives
+    func: ast.expr
+    detail: str  # "{}" stands for the callee as written (rendered only when reported)
+
+    @property
+    def label(self) -> str:
+        return self.detail.replace("{}", f"`{short_source(self.func)}`")
+
+
+class CoroutineOracle:
+    """Answers "what does this call return?" for one module (shared by the ASL2xx rules)."""
+
+    def __init__(self, semantic: SemanticModel, project: ProjectView | None = None,
+                 extra_apis: Iterable[str] = (), extra_decorators: Iterable[str] = ()) -> None:
+        """`project`: the project index as seen from this module, when there is one;
+        `extra_apis`: more coroutine functions (`extra-async-apis`); `extra_decorators`:
+        decorators that keep a function async (`extra-async-decorators` and
+        `extra-handler-decorators`)."""
+        self.semantic = semantic
+        self.project = project
+        self.extra_apis = frozenset(extra_apis)
+        self.extra_decorators = frozenset(extra_decorators)
+        self._classes: dict[int, ClassSummary] = {}
+        self._locals: dict[tuple[int, str], FunctionSummary | ClassSummary | None] = {}
+
+    # -- public ---------------------------------------------------------------------------------
+    def classify(self, call: ast.Call) -> Callee | None:
+        func = call.func
+        semantic = self.semantic
+        qualified = semantic.resolve(func)
+        if qualified is not None:
+            return self._qualified(qualified, func)
+        if isinstance(func, ast.Name):
+            return self._local_name(func)
+        if isinstance(func, ast.Attribute):
+            return self._method_call(func)
+        return None
+
+    def type_needs_async_with(self, expr: ast.expr) -> str | None:
+        """The type of a `with` item's value when that type needs `async with`."""
+        kind = self._type_of(expr)
+        if kind is None:
+            return None
+        if kind in apis.ASYNC_CONTEXT_TYPES:
+            return kind
+        cls = self._project_class(kind)
+        if cls is not None and self._async_only(cls[0], cls[1], "__aenter__", "__enter__"):
+            return kind
+        return None
+
+    def type_needs_async_for(self, expr: ast.expr) -> str | None:
+        kind = self._type_of(expr)
+        cls = self._project_class(kind) if kind else None
+        if kind and cls is not None and self._async_only(cls[0], cls[1], "__aiter__", "__iter__"):
+            return kind
+        return None
+
+    # -- resolution -------------------------------------------------------------------------
+    def _type_of(self, expr: ast.expr) -> str | None:
+        kind = self.semantic.type_of(expr)
+        if kind is None and isinstance(expr, (ast.Name, ast.Attribute)):
+            # A module-level variable of another module of the project (`from app.db import
+            # engine`): its summary knows the type.
+            qualified = self.semantic.resolve(expr)
+            view = self.project
+            if qualified is not None and view is not None and "." in qualified:
+                found = view.lookup_full(qualified)
+                if found is not None and found[0] == "variable":
+                    kind = found[1]
+        return canonical(kind) if kind else None
+
+    def _qualified(self, qualified: str, func: ast.expr) -> Callee | None:
+        name = canonical(qualified)
+        api = _api_label(func, name)
+        if name in apis.COROUTINE_CALLS or name in self.extra_apis:
+            return Callee(COROUTINE, func, api)
+        if name in apis.ASYNC_CONTEXT_CALLS or name in apis.ASYNC_CONTEXT_TYPES:
+            return Callee(ASYNC_CM, func, api)
+        if name in apis.ASYNC_ITERATOR_CALLS:
+            return Callee(ASYNC_GEN, func, api)
+        view = self.project
+        if view is None or "." not in name or name.startswith("builtins."):
+            return None
+        found = view.lookup_full(name)
+        if found is None:
+            # `engine.dispose()` on `from app.db import engine`: a typed module variable.
+            owner, _, attr = name.rpartition(".")
+            variable = view.lookup_full(owner)
+            if variable is not None and variable[0] == "variable":
+                return self._typed_method(canonical(variable[1]), attr, func)
+            return None
+        what, summary, where = found
+        if what == "variable":  # calling an instance: `SessionLocal()`
+            return self._typed_method(canonical(summary), "__call__", func)
+        if what == "class":
+            assert isinstance(summary, ClassSummary)
+            if self._async_only(summary, where, "__aenter__", "__enter__"):
+                return Callee(ASYNC_CM, func, "{} (defines only `__aenter__`)")
+            return None
+        assert isinstance(summary, FunctionSummary)
+        return self._from_summary(summary, func, where if what == "function" else None)
+
+    def _from_summary(self, summary: FunctionSummary | None, func: ast.expr,
+                      where: str | None) -> Callee | None:
+        if summary is None:
+            return None
+        kind = self._effective(summary)
+        if kind is None:
+            return None
+        place = f" ({where})" if where else ""
+        noun = {COROUTINE: "an `async def`", ASYNC_GEN: "an async generator",
+                ASYNC_CM: "an `@asynccontextmanager`"}[kind]
+        return Callee(kind, func, f"{{}}{place} is {noun}")
+
+    def _effective(self, summary: FunctionSummary) -> str | None:
+        """What calling a function gives, after its decorators (None: not async, or unknown)."""
+        cm = False
+        for decorator in summary.decorators:
+            if decorator in apis.ASYNC_CM_DECORATORS:
+                cm = True
+            elif not self._keeps(decorator):
+                return None
+        if summary.kind == "agen":
+            return ASYNC_CM if cm else ASYNC_GEN
+        if summary.kind == "async" and not cm:
+            return COROUTINE
+        return None
+
+    def _keeps(self, decorator: str) -> bool:
+        if decorator in apis.KEEPS_ASYNC or decorator in self.extra_decorators:
+            return True
+        bare = decorator.removesuffix("()")
+        if bare in self.extra_decorators:
+            return True
+        owner, _, method = bare.rpartition(".")
+        return decorator.endswith("()") and owner in apis.ROUTER_TYPES \
+            and method in apis.ROUTE_DECORATOR_METHODS
+
+    def _local_name(self, func: ast.Name) -> Callee | None:
+        """A name bound in this module or an enclosing function (not by an import)."""
+        semantic = self.semantic
+        name = func.id
+        scope = semantic.defining_scope(name)
+        if scope is None:
+            return None
+        found = self._local_def(scope, name)
+        if isinstance(found, ClassSummary):
+            qualified = f"{self.semantic.module_name or '__module__'}.{name}"
+            if self._async_only(found, qualified, "__aenter__", "__enter__"):
+                return Callee(ASYNC_CM, func, "{} (defines only `__aenter__`)")
+            return None
+        return self._from_summary(found, func, None)
+
+    def _local_def(self, scope: Scope, name: str) -> FunctionSummary | ClassSummary | None:
+        key = (id(scope.node), name)
+        if key in self._locals:
+            return self._locals[key]
+        result: FunctionSummary | ClassSummary | None = None
+        view = self.project
+        if scope.kind == "module" and view is not None and view.current is not None:
+            # The module's summary already says which top-level names are plain defs.
+            current = view.current
+            result = current.functions.get(name) or current.classes.get(name)
+        elif scope.kind == "function" and _defines_directly(scope.node, name):
+            defs, others = _definitions(scope.node, name)
+            if len(defs) == 1 and not others:
+                only = defs[0]
+                if isinstance(only, ast.ClassDef):
+                    result = self._class(only)
+                elif isinstance(only, FUNCS):
+                    result = summarize_function(only, self.semantic)
+        self._locals[key] = result
+        return result
+
+    def _method_call(self, func: ast.Attribute) -> Callee | None:
+        receiver = func.value
+        # self.m() / cls.m()
+        if isinstance(receiver, ast.Name):
+            cls_node = self._class_of_first_param(receiver.id)
+            if cls_node is not None:
+                qualified = self._class_qualname(cls_node)
+                method = self._method_in(self._class(cls_node), qualified, func.attr)
+                return self._from_summary(method, func, None)
+        # super().m()
+        if (isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name)
+                and receiver.func.id == "super"
+                and self.semantic.resolve(receiver.func) == "builtins.super"):
+            cls_node = self._enclosing_class()
+            if cls_node is None:
+                return None
+            cls = self._class(cls_node)
+            stripped = ClassSummary(cls.bases, {}, [])
+            method = self._method_in(stripped, self._class_qualname(cls_node), func.attr)
+            return self._from_summary(method, func, None)
+        # A receiver of known type: the catalog, or a class of the project.
+        kind = self._type_of(receiver)
+        if kind is None:
+            return None
+        return self._typed_method(kind, func.attr, func)
+
+    def _typed_method(self, kind: str, attr: str, func: ast.expr) -> Callee | None:
+        name = f"{kind}.{attr}"
+        api = _api_label(func, name)
+        if name in apis.COROUTINE_CALLS or name in self.extra_apis:
+            return Callee(COROUTINE, func, api)
+        if name in apis.ASYNC_CONTEXT_CALLS:
+            return Callee(ASYNC_CM, func, api)
+        if name in apis.ASYNC_ITERATOR_CALLS:
+            return Callee(ASYNC_GEN, func, api)
+        cls_found = self._project_class(kind)
+        if cls_found is None:
+            return None
+        method = self._method_in(cls_found[0], cls_found[1], attr)
+        return self._from_summary(method, func, None)
+
+    # -- classes ----------------------------------------------------------------------------
+    def _class(self, node: ast.ClassDef) -> ClassSummary:
+        found = self._classes.get(id(node))
+        if found is None:
+            found = self._classes[id(node)] = summarize_class(node, self.semantic)
+        return found
+
+    def _class_qualname(self, node: ast.ClassDef) -> str:
+        return f"{self.semantic.module_name or '__module__'}.{node.name}"
+
+    def _project_class(self, qualified: str) -> tuple[ClassSummary, str] | None:
+        view = self.project
+        if view is None or "." not in qualified:
+            return None
+        found = view.lookup_full(qualified)
+        if found is None or found[0] != "class":
+            return None
+        assert isinstance(found[1], ClassSummary)
+        return found[1], found[2]
+
+    def _method_in(self, cls: ClassSummary, qualified: str, name: str) -> FunctionSummary | None:
+        if name in cls.methods:
+            return cls.methods[name]
+        if name in cls.attributes:
+            return None
+        view = self.project
+        if view is None:
+            return None
+        return view.method_in(cls, qualified, name)
+
+    def _async_only(self, cls: ClassSummary, qualified: str, async_name: str,
+                    sync_name: str) -> bool:
+        """The class has an `async def` `__aenter__` (or `__aiter__`) and no sync twin, with
+        every base known."""
+        if any(b == "?" for b in cls.bases):
+            return False
+        view = self.project
+        for base in cls.bases:
+            if base in ("builtins.object", "typing.Generic", "abc.ABC",
+                        "typing_extensions.Generic"):
+                continue
+            if view is None or view.class_summary(base) is None:
+                return False
+        has_async = self._method_in(cls, qualified, async_name)
+        has_sync = self._method_in(cls, qualified, sync_name)
+        if sync_name in cls.methods or has_sync is not None:
+            return False
+        return has_async is not None and has_async.kind in ("async", "agen", "sync")
+
+    def _enclosing_class(self) -> ast.ClassDef | None:
+        scope: Scope | None = self.semantic.scope
+        while scope is not None and scope.kind in ("lambda", "function"):
+            if scope.kind == "function" and scope.parent is not None \
+                    and scope.parent.kind == "class":
+                node = scope.parent.node
+                assert isinstance(node, ast.ClassDef)
+                return node
+            scope = scope.parent
+        return None
+
+    def _class_of_first_param(self, name: str) -> ast.ClassDef | None:
+        """The class when `name` is the `self`/`cls` parameter of the method we are in."""
+        scope: Scope | None = self.semantic.scope
+        while scope is not None and scope.kind == "lambda":
+            scope = scope.parent
+        # A nested function sees the method's `self` through its closure.
+        while scope is not None and scope.kind == "function":
+            func = scope.node
+            assert isinstance(func, FUNCS)
+            params = [*func.args.posonlyargs, *func.args.args]
+            if scope.parent is not None and scope.parent.kind == "class":
+                if not params or params[0].arg != name:
+                    return None
+                if any(self.semantic.resolve(d, scope.parent) == "builtins.staticmethod"
+                       for d in func.decorator_list):
+                    return None
+                if self.semantic.defining_scope(name) is not scope:
+                    return None
+                node = scope.parent.node
+                assert isinstance(node, ast.ClassDef)
+                return node
+            if scope.lookup(name) is not None:
+                return None
+            scope = scope.parent
+        return None
+
+
+def _defines_directly(node: ast.AST, name: str) -> bool:
+    """Cheap pre-check: a def or class of that name among the scope's own statements."""
+    return any(isinstance(s, (*FUNCS, ast.ClassDef)) and s.name == name
+               for s in getattr(node, "body", ()))
+
+
+def _definitions(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST]]:
+    """Defs of `name` directly in a scope and any other binding of it there."""
+    defs: list[ast.stmt] = []
+    others: list[ast.AST] = []
+    if isinstance(node, (*FUNCS, ast.Lambda)):
+        args = node.args
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        if any(p is not None and p.arg == name for p in params):
+            others.append(node)
+    body = getattr(node, "body", [])
+    stack: list[ast.AST] = list(body) if isinstance(body, list) else []
+    while stack:
+        sub = stack.pop()
+        if isinstance(sub, (*FUNCS, ast.ClassDef)):
+            if sub.name == name:
+                defs.append(sub)
+            others.extend(d for d in sub.decorator_list if _stores(d, name))
+            continue
+        if isinstance(sub, ast.Lambda):
+            continue
+        if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Store):
+            others.append(sub)
+        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+            others.extend(a for a in sub.names if (a.asname or a.name.split(".")[0]) == name)
+        elif isinstance(sub, (ast.Global, ast.Nonlocal)) and name in sub.names:
+            others.append(sub)
+        stack.extend(child_nodes(sub))
+    return defs, others
+
+
+def _stores(node: ast.AST, name: str) -> bool:
+    return any(isinstance(s, ast.Name) and s.id == name and isinstance(s.ctx, ast.Store)
+               for s in walk(node))
+
+
+def _api_label(func: ast.expr, name: str) -> str:
+    """A message template: the callee as written, and the API it resolved to when different."""
+    written = dotted_name(func)
+    return "{} (async API)" if written == name else f"{{}} (async API `{name}`)"

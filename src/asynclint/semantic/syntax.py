@@ -1,0 +1,79 @@
+"""Questions about the shape of the code alone, asked by several families: which nodes are
+functions and nested scopes, where `await` may go before an expression, where a module's
+header ends, what an `if` on `TYPE_CHECKING` looks like. One home each, so the families agree.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+FuncDef = ast.FunctionDef | ast.AsyncFunctionDef
+# A `def` or `async def` statement, for `isinstance`.
+FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Nodes whose body runs elsewhere or later than the code around them.
+NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+# `type X = ...` (Python 3.12+; empty before).
+TYPE_ALIAS: tuple[type, ...] = tuple(filter(None, [getattr(ast, "TypeAlias", None)]))
+
+# An awaited expression in these positions must be parenthesised: `(await f()).attr`.
+_PRIMARY_PARENTS = (ast.Attribute, ast.Subscript, ast.Call)
+
+
+@dataclass(frozen=True)
+class AwaitSite:
+    """A place where `await` can go before an expression."""
+
+    needs_parens: bool  # `(await f()).attr`: the expression is the value of a primary
+
+
+def await_site(node: ast.expr, ancestors: Sequence[ast.AST],
+               parent: ast.AST | None = None) -> AwaitSite | None:
+    """Whether `await` can go before `node`, given its ancestors (outermost first; the last is
+    its parent unless `parent` is given). None inside a generator expression of the same scope:
+    an `await` there would turn it into an async generator. Whether the code around is a
+    coroutine at all is the caller's question."""
+    for ancestor in reversed(ancestors):
+        if isinstance(ancestor, ast.GeneratorExp):
+            return None
+        if isinstance(ancestor, NESTED_SCOPES):
+            break
+    if parent is None and ancestors:
+        parent = ancestors[-1]
+    return AwaitSite(isinstance(parent, _PRIMARY_PARENTS) and (
+        getattr(parent, "value", None) is node or getattr(parent, "func", None) is node))
+
+
+def _plain_import(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, (ast.Import, ast.ImportFrom))
+
+
+def header_end(body: list[ast.stmt],
+               is_import: Callable[[ast.stmt], bool] = _plain_import) -> ast.stmt | None:
+    """The last statement of a module's header — its docstring, then the leading imports (as
+    `is_import` judges them): where a fix adds a top-level line. None for an empty header."""
+    last: ast.stmt | None = None
+    i = 0
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        last, i = body[0], 1
+    while i < len(body) and is_import(body[i]):
+        last, i = body[i], i + 1
+    return last
+
+
+def is_type_checking(test: ast.expr) -> bool:
+    """`TYPE_CHECKING` or `typing.TYPE_CHECKING`: the test of a block that never runs."""
+    if isinstance(test, ast.Name):
+        return test.id == "TYPE_CHECKING"
+    return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+def short_source(expr: ast.expr) -> str:
+    """An expression as a message quotes it: its source, cut to 60 characters."""
+    try:
+        text = ast.unparse(expr)
+    except (ValueError, RecursionError):
+        return "call"
+    return text if len(text) <= 60 else text[:57] + "..."
