@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from asynclint.semantic import project
+from asynclint.engine import index_store
+from asynclint.engine.index_store import ProjectIndex
 from asynclint.semantic.coroutines import ASYNC_CM, ASYNC_GEN, COROUTINE, CoroutineOracle
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.project import ProjectIndex, ProjectView
+from asynclint.semantic.project.view import ProjectView
 
 VIEWS = """
     import asyncio
@@ -41,7 +42,7 @@ VIEWS = """
 
 @pytest.fixture(autouse=True)
 def fresh_indexes() -> None:
-    project.forget_indexes()
+    index_store.forget_indexes()
 
 
 def _oracle(tmp_path: Path, **extra: tuple[str, ...]) -> tuple[CoroutineOracle, list[ast.Call]]:

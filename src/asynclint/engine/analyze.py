@@ -16,7 +16,7 @@ from asynclint.engine.index_store import index_for
 from asynclint.engine.traversal import walk
 from asynclint.rules import Rule, RuleContext, load_registry
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.project import ProjectView
+from asynclint.semantic.project.view import ProjectView
 from asynclint.source import SourceFile
 
 

@@ -33,7 +33,7 @@ class RuleContext:
     semantic: SemanticModel
     settings: Settings
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    # The project index as seen from this file (`semantic.project.ProjectView`), or None.
+    # The project index as seen from this file (`semantic.project.view.ProjectView`), or None.
     project: Any = None
     # Facts read from files other than the checked one (`config.environment.Environment`):
     # a rule asks through it, never reads a file itself, so the reads are recorded.
