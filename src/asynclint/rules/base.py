@@ -144,9 +144,3 @@ def register(cls: type[Rule]) -> type[Rule]:
     REGISTRY[cls.code] = cls
     return cls
 
-
-def fix_availability(cls: type[Rule]) -> str:
-    """ruff's wording: None, Sometimes or Always."""
-    if cls.fix_applicability is None:
-        return "None"
-    return "Sometimes"
