@@ -86,7 +86,7 @@ class Analysis:
         if self.semantic is not None:
             self.semantic.release()
         if self.context is not None:
-            self.context.__dict__.clear()
+            self.context.release()
         if self.project is not None:
             self.project.release()
         self.rules.clear()

@@ -39,6 +39,13 @@ class RuleContext:
     # a rule asks through it, never reads a file itself, so the reads are recorded.
     environment: Environment = field(default_factory=Environment)
 
+    def release(self) -> None:
+        """Let go of the findings (their fix data holds nodes of the tree) and of the project
+        view once the file is done (`Analysis.release`). The tree and the model stay: their
+        owner releases the model, and nothing refers back to this context but the rules."""
+        self.diagnostics = []
+        self.project = None
+
     def location(self, row: int, utf8_col: int) -> Location:
         return Location(row, self.source.col_from_utf8(row, utf8_col))
 
