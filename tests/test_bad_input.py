@@ -21,7 +21,7 @@ import pytest
 from asynclint import __version__
 from asynclint.config import Settings
 from asynclint.engine.run import RunOptions, check_file, check_paths
-from asynclint.semantic import project
+from asynclint.semantic.project.summaries import SUMMARY_VERSION
 from tests.conftest import BAD, FIXED, MODULE, Run, clean_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -471,7 +471,7 @@ def test_foreign_project_index_cache_is_rebuilt(run: Run, tmp_path: Path, shape:
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
-    index = tmp_path / ".asynclint_cache" / __version__ / f"index-v{project.SUMMARY_VERSION}.json"
+    index = tmp_path / ".asynclint_cache" / __version__ / f"index-v{SUMMARY_VERSION}.json"
     index.parent.mkdir(parents=True)
     users = str(tmp_path / "app/services/users.py")
     index.write_text(json.dumps(shape).replace("{users}", users.replace("\\", "\\\\")))

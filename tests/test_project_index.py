@@ -15,14 +15,13 @@ from asynclint.config import Settings
 from asynclint.engine import index_store
 from asynclint.engine.index_store import ProjectIndex
 from asynclint.engine.run import RunOptions, check_paths
-from asynclint.semantic import project
-from asynclint.semantic.facts import FACT_PROVIDERS
-from asynclint.semantic.project import (
+from asynclint.semantic.project.facts import FACT_PROVIDERS
+from asynclint.semantic.project.summaries import (
     SUMMARY_VERSION,
-    ProjectView,
-    deps_valid,
+    ModuleSummary,
     summarize_module,
 )
+from asynclint.semantic.project.view import ProjectView, deps_valid
 
 INDEX_FILE = f"index-v{SUMMARY_VERSION}.json"
 
@@ -98,7 +97,7 @@ def test_summary_records_async_kinds_decorators_classes_and_ambiguity(tmp_path: 
     assert "helper" in summary.ambiguous
     assert summary.imports["APIRouter"] == "fastapi.APIRouter"
     # JSON round trip keeps everything (the disk cache relies on it).
-    again = project.ModuleSummary.from_json(json.loads(json.dumps(summary.to_json())))
+    again = ModuleSummary.from_json(json.loads(json.dumps(summary.to_json())))
     assert again == summary
 
 

@@ -175,7 +175,7 @@ class _Summary:
 
 
 class _FakeView:
-    """Stands for `semantic.project.ProjectView`: what other modules define, with the facts
+    """Stands for `semantic.project.view.ProjectView`: what other modules define, with the facts
     `project_fact` wrote for them; records what was looked up."""
 
     def __init__(self, *modules: SemanticModel) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import textwrap
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from asynclint.fixes.attach import attach_fixes
 from asynclint.semantic import ordering
 from asynclint.semantic.catalogs import concurrency as catalog
 from asynclint.semantic.dataflow import passed_objects, path_of, target_names
-from asynclint.semantic.model import SemanticModel
 from asynclint.source import SourceFile
 
 HEADER = """\
@@ -168,6 +166,22 @@ def test_write_through_a_shared_safe_client_keeps_its_order() -> None:
     assert diags == []
 
 
+def test_imported_project_functions_are_judged_by_the_call_alone() -> None:
+    """What an imported function does inside is not looked into: assigned results may
+    overlap, discarded ones (made for their effect) keep their order."""
+    assert check("""
+        async def view(key: int):
+            a = await fetch_a(key)
+            b = await fetch_b(key)
+            return a, b
+    """)
+    assert check("""
+        async def view(key: int):
+            await fetch_c(key)
+            await fetch_a(key)
+    """) == []
+
+
 def test_test_files_are_skipped() -> None:
     body = """
         async def test_view(key: int):
@@ -236,57 +250,21 @@ def test_config_keys_are_validated(tmp_path: Path) -> None:
         settings_from_table({"gather-min-awaits": 0}, tmp_path, "t")
 
 
-# -- the project-index hook ---------------------------------------------------------------------
-@pytest.fixture
-def oracle() -> Iterator[dict[str, ordering.CalleeVerdict]]:
-    answers: dict[str, ordering.CalleeVerdict] = {}
-
-    def ask(model: SemanticModel, qualified: str) -> ordering.CalleeVerdict | None:
-        return answers.get(qualified)
-
-    ordering.register_callee_oracle(ask)
-    yield answers
-    ordering.unregister_callee_oracle(ask)
-
-
-def test_oracle_can_silence_and_enable(oracle: dict[str, ordering.CalleeVerdict]) -> None:
-    shared = """
-        async def view(key: int):
-            a = await fetch_a(key)
-            b = await fetch_b(key)
-            return a, b
-    """
-    assert check(shared)
-    oracle["app.services.fetch_a"] = ordering.CalleeVerdict.SHARES_STATE
-    oracle["app.services.fetch_b"] = ordering.CalleeVerdict.SHARES_STATE
-    assert check(shared) == []
-    effects = """
-        async def view(key: int):
-            await fetch_c(key)
-            await fetch_a(key)
-    """
-    assert check(effects) == []
-    oracle["app.services.fetch_a"] = ordering.CalleeVerdict.INDEPENDENT
-    oracle["app.services.fetch_c"] = ordering.CalleeVerdict.INDEPENDENT
-    assert len(check(effects)) == 1
-    assert "await asyncio.gather(fetch_c(key), fetch_a(key))" in fixed(effects)
-
-
 # -- tables -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("name", "writes"), [
     ("update_wasm_limits", True), ("get_or_create", True), ("asave", True), ("createUser", True),
     ("aupdate_or_create", True), ("get_user", False), ("fetch_settings", False),
     ("aget_default_agent", False), ("list_orders", False),
 ])
-def test_write_names(name: str, writes: bool) -> None:
-    assert ordering.name_says_write(name) is writes
+def test_write_names_keep_their_place(name: str, writes: bool) -> None:
+    assert ordering.name_keeps_order(name) is writes
 
 
 def test_tables_are_consistent() -> None:
     assert not catalog.FORBID_SHARING & catalog.ALLOW_SHARING
     assert set(catalog.READ_METHODS) <= catalog.ALLOW_SHARING
     for methods in catalog.READ_METHODS.values():
-        assert not {m for m in methods if ordering.name_says_write(m)}
+        assert not {m for m in methods if ordering.name_keeps_order(m)}
 
 
 def test_dataflow_helpers() -> None:

@@ -13,7 +13,7 @@ from asynclint.engine import index_store
 from asynclint.engine.index_store import ProjectIndex
 from asynclint.semantic.coroutines import ASYNC_CM, ASYNC_GEN, COROUTINE, CoroutineOracle
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.project import ProjectView
+from asynclint.semantic.project.view import ProjectView
 
 VIEWS = """
     import asyncio

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from asynclint.semantic.model import module_name_for
-from asynclint.semantic.project import search_roots
+from asynclint.semantic.project.view import search_roots
 
 
 def reference_module_name(path: Path) -> tuple[str | None, bool]:

@@ -16,7 +16,7 @@ from asynclint.engine.index_store import index_for
 from asynclint.engine.traversal import walk
 from asynclint.rules import Rule, RuleContext, load_registry
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.project import ProjectView
+from asynclint.semantic.project.view import ProjectView
 from asynclint.source import SourceFile
 
 
@@ -86,7 +86,7 @@ class Analysis:
         if self.semantic is not None:
             self.semantic.release()
         if self.context is not None:
-            self.context.__dict__.clear()
+            self.context.release()
         if self.project is not None:
             self.project.release()
         self.rules.clear()

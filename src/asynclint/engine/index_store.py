@@ -22,7 +22,7 @@ from typing import Any
 
 from asynclint.engine import result_cache
 from asynclint.semantic.model import SemanticModel, module_name_for
-from asynclint.semantic.project import (
+from asynclint.semantic.project.summaries import (
     SUMMARY_VERSION,
     Facts,
     ModuleSummary,

@@ -25,7 +25,7 @@ from asynclint.config import Settings
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Location
 
 # (content digest, diagnostics, project-index lookups the result depends on: see
-# `semantic.project.deps_valid`)
+# `semantic.project.view.deps_valid`)
 Entry = tuple[str, list[Diagnostic], list[list[str]]]
 
 

@@ -30,7 +30,7 @@ from asynclint.engine.index_store import (
 from asynclint.engine.result_cache import CacheStore, Entry, digest, stat_key
 from asynclint.fixes.attach import attach_fixes
 from asynclint.semantic.model import module_name_for
-from asynclint.semantic.project import deps_valid
+from asynclint.semantic.project.view import deps_valid
 from asynclint.source import DecodeError, SourceFile
 
 

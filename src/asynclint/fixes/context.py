@@ -30,7 +30,7 @@ from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionPr
 
 from asynclint.diagnostics import Diagnostic, Edit, Location
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.syntax import header_end
+from asynclint.semantic.syntax import FUNCS, header_end
 from asynclint.source import SourceFile
 
 N = TypeVar("N", bound=cst.CSTNode)
@@ -43,7 +43,6 @@ _BLOCK_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If
                      ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar,
                      ast.Match)
 _STATEMENT_KINDS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Rows the parsing prefix takes (`if 1:` and its indented `pass`).
 _PREFIX_ROWS = 2
 
@@ -146,7 +145,7 @@ class FixContext:
             stmt, first = body[at], _first_row(body[at])
             if at + 1 < len(body):
                 next_row = _first_row(body[at + 1])
-            if isinstance(stmt, _FUNCTIONS) and body is not self.tree.body \
+            if isinstance(stmt, FUNCS) and body is not self.tree.body \
                     and not self.source.line(first)[: stmt.col_offset].strip(" \t"):
                 found = (first, next_row - 1)
             inner = [b for b in _bodies(stmt) if b and _first_row(b[0]) <= start.row

@@ -33,11 +33,18 @@ class RuleContext:
     semantic: SemanticModel
     settings: Settings
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    # The project index as seen from this file (`semantic.project.ProjectView`), or None.
+    # The project index as seen from this file (`semantic.project.view.ProjectView`), or None.
     project: Any = None
     # Facts read from files other than the checked one (`config.environment.Environment`):
     # a rule asks through it, never reads a file itself, so the reads are recorded.
     environment: Environment = field(default_factory=Environment)
+
+    def release(self) -> None:
+        """Let go of the findings (their fix data holds nodes of the tree) and of the project
+        view once the file is done (`Analysis.release`). The tree and the model stay: their
+        owner releases the model, and nothing refers back to this context but the rules."""
+        self.diagnostics = []
+        self.project = None
 
     def location(self, row: int, utf8_col: int) -> Location:
         return Location(row, self.source.col_from_utf8(row, utf8_col))
@@ -144,9 +151,3 @@ def register(cls: type[Rule]) -> type[Rule]:
     REGISTRY[cls.code] = cls
     return cls
 
-
-def fix_availability(cls: type[Rule]) -> str:
-    """ruff's wording: None, Sometimes or Always."""
-    if cls.fix_applicability is None:
-        return "None"
-    return "Sometimes"

@@ -297,21 +297,16 @@ class _ConcurrencyRule(Rule):
             return None
         if not receiver_allowed and (self._ambient_module or self._binding_context):
             item.opaque = True  # may run on the session the context holds  # a write keeps its place; shared-safe clients are judged by method
-        verdict = None
         if plain_function and qualified is not None:
             item.callee = qualified
-            verdict = ordering.callee_verdict(semantic, qualified)
         elif plain_function and isinstance(func, ast.Name) and self._uses_module_session(func.id):
-            verdict = ordering.CalleeVerdict.SHARES_STATE
-        if verdict is ordering.CalleeVerdict.SHARES_STATE:
-            item.opaque = True
+            item.opaque = True  # a function of this module on a module-level session
         if not assigned:
             # A discarded result means the call is made for its effect, and effects have an
-            # order; only calls known to be independent (or writes through a shared-allowed
-            # client, each checked against the others) may overlap.
-            independent = verdict is ordering.CalleeVerdict.INDEPENDENT
+            # order; only writes through a shared-allowed client (each checked against the
+            # others) may overlap.
             allowed_write = any(not r.forbids for r in item.resources) and not item.opaque
-            if not (independent or allowed_write):
+            if not allowed_write:
                 return None
         return item
 
@@ -412,9 +407,9 @@ class SequentialAwaits(_ConcurrencyRule):
         "statement's value (`x = (await f()).json()`), or the awaited thing is not a call;\n"
         "- the file is a test (`test_*.py`, `*_test.py`, `conftest.py`, a `tests/` folder): "
         "tests await in order on purpose.\n\n"
-        "What stays invisible to a check of one file is what a called project function does "
-        "inside (a module-level session, say); the project index can tell the rule through "
-        "its callee hook.\n\n"
+        "What stays invisible to the rule is what a called project function of another "
+        "module does inside (uses a module-level session, say): the rule looks only into the "
+        "functions defined in the checked file.\n\n"
         "The number of awaits that makes a run worth reporting is `gather-min-awaits` "
         "(default 2); `concurrency-safe-receivers` and `concurrency-unsafe-receivers` extend "
         "the tables of receiver types."

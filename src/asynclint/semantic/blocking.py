@@ -81,7 +81,7 @@ class BlockingAnalysis:
     def __init__(self, model: SemanticModel, extra: tuple[str, ...] = (),
                  project: Any = None) -> None:
         self.model = model
-        # The project index as seen from this file (`semantic.project.ProjectView`): its
+        # The project index as seen from this file (`semantic.project.view.ProjectView`): its
         # `lookup_full(qualified)` gives other modules' function summaries, whose
         # `facts["blocks"]` this module's `project_fact` wrote.
         self.project = project

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.semantic.model import SemanticModel, dotted_name
 from asynclint.semantic.nodes import child_nodes, walk
-from asynclint.semantic.project import (
+from asynclint.semantic.project.summaries import (
     ClassSummary,
     FunctionSummary,
-    ProjectView,
     summarize_class,
     summarize_function,
 )
+from asynclint.semantic.project.view import ProjectView
 from asynclint.semantic.scopes import Scope
 from asynclint.semantic.syntax import FUNCS, short_source
 from asynclint.semantic.types import canonical

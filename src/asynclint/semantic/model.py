@@ -7,6 +7,7 @@ name or dotted expression refers to, as a qualified name ("time.sleep", "builtin
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from functools import cached_property
@@ -79,22 +80,23 @@ class SemanticModel:
         # Analyses derived from this module, built once per model (`shared`). Held here, not
         # in a WeakKeyDictionary keyed by the model: those values refer back to the model, so
         # such a cache never let go of a tree.
-        self.derived: dict[str, Any] = {}
+        self._derived: dict[str, Any] = {}
 
     def shared(self, key: str, factory: Callable[[], _T]) -> _T:
         """The analysis of this module known as `key` (the blocking analysis, the handler
         index, the coroutine oracle...), built by `factory` on first use: whichever rule asks
         first, every rule of the traversal gets the same one."""
-        if key in self.derived:
-            return cast(_T, self.derived[key])
-        found = self.derived[key] = factory()
+        if key in self._derived:
+            return cast(_T, self._derived[key])
+        found = self._derived[key] = factory()
         return found
 
     def release(self) -> None:
         """Drop what refers back to this model (derived analyses, type inference): then the
         module's tree is freed as soon as the caller lets go of it, without the collector."""
-        self.derived.clear()
-        self.__dict__.pop("types", None)
+        self._derived.clear()
+        with contextlib.suppress(AttributeError):  # not inferred yet
+            del self.types  # the cached_property's value: built again if asked
 
     # -- traversal bookkeeping (driven by the engine) -------------------------------------
     def push_scope(self, node: ast.AST) -> None:

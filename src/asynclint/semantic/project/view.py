@@ -1,0 +1,282 @@
+"""The project index as one checked file sees it: where its imports are looked up, the store
+summaries come from, and the lookups a result depends on.
+
+A `ProjectView` resolves qualified names to summaries (following re-exports) and records each
+lookup in `deps`; a cached result is reused only while `deps_valid` says every lookup still
+gives the same answer.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import os
+from typing import Any, Protocol
+
+from asynclint.semantic.model import module_name_for
+from asynclint.semantic.project.summaries import (
+    ClassSummary,
+    FunctionSummary,
+    ModuleSummary,
+    summarize_module,
+)
+
+_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+_MAX_REEXPORT_DEPTH = 8
+
+
+# -- finding modules ------------------------------------------------------------------------------
+def _project_dir(directory: str, memo: dict[Any, Any]) -> str | None:
+    """The nearest folder at or above `directory` (absolute, normalised) holding a project
+    marker; `memo` shares the answer of every folder climbed through (one run's files share
+    their ancestors)."""
+    climbed = []
+    found: str | None = None
+    while True:
+        key = ("project", directory)
+        if key in memo:
+            found = memo[key]
+            break
+        climbed.append(key)
+        if any(os.path.exists(os.path.join(directory, marker)) for marker in _MARKERS):
+            found = directory
+            break
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    for key in climbed:
+        memo[key] = found
+    return found
+
+
+def search_roots(path: str, module_name: str | None, is_package: bool,
+                 memo: dict[Any, Any] | None = None) -> tuple[str, ...]:
+    """Where imports of the module at `path` are looked up, in order: the folder its dotted
+    name is rooted in, then the project root and its `src`. On strings (`Path.parents` costs
+    a warm run dearly); `memo` as in `_project_dir`."""
+    absolute = os.path.abspath(path)
+    up = (len(module_name.split(".")) if module_name else 1) - 1 + (1 if is_package else 0)
+    parents: list[str] = []  # `Path(absolute).parents`, as far as needed
+    directory = absolute
+    while len(parents) <= up:
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        parents.append(directory := parent)
+    import_root = parents[up] if up < len(parents) else os.path.dirname(absolute)
+    roots = [import_root]
+    project = _project_dir(os.path.dirname(absolute), {} if memo is None else memo)
+    if project is not None:
+        roots += [project, os.path.join(project, "src")]
+    return tuple(dict.fromkeys(roots))
+
+
+# -- the store, as semantic sees it ---------------------------------------------------------------
+class IndexedModule(Protocol):
+    """A module file known to the store: its summary."""
+
+    @property
+    def summary(self) -> ModuleSummary: ...
+
+
+class IndexStore(Protocol):
+    """Where summaries come from (`engine.index_store.ProjectIndex`): finding a module's file
+    and summarising it, both answered afresh or from the store's cache, as it sees fit."""
+
+    def find_file(self, roots: tuple[str, ...], module: str) -> str | None: ...
+
+    def entry(self, path: str) -> IndexedModule | None: ...
+
+
+# -- what one file sees ---------------------------------------------------------------------------
+Dep = tuple[str, str, str]  # (module name, file or "", summary digest or "")
+FACTS_DEP = "#facts"  # suffix of a dependency on a module's facts: (name#facts, file, digest)
+# A dependency whose first element starts with this is no module but a file the result read
+# otherwise (`config.environment`): checked by its recorder, skipped here.
+ENV_DEP = "@"
+
+
+class ProjectView:
+    """The index as seen from one file: resolves qualified names, records what it looked up."""
+
+    def __init__(self, index: IndexStore, path: str, module_name: str | None,
+                 is_package: bool, tree: ast.Module | None = None,
+                 text: str | None = None) -> None:
+        self.index = index
+        self.path = path
+        self.module_name = module_name
+        self.is_package = is_package
+        self._tree = tree
+        self._text = text  # the tree's source, when known
+        self._current: ModuleSummary | None = None
+        self.deps: dict[str, Dep] = {}
+        self._modules: dict[str, ModuleSummary | None] = {}
+        self._found: dict[str, tuple[str, Any, str] | None] = {}
+        self._where: dict[int, tuple[str, str]] = {}  # id(summary) -> (module name, file)
+
+    @functools.cached_property
+    def roots(self) -> tuple[str, ...]:
+        return search_roots(self.path, self.module_name, self.is_package)
+
+    @property
+    def current(self) -> ModuleSummary | None:
+        """This module's own summary, from the tree the engine already parsed."""
+        if self._current is None and self._tree is not None:
+            self._current = summarize_module(self._tree, self.module_name, self.is_package,
+                                             self._text)
+        return self._current
+
+    def release(self) -> None:
+        """Forget this module's own summary (its facts loader holds the tree)."""
+        if self._current is not None:
+            self._current.facts_loader = None
+        self._current = None
+        self._tree = None
+
+    def dep_list(self) -> list[list[str]]:
+        return [list(d) for _, d in sorted(self.deps.items())]
+
+    def module(self, name: str) -> ModuleSummary | None:
+        if name == self.module_name and self._tree is not None:
+            return self.current
+        if name in self._modules:
+            return self._modules[name]
+        path = self.index.find_file(self.roots, name)
+        entry = self.index.entry(path) if path else None
+        self.deps[name] = (name, path or "", entry.summary.digest() if entry else "")
+        self._modules[name] = entry.summary if entry else None
+        if entry is not None and path:
+            self._where[id(entry.summary)] = (name, path)
+        return self._modules[name]
+
+    def facts_of(self, func: FunctionSummary) -> dict[str, Any]:
+        """A function's facts, recorded as a dependency of the result (`<module>#facts`)."""
+        owner = func.owner
+        where = self._where.get(id(owner)) if owner is not None else None
+        if owner is not None and where is not None:
+            name, path = where
+            self.deps[f"{name}{FACTS_DEP}"] = (f"{name}{FACTS_DEP}", path, owner.facts_digest())
+        return func.facts
+
+    def lookup_full(self, qualified: str) -> tuple[str, Any, str] | None:
+        """What a qualified name is in the project: ("function", FunctionSummary, name),
+        ("class", ClassSummary, name), ("method", FunctionSummary, class name) or
+        ("variable", type, name); None when unknown. Follows re-exports (`from .users import
+        fetch_user` in a package `__init__`) and `import pkg.mod as m` aliases."""
+        if qualified not in self._found:
+            self._found[qualified] = self._lookup(qualified, 0)
+        return self._found[qualified]
+
+    def _lookup(self, qualified: str, depth: int) -> tuple[str, Any, str] | None:
+        if depth > _MAX_REEXPORT_DEPTH:
+            return None
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module_name = ".".join(parts[:cut])
+            summary = self.module(module_name)
+            if summary is None:
+                continue
+            rest = parts[cut:]
+            head = rest[0]
+            if head in summary.ambiguous:
+                return None
+            if head in summary.functions and len(rest) == 1:
+                return ("function", summary.functions[head], qualified)
+            if head in summary.classes:
+                cls = summary.classes[head]
+                class_name = f"{module_name}.{head}"
+                if len(rest) == 1:
+                    return ("class", cls, class_name)
+                if len(rest) == 2:
+                    method = self.method(class_name, rest[1])
+                    return ("method", method, class_name) if method else None
+                return None
+            if head in summary.variables and len(rest) == 1:
+                return ("variable", summary.variables[head], qualified)
+            if head in summary.imports:
+                target = ".".join([summary.imports[head], *rest[1:]])
+                return self._lookup(target, depth + 1)
+            return None  # the module exists but does not define it plainly
+        return None
+
+    def class_summary(self, qualified: str) -> ClassSummary | None:
+        found = self._lookup(qualified, 0)
+        if found is not None and found[0] == "class":
+            cls = found[1]
+            assert isinstance(cls, ClassSummary)
+            return cls
+        return None
+
+    def method(self, class_name: str, name: str, _depth: int = 0) -> FunctionSummary | None:
+        """A method through the class and its project bases (None when unknown or absent)."""
+        found = self._lookup(class_name, 0)
+        if found is None or found[0] != "class" or _depth > _MAX_REEXPORT_DEPTH:
+            return None
+        cls, real_name = found[1], found[2]
+        assert isinstance(cls, ClassSummary)
+        return self.method_in(cls, real_name, name, _depth)
+
+    def method_in(self, cls: ClassSummary, class_name: str, name: str,
+                  _depth: int = 0) -> FunctionSummary | None:
+        if name in cls.methods:
+            return cls.methods[name]
+        if name in cls.attributes:
+            return None
+        for base in cls.bases:
+            if base in ("builtins.object", "typing.Generic", "typing_extensions.Generic",
+                        "typing.Protocol", "abc.ABC"):
+                continue
+            found = self.method(base, name, _depth + 1)
+            if found is not None:
+                return found
+            if self.class_summary(base) is None:
+                return None  # an unknown base may define it: say nothing
+        return None
+
+
+def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
+               memo: dict[Any, Any] | None = None) -> bool:
+    """True when every lookup a cached result depended on still gives the same answer.
+
+    `memo` (one dict for one run over many files, never kept longer) shares the answers of
+    the file-system look-ups (module names, search roots, module files, summary digests):
+    files of one tree ask about the same folders and modules."""
+    if not deps:
+        return True
+    if memo is None:
+        memo = {}
+    absolute = os.path.abspath(path)
+    name, is_package = module_name_for(absolute, memo)
+    # The roots depend only on the file's folder and its module name's depth.
+    depth = len(name.split(".")) if name else 1
+    where = ("roots", os.path.dirname(absolute), depth, is_package)
+    roots: tuple[str, ...] | None = memo.get(where)
+    if roots is None:
+        roots = memo[where] = search_roots(path, name, is_package, memo)
+    for module, file, digest in deps:
+        if module == name or module.startswith(ENV_DEP):
+            continue
+        if module.endswith(FACTS_DEP):  # its file was checked by the module's own dependency
+            facts_key = ("facts", file)
+            facts = memo.get(facts_key)
+            if facts is None:
+                entry = index.entry(file) if file else None
+                facts = memo[facts_key] = entry.summary.facts_digest() if entry else ""
+            if facts != digest:
+                return False
+            continue
+        key = ("file", roots, module)
+        if key in memo:
+            found = memo[key]
+        else:
+            found = memo[key] = index.find_file(roots, module)
+        if (found or "") != file:
+            return False
+        known = memo.get(("digest", found))
+        if known is None:
+            entry = index.entry(found) if found else None
+            known = memo["digest", found] = entry.summary.digest() if entry else ""
+        if known != digest:
+            return False
+    return True
