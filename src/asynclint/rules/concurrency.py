@@ -565,9 +565,10 @@ class AwaitInLoop(_ConcurrencyRule):
         "(sleep, locks, queues, commit, protocol steps). A loop with `break`, `continue`, "
         "`return`, an `else`, a `sleep` or any other statement is left alone: it may be "
         "rate-limited or stop early on purpose. Callees whose names say they write "
-        "(`create_item`) and loops inside transaction blocks are left alone. A discarded result (`for x in xs: await f(x)`) "
-        "is reported only for callees the project index knows to be independent. Test files "
-        "are skipped.\n\n"
+        "(`create_item`) and loops inside transaction blocks are left alone. A discarded result "
+        "(`for x in xs: await f(x)`) is reported only for a call through a client that is safe "
+        "to share (an `httpx.AsyncClient`, say): a call made for its effect may depend on the "
+        "order. Test files are skipped.\n\n"
         "Before applying the suggestion, think about fan-out: `gather` starts every item at "
         "once. For large or unbounded inputs, bound it (an `asyncio.Semaphore`, or batches)."
     )
