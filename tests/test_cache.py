@@ -27,10 +27,8 @@ class _PrintRule(Rule):
     explanation: ClassVar[str] = "test rule"
     bad_example: ClassVar[str] = ""
     good_example: ClassVar[str] = ""
-    visits = (ast.Call,)
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Call)
+    def visit_Call(self, node: ast.Call) -> None:
         if isinstance(node.func, ast.Name) and node.func.id == "print":
             self.report(node, "print called")
 

@@ -198,10 +198,8 @@ class _BreakingRule(Rule):
     fix_title: ClassVar[str | None] = "rename"
     fix_applicability: ClassVar[Applicability | None] = Applicability.SAFE
     default_enabled: ClassVar[bool] = False
-    visits = (ast.Call,)
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Call)
+    def visit_Call(self, node: ast.Call) -> None:
         if isinstance(node.func, ast.Name) and node.func.id in ("good", "bad"):
             self.report(node, f"{node.func.id} called", fix_data=(node.func.id,))
 

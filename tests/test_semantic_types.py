@@ -20,14 +20,12 @@ class _Reveal(Rule):
     """Not registered: records the type of the argument of every `reveal(...)` call."""
 
     code = "ASL999"
-    visits = (ast.Call,)
 
     def __init__(self, ctx: RuleContext) -> None:
         super().__init__(ctx)
         self.found: list[str | None] = []
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Call)
+    def visit_Call(self, node: ast.Call) -> None:
         if isinstance(node.func, ast.Name) and node.func.id == "reveal":
             self.found.append(self.semantic.type_of(node.args[0]))
 

@@ -160,10 +160,8 @@ def test_fix_safety(applicability: Applicability, unsafe_fixes: bool, applied: b
         name: ClassVar[str] = "test-rename"
         summary = explanation = bad_example = good_example = "test"
         fix_applicability: ClassVar[Applicability | None] = applicability
-        visits = (ast.Name,)
 
-        def visit(self, node: ast.AST) -> None:
-            assert isinstance(node, ast.Name)
+        def visit_Name(self, node: ast.Name) -> None:
             if node.id == "old":
                 self.report(node, "old name", fix_data=())
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import hypothesmith
@@ -27,20 +28,20 @@ from asynclint.source import SourceFile
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 _SCALE = {"ci": 1, "thorough": 20}[os.environ.get("ASYNCLINT_HYPOTHESIS_PROFILE", "ci")]
 
-ALL_TYPES: tuple[type[ast.AST], ...] = tuple(
-    t for t in vars(ast).values()
-    if isinstance(t, type) and issubclass(t, ast.AST) and t is not ast.AST
-)
 Event = tuple[str, str, int, tuple[int, ...], int, str | None]
 
 
 def reference_walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule]) -> None:
     """Every node entered; parents pushed and popped around each node."""
 
+    def handlers(rule: Rule, table: str, kind: type[ast.AST]) -> list[Callable[[ast.AST], None]]:
+        return [getattr(rule, name) for name, kinds in getattr(rule, table).items()
+                if kind in kinds]
+
     def visit(node: ast.AST) -> None:
         for rule in rules:
-            if type(node) in rule.visits:
-                rule.visit(node)
+            for handler in handlers(rule, "visitors", type(node)):
+                handler(node)
         semantic.parents.append(node)
         kind = type(node)
         if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
@@ -67,8 +68,8 @@ def reference_walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule])
                 visit(child)
         semantic.parents.pop()
         for rule in rules:
-            if type(node) in rule.leaves:
-                rule.leave(node)
+            for handler in handlers(rule, "leavers", type(node)):
+                handler(node)
 
     visit(tree)
     for rule in rules:
@@ -77,35 +78,33 @@ def reference_walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule])
 
 def _recorder(visits: tuple[type[ast.AST], ...], leaves: tuple[type[ast.AST], ...],
               log: list[Event]) -> type[Rule]:
-    class Recorder(Rule):
-        code = "ASL999"
-        name = "recorder"
+    """A rule with a `visit_<Node>` method per type of `visits`, a `leave_<Node>` one per type
+    of `leaves`, each logging what the rule sees."""
 
-        def _event(self, what: str, node: ast.AST) -> None:
+    def event(what: str) -> Callable[[Rule, ast.AST], None]:
+        def handle(self: Rule, node: ast.AST) -> None:
             function = self.semantic.function
             log.append((what, type(node).__name__, id(node),
                         tuple(id(p) for p in self.semantic.parents),
                         id(self.semantic.scope.node),
                         None if function is None else getattr(function, "name", "<lambda>")))
+        return handle
 
-        def visit(self, node: ast.AST) -> None:
-            self._event("visit", node)
+    def finish(self: Rule) -> None:
+        log.append(("finish", "", 0, tuple(id(p) for p in self.semantic.parents), 0, None))
 
-        def leave(self, node: ast.AST) -> None:
-            self._event("leave", node)
-
-        def finish(self) -> None:
-            log.append(("finish", "", 0, tuple(id(p) for p in self.semantic.parents), 0, None))
-
-    Recorder.visits = visits
-    Recorder.leaves = leaves
-    return Recorder
+    namespace: dict[str, object] = {"code": "ASL999", "name": "recorder", "finish": finish}
+    namespace |= {f"visit_{kind.__name__}": event("visit") for kind in visits}
+    namespace |= {f"leave_{kind.__name__}": event("leave") for kind in leaves}
+    return type("Recorder", (Rule,), namespace)
 
 
-# Interest sets: everything (nothing skipped), what rules typically want, and operators (which
-# switch the skipping of operator fields and leaves off).
+# Interest sets: everything (nothing skipped: `visit_AST` handles every node), what rules
+# typically want, base classes beside a subclass of theirs, and operators (which switch the
+# skipping of operator fields and leaves off).
 INTERESTS: tuple[tuple[tuple[type[ast.AST], ...], tuple[type[ast.AST], ...]], ...] = (
-    (ALL_TYPES, ALL_TYPES),
+    ((ast.AST,), (ast.AST,)),
+    ((ast.stmt, ast.With, ast.expr_context), (ast.expr, ast.Name)),
     ((ast.Call, ast.Await), (ast.AsyncFunctionDef, ast.With)),
     ((ast.Name,), (ast.Lambda,)),
     ((ast.Load, ast.Add), (ast.BinOp,)),
@@ -208,3 +207,39 @@ def test_analyze_leaves_the_garbage_collector_as_it_found_it() -> None:
             assert gc.isenabled() is state
     finally:
         (gc.enable if was else gc.disable)()
+
+
+class _Statements(Rule):
+    code = "ASL999"
+
+    def __init__(self, ctx: RuleContext) -> None:
+        super().__init__(ctx)
+        self.seen: list[str] = []
+
+    def visit_stmt(self, node: ast.stmt) -> None:
+        self.seen.append(f"stmt {type(node).__name__}")
+
+    def visit_With(self, node: ast.With) -> None:
+        self.seen.append("With")
+
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.seen.append(f"left {node.name}")
+
+
+def test_the_method_of_the_most_specific_class_is_called_once() -> None:
+    text = "def f():\n    with a:\n        pass\n"
+    tree = ast.parse(text)
+    semantic = SemanticModel(tree)
+    rule = _Statements(RuleContext("m.py", SourceFile(text), tree, semantic,
+                                   Settings(root=Path.cwd())))
+    walk(tree, semantic, [rule])
+    assert rule.seen == ["stmt FunctionDef", "With", "stmt Pass", "left f"]
+    assert _Statements.visitors["visit_With"] == (ast.With,)
+    assert ast.With not in _Statements.visitors["visit_stmt"]
+    assert _Statements.leavers == {"leave_FunctionDef": (ast.FunctionDef,)}
+
+
+@pytest.mark.parametrize("method", ["visit", "leave", "visit_call", "leave_parse"])
+def test_a_method_the_engine_would_never_call_is_refused(method: str) -> None:
+    with pytest.raises(TypeError, match=method):
+        type("Wrong", (Rule,), {method: lambda self, node: None})

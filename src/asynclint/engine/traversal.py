@@ -59,11 +59,17 @@ def walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule]) -> None:
     async_visitors: dict[type[ast.AST], list[Callable[[ast.AST], None]]] = {}
     leavers: dict[type[ast.AST], list[Callable[[ast.AST], None]]] = {}
     for rule in rules:
-        for kind in rule.visits:
-            (async_visitors if rule.async_only else visitors).setdefault(kind, []).append(
-                rule.visit)
-        for kind in rule.leaves:
-            leavers.setdefault(kind, []).append(rule.leave)
+        # The tables are derived once per rule class (`Rule.__init_subclass__`); here they are
+        # only bound to this file's instances, in the rules' order.
+        into = async_visitors if rule.async_only else visitors
+        for name, kinds in rule.visitors.items():
+            method = getattr(rule, name)
+            for kind in kinds:
+                into.setdefault(kind, []).append(method)
+        for name, kinds in rule.leavers.items():
+            method = getattr(rule, name)
+            for kind in kinds:
+                leavers.setdefault(kind, []).append(method)
     wanted = set(visitors) | set(async_visitors) | set(leavers)
     with_operators = any(issubclass(k, _OPERATOR_BASES) for k in wanted)
     skip = frozenset(k for k in _LEAVES if k not in wanted and not with_operators)

@@ -147,10 +147,8 @@ class UnawaitedCoroutine(Rule):
     fix_applicability = Applicability.UNSAFE
     fix_safety = _AWAIT_SAFETY
     overlaps = ("ASYNC105",)
-    visits = (ast.Expr,)
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Expr)
+    def visit_Expr(self, node: ast.Expr) -> None:
         call = node.value
         if not isinstance(call, ast.Call):
             return
@@ -196,16 +194,15 @@ class CoroutineAssignedNeverAwaited(Rule):
     fix_title = "Add `await`"
     fix_applicability = Applicability.UNSAFE
     fix_safety = _AWAIT_SAFETY
-    visits = (ast.Assign, ast.AnnAssign)
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, (ast.Assign, ast.AnnAssign))
-        if isinstance(node, ast.Assign):
-            if len(node.targets) != 1:
-                return
-            target = node.targets[0]
-        else:
-            target = node.target
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if len(node.targets) == 1:
+            self._check(node, node.targets[0])
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._check(node, node.target)
+
+    def _check(self, node: ast.Assign | ast.AnnAssign, target: ast.expr) -> None:
         value = node.value
         if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
             return
@@ -312,10 +309,8 @@ class CoroutineUsedAsValue(Rule):
         " No fix is offered for `await coro().attr`: whether the author meant "
         "`(await coro()).attr` or also to await the attribute's result cannot be told."
     )
-    visits = (ast.Call,)
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Call)
+    def visit_Call(self, node: ast.Call) -> None:
         semantic = self.semantic
         parent = semantic.parent
         direct = _is_value_use(node, parent)
@@ -380,11 +375,9 @@ class ReturnUnawaitedCoroutine(Rule):
     fix_title = "Add `await`"
     fix_applicability = Applicability.UNSAFE
     fix_safety = _AWAIT_SAFETY
-    visits = (ast.Return,)
     requires_text = ("async",)
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Return)
+    def visit_Return(self, node: ast.Return) -> None:
         value = node.value
         function = self.semantic.function
         if not isinstance(value, ast.Call) or not isinstance(function, ast.AsyncFunctionDef):
@@ -435,11 +428,9 @@ class SyncWithOnAsyncContextManager(Rule):
         "at those points. It is offered only inside `async def`, and only when every item of the "
         "`with` needs `async with`."
     )
-    visits = (ast.With,)
     requires_text = ("with",)
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.With)
+    def visit_With(self, node: ast.With) -> None:
         o = oracle(self)
         flagged: list[str] = []
         marks: list[bool] = []
@@ -503,14 +494,17 @@ class SyncForOverAsyncIterator(Rule):
         "The fix is unsafe: each step of the loop now awaits, so other tasks may run between "
         "iterations. It is offered only for `for` statements inside `async def`."
     )
-    visits = (ast.For, ast.comprehension)
     requires_text = ("for",)
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, (ast.For, ast.comprehension))
-        if isinstance(node, ast.comprehension) and node.is_async:
-            return
-        expr = node.iter
+    def visit_For(self, node: ast.For) -> None:
+        self._check(node.iter, statement=True)
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        if not node.is_async:
+            self._check(node.iter, statement=False)
+
+    def _check(self, expr: ast.expr, statement: bool) -> None:
+        """Report `for` over `expr`; only a `for` statement can become `async for`."""
         o = oracle(self)
         label = None
         if isinstance(expr, ast.Call):
@@ -523,7 +517,7 @@ class SyncForOverAsyncIterator(Rule):
                 label = f"`{short_source(expr)}` ({kind})"
         if label is None:
             return
-        fixable = isinstance(node, ast.For) and self.semantic.in_async_function
+        fixable = statement and self.semantic.in_async_function
         self.report(expr, f"`for` over an async iterator: {label}; use `async for`",
                     fix_data=("for",) if fixable else None)
 
@@ -586,11 +580,9 @@ class CoroutinePassedAsCallable(Rule):
         "run). No fix is offered for the other APIs (threads, loop callbacks), where the right "
         "change depends on the design."
     )
-    visits = (ast.Call,)
     requires_text = tuple(sorted({name.rsplit(".", 1)[-1] for name in apis.CALLABLE_TAKERS}))
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Call)
+    def visit_Call(self, node: ast.Call) -> None:
         taker = self._taker(node)
         if taker is None:
             return
@@ -736,11 +728,9 @@ class AsyncFixtureInStrictMode(Rule):
         "it never did. It keeps the decorator's arguments (`scope=...`) and adds "
         "`import pytest_asyncio` once."
     )
-    visits = (ast.AsyncFunctionDef,)
     requires_text = ("fixture",)
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.AsyncFunctionDef)
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
         target = None
         for decorator in node.decorator_list:
             func = decorator.func if isinstance(decorator, ast.Call) else decorator

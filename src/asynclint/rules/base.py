@@ -1,14 +1,17 @@
 """The rule API: one class per rule, its documentation beside its logic, one shared traversal.
 
-A rule declares the AST node types it wants (`visits`); the engine walks each module once and
-calls `visit` on every rule interested in the node's type. Rules never parse, print or read
-files: they get a `RuleContext` and call `report`. A rule's fix is computed later and only on
-demand (`fix`), because fixes need libcst, which a plain check must not import.
+A rule handles the AST node types it wants in methods named after their `ast` classes, as an
+`ast.NodeVisitor` would: `visit_Call(self, node: ast.Call)` before the node's children,
+`leave_With(self, node: ast.With)` after them. The engine walks each module once and calls, for
+each node, the method of every rule that has one for the node's type. Rules never parse, print
+or read files: they get a `RuleContext` and call `report`. A rule's fix is computed later and
+only on demand (`fix`), because fixes need libcst, which a plain check must not import.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -86,7 +89,12 @@ class RuleContext:
 
 
 class Rule:
-    """Base class: subclasses set the metadata and implement `visit` (and `fix`)."""
+    """Base class: subclasses set the metadata and implement `visit_<Node>` methods (and `fix`).
+
+    A method named after an abstract `ast` class handles all its subclasses
+    (`visit_stmt(self, node: ast.stmt)` sees every statement); where a rule has methods for
+    both, the one for the more specific class is called, once.
+    """
 
     code: ClassVar[str]
     name: ClassVar[str]
@@ -101,15 +109,22 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     # Settings the examples assume, as inline TOML of `[tool.asynclint]` (docs show it).
     example_config: ClassVar[str] = ""
-    # Node types the rule's `visit` wants; `leave` is called after the node's children for
-    # the types in `leaves`.
-    visits: ClassVar[tuple[type[ast.AST], ...]] = ()
-    leaves: ClassVar[tuple[type[ast.AST], ...]] = ()
+    # Derived from the methods when the class is defined, so the engine's traversal only looks
+    # them up: each `visit_<Node>` (`leave_<Node>`) method's name and the node types it is
+    # called for.
+    visitors: ClassVar[Mapping[str, tuple[type[ast.AST], ...]]] = {}
+    leavers: ClassVar[Mapping[str, tuple[type[ast.AST], ...]]] = {}
     # The rule can only fire when one of these strings occurs in the source (cheap pre-filter).
     requires_text: ClassVar[tuple[str, ...]] = ()
     # The rule reports only code that runs as part of a coroutine body (`SemanticModel.
-    # in_async_function`): the engine does not call `visit` for nodes anywhere else.
+    # in_async_function`): the engine does not call its `visit_*` methods for nodes anywhere
+    # else (its `leave_*` methods are called everywhere).
     async_only: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.visitors = _dispatch_table(cls, "visit_")
+        cls.leavers = _dispatch_table(cls, "leave_")
 
     def __init__(self, ctx: RuleContext) -> None:
         self.ctx = ctx
@@ -117,12 +132,6 @@ class Rule:
     @property
     def semantic(self) -> SemanticModel:
         return self.ctx.semantic
-
-    def visit(self, node: ast.AST) -> None:
-        """Called for each node of a type in `visits`."""
-
-    def leave(self, node: ast.AST) -> None:
-        """Called after the children of each node of a type in `leaves`."""
 
     def finish(self) -> None:
         """Called once after the whole module was walked."""
@@ -133,6 +142,38 @@ class Rule:
 
     def report(self, node: ast.AST, message: str, **kwargs: Any) -> None:
         self.ctx.report(self, node, message, **kwargs)
+
+
+def _dispatch_table(cls: type[Rule], prefix: str) -> dict[str, tuple[type[ast.AST], ...]]:
+    """Which node types each of `cls`'s `<prefix><Node>` methods is called for.
+
+    A method for a class not in `ast` (`visit_call`), or a bare `visit`/`leave` (the
+    `ast.NodeVisitor` entry point, which the engine never calls), would silently never run:
+    refused when the class is defined.
+    """
+    if hasattr(cls, prefix[:-1]):
+        raise TypeError(f"{cls.__name__}.{prefix[:-1]} is never called: name the method after "
+                        f"the node class it handles, e.g. {prefix}Call")
+    declared: dict[type[ast.AST], str] = {}
+    for name in dir(cls):
+        if name.startswith(prefix):
+            kind = getattr(ast, name[len(prefix):], None)
+            if not (isinstance(kind, type) and issubclass(kind, ast.AST)):
+                raise TypeError(f"{cls.__name__}.{name}: `ast` has no node class "
+                                f"{name[len(prefix):]!r}")
+            declared[kind] = name
+    table: dict[str, list[type[ast.AST]]] = {}
+    for kind in dict.fromkeys(k for d in declared for k in _with_subclasses(d)):
+        # The most specific method wins: the first class of the node type's MRO declared.
+        name = next(declared[c] for c in kind.__mro__ if c in declared)
+        table.setdefault(name, []).append(kind)
+    return {name: tuple(kinds) for name, kinds in table.items()}
+
+
+def _with_subclasses(kind: type[ast.AST]) -> Iterator[type[ast.AST]]:
+    yield kind
+    for sub in kind.__subclasses__():
+        yield from _with_subclasses(sub)
 
 
 REGISTRY: dict[str, type[Rule]] = {}

@@ -73,12 +73,10 @@ class BlockingSleep(Rule):
         "expression, where an `await` would change what the expression is."
     )
     overlaps = ("ASYNC251",)
-    visits = (ast.Call,)
     async_only = True
     requires_text = ("sleep",)
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Call)
+    def visit_Call(self, node: ast.Call) -> None:
         semantic = self.semantic
         if isinstance(semantic.parent, ast.Await):
             return
@@ -408,14 +406,12 @@ class _CatalogRule(Rule):
     """A rule reporting the catalog entries of one kind called directly in a coroutine."""
 
     kind: ClassVar[Kind]
-    visits = (ast.Call,)
     async_only = True
     fix_title = "Run it in a worker thread: `await asyncio.to_thread(...)`"
     fix_applicability = Applicability.UNSAFE
     fix_safety = _THREAD_SAFETY
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Call)
+    def visit_Call(self, node: ast.Call) -> None:
         semantic = self.semantic
         if isinstance(semantic.parent, ast.Await):
             return
@@ -640,9 +636,9 @@ class ConfiguredBlockingCall(_CatalogRule):
     example_config = 'extra-blocking-calls = ["legacy.billing.charge"]'
     requires_text = ()
 
-    def visit(self, node: ast.AST) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         if self.ctx.settings.extra_blocking_calls:
-            super().visit(node)
+            super().visit_Call(node)
 
 
 # -- ASL106: blocking reached through the project's own sync functions -------------------------
@@ -682,12 +678,10 @@ class BlockingViaHelper(Rule):
         " When the chain ends in a database call the fix is display-only: the helper would "
         "use the coroutine's connection or session from another thread."
     )
-    visits = (ast.Call,)
     async_only = True
     requires_text = ("async",)
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Call)
+    def visit_Call(self, node: ast.Call) -> None:
         semantic = self.semantic
         if isinstance(semantic.parent, ast.Await):
             return
@@ -752,11 +746,9 @@ class BlockingAsyncRoute(Rule):
         "Display-only: dropping `async` changes the function for every caller (tests or code "
         "that `await` it directly break), so `--fix` never applies it."
     )
-    visits = (ast.AsyncFunctionDef,)
     requires_text = ("fastapi",)
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.AsyncFunctionDef)
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
         if not self._is_threadpool_route(node):
             return
         for sub, _ in own_nodes(node.body):

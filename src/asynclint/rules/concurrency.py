@@ -36,10 +36,6 @@ if TYPE_CHECKING:
 
     from asynclint.fixes.context import FixContext
 
-_STATEMENTS: tuple[type[ast.AST], ...] = tuple(
-    c for c in vars(ast).values()
-    if isinstance(c, type) and issubclass(c, ast.stmt) and c is not ast.stmt
-)
 _BLOCK_FIELDS = ("body", "orelse", "finalbody")
 _FORBIDDEN_INSIDE = (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)
 _MAX_LINE = 88
@@ -443,9 +439,8 @@ class SequentialAwaits(_ConcurrencyRule):
         "statements sharing a line (`a = await f(); b = await g()`)."
     )
     default_enabled = True
-    visits = _STATEMENTS
 
-    def visit(self, node: ast.AST) -> None:
+    def visit_stmt(self, node: ast.stmt) -> None:
         parent = self.semantic.parent
         if parent is None or self._skip_file or not self.semantic.in_async_function:
             return
@@ -599,16 +594,21 @@ class AwaitInLoop(_ConcurrencyRule):
         "It is always written with `gather`, whatever `gather-style` says."
     )
     default_enabled = False
-    visits = (ast.For, ast.ListComp)
 
-    def visit(self, node: ast.AST) -> None:
-        if self._skip_file or not self.semantic.in_async_function:
-            return
-        self._binding_context = self.in_binding_context()
-        if isinstance(node, ast.ListComp):
-            self._check_comprehension(node)
-        elif isinstance(node, ast.For):
+    def visit_For(self, node: ast.For) -> None:
+        if self._enter():
             self._check_loop(node)
+
+    def visit_ListComp(self, node: ast.ListComp) -> None:
+        if self._enter():
+            self._check_comprehension(node)
+
+    def _enter(self) -> bool:
+        """Whether the node at hand is checked; when it is, its binding context is set."""
+        if self._skip_file or not self.semantic.in_async_function:
+            return False
+        self._binding_context = self.in_binding_context()
+        return True
 
     def _check_comprehension(self, node: ast.ListComp) -> None:
         if len(node.generators) != 1:

@@ -83,7 +83,6 @@ class _RunRule(Rule):
 
     # Every loop starter comes from one of these libraries or is a loop method.
     requires_text = ("asyncio", "anyio", "trio", "uvloop", "run_until_complete", "run_forever")
-    visits = (ast.Call,)
 
     def _patched(self) -> bool:
         return any(p in self.ctx.source.text for p in NESTING_PATCHES)
@@ -131,8 +130,7 @@ class RunInCoroutine(_RunRule):
     )
     overlaps = ()
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Call)
+    def visit_Call(self, node: ast.Call) -> None:
         semantic = self.semantic
         found = run_call(semantic, node)
         if found is None or self._patched():
@@ -204,8 +202,7 @@ class RunInSyncHandler(_RunRule):
         "may rely on the sync ORM)."
     )
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Call)
+    def visit_Call(self, node: ast.Call) -> None:
         semantic = self.semantic
         func = semantic.function
         if not isinstance(func, ast.FunctionDef):
@@ -298,12 +295,10 @@ class GetEventLoopInCoroutine(Rule):
         "`from asyncio import get_event_loop` call becomes `asyncio.get_running_loop()` "
         "(adding `import asyncio` when needed)."
     )
-    visits = (ast.Call,)
     async_only = True
     requires_text = ("get_event_loop",)
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Call)
+    def visit_Call(self, node: ast.Call) -> None:
         semantic = self.semantic
         if node.args or node.keywords:
             return
@@ -456,8 +451,7 @@ class RunAtImport(_RunRule):
                         break
         return self._runners
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Call)
+    def visit_Call(self, node: ast.Call) -> None:
         semantic = self.semantic
         if semantic.function is not None or not self._at_import_time():
             return

@@ -131,7 +131,6 @@ class DanglingTask(Rule):
         "the statement shares its line with other code."
     )
     overlaps = ("RUF006", "ASYNC300")
-    visits = (ast.Expr, ast.Assign)
     requires_text = ("create_task", "ensure_future")
 
     def _spawns(self, call: ast.expr) -> str | None:
@@ -147,12 +146,16 @@ class DanglingTask(Rule):
             return f"loop.{func.attr}"
         return None
 
-    def visit(self, node: ast.AST) -> None:
-        discarded = isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
-            node.targets[0], ast.Name) and node.targets[0].id == "_"
-        if not (isinstance(node, ast.Expr) or discarded):
-            return
-        assert isinstance(node, (ast.Expr, ast.Assign))
+    def visit_Expr(self, node: ast.Expr) -> None:
+        self._check(node)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        target = node.targets[0]
+        if len(node.targets) == 1 and isinstance(target, ast.Name) and target.id == "_":
+            self._check(node)
+
+    def _check(self, node: ast.Expr | ast.Assign) -> None:
+        """Report a task spawned by the statement (its value) and dropped."""
         call = node.value
         spawned = self._spawns(call)
         if spawned is None:
@@ -324,7 +327,6 @@ class CancellationSwallowed(Rule):
         "anyio modules, whose cancellation is another exception)."
     )
     overlaps = ("ASYNC103", "ASYNC104")
-    visits = (ast.Try,)
     requires_text = ("Cancelled", "get_cancelled_exc_class", "except:", "BaseException")
 
     def __init__(self, ctx: RuleContext) -> None:
@@ -351,8 +353,7 @@ class CancellationSwallowed(Rule):
             return "cancelled"
         return "base" if kinds else None
 
-    def visit(self, node: ast.AST) -> None:
-        assert isinstance(node, ast.Try)
+    def visit_Try(self, node: ast.Try) -> None:
         semantic = self.semantic
         if not semantic.in_async_function or not _checkpoints(node.body):
             return
