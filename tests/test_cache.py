@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 from pathlib import Path
 from typing import ClassVar
@@ -100,9 +101,10 @@ def _flagged_fixtures() -> list[Path]:
 
 @pytest.mark.parametrize("fixture", _flagged_fixtures(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_rules_findings_survive_the_cache(fixture: Path, tmp_path: Path) -> None:
-    """Whatever a rule keeps for its fix (`fix_data`, Edits included) is written to the cache
-    and read back unchanged, and a cached run reports and fixes exactly as a fresh one.
-    (A rule's Edit in `fix_data` once crashed the README's first command.)"""
+    """The cache keeps whether a finding offers a fix (with its title and applicability, which
+    text output shows), never the rule's plan for it: a cached run reports exactly as a fresh
+    one, and a run that wants fixes analyses a file whose findings offer one again, so it
+    fixes exactly as a fresh one."""
     from asynclint.engine.result_cache import decode_diagnostic, encode_diagnostic
 
     target = tmp_path / "a.py"
@@ -117,11 +119,44 @@ def test_every_rules_findings_survive_the_cache(fixture: Path, tmp_path: Path) -
     (cached,) = check_paths([(str(target), settings)], CACHED)
     assert cached.from_cache
     assert cached.diagnostics == fresh
+    assert [d.offers_fix for d in cached.diagnostics] == [d.offers_fix for d in fresh]
+    assert all(d.fix_plan is None for d in cached.diagnostics)
     (fixed,) = check_paths([(str(target), settings)],
                            RunOptions(use_cache=True, jobs=1, want_fixes=True))
+    assert fixed.from_cache is not any(d.offers_fix for d in fresh)
     assert [d.fix for d in fixed.diagnostics] == fresh_fixes
-    for d in cached.diagnostics:
-        assert decode_diagnostic(encode_diagnostic(d), d.path).fix_data == d.fix_data
+    for d in fresh:
+        encoded = encode_diagnostic(d)
+        assert encoded[-1] is d.offers_fix and json.loads(json.dumps(encoded)) == encoded
+        decoded = decode_diagnostic(encoded, d.path)
+        assert decoded == d and decoded.fix_plan is None
+        assert (decoded.offers_fix, decoded.fix_title, decoded.applicability) == (
+            d.offers_fix, d.fix_title, d.applicability)
+
+
+def test_an_entry_that_kept_a_plan_is_not_trusted(tmp_path: Path) -> None:
+    """Entries written when the cache kept the rules' fix data (a list, or None, where the
+    flag is now) are analysed again, never read as findings without a fix."""
+    from asynclint.engine.result_cache import decode_diagnostic, encode_diagnostic
+
+    target = tmp_path / "a.py"
+    target.write_text(BAD)
+    settings = Settings(root=tmp_path)
+    (report,) = check_paths([(str(target), settings)], CACHED)
+    (finding,) = report.diagnostics
+    assert finding.offers_fix
+    for old in ([False, 5, 9], None):
+        with pytest.raises(TypeError):
+            decode_diagnostic([*encode_diagnostic(finding)[:-1], old], finding.path)
+    (cache_file,) = (f for f in (tmp_path / ".asynclint_cache").rglob("*.json")
+                     if not f.name.startswith("index"))
+    data = json.loads(cache_file.read_text())
+    data["a.py"][1][0][-1] = [False, 5, 9]  # ASL100's data, as it was cached
+    cache_file.write_text(json.dumps(data))
+    assert _store(settings).get("a.py", str(target)) is None
+    (again,) = check_paths([(str(target), settings)], CACHED)
+    assert not again.from_cache and again.diagnostics == report.diagnostics
+    assert again.diagnostics[0].offers_fix
 
 
 # -- the stat shortcut: a file whose stat is unchanged is not read (see `result_cache.stat_key`)
@@ -250,8 +285,6 @@ def test_a_content_hit_records_the_stat_once_it_can_be_trusted(
 
 def test_a_stat_in_a_foreign_shape_is_not_trusted(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    import json
-
     target = tmp_path / "a.py"
     target.write_text(BAD)
     settings = Settings(root=tmp_path)

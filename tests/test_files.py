@@ -8,13 +8,14 @@ import json
 import os
 import stat
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
 from asynclint.config import Settings
-from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, FixPlan
 from asynclint.engine.run import RunOptions, check_file
 from asynclint.rules import Rule
 from asynclint.source import SourceFile
@@ -186,6 +187,13 @@ def test_fixing_twice_changes_nothing(run: Run, tmp_path: Path) -> None:
 
 
 # -- a fix that would break the file is dropped ----------------------------------------------
+@dataclass(frozen=True)
+class _CalledPlan(FixPlan):
+    """The fix plan of the test rules below: which function was called."""
+
+    called: str
+
+
 class _BreakingRule(Rule):
     """Flags `good()` and `bad()`; the fix of `bad()` produces code that does not parse."""
 
@@ -201,11 +209,13 @@ class _BreakingRule(Rule):
 
     def visit_Call(self, node: ast.Call) -> None:
         if isinstance(node.func, ast.Name) and node.func.id in ("good", "bad"):
-            self.report(node, f"{node.func.id} called", fix_data=(node.func.id,))
+            self.report(node, f"{node.func.id} called", fix_plan=_CalledPlan(node.func.id))
 
     def fix(self, fctx: object, diagnostic: Diagnostic) -> Fix | None:
-        assert diagnostic.fix_data is not None
-        new = "good_done()" if diagnostic.fix_data[0] == "good" else "bad(("
+        plan = diagnostic.fix_plan
+        if not isinstance(plan, _CalledPlan):
+            return None
+        new = "good_done()" if plan.called == "good" else "bad(("
         return Fix("rename", Applicability.SAFE, (Edit(new, diagnostic.start, diagnostic.end),))
 
 
@@ -327,8 +337,10 @@ class _AwaitingRule(_BreakingRule):
     code: ClassVar[str] = "ASL994"
 
     def fix(self, fctx: object, diagnostic: Diagnostic) -> Fix | None:
-        assert diagnostic.fix_data is not None
-        edit = Edit(f"await {diagnostic.fix_data[0]}()", diagnostic.start, diagnostic.end)
+        plan = diagnostic.fix_plan
+        if not isinstance(plan, _CalledPlan):
+            return None
+        edit = Edit(f"await {plan.called}()", diagnostic.start, diagnostic.end)
         return Fix("await", Applicability.SAFE, (edit,))
 
 

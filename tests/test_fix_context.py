@@ -59,7 +59,7 @@ class WholeFileContext(FixContext):
 def _fixes(analysis: Analysis, fctx: FixContext) -> list[tuple[Diagnostic, Fix | None]]:
     out = []
     for diag in analysis.diagnostics:
-        if diag.fix_data is not None:
+        if diag.fix_plan is not None:
             fix = analysis.rules[diag.code].fix(fctx, diag) if fctx.usable_for(diag) else None
             out.append((diag, fix))
     return out

@@ -6,6 +6,10 @@ Arrows point down only:
     doors (cli, flake8_plugin, pytest_plugin, lsp/*, __main__) -> api -> engine
         -> {fixes, rules} -> semantic -> leaf values (diagnostics, source, globs, codes, __init__)
 
+rules and fixes are siblings, with one exception: a rule's fix is built by the codemods of
+fixes, so a rule may import fixes inside its `fix` method (or a `*_fix` helper of its module),
+where the import runs only when a fix is computed, never when a file is checked.
+
 config and output sit beside the stack: config imports only leaf values (it knows codes, not
 rules); output imports leaf values and config (the settings schema it documents). Output does
 NOT read the rules: the rule metadata it renders (rule docs, the SARIF rule table) is handed to
@@ -50,6 +54,8 @@ class ImportGraph:
 
     modules: frozenset[str]
     edges: frozenset[Edge]
+    # Edges whose every import sits in a function named `fix` or `*_fix` (runs at fix time).
+    fix_time: frozenset[Edge] = frozenset()
 
 
 def _module_files(root: Path) -> dict[str, tuple[Path, bool]]:
@@ -70,18 +76,27 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
-def _runtime_imports(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
-    """Every import statement that can run: module level, in functions, in try blocks; not
-    the body of `if TYPE_CHECKING:` (its `else:` runs, so it counts)."""
-    stack: list[ast.AST] = [tree]
+def _runtime_imports(tree: ast.AST) -> Iterator[tuple[ast.Import | ast.ImportFrom, str | None]]:
+    """Every import statement that can run, with the name of the function it sits in (None at
+    module level): module level, in functions, in try blocks; not the body of
+    `if TYPE_CHECKING:` (its `else:` runs, so it counts)."""
+    stack: list[tuple[ast.AST, str | None]] = [(tree, None)]
     while stack:
-        node = stack.pop()
+        node, function = stack.pop()
         if isinstance(node, ast.Import | ast.ImportFrom):
-            yield node
+            yield node, function
         elif isinstance(node, ast.If) and _is_type_checking(node.test):
-            stack.extend(node.orelse)
+            stack.extend((child, function) for child in node.orelse)
         else:
-            stack.extend(ast.iter_child_nodes(node))
+            inner = node.name if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) \
+                else function
+            stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+
+
+def _at_fix_time(function: str | None) -> bool:
+    """An import in this function runs only when a fix is built: a rule's `fix`, or a
+    `*_fix` helper of it."""
+    return function is not None and (function == "fix" or function.endswith("_fix"))
 
 
 def _absolute(node: ast.ImportFrom, importer: str, is_package: bool) -> str | None:
@@ -143,21 +158,27 @@ def read_graph(root: Path) -> ImportGraph:
     files = _module_files(root)
     modules = frozenset(files)
     direct: dict[str, set[str]] = {}
+    eager: dict[str, set[str]] = {}  # the targets imported outside a fix, too
     for importer, (path, is_package) in files.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        direct[importer] = {
-            target
-            for node in _runtime_imports(tree)
-            for target in _targets(node, importer, is_package, modules)
-            if target != importer
+        direct[importer], eager[importer] = set(), set()
+        for node, function in _runtime_imports(tree):
+            for target in _targets(node, importer, is_package, modules):
+                if target != importer:
+                    direct[importer].add(target)
+                    if not _at_fix_time(function):
+                        eager[importer].add(target)
+
+    def edges_of(targets: dict[str, set[str]]) -> set[Edge]:
+        return {
+            (importer, imported)
+            for importer, found in targets.items()
+            for target in found
+            for imported in _with_parents(importer, target, direct)
         }
-    edges = {
-        (importer, imported)
-        for importer, targets in direct.items()
-        for target in targets
-        for imported in _with_parents(importer, target, direct)
-    }
-    return ImportGraph(modules, frozenset(edges))
+
+    edges = edges_of(direct)
+    return ImportGraph(modules, frozenset(edges), frozenset(edges - edges_of(eager)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,7 +335,9 @@ def door_violations(graph: ImportGraph) -> frozenset[Edge]:
 
 
 def rank_violations(graph: ImportGraph) -> frozenset[Edge]:
-    return frozenset(e for e, a, b in _layered(graph) if a != b and RANK[b] >= RANK[a])
+    """Imports of a higher or sibling layer; a rule's fix importing fixes excepted."""
+    return frozenset(e for e, a, b in _layered(graph) if a != b and RANK[b] >= RANK[a]
+                     and not ((a, b) == ("rules", "fixes") and e in graph.fix_time))
 
 
 RULES: dict[str, Callable[[ImportGraph], frozenset[Edge]]] = {
@@ -463,3 +486,41 @@ def test_checker_catches_a_wrong_way_import_and_a_cycle(tmp_path: Path) -> None:
                  ("asynclint.config", "asynclint.rules.codes")}
     assert config_violations(fake) == wrong_way
     assert rank_violations(fake) == {up, *wrong_way}
+
+
+def test_a_rule_imports_fixes_only_in_its_fix(tmp_path: Path) -> None:
+    """A rule's `fix` (or a `*_fix` helper) may import the codemods of fixes; an import of
+    fixes anywhere else in rules runs when files are checked, and is a sibling import."""
+    package = tmp_path / "asynclint"
+    files = {
+        "__init__.py": "",
+        "fixes/__init__.py": "",
+        "fixes/codemods.py": "",
+        "fixes/edits.py": "",
+        "fixes/apply.py": "",
+        "rules/__init__.py": "",
+        "rules/good.py": (
+            "class Rule:\n"
+            "    def fix(self):\n"
+            "        from asynclint.fixes import codemods\n"
+            "def thread_fix():\n"
+            "    from asynclint.fixes.edits import x\n"
+        ),
+        "rules/eager.py": "from asynclint.fixes import codemods\n",
+        "rules/detects.py": (
+            "def plan():\n"
+            "    from asynclint.fixes import edits\n"
+            "def fix():\n"
+            "    from asynclint.fixes import edits\n"
+        ),
+    }
+    for name, text in files.items():
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(text, encoding="utf-8")
+
+    fake = read_graph(package)
+
+    assert fake.fix_time == {("asynclint.rules.good", "asynclint.fixes.codemods"),
+                             ("asynclint.rules.good", "asynclint.fixes.edits")}
+    assert rank_violations(fake) == {("asynclint.rules.eager", "asynclint.fixes.codemods"),
+                                     ("asynclint.rules.detects", "asynclint.fixes.edits")}

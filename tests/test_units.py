@@ -10,7 +10,7 @@ from typing import ClassVar
 import pytest
 
 from asynclint.config import Settings
-from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, FixPlan, Location
 from asynclint.engine import noqa
 from asynclint.engine.run import RunOptions, check_file
 from asynclint.rules import REGISTRY, Rule
@@ -163,7 +163,7 @@ def test_fix_safety(applicability: Applicability, unsafe_fixes: bool, applied: b
 
         def visit_Name(self, node: ast.Name) -> None:
             if node.id == "old":
-                self.report(node, "old name", fix_data=())
+                self.report(node, "old name", fix_plan=FixPlan())
 
         def fix(self, fctx: object, diagnostic: Diagnostic) -> Fix | None:
             edit = Edit("new", diagnostic.start, diagnostic.end)

@@ -144,7 +144,7 @@ def attach_fixes(analysis: Analysis) -> list[Diagnostic]:
 def fix_source(analysis: Analysis, settings: Settings, path: str | None) -> str:
     """The text `asynclint check --fix` would write for an analysed source (unsafe fixes as
     the settings say): fixes applied round after round until nothing changes."""
-    if analysis.tree is None or all(d.fix_data is None for d in analysis.diagnostics):
+    if analysis.tree is None or all(d.fix_plan is None for d in analysis.diagnostics):
         return analysis.source.text
     from asynclint.fixes.apply import fix_until_stable
 

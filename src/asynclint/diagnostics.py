@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
 
 DOCS_URL = "https://asynclint.readthedocs.io/en/latest/rules/{code}/"
 
@@ -52,8 +51,19 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class FixPlan:
+    """What a rule decided while checking about the fix it offers, for building it later (only
+    `--fix`, `--diff` and the formats that show edits build fixes, and they need libcst).
+
+    Each rule declares its own frozen subclass beside it, holding what its fix needs (positions,
+    names, choices); a plain `FixPlan()` offers a fix that needs nothing but the finding.
+    """
+
+
+@dataclass(frozen=True)
 class Diagnostic:
-    """One finding. `fix_data` is the rule's own payload for computing the fix later."""
+    """One finding. `fix_plan` is the rule's plan for computing its fix later; the result cache
+    keeps only that a fix is offered (`offers_fix`), never the plan."""
 
     code: str
     name: str
@@ -65,13 +75,19 @@ class Diagnostic:
     fix_title: str | None = None
     applicability: Applicability | None = None
     fix: Fix | None = None
-    fix_data: tuple[Any, ...] | None = field(default=None, compare=False)
+    fix_plan: FixPlan | None = field(default=None, compare=False)
 
     @property
     def url(self) -> str | None:
         if not self.code.startswith("ASL"):
             return None
         return DOCS_URL.format(code=self.code)
+
+    @property
+    def offers_fix(self) -> bool:
+        """A fix is offered (its title and applicability are set), whether or not the plan to
+        build it is at hand: a finding read from the result cache has none."""
+        return self.applicability is not None
 
     @property
     def fixable(self) -> bool:

@@ -1,7 +1,10 @@
 """The result cache: `.asynclint_cache/<version>/<settings>.json`, keyed per file by content hash.
 
 One file per (project root, settings) pair, as ruff does; an unchanged file is never re-parsed.
-Fix edits are not cached (they are cheap to recompute for the few files that need them).
+Fixes are not cached, nor the rules' plans for them: a cached finding says only whether it offers
+a fix (with the fix's title and applicability, which text output shows). A run that wants fixes
+analyses a file whose cached findings offer one again (they are cheap to recompute for the few
+files that need them).
 
 An entry may also hold the file's stat (`stat_key`), taken before the content was read: a later
 run that finds the same stat takes the content digest as known instead of reading and hashing
@@ -22,7 +25,7 @@ from typing import Any
 
 from asynclint import __version__
 from asynclint.config import Settings
-from asynclint.diagnostics import Applicability, Diagnostic, Edit, Location
+from asynclint.diagnostics import Applicability, Diagnostic, Location
 
 # (content digest, diagnostics, project-index lookups the result depends on: see
 # `semantic.project.view.deps_valid`)
@@ -52,54 +55,30 @@ def stat_key(st: os.stat_result, taken_after_ns: int) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-# A rule's `fix_data` may hold `Edit`s and `Location`s (computed during detection); JSON holds
-# them tagged.
-_EDIT_TAG = "asynclint.Edit"
-_LOCATION_TAG = "asynclint.Location"
-
-
-def _plain(value: Any) -> Any:
-    """`fix_data` as JSON: Edits and Locations tagged, tuples as lists, the rest as it is."""
-    if isinstance(value, Location):
-        return {_LOCATION_TAG: [value.row, value.col]}
-    if isinstance(value, Edit):
-        return {_EDIT_TAG: [value.content, value.start.row, value.start.col,
-                            value.end.row, value.end.col]}
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _restore(value: Any) -> Any:
-    if isinstance(value, dict) and _EDIT_TAG in value:
-        content, r0, c0, r1, c1 = value[_EDIT_TAG]
-        return Edit(content, Location(r0, c0), Location(r1, c1))
-    if isinstance(value, dict) and _LOCATION_TAG in value:
-        return Location(*value[_LOCATION_TAG])
-    if isinstance(value, list):
-        return [_restore(v) for v in value]
-    return value
-
-
 def encode_diagnostic(d: Diagnostic) -> list[Any]:
+    """A diagnostic as JSON. Of its fix only that one is offered is kept (with the title and
+    applicability text output shows): never the rule's plan, which is built again, by analysing
+    the file again, whenever a fix is wanted (`engine.run._cache_hit`)."""
     return [d.code, d.name, d.message, d.start.row, d.start.col, d.end.row, d.end.col,
             d.noqa_row, d.fix_title, d.applicability.value if d.applicability else None,
-            _plain(d.fix_data) if d.fix_data is not None else None]
+            d.offers_fix]
 
 
 _DECODED_TYPES: tuple[type | tuple[type, ...], ...] = (str, str, str, int, int, int, int, int, (str, type(None)))
 
 
 def decode_diagnostic(raw: list[Any], path: str) -> Diagnostic:
-    """A cached diagnostic; TypeError/ValueError when `raw` is not of this version's shape."""
-    code, name, message, r0, c0, r1, c1, noqa_row, title, applicability, data = raw
+    """A cached diagnostic, without a fix plan; TypeError/ValueError when `raw` is not of this
+    version's shape (an entry written when plans were cached, with a list or None where the
+    flag is now, included)."""
+    code, name, message, r0, c0, r1, c1, noqa_row, title, applicability, offers_fix = raw
     if not all(isinstance(v, t) and not isinstance(v, bool)
                for v, t in zip(raw, _DECODED_TYPES, strict=False)) or min(r0, c0, r1, c1) < 0 \
-            or r0 < 1 or (data is not None and not isinstance(data, list)):
+            or r0 < 1 or not isinstance(offers_fix, bool) \
+            or offers_fix is not (applicability is not None):
         raise TypeError("not a cached diagnostic")
     return Diagnostic(code, name, message, path, Location(r0, c0), Location(r1, c1), noqa_row,
-                      title, Applicability(applicability) if applicability else None, None,
-                      tuple(_restore(data)) if data is not None else None)
+                      title, Applicability(applicability) if applicability else None)
 
 
 class CacheStore:

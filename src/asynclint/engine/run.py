@@ -118,9 +118,11 @@ def _cache_hit(report: FileReport, cached: Entry | None, options: RunOptions,
                settings: Settings,
                memo: dict[Any, Any] | None = None) -> bool:
     """Fill `report` from the cache when the content digest matches, every project-index
-    lookup the cached analysis made still gives the same answer, and no fix is wanted."""
+    lookup the cached analysis made still gives the same answer, and no fix is wanted of a
+    finding that offers one: the cache keeps no plans to build fixes from, so such a file is
+    analysed again (`--fix` and `--diff` never read the cache at all)."""
     if cached is not None and cached[0] == report.digest and not (
-        options.want_fixes and any(d.fix_data is not None for d in cached[1])
+        options.want_fixes and any(d.offers_fix for d in cached[1])
     ) and deps_valid(_index(settings, memo), report.path, cached[2], memo) and still_valid(
         cached[2], memo):
         report.diagnostics = cached[1]

@@ -47,7 +47,7 @@ class Analysed(Protocol):
 
 def attach_fixes(analysis: Analysed) -> list[Diagnostic]:
     """Compute the fix of every diagnostic that offers one (imports libcst)."""
-    if analysis.tree is None or not any(d.fix_data is not None for d in analysis.diagnostics):
+    if analysis.tree is None or not any(d.fix_plan is not None for d in analysis.diagnostics):
         return analysis.diagnostics
     from asynclint.fixes.context import FixContext
 
@@ -56,9 +56,9 @@ def attach_fixes(analysis: Analysed) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for diag in analysis.diagnostics:
         fix = None
-        if diag.fix_data is not None and fctx.usable_for(diag):
+        if diag.fix_plan is not None and fctx.usable_for(diag):
             fix = analysis.rules[diag.code].fix(fctx, diag)
-        if fix is None and diag.fix_data is not None:
+        if fix is None and diag.fix_plan is not None:
             # The fix could not be built here: say so honestly instead of promising one.
             diag = _without_fix(diag)
         elif fix is not None:
@@ -72,4 +72,4 @@ def _with_fix(diag: Diagnostic, fix: Fix) -> Diagnostic:
 
 
 def _without_fix(diag: Diagnostic) -> Diagnostic:
-    return replace(diag, fix=None, fix_title=None, applicability=None, fix_data=None)
+    return replace(diag, fix=None, fix_title=None, applicability=None, fix_plan=None)

@@ -29,6 +29,7 @@ from libcst._nodes.internal import CodegenState  # what Module.code_for_node use
 from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
 
 from asynclint.diagnostics import Diagnostic, Edit, Location
+from asynclint.fixes.edits import insert_after_row
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.syntax import FUNCS, header_end
 from asynclint.source import SourceFile
@@ -323,21 +324,10 @@ class FixContext:
 
     def _insert_line(self, text: str) -> Edit:
         """An edit adding a top-level line after the docstring, __future__ imports and the
-        leading block of imports."""
+        leading block of imports (at the top when there are none)."""
         last = header_end(self.tree.body)
-        newline = self.source.newline
-        if last is None:
-            return Edit(text + newline, Location(1, 0), Location(1, 0))
-        row = (last.end_lineno or last.lineno) + 1
-        starts = self.source.line_starts
-        if row <= len(starts) and starts[row - 1] <= len(self.source.text) and (
-            starts[row - 1] > 0 and self.source.text[starts[row - 1] - 1] in "\r\n"
-        ):
-            return Edit(text + newline, Location(row, 0), Location(row, 0))
-        # The statement ends the file without a newline.
-        end_row = row - 1
-        end = Location(end_row, len(self.source.line(end_row)))
-        return Edit(newline + text, end, end)
+        row = 0 if last is None else (last.end_lineno or last.lineno)
+        return insert_after_row(self.source, row, [text])
 
 
 def _index(module: cst.Module, shift: int, skip_rows: int) -> _Snippet:

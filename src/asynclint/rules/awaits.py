@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import ast
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan
 from asynclint.rules.base import Rule, register
 from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.semantic.coroutines import ASYNC_CM, ASYNC_GEN, COROUTINE, CoroutineOracle
@@ -72,32 +73,48 @@ def oracle(rule: Rule) -> CoroutineOracle:
 
 
 # -- fixes -------------------------------------------------------------------------------------------
-def await_fix_data(rule: Rule, node: ast.Call, *, parent: ast.AST | None = None) -> tuple[Any, ...] | None:
+@dataclass(frozen=True)
+class AwaitPlan(FixPlan):
+    """ASL200-ASL203's fix: `await` before the call (in parentheses when `needs_parens`)."""
+
+    needs_parens: bool
+
+
+def await_plan(rule: Rule, node: ast.Call, *, parent: ast.AST | None = None) -> AwaitPlan | None:
     """Whether `await` can go before this call here: only inside `async def` (not in a sync
     def, a lambda, a class body or a generator expression, where `await` is illegal or changes
-    what the expression is). The tuple says whether parentheses are needed."""
+    what the expression is)."""
     semantic = rule.semantic
     if not semantic.in_async_function:
         return None
     site = await_site(node, semantic.parents, parent)
-    return ("await", site.needs_parens) if site is not None else None
+    return AwaitPlan(site.needs_parens) if site is not None else None
 
 
-def build_await_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-    import libcst as cst
+def await_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+    """The fix an `AwaitPlan` describes."""
+    from asynclint.fixes.codemods.awaits import add_await
 
-    call = fctx.node_at(diagnostic, cst.Call)
-    if call is None or diagnostic.fix_data is None:
+    plan = diagnostic.fix_plan
+    if not isinstance(plan, AwaitPlan):
         return None
-    _, needs_parens = diagnostic.fix_data
-    # The call's own parentheses lie outside the range being replaced and stay in the text.
-    inner = call.with_changes(lpar=[], rpar=[])
-    lpar: list[cst.LeftParen] = []
-    rpar: list[cst.RightParen] = []
-    if needs_parens and not call.lpar:
-        lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
-    awaited = cst.Await(expression=inner, lpar=lpar, rpar=rpar)
-    return Fix(rule.fix_title or "", Applicability.UNSAFE, (fctx.replace(call, awaited),))
+    return rule.fix_with(diagnostic, add_await(fctx, diagnostic, plan.needs_parens))
+
+
+@dataclass(frozen=True)
+class AsyncKeywordPlan(FixPlan):
+    """ASL204's and ASL205's fix: `async` before the statement's `keyword`."""
+
+    keyword: Literal["with", "for"]
+
+
+def _async_keyword_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+    from asynclint.fixes.codemods.awaits import async_keyword
+
+    plan = diagnostic.fix_plan
+    if not isinstance(plan, AsyncKeywordPlan):
+        return None
+    return rule.fix_with(diagnostic, async_keyword(fctx, diagnostic, plan.keyword))
 
 
 _AWAIT_SAFETY = (
@@ -159,10 +176,10 @@ class UnawaitedCoroutine(Rule):
             "; outside `async def`, make the caller async or run it with `asyncio.run(...)`")
         self.report(call, f"Coroutine never awaited: {callee.label}; its result is dropped, so "
                           f"it never runs{where}",
-                    fix_data=await_fix_data(self, call, parent=node))
+                    fix_plan=await_plan(self, call, parent=node))
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        return build_await_fix(self, fctx, diagnostic)
+        return await_fix(self, fctx, diagnostic)
 
 
 @register
@@ -218,10 +235,10 @@ class CoroutineAssignedNeverAwaited(Rule):
         how = "never used" if not uses else "only read as a plain value"
         self.report(value, f"Coroutine stored in `{target.id}` is {how}, never awaited: "
                            f"{callee.label}",
-                    fix_data=await_fix_data(self, value, parent=node))
+                    fix_plan=await_plan(self, value, parent=node))
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        return build_await_fix(self, fctx, diagnostic)
+        return await_fix(self, fctx, diagnostic)
 
 
 def _uses(function: ast.AST, name: str, assignment: ast.stmt) -> list[ast.Name] | None:
@@ -322,14 +339,14 @@ class CoroutineUsedAsValue(Rule):
         callee = oracle(self).classify(node)
         if callee is None or callee.kind != COROUTINE:
             return
-        fix_data = await_fix_data(self, node)
+        plan = await_plan(self, node)
         if isinstance(parent, (ast.Attribute, ast.Subscript)) and _awaited_chain(semantic):
-            fix_data = None
+            plan = None
         self.report(node, f"Coroutine used as a value without `await`: {callee.label}",
-                    fix_data=fix_data)
+                    fix_plan=plan)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        return build_await_fix(self, fctx, diagnostic)
+        return await_fix(self, fctx, diagnostic)
 
 
 def _awaited_chain(semantic: Any) -> bool:
@@ -389,10 +406,10 @@ class ReturnUnawaitedCoroutine(Rule):
             return
         self.report(value, f"`return` without `await` in `async def` returns a coroutine: "
                            f"{callee.label}",
-                    fix_data=await_fix_data(self, value, parent=node))
+                    fix_plan=await_plan(self, value, parent=node))
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        return build_await_fix(self, fctx, diagnostic)
+        return await_fix(self, fctx, diagnostic)
 
 
 @register
@@ -454,15 +471,10 @@ class SyncWithOnAsyncContextManager(Rule):
         first = next(i.context_expr for i, ok in zip(node.items, marks, strict=True) if ok)
         self.report(first,
                     f"`with` on an async context manager: {', '.join(flagged)}; "
-                    "use `async with`", fix_data=("with",) if fixable else None)
+                    "use `async with`", fix_plan=AsyncKeywordPlan("with") if fixable else None)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        import libcst as cst
-
-        stmt = fctx.node_at(diagnostic, cst.With)
-        if stmt is None or stmt.asynchronous is not None:
-            return None
-        return _header_fix(self, fctx, stmt, "with")
+        return _async_keyword_fix(self, fctx, diagnostic)
 
 
 @register
@@ -519,24 +531,18 @@ class SyncForOverAsyncIterator(Rule):
             return
         fixable = statement and self.semantic.in_async_function
         self.report(expr, f"`for` over an async iterator: {label}; use `async for`",
-                    fix_data=("for",) if fixable else None)
+                    fix_plan=AsyncKeywordPlan("for") if fixable else None)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        import libcst as cst
-
-        stmt = fctx.node_at(diagnostic, cst.For)
-        if stmt is None or stmt.asynchronous is not None:
-            return None
-        return _header_fix(self, fctx, stmt, "for")
+        return _async_keyword_fix(self, fctx, diagnostic)
 
 
-def _header_fix(rule: Rule, fctx: FixContext, stmt: Any, keyword: str) -> Fix:
-    """Replace only the statement's keyword (`with` -> `async with`): the body, comments and
-    formatting are untouched."""
-    start, _ = fctx.range_of(stmt)
-    end = Location(start.row, start.col + len(keyword))
-    return Fix(rule.fix_title or "", Applicability.UNSAFE,
-               (Edit(f"async {keyword}", start, end),))
+@dataclass(frozen=True)
+class PassFunctionPlan(FixPlan):
+    """ASL206's fix: the function and its arguments passed instead of its call, or with
+    `unwrap` (a coroutine handed to a thread) the call itself instead of the outer call."""
+
+    unwrap: bool
 
 
 @register
@@ -599,18 +605,18 @@ class CoroutinePassedAsCallable(Rule):
         callee = oracle(self).classify(arg)
         if callee is None or callee.kind != COROUTINE:
             return
-        fix_data: tuple[Any, ...] | None = None
+        plan: PassFunctionPlan | None = None
         applicability = None
         if how == "split" and isinstance(where, int) and len(node.args) == where + 1 \
                 and not node.keywords:
-            fix_data = ("split",)
+            plan = PassFunctionPlan(unwrap=False)
         elif how == "unwrap" and len(node.args) == 1 and not node.keywords:
-            fix_data = ("unwrap",)
+            plan = PassFunctionPlan(unwrap=True)
             applicability = Applicability.UNSAFE
         self.report(arg, f"Coroutine object passed to `{name.rsplit('.', 1)[-1]}`, which "
                          f"expects a function: {callee.label}; pass the function and its "
                          "arguments instead",
-                    fix_data=fix_data, applicability=applicability,
+                    fix_plan=plan, applicability=applicability,
                     fix_title="Await the coroutine directly" if how == "unwrap" else None)
 
     def _taker(self, node: ast.Call) -> tuple[str, tuple[int | str, str]] | None:
@@ -633,49 +639,15 @@ class CoroutinePassedAsCallable(Rule):
         return None
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        import libcst as cst
+        from asynclint.fixes.codemods.awaits import pass_function
 
-        if diagnostic.fix_data is None:
+        plan = diagnostic.fix_plan
+        if not isinstance(plan, PassFunctionPlan):
             return None
-        inner = fctx.node_at(diagnostic, cst.Call)
-        if inner is None:
-            return None
-        (mode,) = diagnostic.fix_data
-        outer = _outer_call(fctx, inner)
-        if outer is None:
-            return None
-        if mode == "unwrap":
-            new: cst.CSTNode = inner.with_changes(lpar=outer.lpar, rpar=outer.rpar)
-            return Fix(diagnostic.fix_title or "", Applicability.UNSAFE,
-                       (fctx.replace(outer, new),))
-        args = [cst.Arg(value=inner.func.with_changes(lpar=[], rpar=[])) if not isinstance(
-            inner.func, cst.Name) else cst.Arg(value=inner.func)]
-        args += list(inner.args)
-        args = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in args]
-        position = len(outer.args) - 1
-        new_args = [*outer.args[:position], *args]
-        new_args[-1] = new_args[-1].with_changes(comma=outer.args[-1].comma)
-        new_outer = outer.with_changes(args=new_args)
-        return Fix(self.fix_title or "", Applicability.SAFE, (fctx.replace(outer, new_outer),))
+        return self.fix_with(diagnostic, pass_function(fctx, diagnostic, plan.unwrap))
 
 
 _TAKER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in apis.CALLABLE_TAKERS)
-
-
-def _outer_call(fctx: FixContext, inner: Any) -> Any:
-    """The call that has `inner` as its last positional argument."""
-    import libcst as cst
-
-    class Finder(cst.CSTVisitor):
-        found: cst.Call | None = None
-
-        def visit_Call(self, node: cst.Call) -> None:
-            if node.args and node.args[-1].value is inner:
-                self.found = node
-
-    finder = Finder()
-    fctx.module_of(inner).visit(finder)
-    return finder.found
 
 
 # -- pytest: async fixtures in pytest-asyncio strict mode --------------------------------------------
@@ -748,20 +720,9 @@ class AsyncFixtureInStrictMode(Rule):
             self.report(target, f"Async fixture `{node.name}` uses `@pytest.fixture`, but "
                                 "pytest-asyncio runs in strict mode: tests get an un-awaited "
                                 "coroutine; use `@pytest_asyncio.fixture`",
-                        fix_data=("fixture",))
+                        fix_plan=FixPlan())
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        import libcst as cst
+        from asynclint.fixes.codemods.awaits import pytest_asyncio_fixture
 
-        imported = fctx.import_module("pytest_asyncio")
-        if imported is None:
-            return None
-        name, import_edits = imported
-        old: cst.CSTNode | None = fctx.node_at(diagnostic, cst.Attribute)
-        if old is None or fctx.range_of(old)[0] != diagnostic.start:
-            old = fctx.node_at(diagnostic, cst.Name)
-        if old is None:
-            return None
-        new = cst.Attribute(value=cst.Name(name), attr=cst.Name("fixture"))
-        return Fix(self.fix_title or "", Applicability.UNSAFE,
-                   (fctx.replace(old, new), *import_edits))
+        return self.fix_with(diagnostic, pytest_asyncio_fixture(fctx, diagnostic))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from asynclint.codes import CODES
 from asynclint.config.environment import Environment
-from asynclint.diagnostics import Applicability, Diagnostic, Fix, Location
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, FixPlan, Location
 from asynclint.semantic.model import SemanticModel
 from asynclint.source import SourceFile
 
@@ -59,19 +59,33 @@ class RuleContext:
         end = self.location(end_row, end_col) if end_col is not None else start
         return start, end
 
+    def indent_if_alone(self, stmt: ast.stmt) -> str | None:
+        """The indentation of `stmt` when it has its lines to itself (only a comment may follow
+        it): what a fix needs to add whole lines after it, or to move it."""
+        first = self.source.line(stmt.lineno)
+        indent = first[: self.location(stmt.lineno, stmt.col_offset).col]
+        if indent.strip():
+            return None
+        end_row = stmt.end_lineno or stmt.lineno
+        end_col = self.location(end_row, stmt.end_col_offset or 0).col
+        rest = self.source.line(end_row)[end_col:].strip()
+        if rest and not rest.startswith("#"):
+            return None
+        return indent
+
     def report(
         self,
         rule: Rule,
         node: ast.AST,
         message: str,
         *,
-        fix_data: tuple[Any, ...] | None = None,
+        fix_plan: FixPlan | None = None,
         fix_title: str | None = None,
         applicability: Applicability | None = None,
     ) -> None:
-        """Record a finding. A fix is offered when the rule has one and `fix_data` is given."""
+        """Record a finding. A fix is offered when the rule has one and `fix_plan` is given."""
         start, end = self.node_range(node)
-        offered = fix_data is not None and rule.fix_applicability is not None
+        offered = fix_plan is not None and rule.fix_applicability is not None
         self.diagnostics.append(
             Diagnostic(
                 code=rule.code,
@@ -83,7 +97,7 @@ class RuleContext:
                 noqa_row=start.row,
                 fix_title=(fix_title or rule.fix_title) if offered else None,
                 applicability=(applicability or rule.fix_applicability) if offered else None,
-                fix_data=fix_data if offered else None,
+                fix_plan=fix_plan if offered else None,
             )
         )
 
@@ -137,8 +151,17 @@ class Rule:
         """Called once after the whole module was walked."""
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        """Compute the fix for one of this rule's diagnostics (libcst is available here)."""
+        """Compute the fix for one of this rule's diagnostics from its `fix_plan` (libcst is
+        available here): a short method that hands the plan to a codemod of `fixes`."""
         return None
+
+    def fix_with(self, diagnostic: Diagnostic, edits: tuple[Edit, ...] | None,
+                 title: str | None = None) -> Fix | None:
+        """The fix made of a codemod's `edits` (None: it could not be built here), titled and
+        rated as the finding offered it unless `title` says otherwise."""
+        if edits is None or diagnostic.applicability is None:
+            return None
+        return Fix(title or diagnostic.fix_title or "", diagnostic.applicability, edits)
 
     def report(self, node: ast.AST, message: str, **kwargs: Any) -> None:
         self.ctx.report(self, node, message, **kwargs)

@@ -4,9 +4,10 @@ every other request the process is serving."""
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
-from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule, register
 from asynclint.semantic.blocking import BlockingAnalysis
 from asynclint.semantic.catalogs.blocking import (
@@ -24,19 +25,30 @@ from asynclint.semantic.syntax import await_site, is_type_checking
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
 
-def call_fix_data(rule: Rule, node: ast.Call, needs_module: str) -> tuple[bool] | None:
-    """Whether a call in the current position can become `await <module>.<fn>(...)`.
+
+@dataclass(frozen=True)
+class SleepPlan(FixPlan):
+    """ASL100's fix: `await asyncio.sleep` in place of the called expression, which ends at
+    `func_end` (the arguments keep their text); in parentheses when `needs_parens`."""
+
+    needs_parens: bool
+    func_end: Location
+
+
+def _sleep_plan(rule: Rule, node: ast.Call) -> SleepPlan | None:
+    """Whether the call in the current position can become `await asyncio.sleep(...)`.
 
     No fix inside a generator expression (an `await` there would make it an async generator),
-    and none when the module's name means something else here.
+    and none when the name `asyncio` means something else here.
     """
     site = await_site(node, rule.semantic.parents)
     if site is None:
         return None
-    binding = rule.semantic.binding_of(needs_module)
-    if binding is not None and binding.qualified != needs_module:
+    binding = rule.semantic.binding_of("asyncio")
+    if binding is not None and binding.qualified != "asyncio":
         return None
-    return (site.needs_parens,)
+    func_end = _func_end(rule, node)
+    return None if func_end is None else SleepPlan(site.needs_parens, func_end)
 
 
 @register
@@ -86,45 +98,25 @@ class BlockingSleep(Rule):
             node,
             "`time.sleep` blocks the event loop inside `async def`; "
             "use `await asyncio.sleep(...)`",
-            fix_data=_with_func_end(self, node, call_fix_data(self, node, "asyncio")),
+            fix_plan=_sleep_plan(self, node),
         )
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        imported = fctx.import_module("asyncio")
-        if imported is None or diagnostic.fix_data is None:
+        from asynclint.fixes.codemods.blocking import asyncio_sleep
+
+        plan = diagnostic.fix_plan
+        if not isinstance(plan, SleepPlan):
             return None
-        name, import_edits = imported
-        needs_parens, row, col = diagnostic.fix_data
-        # Only `time.sleep` is rewritten; the arguments keep their text and layout.
-        source = fctx.source
-        start, end = diagnostic.start, diagnostic.end
-        args = source.text[source.offset(Location(row, col)) : source.offset(end)]
-        content = f"await {name}.sleep{args}"
-        if needs_parens and not _in_own_parentheses(fctx, diagnostic):
-            content = f"({content})"
-        return Fix(
-            message=self.fix_title or "",
-            applicability=Applicability.SAFE,
-            edits=(Edit(content, start, end), *import_edits),
-        )
+        return self.fix_with(diagnostic,
+                             asyncio_sleep(fctx, diagnostic, plan.needs_parens, plan.func_end))
 
 
-def _with_func_end(rule: Rule, node: ast.Call, data: tuple[Any, ...] | None
-                   ) -> tuple[Any, ...] | None:
-    """`data` plus the position (code points) where the called expression ends."""
+def _func_end(rule: Rule, node: ast.Call) -> Location | None:
+    """Where (in code points) the called expression ends."""
     func_end = getattr(node.func, "end_col_offset", None)
-    if data is None or func_end is None:
+    if func_end is None:
         return None
-    end = rule.ctx.location(node.func.end_lineno or node.func.lineno, func_end)
-    return (*data, end.row, end.col)
-
-
-def _in_own_parentheses(fctx: FixContext, diagnostic: Diagnostic) -> bool:
-    """The call already sits in its own parentheses: `(f(x)).attr`."""
-    text = fctx.source.text
-    before = text[: fctx.source.offset(diagnostic.start)].rstrip()
-    after = text[fctx.source.offset(diagnostic.end):].lstrip()
-    return before.endswith("(") and after[:1] == ")"
+    return rule.ctx.location(node.func.end_lineno or node.func.lineno, func_end)
 
 
 # -- the catalog rules (ASL101-ASL105, ASL107) ----------------------------------------------------
@@ -182,25 +174,54 @@ def _offloader(rule: Rule, node: ast.Call) -> tuple[str, str] | None:
     return "asyncio", "to_thread"
 
 
-def thread_fix_data(rule: Rule, node: ast.Call, fix: FixKind) -> tuple[Any, ...] | None:
-    """Data for `await asyncio.to_thread(f, ...)` at this call, or None when it would be wrong.
+@dataclass(frozen=True)
+class ThreadCallPlan(FixPlan):
+    """The thread fix of a blocking call, `await <offloader>(f, args...)`: the offloader to
+    import from `module` ("": already imported, as `name`), where the called expression `f`
+    ends, whether the call has arguments, whether the `await` needs parentheses here (see
+    `fixes.codemods.to_thread.CallOffload`)."""
 
-    (needs parens, offloader module, offloader name, row and column where `f` ends, has args).
-    """
+    needs_parens: bool
+    module: str
+    name: str
+    func_end: Location
+    has_args: bool
+
+
+@dataclass(frozen=True)
+class WithBlockPlan(FixPlan):
+    """The thread fix of a blocking call that opens a `with` block: the block, from `start` to
+    `end`, moved into a sync function (named apart from the `taken` names) run in a worker
+    thread, handing back the names it binds (see `fixes.codemods.to_thread.BlockOffload`)."""
+
+    start: Location
+    end: Location
+    pad: str
+    taken: frozenset[str]
+    bound: tuple[str, ...]
+    lone_return: bool
+    module: str
+    name: str
+
+
+def thread_plan(rule: Rule, node: ast.Call, fix: FixKind) -> ThreadCallPlan | WithBlockPlan | None:
+    """The plan for `await asyncio.to_thread(f, ...)` at this call, or None when it would be
+    wrong."""
     if fix not in (FixKind.THREAD, FixKind.THREAD_DISPLAY):
         return None
     if isinstance(rule.semantic.parent, ast.withitem):
         # Offloading only `open()` would leave the block's reads blocking: move the block.
-        return with_block_fix_data(rule, node)
+        return _with_block_plan(rule, node)
     site = await_site(node, rule.semantic.parents)
     offloader = _offloader(rule, node)
     if site is None or offloader is None:
         return None
-    data = _with_func_end(rule, node, (site.needs_parens, *offloader))
-    return None if data is None else (*data, bool(node.args or node.keywords))
+    func_end = _func_end(rule, node)
+    if func_end is None:
+        return None
+    return ThreadCallPlan(site.needs_parens, *offloader, func_end, bool(node.args or node.keywords))
 
 
-_HELPER = "_blocking_io"
 _NOT_MOVABLE = (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom, ast.Return,
                 ast.Break, ast.Continue, ast.Global, ast.Nonlocal)
 
@@ -218,8 +239,8 @@ def _stored_names(nodes: list[ast.stmt]) -> list[str]:
     return list(found)
 
 
-def with_block_fix_data(rule: Rule, node: ast.Call) -> tuple[Any, ...] | None:
-    """Data for moving a whole `with <blocking>(...) as x:` block into a sync function run in
+def _with_block_plan(rule: Rule, node: ast.Call) -> WithBlockPlan | None:
+    """The plan for moving a whole `with <blocking>(...) as x:` block into a sync function run in
     a worker thread, when that keeps the coroutine's meaning: the block awaits, returns,
     breaks and yields nothing (a lone `return expr` excepted), the names it binds are not
     bound elsewhere in the coroutine (they are handed back), the `as` names are not used
@@ -265,8 +286,7 @@ def with_block_fix_data(rule: Rule, node: ast.Call) -> tuple[Any, ...] | None:
     bound = [n for n in _stored_names(list(body)) if n not in targets]
     if elsewhere & set(bound) or targets & used_elsewhere:
         return None
-    taken = set(semantic.module_scope.bindings) | used_elsewhere | set(bound) | targets
-    helper = next(f"{_HELPER}{n or ''}" for n in range(100) if f"{_HELPER}{n or ''}" not in taken)
+    taken = frozenset(semantic.module_scope.bindings) | used_elsewhere | set(bound) | targets
     offloader = _offloader(rule, node)
     if offloader is None:
         return None
@@ -284,92 +304,25 @@ def with_block_fix_data(rule: Rule, node: ast.Call) -> tuple[Any, ...] | None:
     rest = source.line(end.row)[end.col:].strip()
     if not rest or rest.startswith("#"):
         end = Location(end.row, len(source.line(end.row)))  # the last line's comment moves too
-    return ("with", block.lineno, col, end.row, end.col, pad, helper,
-            tuple(bound), lone_return, *offloader)
+    return WithBlockPlan(Location(block.lineno, col), end, pad, taken, tuple(bound), lone_return,
+                         *offloader)
 
 
-def _offload_spelling(fctx: FixContext, module: str, name: str) -> tuple[str, tuple[Edit, ...]] | None:
-    """How the fix spells the thread offloader (`asyncio.to_thread`, `run_in_threadpool`...),
-    and the edits importing it; None when its name is taken by something else here."""
-    if module == "asyncio":
-        imported = fctx.import_module("asyncio")
-        if imported is None:
-            return None
-        local, edits = imported
-        return f"{local}.{name}", edits
-    if module:
-        return fctx.import_name(module, name)
-    return name, ()
+_MOVE_BLOCK_TITLE = "Move the `with` block into a function run in a worker thread"
 
 
-def _with_block_fix(fctx: FixContext, diagnostic: Diagnostic,
-                    applicability: Applicability) -> Fix | None:
-    (_, row, col, end_row, end_col, pad, helper, bound, lone_return, module,
-     name) = diagnostic.fix_data or ()
-    reached = _offload_spelling(fctx, module, name)
-    if reached is None:
+def _thread_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+    """The fix a thread plan describes: the call, or its whole `with` block, in a thread."""
+    from asynclint.fixes.codemods import to_thread
+
+    plan = diagnostic.fix_plan
+    if isinstance(plan, WithBlockPlan):
+        return rule.fix_with(diagnostic, to_thread.offload_block(fctx, plan), _MOVE_BLOCK_TITLE)
+    if not isinstance(plan, ThreadCallPlan):
         return None
-    offload, edits = reached
-    source, nl = fctx.source, fctx.source.newline
-    indent = source.line(row)[:col]
-    lines = [source.line(r) for r in range(row, end_row + 1)]
-    lines[-1] = lines[-1][:end_col]
-    moved = [indent + pad + lines[0][col:]] + [(indent + pad + ln[len(indent):]) if ln.strip() else ""
-                                      for ln in lines[1:]]
-    call = f"await {offload}({helper})"
-    if lone_return:
-        result = f"return {call}"
-    elif bound:
-        names = ", ".join(bound)
-        moved.append(f"{indent}{pad}return {names}")
-        result = f"{names} = {call}"
-    else:
-        result = call
-    content = nl.join([f"def {helper}():", *moved, f"{indent}{result}"])
-    edit = Edit(content, Location(row, col), Location(end_row, end_col))
-    return Fix(message="Move the `with` block into a function run in a worker thread",
-               applicability=applicability, edits=(edit, *edits))
-
-
-def thread_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic,
-               applicability: Applicability) -> Fix | None:
-    """`f(a, k=v)` -> `await asyncio.to_thread(f, a, k=v)`, built from the call's own text so
-    the arguments keep their comments and layout exactly."""
-    if diagnostic.fix_data is None:
-        return None
-    if diagnostic.fix_data[0] == "with":
-        return _with_block_fix(fctx, diagnostic, applicability)
-    needs_parens, module, name, row, col, has_args = diagnostic.fix_data
-    reached = _offload_spelling(fctx, module, name)
-    if reached is None:
-        return None
-    offload, edits = reached
-    text = fctx.source.text
-    func_end = fctx.source.offset(Location(row, col))
-    paren = func_end
-    while paren < len(text) and text[paren] in " \t":
-        paren += 1
-    if paren >= len(text) or text[paren] != "(":
-        return None  # `(f)(x)` or a line continuation: leave it to a human
-    start, end = diagnostic.start, diagnostic.end
-    if not has_args:
-        joint = ""
-    else:
-        line_end = min(i for i in (text.find("\n", paren), text.find("\r", paren), len(text))
-                       if i >= 0)
-        rest = text[paren + 1 : line_end].strip()
-        joint = "," if not rest or rest.startswith("#") else ", "  # the arguments start below
-    source = fctx.source
-    func_text = text[source.offset(start) : func_end]
-    content = f"await {offload}({func_text}{joint}{text[paren + 1 : source.offset(end)]}"
-    if needs_parens and not _in_own_parentheses(fctx, diagnostic):
-        content = f"({content})"
-    shown = "run_in_threadpool" if module != "asyncio" else "asyncio.to_thread"
-    return Fix(
-        message=f"Run it in a worker thread: `await {shown}(...)`",
-        applicability=applicability,
-        edits=(Edit(content, start, end), *edits),
-    )
+    shown = "run_in_threadpool" if plan.module != "asyncio" else "asyncio.to_thread"
+    return rule.fix_with(diagnostic, to_thread.offload_call(fctx, diagnostic, plan),
+                         f"Run it in a worker thread: `await {shown}(...)`")
 
 
 _WHAT = {
@@ -424,11 +377,10 @@ class _CatalogRule(Rule):
             message += ", or move the `with` block into a sync function run in a thread"
         elif entry.fix is FixKind.THREAD and "thread" not in entry.instead:
             message += ", or run it in a worker thread"
-        self.report(node, message, fix_data=thread_fix_data(self, node, entry.fix))
+        self.report(node, message, fix_plan=thread_plan(self, node, entry.fix))
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        assert self.fix_applicability is not None
-        return thread_fix(self, fctx, diagnostic, self.fix_applicability)
+        return _thread_fix(self, fctx, diagnostic)
 
 
 def _catalog_names(kind: Kind) -> str:
@@ -605,9 +557,6 @@ class BlockingOtherCall(_CatalogRule):
     overlaps = ("ASYNC250",)
     requires_text = ("input", "socket", "smtplib", "ftplib", "threading", "queue", "concurrent")
 
-    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        return thread_fix(self, fctx, diagnostic, Applicability.UNSAFE)
-
 
 @register
 class ConfiguredBlockingCall(_CatalogRule):
@@ -697,16 +646,22 @@ class BlockingViaHelper(Rule):
                    f"{' -> '.join(chain)}; run it in a thread, or use {entry.instead}")
         self.report(
             node, message,
-            fix_data=thread_fix_data(self, node, FixKind.THREAD),
+            fix_plan=thread_plan(self, node, FixKind.THREAD),
             applicability=Applicability.DISPLAY_ONLY if database else None,
         )
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        applicability = diagnostic.applicability or Applicability.UNSAFE
-        return thread_fix(self, fctx, diagnostic, applicability)
+        return _thread_fix(self, fctx, diagnostic)
 
 
 # -- ASL108: an async FastAPI route that awaits nothing and blocks ------------------------------
+@dataclass(frozen=True)
+class PlainDefPlan(FixPlan):
+    """ASL108's fix: the route's `async` keyword, at `at`, removed."""
+
+    at: Location
+
+
 @register
 class BlockingAsyncRoute(Rule):
     code = "ASL108"
@@ -765,7 +720,7 @@ class BlockingAsyncRoute(Rule):
                 f"route `{node.name}` awaits nothing but blocks the event loop "
                 f"({' -> '.join(chain)}, line {_call.lineno}): declare it with plain `def` so "
                 "FastAPI runs it in its threadpool",
-                fix_data=(start.row, start.col),
+                fix_plan=PlainDefPlan(start),
             )
             return
 
@@ -779,13 +734,9 @@ class BlockingAsyncRoute(Rule):
         return False
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        if diagnostic.fix_data is None:
+        from asynclint.fixes.codemods.blocking import plain_def
+
+        plan = diagnostic.fix_plan
+        if not isinstance(plan, PlainDefPlan):
             return None
-        row, col = diagnostic.fix_data
-        line = fctx.source.line(row)
-        rest = line[col + len("async"):]
-        gap = len(rest) - len(rest.lstrip(" \t"))
-        if not line.startswith("async", col) or not rest[gap:].startswith("def") or not gap:
-            return None
-        edit = Edit("", Location(row, col), Location(row, col + len("async") + gap))
-        return Fix(self.fix_title or "", Applicability.DISPLAY_ONLY, (edit,))
+        return self.fix_with(diagnostic, plain_def(fctx, plan.at))

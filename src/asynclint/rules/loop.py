@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.semantic.handlers import Handler, defines_app, handler_info
 from asynclint.semantic.loops import run_call
@@ -41,24 +41,16 @@ def _awaitable_shape(call: ast.Call, style: str | None) -> bool:
     return isinstance(call.args[0], (ast.Name, ast.Attribute, ast.Call))
 
 
-def _awaited_node(fctx: FixContext, diagnostic: Diagnostic, start: Location, end: Location,
-                  style: str, needs_parens: bool) -> Edit | None:
-    """The edit turning the loop-running call at start..end into an `await` expression."""
-    import libcst as cst
+@dataclass(frozen=True, order=True)
+class RunSite:
+    """A loop-starting call that can be awaited instead: where it is, how its argument is
+    awaited ("coroutine": `run(f(x))`; else `run(f, x)`), and whether the `await` needs
+    parentheses there (see `fixes.codemods.loop.RunSite`)."""
 
-    call = fctx.node_at(replace(diagnostic, start=start, end=end), cst.Call)
-    if call is None or not call.args:
-        return None
-    expression: cst.BaseExpression
-    if style == "coroutine":
-        expression = call.args[0].value
-    else:
-        expression = cst.Call(func=call.args[0].value, args=list(call.args[1:]))
-    lpar, rpar = list(call.lpar), list(call.rpar)
-    if needs_parens and not lpar:
-        lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
-    awaited = cst.Await(expression=expression, lpar=lpar, rpar=rpar)
-    return fctx.replace(call, awaited)
+    start: Location
+    end: Location
+    style: str
+    needs_parens: bool
 
 
 def _calls_in_body(func: ast.AST) -> list[tuple[ast.Call, list[ast.AST]]]:
@@ -86,6 +78,13 @@ class _RunRule(Rule):
 
     def _patched(self) -> bool:
         return any(p in self.ctx.source.text for p in NESTING_PATCHES)
+
+
+@dataclass(frozen=True)
+class AwaitRunPlan(FixPlan):
+    """ASL300's fix: the loop-starting call awaited instead."""
+
+    site: RunSite
 
 
 @register
@@ -135,26 +134,36 @@ class RunInCoroutine(_RunRule):
         found = run_call(semantic, node)
         if found is None or self._patched():
             return
-        fix_data = None
+        plan = None
         site = await_site(node, semantic.parents)
         if _awaitable_shape(node, found.style) and site is not None:
             assert found.style is not None
-            fix_data = (found.style, site.needs_parens)
+            plan = AwaitRunPlan(RunSite(*self.ctx.node_range(node), found.style,
+                                        site.needs_parens))
         self.report(
             node,
             f"`{found.label}` inside `async def` raises RuntimeError (an event loop is already "
             "running); `await` it instead",
-            fix_data=fix_data,
+            fix_plan=plan,
         )
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        assert diagnostic.fix_data is not None
-        style, needs_parens = diagnostic.fix_data
-        edit = _awaited_node(fctx, diagnostic, diagnostic.start, diagnostic.end, style,
-                             needs_parens)
-        if edit is None:
+        from asynclint.fixes.codemods.loop import await_run
+
+        plan = diagnostic.fix_plan
+        if not isinstance(plan, AwaitRunPlan):
             return None
-        return Fix(self.fix_title or "", Applicability.SAFE, (edit,))
+        edit = await_run(fctx, diagnostic, plan.site)
+        return self.fix_with(diagnostic, None if edit is None else (edit,))
+
+
+@dataclass(frozen=True)
+class AsyncHandlerPlan(FixPlan):
+    """ASL301's fix: the handler made `async def` (its `def` is at `def_at`), each of its
+    loop-starting calls awaited."""
+
+    def_at: Location
+    sites: tuple[RunSite, ...]
 
 
 @register
@@ -218,10 +227,10 @@ class RunInSyncHandler(_RunRule):
             node,
             f"`{found.label}` in sync request handler `{func.name}` starts a new event loop for "
             "every request; make the handler `async def` and `await` the coroutine",
-            fix_data=self._fix_data(func, handler),
+            fix_plan=self._plan(func, handler),
         )
 
-    def _fix_data(self, func: ast.FunctionDef, handler: Handler) -> tuple[object, ...] | None:
+    def _plan(self, func: ast.FunctionDef, handler: Handler) -> AsyncHandlerPlan | None:
         semantic = self.semantic
         if handler.framework not in ASYNC_CAPABLE or not handler.only_registration_decorators \
                 or semantic.scope.parent is None:
@@ -238,7 +247,7 @@ class RunInSyncHandler(_RunRule):
         uses = sum(isinstance(n, ast.Name) and n.id == func.name for n in walk(semantic.module))
         if uses > (1 if handler.registration == "call" else 0):
             return None  # called or passed around (beyond a route-table registration)
-        calls: list[tuple[Location, Location, str, bool]] = []
+        sites: list[RunSite] = []
         for call, ancestors in _calls_in_body(func):
             found = run_call(semantic, call)
             if found is None:
@@ -248,21 +257,18 @@ class RunInSyncHandler(_RunRule):
                 return None
             assert found.style is not None
             start, end = self.ctx.node_range(call)
-            calls.append((start, end, found.style, site.needs_parens))
-        if not calls:
+            sites.append(RunSite(start, end, found.style, site.needs_parens))
+        if not sites:
             return None
-        return (self.ctx.location(func.lineno, func.col_offset), tuple(sorted(calls)))
+        return AsyncHandlerPlan(self.ctx.location(func.lineno, func.col_offset), tuple(sorted(sites)))
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        assert diagnostic.fix_data is not None
-        def_at, calls = diagnostic.fix_data
-        edits = [Edit("async ", def_at, def_at)]
-        for start, end, style, needs_parens in calls:
-            edit = _awaited_node(fctx, diagnostic, start, end, style, needs_parens)
-            if edit is None:
-                return None
-            edits.append(edit)
-        return Fix(self.fix_title or "", Applicability.UNSAFE, tuple(edits))
+        from asynclint.fixes.codemods.loop import async_handler
+
+        plan = diagnostic.fix_plan
+        if not isinstance(plan, AsyncHandlerPlan):
+            return None
+        return self.fix_with(diagnostic, async_handler(fctx, diagnostic, plan.def_at, plan.sites))
 
 
 @register
@@ -307,27 +313,13 @@ class GetEventLoopInCoroutine(Rule):
         self.report(
             node,
             "`asyncio.get_event_loop()` inside `async def`; use `asyncio.get_running_loop()`",
-            fix_data=(isinstance(node.func, ast.Attribute),),
+            fix_plan=FixPlan(),
         )
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        import libcst as cst
+        from asynclint.fixes.codemods.loop import running_loop
 
-        call = fctx.node_at(diagnostic, cst.Call)
-        if call is None:
-            return None
-        edits: tuple[Edit, ...] = ()
-        func: cst.BaseExpression
-        if isinstance(call.func, cst.Attribute):
-            func = call.func.with_changes(attr=cst.Name("get_running_loop"))
-        else:
-            imported = fctx.import_module("asyncio")
-            if imported is None:
-                return None
-            name, edits = imported
-            func = cst.Attribute(value=cst.parse_expression(name), attr=cst.Name("get_running_loop"))
-        return Fix(self.fix_title or "", Applicability.SAFE,
-                   (fctx.replace(call, call.with_changes(func=func)), *edits))
+        return self.fix_with(diagnostic, running_loop(fctx, diagnostic))
 
 
 def _is_main_guard(test: ast.expr) -> bool | None:
@@ -342,6 +334,15 @@ def _is_main_guard(test: ast.expr) -> bool | None:
     if isinstance(test.ops[0], ast.Eq):
         return True
     return False if isinstance(test.ops[0], ast.NotEq) else None
+
+
+@dataclass(frozen=True)
+class MainGuardPlan(FixPlan):
+    """ASL303's fix: rows `first` to `last` (the module's last statement) moved under
+    `if __name__ == "__main__":`."""
+
+    first: int
+    last: int
 
 
 @register
@@ -471,33 +472,25 @@ class RunAtImport(_RunRule):
             return
         if not self.importable():
             return
-        self.report(node, message, fix_data=self._fix_data(node))
+        self.report(node, message, fix_plan=self._plan(node))
 
-    def _fix_data(self, node: ast.Call) -> tuple[int, int] | None:
+    def _plan(self, node: ast.Call) -> MainGuardPlan | None:
         body = self.semantic.module.body
         if not body or self.semantic.parent is not body[-1]:
             return None
         stmt = body[-1]
         if not isinstance(stmt, ast.Expr) or stmt.value is not node:
             return None
-        end_row = stmt.end_lineno or stmt.lineno
-        if stmt.col_offset != 0 or any(
+        if self.ctx.indent_if_alone(stmt) != "" or any(
                 isinstance(n, (ast.Constant, ast.JoinedStr)) and n.lineno != n.end_lineno
                 for n in walk(stmt)):
-            return None
-        rest = self.ctx.source.line(end_row)[self.ctx.location(end_row, stmt.end_col_offset or 0)
-                                             .col:]
-        if rest.strip() and not rest.strip().startswith("#"):
-            return None
-        return (stmt.lineno, end_row)
+            return None  # not at column 0 with its lines to itself, or re-indenting changes a string
+        return MainGuardPlan(stmt.lineno, stmt.end_lineno or stmt.lineno)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        assert diagnostic.fix_data is not None
-        first, last = diagnostic.fix_data
-        source = fctx.source
-        newline = source.newline
-        lines = [source.line(row) for row in range(first, last + 1)]
-        text = f'if __name__ == "__main__":{newline}' + newline.join(
-            ("    " + line) if line.strip() else line for line in lines)
-        edit = Edit(text, Location(first, 0), Location(last, len(lines[-1])))
-        return Fix(self.fix_title or "", Applicability.UNSAFE, (edit,))
+        from asynclint.fixes.codemods.loop import main_guard
+
+        plan = diagnostic.fix_plan
+        if not isinstance(plan, MainGuardPlan):
+            return None
+        return self.fix_with(diagnostic, main_guard(fctx, plan.first, plan.last))

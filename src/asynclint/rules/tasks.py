@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.semantic.catalogs.loops import LOOP_TYPES
 from asynclint.semantic.loops import run_call
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES, header_end
-from asynclint.source import SourceFile
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
@@ -63,29 +63,20 @@ def _shallow(nodes: list[ast.stmt] | list[ast.AST]) -> Iterator[ast.AST]:
             stack.extend(child_nodes(node))
 
 
-def _line_alone(source: SourceFile, ctx: RuleContext, stmt: ast.stmt) -> str | None:
-    """The indentation of `stmt` when it is alone on its lines (only a comment may follow)."""
-    first = source.line(stmt.lineno)
-    col = ctx.location(stmt.lineno, stmt.col_offset).col
-    indent = first[:col]
-    if indent.strip():
-        return None
-    end_row = stmt.end_lineno or stmt.lineno
-    rest = source.line(end_row)[ctx.location(end_row, stmt.end_col_offset or 0).col:].strip()
-    if rest and not rest.startswith("#"):
-        return None
-    return indent
+@dataclass(frozen=True)
+class KeepTaskPlan(FixPlan):
+    """ASL500's fix: the task bound to `task` (in place of the `_` target from `bind_start` to
+    `bind_end`, else before the call at `bind_start`), added to the module-level set
+    `set_name` on lines after `row` at `indent`; the set made after row `new_set_after` (0: on
+    top of the file) unless that is None (see `fixes.codemods.tasks.KeptTask`)."""
 
-
-def _insert_after_row(source: SourceFile, row: int, lines: list[str]) -> Edit:
-    """An edit adding whole `lines` after line `row` (handles a last line without newline)."""
-    newline = source.newline
-    starts = source.line_starts
-    if row < len(starts):
-        at = Location(row + 1, 0)
-        return Edit("".join(line + newline for line in lines), at, at)
-    end = Location(row, len(source.line(row)))
-    return Edit("".join(newline + line for line in lines), end, end)
+    task: str
+    bind_start: Location
+    bind_end: Location | None
+    row: int
+    indent: str
+    set_name: str
+    new_set_after: int | None
 
 
 @register
@@ -164,12 +155,12 @@ class DanglingTask(Rule):
             call,
             f"the task returned by `{spawned}` is dropped: the event loop keeps only a weak "
             "reference, so it can be garbage-collected before it finishes; keep a reference",
-            fix_data=self._fix_data(node, call),
+            fix_plan=self._plan(node, call),
         )
 
-    def _fix_data(self, stmt: ast.Expr | ast.Assign, call: ast.expr) -> tuple[object, ...] | None:
+    def _plan(self, stmt: ast.Expr | ast.Assign, call: ast.expr) -> KeepTaskPlan | None:
         ctx, semantic = self.ctx, self.semantic
-        indent = _line_alone(ctx.source, ctx, stmt)
+        indent = ctx.indent_if_alone(stmt)
         if indent is None or semantic.scope.kind not in ("function", "module"):
             return None
         module = semantic.module
@@ -190,27 +181,25 @@ class DanglingTask(Rule):
                 if BACKGROUND_SET in ctx.source.text else set()
             if BACKGROUND_SET in everywhere or semantic.module_scope.lookup(BACKGROUND_SET):
                 return None
-            create = self._set_insertion()
-            if create is None or (owner is module and create.start.row > stmt.lineno):
+            new_set_after = self._set_row()
+            # A module-level statement must not come before the line that makes the set (the
+            # row after `new_set_after`; its end when that is the file's last, unended line).
+            if owner is module and min(new_set_after + 1, len(ctx.source.line_starts)) \
+                    > stmt.lineno:
                 return None
         else:
-            create = None
+            new_set_after = None
             if owner is not module and any(isinstance(n, ast.Name) and n.id == set_name
                                            and isinstance(n.ctx, ast.Store)
                                            for n in walk(owner)):
                 return None  # a local of the same name hides the module's set
+        bind_end: Location | None
         if isinstance(stmt, ast.Assign):
-            target = stmt.targets[0]
-            start, end = ctx.node_range(target)
-            bind = Edit(task, start, end)
+            bind_start, bind_end = ctx.node_range(stmt.targets[0])
         else:
-            start, _ = ctx.node_range(call)
-            bind = Edit(f"{task} = ", start, start)
-        keep = _insert_after_row(ctx.source, stmt.end_lineno or stmt.lineno, [
-            f"{indent}{set_name}.add({task})",
-            f"{indent}{task}.add_done_callback({set_name}.discard)",
-        ])
-        return (bind, keep, create)
+            bind_start, bind_end = ctx.node_range(call)[0], None
+        return KeepTaskPlan(task, bind_start, bind_end, stmt.end_lineno or stmt.lineno, indent,
+                            set_name, new_set_after)
 
     def _existing_set(self) -> str | None:
         """A module-level `NAME = set()` (bound once) whose name says it holds tasks."""
@@ -236,21 +225,19 @@ class DanglingTask(Rule):
             return BACKGROUND_SET
         return good[0] if good else None
 
-    def _set_insertion(self) -> Edit | None:
-        """`_background_tasks = set()` after the docstring and the leading imports."""
-        ctx = self.ctx
-        last = header_end(ctx.tree.body, _is_import_block)
-        line = f"{BACKGROUND_SET} = set()"
-        if last is None:
-            at = Location(1, 0)
-            return Edit(line + ctx.source.newline * 3, at, at)
-        return _insert_after_row(ctx.source, last.end_lineno or last.lineno, ["", line])
+    def _set_row(self) -> int:
+        """The row `_background_tasks = set()` goes after: the docstring and the leading
+        imports (0: on top of the file)."""
+        last = header_end(self.ctx.tree.body, _is_import_block)
+        return 0 if last is None else (last.end_lineno or last.lineno)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        assert diagnostic.fix_data is not None
-        bind, keep, create = diagnostic.fix_data
-        edits = (bind, keep) if create is None else (bind, keep, create)
-        return Fix(self.fix_title or "", Applicability.UNSAFE, edits)
+        from asynclint.fixes.codemods.tasks import keep_reference
+
+        plan = diagnostic.fix_plan
+        if not isinstance(plan, KeepTaskPlan):
+            return None
+        return self.fix_with(diagnostic, keep_reference(fctx, plan))
 
 
 def _is_import_block(stmt: ast.stmt) -> bool:
@@ -270,6 +257,31 @@ def _is_import_block(stmt: ast.stmt) -> bool:
 def _checkpoints(body: list[ast.stmt]) -> bool:
     """True when the block can receive a cancellation: it awaits."""
     return any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for n in _shallow(body))
+
+
+@dataclass(frozen=True)
+class ReraisePlan(FixPlan):
+    """ASL501's fix of an `except CancelledError:` handler: `raise` in place of its last
+    statement (`start` to `end`: a `pass`, `break`, `continue` or bare `return`) when
+    `replace`, else on a line of its own after it, at `indent`."""
+
+    start: Location
+    end: Location
+    replace: bool
+    indent: str
+
+
+@dataclass(frozen=True)
+class CatchCancelledPlan(FixPlan):
+    """ASL501's fix of a catch-all handler: `except asyncio.CancelledError: raise` inserted
+    before it, at row `row`, indented by `indent` (its body by `body_indent`)."""
+
+    row: int
+    indent: str
+    body_indent: str
+
+
+_CATCH_CANCELLED_TITLE = "Re-raise cancellation before the catch-all handler"
 
 
 @register
@@ -331,7 +343,7 @@ class CancellationSwallowed(Rule):
 
     def __init__(self, ctx: RuleContext) -> None:
         super().__init__(ctx)
-        self._found: list[tuple[ast.AST, str, tuple[object, ...] | None, ast.AST | None]] = []
+        self._found: list[tuple[ast.AST, str, FixPlan | None, ast.AST | None]] = []
         self._module_cancels: list[tuple[ast.AST, str]] | None = None
 
     def _kind(self, expr: ast.expr | None) -> str | None:
@@ -555,15 +567,16 @@ class CancellationSwallowed(Rule):
             what = "bare `except:`" if kind == "bare" else "`except BaseException`"
             message = (f"{what} around an `await` swallows cancellation and the coroutine "
                        "carries on (shutdown hangs); re-raise `CancelledError`")
+        plan: FixPlan | None
         if kind != "cancelled":
-            fix_data = self._handler_fix(handler)
+            plan = self._handler_plan(handler)
         elif isinstance(handler.type, ast.Tuple):
-            fix_data = None  # `raise` would also re-raise the other exceptions it handles
+            plan = None  # `raise` would also re-raise the other exceptions it handles
         else:
-            fix_data = self._raise_fix(handler)
-        self._found.append((span, message, fix_data, function))
+            plan = self._raise_plan(handler)
+        self._found.append((span, message, plan, function))
 
-    def _raise_fix(self, handler: ast.ExceptHandler) -> tuple[object, ...] | None:
+    def _raise_plan(self, handler: ast.ExceptHandler) -> ReraisePlan | None:
         ctx = self.ctx
         body = handler.body
         last = body[-1]
@@ -577,15 +590,13 @@ class CancellationSwallowed(Rule):
                 isinstance(last.value, ast.Constant) and last.value.value is None):
             return None
         if isinstance(last, (ast.Pass, ast.Break, ast.Continue, ast.Return)):
-            start, end = ctx.node_range(last)
-            return ("replace", Edit("raise", start, end))
-        indent = _line_alone(ctx.source, ctx, last)
+            return ReraisePlan(*ctx.node_range(last), True, "")
+        indent = ctx.indent_if_alone(last)
         if indent is None or last.lineno == handler.lineno:
             return None
-        return ("insert", _insert_after_row(ctx.source, last.end_lineno or last.lineno,
-                                            [f"{indent}raise"]))
+        return ReraisePlan(*ctx.node_range(last), False, indent)
 
-    def _handler_fix(self, handler: ast.ExceptHandler) -> tuple[object, ...] | None:
+    def _handler_plan(self, handler: ast.ExceptHandler) -> CatchCancelledPlan | None:
         ctx = self.ctx
         module_scope = self.semantic.module_scope
         if any(module_scope.lookup(lib) is not None for lib in OTHER_CANCELLATION):
@@ -597,20 +608,20 @@ class CancellationSwallowed(Rule):
         first = handler.body[0]
         body_indent = indent + "    "
         if first.lineno != handler.lineno:
-            candidate = _line_alone(ctx.source, ctx, first)
+            candidate = ctx.indent_if_alone(first)
             if candidate is not None:
                 body_indent = candidate
-        return ("handler", handler.lineno, indent, body_indent)
+        return CatchCancelledPlan(handler.lineno, indent, body_indent)
 
     def finish(self) -> None:
         if not self._found:
             return
         entry_points = self._entry_points()
-        for span, message, fix_data, function in self._found:
+        for span, message, plan, function in self._found:
             if isinstance(function, ast.AsyncFunctionDef) and function.name in entry_points \
                     and any(s is function for s in self.semantic.module.body):
                 continue
-            self.report(span, message, fix_data=fix_data)
+            self.report(span, message, fix_plan=plan)
 
     def _entry_points(self) -> set[str]:
         """Module-level coroutines this module runs as the top-level task (`asyncio.run(main())`)."""
@@ -630,21 +641,16 @@ class CancellationSwallowed(Rule):
         return names
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        assert diagnostic.fix_data is not None
-        kind = diagnostic.fix_data[0]
-        if kind in ("replace", "insert"):
-            edit = diagnostic.fix_data[1]
-            return Fix(self.fix_title or "", Applicability.UNSAFE, (edit,))
-        _, row, indent, body_indent = diagnostic.fix_data
-        imported = fctx.import_module("asyncio")
-        if imported is None:
-            return None
-        name, import_edits = imported
-        newline = fctx.source.newline
-        text = f"{indent}except {name}.CancelledError:{newline}{body_indent}raise{newline}"
-        at = Location(row, 0)
-        return Fix("Re-raise cancellation before the catch-all handler", Applicability.UNSAFE,
-                   (Edit(text, at, at), *import_edits))
+        from asynclint.fixes.codemods import tasks
+
+        plan = diagnostic.fix_plan
+        if isinstance(plan, ReraisePlan):
+            return self.fix_with(diagnostic, tasks.reraise(fctx, plan.start, plan.end,
+                                                           plan.replace, plan.indent))
+        if isinstance(plan, CatchCancelledPlan):
+            edits = tasks.catch_cancelled(fctx, plan.row, plan.indent, plan.body_indent)
+            return self.fix_with(diagnostic, edits, _CATCH_CANCELLED_TITLE)
+        return None
 
 
 def _inside_loop(node: ast.AST, body: list[ast.stmt]) -> bool:
