@@ -101,6 +101,43 @@ def test_summary_records_async_kinds_decorators_classes_and_ambiguity(tmp_path: 
     assert again == summary
 
 
+def test_module_level_overloads_are_their_implementation() -> None:
+    """`@overload` stubs then one implementation: the implementation, as in a class body."""
+    code = textwrap.dedent("""
+        import typing as t
+        from typing import overload
+        import typing_extensions
+
+        @overload
+        def fetch(k: int) -> int: ...
+        @overload
+        def fetch(k: str) -> str: ...
+        async def fetch(k): ...
+
+        @typing_extensions.overload
+        async def parse(k: int) -> int: ...
+        @t.overload
+        async def parse(k: str) -> str: ...
+        def parse(k): ...
+
+        @overload
+        def late(k: int) -> int: ...
+        def late(k): ...
+        @overload
+        def late(k: str) -> str: ...
+
+        @overload
+        def rebound(k: int) -> int: ...
+        def rebound(k): ...
+        rebound = None
+    """)
+    summary = summarize_module(ast.parse(code), "m", False)
+    assert summary.functions["fetch"].kind == "async"
+    assert summary.functions["parse"].kind == "sync"
+    assert sorted(summary.ambiguous) == ["late", "rebound"]
+    assert "late" not in summary.functions and "rebound" not in summary.functions
+
+
 def test_view_follows_reexports_aliases_and_bases(tmp_path: Path) -> None:
     write(tmp_path, SERVICES)
     index = ProjectIndex(None)

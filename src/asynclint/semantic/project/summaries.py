@@ -28,8 +28,9 @@ from asynclint.semantic.scopes import LOCAL
 # when either changes (a field here, a provider in `facts.FACT_PROVIDERS`), so cached summaries
 # are rebuilt. 3: the `blocks` fact of ASL106; 4: facts kept apart, computed lazily;
 # 5: providers listed explicitly (version 4 indexes may hold empty facts saved by a run that had
-# no provider).
-SUMMARY_VERSION = 5
+# no provider); 6: a module-level name defined by `@overload` stubs and one implementation is
+# that implementation, no longer ambiguous.
+SUMMARY_VERSION = 6
 # The `SemanticModel.shared` key of the rows where `yield` occurs in the module's text (a
 # `list[int]`), or None when the text was not at hand.
 _YIELD_ROWS = "yield-rows"
@@ -249,18 +250,24 @@ def summarize_class(node: ast.ClassDef, model: SemanticModel) -> ClassSummary:
         else:
             summary.attributes.extend(_bound_names(stmt))
     for name, count in seen.items():
-        if count > 1 and not _overloads_only(node, name):
+        if count > 1 and not _overloads_only(node.body, name, count, model):
             summary.methods[name] = None
     return summary
 
 
-def _overloads_only(node: ast.ClassDef, name: str) -> bool:
-    """`@overload` stubs followed by one implementation are one method."""
-    defs = [s for s in _flat(node.body)
+_OVERLOAD_NAMES = frozenset({"overload", "typing.overload", "typing_extensions.overload"})
+
+
+def _overloads_only(body: list[ast.stmt], name: str, bindings: int,
+                    model: SemanticModel) -> bool:
+    """`@overload` stubs followed by one implementation are one function (the implementation),
+    when they are all of the `bindings` of `name` in the block."""
+    defs = [s for s in _flat(body)
             if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name]
-    plain = [d for d in defs if not any(dotted_name(x) in ("overload", "typing.overload")
+    plain = [d for d in defs if not any(dotted_name(x) in _OVERLOAD_NAMES
+                                        or model.resolve(x, model.module_scope) in _OVERLOAD_NAMES
                                         for x in d.decorator_list)]
-    return len(plain) == 1 and plain[0] is defs[-1]
+    return len(defs) == bindings and len(plain) == 1 and plain[0] is defs[-1]
 
 
 def _flat(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -331,6 +338,9 @@ def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool
         for name in names:
             counts[name] = counts.get(name, 0) + 1
     for name, count in counts.items():
+        if count > 1 and name not in summary.imports \
+                and _overloads_only(tree.body, name, count, model):
+            continue  # the last def, the implementation, is the one summarised
         if count > 1 or name in summary.imports:
             summary.ambiguous.append(name)
             summary.functions.pop(name, None)
