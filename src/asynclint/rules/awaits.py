@@ -294,6 +294,10 @@ def _is_value_use(node: ast.expr, parent: ast.AST | None) -> bool:
         return True
     if isinstance(parent, (ast.For, ast.comprehension)):
         return parent.iter is node
+    if isinstance(parent, ast.Assign):
+        # `a, b = coro()`: unpacking a coroutine always raises TypeError
+        return parent.value is node and any(isinstance(t, (ast.Tuple, ast.List))
+                                            for t in parent.targets)
     return False
 
 
@@ -304,9 +308,10 @@ class CoroutineUsedAsValue(Rule):
     summary = "A coroutine call is used as data (condition, attribute, subscript, iteration...)"
     explanation = (
         "`if user_exists(uid):`, `fetch().name`, `await session.execute(q).scalars()`, "
-        "`len(get_items())`, `f\"{load()}\"` use the coroutine object itself, not the value it "
-        "would produce: a condition on it is always true, an attribute or subscript raises, "
-        "an f-string prints `<coroutine object ...>`, and the work never runs."
+        "`len(get_items())`, `f\"{load()}\"`, `items, total = load_page()` use the coroutine "
+        "object itself, not the value it would produce: a condition on it is always true, an "
+        "attribute, a subscript or unpacking raises, an f-string prints "
+        "`<coroutine object ...>`, and the work never runs."
     )
     bad_example = (
         "async def email_taken(email: str) -> bool: ...\n\n\n"
