@@ -380,6 +380,9 @@ class ReturnUnawaitedCoroutine(Rule):
         "An `async def` that does `return fetch(x)` hands its caller a coroutine object: "
         "`await outer()` then gives a coroutine instead of the value, which the caller must "
         "await a second time. Usually `return await fetch(x)` was meant.\n\n"
+        "The same holds for `result = fetch(x)` followed by `return result`, when the "
+        "function binds `result` only there and does nothing else with it (it is reported at "
+        "the call).\n\n"
         "Not reported when the function's return annotation says it returns an awaitable "
         "(`Awaitable`, `Coroutine`, `Task`, `Future`, `Any`, `object`), or in a plain `def` "
         "(a factory returning a coroutine is fine)."
@@ -401,10 +404,8 @@ class ReturnUnawaitedCoroutine(Rule):
 
     def visit_Return(self, node: ast.Return) -> None:
         value = node.value
-        function = self.semantic.function
-        if not isinstance(value, ast.Call) or not isinstance(function, ast.AsyncFunctionDef):
-            return
-        if function.returns is not None and _heads(function.returns) & _AWAITABLE_WORDS:
+        function = self._async_function()
+        if not isinstance(value, ast.Call) or function is None:
             return
         callee = oracle(self).classify(value)
         if callee is None or callee.kind != COROUTINE:
@@ -413,8 +414,86 @@ class ReturnUnawaitedCoroutine(Rule):
                            f"{callee.label}",
                     fix_plan=await_plan(self, value, parent=node))
 
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if len(node.targets) == 1:
+            self._check_returned(node, node.targets[0])
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._check_returned(node, node.target)
+
+    def _check_returned(self, node: ast.Assign | ast.AnnAssign, target: ast.expr) -> None:
+        """`x = coro(); ...; return x`: reported at the call, the one `await` dropped."""
+        value = node.value
+        if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
+            return
+        function = self._async_function()
+        if function is None or not _only_returned(function, target.id):
+            return
+        callee = oracle(self).classify(value)
+        if callee is None or callee.kind != COROUTINE:
+            return
+        self.report(value, f"Coroutine stored in `{target.id}` is returned without `await` in "
+                           f"`async def`, so the caller gets a coroutine: {callee.label}",
+                    fix_plan=await_plan(self, value, parent=node))
+
+    def _async_function(self) -> ast.AsyncFunctionDef | None:
+        """The `async def` we are directly in, unless its return annotation says it hands
+        back an awaitable."""
+        function = self.semantic.function
+        if not isinstance(function, ast.AsyncFunctionDef):
+            return None
+        if function.returns is not None and _heads(function.returns) & _AWAITABLE_WORDS:
+            return None
+        return function
+
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return await_fix(self, fctx, diagnostic)
+
+
+def _only_returned(function: ast.AsyncFunctionDef, name: str) -> bool:
+    """`name` is bound once in the function (by the assignment being checked) and every read
+    of it is a `return name` of the function itself: the coroutine bound there is what it
+    returns, and nothing else awaits it or hands it on. Any mention in a nested scope (which
+    may await it) or any other kind of binding makes it False."""
+    stores = loads = returns = 0
+    stack: list[tuple[ast.AST, bool]] = [(child, False) for child in child_nodes(function)]
+    while stack:
+        node, inner = stack.pop()
+        if isinstance(node, ast.Name) and node.id == name:
+            if inner:
+                return False
+            if isinstance(node.ctx, ast.Load):
+                loads += 1
+            else:
+                stores += 1
+        elif isinstance(node, ast.Return) and not inner and isinstance(node.value, ast.Name) \
+                and node.value.id == name:
+            returns += 1
+        elif _binds(node, name):
+            return False
+        nested = inner or isinstance(node, (*FUNCS, ast.Lambda, ast.ClassDef))
+        stack.extend((child, nested) for child in child_nodes(node))
+    return stores == 1 and returns > 0 and loads == returns
+
+
+def _binds(node: ast.AST, name: str) -> bool:
+    """A binding of `name` that is not an `ast.Name` (parameters, `except ... as`, imports,
+    `def`/`class`, match captures, `global`/`nonlocal`)."""
+    if isinstance(node, ast.arg):
+        return node.arg == name
+    if isinstance(node, (*FUNCS, ast.ClassDef)):
+        return node.name == name
+    if isinstance(node, ast.ExceptHandler):
+        return node.name == name
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return any((a.asname or a.name.split(".", 1)[0]) == name for a in node.names)
+    if isinstance(node, (ast.MatchAs, ast.MatchStar)):
+        return node.name == name
+    if isinstance(node, ast.MatchMapping):
+        return node.rest == name
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return name in node.names
+    return False
 
 
 @register
