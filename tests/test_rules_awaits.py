@@ -147,7 +147,10 @@ def test_no_await_fix_where_await_is_illegal(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("snippet, expected", [
     ("x = f()\n    await x", []),
-    ("x = f()\n    return x", []),
+    ("x = f()\n    return x", [(5, "ASL203")]),  # returned without await: ASL203, not ASL201
+    ("x = f()\n    return await x", []),
+    ("x = f()\n    a, b = x", [(5, "ASL201")]),  # unpacking is a value use
+    ("a, b = f()", [(5, "ASL202")]),
     ("x = f()\n    items.append(x)", []),
     ("x = f()\n    print(x.y)", [(5, "ASL201")]),
     ("x = f()", [(5, "ASL201")]),
