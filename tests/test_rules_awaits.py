@@ -225,3 +225,16 @@ def test_the_nearest_pytest_config_wins(tmp_path: Path) -> None:
     (inner / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
     (inner / "pyproject.toml").write_text('[tool.pytest.ini_options]\nasyncio_mode = "strict"\n')
     assert Environment().pytest_asyncio_mode(inner) == "auto"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("returned", ["return user", "return (user)", "return user  # done",
+                                      "if user: return user"])
+def test_a_stored_coroutine_returned_is_found_whatever_the_return_looks_like(
+        returned: str, newline: str) -> None:
+    """The text prefilter of ASL203's `x = coro(); return x` keeps every spelling of the
+    return a walk of the function would see."""
+    from asynclint.rules.awaits import _RETURNED_NAME
+
+    text = newline.join(["async def f():", "    user = load()", f"    {returned}", ""])
+    assert "user" in _RETURNED_NAME.findall(text)
