@@ -123,7 +123,7 @@ class ProjectView:
 
     @functools.cached_property
     def roots(self) -> tuple[str, ...]:
-        return search_roots(self.path, self.module_name, self.is_package)
+        return search_roots(self.path, self.module_name, self.is_package, self._memo)
 
     @property
     def current(self) -> ModuleSummary | None:
