@@ -154,6 +154,7 @@ ROUTES = (
     "    user = fetch_user(uid)\n"
     "    return user\n"
 )
+NS_ROUTES = "from web.jobs import fetch_user\n\n\nasync def show(uid):\n    fetch_user(uid)\n"
 QUIET_HELPER = "def load_user(uid):\n    return {'id': uid}\n"
 
 Edit = Callable[[Path], None]
@@ -193,6 +194,15 @@ EDITS: dict[str, Edit] = {
     "conftest names anyio": _write("tests/conftest.py", "ANYIO = 'anyio_backend'\n"),
     "conftest plain": _write("tests/conftest.py", "VALUE = 1\n"),
     "view edited": _append("app/views.py", "\n\nasync def other(uid):\n    return uid\n"),
+    # A namespace package (PEP 420): `backend/web/` has no `__init__.py`, its modules import
+    # each other as `web.jobs` (rooted at `backend/`) and relatively.
+    "namespace job async": _write("backend/web/jobs.py", SERVICES_ASYNC),
+    "namespace job sync": _write("backend/web/jobs.py", SERVICES_SYNC),
+    "namespace job deleted": _delete("backend/web/jobs.py"),
+    "namespace becomes a package": _write("backend/web/__init__.py", ""),
+    "namespace again": _delete("backend/web/__init__.py"),
+    "namespace shadowed": _write("backend/web/web/jobs.py", SERVICES_ASYNC),
+    "namespace unshadowed": _delete("backend/web/web/jobs.py"),
 }
 
 
@@ -203,6 +213,11 @@ def _differential_project(root: Path) -> None:
     (root / "app" / "routes.py").write_text(ROUTES)
     (root / "tests").mkdir()
     (root / "tests" / "test_home.py").write_text(FIXTURE)
+    (root / "backend" / "web" / "web").mkdir(parents=True)
+    (root / "backend" / "web" / "jobs.py").write_text(SERVICES_SYNC)
+    (root / "backend" / "web" / "routes.py").write_text(NS_ROUTES)
+    (root / "backend" / "web" / "relative.py").write_text(
+        NS_ROUTES.replace("from web.jobs import", "from .jobs import"))
 
 
 @pytest.mark.parametrize("seed", [17, 18])
@@ -220,3 +235,19 @@ def test_cached_runs_equal_uncached_runs_after_every_edit(tmp_path: Path, seed: 
         assert cli_findings(tmp_path) == fresh, f"json, after {step!r} (steps: {steps})"
         assert flake8_findings(tmp_path) == fresh, f"flake8, after {step!r} (steps: {steps})"
     assert seen, "the edits never produced a finding: the test would prove nothing"
+
+
+def test_cached_runs_follow_every_namespace_package_edit(tmp_path: Path) -> None:
+    _differential_project(tmp_path)
+    cli_text(tmp_path)  # fill the caches
+    seen: set[tuple[str, str]] = set()
+    for step in sorted(EDITS, key=list(EDITS).index):
+        if not step.startswith("namespace"):
+            continue
+        EDITS[step](tmp_path)
+        fresh = cli_findings(tmp_path, "--no-cache")
+        seen |= {(f[0], f[3]) for f in fresh if "backend" in f[0]}
+        assert cli_concise(tmp_path) == fresh, f"after {step!r}"
+        assert cli_findings(tmp_path) == fresh, f"json, after {step!r}"
+        assert flake8_findings(tmp_path) == fresh, f"flake8, after {step!r}"
+    assert len(seen) == 2, seen  # both imports resolved at some point

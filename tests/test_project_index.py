@@ -366,3 +366,95 @@ def test_a_dependency_changed_moments_ago_is_read_again_even_with_the_same_stat(
     index = ProjectIndex(None)
     assert index.entry(str(module)) is not None and index.parsed == 1
     assert index.entry(str(module)) is not None and index.parsed == 1
+
+
+# -- namespace packages (PEP 420) ----------------------------------------------------------------
+@pytest.mark.parametrize("rel, expected", [
+    # src layout, no `__init__.py` anywhere: the path below `src`
+    ("src/app/routers/apps.py", ("app.routers.apps", False)),
+    ("src/app/routers/__init__.py", ("app.routers", True)),
+    ("src/top.py", ("top", False)),
+    # a namespace folder above a classic package prefixes the package's name
+    ("src/ns/pkg/mod.py", ("ns.pkg.mod", False)),
+    # below the project root
+    ("backend/app/main.py", ("backend.app.main", False)),
+    # classic packages keep their name
+    ("classic/mod.py", ("classic.mod", False)),
+    ("classic/__init__.py", ("classic", True)),
+    ("script.py", ("script", False)),
+    # a folder that is no identifier: no dotted name can be determined
+    ("my-tools/run.py", ("run", False)),
+    (".github/check.py", ("check", False)),
+])
+def test_module_names_from_the_import_root(tmp_path: Path, rel: str,
+                                           expected: tuple[str, bool]) -> None:
+    from asynclint.semantic.model import module_name_for
+
+    write(tmp_path, {"pyproject.toml": "", "src/ns/pkg/__init__.py": "",
+                     "classic/__init__.py": "", rel: ""})
+    assert module_name_for(tmp_path / rel) == expected
+    assert module_name_for(str(tmp_path / rel), {}) == expected
+
+
+def test_outside_a_project_only_init_packages_name_a_module(tmp_path: Path) -> None:
+    from asynclint.semantic import model
+
+    write(tmp_path, {"a/b/c.py": "", "a/pkg/__init__.py": "", "a/pkg/m.py": ""})
+    memo: dict[object, object] = {}
+    for folder in (tmp_path, *tmp_path.parents):  # no marker anywhere above (as in a project)
+        memo[("project", str(folder))] = None
+    assert model.module_name_for(str(tmp_path / "a/b/c.py"), memo) == ("c", False)
+    assert model.module_name_for(str(tmp_path / "a/pkg/m.py"), memo) == ("pkg.m", False)
+
+
+NS_PROJECT = {
+    "pyproject.toml": "",
+    "backend/app/routers/apps.py": "async def get_user(uid): ...\n",
+    "backend/app/routers/models.py": "async def load(uid): ...\n",
+    "backend/app/main.py": "from app.routers.apps import get_user\n\n\n"
+                           "async def handler(uid):\n    get_user(uid)\n",
+    "backend/app/routers/views.py": "from .models import load\n\n\n"
+                                    "async def show(uid):\n    load(uid)\n",
+    "src/pkg/routers/apps.py": "async def get_user(uid): ...\n",
+    "src/pkg/main.py": "from pkg.routers.apps import get_user\n\n\n"
+                       "async def handler(uid):\n    get_user(uid)\n",
+}
+
+
+def test_imports_from_namespace_packages_resolve_alone_and_in_a_whole_run(
+        tmp_path: Path) -> None:
+    write(tmp_path, NS_PROJECT)
+    all_files = sorted(tmp_path.rglob("*.py"))
+    whole = _check(tmp_path, all_files)
+    assert [f for f in whole if f[0] in ("main.py", "views.py")] == [
+        ("main.py", 5, "ASL200"), ("main.py", 5, "ASL200"), ("views.py", 5, "ASL200")]
+    for name in ("backend/app/main.py", "backend/app/routers/views.py", "src/pkg/main.py"):
+        index_store.forget_indexes()
+        alone = _check(tmp_path, [tmp_path / name])
+        assert alone == [("main.py" if "main" in name else "views.py", 5, "ASL200")]
+
+
+def test_the_cached_result_follows_an_init_file_and_a_module_appearing(tmp_path: Path) -> None:
+    write(tmp_path, NS_PROJECT)
+    main = tmp_path / "backend/app/main.py"
+
+    def run() -> tuple[bool, list[str]]:
+        index_store.forget_indexes()
+        settings = Settings(root=tmp_path, select=("ASL200",))
+        [report] = check_paths([(str(main), settings)], RunOptions(jobs=1))
+        return report.from_cache, [d.code for d in report.diagnostics]
+
+    assert run() == (False, ["ASL200"])
+    assert run() == (True, ["ASL200"])
+    # A module that shadows the namespace one through an earlier root (the script folder
+    # `backend/app/`) changes the answer, and so does its deletion.
+    write(tmp_path, {"backend/app/app/routers/apps.py": "def get_user(uid): ...\n"})
+    assert run() == (False, [])
+    (tmp_path / "backend/app/app/routers/apps.py").unlink()
+    assert run() == (False, ["ASL200"])
+    assert run() == (True, ["ASL200"])
+    # `app/` becomes a classic package: the same module and name (the cache may stay).
+    (tmp_path / "backend/app/__init__.py").write_text("")
+    assert run()[1] == ["ASL200"]
+    (tmp_path / "backend/app/__init__.py").unlink()
+    assert run()[1] == ["ASL200"]

@@ -4,6 +4,7 @@ and project roots) give exactly the answers of the pathlib forms they replaced."
 from __future__ import annotations
 
 import os
+from keyword import iskeyword
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,12 @@ import pytest
 from asynclint.semantic.model import module_name_for
 from asynclint.semantic.project.view import search_roots
 
+MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 
-def reference_module_name(path: Path) -> tuple[str | None, bool]:
-    """The pathlib form `module_name_for` replaced."""
+
+def classic_module_name(path: Path) -> tuple[list[str], Path, bool]:
+    """The name from `__init__.py` packages alone, the folder it is rooted in, whether the
+    file is a package."""
     path = Path(os.path.abspath(path))
     is_package = path.stem == "__init__"
     parts = [] if is_package else [path.stem]
@@ -24,14 +28,30 @@ def reference_module_name(path: Path) -> tuple[str | None, bool]:
         if directory.parent == directory:
             break
         directory = directory.parent
+    return parts, directory, is_package
+
+
+def reference_module_name(path: Path) -> tuple[str | None, bool]:
+    """The pathlib form of `module_name_for`: the classic name, prefixed with the namespace
+    folders between the project's import root (`<project>/src` or the project) and the
+    folder the classic name is rooted in."""
+    parts, top, is_package = classic_module_name(path)
+    project = next((d for d in (top, *top.parents)
+                    if any((d / marker).exists() for marker in MARKERS)), None)
+    if project is not None and top != project:
+        src = project / "src"
+        root = src if src in top.parents else project
+        if top != src and root in top.parents:
+            between = top.relative_to(root).parts
+            if all(p.isidentifier() and not iskeyword(p) for p in between):
+                parts = [*between, *parts]
     return (".".join(parts) or None), is_package
 
 
 def find_project_root(path: Path) -> Path | None:
     """The pathlib form `search_roots` used for the project root."""
     for directory in path.parents:
-        if any((directory / marker).exists()
-               for marker in ("pyproject.toml", "setup.cfg", "setup.py", ".git")):
+        if any((directory / marker).exists() for marker in MARKERS):
             return directory
     return None
 
@@ -42,7 +62,7 @@ def reference_search_roots(path: str, module_name: str | None,
     depth = len(module_name.split(".")) if module_name else 1
     up = depth - 1 + (1 if is_package else 0)
     import_root = absolute.parents[up] if up < len(absolute.parents) else absolute.parent
-    roots = [str(import_root)]
+    roots = [str(classic_module_name(absolute)[1]), str(import_root)]
     project = find_project_root(absolute)
     if project is not None:
         roots += [str(project), str(project / "src")]
@@ -58,6 +78,8 @@ def tree(tmp_path: Path) -> list[str]:
         "proj/src/app/nsgap/inner/__init__.py", "proj/src/app/nsgap/inner/m.pyi",
         "proj/scripts/run.py", "proj/sub/setup.py", "proj/sub/__init__.py", "proj/sub/s.py",
         "loose/__init__.py", "loose/l.py", "top.py", "lonely/__init__.py",
+        "proj/backend/app/routers/apps.py", "proj/my-tools/t.py", "proj/src/ns/deep/m.py",
+        "proj/tests/class/t.py",
     ]
     for rel in layout:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Locat
 from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.semantic.handlers import Handler, defines_app, handler_info
 from asynclint.semantic.loops import run_call
+from asynclint.semantic.model import package_depth
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.paths import is_script_path
 from asynclint.semantic.syntax import FUNCS, await_site
@@ -404,12 +405,14 @@ class RunAtImport(_RunRule):
     def _decide_importable(self) -> bool:
         ctx = self.ctx
         semantic = self.semantic
-        depth = (semantic.module_name or "").count(".") + 1
+        # Classic packages only: a folder without `__init__.py` may be a namespace package,
+        # or just a folder of scripts.
+        path = os.path.abspath(ctx.path)
+        depth = package_depth(path, semantic.is_package) if semantic.module_name else 1
         root = PurePath(os.path.abspath(ctx.settings.root))
-        if ctx.source.text.startswith("#!") or is_script_path(os.path.abspath(ctx.path), root,
-                                                              depth):
+        if ctx.source.text.startswith("#!") or is_script_path(path, root, depth):
             return False
-        in_package = semantic.is_package or "." in (semantic.module_name or "")
+        in_package = semantic.is_package or depth > 1
         return in_package or defines_app(semantic)
 
     def _at_import_time(self) -> bool:

@@ -29,8 +29,10 @@ from asynclint.semantic.scopes import LOCAL
 # are rebuilt. 3: the `blocks` fact of ASL106; 4: facts kept apart, computed lazily;
 # 5: providers listed explicitly (version 4 indexes may hold empty facts saved by a run that had
 # no provider); 6: a module-level name defined by `@overload` stubs and one implementation is
-# that implementation, no longer ambiguous.
-SUMMARY_VERSION = 6
+# that implementation, no longer ambiguous; 7: modules in namespace packages named from the
+# project's import root (their summaries hold the names their relative imports were resolved
+# from).
+SUMMARY_VERSION = 7
 # The `SemanticModel.shared` key of the rows where `yield` occurs in the module's text (a
 # `list[int]`), or None when the text was not at hand.
 _YIELD_ROWS = "yield-rows"

@@ -13,7 +13,7 @@ import functools
 import os
 from typing import Any, Protocol
 
-from asynclint.semantic.model import module_name_for
+from asynclint.semantic.model import classic_root, module_name_for, project_dir
 from asynclint.semantic.project.summaries import (
     ClassSummary,
     FunctionSummary,
@@ -21,40 +21,18 @@ from asynclint.semantic.project.summaries import (
     summarize_module,
 )
 
-_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 _MAX_REEXPORT_DEPTH = 8
 
 
 # -- finding modules ------------------------------------------------------------------------------
-def _project_dir(directory: str, memo: dict[Any, Any]) -> str | None:
-    """The nearest folder at or above `directory` (absolute, normalised) holding a project
-    marker; `memo` shares the answer of every folder climbed through (one run's files share
-    their ancestors)."""
-    climbed = []
-    found: str | None = None
-    while True:
-        key = ("project", directory)
-        if key in memo:
-            found = memo[key]
-            break
-        climbed.append(key)
-        if any(os.path.exists(os.path.join(directory, marker)) for marker in _MARKERS):
-            found = directory
-            break
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    for key in climbed:
-        memo[key] = found
-    return found
-
-
 def search_roots(path: str, module_name: str | None, is_package: bool,
                  memo: dict[Any, Any] | None = None) -> tuple[str, ...]:
-    """Where imports of the module at `path` are looked up, in order: the folder its dotted
-    name is rooted in, then the project root and its `src`. On strings (`Path.parents` costs
-    a warm run dearly); `memo` as in `_project_dir`."""
+    """Where imports of the module at `path` are looked up, in order: the folder its
+    `__init__.py` packages are rooted in (a script's own folder), the import root of its
+    dotted name (different only inside namespace packages), then the project root and its
+    `src`. On strings (`Path.parents` costs a warm run dearly); `memo` as in `project_dir`."""
+    if memo is None:
+        memo = {}
     absolute = os.path.abspath(path)
     up = (len(module_name.split(".")) if module_name else 1) - 1 + (1 if is_package else 0)
     parents: list[str] = []  # `Path(absolute).parents`, as far as needed
@@ -65,11 +43,34 @@ def search_roots(path: str, module_name: str | None, is_package: bool,
             break
         parents.append(directory := parent)
     import_root = parents[up] if up < len(parents) else os.path.dirname(absolute)
-    roots = [import_root]
-    project = _project_dir(os.path.dirname(absolute), {} if memo is None else memo)
+    roots = [classic_root(absolute, is_package, memo), import_root]
+    project = project_dir(os.path.dirname(absolute), memo)
     if project is not None:
         roots += [project, os.path.join(project, "src")]
     return tuple(dict.fromkeys(roots))
+
+
+def named_roots(directory: str, first: str, memo: dict[Any, Any]) -> tuple[str, ...]:
+    """More import roots for a module whose dotted name starts with `first`: above each
+    folder at or above `directory` (a file's folder) named `first`, nearest first, inside
+    the project (`backend/app/main.py` importing `app.routers.apps` finds it under
+    `backend/`, a root neither the project nor its `src`). Only the path and the import
+    decide: never which files are checked."""
+    key = ("named", directory, first)
+    known: tuple[str, ...] | None = memo.get(key)
+    if known is None:
+        project = project_dir(directory, memo)
+        found = []
+        folder = directory
+        while folder != project:
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            if os.path.basename(folder) == first:
+                found.append(parent)
+            folder = parent
+        known = memo[key] = tuple(found)
+    return known
 
 
 # -- the store, as semantic sees it ---------------------------------------------------------------
@@ -95,6 +96,10 @@ FACTS_DEP = "#facts"  # suffix of a dependency on a module's facts: (name#facts,
 # A dependency whose first element starts with this is no module but a file the result read
 # otherwise (`config.environment`): checked by its recorder, skipped here.
 ENV_DEP = "@"
+# The first element of the dependency on the checked file's own module name (SELF_DEP, name,
+# ""): relative imports were resolved from it, and a new `__init__.py` or project marker may
+# change it.
+SELF_DEP = "="
 
 
 class ProjectView:
@@ -114,10 +119,11 @@ class ProjectView:
         self._modules: dict[str, ModuleSummary | None] = {}
         self._found: dict[str, tuple[str, Any, str] | None] = {}
         self._where: dict[int, tuple[str, str]] = {}  # id(summary) -> (module name, file)
+        self._memo: dict[Any, Any] = {}
 
     @functools.cached_property
     def roots(self) -> tuple[str, ...]:
-        return search_roots(self.path, self.module_name, self.is_package)
+        return search_roots(self.path, self.module_name, self.is_package, self._memo)
 
     @property
     def current(self) -> ModuleSummary | None:
@@ -135,7 +141,10 @@ class ProjectView:
         self._tree = None
 
     def dep_list(self) -> list[list[str]]:
-        return [list(d) for _, d in sorted(self.deps.items())]
+        if not self.deps:
+            return []
+        return [[SELF_DEP, self.module_name or "", ""],
+                *(list(d) for _, d in sorted(self.deps.items()))]
 
     def module(self, name: str) -> ModuleSummary | None:
         if name == self.module_name and self._tree is not None:
@@ -143,6 +152,11 @@ class ProjectView:
         if name in self._modules:
             return self._modules[name]
         path = self.index.find_file(self.roots, name)
+        if path is None:
+            more = named_roots(os.path.dirname(os.path.abspath(self.path)),
+                               name.partition(".")[0], self._memo)
+            if more:
+                path = self.index.find_file(more, name)
         entry = self.index.entry(path) if path else None
         self.deps[name] = (name, path or "", entry.summary.digest() if entry else "")
         self._modules[name] = entry.summary if entry else None
@@ -255,6 +269,10 @@ def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
     if roots is None:
         roots = memo[where] = search_roots(path, name, is_package, memo)
     for module, file, digest in deps:
+        if module == SELF_DEP:
+            if file != (name or ""):
+                return False
+            continue
         if module == name or module.startswith(ENV_DEP):
             continue
         if module.endswith(FACTS_DEP):  # its file was checked by the module's own dependency
@@ -271,6 +289,14 @@ def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
             found = memo[key]
         else:
             found = memo[key] = index.find_file(roots, module)
+        if found is None:  # as `ProjectView.module` looks further
+            more = named_roots(os.path.dirname(absolute), module.partition(".")[0], memo)
+            if more:
+                more_key = ("file", more, module)
+                if more_key in memo:
+                    found = memo[more_key]
+                else:
+                    found = memo[more_key] = index.find_file(more, module)
         if (found or "") != file:
             return False
         known = memo.get(("digest", found))
