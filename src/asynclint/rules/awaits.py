@@ -431,7 +431,9 @@ class ReturnUnawaitedCoroutine(Rule):
         function = self._async_function()
         if function is None:
             return
-        if not _only_returned(function, target.id):
+        only_returned = self.semantic.shared(
+            f"only-returned:{id(function)}", lambda: _names_only_returned(function))
+        if target.id not in only_returned:
             return
         callee = oracle(self).classify(value)
         if callee is None or callee.kind != COROUTINE:
@@ -468,50 +470,51 @@ _RETURNED_NAME = re.compile(
     r"\breturn[ \t]+\(?[ \t]*([^\W\d]\w*)[ \t]*\)?[ \t\r]*(?:[;#]|$)", re.MULTILINE)
 
 
-def _only_returned(function: ast.AsyncFunctionDef, name: str) -> bool:
-    """`name` is bound once in the function (by the assignment being checked) and every read
-    of it is a `return name` of the function itself: the coroutine bound there is what it
-    returns, and nothing else awaits it or hands it on. Any mention in a nested scope (which
-    may await it) or any other kind of binding makes it False."""
-    stores = loads = returns = 0
+def _names_only_returned(function: ast.AsyncFunctionDef) -> frozenset[str]:
+    """The names bound once in the function, by a plain assignment, whose every read is a
+    `return name` of the function itself: a coroutine bound there is what it returns, and
+    nothing else awaits it or hands it on. A mention in a nested scope (which may await it) or
+    any other kind of binding rules a name out. One walk per function, for all its names."""
+    stores: dict[str, int] = {}
+    loads: dict[str, int] = {}
+    returns: dict[str, int] = {}
+    ruled_out: set[str] = set()
     stack: list[tuple[ast.AST, bool]] = [(child, False) for child in child_nodes(function)]
     while stack:
         node, inner = stack.pop()
-        if isinstance(node, ast.Name) and node.id == name:
+        if isinstance(node, ast.Name):
             if inner:
-                return False
-            if isinstance(node.ctx, ast.Load):
-                loads += 1
+                ruled_out.add(node.id)
             else:
-                stores += 1
-        elif isinstance(node, ast.Return) and not inner and isinstance(node.value, ast.Name) \
-                and node.value.id == name:
-            returns += 1
-        elif _binds(node, name):
-            return False
+                counts = loads if isinstance(node.ctx, ast.Load) else stores
+                counts[node.id] = counts.get(node.id, 0) + 1
+        else:
+            if isinstance(node, ast.Return) and not inner and isinstance(node.value, ast.Name):
+                returns[node.value.id] = returns.get(node.value.id, 0) + 1
+            ruled_out.update(_bound_names(node))
         nested = inner or isinstance(node, (*FUNCS, ast.Lambda, ast.ClassDef))
         stack.extend((child, nested) for child in child_nodes(node))
-    return stores == 1 and returns > 0 and loads == returns
+    return frozenset(name for name, count in returns.items()
+                     if name not in ruled_out and stores.get(name) == 1
+                     and loads.get(name) == count)
 
 
-def _binds(node: ast.AST, name: str) -> bool:
-    """A binding of `name` that is not an `ast.Name` (parameters, `except ... as`, imports,
-    `def`/`class`, match captures, `global`/`nonlocal`)."""
+def _bound_names(node: ast.AST) -> list[str]:
+    """The names a node binds other than as an `ast.Name` (parameters, `except ... as`,
+    imports, `def`/`class`, match captures, `global`/`nonlocal`)."""
     if isinstance(node, ast.arg):
-        return node.arg == name
+        return [node.arg]
     if isinstance(node, (*FUNCS, ast.ClassDef)):
-        return node.name == name
-    if isinstance(node, ast.ExceptHandler):
-        return node.name == name
+        return [node.name]
+    if isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar):
+        return [node.name] if node.name else []
     if isinstance(node, (ast.Import, ast.ImportFrom)):
-        return any((a.asname or a.name.split(".", 1)[0]) == name for a in node.names)
-    if isinstance(node, (ast.MatchAs, ast.MatchStar)):
-        return node.name == name
+        return [a.asname or a.name.split(".", 1)[0] for a in node.names]
     if isinstance(node, ast.MatchMapping):
-        return node.rest == name
+        return [node.rest] if node.rest else []
     if isinstance(node, (ast.Global, ast.Nonlocal)):
-        return name in node.names
-    return False
+        return list(node.names)
+    return []
 
 
 @register
