@@ -19,6 +19,7 @@ from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan
 from asynclint.rules.base import Rule, register
 from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.semantic.coroutines import ASYNC_CM, ASYNC_GEN, COROUTINE, CoroutineOracle
+from asynclint.semantic.handlers import handler_info
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.syntax import FUNCS, await_site, short_source
 from asynclint.semantic.types import canonical
@@ -37,6 +38,8 @@ _VALUE_BUILTINS = frozenset({
 # Return annotations that say the function means to hand back an awaitable.
 _AWAITABLE_WORDS = frozenset({"Awaitable", "Coroutine", "Future", "Task", "Any", "object",
                               "CoroutineType", "Deferred"})
+# Of those, the ones that say nothing about awaitables in particular.
+_LOOSE_WORDS = frozenset({"Any", "object"})
 
 
 def _heads(annotation: ast.expr) -> set[str]:
@@ -386,7 +389,9 @@ class ReturnUnawaitedCoroutine(Rule):
         "the call).\n\n"
         "Not reported when the function's return annotation says it returns an awaitable "
         "(`Awaitable`, `Coroutine`, `Task`, `Future`, `Any`, `object`), or in a plain `def` "
-        "(a factory returning a coroutine is fine)."
+        "(a factory returning a coroutine is fine). `Any` and `object` do not excuse a route "
+        "that a web framework registers by its decorators alone: the framework serialises "
+        "what the route returns, and a coroutine is never what it should get."
     )
     bad_example = (
         "async def fetch_user(uid: int) -> dict[str, str]: ...\n\n\n"
@@ -457,9 +462,18 @@ class ReturnUnawaitedCoroutine(Rule):
         function = self.semantic.function
         if not isinstance(function, ast.AsyncFunctionDef):
             return None
-        if function.returns is not None and _heads(function.returns) & _AWAITABLE_WORDS:
+        said = _heads(function.returns) & _AWAITABLE_WORDS if function.returns else set()
+        if said and (said - _LOOSE_WORDS or not self._route(function)):
             return None
         return function
+
+    def _route(self, function: ast.AsyncFunctionDef) -> bool:
+        """An HTTP handler registered only by its decorators: the framework serialises what
+        it returns, so `-> Any` does not make returning a coroutine deliberate."""
+        handler = handler_info(function, self.semantic,
+                               self.ctx.settings.extra_handler_decorators, self.ctx.source.text)
+        return (handler is not None and handler.kind == "http"
+                and handler.registration == "decorator" and handler.only_registration_decorators)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return await_fix(self, fctx, diagnostic)
