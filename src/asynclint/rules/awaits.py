@@ -186,8 +186,22 @@ class UnawaitedCoroutine(Rule):
         return await_fix(self, fctx, diagnostic)
 
 
+class _AssignmentRule(Rule):
+    """A rule about single-target assignments, `x = value` and `x: T = value`."""
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if len(node.targets) == 1:
+            self.assigned(node, node.targets[0])
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self.assigned(node, node.target)
+
+    def assigned(self, node: ast.Assign | ast.AnnAssign, target: ast.expr) -> None:
+        raise NotImplementedError
+
+
 @register
-class CoroutineAssignedNeverAwaited(Rule):
+class CoroutineAssignedNeverAwaited(_AssignmentRule):
     code = "ASL201"
     name = "coroutine-assigned-never-awaited"
     summary = "A coroutine is stored in a variable that is never awaited or passed on"
@@ -216,14 +230,7 @@ class CoroutineAssignedNeverAwaited(Rule):
     fix_applicability = Applicability.UNSAFE
     fix_safety = _AWAIT_SAFETY
 
-    def visit_Assign(self, node: ast.Assign) -> None:
-        if len(node.targets) == 1:
-            self._check(node, node.targets[0])
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        self._check(node, node.target)
-
-    def _check(self, node: ast.Assign | ast.AnnAssign, target: ast.expr) -> None:
+    def assigned(self, node: ast.Assign | ast.AnnAssign, target: ast.expr) -> None:
         value = node.value
         if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
             return
@@ -376,7 +383,7 @@ def _awaited_chain(semantic: Any) -> bool:
 
 
 @register
-class ReturnUnawaitedCoroutine(Rule):
+class ReturnUnawaitedCoroutine(_AssignmentRule):
     code = "ASL203"
     name = "return-unawaited-coroutine"
     summary = "`return coro()` inside `async def` returns a coroutine, not its result"
@@ -420,14 +427,7 @@ class ReturnUnawaitedCoroutine(Rule):
                            f"{callee.label}",
                     fix_plan=await_plan(self, value, parent=node))
 
-    def visit_Assign(self, node: ast.Assign) -> None:
-        if len(node.targets) == 1:
-            self._check_returned(node, node.targets[0])
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        self._check_returned(node, node.target)
-
-    def _check_returned(self, node: ast.Assign | ast.AnnAssign, target: ast.expr) -> None:
+    def assigned(self, node: ast.Assign | ast.AnnAssign, target: ast.expr) -> None:
         """`x = coro(); ...; return x`: reported at the call, the one `await` dropped."""
         value = node.value
         if not isinstance(target, ast.Name) or not isinstance(value, ast.Call) \
