@@ -420,12 +420,8 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
         function = self._async_function()
         if not isinstance(value, ast.Call) or function is None:
             return
-        callee = oracle(self).classify(value)
-        if callee is None or callee.kind != COROUTINE:
-            return
-        self.report(value, f"`return` without `await` in `async def` returns a coroutine: "
-                           f"{callee.label}",
-                    fix_plan=await_plan(self, value, parent=node))
+        self._report_coroutine(value, node, "`return` without `await` in `async def` returns "
+                                            "a coroutine: ")
 
     def assigned(self, node: ast.Assign | ast.AnnAssign, target: ast.expr) -> None:
         """`x = coro(); ...; return x`: reported at the call, the one `await` dropped."""
@@ -440,12 +436,16 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
             f"only-returned:{id(function)}", lambda: _names_only_returned(function))
         if target.id not in only_returned:
             return
-        callee = oracle(self).classify(value)
-        if callee is None or callee.kind != COROUTINE:
-            return
-        self.report(value, f"Coroutine stored in `{target.id}` is returned without `await` in "
-                           f"`async def`, so the caller gets a coroutine: {callee.label}",
-                    fix_plan=await_plan(self, value, parent=node))
+        self._report_coroutine(value, node, f"Coroutine stored in `{target.id}` is returned "
+                                            "without `await` in `async def`, so the caller "
+                                            "gets a coroutine: ")
+
+    def _report_coroutine(self, call: ast.Call, statement: ast.stmt, message: str) -> None:
+        """Report `call` when it makes a coroutine (the message ends with what it calls)."""
+        callee = oracle(self).classify(call)
+        if callee is not None and callee.kind == COROUTINE:
+            self.report(call, message + callee.label,
+                        fix_plan=await_plan(self, call, parent=statement))
 
     def _returned_names(self) -> frozenset[str]:
         """Every name the module's text returns (`return x`): a superset, by one regular

@@ -92,11 +92,9 @@ def classic_root(path: str, is_package: bool, memo: dict[Any, Any]) -> str:
     """The folder a file's `__init__.py` packages are rooted in (its own folder outside a
     package): where imports were looked up before namespace packages counted."""
     directory = os.path.dirname(os.path.abspath(path))
-    if is_package:
-        parent = os.path.dirname(directory)
-        depth = 1 + (len(_packages(parent, memo)) if parent != directory else 0)
-        return _up(directory, depth)
-    return _up(directory, len(_packages(directory, memo)))
+    # A package's folder is one of its name's parts; a module's own file is not a folder.
+    depth = package_depth(path, is_package, memo)
+    return _up(directory, depth if is_package else depth - 1)
 
 
 def package_depth(path: str, is_package: bool, memo: dict[Any, Any] | None = None) -> int:
