@@ -156,6 +156,22 @@ def test_no_await_fix_where_await_is_illegal(tmp_path: Path) -> None:
     ("x = f()", [(5, "ASL201")]),
     ("x = f()\n    x = 1\n    print(x)", []),
     ("x: int = f()\n    if x:\n        pass", [(5, "ASL201")]),
+    # flow-aware: a failing read that the binding reaches, whatever follows
+    ("x = f()\n    x.y = 1\n    items.append(x)", [(5, "ASL201")]),
+    ("x = f()\n    items.append(len(x))\n    items.append(x)", [(5, "ASL201")]),
+    ("x = f()\n    for i in x:\n        pass\n    return x", [(5, "ASL201")]),
+    ("x = f()\n    x.y = 1\n    await g(x)", [(5, "ASL201")]),  # handed to an awaited call
+    ("x = f()\n    x.y = 1\n    await x", []),  # awaited: silent
+    ("x = f()\n    print(x.cr_frame)\n    items.append(x)", []),  # a coroutine attribute
+    # a test only this binding reaches, nothing handed on before it
+    ("x = f()\n    if x:\n        items.append(x)", [(5, "ASL201")]),
+    ("x = f()\n    if not isinstance(x, int):\n        items.append(x)", [(5, "ASL201")]),
+    ("x = f()\n    items.append(x)\n    if x:\n        pass", []),
+    ("x = f()\n    if x:\n        await g(x)", []),  # handed to an awaited call
+    ("x = None\n    if items:\n        x = f()\n    if x:\n        items.append(x)", []),
+    ("x = f()\n    if x is not None:\n        await x", []),
+    ("x = f()\n    def inner():\n        return x.y", []),
+    ("global x\n    x = f()\n    print(x.y)", []),
 ])
 def test_assigned_coroutine_uses(snippet: str, expected: list[tuple[int, str]],
                                  tmp_path: Path) -> None:
@@ -165,8 +181,31 @@ def test_assigned_coroutine_uses(snippet: str, expected: list[tuple[int, str]],
 
     async def main(items):
         {body}
+
+    async def g(x): ...
     """
     assert findings(code, tmp_path) == expected
+
+
+def test_assigned_coroutine_message_names_the_use(tmp_path: Path) -> None:
+    code = """
+    async def fetch(): ...
+
+    async def main(items):
+        user = fetch()
+        if user is None:
+            return
+        user.name = "x"
+        items.append(user)
+    """
+    forget_indexes()
+    path = tmp_path / "mod.py"
+    text = textwrap.dedent(code)
+    path.write_text(text)
+    analysis = analyze(SourceFile.from_bytes(text.encode()), str(path), Settings(root=tmp_path),
+                       frozenset({"ASL201"}), ("mod", False), use_cache=False)
+    [diagnostic] = analysis.diagnostics
+    assert "is tested (`user is None`, line 6), never awaited" in diagnostic.message  # the first
 
 
 def test_split_fix_keeps_arguments_and_comments(tmp_path: Path) -> None:

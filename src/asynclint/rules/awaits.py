@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,8 +21,9 @@ from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan
 from asynclint.rules.base import Rule, register
 from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.semantic.coroutines import ASYNC_CM, ASYNC_GEN, COROUTINE, CoroutineOracle
+from asynclint.semantic.flow import FunctionFlow
 from asynclint.semantic.handlers import handler_info
-from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.nodes import child_nodes
 from asynclint.semantic.syntax import FUNCS, await_site, short_source
 from asynclint.semantic.types import canonical
 
@@ -204,15 +207,27 @@ class _AssignmentRule(Rule):
 class CoroutineAssignedNeverAwaited(_AssignmentRule):
     code = "ASL201"
     name = "coroutine-assigned-never-awaited"
-    summary = "A coroutine is stored in a variable that is never awaited or passed on"
+    summary = "A coroutine is stored in a variable that is used as a value or dropped, never awaited"
     explanation = (
         "`result = fetch_user(uid)` without `await` stores a coroutine object, not the user. "
-        "When the function never awaits the variable, passes it on, returns it or stores it "
-        "elsewhere — it only reads it as data (`result.name`, `if result:`, `result[0]`) or "
-        "not at all — the work never happens and the code works on the wrong value.\n\n"
-        "Not reported: a variable later awaited (`task = f(); ...; await task`), gathered, "
-        "passed to any function (it may await it), returned, put in a list or dict, assigned "
-        "more than once, or used by a nested function."
+        "When the function never awaits the variable, the work never happens and the code "
+        "works on the wrong value. Reported, at the call, when the variable is never awaited "
+        "and:\n\n"
+        "- a read that is wrong on a coroutine may see it: an attribute (`result.name`; not a "
+        "coroutine's own `send`/`throw`/`close`/`cr_*`), a subscript, iteration, unpacking, "
+        "`len()` and similar builtins, arithmetic, a comparison, an f-string — even when the "
+        "variable is passed on afterwards;\n"
+        "- a test every coroutine passes (`if result:`, `not result`, `result is None`, "
+        "`isinstance(result, ...)`) sees only this assignment, and the variable was not "
+        "passed on before the test nor handed to an awaited call;\n"
+        "- or it is assigned only there and never read, or only read as such values.\n\n"
+        "Which assignment a read sees follows the control flow: branches, loops, `try`, `with`, "
+        "`break`/`continue`.\n\n"
+        "Not reported: a variable awaited anywhere in the function (`task = f(); ...; await "
+        "task`, `await asyncio.gather(task)`), one only passed on, returned, stored or "
+        "gathered, a test that another assignment may also reach (`x = None` on another "
+        "path), and a variable used by a nested function, lambda, class or generator "
+        "expression, or declared `global`/`nonlocal`."
     )
     bad_example = (
         "import httpx\n\n\n"
@@ -240,10 +255,11 @@ class CoroutineAssignedNeverAwaited(_AssignmentRule):
         callee = oracle(self).classify(value)
         if callee is None or callee.kind != COROUTINE:
             return
-        uses = _uses(function, target.id, node)
-        if uses is None:
+        # Only functions with such an assignment pay for the flow analysis, once for all names.
+        flow = self.semantic.shared(f"flow:{id(function)}", lambda: FunctionFlow(function))
+        how = _dropped(flow, target, self.semantic.resolve)
+        if how is None:
             return
-        how = "never used" if not uses else "only read as a plain value"
         self.report(value, f"Coroutine stored in `{target.id}` is {how}, never awaited: "
                            f"{callee.label}",
                     fix_plan=await_plan(self, value, parent=node))
@@ -252,37 +268,171 @@ class CoroutineAssignedNeverAwaited(_AssignmentRule):
         return await_fix(self, fctx, diagnostic)
 
 
-def _uses(function: ast.AST, name: str, assignment: ast.stmt) -> list[ast.Name] | None:
-    """The loads of `name` in the function when every one of them treats it as plain data;
-    None when any use may await it (or it is bound more than once, or declared global)."""
-    parents: dict[int, ast.AST] = {}
-    loads: list[ast.Name] = []
-    stores = 0
-    for parent in walk(function):
-        for child in child_nodes(parent):
-            parents[id(child)] = parent
-        if isinstance(parent, (ast.Global, ast.Nonlocal)) and name in parent.names:
-            return None
-        if isinstance(parent, ast.Name) and parent.id == name:
-            if isinstance(parent.ctx, ast.Load):
-                loads.append(parent)
-            else:
-                stores += 1
-        elif isinstance(parent, ast.arg) and parent.arg == name:
-            stores += 1
-    if stores != 1:
+class UseKind(Enum):
+    """What one read of a name bound to a coroutine does with it."""
+
+    FAILING = "failing"  # raises or is meaningless on a coroutine: `x.attr`, `x[k]`, `len(x)`
+    WEAK = "weak"  # a test a coroutine passes by accident: `if x`, `x is None`, `isinstance`
+    AWAITED = "awaited"  # `await x`, `await gather(x, ...)`, or driven by hand (`x.send`)
+    AWAIT_ARGUMENT = "await-argument"  # handed to some other awaited expression
+    ESCAPES = "escapes"  # passed on, returned, stored, aliased: someone else may await it
+
+
+@dataclass(frozen=True)
+class Use:
+    """One read of the name: its kind and the expression that shows it (for the message)."""
+
+    kind: UseKind
+    node: ast.AST
+    shown: str
+
+
+Resolver = Callable[[ast.expr], str | None]
+# Coroutine attributes that are not a mistake to touch.
+_COROUTINE_ATTRIBUTES = frozenset({"send", "throw", "close", "__await__"})
+# Awaited calls that await their coroutine arguments themselves.
+_AWAITING_CALLS = frozenset({"gather", "wait", "wait_for", "shield"})
+
+
+def classify_use(load: ast.Name, flow: FunctionFlow, resolve: Resolver) -> Use:
+    """What the read `load` does with the coroutine the name may hold (`resolve`: the
+    qualified name of a callee, to know the builtins)."""
+    name = load.id
+    parent = flow.parent(load)
+    if isinstance(parent, ast.Attribute) and parent.value is load:
+        if parent.attr in _COROUTINE_ATTRIBUTES or parent.attr.startswith("cr_"):
+            return Use(UseKind.AWAITED, parent, short_source(parent))
+        return Use(UseKind.FAILING, parent, short_source(parent))
+    if isinstance(parent, ast.Subscript) and parent.value is load:
+        return Use(UseKind.FAILING, parent, short_source(parent))
+    if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is load:
+        return Use(UseKind.FAILING, parent, f"for ... in {name}")
+    if isinstance(parent, ast.Starred):
+        return Use(UseKind.FAILING, parent, f"*{name}")
+    if isinstance(parent, ast.Dict) and any(k is None and v is load
+                                            for k, v in zip(parent.keys, parent.values,
+                                                            strict=True)):
+        return Use(UseKind.FAILING, parent, f"**{name}")
+    if isinstance(parent, ast.Assign) and parent.value is load and any(
+            isinstance(t, (ast.Tuple, ast.List)) for t in parent.targets):
+        return Use(UseKind.FAILING, parent, f"{short_source(parent.targets[-1])} = {name}")
+    if isinstance(parent, (ast.BinOp, ast.FormattedValue)):
+        return Use(UseKind.FAILING, parent, short_source(_shown_value(parent, flow)))
+    if isinstance(parent, ast.AugAssign) and parent.target is load:
+        return Use(UseKind.FAILING, parent, f"{name} {_AUG_OPS.get(type(parent.op), '?')}= ...")
+    if isinstance(parent, ast.UnaryOp):
+        kind = UseKind.WEAK if isinstance(parent.op, ast.Not) else UseKind.FAILING
+        return Use(kind, parent, short_source(parent))
+    if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)) and parent.test is load:
+        keyword = {ast.If: "if", ast.While: "while", ast.Assert: "assert"}.get(type(parent))
+        return Use(UseKind.WEAK, parent, f"{keyword} {name}" if keyword else f"... if {name}")
+    if isinstance(parent, ast.BoolOp):
+        return Use(UseKind.WEAK, parent, short_source(parent))
+    if isinstance(parent, ast.Compare):
+        identity = all(isinstance(op, (ast.Is, ast.IsNot)) for op in parent.ops)
+        if not identity:
+            return Use(UseKind.FAILING, parent, short_source(parent))
+        if any(isinstance(e, ast.Constant) and e.value is None
+               for e in (parent.left, *parent.comparators)):
+            return Use(UseKind.WEAK, parent, short_source(parent))
+        return Use(UseKind.ESCAPES, parent, short_source(parent))
+    if isinstance(parent, ast.Call) and load in parent.args:
+        called = resolve(parent.func)
+        if called == "builtins.isinstance" and parent.args[0] is load:
+            return Use(UseKind.WEAK, parent, short_source(parent))
+        if called in _VALUE_BUILTINS and len(parent.args) == 1 and not parent.keywords:
+            return Use(UseKind.FAILING, parent, short_source(parent))
+    return _handed(load, flow)
+
+
+def _handed(load: ast.Name, flow: FunctionFlow) -> Use:
+    """A read that hands the object on: awaited (directly, through a conditional expression,
+    or as an argument of `gather`-like calls), an argument of another awaited expression, or
+    an escape."""
+    child: ast.AST = load
+    parent = flow.parent(load)
+    direct = True
+    while parent is not None and not isinstance(parent, ast.stmt):
+        if isinstance(parent, ast.Await):
+            kind = UseKind.AWAITED if direct else UseKind.AWAIT_ARGUMENT
+            return Use(kind, parent, short_source(parent))
+        if isinstance(parent, ast.Call):
+            func = parent.func
+            last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            direct = direct and child is not func and last in _AWAITING_CALLS
+        elif not isinstance(parent, (ast.IfExp, ast.BoolOp, ast.NamedExpr, ast.Starred,
+                                     ast.List, ast.Tuple, ast.keyword)):
+            direct = False
+        child, parent = parent, flow.parent(parent)
+    return Use(UseKind.ESCAPES, child, short_source(child) if isinstance(child, ast.expr)
+               else load.id)
+
+
+def _shown_value(parent: ast.BinOp | ast.FormattedValue, flow: FunctionFlow) -> ast.expr:
+    """The expression a message quotes for a use in an operation or an f-string."""
+    if isinstance(parent, ast.FormattedValue):
+        outer = flow.parent(parent)
+        return outer if isinstance(outer, ast.JoinedStr) else parent.value
+    return parent
+
+
+_AUG_OPS: dict[type[ast.operator], str] = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
+    ast.Pow: "**", ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.LShift: "<<",
+    ast.RShift: ">>", ast.MatMult: "@",
+}
+
+
+def _dropped(flow: FunctionFlow, target: ast.Name, resolve: Resolver) -> str | None:
+    """How the coroutine bound at `target` is shown to be dropped (the message's words), or
+    None when that cannot be told.
+
+    Silent when the name is unknown to the flow analysis (global/nonlocal, used by nested
+    code) or awaited anywhere. Reported when a read that fails on a coroutine (`x.attr`,
+    `x[k]`, `len(x)`, iteration, unpacking, arithmetic, comparison, f-string) may see this
+    binding — whatever else the function does with the name later, that read is wrong; when a
+    test a coroutine passes by accident (`if x`, `x is None`, `isinstance(x, ...)`) sees only
+    this binding, the name is never handed to an awaited expression, and nothing may have
+    handed it on before the test; and, as before, when the name is bound only here and never
+    read, or read only as a plain value."""
+    loads = flow.loads(target.id)
+    bindings = flow.bindings(target.id)
+    if loads is None or bindings is None:
         return None
-    for load in loads:
-        used_in = parents.get(id(load))
-        # Uses inside nested functions may await it later: stay silent.
-        walker: ast.AST | None = used_in
-        while walker is not None and walker is not function:
-            if isinstance(walker, (*FUNCS, ast.Lambda)):
-                return None
-            walker = parents.get(id(walker))
-        if not _is_value_use(load, used_in):
-            return None
-    return loads
+    uses = [classify_use(load, flow, resolve) for load in loads]
+    if any(use.kind is UseKind.AWAITED for use in uses):
+        return None
+    mine = [(load, use) for load, use in zip(loads, uses, strict=True)
+            if target in flow.reaching(load)]
+    if len(bindings) == 1:
+        if not mine:
+            return "never used"
+        if all(use.kind in (UseKind.FAILING, UseKind.WEAK) for _, use in mine):
+            return "only read as a plain value"
+    handed = any(use.kind is UseKind.AWAIT_ARGUMENT for use in uses)
+    escapes = [load for load, use in mine if use.kind in (UseKind.ESCAPES,
+                                                          UseKind.AWAIT_ARGUMENT)]
+    for load, use in mine:
+        if use.kind is UseKind.FAILING:
+            return _used_as_value(use, load)
+        if use.kind is UseKind.WEAK and not handed and flow.reaching(load) == {target} \
+                and not any(_may_precede(flow, e, load, target) for e in escapes):
+            return _used_as_value(use, load)
+    return None
+
+
+def _used_as_value(use: Use, load: ast.Name) -> str:
+    how = "tested" if use.kind is UseKind.WEAK else "used as a value"
+    return f"{how} (`{use.shown}`, line {load.lineno})"
+
+
+def _may_precede(flow: FunctionFlow, first: ast.Name, then: ast.Name, binding: ast.Name) -> bool:
+    """`first` may run before `then` after `binding`: earlier in the source, or both inside a
+    loop that does not also hold the binding (an earlier round runs `first`)."""
+    if (first.lineno, first.col_offset) < (then.lineno, then.col_offset):
+        return True
+    around = set(flow.loops(binding))
+    return any(loop in flow.loops(then) and loop not in around for loop in flow.loops(first))
 
 
 def _is_value_use(node: ast.expr, parent: ast.AST | None) -> bool:
