@@ -163,6 +163,7 @@ def test_no_await_fix_where_await_is_illegal(tmp_path: Path) -> None:
     ("x = f()\n    x.y = 1\n    await g(x)", [(5, "ASL201")]),  # handed to an awaited call
     ("x = f()\n    x.y = 1\n    await x", []),  # awaited: silent
     ("x = f()\n    print(x.cr_frame)\n    items.append(x)", []),  # a coroutine attribute
+    ("x = f()\n    await x.__aenter__()\n    items.append(x)", []),  # a protocol, by hand
     # a test only this binding reaches, nothing handed on before it
     ("x = f()\n    if x:\n        items.append(x)", [(5, "ASL201")]),
     ("x = f()\n    if not isinstance(x, int):\n        items.append(x)", [(5, "ASL201")]),

@@ -288,8 +288,8 @@ class Use:
 
 
 Resolver = Callable[[ast.expr], str | None]
-# Coroutine attributes that are not a mistake to touch.
-_COROUTINE_ATTRIBUTES = frozenset({"send", "throw", "close", "__await__"})
+# Coroutine attributes that are not a mistake to touch (besides `cr_*` and dunders).
+_COROUTINE_ATTRIBUTES = frozenset({"send", "throw", "close"})
 # Awaited calls that await their coroutine arguments themselves.
 _AWAITING_CALLS = frozenset({"gather", "wait", "wait_for", "shield"})
 
@@ -300,7 +300,11 @@ def classify_use(load: ast.Name, flow: FunctionFlow, resolve: Resolver) -> Use:
     name = load.id
     parent = flow.parent(load)
     if isinstance(parent, ast.Attribute) and parent.value is load:
-        if parent.attr in _COROUTINE_ATTRIBUTES or parent.attr.startswith("cr_"):
+        attr = parent.attr
+        if attr in _COROUTINE_ATTRIBUTES or attr.startswith("cr_") or (
+                attr.startswith("__") and attr.endswith("__")):
+            # driven by hand; a catalog API may return an awaitable object that is also an
+            # async context manager (`aiosqlite.connect(...).__aenter__()`)
             return Use(UseKind.AWAITED, parent, short_source(parent))
         return Use(UseKind.FAILING, parent, short_source(parent))
     if isinstance(parent, ast.Subscript) and parent.value is load:
