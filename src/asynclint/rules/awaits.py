@@ -21,6 +21,7 @@ from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.semantic.coroutines import ASYNC_CM, ASYNC_GEN, COROUTINE, CoroutineOracle
 from asynclint.semantic.handlers import handler_info
 from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.parameters import value_attribute, value_parameter
 from asynclint.semantic.syntax import FUNCS, await_site, short_source
 from asynclint.semantic.types import canonical
 
@@ -351,6 +352,7 @@ class CoroutineUsedAsValue(Rule):
                 and len(parent.args) == 1 and not parent.keywords:
             direct = semantic.resolve(parent.func) in _VALUE_BUILTINS
         if not direct:
+            self._passed_or_stored(node, parent)
             return
         callee = oracle(self).classify(node)
         if callee is None or callee.kind != COROUTINE:
@@ -360,6 +362,37 @@ class CoroutineUsedAsValue(Rule):
             plan = None
         self.report(node, f"Coroutine used as a value without `await`: {callee.label}",
                     fix_plan=plan)
+
+    def _passed_or_stored(self, node: ast.Call, parent: ast.AST | None) -> None:
+        """`f(coro())` / `Model(field=coro())` where the parameter or field takes a plain
+        value, and `obj.field = coro()` where the field is declared so."""
+        call: ast.AST | None = None
+        store: ast.Attribute | None = None
+        if isinstance(parent, ast.keyword):
+            parents = self.semantic.parents
+            call = parents[-2] if len(parents) > 1 else None
+        elif isinstance(parent, ast.Call) and node in parent.args:
+            call = parent
+        elif isinstance(parent, ast.Assign) and len(parent.targets) == 1 \
+                and isinstance(parent.targets[0], ast.Attribute):
+            store = parent.targets[0]
+        if not isinstance(call, ast.Call) and store is None:
+            return
+        classes = oracle(self)
+        callee = classes.classify(node)
+        if callee is None or callee.kind != COROUTINE:
+            return
+        if isinstance(call, ast.Call):
+            where = value_parameter(call, node, classes)
+            message = f"Coroutine passed without `await` to {where}: {callee.label}"
+        elif store is not None:
+            where = value_attribute(store, classes)
+            message = f"Coroutine stored without `await` in {where}: {callee.label}"
+        else:
+            return
+        if where is None:
+            return
+        self.report(node, message, fix_plan=await_plan(self, node))
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return await_fix(self, fctx, diagnostic)
