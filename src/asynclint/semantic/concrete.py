@@ -34,13 +34,15 @@ CONCRETE = frozenset({
 })
 _UNION = frozenset({"typing.Optional", "typing.Union", "typing_extensions.Optional",
                     "typing_extensions.Union"})
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated", "pydantic.SerializeAsAny",
+                        "pydantic.functional_serializers.SerializeAsAny"})
 _LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal"})
 # Modules whose other names (`Any`, `Awaitable`, `Callable`, `TypeVar`s...) are never concrete.
 _LOOSE_MODULES = ("builtins.", "typing.", "typing_extensions.", "collections.abc.", "asyncio.",
                   "types.", "concurrent.")
 _MAX_DEPTH = 6
 _DEFS_KEY = "annotation-module-defs"
+_IMPORTS_KEY = "annotation-module-imports"
 
 
 def concrete_names(annotation: ast.expr | None, model: SemanticModel,
@@ -63,6 +65,8 @@ def concrete_names(annotation: ast.expr | None, model: SemanticModel,
         return _all([annotation.left, annotation.right], model, _depth)
     if isinstance(annotation, ast.Subscript):
         head = model.resolve(annotation.value, model.module_scope)
+        if head is None and isinstance(annotation.value, ast.Name):
+            head = _wrapper_import(annotation.value.id, model)
         args = annotation.slice
         members = list(args.elts) if isinstance(args, ast.Tuple) else [args]
         if head in _UNION:
@@ -107,6 +111,44 @@ def _module_level(annotation: ast.expr, model: SemanticModel, depth: int) -> lis
     if isinstance(found, ast.expr):
         return concrete_names(found, model, depth + 1)
     return None
+
+
+def _wrapper_import(name: str, model: SemanticModel) -> str | None:
+    """A name bound only by imports, on different paths, each of a wrapper that keeps its
+    argument's type (`try: from pydantic import SerializeAsAny` / `except: from typing import
+    Union as SerializeAsAny`): the first such target; None otherwise."""
+    binding = model.module_scope.lookup(name)
+    if binding is None or binding.qualified != LOCAL or name in module_definitions(model):
+        return None
+    targets = model.shared(_IMPORTS_KEY, lambda: _imports(model))
+    found = targets.get(name)
+    if not found or not all(t in _ANNOTATED or t in _UNION for t in found):
+        return None
+    return found[0]
+
+
+def _imports(model: SemanticModel) -> dict[str, list[str]]:
+    """Module-level `from x import y [as z]` targets of each local name, on any path."""
+    found: dict[str, list[str]] = {}
+    stack: list[ast.stmt] = list(model.module.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.ImportFrom) and stmt.level == 0 and stmt.module:
+            for alias in stmt.names:
+                found.setdefault(alias.asname or alias.name, []).append(
+                    f"{stmt.module}.{alias.name}")
+        elif isinstance(stmt, (ast.If, ast.Try, ast.TryStar)):
+            stack += [*stmt.body, *stmt.orelse, *getattr(stmt, "finalbody", [])]
+            for handler in getattr(stmt, "handlers", []):
+                stack += handler.body
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                found.setdefault(alias.asname or alias.name, []).append(LOCAL)
+        else:
+            for sub in ast.walk(stmt) if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else ():
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                    found.setdefault(sub.id, []).append(LOCAL)
+    return found
 
 
 def module_definitions(model: SemanticModel) -> dict[str, ast.stmt | ast.expr]:
