@@ -277,3 +277,24 @@ def test_summaries_keep_fields_models_and_aliases() -> None:
     assert summary.models == ["Base"]
     again = ModuleSummary.from_json(json.loads(json.dumps(summary.to_json())))
     assert again.to_json() == summary.to_json()
+
+
+def test_a_wrapper_imported_two_ways_keeps_its_argument() -> None:
+    """`try: from pydantic import SerializeAsAny` / `except ImportError: from typing import
+    Union as SerializeAsAny`: either way `SerializeAsAny[X]` is X."""
+    source = textwrap.dedent("""
+        try:
+            from pydantic import SerializeAsAny
+        except ImportError:
+            from typing import Union as SerializeAsAny
+        from typing import Any
+        try:
+            from somewhere import Wrapper
+        except ImportError:
+            from typing import Union as Wrapper
+    """)
+    model = SemanticModel(ast.parse(source), "m")
+    for annotation, expected in [("SerializeAsAny[str]", []), ("SerializeAsAny[Any]", None),
+                                 ("Wrapper[str]", None)]:
+        node = ast.parse(annotation, mode="eval").body
+        assert concrete_names(node, model) == expected, annotation

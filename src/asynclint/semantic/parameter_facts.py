@@ -71,19 +71,44 @@ def project_fact(func: FuncDef, model: SemanticModel) -> Fact | None:
     kinds += [(a, "k") for a in args.kwonlyargs]
     if args.kwarg is not None:
         kinds.append((args.kwarg, "**"))
+    named = [arg.arg for arg, kind in kinds if kind not in ("*", "**")]
+    if not named:
+        return None
+    owner = _classes_of(model).get(id(func))
+    uses, parents = _loads(func, frozenset(named))
     params: list[Param] = []
     useful = False
-    owner = _classes_of(model).get(id(func))
     for arg, kind in kinds:
         text = names = usage = None
         if kind not in ("*", "**"):
             names = concrete_names(arg.annotation, model)
             if names is not None and arg.annotation is not None:
                 text = annotation_text(arg.annotation)
-            usage = _usage(func, arg.arg, model, owner)
+            found = uses.get(arg.arg)
+            if found is not None:
+                usage = _usage(func, found, parents, model, owner)
             useful = useful or names is not None or usage is not None
         params.append([arg.arg, kind, text, names, usage])
     return [binding, params] if useful else None
+
+
+Loads = dict[str, list[tuple[ast.Name, ast.AST | None]]]
+
+
+def _loads(func: FuncDef, names: frozenset[str]) -> tuple[Loads, dict[int, ast.AST]]:
+    """One walk of the body: each parameter's loads with their parents (absent when a nested
+    function or lambda uses it: a closure may await it later), and the parent of every node."""
+    parents: dict[int, ast.AST] = {}
+    found: Loads = {}
+    closed: set[str] = set()
+    for node, parent in own_nodes(func.body):
+        if parent is not None:
+            parents[id(node)] = parent
+        if isinstance(node, NESTED_SCOPES):
+            closed.update(n.id for n in walk(node) if isinstance(n, ast.Name) and n.id in names)
+        elif isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
+            found.setdefault(node.id, []).append((node, parent))
+    return {k: v for k, v in found.items() if k not in closed}, parents
 
 
 def _classes_of(model: SemanticModel) -> dict[int, str]:
@@ -99,26 +124,16 @@ def _classes_of(model: SemanticModel) -> dict[int, str]:
     return model.shared(_CLASSES_KEY, build)
 
 
-def _usage(func: FuncDef, name: str, model: SemanticModel,
+def _usage(func: FuncDef, loads: list[tuple[ast.Name, ast.AST | None]],
+           parents: dict[int, ast.AST], model: SemanticModel,
            owner: str | None) -> list[list[Any]] | None:
-    """The hand-ons of parameter `name` when every use is a value use and at least one use (or
-    hand-on) proves it; None otherwise."""
-    parents: dict[int, ast.AST] = {}
+    """The hand-ons of a parameter when every use (`loads`) is a value use and at least one
+    use (or hand-on) proves it; None otherwise."""
     handons: list[list[Any]] = []
     proven = False
     params = [*func.args.posonlyargs, *func.args.args]
     self_name = params[0].arg if owner is not None and params else None
-    for node, parent in own_nodes(func.body):
-        if parent is not None:
-            parents[id(node)] = parent
-        if isinstance(node, NESTED_SCOPES):
-            if any(isinstance(n, ast.Name) and n.id == name for n in walk(node)):
-                return None  # a closure may await it later
-            continue
-        if not (isinstance(node, ast.Name) and node.id == name):
-            continue
-        if not isinstance(node.ctx, ast.Load):
-            continue
+    for node, parent in loads:
         use = _use(node, parent, parents, model)
         if use is None:
             return None
