@@ -335,7 +335,8 @@ class CoroutineUsedAsValue(Rule):
         "Not reported there: a parameter or field annotated `Any`, `object`, a `TypeVar`, "
         "`Awaitable`, `Callable` or not at all when the body does not settle it, `*args` "
         "and `**kwargs` (gather-style helpers), functions that await the parameter or hand "
-        "it on, decorated functions, and callees outside the project."
+        "it on, decorated functions, callees outside the project, and code outside "
+        "`async def`."
     )
     bad_example = (
         "async def email_taken(email: str) -> bool: ...\n\n\n"
@@ -390,6 +391,8 @@ class CoroutineUsedAsValue(Rule):
             store = parent.targets[0]
         if not isinstance(call, ast.Call) and store is None:
             return
+        if not self.semantic.in_async_function:
+            return  # where `await` can go (and a cheap filter: most code is sync)
         classes = oracle(self)
         callee = classes.classify(node)
         if callee is None or callee.kind != COROUTINE:

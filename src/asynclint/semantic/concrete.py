@@ -186,10 +186,30 @@ def _definitions(module: ast.Module) -> dict[str, ast.stmt | ast.expr]:
 
 def annotation_text(annotation: ast.expr) -> str:
     """The annotation as written, shortened for a message."""
-    text = ast.unparse(annotation)
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        text = annotation.value
+        text = annotation.value.strip()  # a string annotation: what it says
+    else:
+        text = _text(annotation)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _text(node: ast.expr) -> str:
+    """`ast.unparse` for the shapes annotations take (it is slow: every annotated parameter
+    of every summarised function is written out)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_text(node.value)}.{node.attr}"
+    if isinstance(node, ast.Subscript):
+        inner = node.slice
+        if isinstance(inner, ast.Tuple):
+            return f"{_text(node.value)}[{', '.join(_text(e) for e in inner.elts)}]"
+        return f"{_text(node.value)}[{_text(inner)}]"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return f"{_text(node.left)} | {_text(node.right)}"
+    if isinstance(node, ast.Constant):
+        return repr(node.value)
+    return ast.unparse(node)
 
 
 # Bases and decorators that make a class constructed from its annotated fields as keywords.

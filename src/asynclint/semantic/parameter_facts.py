@@ -71,17 +71,21 @@ def project_fact(func: FuncDef, model: SemanticModel) -> Fact | None:
     kinds += [(a, "k") for a in args.kwonlyargs]
     if args.kwarg is not None:
         kinds.append((args.kwarg, "**"))
-    named = [arg.arg for arg, kind in kinds if kind not in ("*", "**")]
-    if not named:
-        return None
     owner = _classes_of(model).get(id(func))
-    uses, parents = _loads(func, frozenset(named))
+    # The bound `self`/`cls` is never an argument; a builtin-only annotation needs no more.
+    bound = args.posonlyargs[0] if args.posonlyargs else args.args[0] if args.args else None
+    if owner is None or binding == "s":
+        bound = None
+    annotated = {arg.arg: concrete_names(arg.annotation, model) for arg, kind in kinds
+                 if kind not in ("*", "**") and arg is not bound}
+    unsettled = frozenset(name for name, names in annotated.items() if names != [])
+    uses, parents = _loads(func, unsettled) if unsettled else ({}, {})
     params: list[Param] = []
     useful = False
     for arg, kind in kinds:
         text = names = usage = None
-        if kind not in ("*", "**"):
-            names = concrete_names(arg.annotation, model)
+        if arg.arg in annotated:
+            names = annotated[arg.arg]
             if names is not None and arg.annotation is not None:
                 text = annotation_text(arg.annotation)
             found = uses.get(arg.arg)
@@ -97,14 +101,16 @@ Loads = dict[str, list[tuple[ast.Name, ast.AST | None]]]
 
 def _loads(func: FuncDef, names: frozenset[str]) -> tuple[Loads, dict[int, ast.AST]]:
     """One walk of the body: each parameter's loads with their parents (absent when a nested
-    function or lambda uses it: a closure may await it later), and the parent of every node."""
+    function or lambda uses it: a closure may await it later), and the call of each keyword
+    argument."""
     parents: dict[int, ast.AST] = {}
     found: Loads = {}
     closed: set[str] = set()
+    keyword, nested = ast.keyword, NESTED_SCOPES
     for node, parent in own_nodes(func.body):
-        if parent is not None:
+        if node.__class__ is keyword and parent is not None:
             parents[id(node)] = parent
-        if isinstance(node, NESTED_SCOPES):
+        elif isinstance(node, nested):
             closed.update(n.id for n in walk(node) if isinstance(n, ast.Name) and n.id in names)
         elif isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
             found.setdefault(node.id, []).append((node, parent))
