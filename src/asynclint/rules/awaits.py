@@ -24,6 +24,7 @@ from asynclint.semantic.coroutines import ASYNC_CM, ASYNC_GEN, COROUTINE, Corout
 from asynclint.semantic.flow import FunctionFlow
 from asynclint.semantic.handlers import handler_info
 from asynclint.semantic.nodes import child_nodes
+from asynclint.semantic.parameters import value_attribute, value_parameter
 from asynclint.semantic.syntax import FUNCS, await_site, short_source
 from asynclint.semantic.types import canonical
 
@@ -216,7 +217,9 @@ class CoroutineAssignedNeverAwaited(_AssignmentRule):
         "- a read that is wrong on a coroutine may see it: an attribute (`result.name`; not a "
         "coroutine's own `send`/`throw`/`close`/`cr_*`), a subscript, iteration, unpacking, "
         "`len()` and similar builtins, arithmetic, a comparison, an f-string — even when the "
-        "variable is passed on afterwards;\n"
+        "variable is passed on afterwards — or a hand-over to a parameter or field of the "
+        "project that takes only a plain value (its annotation is a concrete type such as "
+        "`str` or `Iterable[str]`, or the callee only reads it as data; see ASL202);\n"
         "- a test every coroutine passes (`if result:`, `not result`, `result is None`, "
         "`isinstance(result, ...)`) sees only this assignment, and the variable was not "
         "passed on before the test nor handed to an awaited call;\n"
@@ -257,12 +260,32 @@ class CoroutineAssignedNeverAwaited(_AssignmentRule):
             return
         # Only functions with such an assignment pay for the flow analysis, once for all names.
         flow = self.semantic.shared(f"flow:{id(function)}", lambda: FunctionFlow(function))
-        how = _dropped(flow, target, self.semantic.resolve)
+        how = _dropped(flow, target, self.semantic.resolve,
+                       lambda load: self._value_sink(load, flow))
         if how is None:
             return
         self.report(value, f"Coroutine stored in `{target.id}` is {how}, never awaited: "
                            f"{callee.label}",
                     fix_plan=await_plan(self, value, parent=node))
+
+    def _value_sink(self, load: ast.Name, flow: FunctionFlow) -> str | None:
+        """Where a read hands the object to a project parameter or field that takes only a
+        plain value (`build(x)`, `Model(field=x)`, `page.body = x`; `semantic.parameters`), as
+        the message's words; None when it does not, or that cannot be told."""
+        parent = flow.parent(load)
+        if isinstance(parent, ast.keyword):
+            call = flow.parent(parent)
+            where = value_parameter(call, load, oracle(self)) \
+                if isinstance(call, ast.Call) else None
+        elif isinstance(parent, ast.Call) and load in parent.args:
+            where = value_parameter(parent, load, oracle(self))
+        elif isinstance(parent, ast.Assign) and parent.value is load \
+                and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Attribute):
+            where = value_attribute(parent.targets[0], oracle(self))
+            return f"stored in {where}" if where else None
+        else:
+            return None
+        return f"passed to {where}" if where else None
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return await_fix(self, fctx, diagnostic)
@@ -285,6 +308,7 @@ class Use:
     kind: UseKind
     node: ast.AST
     shown: str
+    how: str = ""  # the message's words when not "used as a value (`shown`)"
 
 
 Resolver = Callable[[ast.expr], str | None]
@@ -387,7 +411,12 @@ _AUG_OPS: dict[type[ast.operator], str] = {
 }
 
 
-def _dropped(flow: FunctionFlow, target: ast.Name, resolve: Resolver) -> str | None:
+# Where a read hands the object to something that takes only a plain value (message words).
+ValueSink = Callable[[ast.Name], str | None]
+
+
+def _dropped(flow: FunctionFlow, target: ast.Name, resolve: Resolver,
+             sink: ValueSink | None = None) -> str | None:
     """How the coroutine bound at `target` is shown to be dropped (the message's words), or
     None when that cannot be told.
 
@@ -398,12 +427,15 @@ def _dropped(flow: FunctionFlow, target: ast.Name, resolve: Resolver) -> str | N
     test a coroutine passes by accident (`if x`, `x is None`, `isinstance(x, ...)`) sees only
     this binding, the name is never handed to an awaited expression, and nothing may have
     handed it on before the test; and, as before, when the name is bound only here and never
-    read, or read only as a plain value."""
+    read, or read only as a plain value. `sink` tells a read handing the object to a
+    parameter or field that takes only a plain value: such a read fails like `x.attr`."""
     loads = flow.loads(target.id)
     bindings = flow.bindings(target.id)
     if loads is None or bindings is None:
         return None
     uses = [classify_use(load, flow, resolve) for load in loads]
+    if sink is not None:
+        uses = [_sunk(use, load, sink) for use, load in zip(uses, loads, strict=True)]
     if any(use.kind is UseKind.AWAITED for use in uses):
         return None
     mine = [(load, use) for load, use in zip(loads, uses, strict=True)
@@ -411,7 +443,7 @@ def _dropped(flow: FunctionFlow, target: ast.Name, resolve: Resolver) -> str | N
     if len(bindings) == 1:
         if not mine:
             return "never used"
-        if all(use.kind in (UseKind.FAILING, UseKind.WEAK) for _, use in mine):
+        if all(use.kind in (UseKind.FAILING, UseKind.WEAK) and not use.how for _, use in mine):
             return "only read as a plain value"
     handed = any(use.kind is UseKind.AWAIT_ARGUMENT for use in uses)
     escapes = [load for load, use in mine if use.kind in (UseKind.ESCAPES,
@@ -425,7 +457,17 @@ def _dropped(flow: FunctionFlow, target: ast.Name, resolve: Resolver) -> str | N
     return None
 
 
+def _sunk(use: Use, load: ast.Name, sink: ValueSink) -> Use:
+    """A read handing the object on, made FAILING when it goes where only a value does."""
+    if use.kind not in (UseKind.ESCAPES, UseKind.AWAIT_ARGUMENT):
+        return use
+    how = sink(load)
+    return use if how is None else Use(UseKind.FAILING, use.node, use.shown, how)
+
+
 def _used_as_value(use: Use, load: ast.Name) -> str:
+    if use.how:
+        return f"{use.how} (line {load.lineno})"
     how = "tested" if use.kind is UseKind.WEAK else "used as a value"
     return f"{how} (`{use.shown}`, line {load.lineno})"
 
@@ -476,7 +518,20 @@ class CoroutineUsedAsValue(Rule):
         "`len(get_items())`, `f\"{load()}\"`, `items, total = load_page()` use the coroutine "
         "object itself, not the value it would produce: a condition on it is always true, an "
         "attribute, a subscript or unpacking raises, an f-string prints "
-        "`<coroutine object ...>`, and the work never runs."
+        "`<coroutine object ...>`, and the work never runs.\n\n"
+        "The same holds for a coroutine handed to a place that takes a plain value: "
+        "`render(load_title())` or `Page(title=load_title())` where the project's "
+        "parameter or field is annotated with a concrete, non-awaitable type (`str`, "
+        "`list[X]`, `Iterable[X]`, a project class that is no Protocol and has no "
+        "`__await__`, `Optional`/`Union` of those), or where the project's function only "
+        "uses that parameter as data (iterates it, reads its attributes, indexes it...) and "
+        "never awaits, returns or stores it; and `page.title = load_title()` where `page`'s "
+        "project class declares `title` so. The parameter is named in the message.\n\n"
+        "Not reported there: a parameter or field annotated `Any`, `object`, a `TypeVar`, "
+        "`Awaitable`, `Callable` or not at all when the body does not settle it, `*args` "
+        "and `**kwargs` (gather-style helpers), functions that await the parameter or hand "
+        "it on, decorated functions, callees outside the project, and code outside "
+        "`async def`."
     )
     bad_example = (
         "async def email_taken(email: str) -> bool: ...\n\n\n"
@@ -505,6 +560,7 @@ class CoroutineUsedAsValue(Rule):
                 and len(parent.args) == 1 and not parent.keywords:
             direct = semantic.resolve(parent.func) in _VALUE_BUILTINS
         if not direct:
+            self._passed_or_stored(node, parent)
             return
         callee = oracle(self).classify(node)
         if callee is None or callee.kind != COROUTINE:
@@ -514,6 +570,39 @@ class CoroutineUsedAsValue(Rule):
             plan = None
         self.report(node, f"Coroutine used as a value without `await`: {callee.label}",
                     fix_plan=plan)
+
+    def _passed_or_stored(self, node: ast.Call, parent: ast.AST | None) -> None:
+        """`f(coro())` / `Model(field=coro())` where the parameter or field takes a plain
+        value, and `obj.field = coro()` where the field is declared so."""
+        call: ast.AST | None = None
+        store: ast.Attribute | None = None
+        if isinstance(parent, ast.keyword):
+            parents = self.semantic.parents
+            call = parents[-2] if len(parents) > 1 else None
+        elif isinstance(parent, ast.Call) and node in parent.args:
+            call = parent
+        elif isinstance(parent, ast.Assign) and len(parent.targets) == 1 \
+                and isinstance(parent.targets[0], ast.Attribute):
+            store = parent.targets[0]
+        if not isinstance(call, ast.Call) and store is None:
+            return
+        if not self.semantic.in_async_function:
+            return  # where `await` can go (and a cheap filter: most code is sync)
+        classes = oracle(self)
+        callee = classes.classify(node)
+        if callee is None or callee.kind != COROUTINE:
+            return
+        if isinstance(call, ast.Call):
+            where = value_parameter(call, node, classes)
+            message = f"Coroutine passed without `await` to {where}: {callee.label}"
+        elif store is not None:
+            where = value_attribute(store, classes)
+            message = f"Coroutine stored without `await` in {where}: {callee.label}"
+        else:
+            return
+        if where is None:
+            return
+        self.report(node, message, fix_plan=await_plan(self, node))
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return await_fix(self, fctx, diagnostic)

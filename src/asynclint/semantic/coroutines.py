@@ -71,6 +71,11 @@ class CoroutineOracle:
             return self._method_call(func)
         return None
 
+    def class_of_self(self, name: str) -> ast.ClassDef | None:
+        """The class when `name` is the `self`/`cls` parameter of the method we are in (seen
+        through closures too)."""
+        return self._class_of_first_param(name)
+
     def type_needs_async_with(self, expr: ast.expr) -> str | None:
         """The type of a `with` item's value when that type needs `async with`."""
         kind = self._type_of(expr)

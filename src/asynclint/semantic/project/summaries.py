@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from asynclint.semantic import concrete
 from asynclint.semantic.model import SemanticModel, dotted_name
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.scopes import LOCAL
@@ -31,8 +32,9 @@ from asynclint.semantic.scopes import LOCAL
 # no provider); 6: a module-level name defined by `@overload` stubs and one implementation is
 # that implementation, no longer ambiguous; 7: modules in namespace packages named from the
 # project's import root (their summaries hold the names their relative imports were resolved
-# from).
-SUMMARY_VERSION = 7
+# from); 8: class fields, model classes and module type aliases (concrete annotations), and the
+# `params` fact of ASL202.
+SUMMARY_VERSION = 8
 # The `SemanticModel.shared` key of the rows where `yield` occurs in the module's text (a
 # `list[int]`), or None when the text was not at hand.
 _YIELD_ROWS = "yield-rows"
@@ -72,15 +74,21 @@ class ClassSummary:
     bases: list[str] = field(default_factory=list)  # qualified names, "?" when unknown
     methods: dict[str, FunctionSummary | None] = field(default_factory=dict)  # None: ambiguous
     attributes: list[str] = field(default_factory=list)  # names bound otherwise in the body
+    # Class-level annotated fields whose annotation is concrete (`semantic.concrete`):
+    # name -> [the annotation as written, the names the index must still check].
+    fields: dict[str, list[Any]] = field(default_factory=dict)
+    # A dataclass or a model (`@dataclass`, a direct base such as `pydantic.BaseModel`):
+    # constructed from its fields as keywords.
+    model: bool = False
 
     def to_json(self) -> list[Any]:
         return [self.bases, {k: v.to_json() if v else None for k, v in self.methods.items()},
-                self.attributes]
+                self.attributes, self.fields, self.model]
 
     @classmethod
     def from_json(cls, raw: list[Any]) -> ClassSummary:
         methods = {k: FunctionSummary.from_json(v) if v else None for k, v in raw[1].items()}
-        return cls(list(raw[0]), methods, list(raw[2]))
+        return cls(list(raw[0]), methods, list(raw[2]), dict(raw[3]), bool(raw[4]))
 
 
 Facts = dict[str, dict[str, Any]]  # function key ("f", "Class.f") -> its non-empty facts
@@ -97,6 +105,12 @@ class ModuleSummary:
     # Module-level variables whose type the semantic layer can tell (`engine =
     # create_async_engine(...)` -> "sqlalchemy.ext.asyncio.AsyncEngine").
     variables: dict[str, str] = field(default_factory=dict)
+    # Module-level type aliases with a concrete value (`API = Union[str, AmisAPI]`): name ->
+    # the names the index must still check (`semantic.concrete`).
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    # Names bound more than once (so `ambiguous`) where every binding is a model class
+    # (`if PYDANTIC_V2: class Base(BaseModel): ... else: class Base(BaseModel): ...`).
+    models: list[str] = field(default_factory=list)
     # The facts once computed, and how to compute them (from a live tree, or by parsing the
     # file again); neither is part of the summary's JSON or digest.
     facts: Facts | None = field(default=None, compare=False, repr=False)
@@ -129,7 +143,8 @@ class ModuleSummary:
         return {"n": self.name, "p": self.is_package,
                 "f": {k: v.to_json() for k, v in self.functions.items()},
                 "c": {k: v.to_json() for k, v in self.classes.items()},
-                "i": self.imports, "a": self.ambiguous, "v": self.variables}
+                "i": self.imports, "a": self.ambiguous, "v": self.variables,
+                "t": self.aliases, "m": self.models}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any], digest: str | None = None) -> ModuleSummary:
@@ -138,7 +153,8 @@ class ModuleSummary:
         summary = cls(raw["n"], raw["p"],
                       {k: FunctionSummary.from_json(v) for k, v in raw["f"].items()},
                       {k: ClassSummary.from_json(v) for k, v in raw["c"].items()},
-                      dict(raw["i"]), list(raw["a"]), dict(raw["v"]))
+                      dict(raw["i"]), list(raw["a"]), dict(raw["v"]), dict(raw["t"]),
+                      list(raw["m"]))
         summary._digest = digest
         return summary
 
@@ -240,9 +256,10 @@ def summarize_class(node: ast.ClassDef, model: SemanticModel) -> ClassSummary:
             if binding is not None and binding.qualified == LOCAL:
                 qualified = f"{model.module_name or '__module__'}.{target.id}"
         bases.append(qualified or "?")
-    summary = ClassSummary(bases)
+    summary = ClassSummary(bases, fields=concrete.class_fields(node, model),
+                           model=concrete.is_model(node, model))
     seen: dict[str, int] = {}
-    for stmt in _flat(node.body):
+    for stmt in flat(node.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             seen[stmt.name] = seen.get(stmt.name, 0) + 1
             if any(isinstance(d, ast.Attribute) and d.attr in ("setter", "deleter")
@@ -264,7 +281,7 @@ def _overloads_only(body: list[ast.stmt], name: str, bindings: int,
                     model: SemanticModel) -> bool:
     """`@overload` stubs followed by one implementation are one function (the implementation),
     when they are all of the `bindings` of `name` in the block."""
-    defs = [s for s in _flat(body)
+    defs = [s for s in flat(body)
             if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name]
     plain = [d for d in defs if not any(dotted_name(x) in _OVERLOAD_NAMES
                                         or model.resolve(x, model.module_scope) in _OVERLOAD_NAMES
@@ -272,16 +289,16 @@ def _overloads_only(body: list[ast.stmt], name: str, bindings: int,
     return len(defs) == bindings and len(plain) == 1 and plain[0] is defs[-1]
 
 
-def _flat(body: list[ast.stmt]) -> list[ast.stmt]:
+def flat(body: list[ast.stmt]) -> list[ast.stmt]:
     """Statements of a block including those under `if`/`try` (conditional definitions)."""
     out: list[ast.stmt] = []
     for stmt in body:
         if isinstance(stmt, ast.If):
-            out += _flat(stmt.body) + _flat(stmt.orelse)
+            out += flat(stmt.body) + flat(stmt.orelse)
         elif isinstance(stmt, (ast.Try, ast.TryStar)):
-            out += _flat(stmt.body) + _flat(stmt.orelse) + _flat(stmt.finalbody)
+            out += flat(stmt.body) + flat(stmt.orelse) + flat(stmt.finalbody)
             for handler in stmt.handlers:
-                out += _flat(handler.body)
+                out += flat(handler.body)
         else:
             out.append(stmt)
     return out
@@ -314,7 +331,8 @@ def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool
         model.shared(_YIELD_ROWS, functools.partial(rows_with, text, "yield"))
     summary = ModuleSummary(module_name, is_package)
     counts: dict[str, int] = {}
-    for stmt in _flat(tree.body):
+    models: dict[str, bool] = {}  # class name -> every definition so far is a model
+    for stmt in flat(tree.body):
         names: list[str] = []
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             summary.functions[stmt.name] = summarize_function(stmt, model)
@@ -322,6 +340,7 @@ def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool
         elif isinstance(stmt, ast.ClassDef):
             summary.classes[stmt.name] = summarize_class(stmt, model)
             names = [stmt.name]
+            models[stmt.name] = models.get(stmt.name, True) and summary.classes[stmt.name].model
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for alias in stmt.names:
                 if alias.name == "*":
@@ -350,6 +369,13 @@ def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool
             summary.variables.pop(name, None)
     for name in [n for n in summary.imports if n in counts]:
         del summary.imports[name]
+    summary.models = [n for n in summary.ambiguous if models.get(n) and counts[n] == sum(
+        1 for s in flat(tree.body) if isinstance(s, ast.ClassDef) and s.name == n)]
+    for name, value in concrete.module_definitions(model).items():
+        if isinstance(value, ast.expr) and name not in summary.ambiguous:
+            aliased = concrete.concrete_names(value, model)
+            if aliased is not None and name not in summary.classes:
+                summary.aliases[name] = aliased
     summary.adopt()
     model.release()  # still usable; the facts loader below may need it again
     summary.facts_loader = functools.partial(compute_facts, tree, model)
@@ -374,11 +400,11 @@ def compute_facts(tree: ast.Module, model: SemanticModel) -> Facts:
         else:
             facts.pop(key, None)
 
-    for stmt in _flat(tree.body):
+    for stmt in flat(tree.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             add(stmt.name, stmt)
         elif isinstance(stmt, ast.ClassDef):
-            for item in _flat(stmt.body):
+            for item in flat(stmt.body):
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and not any(
                         isinstance(d, ast.Attribute) and d.attr in ("setter", "deleter")
                         for d in item.decorator_list):
