@@ -144,10 +144,11 @@ class UnawaitedCoroutine(Rule):
         "and Python at most prints `RuntimeWarning: coroutine ... was never awaited` when it is "
         "garbage-collected.\n\n"
         "The callee is known from this module's `async def`s (including methods reached through "
-        "`self`, `cls`, `super()` and base classes), the project's other modules (through "
-        "imports and re-exports), and a catalog of library async APIs matched on receivers of "
-        "known type. Calls whose callee cannot be told — unknown decorators, unknown receivers "
-        "— are never reported.\n\n"
+        "`self`, `cls`, `super()`, the class name and base classes), the project's other "
+        "modules (through imports, re-exports and star imports), the project's decorators that "
+        "return an `async def` of their own, and a catalog of library async APIs matched on "
+        "receivers of known type. Calls whose callee cannot be told — unknown decorators, "
+        "unknown receivers — are never reported.\n\n"
         "Outside `async def` (a plain `def`, module level) the same mistake is reported without "
         "a fix: make the caller `async def` and await, or run it with `asyncio.run(...)` at the "
         "top level."
@@ -322,7 +323,10 @@ class CoroutineUsedAsValue(Rule):
         "`len(get_items())`, `f\"{load()}\"`, `items, total = load_page()` use the coroutine "
         "object itself, not the value it would produce: a condition on it is always true, an "
         "attribute, a subscript or unpacking raises, an f-string prints "
-        "`<coroutine object ...>`, and the work never runs."
+        "`<coroutine object ...>`, and the work never runs.\n\n"
+        "`async with open_session():` on an `async def` raises TypeError: a coroutine has no "
+        "`__aenter__`. It is reported without a fix (whether `async with await "
+        "open_session():` or another function was meant cannot be told)."
     )
     bad_example = (
         "async def email_taken(email: str) -> bool: ...\n\n\n"
@@ -360,6 +364,21 @@ class CoroutineUsedAsValue(Rule):
             plan = None
         self.report(node, f"Coroutine used as a value without `await`: {callee.label}",
                     fix_plan=plan)
+
+    def visit_AsyncWith(self, node: ast.AsyncWith) -> None:
+        """`async with load():` on an `async def`: a coroutine has no `__aenter__` (a
+        TypeError at runtime). No fix: whether `async with await load():` or another call
+        was meant cannot be told."""
+        for item in node.items:
+            call = item.context_expr
+            if not isinstance(call, ast.Call):
+                continue
+            callee = oracle(self).classify(call)
+            if callee is None or callee.kind != COROUTINE or not callee.defined:
+                continue
+            self.report(call, f"Coroutine used as an async context manager: {callee.label}; "
+                              "a coroutine has no `__aenter__`, so `async with` raises "
+                              "TypeError")
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return await_fix(self, fctx, diagnostic)
