@@ -236,6 +236,7 @@ _CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
 _AWAITABLES = frozenset({"typing.Awaitable", "typing.Coroutine", "collections.abc.Awaitable",
                          "collections.abc.Coroutine", "typing_extensions.Awaitable",
                          "typing_extensions.Coroutine"})
+_HOLDS_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.Try, ast.TryStar)
 # Decorators a wrapper may carry and stay the `async def` it is.
 _WRAPPER_DECORATORS = frozenset({"functools.wraps"})
 
@@ -247,10 +248,12 @@ def _wraps(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticModel,
     `Callable`, is looked at further."""
     if not isinstance(node, ast.FunctionDef) or depth > 1:
         return None
-    if node.returns is not None:
+    if isinstance(node.returns, ast.Subscript):
         found = _callable_wraps(node.returns, model)
         if found is not None:
             return found
+    if not any(isinstance(s, _HOLDS_DEFS) for s in node.body):
+        return None  # most functions: no nested def among their statements
     nested = {s.name: s for s in _flat(node.body)
               if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
     if not nested:
