@@ -34,6 +34,7 @@ from asynclint.semantic.syntax import FUNCS, short_source
 from asynclint.semantic.types import canonical
 
 COROUTINE, ASYNC_GEN, ASYNC_CM = "coroutine", "async generator", "async context manager"
+_PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 
 
 @dataclass(frozen=True)
@@ -286,7 +287,9 @@ class CoroutineOracle:
         if name in apis.ASYNC_ITERATOR_CALLS:
             return Callee(ASYNC_GEN, func, api)
         cls_found = self._project_class(kind)
-        if cls_found is None:
+        if cls_found is None or any(b in _PROTOCOLS for b in cls_found[0].bases):
+            # A Protocol says what implementations should be, and some knowingly differ
+            # (SQLAlchemy's DBAPI cursor protocol: `close()` is sync for some drivers).
             return None
         method = self._method_in(cls_found[0], cls_found[1], attr)
         return self._from_summary(method, func, None)
