@@ -66,6 +66,7 @@ class CoroutineOracle:
         self.extra_decorators = frozenset(extra_decorators)
         self._classes: dict[int, ClassSummary] = {}
         self._locals: dict[tuple[int, str], FunctionSummary | ClassSummary | None] = {}
+        self._scope_classes: dict[int, frozenset[str]] = {}
 
     # -- public ---------------------------------------------------------------------------------
     def classify(self, call: ast.Call) -> Callee | None:
@@ -254,7 +255,8 @@ class CoroutineOracle:
                 return self._from_summary(method, func, None)
             # `Repo.load(...)`, `Repo.save(self, ...)`: through a class of this module.
             scope = self.semantic.defining_scope(receiver.id)
-            if scope is not None and scope.kind in ("module", "function"):
+            if scope is not None and scope.kind in ("module", "function") \
+                    and receiver.id in self._class_names(scope.node):
                 found = self._local_def(scope, receiver.id)
                 if isinstance(found, ClassSummary):
                     qualified = f"{self.semantic.module_name or '__module__'}.{receiver.id}"
@@ -295,6 +297,15 @@ class CoroutineOracle:
         return self._from_summary(method, func, None)
 
     # -- classes ----------------------------------------------------------------------------
+    def _class_names(self, node: ast.AST) -> frozenset[str]:
+        """The classes a scope defines (a cheap pre-check before its summary is asked:
+        `logger.info()` is no class's)."""
+        found = self._scope_classes.get(id(node))
+        if found is None:
+            found = self._scope_classes[id(node)] = frozenset(
+                _class_defs(getattr(node, "body", [])))
+        return found
+
     def _class(self, node: ast.ClassDef) -> ClassSummary:
         found = self._classes.get(id(node))
         if found is None:
@@ -385,6 +396,20 @@ def _defines_directly(node: ast.AST, name: str) -> bool:
     """Cheap pre-check: a def or class of that name among the scope's own statements."""
     return any(isinstance(s, (*FUNCS, ast.ClassDef)) and s.name == name
                for s in getattr(node, "body", ()))
+
+
+def _class_defs(body: list[ast.stmt]) -> Iterable[str]:
+    """Names of the classes among a block's statements, also under `if` and `try`."""
+    for stmt in body:
+        if isinstance(stmt, ast.ClassDef):
+            yield stmt.name
+        elif isinstance(stmt, (ast.If, ast.Try, ast.TryStar)):
+            yield from _class_defs(stmt.body)
+            yield from _class_defs(stmt.orelse)
+            if not isinstance(stmt, ast.If):
+                yield from _class_defs(stmt.finalbody)
+                for handler in stmt.handlers:
+                    yield from _class_defs(handler.body)
 
 
 def _definitions(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST]]:

@@ -254,10 +254,11 @@ def _wraps(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticModel,
             return found
     if not any(isinstance(s, _HOLDS_DEFS) for s in node.body):
         return None  # most functions: no nested def among their statements
-    nested = {s.name: s for s in _flat(node.body)
-              if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    if not nested:
-        return None
+    flat = _flat(node.body)
+    nested = {s.name: s for s in flat if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if not any(isinstance(s, ast.Return) and isinstance(s.value, ast.Name)
+               and s.value.id in nested for s in flat):
+        return None  # a closure used otherwise: not returned by a statement of the body
     returned: set[str] = set()
     for sub in _own_nodes(node):
         if isinstance(sub, ast.Return):
@@ -271,8 +272,8 @@ def _wraps(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticModel,
     kinds = set()
     for name in returned:
         inner = nested[name]
-        if sum(1 for s in _flat(node.body) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                             ast.ClassDef)) and s.name == name) > 1:
+        if sum(1 for s in flat if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                 ast.ClassDef)) and s.name == name) > 1:
             return None
         if isinstance(inner, ast.AsyncFunctionDef):
             if _function_kind(inner, None) != "async" or not all(
