@@ -18,6 +18,8 @@ from asynclint.engine.run import RunOptions, check_paths
 from asynclint.semantic.project.facts import FACT_PROVIDERS
 from asynclint.semantic.project.summaries import (
     SUMMARY_VERSION,
+    WRAPS_ASYNC,
+    WRAPS_FACTORY,
     ModuleSummary,
     summarize_module,
 )
@@ -458,3 +460,119 @@ def test_the_cached_result_follows_an_init_file_and_a_module_appearing(tmp_path:
     assert run()[1] == ["ASL200"]
     (tmp_path / "backend/app/__init__.py").unlink()
     assert run()[1] == ["ASL200"]
+
+
+DECORATORS = """
+    import functools
+    from collections.abc import Awaitable, Callable, Coroutine
+    from typing import Any
+
+    def wraps_async(func):
+        @functools.wraps(func)
+        async def wrapper(*args):
+            return await func(*args)
+        return wrapper
+
+    def factory(n):
+        def decorator(func):
+            async def wrapper(*args):
+                return await func(*args)
+            return wrapper
+        return decorator
+
+    def annotated(func) -> Callable[..., Awaitable[Any]]: ...
+    def annotated_factory(n) -> Callable[[Any], Callable[..., Coroutine[Any, Any, None]]]: ...
+
+    def sync_wrapper(func):
+        def wrapper(*args):
+            return func(*args)
+        return wrapper
+
+    def either(func):
+        async def a(*args): ...
+        def b(*args): ...
+        if func:
+            return a
+        return b
+
+    def rebound(func):
+        async def wrapper(*args): ...
+        wrapper = func
+        return wrapper
+
+    def generator_wrapper(func):
+        async def wrapper(*args):
+            yield 1
+        return wrapper
+
+    def unknown_inner_decorator(func):
+        @other
+        async def wrapper(*args): ...
+        return wrapper
+"""
+
+
+def test_summaries_record_which_decorators_return_an_async_def() -> None:
+    summary = summarize_module(ast.parse(textwrap.dedent(DECORATORS)), "m", False)
+    wraps = {name: func.wraps for name, func in summary.functions.items()}
+    assert wraps == {
+        "wraps_async": WRAPS_ASYNC, "factory": WRAPS_FACTORY, "annotated": WRAPS_ASYNC,
+        "annotated_factory": WRAPS_FACTORY, "sync_wrapper": None, "either": None,
+        "rebound": None, "generator_wrapper": None, "unknown_inner_decorator": None,
+    }
+    again = ModuleSummary.from_json(json.loads(json.dumps(summary.to_json())))
+    assert again == summary
+
+
+STARS = {
+    "pyproject.toml": "[project]\nname = 'stars'\n",
+    "pkg/__init__.py": "from .a import *\nfrom .b import *\nfrom .c import *\n",
+    "pkg/a.py": "async def first(): ...\nasync def shadowed(): ...\nasync def _private(): ...\n",
+    "pkg/b.py": "__all__ = ['listed', 'Klass']\nasync def listed(): ...\nasync def unlisted(): ...\n"
+                "class Klass:\n    async def m(self): ...\n",
+    "pkg/c.py": "import os\nshadowed = os.getenv('X')\n",
+    "main.py": "",
+}
+
+
+def test_view_follows_star_imports_by_all_or_public_names(tmp_path: Path) -> None:
+    write(tmp_path, STARS)
+    summary = summarize_module(ast.parse(STARS["pkg/__init__.py"]), "pkg", True)
+    assert summary.stars == ["pkg.a", "pkg.b", "pkg.c"]
+    b = summarize_module(ast.parse(STARS["pkg/b.py"]), "pkg.b", False)
+    assert b.exports == ["listed", "Klass"]
+    view = ProjectView(ProjectIndex(None), str(tmp_path / "main.py"), "main", False)
+    found = {name: view.lookup_full(f"pkg.{name}") for name in
+             ("first", "listed", "unlisted", "_private", "shadowed", "Klass.m")}
+    assert {k: (v[0], v[2]) if v else None for k, v in found.items()} == {
+        "first": ("function", "pkg.a.first"),
+        "listed": ("function", "pkg.b.listed"),
+        "unlisted": None,  # not in b's `__all__`
+        "_private": None,  # not a public name
+        "shadowed": None,  # c, star-imported last, binds it otherwise
+        "Klass.m": ("method", "pkg.b.Klass"),
+    }
+
+
+def test_view_tells_the_type_an_awaited_project_coroutine_gives(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'aw'\n",
+        "conf.py": """
+            from pathlib import Path
+            async def path() -> Path: ...
+            async def loose(): ...
+            def sync() -> Path: ...
+            async def generic() -> list[int]: ...
+            @decorated
+            async def wrapped() -> Path: ...
+            class C:
+                @staticmethod
+                async def make() -> Path: ...
+            """,
+        "main.py": "",
+    })
+    view = ProjectView(ProjectIndex(None), str(tmp_path / "main.py"), "main", False)
+    got = {name: view.awaited_type(f"conf.{name}")
+           for name in ("path", "loose", "sync", "generic", "wrapped", "C.make", "missing")}
+    assert got == {"path": "pathlib.Path", "loose": None, "sync": None, "generic": None,
+                   "wrapped": None, "C.make": "pathlib.Path", "missing": None}

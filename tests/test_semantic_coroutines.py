@@ -117,3 +117,105 @@ def test_async_context_managers(tmp_path: Path) -> None:
     oracle = CoroutineOracle(model)
     assert [oracle.classify(c).kind for c in calls if isinstance(c, ast.Call)  # type: ignore[union-attr]
             ] == [ASYNC_CM, ASYNC_CM]
+
+
+def _project_calls(tmp_path: Path, files: dict[str, str], checked: str,
+                   module: str) -> tuple[CoroutineOracle, list[ast.Call]]:
+    """The oracle of `checked` in a project of `files`, and the calls of its last function."""
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(textwrap.dedent(text))
+    text = (tmp_path / checked).read_text()
+    tree = ast.parse(text)
+    model = SemanticModel(tree, module)
+    view = ProjectView(ProjectIndex(None), str(tmp_path / checked), module, False, tree, text)
+    last = tree.body[-1]
+    assert isinstance(last, (ast.FunctionDef, ast.AsyncFunctionDef))
+    model.push_scope(last)
+    calls = [s.value for s in last.body if isinstance(s, ast.Expr)
+             and isinstance(s.value, ast.Call)]
+    return CoroutineOracle(model, view), calls
+
+
+def test_project_decorators_that_return_an_async_def(tmp_path: Path) -> None:
+    oracle, calls = _project_calls(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'x'\n",
+        "app/__init__.py": "",
+        "app/deco.py": """
+            def retry(n):
+                def decorator(func):
+                    async def wrapper(*a):
+                        return await func(*a)
+                    return wrapper
+                return decorator
+            def inject(func):
+                async def wrapper(*a):
+                    return await func(*a)
+                return wrapper
+            def sync(func):
+                return func
+            """,
+        "app/views.py": """
+            from app.deco import inject, retry, sync
+            def local(func):
+                async def wrapper(*a):
+                    return func(*a)
+                return wrapper
+            @retry(2)
+            async def a(): ...
+            @inject
+            def b(): ...
+            @local
+            async def c(): ...
+            @retry
+            async def d(): ...
+            @sync
+            async def e(): ...
+            @inject
+            @sync
+            async def f(): ...
+            async def run():
+                a()
+                b()
+                c()
+                d()
+                e()
+                f()
+            """,
+    }, "app/views.py", "app.views")
+    # `@retry` without arguments is not the decorator it makes; `@sync` is unknown, also
+    # under `@inject` (which wraps whatever it is given in an `async def`: a coroutine).
+    assert _kinds(oracle, calls) == [COROUTINE, COROUTINE, COROUTINE, None, None, COROUTINE]
+    made = oracle.classify(calls[1])
+    assert made is not None and made.defined and "made a coroutine function" in made.label
+
+
+def test_routes_on_a_router_of_another_module_and_class_methods(tmp_path: Path) -> None:
+    oracle, calls = _project_calls(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'x'\n",
+        "app/__init__.py": "from fastapi import APIRouter\nrouter = APIRouter()\nother = make()\n",
+        "app/views.py": """
+            import asyncpg
+            from app import other, router
+            class Repo:
+                @staticmethod
+                async def connect(): ...
+                @classmethod
+                def sync(cls): ...
+                async def save(self): ...
+            @router.get("/x")
+            async def routed(): ...
+            @other.get("/y")
+            async def unknown(): ...
+            async def run(repo):
+                routed()
+                unknown()
+                Repo.connect()
+                Repo.sync()
+                Repo.save(repo)
+                asyncpg.create_pool()
+            """,
+    }, "app/views.py", "app.views")
+    assert _kinds(oracle, calls) == [COROUTINE, None, COROUTINE, None, COROUTINE, COROUTINE]
+    pool = oracle.classify(calls[-1])
+    assert pool is not None and not pool.defined  # a catalog entry, not a def of the project

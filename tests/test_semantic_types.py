@@ -173,6 +173,79 @@ CASES = {
         """,
         ["pathlib.Path", "pathlib.Path"],
     ),
+    "properties and methods typed by their annotation or what every return gives": (
+        """
+        import httpx
+        class Bot:
+            @classmethod
+            def current(cls) -> "Bot": ...
+        class Handler:
+            @property
+            def bot(self):
+                return Bot.current()
+            @property
+            def client(self):
+                if self.flag:
+                    return httpx.AsyncClient()
+                return None
+            @property
+            def either(self):
+                if self.flag:
+                    return Bot()
+                return httpx.AsyncClient()
+            def make(self):
+                return Bot()
+            def typed(self) -> httpx.Client: ...
+            async def f(self):
+                reveal(self.bot); reveal(self.client); reveal(self.either)
+                reveal(self.make()); reveal(self.typed())
+        """,
+        ["app.main.Bot", "httpx.AsyncClient", None, "app.main.Bot", "httpx.Client"],
+    ),
+    "loop variables over annotated containers": (
+        """
+        from collections.abc import Mapping, Sequence
+        from pathlib import Path
+        class C:
+            pages: list[Path]
+            def run(self, by_name: dict[str, Path], seq: Sequence[Path], m: Mapping[Path, int],
+                    untyped, pairs: list[tuple[str, Path]]):
+                for a in seq:
+                    reveal(a)
+                for k, v in by_name.items():
+                    reveal(k); reveal(v)
+                for v2 in by_name.values():
+                    reveal(v2)
+                for k2 in m:
+                    reveal(k2)
+                for p in self.pages:
+                    reveal(p)
+                for u in untyped:
+                    reveal(u)
+                for name, path in pairs:
+                    reveal(path)
+        """,
+        ["pathlib.Path", "builtins.str", "pathlib.Path", "pathlib.Path", "pathlib.Path",
+         "pathlib.Path", None, None],
+    ),
+    "awaited results of annotated coroutines of this module": (
+        """
+        import functools
+        from pathlib import Path
+        async def get_path() -> Path: ...
+        @functools.lru_cache
+        async def cached() -> Path: ...
+        def sync() -> Path: ...
+        class C:
+            async def folder(self) -> Path: ...
+            async def f(self):
+                a = await get_path()
+                b = await cached()
+                c = await self.folder()
+                reveal(a); reveal(b); reveal(c)
+        """,
+        ["pathlib.Path", None, "pathlib.Path"],
+    ),
 }
 
 
@@ -192,3 +265,27 @@ def test_alias_bound_twice_is_unknown() -> None:
         reveal(a)
     """
     assert reveal(code) == [None]
+
+
+def test_awaited_results_of_the_project_come_from_the_model_hook() -> None:
+    code = textwrap.dedent("""
+        from app.conf import get_path, other
+        async def f():
+            a = await get_path()
+            b = await other()
+            reveal(a); reveal(b)
+    """)
+    tree = ast.parse(code)
+    asked: list[str] = []
+
+    def awaited(qualified: str) -> str | None:
+        asked.append(qualified)
+        return "pathlib.Path" if qualified == "app.conf.get_path" else None
+
+    model = SemanticModel(tree, "app.main", awaited=awaited)
+    ctx = RuleContext("t.py", SourceFile.from_bytes(code.encode()), tree, model,
+                      Settings(root=Path(".")))
+    probe = _Reveal(ctx)
+    walk(tree, model, [probe])
+    assert probe.found == ["pathlib.Path", None]
+    assert asked == ["app.conf.get_path", "app.conf.other"]

@@ -130,9 +130,9 @@ def analyze_tree(tree: ast.Module, source: SourceFile, path: str, settings: Sett
 
     Rules see the project index through `ctx.project` (module summaries read from disk cache
     when `use_cache`); the lookups they make are returned in `Analysis.project.deps`."""
-    semantic = SemanticModel(tree, module[0], module[1])
     project = ProjectView(index_for(settings.root, settings.cache_dir, use_cache), path,
                           module[0], module[1], tree, source.text)
+    semantic = SemanticModel(tree, module[0], module[1], project.awaited_type)
     ctx = RuleContext(path, source, tree, semantic, settings, project=project)
     rule_types = _rules_for(codes, source.text)
     rules = [cls(ctx) for cls in rule_types]

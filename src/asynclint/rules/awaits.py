@@ -148,10 +148,11 @@ class UnawaitedCoroutine(Rule):
         "and Python at most prints `RuntimeWarning: coroutine ... was never awaited` when it is "
         "garbage-collected.\n\n"
         "The callee is known from this module's `async def`s (including methods reached through "
-        "`self`, `cls`, `super()` and base classes), the project's other modules (through "
-        "imports and re-exports), and a catalog of library async APIs matched on receivers of "
-        "known type. Calls whose callee cannot be told — unknown decorators, unknown receivers "
-        "— are never reported.\n\n"
+        "`self`, `cls`, `super()`, the class name and base classes), the project's other "
+        "modules (through imports, re-exports and star imports), the project's decorators that "
+        "return an `async def` of their own, and a catalog of library async APIs matched on "
+        "receivers of known type. Calls whose callee cannot be told — unknown decorators, "
+        "unknown receivers — are never reported.\n\n"
         "Outside `async def` (a plain `def`, module level) the same mistake is reported without "
         "a fix: make the caller `async def` and await, or run it with `asyncio.run(...)` at the "
         "top level."
@@ -531,7 +532,10 @@ class CoroutineUsedAsValue(Rule):
         "`Awaitable`, `Callable` or not at all when the body does not settle it, `*args` "
         "and `**kwargs` (gather-style helpers), functions that await the parameter or hand "
         "it on, decorated functions, callees outside the project, and code outside "
-        "`async def`."
+        "`async def`.\n\n"
+        "`async with open_session():` on an `async def` raises TypeError: a coroutine has no "
+        "`__aenter__`. It is reported without a fix (whether `async with await "
+        "open_session():` or another function was meant cannot be told)."
     )
     bad_example = (
         "async def email_taken(email: str) -> bool: ...\n\n\n"
@@ -603,6 +607,21 @@ class CoroutineUsedAsValue(Rule):
         if where is None:
             return
         self.report(node, message, fix_plan=await_plan(self, node))
+
+    def visit_AsyncWith(self, node: ast.AsyncWith) -> None:
+        """`async with load():` on an `async def`: a coroutine has no `__aenter__` (a
+        TypeError at runtime). No fix: whether `async with await load():` or another call
+        was meant cannot be told."""
+        for item in node.items:
+            call = item.context_expr
+            if not isinstance(call, ast.Call):
+                continue
+            callee = oracle(self).classify(call)
+            if callee is None or callee.kind != COROUTINE or not callee.defined:
+                continue
+            self.report(call, f"Coroutine used as an async context manager: {callee.label}; "
+                              "a coroutine has no `__aenter__`, so `async with` raises "
+                              "TypeError")
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return await_fix(self, fctx, diagnostic)

@@ -3,9 +3,12 @@ an async context manager — for the ASL2xx rules (un-awaited coroutines).
 
 Decided from: `async def`s of this module (functions, nested functions, methods through
 `self`/`cls`/`super()`/the class name and their bases), `async def`s elsewhere in the project
-(the project index, through imports and re-exports), and the catalog of library async APIs
-(`catalogs/async_apis.py`, methods matched only on receivers whose type the semantic layer
-knows). Decorators not known to keep a function async make it unknown; unknown means silent.
+(the project index, through imports, re-exports and star imports; `Class.method` through a
+class of this module), and the catalog of library async APIs (`catalogs/async_apis.py`,
+methods matched only on receivers whose type the semantic layer knows). A decorator of the
+project that returns an `async def` of its own (`FunctionSummary.wraps`) makes the function a
+coroutine function; route decorators keep it, on a router of the catalog's types also when it
+is made in another module. Other decorators make it unknown; unknown means silent.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.semantic.model import SemanticModel, dotted_name
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.project.summaries import (
+    WRAPS_ASYNC,
+    WRAPS_FACTORY,
     ClassSummary,
     FunctionSummary,
     summarize_class,
@@ -29,6 +34,7 @@ from asynclint.semantic.syntax import FUNCS, short_source
 from asynclint.semantic.types import canonical
 
 COROUTINE, ASYNC_GEN, ASYNC_CM = "coroutine", "async generator", "async context manager"
+_PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,9 @@ class Callee:
     kind: str  # COROUTINE, ASYNC_GEN or ASYNC_CM: what calling it gives
     func: ast.expr
     detail: str  # "{}" stands for the callee as written (rendered only when reported)
+    # Defined by a `def` of this module or the project (not a catalog entry, some of which
+    # return objects both awaitable and usable otherwise, such as `asyncpg.create_pool()`).
+    defined: bool = False
 
     @property
     def label(self) -> str:
@@ -57,6 +66,7 @@ class CoroutineOracle:
         self.extra_decorators = frozenset(extra_decorators)
         self._classes: dict[int, ClassSummary] = {}
         self._locals: dict[tuple[int, str], FunctionSummary | ClassSummary | None] = {}
+        self._scope_classes: dict[int, frozenset[str]] = {}
 
     # -- public ---------------------------------------------------------------------------------
     def classify(self, call: ast.Call) -> Callee | None:
@@ -150,21 +160,24 @@ class CoroutineOracle:
         place = f" ({where})" if where else ""
         noun = {COROUTINE: "an `async def`", ASYNC_GEN: "an async generator",
                 ASYNC_CM: "an `@asynccontextmanager`"}[kind]
-        return Callee(kind, func, f"{{}}{place} is {noun}")
+        if kind == COROUTINE and summary.kind != "async":
+            noun = "made a coroutine function by its decorator (which returns an `async def`)"
+        return Callee(kind, func, f"{{}}{place} is {noun}", defined=True)
 
     def _effective(self, summary: FunctionSummary) -> str | None:
-        """What calling a function gives, after its decorators (None: not async, or unknown)."""
-        cm = False
-        for decorator in summary.decorators:
+        """What calling a function gives, after its decorators, innermost first (None: not
+        async, or unknown)."""
+        result = {"async": COROUTINE, "agen": ASYNC_GEN}.get(summary.kind)
+        for decorator in reversed(summary.decorators):
             if decorator in apis.ASYNC_CM_DECORATORS:
-                cm = True
-            elif not self._keeps(decorator):
-                return None
-        if summary.kind == "agen":
-            return ASYNC_CM if cm else ASYNC_GEN
-        if summary.kind == "async" and not cm:
-            return COROUTINE
-        return None
+                result = ASYNC_CM if result == ASYNC_GEN else None
+            elif self._keeps(decorator):
+                continue
+            elif self._project_wraps(decorator):
+                result = COROUTINE  # it returns an `async def` of its own, whatever it wraps
+            else:
+                result = None  # unknown from here on, unless an outer decorator says
+        return result
 
     def _keeps(self, decorator: str) -> bool:
         if decorator in apis.KEEPS_ASYNC or decorator in self.extra_decorators:
@@ -173,8 +186,32 @@ class CoroutineOracle:
         if bare in self.extra_decorators:
             return True
         owner, _, method = bare.rpartition(".")
-        return decorator.endswith("()") and owner in apis.ROUTER_TYPES \
-            and method in apis.ROUTE_DECORATOR_METHODS
+        if not (decorator.endswith("()") and method in apis.ROUTE_DECORATOR_METHODS):
+            return False
+        if owner in apis.ROUTER_TYPES:
+            return True
+        # `@router.get(...)` on a router made in another module (`from . import router`).
+        view = self.project
+        found = view.lookup_full(owner) if view is not None and "." in owner else None
+        return found is not None and found[0] == "variable" \
+            and canonical(found[1]) in apis.ROUTER_TYPES
+
+    def _project_wraps(self, decorator: str) -> bool:
+        """A decorator of the project that returns an `async def` of its own: `@with_retry`
+        (WRAPS_ASYNC), or `@retry_async(3)` (a factory of one)."""
+        bare = decorator.removesuffix("()")
+        want = WRAPS_FACTORY if decorator.endswith("()") else WRAPS_ASYNC
+        view = self.project
+        if view is None or "." not in bare or bare.startswith("?"):
+            return False
+        module, _, name = bare.rpartition(".")
+        if module in (self.semantic.module_name, "__module__"):
+            current = view.current
+            found = current.functions.get(name) if current is not None else None
+            return found is not None and found.wraps == want
+        entry = view.lookup_full(bare)
+        return entry is not None and entry[0] == "function" \
+            and isinstance(entry[1], FunctionSummary) and entry[1].wraps == want
 
     def _local_name(self, func: ast.Name) -> Callee | None:
         """A name bound in this module or an enclosing function (not by an import)."""
@@ -221,6 +258,15 @@ class CoroutineOracle:
                 qualified = self._class_qualname(cls_node)
                 method = self._method_in(self._class(cls_node), qualified, func.attr)
                 return self._from_summary(method, func, None)
+            # `Repo.load(...)`, `Repo.save(self, ...)`: through a class of this module.
+            scope = self.semantic.defining_scope(receiver.id)
+            if scope is not None and scope.kind in ("module", "function") \
+                    and receiver.id in self._class_names(scope.node):
+                found = self._local_def(scope, receiver.id)
+                if isinstance(found, ClassSummary):
+                    qualified = f"{self.semantic.module_name or '__module__'}.{receiver.id}"
+                    method = self._method_in(found, qualified, func.attr)
+                    return self._from_summary(method, func, None)
         # super().m()
         if (isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name)
                 and receiver.func.id == "super"
@@ -248,12 +294,23 @@ class CoroutineOracle:
         if name in apis.ASYNC_ITERATOR_CALLS:
             return Callee(ASYNC_GEN, func, api)
         cls_found = self._project_class(kind)
-        if cls_found is None:
+        if cls_found is None or any(b in _PROTOCOLS for b in cls_found[0].bases):
+            # A Protocol says what implementations should be, and some knowingly differ
+            # (SQLAlchemy's DBAPI cursor protocol: `close()` is sync for some drivers).
             return None
         method = self._method_in(cls_found[0], cls_found[1], attr)
         return self._from_summary(method, func, None)
 
     # -- classes ----------------------------------------------------------------------------
+    def _class_names(self, node: ast.AST) -> frozenset[str]:
+        """The classes a scope defines (a cheap pre-check before its summary is asked:
+        `logger.info()` is no class's)."""
+        found = self._scope_classes.get(id(node))
+        if found is None:
+            found = self._scope_classes[id(node)] = frozenset(
+                _class_defs(getattr(node, "body", [])))
+        return found
+
     def _class(self, node: ast.ClassDef) -> ClassSummary:
         found = self._classes.get(id(node))
         if found is None:
@@ -344,6 +401,20 @@ def _defines_directly(node: ast.AST, name: str) -> bool:
     """Cheap pre-check: a def or class of that name among the scope's own statements."""
     return any(isinstance(s, (*FUNCS, ast.ClassDef)) and s.name == name
                for s in getattr(node, "body", ()))
+
+
+def _class_defs(body: list[ast.stmt]) -> Iterable[str]:
+    """Names of the classes among a block's statements, also under `if` and `try`."""
+    for stmt in body:
+        if isinstance(stmt, ast.ClassDef):
+            yield stmt.name
+        elif isinstance(stmt, (ast.If, ast.Try, ast.TryStar)):
+            yield from _class_defs(stmt.body)
+            yield from _class_defs(stmt.orelse)
+            if not isinstance(stmt, ast.If):
+                yield from _class_defs(stmt.finalbody)
+                for handler in stmt.handlers:
+                    yield from _class_defs(handler.body)
 
 
 def _definitions(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST]]:

@@ -153,8 +153,13 @@ def _packages(directory: str, memo: dict[Any, Any]) -> list[str]:
 
 class SemanticModel:
     def __init__(
-        self, module: ast.Module, module_name: str | None = None, is_package: bool = False
+        self, module: ast.Module, module_name: str | None = None, is_package: bool = False,
+        awaited: Callable[[str], str | None] | None = None,
     ) -> None:
+        """`awaited`: the type `await f()` gives for a function of the project named by its
+        qualified name (its return annotation, when it is an `async def`), when a project
+        index is at hand (`ProjectView.awaited_type`)."""
+        self.awaited = awaited
         self.module = module
         self.module_name = module_name
         self.is_package = is_package

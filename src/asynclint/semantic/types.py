@@ -4,9 +4,12 @@ Sources: annotations (parameters, variables, `Optional[X]`, `X | None`, `Annotat
 string annotations), constructor calls (`httpx.Client()`), factories and methods with known
 results (`sqlite3.connect()`, `conn.cursor()`, `SessionLocal()` of a `sessionmaker`),
 `with X() as y`, FastAPI dependencies (`= Depends(get_db)` with `def get_db() -> Iterator[Session]`),
-functions of the same module with a return annotation, and `self.x` set in `__init__` from a
-typed parameter or a constructor. A name assigned two different ways has no type. Types are
-never guessed from variable names.
+functions of the same module with a return annotation, `self.x` set in `__init__` from a
+typed parameter or a constructor, properties and methods whose annotation or returned values
+say it, loop variables over an annotated container (`for k, b in builders.items()`), and
+`x = await f()` for an `async def f() -> T` of this module or (through the model's `awaited`)
+the project. A name assigned two different ways has no type. Types are never guessed from
+variable names.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from typing import TYPE_CHECKING
 from asynclint.semantic.catalogs.aliases import ALIASES
 from asynclint.semantic.catalogs.types import (
     DEPENDENCY_MARKERS,
+    MAPPING_GENERICS,
+    PROPERTY_DECORATORS,
     RETURNS,
+    SEQUENCE_GENERICS,
     TRANSPARENT_GENERICS,
     YIELDING_GENERICS,
 )
@@ -49,6 +55,8 @@ class TypeInference:
         self._class_attrs: dict[int, dict[str, str]] = {}
         self._module_defs: dict[str, ast.stmt] | None = None
         self._aliases: dict[str, ast.expr | None] | None = None
+        self._declared: dict[int, dict[str, ast.expr | None]] = {}
+        self._busy: set[int] = set()  # methods whose returned type is being worked out
 
     # -- public ---------------------------------------------------------------------------------
     def type_of(self, expr: ast.expr, scope: Scope) -> str | None:
@@ -105,9 +113,42 @@ class TypeInference:
             instance = self.type_of(func, scope)
             return RETURNS.get(f"{instance}.__call__") if instance else None
         if isinstance(func, ast.Attribute):
+            if isinstance(func.value, ast.Name):
+                cls = self._class_of_self(func.value.id, scope)
+                if cls is not None:  # `self.make_client()`
+                    method = self._class_method(cls, func.attr)
+                    if isinstance(method, ast.FunctionDef) and not _decorated(method):
+                        return self._result_of(method, cls)
+                    return None
+                local = self._module_def(func.value.id, scope)
+                if isinstance(local, ast.ClassDef):  # `Bot.current()`: an annotated factory
+                    return self._factory_result(local, func.attr)
             receiver = self.type_of(func.value, scope)
             if receiver is not None:
                 return RETURNS.get(f"{receiver}.{func.attr}")
+        return None
+
+    def awaited_result(self, call: ast.Call, scope: Scope) -> str | None:
+        """The type `await call` gives: the return annotation of an undecorated `async def` of
+        this module (`await get_path()`, `await self.load()`), or of the project's."""
+        func = call.func
+        found: ast.stmt | None = None
+        outer = self.model.module_scope
+        if isinstance(func, ast.Name):
+            found = self._module_def(func.id, scope)
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            cls = self._class_of_self(func.value.id, scope)
+            if cls is not None:
+                found, outer = self._class_method(cls, func.attr), cls.parent or outer
+        if found is not None:
+            if isinstance(found, ast.AsyncFunctionDef) and found.returns is not None \
+                    and not _decorated(found):
+                return self.annotation(found.returns, outer)
+            return None
+        qualified = self.model.resolve(func, scope)
+        hook = self.model.awaited
+        if qualified is not None and hook is not None:
+            return hook(canonical(qualified))
         return None
 
     def annotation(self, expr: ast.expr, scope: Scope, yielded: bool = False) -> str | None:
@@ -267,7 +308,7 @@ class TypeInference:
                         self._assign(item.optional_vars, entered, table)
                 self._collect_block(stmt.body, scope, table)
             elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-                self._assign(stmt.target, None, table)
+                self._loop_target(stmt, scope, table)
                 self._collect_block(stmt.body, scope, table)
                 self._collect_block(stmt.orelse, scope, table)
             elif isinstance(stmt, (ast.While, ast.If)):
@@ -293,6 +334,8 @@ class TypeInference:
     def _value_type(self, value: ast.expr, scope: Scope) -> str | None:
         if _is_none(value):
             return _NONE
+        if isinstance(value, ast.Await) and isinstance(value.value, ast.Call):
+            return self.awaited_result(value.value, scope)
         if isinstance(value, ast.Call):
             return self.call_result(value, scope)
         if isinstance(value, ast.Name):
@@ -303,6 +346,108 @@ class TypeInference:
         if isinstance(value, (ast.Attribute, ast.Subscript, ast.BinOp)):
             return self.type_of(value, scope)  # `TEMPLATES = Path(__file__).parent / "t"`
         return None
+
+    # -- loops over annotated containers --------------------------------------------------------
+    def _loop_target(self, loop: ast.For | ast.AsyncFor, scope: Scope,
+                     table: dict[str, str]) -> None:
+        """`for b in items` (`items: list[B]`), `for k, b in builders.items()` (`builders:
+        dict[str, B]`): the target takes the container's element types."""
+        target = loop.target
+        kinds = self._elements(loop.iter, scope) if isinstance(loop, ast.For) else None
+        if isinstance(target, ast.Name) and kinds is not None and len(kinds) == 1:
+            self._note(table, target.id, kinds[0])
+        elif isinstance(target, ast.Tuple) and kinds is not None and len(kinds) > 1 \
+                and len(kinds) == len(target.elts):
+            for elt, kind in zip(target.elts, kinds, strict=True):
+                self._assign(elt, kind, table)
+        else:
+            self._assign(target, None, table)
+
+    def _elements(self, iterable: ast.expr, scope: Scope) -> list[str | None] | None:
+        mode = "iter"
+        container = iterable
+        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) \
+                and iterable.func.attr in ("items", "values", "keys") \
+                and not iterable.args and not iterable.keywords:
+            container, mode = iterable.func.value, iterable.func.attr
+        declared = self._declared_type(container, scope)
+        if declared is None:
+            return None
+        annotation, where = declared
+        while isinstance(annotation, ast.Subscript) \
+                and self.model.resolve(annotation.value, where) in TRANSPARENT_GENERICS:
+            inner = annotation.slice
+            annotation = inner.elts[0] if isinstance(inner, ast.Tuple) else inner
+        if not isinstance(annotation, ast.Subscript):
+            return None
+        base = self.model.resolve(annotation.value, where)
+        args = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) \
+            else [annotation.slice]
+        if base in SEQUENCE_GENERICS and mode == "iter" and len(args) == 1:
+            picked = args
+        elif base in MAPPING_GENERICS and len(args) == 2:
+            picked = {"iter": args[:1], "keys": args[:1], "values": args[1:],
+                      "items": args}[mode]
+        else:
+            return None
+        return [self.annotation(a, where) for a in picked]
+
+    def _declared_type(self, expr: ast.expr, scope: Scope) -> tuple[ast.expr, Scope] | None:
+        """The annotation a name or `self.x` is declared with, and the scope it is read in."""
+        if isinstance(expr, ast.Name):
+            owner = self.model.defining_scope(expr.id, scope)
+            if owner is None or owner.kind == "class":
+                return None
+            found = self._declarations(owner).get(expr.id)
+            return (found, owner) if found is not None else None
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            cls = self._class_of_self(expr.value.id, scope)
+            if cls is None:
+                return None
+            found = self._declarations(cls).get(expr.attr)
+            return (found, cls.parent or self.model.module_scope) if found is not None else None
+        return None
+
+    def _declarations(self, scope: Scope) -> dict[str, ast.expr | None]:
+        """Annotations of a scope's names (parameters, `x: T` statements; for a class, its
+        body and `self.x: T` in `__init__`); None for a name annotated twice."""
+        key = id(scope.node)
+        known = self._declared.get(key)
+        if known is not None:
+            return known
+        found: dict[str, ast.expr | None] = {}
+
+        def declare(name: str, annotation: ast.expr) -> None:
+            found[name] = None if name in found else annotation
+
+        node = scope.node
+        if isinstance(node, FUNCS):
+            args = node.args
+            for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+                if arg.annotation is not None:
+                    declare(arg.arg, arg.annotation)
+        stack: list[ast.AST] = list(getattr(node, "body", []))
+        while stack:
+            sub = stack.pop()
+            if isinstance(sub, ast.AnnAssign):
+                target = sub.target
+                if isinstance(target, ast.Name):
+                    declare(target.id, sub.annotation)
+            elif isinstance(sub, (*FUNCS, ast.ClassDef, ast.Lambda)):
+                if isinstance(node, ast.ClassDef) and isinstance(sub, FUNCS) \
+                        and sub.name == "__init__":
+                    params = [*sub.args.posonlyargs, *sub.args.args]
+                    for inner in walk(sub) if params else ():
+                        if isinstance(inner, ast.AnnAssign) \
+                                and isinstance(inner.target, ast.Attribute) \
+                                and isinstance(inner.target.value, ast.Name) \
+                                and inner.target.value.id == params[0].arg:
+                            declare(inner.target.attr, inner.annotation)
+                continue
+            elif isinstance(sub, ast.stmt):
+                stack.extend(c for c in ast.iter_child_nodes(sub) if isinstance(c, ast.stmt))
+        self._declared[key] = found
+        return found
 
     def _assign(self, target: ast.expr, kind: str | None, table: dict[str, str]) -> None:
         if isinstance(target, ast.Name):
@@ -351,6 +496,12 @@ class TypeInference:
                     if isinstance(target, ast.Name):
                         self._note(found, target.id, self.call_result(stmt.value, outer))
         for stmt in node.body:
+            if isinstance(stmt, FUNCS) and any(
+                    self.model.resolve(d, outer) in PROPERTY_DECORATORS
+                    for d in stmt.decorator_list):
+                # `@property def bot(self): return Bot(...)`: `self.bot` is what it returns.
+                self._note(found, stmt.name, self._result_of(stmt, cls))
+        for stmt in node.body:
             if isinstance(stmt, FUNCS) and stmt.name == "__init__":
                 params = [*stmt.args.posonlyargs, *stmt.args.args]
                 if not params:
@@ -376,3 +527,59 @@ class TypeInference:
                                 kind = self._value_type(value, init_scope)
                             self._note(found, target.attr, kind)
         return found
+
+    # -- what a method returns ------------------------------------------------------------------
+    def _class_method(self, cls: Scope, name: str) -> ast.stmt | None:
+        """The one def of that name in the class body (None when absent or defined twice)."""
+        node = cls.node
+        assert isinstance(node, ast.ClassDef)
+        defs = [s for s in node.body if isinstance(s, FUNCS) and s.name == name]
+        return defs[0] if len(defs) == 1 else None
+
+    def _factory_result(self, cls: ast.ClassDef, name: str) -> str | None:
+        """The return annotation of a sync static or class method called on its class."""
+        defs = [s for s in cls.body if isinstance(s, FUNCS) and s.name == name]
+        method = defs[0] if len(defs) == 1 else None
+        if not isinstance(method, ast.FunctionDef) or method.returns is None:
+            return None
+        scope = self.model.module_scope
+        if len(method.decorator_list) != 1 or self.model.resolve(
+                method.decorator_list[0], scope) not in _FACTORY_DECORATORS:
+            return None
+        return self.annotation(method.returns, scope)
+
+    def _result_of(self, func: ast.FunctionDef | ast.AsyncFunctionDef,
+                   cls: Scope) -> str | None:
+        """A sync method's result type: its return annotation, else the one type every
+        `return` gives (`return Bot(token)`)."""
+        outer = cls.parent or self.model.module_scope
+        if isinstance(func, ast.AsyncFunctionDef):
+            return None
+        if func.returns is not None:
+            return self.annotation(func.returns, outer)
+        if id(func) in self._busy:
+            return None
+        self._busy.add(id(func))
+        try:
+            inner = Scope("function", func, cls)
+            kinds: set[str | None] = set()
+            stack: list[ast.AST] = list(func.body)
+            while stack:
+                sub = stack.pop()
+                if isinstance(sub, (ast.Yield, ast.YieldFrom)):
+                    return None
+                if isinstance(sub, ast.Return):
+                    kinds.add(self._value_type(sub.value, inner) if sub.value else _NONE)
+                if not isinstance(sub, (*FUNCS, ast.ClassDef, ast.Lambda)):
+                    stack.extend(ast.iter_child_nodes(sub))
+            kinds.discard(_NONE)
+            return kinds.pop() if len(kinds) == 1 else None
+        finally:
+            self._busy.discard(id(func))
+
+
+_FACTORY_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
+
+
+def _decorated(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return bool(func.decorator_list)

@@ -110,5 +110,22 @@ YIELDING_GENERICS = frozenset({
     "contextlib.AbstractContextManager", "contextlib.AbstractAsyncContextManager",
     "typing.ContextManager", "typing.AsyncContextManager",
 })
+# Containers whose iteration gives their first type argument (`for b in items` with
+# `items: list[PageBuilder]`); a mapping's keys, `.values()` and `.items()` are told apart.
+SEQUENCE_GENERICS = frozenset({
+    "builtins.list", "builtins.set", "builtins.frozenset", "typing.List", "typing.Set",
+    "typing.FrozenSet", "typing.Sequence", "typing.MutableSequence", "typing.Iterable",
+    "typing.Iterator", "typing.Collection", "typing.AbstractSet", "typing.MutableSet",
+    "collections.abc.Sequence", "collections.abc.MutableSequence", "collections.abc.Iterable",
+    "collections.abc.Iterator", "collections.abc.Collection", "collections.abc.Set",
+    "collections.abc.MutableSet", "collections.deque", "typing.Deque",
+})
+MAPPING_GENERICS = frozenset({
+    "builtins.dict", "typing.Dict", "typing.Mapping", "typing.MutableMapping",
+    "collections.abc.Mapping", "collections.abc.MutableMapping", "collections.OrderedDict",
+    "collections.defaultdict", "typing.OrderedDict", "typing.DefaultDict",
+})
+# Decorators that make a method read as an attribute (`self.bot` runs `def bot(self)`).
+PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property"})
 # Callables that mark a parameter as injected from a dependency function (FastAPI style).
 DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.Security"})

@@ -33,8 +33,9 @@ from asynclint.semantic.scopes import LOCAL
 # that implementation, no longer ambiguous; 7: modules in namespace packages named from the
 # project's import root (their summaries hold the names their relative imports were resolved
 # from); 8: class fields, model classes and module type aliases (concrete annotations), and the
-# `params` fact of ASL202.
-SUMMARY_VERSION = 8
+# `params` fact of ASL202; 9: `FunctionSummary.wraps` (project decorators that make a function
+# async) and a module's star imports and literal `__all__`.
+SUMMARY_VERSION = 9
 # The `SemanticModel.shared` key of the rows where `yield` occurs in the module's text (a
 # `list[int]`), or None when the text was not at hand.
 _YIELD_ROWS = "yield-rows"
@@ -50,6 +51,10 @@ class FunctionSummary:
     # What a dependency/generator yields, per its annotation (`-> AsyncIterator[AsyncSession]`
     # gives "sqlalchemy.ext.asyncio.AsyncSession"): for cross-module `Depends(get_db)` types.
     yields: str | None = None
+    # As a decorator: WRAPS_ASYNC when applying it gives an `async def` (it returns a nested
+    # `async def`, or says `-> Callable[..., Awaitable[...]]`); WRAPS_FACTORY when calling it
+    # gives such a decorator (`@retry_async(3)`); None otherwise.
+    wraps: str | None = None
     # Where its facts come from: the module summary and its key there ("f" or "Class.f").
     owner: ModuleSummary | None = field(default=None, compare=False, repr=False)
     key: str = field(default="", compare=False, repr=False)
@@ -62,11 +67,11 @@ class FunctionSummary:
         return self.owner.module_facts().get(self.key, {})
 
     def to_json(self) -> list[Any]:
-        return [self.kind, self.decorators, self.returns, self.yields]
+        return [self.kind, self.decorators, self.returns, self.yields, self.wraps]
 
     @classmethod
     def from_json(cls, raw: list[Any]) -> FunctionSummary:
-        return cls(raw[0], list(raw[1]), raw[2], raw[3])
+        return cls(raw[0], list(raw[1]), raw[2], raw[3], raw[4])
 
 
 @dataclass
@@ -111,6 +116,13 @@ class ModuleSummary:
     # Names bound more than once (so `ambiguous`) where every binding is a model class
     # (`if PYDANTIC_V2: class Base(BaseModel): ... else: class Base(BaseModel): ...`).
     models: list[str] = field(default_factory=list)
+    # `from m import *` at module level: the modules (absolute names), in order.
+    stars: list[str] = field(default_factory=list)
+    # `__all__` when bound once to a literal list or tuple of strings, else None.
+    exports: list[str] | None = None
+    # Names bound at module level in no way held above (`x = make()` of unknown type, loop
+    # targets...): a star import of the module binds them too.
+    others: list[str] = field(default_factory=list)
     # The facts once computed, and how to compute them (from a live tree, or by parsing the
     # file again); neither is part of the summary's JSON or digest.
     facts: Facts | None = field(default=None, compare=False, repr=False)
@@ -144,7 +156,8 @@ class ModuleSummary:
                 "f": {k: v.to_json() for k, v in self.functions.items()},
                 "c": {k: v.to_json() for k, v in self.classes.items()},
                 "i": self.imports, "a": self.ambiguous, "v": self.variables,
-                "t": self.aliases, "m": self.models}
+                "t": self.aliases, "m": self.models,
+                "s": self.stars, "e": self.exports, "o": self.others}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any], digest: str | None = None) -> ModuleSummary:
@@ -154,7 +167,7 @@ class ModuleSummary:
                       {k: FunctionSummary.from_json(v) for k, v in raw["f"].items()},
                       {k: ClassSummary.from_json(v) for k, v in raw["c"].items()},
                       dict(raw["i"]), list(raw["a"]), dict(raw["v"]), dict(raw["t"]),
-                      list(raw["m"]))
+                      list(raw["m"]), list(raw["s"]), raw["e"], list(raw["o"]))
         summary._digest = digest
         return summary
 
@@ -233,6 +246,97 @@ def _decorator_name(expr: ast.expr, model: SemanticModel) -> str:
     return f"{qualified}{suffix}" if qualified else "?"
 
 
+WRAPS_ASYNC, WRAPS_FACTORY = "async", "factory"
+_CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
+_AWAITABLES = frozenset({"typing.Awaitable", "typing.Coroutine", "collections.abc.Awaitable",
+                         "collections.abc.Coroutine", "typing_extensions.Awaitable",
+                         "typing_extensions.Coroutine"})
+_HOLDS_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.Try, ast.TryStar)
+# Decorators a wrapper may carry and stay the `async def` it is.
+_WRAPPER_DECORATORS = frozenset({"functools.wraps"})
+
+
+def _wraps(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticModel,
+           depth: int = 0) -> str | None:
+    """What the function is as a decorator (see `FunctionSummary.wraps`). Cheap first: only a
+    plain `def` whose own statements define a nested function, or whose return annotation is a
+    `Callable`, is looked at further."""
+    if not isinstance(node, ast.FunctionDef) or depth > 1:
+        return None
+    if isinstance(node.returns, ast.Subscript):
+        found = _callable_wraps(node.returns, model)
+        if found is not None:
+            return found
+    if not any(isinstance(s, _HOLDS_DEFS) for s in node.body):
+        return None  # most functions: no nested def among their statements
+    statements = flat(node.body)
+    nested = {s.name: s for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if not any(isinstance(s, ast.Return) and isinstance(s.value, ast.Name)
+               and s.value.id in nested for s in statements):
+        return None  # a closure used otherwise: not returned by a statement of the body
+    returned: set[str] = set()
+    for sub in _own_nodes(node):
+        if isinstance(sub, ast.Return):
+            if not isinstance(sub.value, ast.Name):
+                return None
+            returned.add(sub.value.id)
+        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store) and sub.id in nested:
+            return None  # rebound: which function is returned cannot be told
+    if not returned or not returned <= nested.keys():
+        return None
+    kinds = set()
+    for name in returned:
+        inner = nested[name]
+        if sum(1 for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                 ast.ClassDef)) and s.name == name) > 1:
+            return None
+        if isinstance(inner, ast.AsyncFunctionDef):
+            if _function_kind(inner, None) != "async" or not all(
+                    _decorator_name(d, model).removesuffix("()") in _WRAPPER_DECORATORS
+                    for d in inner.decorator_list):
+                return None
+            kinds.add(WRAPS_ASYNC)
+        elif not inner.decorator_list and _wraps(inner, model, depth + 1) == WRAPS_ASYNC:
+            kinds.add(WRAPS_FACTORY)
+        else:
+            return None
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _callable_wraps(annotation: ast.expr, model: SemanticModel, depth: int = 0) -> str | None:
+    """`Callable[..., Awaitable[T]]` -> WRAPS_ASYNC; `Callable[[F], Callable[..., Coroutine[...]]]`
+    -> WRAPS_FACTORY."""
+    if not isinstance(annotation, ast.Subscript) or depth > 1:
+        return None
+    if model.resolve(annotation.value, model.module_scope) not in _CALLABLES:
+        return None
+    args = annotation.slice
+    if not (isinstance(args, ast.Tuple) and len(args.elts) == 2):
+        return None
+    result = args.elts[1]
+    target = result.value if isinstance(result, ast.Subscript) else result
+    if model.resolve(target, model.module_scope) in _AWAITABLES:
+        return WRAPS_ASYNC
+    if depth == 0 and _callable_wraps(result, model, 1) == WRAPS_ASYNC:
+        return WRAPS_FACTORY
+    return None
+
+
+def _own_nodes(node: ast.AST) -> list[ast.AST]:
+    """The nodes of a function's body, not those of nested scopes."""
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(getattr(node, "body", []))
+    while stack:
+        sub = stack.pop()
+        out.append(sub)
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stack.extend(sub.decorator_list)
+            continue
+        if not isinstance(sub, ast.Lambda):
+            stack.extend(child_nodes(sub))
+    return out
+
+
 def summarize_function(node: ast.FunctionDef | ast.AsyncFunctionDef,
                        model: SemanticModel) -> FunctionSummary:
     returns = yields = None
@@ -243,7 +347,7 @@ def summarize_function(node: ast.FunctionDef | ast.AsyncFunctionDef,
         yields = yielded if yielded != returns else None
     return FunctionSummary(_function_kind(node, model.shared(_YIELD_ROWS, _rows_unknown)),
                            [_decorator_name(d, model) for d in node.decorator_list],
-                           returns, yields)
+                           returns, yields, _wraps(node, model))
 
 
 def summarize_class(node: ast.ClassDef, model: SemanticModel) -> ClassSummary:
@@ -344,6 +448,10 @@ def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for alias in stmt.names:
                 if alias.name == "*":
+                    assert isinstance(stmt, ast.ImportFrom)
+                    star = model._absolute("." * stmt.level + (stmt.module or ""))
+                    if not star.startswith("."):
+                        summary.stars.append(star)
                     continue
                 local = alias.asname or alias.name.split(".", 1)[0]
                 binding = model.module_scope.lookup(local)
@@ -351,11 +459,14 @@ def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool
                     summary.imports[local] = model._absolute(binding.qualified)
         else:
             names = _bound_names(stmt)
+            if "__all__" in names:
+                summary.exports = _literal_names(stmt) if "__all__" not in counts else None
             if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 for name in names:
                     kind = model.types.type_of(ast.Name(name, ast.Load()), model.module_scope)
                     if kind:
                         summary.variables[name] = kind
+            summary.others.extend(n for n in names if n not in summary.variables)
         for name in names:
             counts[name] = counts.get(name, 0) + 1
     for name, count in counts.items():
@@ -376,10 +487,24 @@ def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool
             aliased = concrete.concrete_names(value, model)
             if aliased is not None and name not in summary.classes:
                 summary.aliases[name] = aliased
+    summary.others = sorted(set(summary.others) - set(summary.variables)
+                            - set(summary.ambiguous))
     summary.adopt()
     model.release()  # still usable; the facts loader below may need it again
     summary.facts_loader = functools.partial(compute_facts, tree, model)
     return summary
+
+
+def _literal_names(stmt: ast.stmt) -> list[str] | None:
+    """`__all__ = ["a", "b"]` (or a tuple): the names; anything else: None."""
+    value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) != 1:
+        return None
+    if not isinstance(value, (ast.List, ast.Tuple)):
+        return None
+    names = [e.value for e in value.elts if isinstance(e, ast.Constant)
+             and isinstance(e.value, str)]
+    return names if len(names) == len(value.elts) else None
 
 
 def compute_facts(tree: ast.Module, model: SemanticModel) -> Facts:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 import os
+import re
 from typing import Any, Protocol
 
 from asynclint.semantic.model import classic_root, module_name_for, project_dir
@@ -22,6 +23,8 @@ from asynclint.semantic.project.summaries import (
 )
 
 _MAX_REEXPORT_DEPTH = 8
+_METHOD_KINDS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
+_TYPE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")  # a qualified class name
 
 
 # -- finding modules ------------------------------------------------------------------------------
@@ -211,8 +214,43 @@ class ProjectView:
             if head in summary.imports:
                 target = ".".join([summary.imports[head], *rest[1:]])
                 return self._lookup(target, depth + 1)
-            return None  # the module exists but does not define it plainly
+            return self._star_lookup(summary, rest, depth)
         return None
+
+    def _star_lookup(self, summary: ModuleSummary, rest: list[str],
+                     depth: int) -> tuple[str, Any, str] | None:
+        """A name the module binds only through `from m import *`: what `m` exports is its
+        literal `__all__`, else its public names. The last star import whose module binds
+        the name decides."""
+        head = rest[0]
+        for star in reversed(summary.stars):
+            source = self.module(star)
+            if source is None:
+                return None  # an unknown module may bind it: say nothing
+            if head.startswith("_") if source.exports is None else head not in source.exports:
+                continue
+            if source.stars or source.exports is not None or head in source.functions \
+                    or head in source.classes or head in source.variables \
+                    or head in source.imports or head in source.ambiguous \
+                    or head in source.others:
+                return self._lookup(".".join([star, *rest]), depth + 1)
+        return None  # the module exists but does not define it plainly
+
+    def awaited_type(self, qualified: str) -> str | None:
+        """What `await f()` gives for the project function or static/class method `f`: the
+        return annotation of an `async def` with no other decorator, when it names a type."""
+        found = self.lookup_full(qualified)
+        if found is None or found[0] not in ("function", "method"):
+            return None
+        func = found[1]
+        if not isinstance(func, FunctionSummary) or func.kind != "async" or not func.returns:
+            return None
+        if any(d not in _METHOD_KINDS for d in func.decorators):
+            return None
+        returns = func.returns
+        if not _TYPE_NAME.fullmatch(returns) or returns.startswith(("typing.", "builtins.")):
+            return None
+        return returns
 
     def class_summary(self, qualified: str) -> ClassSummary | None:
         found = self._lookup(qualified, 0)
