@@ -32,7 +32,7 @@ from asynclint.semantic.scopes import LOCAL
 # that implementation, no longer ambiguous; 7: modules in namespace packages named from the
 # project's import root (their summaries hold the names their relative imports were resolved
 # from).
-SUMMARY_VERSION = 7
+SUMMARY_VERSION = 8
 # The `SemanticModel.shared` key of the rows where `yield` occurs in the module's text (a
 # `list[int]`), or None when the text was not at hand.
 _YIELD_ROWS = "yield-rows"
