@@ -13,7 +13,7 @@ from asynclint.engine.analyze import analyze
 from asynclint.fixes.attach import attach_fixes
 from asynclint.rules import REGISTRY
 from asynclint.semantic.blocking import MAX_DEPTH, BlockingAnalysis
-from asynclint.semantic.catalogs.blocking import CATALOG, CATALOG_ENTRIES, FixKind, Kind
+from asynclint.semantic.catalogs.blocking import CATALOG, CATALOG_ENTRIES, Cost, FixKind, Kind
 from asynclint.semantic.model import SemanticModel
 from asynclint.source import SourceFile
 
@@ -48,10 +48,12 @@ def test_database_entries_are_never_applied_by_fix() -> None:
 
 
 def test_rule_docs_list_their_catalog_entries() -> None:
-    for code, kind in (("ASL101", Kind.HTTP), ("ASL102", Kind.DB), ("ASL104", Kind.FILE)):
+    for code, kind, cost in (("ASL101", Kind.HTTP, Cost.HEAVY), ("ASL102", Kind.DB, Cost.HEAVY),
+                             ("ASL104", Kind.FILE, Cost.HEAVY),
+                             ("ASL109", Kind.FILE, Cost.METADATA)):
         explanation = REGISTRY[code].explanation
         for entry in CATALOG_ENTRIES:
-            if entry.kind is kind:
+            if entry.kind is kind and entry.cost is cost:
                 owner, _, member = entry.name.removeprefix("builtins.").rpartition(".")
                 lines = explanation.splitlines()
                 if not owner:  # a builtin: its own line
@@ -59,6 +61,35 @@ def test_rule_docs_list_their_catalog_entries() -> None:
                     continue
                 line = next(ln for ln in lines if ln.startswith(f"- `{owner}`"))
                 assert f"`{member}`" in line, entry.name
+
+
+def test_every_entry_can_pass_its_rules_text_prefilter() -> None:
+    # A rule runs on a file only when one of its `requires_text` words occurs in it; an entry
+    # whose module name contains none of them could never be reported.
+    for entry in CATALOG_ENTRIES:
+        code = "ASL109" if entry.cost is Cost.METADATA else entry.kind.value
+        words = REGISTRY[code].requires_text
+        assert any(word in entry.name.removeprefix("builtins.") for word in words), entry.name
+
+
+def test_metadata_calls_are_opt_in_and_contents_are_not() -> None:
+    metadata = {e.name for e in CATALOG_ENTRIES if e.cost is Cost.METADATA}
+    assert {"pathlib.Path.exists", "pathlib.Path.stat", "os.path.isfile", "os.makedirs",
+            "pathlib.Path.resolve", "os.unlink"} <= metadata
+    assert not {"pathlib.Path.read_text", "builtins.open", "os.listdir", "shutil.rmtree",
+                "shutil.copytree", "os.walk"} & metadata
+    assert {e.kind for e in CATALOG_ENTRIES if e.cost is Cost.METADATA} == {Kind.FILE}
+    assert not REGISTRY["ASL109"].default_enabled and REGISTRY["ASL104"].default_enabled
+    source = """
+        from pathlib import Path
+
+        async def f(p: Path) -> str:
+            p.exists()
+            return p.read_text()
+    """
+    default = frozenset(c for c in ASL1 if REGISTRY[c].default_enabled)
+    assert [d.code for d in check(source, default)] == ["ASL104"]
+    assert sorted(d.code for d in check(source, default | {"ASL109"})) == ["ASL104", "ASL109"]
 
 
 # -- helper chains ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ CODES: dict[str, bool] = {
     "ASL106": True,  # blocking-call-via-helper-in-async
     "ASL107": True,  # configured-blocking-call-in-async
     "ASL108": True,  # blocking-async-route-could-be-sync
+    "ASL109": False,  # filesystem-metadata-in-async
     "ASL200": True,  # unawaited-coroutine
     "ASL201": True,  # coroutine-assigned-never-awaited
     "ASL202": True,  # coroutine-used-as-value

@@ -15,6 +15,7 @@ from asynclint.semantic.catalogs.blocking import (
     THREADPOOL_FUNCTIONS,
     THREADPOOL_ROUTE_DECORATORS,
     BlockingCall,
+    Cost,
     FixKind,
     Kind,
 )
@@ -333,6 +334,7 @@ _WHAT = {
     Kind.OTHER: "a blocking call",
     Kind.CONFIGURED: "configured as blocking (`extra-blocking-calls`)",
 }
+_METADATA_WHAT = "a file-system metadata call"
 _THREAD_SAFETY = (
     "The fix moves the call to a worker thread, which keeps the event loop free but changes "
     "where the code runs: context variables are copied, thread-local state is not shared, and "
@@ -356,9 +358,11 @@ _NOT_FLAGGED = (
 
 
 class _CatalogRule(Rule):
-    """A rule reporting the catalog entries of one kind called directly in a coroutine."""
+    """A rule reporting the catalog entries of one kind and cost called directly in a
+    coroutine."""
 
     kind: ClassVar[Kind]
+    cost: ClassVar[Cost] = Cost.HEAVY
     async_only = True
     fix_title = "Run it in a worker thread: `await asyncio.to_thread(...)`"
     fix_applicability = Applicability.UNSAFE
@@ -369,9 +373,11 @@ class _CatalogRule(Rule):
         if isinstance(semantic.parent, ast.Await):
             return
         entry = _analysis(self).direct(node, semantic.scope)
-        if entry is None or entry.kind is not self.kind or _under_type_checking(self):
+        if entry is None or entry.kind is not self.kind or entry.cost is not self.cost \
+                or _under_type_checking(self):
             return
-        message = (f"`{_short_name(entry)}` is {_WHAT[entry.kind]} inside `async def`, it blocks "
+        what = _METADATA_WHAT if entry.cost is Cost.METADATA else _WHAT[entry.kind]
+        message = (f"`{_short_name(entry)}` is {what} inside `async def`, it blocks "
                    f"the event loop: use {entry.instead}")
         if isinstance(semantic.parent, ast.withitem) and entry.fix is FixKind.THREAD:
             message += ", or move the `with` block into a sync function run in a thread"
@@ -383,13 +389,14 @@ class _CatalogRule(Rule):
         return _thread_fix(self, fctx, diagnostic)
 
 
-def _catalog_names(kind: Kind) -> str:
-    """The catalog entries of a kind as a Markdown list, one line per module or type."""
+def _catalog_names(kind: Kind, cost: Cost = Cost.HEAVY) -> str:
+    """The catalog entries of a kind and cost as a Markdown list, one line per module or
+    type."""
     from asynclint.semantic.catalogs.blocking import CATALOG_ENTRIES
 
     groups: dict[str, list[str]] = {}
     for entry in CATALOG_ENTRIES:
-        if entry.kind is kind:
+        if entry.kind is kind and entry.cost is cost:
             owner, _, member = entry.name.removeprefix("builtins.").rpartition(".")
             groups.setdefault(owner or member, []).append(member if owner else "")
     lines = [f"- `{owner}`" + (": " + ", ".join(f"`{m}`" for m in members if m)
@@ -509,10 +516,13 @@ class BlockingFileIO(_CatalogRule):
     summary = "Sync file-system I/O (`open`, `Path.read_text`, `os`/`shutil` calls) inside " \
         "`async def`"
     explanation = (
-        "Disk access is blocking I/O: on a slow or network file system, or under load, a read, "
-        "a directory walk or an `os.stat` holds the event loop. Use `anyio.Path` / "
-        "`anyio.open_file` / `aiofiles`, or run the work in a worker thread. Pure path "
-        "computations (`os.path.join`, `Path.with_suffix`) are not flagged.\n\n"
+        "Reading or writing a file's contents, listing or walking directories and copying "
+        "or deleting trees is blocking I/O that grows with the data: on a slow or network file "
+        "system, or under load, it holds the event loop. Use `anyio.Path` / `anyio.open_file` "
+        "/ `aiofiles`, or run the work in a worker thread. Pure path computations "
+        "(`os.path.join`, `Path.with_suffix`) are not flagged, and neither are single metadata "
+        "calls (`exists`, `stat`, `mkdir`, `unlink`, `os.path.isfile`...): they cost "
+        "microseconds on a local disk and are reported only by the opt-in ASL109.\n\n"
         "Covered:\n\n" + _catalog_names(Kind.FILE) + _NOT_FLAGGED
     )
     bad_example = (
@@ -525,8 +535,43 @@ class BlockingFileIO(_CatalogRule):
         "async def load_template(name: str) -> str:\n"
         "    return await (anyio.Path(\"templates\") / name).read_text()\n"
     )
-    overlaps = ("ASYNC230", "ASYNC231", "ASYNC232", "ASYNC240")
-    requires_text = ("open", "os", "io", "pathlib", "Path", "shutil")
+    overlaps = ("ASYNC230", "ASYNC231", "ASYNC232")
+    requires_text = ("open", "os", "io", "pathlib", "Path", "shutil", "glob")
+
+
+@register
+class FilesystemMetadataCall(_CatalogRule):
+    code = "ASL109"
+    name = "filesystem-metadata-in-async"
+    kind = Kind.FILE
+    cost = Cost.METADATA
+    default_enabled = False
+    summary = "A file-system metadata call (`exists`, `stat`, `mkdir`, `os.path.*`) inside " \
+        "`async def` (opt-in)"
+    explanation = (
+        "A metadata call is one stat-like system call on a path: `Path.exists`, `is_file`, "
+        "`stat`, `mkdir`, `unlink`, `resolve`, `os.path.isdir`, `os.remove`... On a local disk "
+        "it returns in microseconds, and moving it to a worker thread costs more than it "
+        "saves, so it is not reported by default. On a network file system (NFS, SMB, a FUSE "
+        "or cloud-storage mount) the same call can wait for a server for milliseconds or "
+        "seconds, and every other request of the process waits with it: select this rule "
+        "(`extend-select = [\"ASL109\"]`) when your coroutines touch such paths.\n\n"
+        "Covered:\n\n" + _catalog_names(Kind.FILE, Cost.METADATA) + _NOT_FLAGGED
+    )
+    bad_example = (
+        "from pathlib import Path\n\n"
+        "SHARE = Path(\"/mnt/nfs/reports\")\n\n\n"
+        "async def has_report(name: str) -> bool:\n"
+        "    return (SHARE / name).exists()\n"
+    )
+    good_example = (
+        "import anyio\n\n"
+        "SHARE = anyio.Path(\"/mnt/nfs/reports\")\n\n\n"
+        "async def has_report(name: str) -> bool:\n"
+        "    return await (SHARE / name).exists()\n"
+    )
+    overlaps = ("ASYNC240",)
+    requires_text = ("os", "pathlib", "Path", "shutil")
 
 
 @register
@@ -534,11 +579,12 @@ class BlockingOtherCall(_CatalogRule):
     code = "ASL105"
     name = "blocking-call-in-async"
     kind = Kind.OTHER
-    summary = "Other blocking calls (`input()`, DNS, SMTP/FTP, thread locks, queues, futures) " \
-        "inside `async def`"
+    summary = "Other blocking calls (`input()`, DNS, SMTP/FTP, thread and file locks, queues, " \
+        "futures) inside `async def`"
     explanation = (
         "`input()`, DNS lookups (`socket.getaddrinfo`), sync SMTP/FTP clients, "
-        "`threading.Lock.acquire()` without a timeout, `queue.Queue.get` and "
+        "`threading.Lock.acquire()` without a timeout, file locks (`fcntl.flock`, except "
+        "with `LOCK_NB` or `LOCK_UN`), `queue.Queue.get` and "
         "`concurrent.futures.Future.result()` wait on the event loop's thread. Use the asyncio "
         "equivalent (`loop.getaddrinfo`, `asyncio.Lock`, `asyncio.Queue`, "
         "`asyncio.wrap_future`), or a worker thread. A lock acquired with `blocking=False` or "
@@ -555,7 +601,8 @@ class BlockingOtherCall(_CatalogRule):
         "    return await asyncio.to_thread(input, \"continue? \") == \"y\"\n"
     )
     overlaps = ("ASYNC250",)
-    requires_text = ("input", "socket", "smtplib", "ftplib", "threading", "queue", "concurrent")
+    requires_text = ("input", "socket", "smtplib", "ftplib", "threading", "queue", "concurrent",
+                     "fcntl")
 
 
 @register
@@ -603,6 +650,9 @@ class BlockingViaHelper(Rule):
         "(`load_user() -> requests.get`). Functions of the module, nested helpers and "
         "`self.method()` of the same class are followed, up to 5 links, cycle-safe; helpers "
         "with unknown decorators and generator functions (calling them runs nothing) are not. "
+        "Only helpers that reach a heavy blocking call are reported (a helper whose only "
+        "blocking is a metadata call such as `Path.exists` costs microseconds, see ASL109), "
+        "and the chain shown ends in the helper's first heavy call, not its first call. "
         "Passing the helper to `asyncio.to_thread` / `run_in_threadpool` is the fix, and is "
         "not flagged." + _NOT_FLAGGED
     )
@@ -638,7 +688,7 @@ class BlockingViaHelper(Rule):
         if analysis.direct(node, semantic.scope) is not None:
             return
         found = analysis.via_helper(node, semantic.scope)
-        if found is None or _under_type_checking(self):
+        if found is None or found[1].cost is not Cost.HEAVY or _under_type_checking(self):
             return
         chain, entry = found
         database = entry.kind is Kind.DB
@@ -662,6 +712,9 @@ class PlainDefPlan(FixPlan):
     at: Location
 
 
+_ROUTE_CALLS_SHOWN = 3  # blocking calls ASL108's message names
+
+
 @register
 class BlockingAsyncRoute(Rule):
     code = "ASL108"
@@ -672,7 +725,9 @@ class BlockingAsyncRoute(Rule):
         "event loop. A route declared `async def` that awaits nothing but makes blocking calls "
         "(any ASL1xx finding, including through helpers) gets the worst of both: it blocks the "
         "loop for every request. The FastAPI documentation's advice is to declare it with plain "
-        "`def`.\n\n"
+        "`def`. Only heavy blocking counts (network, database, file contents, subprocesses, "
+        "sleeping): a route whose only blocking is a metadata call (`Path.exists`) would get "
+        "slower in the threadpool, and is not reported.\n\n"
         "This is reported on the `async` keyword of the route, in addition to the findings at "
         "each blocking call (which carry the call-site fix). Routes are recognised by their "
         "decorator on a `FastAPI()` or `APIRouter()` object (`@app.get`, `@router.post`, ...); "
@@ -711,18 +766,24 @@ class BlockingAsyncRoute(Rule):
                                 ast.YieldFrom)):
                 return
         scope = Scope("function", node, self.semantic.scope, True)
-        for _call, (chain, _entry) in _analysis(self).blocking_calls_in(node, scope):
-            start, _ = self.ctx.node_range(node)
-            marker = ast.Name(id="async", lineno=node.lineno, col_offset=node.col_offset,
-                              end_lineno=node.lineno, end_col_offset=node.col_offset + 5)
-            self.report(
-                marker,
-                f"route `{node.name}` awaits nothing but blocks the event loop "
-                f"({' -> '.join(chain)}, line {_call.lineno}): declare it with plain `def` so "
-                "FastAPI runs it in its threadpool",
-                fix_plan=PlainDefPlan(start),
-            )
+        heavy = [(call, chain) for call, (chain, entry)
+                 in _analysis(self).blocking_calls_in(node, scope) if entry.cost is Cost.HEAVY]
+        if not heavy:
             return
+        start, _ = self.ctx.node_range(node)
+        marker = ast.Name(id="async", lineno=node.lineno, col_offset=node.col_offset,
+                          end_lineno=node.lineno, end_col_offset=node.col_offset + 5)
+        shown = ", ".join(f"{' -> '.join(chain)} (line {call.lineno})"
+                          for call, chain in heavy[:_ROUTE_CALLS_SHOWN])
+        more = len(heavy) - _ROUTE_CALLS_SHOWN
+        if more > 0:
+            shown += f" and {more} more"
+        self.report(
+            marker,
+            f"Route `{node.name}` awaits nothing but blocks the event loop on {shown}: "
+            "declare it with plain `def` so FastAPI runs it in its threadpool",
+            fix_plan=PlainDefPlan(start),
+        )
 
     def _is_threadpool_route(self, node: ast.AsyncFunctionDef) -> bool:
         for decorator in node.decorator_list:

@@ -18,6 +18,7 @@ from asynclint.semantic.catalogs.blocking import (
     CATALOG,
     TRANSPARENT_DECORATORS,
     BlockingCall,
+    Cost,
     FixKind,
     Kind,
 )
@@ -55,6 +56,12 @@ class BlockingSummary:
 
 def _is_generator(func: FuncDef) -> bool:
     return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n, _ in own_nodes(func.body))
+
+
+def _names_flag(expr: ast.expr, flags: tuple[str, ...]) -> bool:
+    """The argument mentions one of the flags (`fcntl.LOCK_EX | fcntl.LOCK_NB`)."""
+    return any((isinstance(n, ast.Attribute) and n.attr in flags)
+               or (isinstance(n, ast.Name) and n.id in flags) for n in ast.walk(expr))
 
 
 def _falsy(expr: ast.expr) -> bool:
@@ -123,6 +130,9 @@ class BlockingAnalysis:
         if entry is not None and entry.shared_only and isinstance(func, ast.Attribute) and \
                 isinstance(func.value, ast.Name) and self._fresh_local(func.value.id, scope):
             return None
+        if entry is not None and entry.nonblocking_flags and any(
+                _names_flag(arg, entry.nonblocking_flags) for arg in call.args):
+            return None
         if entry is None or entry.nonblocking is None:
             return entry
         keyword, position = entry.nonblocking
@@ -185,17 +195,22 @@ class BlockingAnalysis:
             return None
         shown = f"{qualified}()"
         chain, terminal = fact.get("chain"), fact.get("terminal")
+        light: Chain | None = None
         if chain and terminal in CATALOG:
-            return (shown, *chain), CATALOG[terminal]
+            light = (shown, *chain), CATALOG[terminal]
+            if light[1].cost is Cost.HEAVY:
+                return light
         if budget <= 1:
-            return None
+            return light
         for callee in fact.get("callees", ()):
             if callee in seen or callee == qualified:
                 continue
             sub = self._project_chain(callee, seen | {qualified}, budget - 1)
             if sub is not None:
-                return (shown, *sub[0]), sub[1]
-        return None
+                if sub[1].cost is Cost.HEAVY:
+                    return (shown, *sub[0]), sub[1]
+                light = light or ((shown, *sub[0]), sub[1])
+        return light
 
     def helper_target(self, call: ast.Call, scope: Scope
                       ) -> tuple[ast.FunctionDef, Scope, str] | None:
@@ -305,18 +320,27 @@ class BlockingAnalysis:
         return (shown, *chain), entry
 
     def _blocks_in(self, body: list[ast.stmt], scope: Scope) -> Chain | None:
-        """The first blocking call of a sync body, direct or through further helpers, whose
-        chain leaves room for the body's own function name."""
+        """The first heavy blocking call of a sync body, direct or through further helpers,
+        whose chain leaves room for the body's own function name; else its first metadata
+        call (so a helper that checks `exists` before an `fcntl.flock` is known by the lock)."""
+        light: Chain | None = None
         for node, _ in own_nodes(body):
             if not isinstance(node, ast.Call):
                 continue
             entry = self.direct(node, scope)
+            found: Chain | None = None
             if entry is not None:
-                return (_call_name(entry),), entry
-            found = self._via_helper(node, scope)
-            if found is not None and len(found[0]) < MAX_CHAIN:
+                found = (_call_name(entry),), entry
+            else:
+                found = self._via_helper(node, scope)
+                if found is not None and len(found[0]) >= MAX_CHAIN:
+                    found = None
+            if found is None:
+                continue
+            if found[1].cost is Cost.HEAVY:
                 return found
-        return None
+            light = light or found
+        return light
 
     def blocking_calls_in(self, func: ast.AsyncFunctionDef, scope: Scope
                           ) -> Iterator[tuple[ast.Call, Chain]]:

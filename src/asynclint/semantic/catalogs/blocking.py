@@ -2,7 +2,8 @@
 
 Each entry names what blocks (a qualified function as users import it, or `Type.method` where
 `Type` is a name the type inference produces, see `types.py`), its kind (which decides the
-rule code), what to use instead, and which fix the rules may offer. Methods are only matched when
+rule code), what it costs (`Cost`: a heavy call is worth moving off the loop, a metadata call
+is one stat-like system call), what to use instead, and which fix the rules may offer. Methods are only matched when
 the receiver's type is known; nothing here is matched by a bare method name.
 
 Deliberately not catalogued (too often non-blocking, or not decidable from the code): methods of
@@ -30,6 +31,19 @@ class Kind(Enum):
     CONFIGURED = "ASL107"
 
 
+class Cost(Enum):
+    """What a call costs the event loop: decides whether it is reported by default.
+
+    HEAVY: network, database, subprocesses and their waits, sleeping, reading or writing file
+    contents, walking or copying trees, archives, locks. METADATA: one stat-like system call
+    on a path (`exists`, `stat`, `mkdir`, `unlink`, `os.path.*`): microseconds on a local disk,
+    reported only by the opt-in ASL109 (it matters on network file systems).
+    """
+
+    HEAVY = "heavy"
+    METADATA = "metadata"
+
+
 class FixKind(Enum):
     """The fix a finding may carry."""
 
@@ -51,6 +65,10 @@ class BlockingCall:
     # Blocks only when another thread can hold the receiver: not for a lock the coroutine
     # itself just created in a local variable.
     shared_only: bool = False
+    cost: Cost = Cost.HEAVY
+    # Flags that, named among the arguments, make the call return at once (`LOCK_NB`,
+    # `LOCK_UN`).
+    nonblocking_flags: tuple[str, ...] = ()
 
 
 T, D, N = FixKind.THREAD, FixKind.THREAD_DISPLAY, FixKind.NONE
@@ -65,6 +83,12 @@ def _e(kind: Kind, name: str, instead: str, fix: FixKind = T,
 def _each(kind: Kind, owner: str, names: str, instead: str, fix: FixKind = T) -> list[BlockingCall]:
     """Several functions of one module, or methods of one type, sharing their advice."""
     return [BlockingCall(f"{owner}.{n}", kind, instead, fix) for n in names.split()]
+
+
+def _metadata(owner: str, names: str, instead: str) -> list[BlockingCall]:
+    """File-system metadata calls of one module or type (`Cost.METADATA`, the opt-in ASL109)."""
+    return [BlockingCall(f"{owner}.{n}", Kind.FILE, instead, T, cost=Cost.METADATA)
+            for n in names.split()]
 
 
 S, H, DB, P, F, OT = Kind.SLEEP, Kind.HTTP, Kind.DB, Kind.PROCESS, Kind.FILE, Kind.OTHER
@@ -161,17 +185,22 @@ CATALOG_ENTRIES: list[BlockingCall] = [
     *_each(F, "io.BufferedReader", "read read1 readline readlines readinto",
            "`anyio.open_file` / `aiofiles.open`"),
     *_each(F, "io.BufferedWriter", "write writelines flush", "`anyio.open_file` / `aiofiles.open`"),
-    *_each(F, "pathlib.Path", "open read_text read_bytes write_text write_bytes exists is_file "
-           "is_dir is_symlink stat lstat iterdir glob rglob mkdir rmdir unlink touch rename "
-           "replace resolve chmod samefile readlink symlink_to hardlink_to",
+    *_each(F, "pathlib.Path", "open read_text read_bytes write_text write_bytes iterdir glob rglob",
            "`anyio.Path`, or `asyncio.to_thread`"),
-    *_each(F, "os", "listdir scandir walk stat lstat remove unlink rename renames replace mkdir "
-           "makedirs rmdir removedirs chmod chown link symlink readlink access utime truncate "
-           "statvfs sendfile", "`asyncio.to_thread`, or `anyio` / `aiofiles.os`"),
-    *_each(F, "os.path", "exists lexists isfile isdir islink ismount getsize getmtime getatime "
-           "getctime samefile realpath", "`anyio.Path`, or `asyncio.to_thread`"),
-    *_each(F, "shutil", "copy copy2 copyfile copyfileobj copytree copymode copystat move rmtree "
-           "make_archive unpack_archive disk_usage", "`asyncio.to_thread`"),
+    *_metadata("pathlib.Path", "exists is_file is_dir is_symlink stat lstat mkdir rmdir unlink "
+               "touch rename replace resolve chmod samefile readlink symlink_to hardlink_to",
+               "`anyio.Path`, or `asyncio.to_thread`"),
+    *_each(F, "os", "listdir scandir walk sendfile",
+           "`asyncio.to_thread`, or `anyio` / `aiofiles.os`"),
+    *_metadata("os", "stat lstat remove unlink rename renames replace mkdir makedirs rmdir "
+               "removedirs chmod chown link symlink readlink access utime truncate statvfs",
+               "`asyncio.to_thread`, or `anyio` / `aiofiles.os`"),
+    *_metadata("os.path", "exists lexists isfile isdir islink ismount getsize getmtime "
+               "getatime getctime samefile realpath", "`anyio.Path`, or `asyncio.to_thread`"),
+    *_each(F, "shutil", "copy copy2 copyfile copyfileobj copytree move rmtree make_archive "
+           "unpack_archive", "`asyncio.to_thread`"),
+    *_metadata("shutil", "copymode copystat disk_usage", "`asyncio.to_thread`"),
+    *_e(F, "glob.glob", "`anyio.Path.glob`, or `asyncio.to_thread`"),
     # -- other: the console, DNS and other network protocols, thread synchronisation ----------
     *_e(OT, "builtins.input", "a worker thread (`await asyncio.to_thread(input, ...)`)"),
     *_each(OT, "socket", "getaddrinfo gethostbyname gethostbyname_ex gethostbyaddr getfqdn "
@@ -187,6 +216,8 @@ CATALOG_ENTRIES: list[BlockingCall] = [
     *_e(OT, "threading.Semaphore.acquire", "`asyncio.Semaphore`", N, ("blocking", 0), True),
     *_e(OT, "threading.BoundedSemaphore.acquire", "`asyncio.Semaphore`", N, ("blocking", 0), True),
     *_e(OT, "threading.Event.wait", "`asyncio.Event`", N, None, True),
+    *[BlockingCall(f"fcntl.{name}", OT, "`asyncio.to_thread` (the lock waits for its holder)", T,
+                   nonblocking_flags=("LOCK_NB", "LOCK_UN")) for name in ("flock", "lockf")],
     *_e(OT, "threading.Thread.join", "`await asyncio.to_thread(thread.join)`"),
     *_e(OT, "queue.Queue.get", "`asyncio.Queue` (or `janus`)", T, ("block", 0)),
     *_e(OT, "concurrent.futures.Future.result", "`await asyncio.wrap_future(future)`"),

@@ -34,8 +34,9 @@ from asynclint.semantic.scopes import LOCAL
 # project's import root (their summaries hold the names their relative imports were resolved
 # from); 8: class fields, model classes and module type aliases (concrete annotations), and the
 # `params` fact of ASL202; 9: `FunctionSummary.wraps` (project decorators that make a function
-# async) and a module's star imports and literal `__all__`.
-SUMMARY_VERSION = 9
+# async) and a module's star imports and literal `__all__`; 10: the blocking fact's chain ends in
+# the first heavy call (`Cost`).
+SUMMARY_VERSION = 10
 # The `SemanticModel.shared` key of the rows where `yield` occurs in the module's text (a
 # `list[int]`), or None when the text was not at hand.
 _YIELD_ROWS = "yield-rows"
