@@ -349,12 +349,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         counts = Counter(f.code for f in sample)
         print(f"{len(findings)} findings, {len(sample)} sampled ("
               + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) + f"), {len(todo)} unlabelled")
-        for f in todo:
-            print(f"  {f.key}    {f.text}")
         if args.todo:
             rows = [{"key": f.key, "code": f.code, "text": f.text, "message": f.message,
                      "verdict": "", "reason": ""} for f in todo]
             args.todo.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        for f in todo:
+            print(f"  {f.key}    {f.text}")
         return 0
     sys.stdout.write(report(findings, labels, markdown=args.markdown))
     return 0
