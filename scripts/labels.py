@@ -3,16 +3,19 @@
 The ecosystem snapshot (`scripts/ecosystem.py`) records what every rule reports; this records what
 the findings are worth. One run of the default rule selection over every ecosystem project, a
 seeded sample per rule code (all findings of a code with at most 20, else 20 drawn with a fixed
-seed), and a verdict per sampled finding, kept in the committed `ecosystem/labels.json`:
+seed), and a verdict per sampled finding, kept in the committed `ecosystem/labels.json`. Most
+ecosystem findings are in the projects' own tests, so a second sample is drawn the same way from
+the findings outside tests and docs ("product code"); both samples share the labels.
 
     worth   a reviewer on that project would accept a change for it
     noise   technically right, but not worth a change (microseconds, start-up only, test code)
     wrong   the finding is false
 
-    python scripts/labels.py sample              # run, save the run, print the sample's unlabelled findings
+    python scripts/labels.py sample              # run, save the run, list the samples' unlabelled findings
     python scripts/labels.py sample --todo F     # ... and write them to F (JSON) to be labelled
     python scripts/labels.py merge F             # add the labelled entries of F to labels.json
     python scripts/labels.py report              # run, then per-code counts and verdict shares
+    python scripts/labels.py report --markdown   # ... the tables in Markdown (for ecosystem/labels.md)
     python scripts/labels.py report --reuse      # ... on the run `sample` saved, without running
 
 A label is keyed by the finding (`project/path.py:row:col CODE`, the snapshot's key with the
@@ -123,10 +126,29 @@ def load_run(path: Path) -> list[Finding]:
 
 
 # -- sampling -----------------------------------------------------------------------------------
-def draw(findings: Iterable[Finding], per_code: int = PER_CODE, seed: int = SEED) -> list[Finding]:
+TEST_DIRS = frozenset({"test", "tests", "testing"})
+DOC_DIRS = frozenset({"doc", "docs", "docs_src", "example", "examples", "snippets"})
+
+
+def where(key: str) -> str:
+    """"test", "docs" or "product": whose code a finding is in, from its path (a test or docs
+    folder anywhere in it, or a pytest file name). Most ecosystem findings are in the projects'
+    own tests, which a user's default run may not even check; the product stratum shows the rest."""
+    parts = key.rsplit(" ", 1)[0].rsplit(":", 2)[0].split("/")[1:]
+    name = parts[-1] if parts else ""
+    if any(p in TEST_DIRS for p in parts[:-1]) or name.startswith("test_") or name.endswith("_test.py") \
+            or name == "conftest.py":
+        return "test"
+    if any(p in DOC_DIRS for p in parts[:-1]):
+        return "docs"
+    return "product"
+
+
+def draw(findings: Iterable[Finding], per_code: int = PER_CODE, seed: int = SEED,
+         stratum: str = "") -> list[Finding]:
     """The sample: every finding of a code with at most `per_code`, else `per_code` of them drawn
-    from the key-sorted list with a generator seeded by the seed and the code (so one code's draw
-    does not move when another code's findings change)."""
+    from the key-sorted list with a generator seeded by the seed, the stratum and the code (so one
+    code's draw does not move when another code's findings change)."""
     by_code: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_code[f.code].append(f)
@@ -136,7 +158,7 @@ def draw(findings: Iterable[Finding], per_code: int = PER_CODE, seed: int = SEED
         if len(group) <= per_code:
             chosen.extend(group)
         else:
-            chosen.extend(random.Random(f"{seed}:{code}").sample(group, per_code))
+            chosen.extend(random.Random(f"{seed}:{stratum}{code}").sample(group, per_code))
     return sorted(chosen, key=lambda f: sort_key(f.key))
 
 
@@ -280,12 +302,23 @@ def table(stats: Mapping[str, CodeStats], markdown: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def product_sample(findings: Iterable[Finding]) -> list[Finding]:
+    """The second stratum: the same draw over the findings outside tests and docs only."""
+    return draw([f for f in findings if where(f.key) == "product"], stratum="product:")
+
+
 def report(findings: Sequence[Finding], labels: Sequence[Mapping[str, str]], markdown: bool = False) -> str:
     sample = draw(findings)
+    product = [f for f in findings if where(f.key) == "product"]
+    psample = product_sample(findings)
     matched, lost = match(labels, findings)
-    stats = tally(findings, sample, matched)
-    out = [table(stats, markdown)]
-    todo = [f for f in sample if f.key not in matched]
+    places = Counter(where(f.key) for f in findings)
+    out = ["all default findings (" + ", ".join(f"{places[w]} in {w}" for w in ("product", "test", "docs"))
+           + "):", "", table(tally(findings, sample, matched), markdown),
+           "product code only (findings outside tests and docs; a sample of their own):", "",
+           table(tally(product, psample, matched), markdown)]
+    todo = sorted({f.key: f for f in sample + psample if f.key not in matched}.values(),
+                  key=lambda f: sort_key(f.key))
     out.append(f"sampled findings without a label: {len(todo)}")
     out += [f"  {f.key}    {f.text}" for f in todo]
     out.append(f"labels whose finding is gone (a fixed false alarm, or a lost true find): {len(lost)}")
@@ -345,10 +378,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "sample":
         matched, _ = match(labels, findings)
         sample = draw(findings)
-        todo = [f for f in sample if f.key not in matched]
+        psample = product_sample(findings)
+        todo = sorted({f.key: f for f in sample + psample if f.key not in matched}.values(),
+                      key=lambda f: sort_key(f.key))
         counts = Counter(f.code for f in sample)
         print(f"{len(findings)} findings, {len(sample)} sampled ("
-              + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) + f"), {len(todo)} unlabelled")
+              + ", ".join(f"{c} {n}" for c, n in sorted(counts.items()))
+              + f"), {len(psample)} sampled in product code, {len(todo)} unlabelled")
         if args.todo:
             rows = [{"key": f.key, "code": f.code, "text": f.text, "message": f.message,
                      "verdict": "", "reason": ""} for f in todo]

@@ -142,3 +142,24 @@ def test_committed_labels_are_valid_and_sorted() -> None:
     rows = labels.load_labels()
     assert [r["key"] for r in rows if labels.check_label(r)] == []
     assert labels.dump_labels(rows) == (labels.LABELS.read_text(encoding="utf-8") if rows else "[]\n")
+
+
+def test_where_splits_tests_docs_and_product() -> None:
+    assert labels.where("aiohttp/tests/test_streams.py:1:1 ASL500") == "test"
+    assert labels.where("sqlalchemy/test/base/test_concurrency.py:1:1 ASL105") == "test"
+    assert labels.where("lnbits/lnbits/tests_helpers.py:1:1 ASL105") == "product"
+    assert labels.where("redis/conftest.py:1:1 ASL100") == "test"
+    assert labels.where("anyio/docs/snippets/why/x.py:1:1 ASL501") == "docs"
+    assert labels.where("aiohttp/examples/client_ws.py:1:1 ASL105") == "docs"
+    assert labels.where("lnbits/lnbits/core/views/admin_api.py:1:1 ASL103") == "product"
+    assert labels.where("tests/tests.py:1:1 ASL103") == "product"  # the project is named "tests"
+
+
+def test_product_sample_is_its_own_stable_draw() -> None:
+    product = [_f(f"p/src/a.py:{i}:1 ASL104") for i in range(1, 41)]
+    tests = [_f(f"p/tests/test_a.py:{i}:1 ASL104") for i in range(1, 41)]
+    drawn = labels.product_sample(product + tests)
+    assert len(drawn) == labels.PER_CODE
+    assert all(labels.where(f.key) == "product" for f in drawn)
+    assert labels.product_sample(list(reversed(tests + product))) == drawn
+    assert drawn != labels.draw(product)  # a stratum of its own, not the main draw's seed
