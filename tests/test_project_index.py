@@ -208,10 +208,27 @@ def test_fact_providers_add_per_function_facts(tmp_path: Path) -> None:
     try:
         tree = ast.parse("def f():\n    g()\n    h()\n\ndef quiet(): ...\n")
         summary = summarize_module(tree, "m", False)
-        assert summary.functions["f"].facts == {"calls": ["g", "h"]}
-        assert summary.functions["quiet"].facts == {}
+        assert summary.functions["f"].fact("calls") == ["g", "h"]
+        assert summary.functions["quiet"].fact("calls") is None
+        assert summary.functions["f"].fact("unknown") is None
     finally:
         del FACT_PROVIDERS["calls"]
+
+
+def test_facts_are_computed_per_provider_on_first_use() -> None:
+    """A run that needs one family's facts of a module does not pay for the others'."""
+    asked: list[str] = []
+    FACT_PROVIDERS["one"] = lambda node, model: asked.append(f"one:{node.name}")
+    FACT_PROVIDERS["two"] = lambda node, model: asked.append(f"two:{node.name}")
+    try:
+        summary = summarize_module(ast.parse("def f(): ...\n"), "m", False)
+        summary.functions["f"].fact("one")
+        summary.functions["f"].fact("one")
+        assert asked == ["one:f"]
+        summary.functions["f"].fact("two")
+        assert asked == ["one:f", "two:f"]
+    finally:
+        del FACT_PROVIDERS["one"], FACT_PROVIDERS["two"]
 
 
 USES = """
@@ -286,10 +303,10 @@ def test_module_facts_keep_the_eager_order(tmp_path: Path) -> None:
                          "if X:\n    def c(): ...\n")
         summary = summarize_module(tree, "m", False)
         assert seen == []  # nothing computed until asked
-        assert summary.functions["a"].facts == {}
+        assert summary.functions["a"].fact("order") is None
         assert seen == ["b", "a", "c"]
         assert summary.classes["C"].methods["b"] is not None
-        assert summary.functions["c"].facts == {}  # computed once per module
+        assert summary.functions["c"].fact("order") is None  # computed once per module
         assert seen == ["b", "a", "c"]
     finally:
         del FACT_PROVIDERS["order"]

@@ -235,8 +235,8 @@ class _FakeView:
         self.asked.append(qualified)
         return self.defs.get(qualified)
 
-    def facts_of(self, summary: _Summary) -> dict[str, object]:
-        return summary.facts
+    def fact_of(self, summary: _Summary, provider: str) -> object:
+        return summary.facts.get(provider)
 
 
 def test_project_facts_follow_calls_across_modules() -> None:

@@ -73,14 +73,12 @@ class ProjectIndex:
             self._entries[path] = self._from_record(path, raw)
 
     def _from_record(self, path: str, raw: list[Any]) -> _Entry:
-        """An entry from its JSON record `[mtime, size, digest, summary, facts or null, summary
-        digest]` (the last saves re-serialising every summary on a warm run)."""
+        """An entry from its JSON record `[mtime, size, digest, summary, facts per provider,
+        summary digest]` (the last saves re-serialising every summary on a warm run)."""
         mtime, size, dig, summary_json, facts, summary_digest = raw
         summary = ModuleSummary.from_json(summary_json, str(summary_digest))
-        if facts is None:
-            summary.facts_loader = functools.partial(self._facts_from_file, path, dig, summary)
-        else:
-            summary.facts = facts
+        summary.facts = dict(facts)
+        summary.facts_loader = functools.partial(self._facts_from_file, path, dig, summary)
         return _Entry((mtime, size), dig, summary)
 
     @staticmethod
@@ -88,9 +86,11 @@ class ProjectIndex:
         return [entry.stat[0], entry.stat[1], entry.digest, entry.summary.to_json(),
                 entry.summary.facts, entry.summary.digest()]
 
-    def _facts_from_file(self, path: str, dig: str, summary: ModuleSummary) -> Facts:
-        """A module's facts, parsing its file again (summaries do not keep trees: memory).
-        If the file no longer has the summarised content, no facts: nothing to report on."""
+    def _facts_from_file(self, path: str, dig: str, summary: ModuleSummary,
+                         provider: str) -> Facts:
+        """One provider's facts of a module, parsing its file again (summaries do not keep
+        trees: memory). If the file no longer has the summarised content, no facts: nothing
+        to report on."""
         try:
             data = Path(path).read_bytes()
             if hashlib.blake2b(data, digest_size=16).hexdigest() != dig:
@@ -99,10 +99,11 @@ class ProjectIndex:
         except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
             return {}
         self.parsed += 1
-        facts = compute_facts(tree, SemanticModel(tree, summary.name, summary.is_package))
+        facts = compute_facts(tree, SemanticModel(tree, summary.name, summary.is_package),
+                              provider)
         entry = self._entries.get(path)
         if entry is not None and entry.summary is summary:
-            summary.facts = facts
+            summary.facts[provider] = facts
             self._new[path] = self._record(entry)
         return facts
 

@@ -190,7 +190,7 @@ class BlockingAnalysis:
         if found is None or found[0] not in ("function", "method") or found[1] is None:
             return None
         summary = found[1]
-        fact = self.project.facts_of(summary).get(FACT) if summary.kind == "sync" else None
+        fact = self.project.fact_of(summary, FACT) if summary.kind == "sync" else None
         if not isinstance(fact, dict):
             return None
         shown = f"{qualified}()"

@@ -188,7 +188,7 @@ class _Parameters:
                 node = self._own_def(key)
                 self._own_facts[key] = project_fact(node, self.semantic) if node else None
             return self._own_facts[key]
-        fact: Fact | None = view.facts_of(summary).get(FACT)
+        fact: Fact | None = view.fact_of(summary, FACT)
         return fact
 
     def _own_def(self, key: str) -> FuncDef | None:

@@ -10,8 +10,8 @@ the editor, flake8) gets exactly the findings it gets in a whole-project run.
 - `summaries`: each module reduced to a small `ModuleSummary` (top-level functions and classes
   with their async-ness, decorators, return annotation, bases, methods; module-level imports for
   re-exports), and `SUMMARY_VERSION`, the version of what is cached on disk.
-- `facts`: the per-function facts (`FunctionSummary.facts`, a JSON-able dict) as one explicit
-  table of providers, `FACT_PROVIDERS`.
+- `facts`: the per-function facts (`FunctionSummary.fact(provider)`, JSON-able values) as one
+  explicit table of providers, `FACT_PROVIDERS`.
 - `view`: the index as one checked file sees it (`ProjectView`), where it looks for modules
   (`search_roots`), the store it reads summaries from (`IndexStore`), and whether a cached
   result's lookups still hold (`deps_valid`).
@@ -24,11 +24,11 @@ lookup still gives the same answer (`deps_valid`). Editing a function body elsew
 change any summary, so it invalidates nothing; making a function `async`, adding a module that
 shadows an import, or deleting one does.
 
-Facts are computed per module on first use, not with the summary: they cost a resolution of
-every call of every function (most of the index's time), and only a module whose functions a
-coroutine actually calls needs them. A result that read a module's facts records them as a
-dependency of their own (`<module>#facts`), so editing a helper's body invalidates the files
-that consulted its facts, and no others.
+Facts are computed per module and per provider on first use, not with the summary: they cost a
+resolution of every call of every function (most of the index's time), and only a module whose
+functions a coroutine actually calls needs them, usually for one family. A result that read a
+module's facts records them as a dependency of their own (`<module>#facts:<provider>`), so
+editing a helper's body invalidates the files that consulted its facts, and no others.
 
 Nothing is re-exported here: import from the submodule that defines a name.
 """

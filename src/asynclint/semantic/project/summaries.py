@@ -35,8 +35,8 @@ from asynclint.semantic.scopes import LOCAL
 # from); 8: class fields, model classes and module type aliases (concrete annotations), and the
 # `params` fact of ASL202; 9: `FunctionSummary.wraps` (project decorators that make a function
 # async) and a module's star imports and literal `__all__`; 10: the blocking fact's chain ends in
-# the first heavy call (`Cost`).
-SUMMARY_VERSION = 10
+# the first heavy call (`Cost`); 11: facts stored per provider.
+SUMMARY_VERSION = 11
 # The `SemanticModel.shared` key of the rows where `yield` occurs in the module's text (a
 # `list[int]`), or None when the text was not at hand.
 _YIELD_ROWS = "yield-rows"
@@ -60,12 +60,12 @@ class FunctionSummary:
     owner: ModuleSummary | None = field(default=None, compare=False, repr=False)
     key: str = field(default="", compare=False, repr=False)
 
-    @property
-    def facts(self) -> dict[str, Any]:
-        """The `FACT_PROVIDERS` facts of this function (computed for its module on first use)."""
+    def fact(self, provider: str) -> Any:
+        """This function's fact from one `FACT_PROVIDERS` entry, or None (computed for its
+        module, for that provider only, on first use)."""
         if self.owner is None:
-            return {}
-        return self.owner.module_facts().get(self.key, {})
+            return None
+        return self.owner.module_facts(provider).get(self.key)
 
     def to_json(self) -> list[Any]:
         return [self.kind, self.decorators, self.returns, self.yields, self.wraps]
@@ -97,7 +97,7 @@ class ClassSummary:
         return cls(list(raw[0]), methods, list(raw[2]), dict(raw[3]), bool(raw[4]))
 
 
-Facts = dict[str, dict[str, Any]]  # function key ("f", "Class.f") -> its non-empty facts
+Facts = dict[str, Any]  # one provider's facts: function key ("f", "Class.f") -> its fact
 
 
 @dataclass
@@ -124,10 +124,13 @@ class ModuleSummary:
     # Names bound at module level in no way held above (`x = make()` of unknown type, loop
     # targets...): a star import of the module binds them too.
     others: list[str] = field(default_factory=list)
-    # The facts once computed, and how to compute them (from a live tree, or by parsing the
-    # file again); neither is part of the summary's JSON or digest.
-    facts: Facts | None = field(default=None, compare=False, repr=False)
-    facts_loader: Callable[[], Facts] | None = field(default=None, compare=False, repr=False)
+    # The facts computed so far, per provider, and how to compute one provider's (from a live
+    # tree, or by parsing the file again); neither is part of the summary's JSON or digest.
+    # Per provider, because a run needs most modules' facts of one family only (the ASL1
+    # helper chains) and computing every family's cost a cold run 4 % (instruction counts).
+    facts: dict[str, Facts] = field(default_factory=dict, compare=False, repr=False)
+    facts_loader: Callable[[str], Facts] | None = field(default=None, compare=False,
+                                                       repr=False)
     # `digest()` once computed, or as stored beside the summary; not part of the summary.
     _digest: str | None = field(default=None, init=False, compare=False, repr=False)
 
@@ -143,14 +146,15 @@ class ModuleSummary:
                 if method is not None:
                     method.owner, method.key = self, f"{cls_name}.{name}"
 
-    def module_facts(self) -> Facts:
-        if self.facts is None:
-            loader, self.facts_loader = self.facts_loader, None
-            self.facts = loader() if loader is not None else {}
-        return self.facts
+    def module_facts(self, provider: str) -> Facts:
+        found = self.facts.get(provider)
+        if found is None:
+            loader = self.facts_loader
+            found = self.facts[provider] = loader(provider) if loader is not None else {}
+        return found
 
-    def facts_digest(self) -> str:
-        return _digest_of(self.module_facts())
+    def facts_digest(self, provider: str) -> str:
+        return _digest_of(self.module_facts(provider))
 
     def to_json(self) -> dict[str, Any]:
         return {"n": self.name, "p": self.is_package,
@@ -508,21 +512,20 @@ def _literal_names(stmt: ast.stmt) -> list[str] | None:
     return names if len(names) == len(value.elts) else None
 
 
-def compute_facts(tree: ast.Module, model: SemanticModel) -> Facts:
-    """Every provider's facts for every function `summarize_module` summarises, in the same
+def compute_facts(tree: ast.Module, model: SemanticModel, provider: str) -> Facts:
+    """One provider's facts for every function `summarize_module` summarises, in the same
     order (a provider may memoise across the functions of a module)."""
     from asynclint.semantic.project.facts import FACT_PROVIDERS  # the families' code: on first use
 
     facts: Facts = {}
+    compute = FACT_PROVIDERS.get(provider)
+    if compute is None:
+        return facts
 
     def add(key: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        found = {}
-        for name, provider in FACT_PROVIDERS.items():
-            value = provider(node, model)
-            if value is not None:
-                found[name] = value
-        if found:
-            facts[key] = found
+        value = compute(node, model)
+        if value is not None:
+            facts[key] = value
         else:
             facts.pop(key, None)
 

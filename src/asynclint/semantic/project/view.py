@@ -95,7 +95,8 @@ class IndexStore(Protocol):
 
 # -- what one file sees ---------------------------------------------------------------------------
 Dep = tuple[str, str, str]  # (module name, file or "", summary digest or "")
-FACTS_DEP = "#facts"  # suffix of a dependency on a module's facts: (name#facts, file, digest)
+# A dependency on one provider's facts of a module: (name#facts:provider, file, digest).
+FACTS_DEP = "#facts:"
 # A dependency whose first element starts with this is no module but a file the result read
 # otherwise (`config.environment`): checked by its recorder, skipped here.
 ENV_DEP = "@"
@@ -167,14 +168,16 @@ class ProjectView:
             self._where[id(entry.summary)] = (name, path)
         return self._modules[name]
 
-    def facts_of(self, func: FunctionSummary) -> dict[str, Any]:
-        """A function's facts, recorded as a dependency of the result (`<module>#facts`)."""
+    def fact_of(self, func: FunctionSummary, provider: str) -> Any:
+        """A function's fact from one provider (None: nothing to say), recorded as a
+        dependency of the result (`<module>#facts:<provider>`)."""
         owner = func.owner
         where = self._where.get(id(owner)) if owner is not None else None
         if owner is not None and where is not None:
             name, path = where
-            self.deps[f"{name}{FACTS_DEP}"] = (f"{name}{FACTS_DEP}", path, owner.facts_digest())
-        return func.facts
+            key = f"{name}{FACTS_DEP}{provider}"
+            self.deps[key] = (key, path, owner.facts_digest(provider))
+        return func.fact(provider)
 
     def lookup_full(self, qualified: str) -> tuple[str, Any, str] | None:
         """What a qualified name is in the project: ("function", FunctionSummary, name),
@@ -313,12 +316,13 @@ def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
             continue
         if module == name or module.startswith(ENV_DEP):
             continue
-        if module.endswith(FACTS_DEP):  # its file was checked by the module's own dependency
-            facts_key = ("facts", file)
+        if FACTS_DEP in module:  # its file was checked by the module's own dependency
+            provider = module.rpartition(FACTS_DEP)[2]
+            facts_key = ("facts", file, provider)
             facts = memo.get(facts_key)
             if facts is None:
                 entry = index.entry(file) if file else None
-                facts = memo[facts_key] = entry.summary.facts_digest() if entry else ""
+                facts = memo[facts_key] = entry.summary.facts_digest(provider) if entry else ""
             if facts != digest:
                 return False
             continue
