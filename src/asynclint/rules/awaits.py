@@ -694,6 +694,10 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
         function = self._async_function()
         if function is None:
             return
+        callee = oracle(self).classify(value)  # already asked by ASL201: memoised
+        if callee is None or callee.kind != COROUTINE:
+            return
+        # One walk of the function, only where a coroutine is bound to a returned name.
         only_returned = self.semantic.shared(
             f"only-returned:{id(function)}", lambda: _names_only_returned(function))
         if target.id not in only_returned:

@@ -66,10 +66,21 @@ class CoroutineOracle:
         self.extra_decorators = frozenset(extra_decorators)
         self._classes: dict[int, ClassSummary] = {}
         self._locals: dict[tuple[int, str], FunctionSummary | ClassSummary | None] = {}
+        self._answers: dict[int, Callee | None] = {}
         self._scope_classes: dict[int, frozenset[str]] = {}
 
     # -- public ---------------------------------------------------------------------------------
     def classify(self, call: ast.Call) -> Callee | None:
+        """What calling `call` gives, when it is async; None when not, or unknown. Memoised
+        per call: several rules ask about the same call (an assignment's value is asked by
+        ASL201 and ASL203), and a call's answer does not depend on who asks."""
+        key = id(call)
+        if key in self._answers:
+            return self._answers[key]
+        found = self._answers[key] = self._classify(call)
+        return found
+
+    def _classify(self, call: ast.Call) -> Callee | None:
         func = call.func
         semantic = self.semantic
         qualified = semantic.resolve(func)
