@@ -25,7 +25,7 @@ CODES: dict[str, bool] = {
     "ASL207": True,  # async-fixture-in-strict-mode
     "ASL300": True,  # loop-run-in-coroutine
     "ASL301": True,  # loop-run-in-sync-handler
-    "ASL302": True,  # get-event-loop-in-coroutine
+    "ASL302": False,  # get-event-loop-in-coroutine
     "ASL303": True,  # loop-run-at-import
     "ASL400": True,  # sequential-independent-awaits
     "ASL401": False,  # await-in-loop-over-independent-items

@@ -281,7 +281,10 @@ class GetEventLoopInCoroutine(Rule):
         "`asyncio.get_event_loop()` has changed meaning across Python versions (it may create a "
         "loop, warn, or raise when none is set) and is deprecated outside a running loop. Inside "
         "a coroutine a loop is always running, and `asyncio.get_running_loop()` says so "
-        "plainly: it returns that loop and never creates one."
+        "plainly: it returns that loop and never creates one.\n\n"
+        "Off by default: inside a coroutine both calls return the same loop, so the change is "
+        "one of style (the safe fix makes it in one step). Select it (`extend-select = "
+        "[\"ASL302\"]`) to keep the code base on the call that cannot create a loop."
     )
     bad_example = (
         "import asyncio\n\n\n"
@@ -302,6 +305,7 @@ class GetEventLoopInCoroutine(Rule):
         "`from asyncio import get_event_loop` call becomes `asyncio.get_running_loop()` "
         "(adding `import asyncio` when needed)."
     )
+    default_enabled = False
     async_only = True
     requires_text = ("get_event_loop",)
 
