@@ -654,8 +654,10 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
         "`await outer()` then gives a coroutine instead of the value, which the caller must "
         "await a second time. Usually `return await fetch(x)` was meant.\n\n"
         "The same holds for `result = fetch(x)` followed by `return result`, when the "
-        "function binds `result` only there and does nothing else with it (it is reported at "
-        "the call).\n\n"
+        "function binds `result` only there and does nothing else with it, or when every "
+        "read that assignment can reach is such a `return` and `result` is never awaited "
+        "(`row = create()` in one branch, `row = await get()` in the other, then `return "
+        "row`); it is reported at the call.\n\n"
         "Not reported when the function's return annotation says it returns an awaitable "
         "(`Awaitable`, `Coroutine`, `Task`, `Future`, `Any`, `object`), or in a plain `def` "
         "(a factory returning a coroutine is fine). `Any` and `object` do not excuse a route "
@@ -700,11 +702,29 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
         # One walk of the function, only where a coroutine is bound to a returned name.
         only_returned = self.semantic.shared(
             f"only-returned:{id(function)}", lambda: _names_only_returned(function))
-        if target.id not in only_returned:
+        if target.id not in only_returned and not self._returned_when_bound_here(
+                function, target):
             return
         self._report_coroutine(value, node, f"Coroutine stored in `{target.id}` is returned "
                                             "without `await` in `async def`, so the caller "
                                             "gets a coroutine: ")
+
+    def _returned_when_bound_here(self, function: ast.AsyncFunctionDef,
+                                  target: ast.Name) -> bool:
+        """The name is bound elsewhere too, but every read this binding reaches is a `return`
+        of the name, and it is never awaited: on the paths through this binding the function
+        hands back the coroutine (`x = create()` in one branch, `x = await get()` in the
+        other, then `return x`)."""
+        flow = self.semantic.shared(f"flow:{id(function)}", lambda: FunctionFlow(function))
+        loads = flow.loads(target.id)
+        if not loads:
+            return False
+        mine = [load for load in loads if target in flow.reaching(load)]
+        if not mine or not all(isinstance(flow.parent(load), ast.Return) for load in mine):
+            return False
+        resolve = self.semantic.resolve
+        return not any(classify_use(load, flow, resolve).kind is UseKind.AWAITED
+                       for load in loads)
 
     def _report_coroutine(self, call: ast.Call, statement: ast.stmt, message: str) -> None:
         """Report `call` when it makes a coroutine (the message ends with what it calls)."""
