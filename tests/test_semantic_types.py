@@ -246,6 +246,32 @@ CASES = {
         """,
         ["pathlib.Path", None, "pathlib.Path"],
     ),
+    "awaited results of super() along single inheritance": (
+        """
+        from typing import Generic, TypeVar
+        from pathlib import Path
+        T = TypeVar("T")
+        class Base:
+            async def folder(self) -> Path: ...
+            async def name(self) -> str: ...
+        class Middle(Base):
+            async def name(self): ...
+        class Leaf(Middle, Generic[T]):
+            async def folder(self) -> Path:
+                a = await super().folder()
+                b = await super(Leaf, self).folder()
+                c = await super().name()
+                reveal(a); reveal(b); reveal(c)
+        class Other:
+            async def folder(self) -> Path: ...
+        class Mixed(Base, Other):
+            async def folder(self) -> Path:
+                d = await super().folder()
+                reveal(d)
+        """,
+        # Middle.name is unannotated: the line stops there; two bases: the MRO is not followed.
+        ["pathlib.Path", "pathlib.Path", None, None],
+    ),
 }
 
 

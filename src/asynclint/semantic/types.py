@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from asynclint.semantic.model import SemanticModel
 
 _NONE = "builtins.None"
+# Bases that take no part in finding an inherited method.
+_NO_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic"})
+_MAX_SUPER_DEPTH = 8  # classes followed up a single-inheritance line
 _UNKNOWN = ""  # a name whose type cannot be told
 
 
@@ -140,6 +143,8 @@ class TypeInference:
             cls = self._class_of_self(func.value.id, scope)
             if cls is not None:
                 found, outer = self._class_method(cls, func.attr), cls.parent or outer
+        elif isinstance(func, ast.Attribute) and _is_super(func.value, self.model, scope):
+            return self._inherited_result(scope, func.attr)
         if found is not None:
             if isinstance(found, ast.AsyncFunctionDef) and found.returns is not None \
                     and not _decorated(found):
@@ -149,6 +154,47 @@ class TypeInference:
         hook = self.model.awaited
         if qualified is not None and hook is not None:
             return hook(canonical(qualified))
+        return None
+
+    def _inherited_result(self, scope: Scope, name: str) -> str | None:
+        """What `await super().name()` gives inside a method: the return annotation of the
+        `async def` the base classes define, followed only along single inheritance (one base
+        besides `Generic`/`object` at each step, so the method resolution order is that line)
+        through classes of this module, ending in one of this module or of the project."""
+        current: Scope | None = scope
+        while current is not None and current.kind in ("lambda", "function") and not (
+                current.kind == "function" and current.parent is not None
+                and current.parent.kind == "class"):
+            current = current.parent
+        if current is None or current.parent is None or current.parent.kind != "class":
+            return None
+        node = current.parent.node
+        assert isinstance(node, ast.ClassDef)
+        module = self.model.module_scope
+        for _ in range(_MAX_SUPER_DEPTH):
+            bases = [b for b in node.bases if self.model.resolve(
+                b.value if isinstance(b, ast.Subscript) else b, module) not in _NO_BASES]
+            if len(bases) != 1 or node.keywords:
+                return None
+            base = bases[0]
+            local = self._module_def(base.id, module) if isinstance(base, ast.Name) else None
+            if isinstance(local, ast.ClassDef):
+                defs = [s for s in local.body if isinstance(s, FUNCS) and s.name == name]
+                if len(defs) > 1:
+                    return None
+                if defs:
+                    method = defs[0]
+                    if isinstance(method, ast.AsyncFunctionDef) and method.returns is not None \
+                            and not _decorated(method):
+                        return self.annotation(method.returns, module)
+                    return None
+                node = local
+                continue
+            qualified = self.model.resolve(base, module)
+            hook = self.model.awaited
+            if qualified is None or hook is None:
+                return None
+            return hook(f"{canonical(qualified)}.{name}")
         return None
 
     def annotation(self, expr: ast.expr, scope: Scope, yielded: bool = False) -> str | None:
@@ -579,6 +625,12 @@ class TypeInference:
 
 
 _FACTORY_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
+
+
+def _is_super(expr: ast.expr, model: SemanticModel, scope: Scope) -> bool:
+    """`super()` or `super(Cls, self)`, the builtin."""
+    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) \
+        and expr.func.id == "super" and model.resolve(expr.func, scope) == "builtins.super"
 
 
 def _decorated(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
