@@ -251,3 +251,18 @@ def test_cached_runs_follow_every_namespace_package_edit(tmp_path: Path) -> None
         assert cli_findings(tmp_path) == fresh, f"json, after {step!r}"
         assert flake8_findings(tmp_path) == fresh, f"flake8, after {step!r}"
     assert len(seen) == 2, seen  # both imports resolved at some point
+
+
+DROPPED_TASK = ("import asyncio\n\n\nasync def work():\n    await asyncio.sleep(0)\n\n\n"
+                "async def main():\n    asyncio.create_task(work())  # noqa: RUF006\n")
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_noqa_peer_codes_is_part_of_the_cache_key(tmp_path: Path, first: bool) -> None:
+    """Toggling `noqa-peer-codes` changes what a cached run reports, as `--no-cache` does."""
+    (tmp_path / "app.py").write_text(DROPPED_TASK)
+    for on in (first, not first, first):
+        (tmp_path / "pyproject.toml").write_text(
+            f"[tool.asynclint]\nnoqa-peer-codes = {str(on).lower()}\n")
+        assert ("ASL500" in cli_text(tmp_path)) == (not on)
+        assert cli_findings(tmp_path) == cli_findings(tmp_path, "--no-cache")

@@ -157,6 +157,30 @@ def test_noqa_comments(run: Run, tmp_path: Path) -> None:
     assert _codes(result.stdout) == [("d.py", "ASL100")]
 
 
+DROPPED = ("import asyncio\n\n\nasync def work():\n    await asyncio.sleep(0)\n\n\n"
+           "async def main():\n    asyncio.create_task(work())  # noqa: RUF006\n")
+
+
+def test_a_noqa_for_a_peer_code_suppresses_the_rule(run: Run, tmp_path: Path) -> None:
+    """Code annotated for ruff needs no second code: `# noqa: RUF006` silences ASL500 on that
+    line, `# noqa: ASYNC251` ASL100; another code, or a prefix of a peer code, does not."""
+    _write(tmp_path, {"task.py": DROPPED,
+                      "sleep.py": BAD.replace("(1)", "(1)  # noqa: ASYNC251"),
+                      "other.py": BAD.replace("(1)", "(1)  # noqa: ASYNC250"),
+                      "prefix.py": BAD.replace("(1)", "(1)  # noqa: ASYNC2")})
+    result = run(*CHECK, "--output-format", "concise", ".")
+    assert _codes(result.stdout) == [("other.py", "ASL100"), ("prefix.py", "ASL100")]
+
+
+def test_noqa_peer_codes_false_needs_the_asynclint_code(run: Run, tmp_path: Path) -> None:
+    _write(tmp_path, {"task.py": DROPPED, "both.py": DROPPED.replace("RUF006", "RUF006, ASL500"),
+                      "pyproject.toml": "[tool.asynclint]\nnoqa-peer-codes = false\n"})
+    result = run(*CHECK, "--output-format", "concise", ".")
+    assert _codes(result.stdout) == [("task.py", "ASL500")]
+    result = run(*CHECK, "--output-format", "concise", "--config", "noqa-peer-codes = true", ".")
+    assert _codes(result.stdout) == []
+
+
 # -- configuration --------------------------------------------------------------------------
 def test_nearest_pyproject_wins(run: Run, tmp_path: Path) -> None:
     _write(tmp_path, {

@@ -215,6 +215,18 @@ def test_noqa_on_a_later_line_of_a_multiline_call(tmp_path: Path) -> None:
     assert [f[1] for f in cli_findings(tmp_path, "app.py")] == [5]
 
 
+def test_peer_codes_under_flake8(tmp_path: Path) -> None:
+    """flake8 applies line `# noqa` comments itself and knows no peer codes: `# noqa: RUF006`
+    leaves ASL500 (name both codes there); asynclint's own file-level comment honours them."""
+    task = ("import asyncio\n\n\nasync def work():\n    await asyncio.sleep(0)\n\n\n"
+            "async def main():\n    asyncio.create_task(work())  # noqa: RUF006{}\n")
+    (tmp_path / "peer.py").write_text(task.format(""))
+    (tmp_path / "both.py").write_text(task.format(", ASL500"))
+    (tmp_path / "file.py").write_text("# asynclint: noqa: RUF006\n" + task.format(""))
+    assert [(f[0], f[3]) for f in flake8_findings(tmp_path, ".")] == [("peer.py", "ASL500")]
+    assert cli_findings(tmp_path) == []
+
+
 def test_file_level_asynclint_noqa_is_honoured(corpus: Path) -> None:
     assert flake8_findings(corpus, "file_noqa.py") == []
     assert [f[3] for f in flake8_findings(corpus, "file_noqa_other.py")] == ["ASL100"]

@@ -356,13 +356,22 @@ async def test_code_actions_only_for_the_requested_range(tmp_path: Path) -> None
     assert found == []
 
 
+async def test_a_noqa_for_a_peer_code_suppresses_in_the_editor(tmp_path: Path) -> None:
+    """Peer codes apply in this door as in the CLI: `# noqa: ASYNC251` silences ASL100."""
+    text = SLEEPY.replace("time.sleep(1)\n", "time.sleep(1)  # noqa: ASYNC251\n")
+    _, uri = write(tmp_path, text)
+    async with session() as client:
+        open_doc(client, uri, text)
+        assert (await published(client, uri)).diagnostics == ()
+
+
 async def test_disable_for_this_line_adds_or_extends_noqa(tmp_path: Path) -> None:
-    extended = SLEEPY.replace("time.sleep(1)\n", "time.sleep(1)  # noqa: ASYNC251\n")
+    extended = SLEEPY.replace("time.sleep(1)\n", "time.sleep(1)  # noqa: E501\n")
     _, uri = write(tmp_path, SLEEPY)
     async with session() as client:
         for version, (text, expected_line) in enumerate([
             (SLEEPY, "    time.sleep(1)  # noqa: ASL100"),
-            (extended, "    time.sleep(1)  # noqa: ASYNC251, ASL100"),
+            (extended, "    time.sleep(1)  # noqa: E501, ASL100"),
         ], 1):
             if version == 1:
                 open_doc(client, uri, text)

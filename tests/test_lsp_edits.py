@@ -37,7 +37,7 @@ def suppress(text: str) -> str:
     ("    time.sleep(1)\n", "    time.sleep(1)  # noqa: ASL100\n"),
     ("    time.sleep(1)   \n", "    time.sleep(1)  # noqa: ASL100\n"),
     ("    time.sleep(1)  # why\n", "    time.sleep(1)  # why  # noqa: ASL100\n"),
-    ("    time.sleep(1)  # noqa: ASYNC251\n", "    time.sleep(1)  # noqa: ASYNC251, ASL100\n"),
+    ("    time.sleep(1)  # noqa: E501\n", "    time.sleep(1)  # noqa: E501, ASL100\n"),
     # A call spread over lines: each bracketed line is its own group (as flake8 reads noqa),
     # so the comment goes on the finding's first line...
     ("    time.sleep(\n        1,\n    )\n", "    time.sleep(  # noqa: ASL100\n        1,\n    )\n"),
@@ -45,11 +45,11 @@ def suppress(text: str) -> str:
     ('    time.sleep(len("""\n    x  \n"""))\n',
      '    time.sleep(len("""\n    x  \n"""))  # noqa: ASL100\n'),
     # ...and an existing noqa of the finding's group is extended.
-    ("    time.sleep(  # noqa: ASYNC251\n        1)\n",
-     "    time.sleep(  # noqa: ASYNC251, ASL100\n        1)\n"),
+    ("    time.sleep(  # noqa: E501\n        1)\n",
+     "    time.sleep(  # noqa: E501, ASL100\n        1)\n"),
     # A comment on a line of its own belongs to no statement and is left alone.
-    ("    # noqa: ASYNC251\n    time.sleep(1)\n",
-     "    # noqa: ASYNC251\n    time.sleep(1)  # noqa: ASL100\n"),
+    ("    # noqa: E501\n    time.sleep(1)\n",
+     "    # noqa: E501\n    time.sleep(1)  # noqa: ASL100\n"),
     ("    time.sleep(1)", "    time.sleep(1)  # noqa: ASL100"),
     ("    time.sleep(1)\r\n", "    time.sleep(1)  # noqa: ASL100\r\n"),
 ])

@@ -55,3 +55,18 @@ def test_without_external_ruff_removes_the_suppression(tmp_path: Path) -> None:
     assert "ASL100" not in (project / "app.py").read_text()
     found = _asynclint(project)
     assert found.returncode == 1 and "ASL100" in found.stdout
+
+
+def test_ruff_codes_alone_silence_both_tools(tmp_path: Path) -> None:
+    """A project that adopted ruff's codes annotates once: `# noqa: ASYNC251` / `# noqa: RUF006`
+    are used (no RUF100) and also suppress ASL100 / ASL500 (peer codes)."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff.lint]\nselect = ["ASYNC251", "RUF006", "RUF100"]\n')
+    (tmp_path / "app.py").write_text(
+        "import asyncio\nimport time\n\n\nasync def work():\n    await asyncio.sleep(0)\n\n\n"
+        "async def main():\n    time.sleep(1)  # noqa: ASYNC251\n"
+        "    asyncio.create_task(work())  # noqa: RUF006\n")
+    assert "ASYNC251" in _ruff(tmp_path, "--output-format", "concise", "--ignore-noqa").stdout
+    assert _ruff(tmp_path).returncode == 0, _ruff(tmp_path).stdout
+    found = _asynclint(tmp_path)
+    assert found.returncode == 0, found.stdout

@@ -20,7 +20,7 @@ from asynclint.diagnostics import Diagnostic
 from asynclint.engine.analyze import Analysis, analyze, analyze_tree
 from asynclint.engine.index_store import save_all as _save_indexes
 from asynclint.engine.index_store import take_all_new as _take_new_index_entries
-from asynclint.engine.noqa import ALL, RowGroup, file_level, row_groups
+from asynclint.engine.noqa import RowGroup, filter_file_level, peers_for, row_groups
 from asynclint.engine.result_cache import CacheStore, clean, decode_diagnostic, encode_diagnostic
 from asynclint.engine.run import FileReport, RunOptions
 from asynclint.engine.run import check_file as _check_file
@@ -168,12 +168,9 @@ def check_tree(tree: ast.Module, source: SourceFile, path: str, settings: Settin
     analysis = analyze_tree(tree, source, path, settings, codes, module)
     found = analysis.diagnostics
     analysis.release()  # the host holds the tree; the rest goes now, without the collector
-    whole = file_level(source.text) if file_noqa else None
-    if whole is None:
+    if not file_noqa:
         return found
-    if whole is ALL or "*" in whole:
-        return []
-    return [d for d in found if not any(d.code.startswith(c) for c in whole)]
+    return filter_file_level(source.text, found, peers_for(settings.noqa_peer_codes))
 
 
 def noqa_row_group(text: str, row: int) -> RowGroup | None:

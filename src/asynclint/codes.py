@@ -32,3 +32,21 @@ CODES: dict[str, bool] = {
     "ASL500": True,  # dangling-task
     "ASL501": True,  # cancellation-swallowed
 }
+
+# Peer codes: the codes of ruff / flake8-async rules that flag the same thing as an asynclint
+# rule, read from the rules' `overlaps` (registering a rule whose `overlaps` differ from its entry
+# here fails, as for CODES). A noqa comment naming a peer code suppresses the asynclint rule on
+# that line too (setting `noqa-peer-codes`), so code annotated for ruff needs no second code. Only
+# exact equivalents belong here: a peer finding is on the same call or handler as ours.
+PEERS: dict[str, tuple[str, ...]] = {
+    "ASL100": ("ASYNC251",),  # time.sleep
+    "ASL101": ("ASYNC210", "ASYNC211", "ASYNC212"),  # sync HTTP clients
+    "ASL103": ("ASYNC220", "ASYNC221", "ASYNC222"),  # subprocesses and their waits
+    "ASL104": ("ASYNC230", "ASYNC231", "ASYNC232"),  # open, os.fdopen, file object methods
+    "ASL105": ("ASYNC250",),  # input()
+    "ASL107": ("ASYNC200",),  # user-configured blocking calls
+    "ASL109": ("ASYNC240",),  # os.path / pathlib metadata calls
+    "ASL200": ("ASYNC105",),  # an async library function called without await
+    "ASL500": ("RUF006", "ASYNC300"),  # a task whose reference is dropped
+    "ASL501": ("ASYNC103", "ASYNC104"),  # a cancellation caught and not re-raised
+}

@@ -41,6 +41,7 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     force_exclude: bool = False
+    noqa_peer_codes: bool = True
     fix: bool = False
     unsafe_fixes: bool = False
     cache_dir: str = ".asynclint_cache"

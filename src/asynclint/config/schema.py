@@ -52,6 +52,13 @@ SCHEMA: tuple[SettingSpec, ...] = (
     SettingSpec("force-exclude", "bool", False,
                 "Apply exclusions to paths named on the command line too (pre-commit needs this).",
                 "force-exclude = true"),
+    SettingSpec("noqa-peer-codes", "bool", True,
+                "Let a `# noqa` naming a ruff / flake8-async code that flags the same thing "
+                "(`RUF006`, `ASYNC251`, ...; each rule's page lists its peers) suppress the "
+                "asynclint rule on that line too (peer codes match exactly, not as prefixes). "
+                "`false`: only `ASL` codes and a blanket `# noqa` suppress asynclint findings. "
+                "The flake8 plugin is not affected: flake8 reads line `# noqa` comments itself.",
+                "noqa-peer-codes = false"),
     SettingSpec("fix", "bool", False, "Apply safe fixes, as `--fix`.", "fix = true"),
     SettingSpec("unsafe-fixes", "bool", False,
                 "Also apply unsafe fixes, as `--unsafe-fixes`.", "unsafe-fixes = true"),

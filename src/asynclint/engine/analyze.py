@@ -118,7 +118,8 @@ def _analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset
             return Analysis(source, None, [_syntax_diagnostic(path, source, exc)], {}, None)
     analysis = analyze_tree(tree, source, path, settings, codes, module, use_cache)
     if analysis.diagnostics:
-        analysis.diagnostics = noqa.filter_diagnostics(source.text, analysis.diagnostics)
+        analysis.diagnostics = noqa.filter_diagnostics(source.text, analysis.diagnostics,
+                                                         settings.noqa_peer_codes)
     return analysis
 
 

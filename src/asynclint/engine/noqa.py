@@ -1,7 +1,10 @@
 """Suppression comments: `# noqa`, `# noqa: ASL101`, prefixes, and file-level `# asynclint: noqa`.
 
 Comments are found with the tokenizer (never inside strings), and only for files that have
-findings. Rows are grouped as flake8 groups them (see `line_suppressions`).
+findings. Rows are grouped as flake8 groups them (see `line_suppressions`). With peer codes on
+(setting `noqa-peer-codes`), a code of ruff / flake8-async that flags the same thing
+(`codes.PEERS`: `# noqa: RUF006` for ASL500) suppresses the asynclint rule too; peer codes
+match exactly, never as a prefix (`# noqa: ASYNC2` names no peer).
 """
 
 from __future__ import annotations
@@ -9,9 +12,10 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from asynclint.codes import PEERS
 from asynclint.diagnostics import Diagnostic
 
 _NOQA = re.compile(
@@ -25,6 +29,7 @@ _FILE_NOQA = re.compile(
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 
 ALL = frozenset({"*"})
+NO_PEERS: Mapping[str, tuple[str, ...]] = {}
 
 
 def _codes(text: str | None) -> frozenset[str]:
@@ -33,8 +38,18 @@ def _codes(text: str | None) -> frozenset[str]:
     return frozenset(c.upper() for c in _CODE.findall(text))
 
 
-def _covers(codes: frozenset[str], code: str) -> bool:
-    return codes is ALL or "*" in codes or any(code.startswith(c) for c in codes)
+def peers_for(on: bool) -> Mapping[str, tuple[str, ...]]:
+    """The peer codes a `# noqa` may name for each rule: `codes.PEERS` when the setting
+    `noqa-peer-codes` is on, none when off."""
+    return PEERS if on else NO_PEERS
+
+
+def covers(codes: frozenset[str], code: str,
+           peers: Mapping[str, tuple[str, ...]] = NO_PEERS) -> bool:
+    """Whether a `# noqa` listing `codes` suppresses a finding of rule `code`: a blanket one,
+    a code or prefix of it, or (exactly) one of its peer codes."""
+    return (codes is ALL or "*" in codes or any(code.startswith(c) for c in codes)
+            or any(p in codes for p in peers.get(code, ())))
 
 
 def file_level(text: str) -> frozenset[str] | None:
@@ -59,9 +74,10 @@ def file_level(text: str) -> frozenset[str] | None:
 class LineSuppressions:
     by_row: dict[int, frozenset[str]]
 
-    def suppresses(self, diagnostic: Diagnostic) -> bool:
+    def suppresses(self, diagnostic: Diagnostic,
+                   peers: Mapping[str, tuple[str, ...]] = NO_PEERS) -> bool:
         codes = self.by_row.get(diagnostic.start.row)
-        return codes is not None and _covers(codes, diagnostic.code)
+        return codes is not None and covers(codes, diagnostic.code, peers)
 
 
 def _merge(found: list[frozenset[str]]) -> frozenset[str]:
@@ -118,13 +134,22 @@ def line_suppressions(text: str) -> LineSuppressions:
     return LineSuppressions(by_row)
 
 
-def filter_diagnostics(text: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    if not diagnostics:
+def filter_file_level(text: str, diagnostics: list[Diagnostic],
+                      peers: Mapping[str, tuple[str, ...]] = NO_PEERS) -> list[Diagnostic]:
+    """`diagnostics` without those a file-level `# asynclint: noqa` suppresses."""
+    whole = file_level(text) if diagnostics else None
+    if whole is None:
         return diagnostics
-    whole = file_level(text)
-    if whole is not None:
-        diagnostics = [d for d in diagnostics if not _covers(whole, d.code)]
+    return [d for d in diagnostics if not covers(whole, d.code, peers)]
+
+
+def filter_diagnostics(text: str, diagnostics: list[Diagnostic],
+                       peer_codes: bool = True) -> list[Diagnostic]:
+    """`diagnostics` without those a `# noqa` comment suppresses (file-level, then per line);
+    `peer_codes`: whether peer codes (`codes.PEERS`) count, the setting `noqa-peer-codes`."""
+    peers = peers_for(peer_codes)
+    diagnostics = filter_file_level(text, diagnostics, peers)
     if not diagnostics or "noqa" not in text.lower():
         return diagnostics
     lines = line_suppressions(text)
-    return [d for d in diagnostics if not lines.suppresses(d)]
+    return [d for d in diagnostics if not lines.suppresses(d, peers)]

@@ -153,8 +153,12 @@ def markdown(rule: RuleDoc, fixed_example: str | None = None) -> str:
         others = ", ".join(f"`{c}`" for c in rule.overlaps)
         parts += [
             "",
-            f"Overlaps with {others} of ruff / flake8-async: to silence both on one line, write "
-            f"`# noqa: {', '.join((*rule.overlaps, rule.code))}`.",
+            f"Overlaps with {others} of ruff / flake8-async. A `# noqa` naming one of these peer "
+            f"codes suppresses {rule.code} on that line too: `# noqa: {rule.overlaps[0]}` "
+            "silences both tools (asynclint's own doors — the command line, the editor, pytest; "
+            f"setting [`noqa-peer-codes`]({CONFIG_DOCS}#noqa-peer-codes)). Under flake8, which "
+            f"reads `# noqa` itself, name the asynclint code too: "
+            f"`# noqa: {rule.overlaps[0]}, {rule.code}`.",
         ]
     return "\n".join(parts) + "\n"
 

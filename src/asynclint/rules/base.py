@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from asynclint.codes import CODES
+from asynclint.codes import CODES, PEERS
 from asynclint.config.environment import Environment
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, FixPlan, Location
 from asynclint.semantic.model import SemanticModel
@@ -204,7 +204,8 @@ REGISTRY: dict[str, type[Rule]] = {}
 
 def register(cls: type[Rule]) -> type[Rule]:
     """Add a rule to the registry. Selection knows codes only from `asynclint.codes`, so a rule
-    missing there (or with another default) could never be selected as declared: refused."""
+    missing there (or with another default) could never be selected as declared: refused; and
+    `# noqa` knows peer codes only from there, so `overlaps` must match its `PEERS` entry."""
     if cls.code in REGISTRY:
         raise ValueError(f"duplicate rule code {cls.code}")
     if not cls.code.startswith("ASL") or len(cls.code) != 6 or not cls.code[3:].isdigit():
@@ -212,6 +213,9 @@ def register(cls: type[Rule]) -> type[Rule]:
     if CODES.get(cls.code) is not cls.default_enabled:
         raise ValueError(f"rule code {cls.code} must be in asynclint/codes.py as "
                          f"{cls.code!r}: {cls.default_enabled}")
+    if PEERS.get(cls.code, ()) != cls.overlaps:
+        raise ValueError(f"rule code {cls.code} must be in asynclint/codes.py PEERS as "
+                         f"{cls.code!r}: {cls.overlaps!r} (the `# noqa` peer codes)")
     REGISTRY[cls.code] = cls
     return cls
 
