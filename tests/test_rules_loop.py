@@ -46,8 +46,14 @@ def test_run_at_import_needs_an_importable_module(tmp_path: Path) -> None:
     shebang = "#!/usr/bin/env python\n" + textwrap.dedent(ASL303_MODULE)
     rows, _ = _check(tmp_path / "pkg" / "tool.py", shebang, "ASL303")
     assert rows == []
-    # The package's __init__ is imported with the package.
+    # A package's __init__ runs with the package: its import-time work is the package's hook.
     rows, _ = _check(tmp_path / "pkg" / "__init__.py", ASL303_MODULE, "ASL303")
+    assert rows == []
+    # Alembic loads its env.py to run the migrations; another env.py is an ordinary module.
+    alembic = "from alembic import context\n" + textwrap.dedent(ASL303_MODULE)
+    rows, _ = _check(tmp_path / "pkg" / "env.py", alembic, "ASL303")
+    assert rows == []
+    rows, _ = _check(tmp_path / "pkg" / "env.py", ASL303_MODULE, "ASL303")
     assert rows == [6]
 
 
@@ -55,11 +61,17 @@ def test_run_at_import_fix_wraps_the_last_statement(tmp_path: Path) -> None:
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("")
     path = tmp_path / "pkg" / "jobs.py"
-    _, fixed = _check(path, ASL303_MODULE, "ASL303", FIX)
+    # A module of a package that other modules may import: the move is only shown.
+    rows, fixed = _check(path, ASL303_MODULE, "ASL303", FIX)
+    assert rows == [6]
+    assert fixed is None
+    # One with a `__main__` block of its own is run as a script: the move is applied.
+    script = 'if __name__ == "__main__":\n    print("jobs")\n' + textwrap.dedent(ASL303_MODULE)
+    _, fixed = _check(path, script, "ASL303", FIX)
     assert fixed is not None
     assert fixed.endswith('\nif __name__ == "__main__":\n    asyncio.run(main())\n')
     # A statement followed by others is only reported.
-    _, fixed = _check(path, textwrap.dedent(ASL303_MODULE) + "print('done')\n", "ASL303", FIX)
+    _, fixed = _check(path, script + "print('done')\n", "ASL303", FIX)
     assert fixed is None
 
 
@@ -67,10 +79,11 @@ def test_run_at_import_keeps_crlf(tmp_path: Path) -> None:
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("")
     path = tmp_path / "pkg" / "jobs.py"
-    path.write_bytes(b"import asyncio\r\n\r\nasyncio.run(main())\r\n")
+    head = b'import asyncio\r\n\r\nif __name__ == "__main__":\r\n    pass\r\n\r\n'
+    path.write_bytes(head + b"asyncio.run(main())\r\n")
     report = check_file(str(path), Settings(root=tmp_path, select=("ASL303",)), FIX)
-    assert report.fixed_text == (
-        'import asyncio\r\n\r\nif __name__ == "__main__":\r\n    asyncio.run(main())\r\n'
+    assert report.fixed_text == head.decode() + (
+        'if __name__ == "__main__":\r\n    asyncio.run(main())\r\n'
     )
 
 

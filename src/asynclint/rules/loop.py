@@ -368,7 +368,10 @@ class RunAtImport(_RunRule):
         "`conftest.py`, `setup.py`, `manage.py`, test files, and files under `scripts/`, "
         "`bin/`, `examples/`, `docs/`, `tools/`, `benchmarks/`, `tests/`. Code under "
         "`if __name__ == \"__main__\":` and in functions is never flagged; a module-level call "
-        "of a function of the module that itself runs a loop is flagged at that call."
+        "of a function of the module that itself runs a loop is flagged at that call.\n\n"
+        "Never flagged either: a package's `__init__.py`, where import-time work is the "
+        "package's own hook, and a migration tool's `env.py` (a file named `env.py` that "
+        "imports `alembic`), which the tool loads to run the migrations."
     )
     bad_example = (
         "import asyncio\n\n"
@@ -393,7 +396,10 @@ class RunAtImport(_RunRule):
         "The fix is unsafe: importing the module no longer runs the coroutine, which is the "
         "point, but code that relied on the import-time side effect changes behaviour. It is "
         "offered only when the call is a statement of its own and the last statement of the "
-        "module."
+        "module. It is applied only to modules run as scripts: a standalone module, or a "
+        "module of a package with an `if __name__ == \"__main__\":` block of its own. In any "
+        "other module of a package, which other modules import, the move would silently switch "
+        "the work off for them: the fix is display-only there."
     )
 
     def __init__(self, ctx: RuleContext) -> None:
@@ -477,9 +483,43 @@ class RunAtImport(_RunRule):
                        "`if __name__ == \"__main__\":`")
         else:
             return
-        if not self.importable():
+        if not self.importable() or self._loaded_by_a_tool():
             return
-        self.report(node, message, fix_plan=self._plan(node))
+        plan = self._plan(node)
+        # A module of a package that is not run as a script is imported by others: moving its
+        # import-time work under `__main__` would silently switch it off there.
+        display = plan is not None and not self._looks_like_a_script()
+        self.report(node, message, fix_plan=plan,
+                    applicability=Applicability.DISPLAY_ONLY if display else None)
+
+    def _loaded_by_a_tool(self) -> bool:
+        """A package's `__init__.py` (its import-time hook is the point of the call) or a
+        migration tool's `env.py` (Alembic runs it when it loads the file)."""
+        name = os.path.basename(self.ctx.path)
+        if name == "__init__.py":
+            return True
+        return name == "env.py" and self._imports_alembic()
+
+    def _imports_alembic(self) -> bool:
+        for stmt in walk(self.semantic.module):
+            if isinstance(stmt, ast.Import) and any(
+                    a.name == "alembic" or a.name.startswith("alembic.") for a in stmt.names):
+                return True
+            if isinstance(stmt, ast.ImportFrom) and stmt.level == 0 and stmt.module and (
+                    stmt.module == "alembic" or stmt.module.startswith("alembic.")):
+                return True
+        return False
+
+    def _looks_like_a_script(self) -> bool:
+        """A standalone module (not in a package), or one with an `if __name__ ==
+        "__main__":` block of its own: run directly, so the move is what its author wants."""
+        semantic = self.semantic
+        path = os.path.abspath(self.ctx.path)
+        depth = package_depth(path, semantic.is_package) if semantic.module_name else 1
+        if not (semantic.is_package or depth > 1):
+            return True
+        return any(isinstance(stmt, ast.If) and _is_main_guard(stmt.test) is not None
+                   for stmt in semantic.module.body)
 
     def _plan(self, node: ast.Call) -> MainGuardPlan | None:
         body = self.semantic.module.body

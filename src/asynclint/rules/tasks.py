@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule, RuleContext, register
+from asynclint.semantic import cancellation
 from asynclint.semantic.catalogs.loops import LOOP_TYPES
 from asynclint.semantic.loops import run_call
 from asynclint.semantic.nodes import child_nodes, walk
@@ -301,29 +302,40 @@ class CancellationSwallowed(Rule):
         "`uncancel()`; a bare/`BaseException` handler after one that already catches "
         "cancellation; the documented idiom of cancelling a task and then awaiting it "
         "(`task.cancel()` then `try: await task` / `except CancelledError: pass`); and the "
-        "top-level coroutine passed to `asyncio.run()` in the same module. A long-running "
-        "waiter that must end quietly on shutdown can say so with "
-        "`# noqa: ASL501` on the `except` line."
+        "top-level coroutine passed to `asyncio.run()` in the same module.\n\n"
+        "Not flagged either, since the cancellation is delivered after all: a re-raise deferred "
+        "in the same function (the handler sets a flag or stores the exception, and a later "
+        "`raise` tied to it — `if cancelled: raise CancelledError`, `raise exc` — re-raises "
+        "after the cleanup); a handler inside an outer cancellation handler that raises after "
+        "it (a second cancel during cleanup is swallowed, the first is not); a handler that "
+        "forwards the caught exception into another frame (`gen.throw(*sys.exc_info())`, "
+        "`fut.set_exception(exc)`); and a task's own top-level loop that ends on cancellation "
+        "(`while True:` with `except CancelledError: break` or `return`, or the loop inside the "
+        "`try`) when the function then ends without awaiting again and returns no value: the "
+        "task stops, nothing runs on. Still flagged: a handler that `continue`s the loop or "
+        "falls through to more awaits, and a wrapper that returns a value to its caller (the "
+        "caller runs on as if nothing was cancelled). A long-running waiter that must end "
+        "quietly on shutdown can say so with `# noqa: ASL501` on the `except` line."
     )
     bad_example = (
         "import asyncio\n\n\n"
-        "async def consume(queue):\n"
+        "async def poll(client):\n"
         "    while True:\n"
         "        try:\n"
-        "            item = await queue.get()\n"
+        "            await client.get(\"/status\")\n"
         "        except asyncio.CancelledError:\n"
-        "            break\n"
-        "        await handle(item)\n"
+        "            pass\n"
+        "        await asyncio.sleep(5)\n"
     )
     good_example = (
         "import asyncio\n\n\n"
-        "async def consume(queue):\n"
+        "async def poll(client):\n"
         "    while True:\n"
         "        try:\n"
-        "            item = await queue.get()\n"
+        "            await client.get(\"/status\")\n"
         "        except asyncio.CancelledError:\n"
         "            raise\n"
-        "        await handle(item)\n"
+        "        await asyncio.sleep(5)\n"
     )
     fix_title = "Re-raise the cancellation"
     fix_applicability = Applicability.UNSAFE
@@ -333,7 +345,10 @@ class CancellationSwallowed(Rule):
         "For an `except CancelledError:` handler, `raise` is appended to the handler (replacing "
         "a final `pass`, `break`, `continue` or bare `return`); no fix is offered when the "
         "handler returns a value or leaves early elsewhere, nor when it also catches other "
-        "exceptions (`except (CancelledError, TimeoutError):`). For a bare `except:` or "
+        "exceptions (`except (CancelledError, TimeoutError):`). When the handler reports the "
+        "interruption to another party first (`await queue.put(...)`, `fut.set_result(...)`, "
+        "`self.status = \"cancelled\"`), the fix is display-only: a re-raise after that report "
+        "changes what that party sees. For a bare `except:` or "
         "`except BaseException:`, an `except asyncio.CancelledError: raise` handler is "
         "inserted before it, so other exceptions are still handled as before (not in trio or "
         "anyio modules, whose cancellation is another exception)."
@@ -343,7 +358,7 @@ class CancellationSwallowed(Rule):
 
     def __init__(self, ctx: RuleContext) -> None:
         super().__init__(ctx)
-        self._found: list[tuple[ast.AST, str, FixPlan | None, ast.AST | None]] = []
+        self._found: list[tuple[ast.AST, str, FixPlan | None, ast.AST | None, bool]] = []
         self._module_cancels: list[tuple[ast.AST, str]] | None = None
 
     def _kind(self, expr: ast.expr | None) -> str | None:
@@ -384,7 +399,24 @@ class CancellationSwallowed(Rule):
                 continue
             if kind != "cancelled" and not self._loops_on(node, handler):
                 continue
+            if self._delivered_later(function, node, handler):
+                continue
             self._record(handler, kind, function)
+
+    def _delivered_later(self, function: ast.AST | None, node: ast.Try,
+                         handler: ast.ExceptHandler) -> bool:
+        """The cancellation is not swallowed after all: forwarded into another frame, re-raised
+        later in the function, re-raised by an outer handler, or the task simply ends."""
+        if function is None:
+            return False
+        resolve = self.semantic.resolve
+        if cancellation.forwards_caught(handler, resolve) \
+                or cancellation.deferred_reraise(function, handler, resolve, CANCELLED):
+            return True
+        ancestors = list(self.semantic.ancestors())
+        return cancellation.inside_reraising_handler(
+            node, ancestors, lambda outer: self._kind(outer.type) is not None) \
+            or cancellation.task_ends(function, node, handler, ancestors)
 
     def _loops_on(self, try_node: ast.Try, handler: ast.ExceptHandler) -> bool:
         """A catch-all handler is flagged only where the swallowed cancellation keeps the
@@ -574,7 +606,10 @@ class CancellationSwallowed(Rule):
             plan = None  # `raise` would also re-raise the other exceptions it handles
         else:
             plan = self._raise_plan(handler)
-        self._found.append((span, message, plan, function))
+        # A handler that tells a parent it was interrupted: a `raise` after that changes what
+        # the parent sees, so the fix is shown, not applied.
+        display = plan is not None and cancellation.reports_to_parent(handler)
+        self._found.append((span, message, plan, function, display))
 
     def _raise_plan(self, handler: ast.ExceptHandler) -> ReraisePlan | None:
         ctx = self.ctx
@@ -617,11 +652,12 @@ class CancellationSwallowed(Rule):
         if not self._found:
             return
         entry_points = self._entry_points()
-        for span, message, plan, function in self._found:
+        for span, message, plan, function, display in self._found:
             if isinstance(function, ast.AsyncFunctionDef) and function.name in entry_points \
                     and any(s is function for s in self.semantic.module.body):
                 continue
-            self.report(span, message, fix_plan=plan)
+            self.report(span, message, fix_plan=plan,
+                        applicability=Applicability.DISPLAY_ONLY if display else None)
 
     def _entry_points(self) -> set[str]:
         """Module-level coroutines this module runs as the top-level task (`asyncio.run(main())`)."""
