@@ -80,6 +80,8 @@ ALIASES: dict[str, str] = {
         "azure.storage.blob.BlobServiceClient",
     "azure.storage.blob._container_client.ContainerClient": "azure.storage.blob.ContainerClient",
     "azure.storage.blob._blob_client.BlobClient": "azure.storage.blob.BlobClient",
+    "azure.storage.blob._download.StorageStreamDownloader":
+        "azure.storage.blob.StorageStreamDownloader",
     "paramiko.client.SSHClient": "paramiko.SSHClient",
     "paramiko.sftp_client.SFTPClient": "paramiko.SFTPClient",
     "fsspec.spec.AbstractFileSystem": "fsspec.AbstractFileSystem",

@@ -214,6 +214,8 @@ CATALOG_ENTRIES: list[BlockingCall] = [
            "upload_blob download_blob delete_blob exists get_container_properties", _AZURE_BLOB),
     *_each(H, "azure.storage.blob.BlobClient", "upload_blob download_blob delete_blob exists "
            "get_blob_properties set_blob_metadata start_copy_from_url", _AZURE_BLOB),
+    *_each(H, "azure.storage.blob.StorageStreamDownloader", "readall readinto content_as_bytes "
+           "content_as_text", _AZURE_BLOB),
     # -- databases (the receiver is a connection or session: not thread-safe to hand over) -----
     *_e(DB, "sqlite3.connect", "`aiosqlite.connect`", D),
     *_each(DB, "sqlite3.Connection", "execute executemany executescript commit rollback backup",

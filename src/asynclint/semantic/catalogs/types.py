@@ -132,6 +132,8 @@ RETURNS: dict[str, str] = {
         "azure.storage.blob.ContainerClient",
     "azure.storage.blob.BlobServiceClient.get_blob_client": "azure.storage.blob.BlobClient",
     "azure.storage.blob.ContainerClient.get_blob_client": "azure.storage.blob.BlobClient",
+    **{f"azure.storage.blob.{c}.download_blob": "azure.storage.blob.StorageStreamDownloader"
+       for c in ("BlobClient", "ContainerClient")},
     # paramiko
     "paramiko.SSHClient.open_sftp": "paramiko.SFTPClient",
     "paramiko.SFTPClient.from_transport": "paramiko.SFTPClient",
