@@ -595,7 +595,8 @@ class BlockingOtherCall(_CatalogRule):
         "queues, futures, executor shutdown) inside `async def`"
     explanation = (
         "`input()`, DNS lookups (`socket.getaddrinfo`), sync SMTP/FTP/SSH clients (`smtplib`, "
-        "`ftplib`, `paramiko`), reading frames from `cv2.VideoCapture`, "
+        "`ftplib`, `paramiko`; `smtplib.SMTP(host)` connects as it is built, `smtplib.SMTP()` "
+        "does not), reading frames from `cv2.VideoCapture`, "
         "`Executor.shutdown()` (it waits for the pool's pending work; `wait=False` does not), "
         "`threading.Lock.acquire()` without a timeout, file locks (`fcntl.flock`, except "
         "with `LOCK_NB` or `LOCK_UN`), `queue.Queue.get` and "

@@ -69,6 +69,9 @@ class BlockingCall:
     # Flags that, named among the arguments, make the call return at once (`LOCK_NB`,
     # `LOCK_UN`).
     nonblocking_flags: tuple[str, ...] = ()
+    # (keyword, position) of the argument without which the call does no I/O: a constructor
+    # that connects only when given a host (`smtplib.SMTP("mail")`, not `smtplib.SMTP()`).
+    blocks_with: tuple[str, int] | None = None
 
 
 T, D, N = FixKind.THREAD, FixKind.THREAD_DISPLAY, FixKind.NONE
@@ -305,6 +308,11 @@ CATALOG_ENTRIES: list[BlockingCall] = [
     *_each(OT, "socket", "getaddrinfo gethostbyname gethostbyname_ex gethostbyaddr getfqdn "
            "getnameinfo", "`await loop.getaddrinfo(...)` of the running loop"),
     *_e(OT, "socket.create_connection", "`asyncio.open_connection`"),
+    *[BlockingCall(f"{module}.{cls}", OT, instead, T, blocks_with=("host", 0))
+      for module, cls, instead in (("smtplib", "SMTP", "`aiosmtplib`"),
+                                   ("smtplib", "SMTP_SSL", "`aiosmtplib`"),
+                                   ("ftplib", "FTP", "`aioftp`"),
+                                   ("ftplib", "FTP_TLS", "`aioftp`"))],
     *_each(OT, "smtplib.SMTP", "connect login starttls sendmail send_message quit",
            "`aiosmtplib`"),
     *_each(OT, "smtplib.SMTP_SSL", "connect login sendmail send_message quit", "`aiosmtplib`"),
