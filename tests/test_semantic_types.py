@@ -272,6 +272,60 @@ CASES = {
         # Middle.name is unannotated: the line stops there; two bases: the MRO is not followed.
         ["pathlib.Path", "pathlib.Path", None, None],
     ),
+    "contextlib.closing hands back its argument's type, also through `with ... as`": (
+        """
+        import sqlite3
+        from contextlib import closing
+        async def f(path, conn: sqlite3.Connection, other):
+            reveal(closing(sqlite3.connect(path)))
+            with closing(conn) as c:
+                reveal(c)
+            with closing(other) as o:
+                reveal(o)
+            reveal(closing())
+        """,
+        ["sqlite3.Connection", "sqlite3.Connection", None, None],
+    ),
+    "a factory called with a service name (boto3.client, Session().client, resources)": (
+        """
+        import boto3
+        s3 = boto3.client("s3")
+        async def f():
+            reveal(s3)
+            reveal(boto3.Session().client("sqs"))
+            reveal(boto3.resource("dynamodb").Table("users"))
+            reveal(boto3.resource("s3").Bucket("b").Object("k"))
+        """,
+        ["botocore.client.BaseClient", "botocore.client.BaseClient",
+         "boto3.resources.base.ServiceResource", "boto3.resources.base.ServiceResource"],
+    ),
+    "attribute chains typed through the sub-objects of SDK clients": (
+        """
+        from openai import OpenAI, AsyncOpenAI
+        import anthropic
+        from google.cloud import storage
+        client = OpenAI()
+        async def f(a: AsyncOpenAI, gcs: storage.Client):
+            reveal(client.chat.completions)
+            reveal(client.embeddings)
+            reveal(anthropic.Anthropic().messages)
+            reveal(a.chat.completions)
+            reveal(gcs.bucket("b").blob("k"))
+            reveal(client.models)
+        """,
+        ["openai.resources.chat.Completions", "openai.resources.Embeddings",
+         "anthropic.resources.Messages", None, "google.cloud.storage.Blob", None],
+    ),
+    "archives: tarfile.open gives a TarFile, ZipFile constructs one": (
+        """
+        import tarfile, zipfile
+        async def f(p):
+            reveal(tarfile.open(p))
+            with zipfile.ZipFile(p) as z:
+                reveal(z)
+        """,
+        ["tarfile.TarFile", "zipfile.ZipFile"],
+    ),
 }
 
 

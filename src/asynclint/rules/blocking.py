@@ -410,12 +410,18 @@ class BlockingHttpCall(_CatalogRule):
     code = "ASL101"
     name = "blocking-http-call-in-async"
     kind = Kind.HTTP
-    summary = "Sync HTTP call (`requests`, `urllib`, `httpx.Client`, `urllib3`) inside `async def`"
+    summary = "Sync HTTP call (`requests`, `urllib`, `httpx.Client`, `urllib3`, sync SDK clients) " \
+        "inside `async def`"
     explanation = (
         "A synchronous HTTP client waits for the network on the thread that runs the event loop: "
         "for the whole round trip — often hundreds of milliseconds, or a timeout — no other task "
-        "or request of the process makes progress. Use an async client (`httpx.AsyncClient`, "
-        "`aiohttp`), or run the call in a worker thread.\n\n"
+        "or request of the process makes progress. The same holds for the synchronous clients of "
+        "cloud and SaaS SDKs (boto3, OpenAI, Anthropic, Slack, Stripe, Google Cloud Storage, "
+        "Azure Blob Storage), whose every request method is an HTTP call: only the methods "
+        "listed below are flagged, not the ones that do no request (`generate_presigned_url`, "
+        "`get_paginator`, `bucket()` / `blob()` handles). Use an async client "
+        "(`httpx.AsyncClient`, `aiohttp`, the SDK's async client), or run the call in a worker "
+        "thread.\n\n"
         "Covered:\n\n" + _catalog_names(Kind.HTTP) + _NOT_FLAGGED
     )
     bad_example = (
@@ -431,7 +437,8 @@ class BlockingHttpCall(_CatalogRule):
         "    return response.json()\n"
     )
     overlaps = ("ASYNC210", "ASYNC211", "ASYNC212")
-    requires_text = ("requests", "httpx", "urllib", "http.client", "HTTPConnection")
+    requires_text = ("requests", "httpx", "urllib", "http.client", "HTTPConnection", "boto",
+                     "openai", "anthropic", "slack", "stripe", "google", "azure")
 
 
 @register
@@ -487,7 +494,9 @@ class BlockingSubprocess(_CatalogRule):
     summary = "`subprocess` / `os.system` / `os.wait*` inside `async def`"
     explanation = (
         "Starting a process and waiting for it (`subprocess.run`, `os.system`, "
-        "`Popen.communicate`, `os.waitpid`) blocks the event loop until the child exits. Use "
+        "`Popen.communicate`, `os.waitpid`, `psutil.Process.wait`) blocks the event loop until "
+        "the child exits (`psutil`'s waits with `timeout=0` return at once and are not "
+        "flagged). Use "
         "`asyncio.create_subprocess_exec` and await it, or run the call in a worker thread.\n\n"
         "Covered:\n\n" + _catalog_names(Kind.PROCESS) + _NOT_FLAGGED
     )
@@ -505,7 +514,7 @@ class BlockingSubprocess(_CatalogRule):
         "    return out\n"
     )
     overlaps = ("ASYNC220", "ASYNC221", "ASYNC222")
-    requires_text = ("subprocess", "os")
+    requires_text = ("subprocess", "os", "psutil")
 
 
 @register
@@ -517,7 +526,9 @@ class BlockingFileIO(_CatalogRule):
         "`async def`"
     explanation = (
         "Reading or writing a file's contents, listing or walking directories and copying "
-        "or deleting trees is blocking I/O that grows with the data: on a slow or network file "
+        "or deleting trees, packing and unpacking archives (`zipfile`, `tarfile`) and reading "
+        "remote files through `fsspec` is blocking I/O that grows with the data: on a slow or "
+        "network file "
         "system, or under load, it holds the event loop. Use `anyio.Path` / `anyio.open_file` "
         "/ `aiofiles`, or run the work in a worker thread. Pure path computations "
         "(`os.path.join`, `Path.with_suffix`) are not flagged, and neither are single metadata "
@@ -536,7 +547,8 @@ class BlockingFileIO(_CatalogRule):
         "    return await (anyio.Path(\"templates\") / name).read_text()\n"
     )
     overlaps = ("ASYNC230", "ASYNC231", "ASYNC232")
-    requires_text = ("open", "os", "io", "pathlib", "Path", "shutil", "glob")
+    requires_text = ("open", "os", "io", "pathlib", "Path", "shutil", "glob", "zipfile", "tarfile",
+                     "fsspec", "FileSystem")
 
 
 @register
@@ -579,10 +591,13 @@ class BlockingOtherCall(_CatalogRule):
     code = "ASL105"
     name = "blocking-call-in-async"
     kind = Kind.OTHER
-    summary = "Other blocking calls (`input()`, DNS, SMTP/FTP, thread and file locks, queues, " \
-        "futures) inside `async def`"
+    summary = "Other blocking calls (`input()`, DNS, SMTP/FTP/SSH, thread and file locks, " \
+        "queues, futures, executor shutdown) inside `async def`"
     explanation = (
-        "`input()`, DNS lookups (`socket.getaddrinfo`), sync SMTP/FTP clients, "
+        "`input()`, DNS lookups (`socket.getaddrinfo`), sync SMTP/FTP/SSH clients (`smtplib`, "
+        "`ftplib`, `paramiko`; `smtplib.SMTP(host)` connects as it is built, `smtplib.SMTP()` "
+        "does not), reading frames from `cv2.VideoCapture`, "
+        "`Executor.shutdown()` (it waits for the pool's pending work; `wait=False` does not), "
         "`threading.Lock.acquire()` without a timeout, file locks (`fcntl.flock`, except "
         "with `LOCK_NB` or `LOCK_UN`), `queue.Queue.get` and "
         "`concurrent.futures.Future.result()` wait on the event loop's thread. Use the asyncio "
@@ -602,7 +617,7 @@ class BlockingOtherCall(_CatalogRule):
     )
     overlaps = ("ASYNC250",)
     requires_text = ("input", "socket", "smtplib", "ftplib", "threading", "queue", "concurrent",
-                     "fcntl")
+                     "fcntl", "paramiko", "cv2")
 
 
 @register

@@ -130,6 +130,12 @@ class BlockingAnalysis:
         if entry is not None and entry.shared_only and isinstance(func, ast.Attribute) and \
                 isinstance(func.value, ast.Name) and self._fresh_local(func.value.id, scope):
             return None
+        if entry is not None and entry.blocks_with is not None:
+            keyword, position = entry.blocks_with
+            given = [kw.value for kw in call.keywords if kw.arg == keyword]
+            given += call.args[position:position + 1]
+            if not given or all(_falsy(arg) for arg in given):
+                return None  # `smtplib.SMTP()`: connects later, when told where
         if entry is not None and entry.nonblocking_flags and any(
                 _names_flag(arg, entry.nonblocking_flags) for arg in call.args):
             return None

@@ -21,6 +21,7 @@ from asynclint.semantic.catalogs.aliases import ALIASES
 from asynclint.semantic.catalogs.types import (
     DEPENDENCY_MARKERS,
     MAPPING_GENERICS,
+    PASSTHROUGH_CALLS,
     PROPERTY_DECORATORS,
     RETURNS,
     SEQUENCE_GENERICS,
@@ -104,6 +105,8 @@ class TypeInference:
             name = canonical(qualified)
             if name in RETURNS:
                 return RETURNS[name]
+            if name in PASSTHROUGH_CALLS:  # `closing(conn)` is `conn`
+                return self.type_of(call.args[0], scope) if len(call.args) == 1 else None
             if name.rsplit(".", 1)[-1][:1].isupper():
                 return name  # a class: calling it constructs one
             return None

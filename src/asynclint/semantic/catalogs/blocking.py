@@ -69,6 +69,9 @@ class BlockingCall:
     # Flags that, named among the arguments, make the call return at once (`LOCK_NB`,
     # `LOCK_UN`).
     nonblocking_flags: tuple[str, ...] = ()
+    # (keyword, position) of the argument without which the call does no I/O: a constructor
+    # that connects only when given a host (`smtplib.SMTP("mail")`, not `smtplib.SMTP()`).
+    blocks_with: tuple[str, int] | None = None
 
 
 T, D, N = FixKind.THREAD, FixKind.THREAD_DISPLAY, FixKind.NONE
@@ -109,6 +112,60 @@ _MONGO = (
     "drop"
 )
 
+_ARCHIVE = "`asyncio.to_thread` (the archive is read, written and unpacked on the loop's thread)"
+_AIOBOTO = "`aioboto3` / `aiobotocore`, or `asyncio.to_thread`"
+_BOTO_CLIENT = (
+    # S3
+    "upload_file download_file upload_fileobj download_fileobj put_object get_object "
+    "delete_object delete_objects head_object head_bucket copy_object list_objects "
+    "list_objects_v2 list_buckets create_bucket delete_bucket create_multipart_upload "
+    "upload_part complete_multipart_upload abort_multipart_upload "
+    # Lambda, SQS, SNS, DynamoDB, SES, Secrets Manager, SSM, STS, Kinesis, Step Functions
+    "invoke send_message send_message_batch receive_message delete_message publish "
+    "get_item put_item update_item delete_item query scan batch_get_item batch_write_item "
+    "send_email send_raw_email get_secret_value get_parameter get_parameters "
+    "get_parameters_by_path put_parameter get_caller_identity assume_role put_record "
+    "put_records start_execution "
+    # Bedrock, Textract, Comprehend, Rekognition
+    "invoke_model converse detect_document_text analyze_document detect_labels"
+)
+_BOTO_RESOURCE = (
+    "upload_file download_file upload_fileobj download_fileobj put get delete load reload "
+    "copy copy_from put_item get_item update_item delete_item query scan batch_get_item "
+    "send_message send_messages receive_messages publish"
+)
+_OPENAI = "`openai.AsyncOpenAI` (`await client.chat.completions.create(...)`)"
+_SLACK = (
+    "api_call auth_test chat_postMessage chat_postEphemeral chat_update chat_delete "
+    "chat_scheduleMessage conversations_list conversations_history conversations_info "
+    "conversations_members conversations_replies conversations_open conversations_create "
+    "conversations_join conversations_invite files_upload files_upload_v2 files_info "
+    "reactions_add reactions_remove users_info users_list users_lookupByEmail views_open "
+    "views_publish views_update views_push"
+)
+_STRIPE = (
+    ("Customer", "create retrieve modify list delete search"),
+    ("PaymentIntent", "create retrieve modify list confirm capture cancel search"),
+    ("SetupIntent", "create retrieve modify confirm cancel"),
+    ("PaymentMethod", "create retrieve modify list attach detach"),
+    ("Charge", "create retrieve modify list capture search"),
+    ("Refund", "create retrieve modify list cancel"),
+    ("Subscription", "create retrieve modify list cancel delete search"),
+    ("Invoice", "create retrieve modify list finalize_invoice pay send_invoice void_invoice "
+                "upcoming"),
+    ("Price", "create retrieve modify list search"),
+    ("Product", "create retrieve modify list delete search"),
+    ("Coupon", "create retrieve modify list delete"),
+    ("Event", "retrieve list"),
+    ("checkout.Session", "create retrieve list expire list_line_items"),
+    ("billing_portal.Session", "create"),
+    ("Account", "create retrieve modify list delete"),
+    ("AccountLink", "create"),
+    ("Transfer", "create retrieve modify list"),
+)
+_GCS = "`gcloud-aio-storage`, or `asyncio.to_thread`"
+_AZURE_BLOB = "the clients of `azure.storage.blob.aio` (`await blob.upload_blob(...)`)"
+
 CATALOG_ENTRIES: list[BlockingCall] = [
     # -- sleep ---------------------------------------------------------------------------------
     *_e(S, "time.sleep", "`await asyncio.sleep(...)`", FixKind.SLEEP),
@@ -127,6 +184,41 @@ CATALOG_ENTRIES: list[BlockingCall] = [
     *_each(H, "urllib3.HTTPSConnectionPool", "request urlopen", "`httpx.AsyncClient`"),
     *_each(H, "http.client.HTTPConnection", "connect request getresponse", "`httpx.AsyncClient`"),
     *_each(H, "http.client.HTTPSConnection", "connect request getresponse", "`httpx.AsyncClient`"),
+    # -- synchronous SDK clients: every listed method is a request ------------------------------
+    *_each(H, "botocore.client.BaseClient", _BOTO_CLIENT, _AIOBOTO),
+    *_each(H, "boto3.resources.base.ServiceResource", _BOTO_RESOURCE, _AIOBOTO),
+    *_each(H, "openai.resources.chat.Completions", "create parse", _OPENAI),
+    *_each(H, "openai.resources.Embeddings", "create", _OPENAI),
+    *_each(H, "openai.resources.responses.Responses", "create retrieve", _OPENAI),
+    *_each(H, "openai.resources.Moderations", "create", _OPENAI),
+    *_each(H, "openai.resources.Images", "generate edit", _OPENAI),
+    *_each(H, "openai.resources.audio.Transcriptions", "create", _OPENAI),
+    *_each(H, "openai.resources.audio.Speech", "create", _OPENAI),
+    *_each(H, "openai.chat.completions", "create", _OPENAI),  # the module-level client
+    *_each(H, "openai.embeddings", "create", _OPENAI),
+    *_each(H, "openai.ChatCompletion", "create", _OPENAI),  # openai < 1.0
+    *_each(H, "openai.Completion", "create", _OPENAI),
+    *_each(H, "openai.Embedding", "create", _OPENAI),
+    *_each(H, "anthropic.resources.Messages", "create count_tokens",
+           "`anthropic.AsyncAnthropic` (`await client.messages.create(...)`)"),
+    *_each(H, "slack_sdk.WebClient", _SLACK, "`slack_sdk.web.async_client.AsyncWebClient`"),
+    *[entry for owner, names in _STRIPE for entry in _each(
+        H, f"stripe.{owner}", names, "the `_async` methods (`await stripe.Customer.create_async(...)`)")],
+    *_each(H, "google.cloud.storage.Client", "get_bucket lookup_bucket create_bucket "
+           "list_buckets list_blobs", _GCS),
+    *_each(H, "google.cloud.storage.Bucket", "get_blob delete_blob copy_blob exists reload "
+           "create delete", _GCS),
+    *_each(H, "google.cloud.storage.Blob", "upload_from_filename upload_from_string "
+           "upload_from_file download_to_filename download_to_file download_as_bytes "
+           "download_as_string download_as_text delete exists reload", _GCS),
+    *_each(H, "azure.storage.blob.BlobServiceClient", "create_container delete_container "
+           "get_service_properties get_account_information", _AZURE_BLOB),
+    *_each(H, "azure.storage.blob.ContainerClient", "create_container delete_container "
+           "upload_blob download_blob delete_blob exists get_container_properties", _AZURE_BLOB),
+    *_each(H, "azure.storage.blob.BlobClient", "upload_blob download_blob delete_blob exists "
+           "get_blob_properties set_blob_metadata start_copy_from_url", _AZURE_BLOB),
+    *_each(H, "azure.storage.blob.StorageStreamDownloader", "readall readinto content_as_bytes "
+           "content_as_text", _AZURE_BLOB),
     # -- databases (the receiver is a connection or session: not thread-safe to hand over) -----
     *_e(DB, "sqlite3.connect", "`aiosqlite.connect`", D),
     *_each(DB, "sqlite3.Connection", "execute executemany executescript commit rollback backup",
@@ -173,6 +265,9 @@ CATALOG_ENTRIES: list[BlockingCall] = [
            "`asyncio.create_subprocess_exec`"),
     *_e(P, "subprocess.Popen", "`asyncio.create_subprocess_exec`"),
     *_each(P, "subprocess.Popen", "wait communicate", "`asyncio.create_subprocess_exec`"),
+    *_e(P, "psutil.Process.wait", "`asyncio.create_subprocess_exec` (await `proc.wait()`), "
+        "or `asyncio.to_thread`", T, ("timeout", 0)),
+    *_e(P, "psutil.wait_procs", "`asyncio.to_thread`", T, ("timeout", 1)),
     *_each(P, "os", "system popen spawnl spawnle spawnlp spawnlpe spawnv spawnve spawnvp "
            "spawnvpe posix_spawn posix_spawnp wait wait3 wait4 waitid waitpid",
            "`asyncio.create_subprocess_exec`"),
@@ -201,11 +296,23 @@ CATALOG_ENTRIES: list[BlockingCall] = [
            "unpack_archive", "`asyncio.to_thread`"),
     *_metadata("shutil", "copymode copystat disk_usage", "`asyncio.to_thread`"),
     *_e(F, "glob.glob", "`anyio.Path.glob`, or `asyncio.to_thread`"),
+    *_each(F, "zipfile.ZipFile", "extractall extract write read", _ARCHIVE),
+    *_each(F, "tarfile.TarFile", "extractall extract add", _ARCHIVE),
+    *_e(F, "fsspec.open", "`asyncio.to_thread`, or the file system's async API "
+        "(`asynchronous=True`, `await fs._cat(...)`)"),
+    *_each(F, "fsspec.AbstractFileSystem", "open cat cat_file pipe put put_file get get_file "
+           "rm copy", "`asyncio.to_thread`, or the file system's async API "
+           "(`asynchronous=True`, `await fs._cat(...)`)"),
     # -- other: the console, DNS and other network protocols, thread synchronisation ----------
     *_e(OT, "builtins.input", "a worker thread (`await asyncio.to_thread(input, ...)`)"),
     *_each(OT, "socket", "getaddrinfo gethostbyname gethostbyname_ex gethostbyaddr getfqdn "
            "getnameinfo", "`await loop.getaddrinfo(...)` of the running loop"),
     *_e(OT, "socket.create_connection", "`asyncio.open_connection`"),
+    *[BlockingCall(f"{module}.{cls}", OT, instead, T, blocks_with=("host", 0))
+      for module, cls, instead in (("smtplib", "SMTP", "`aiosmtplib`"),
+                                   ("smtplib", "SMTP_SSL", "`aiosmtplib`"),
+                                   ("ftplib", "FTP", "`aioftp`"),
+                                   ("ftplib", "FTP_TLS", "`aioftp`"))],
     *_each(OT, "smtplib.SMTP", "connect login starttls sendmail send_message quit",
            "`aiosmtplib`"),
     *_each(OT, "smtplib.SMTP_SSL", "connect login sendmail send_message quit", "`aiosmtplib`"),
@@ -221,6 +328,13 @@ CATALOG_ENTRIES: list[BlockingCall] = [
     *_e(OT, "threading.Thread.join", "`await asyncio.to_thread(thread.join)`"),
     *_e(OT, "queue.Queue.get", "`asyncio.Queue` (or `janus`)", T, ("block", 0)),
     *_e(OT, "concurrent.futures.Future.result", "`await asyncio.wrap_future(future)`"),
+    *[entry for owner in ("Executor", "ThreadPoolExecutor", "ProcessPoolExecutor") for entry in _e(
+        OT, f"concurrent.futures.{owner}.shutdown",
+        "`shutdown(wait=False)`, or `await asyncio.to_thread(executor.shutdown)`", T, ("wait", 0))],
+    *_each(OT, "paramiko.SSHClient", "connect exec_command", "`asyncssh`"),
+    *_each(OT, "paramiko.SFTPClient", "get put getfo putfo listdir open", "`asyncssh` (SFTP)"),
+    *_each(OT, "cv2.VideoCapture", "read grab", "`asyncio.to_thread` (a frame waits for the "
+           "camera or stream)"),
 ]
 
 CATALOG: dict[str, BlockingCall] = {entry.name: entry for entry in CATALOG_ENTRIES}

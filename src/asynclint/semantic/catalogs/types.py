@@ -93,7 +93,57 @@ RETURNS: dict[str, str] = {
     "psycopg.Cursor.execute": "psycopg.Cursor",
     "psycopg2.extras.RealDictConnection.cursor": "psycopg2.extensions.cursor",
     "mysql.connector.connection_cext.CMySQLConnection.cursor": "mysql.connector.cursor.MySQLCursor",
+    # archives
+    "tarfile.open": "tarfile.TarFile",
+    "tarfile.TarFile.open": "tarfile.TarFile",
+    # boto3 / botocore: a factory called with the service name gives a client (or resource)
+    # whose every API method is a request; sub-resources (`s3.Bucket(name)`) are lazy.
+    "boto3.client": "botocore.client.BaseClient",
+    "boto3.Session.client": "botocore.client.BaseClient",
+    "botocore.session.get_session": "botocore.session.Session",
+    "botocore.session.Session.create_client": "botocore.client.BaseClient",
+    "boto3.resource": "boto3.resources.base.ServiceResource",
+    "boto3.Session.resource": "boto3.resources.base.ServiceResource",
+    **{f"boto3.resources.base.ServiceResource.{m}": "boto3.resources.base.ServiceResource"
+       for m in ("Bucket", "Object", "ObjectSummary", "Table", "Queue", "Topic", "Instance")},
+    # openai / anthropic (sync clients): requests go through sub-objects
+    "openai.OpenAI.chat": "openai.resources.chat.Chat",
+    "openai.resources.chat.Chat.completions": "openai.resources.chat.Completions",
+    "openai.OpenAI.embeddings": "openai.resources.Embeddings",
+    "openai.OpenAI.responses": "openai.resources.responses.Responses",
+    "openai.OpenAI.moderations": "openai.resources.Moderations",
+    "openai.OpenAI.images": "openai.resources.Images",
+    "openai.OpenAI.audio": "openai.resources.audio.Audio",
+    "openai.resources.audio.Audio.transcriptions": "openai.resources.audio.Transcriptions",
+    "openai.resources.audio.Audio.speech": "openai.resources.audio.Speech",
+    "anthropic.Anthropic.messages": "anthropic.resources.Messages",
+    # google-cloud-storage: `bucket()` and `blob()` are lazy handles, `get_*` fetch
+    "google.cloud.storage.Client.bucket": "google.cloud.storage.Bucket",
+    "google.cloud.storage.Client.get_bucket": "google.cloud.storage.Bucket",
+    "google.cloud.storage.Client.lookup_bucket": "google.cloud.storage.Bucket",
+    "google.cloud.storage.Bucket.blob": "google.cloud.storage.Blob",
+    "google.cloud.storage.Bucket.get_blob": "google.cloud.storage.Blob",
+    # Azure storage blob (sync clients; `azure.storage.blob.aio` is the async package)
+    **{f"azure.storage.blob.{c}.from_connection_string": f"azure.storage.blob.{c}"
+       for c in ("BlobServiceClient", "ContainerClient", "BlobClient")},
+    "azure.storage.blob.BlobClient.from_blob_url": "azure.storage.blob.BlobClient",
+    "azure.storage.blob.ContainerClient.from_container_url": "azure.storage.blob.ContainerClient",
+    "azure.storage.blob.BlobServiceClient.get_container_client":
+        "azure.storage.blob.ContainerClient",
+    "azure.storage.blob.BlobServiceClient.get_blob_client": "azure.storage.blob.BlobClient",
+    "azure.storage.blob.ContainerClient.get_blob_client": "azure.storage.blob.BlobClient",
+    **{f"azure.storage.blob.{c}.download_blob": "azure.storage.blob.StorageStreamDownloader"
+       for c in ("BlobClient", "ContainerClient")},
+    # paramiko
+    "paramiko.SSHClient.open_sftp": "paramiko.SFTPClient",
+    "paramiko.SFTPClient.from_transport": "paramiko.SFTPClient",
+    # fsspec
+    "fsspec.filesystem": "fsspec.AbstractFileSystem",
 }
+
+# Calls that hand back their first argument (`closing(sqlite3.connect(p))`, and what
+# `with closing(x) as c` binds, is that connection).
+PASSTHROUGH_CALLS = frozenset({"contextlib.closing"})
 
 # Wrappers whose first argument is the type a value really has.
 TRANSPARENT_GENERICS = frozenset({
