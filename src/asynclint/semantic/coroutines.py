@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.semantic.model import SemanticModel, dotted_name
 from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.plain_returns import PLAIN_FACT, plain_return
 from asynclint.semantic.project.summaries import (
     ClassSummary,
     FunctionSummary,
@@ -29,6 +30,18 @@ from asynclint.semantic.syntax import FUNCS, short_source
 from asynclint.semantic.types import canonical
 
 COROUTINE, ASYNC_GEN, ASYNC_CM = "coroutine", "async generator", "async context manager"
+
+# Return annotations that name a type whose instances are never awaitable.
+_PLAIN_TYPES = frozenset({
+    *(f"builtins.{n}" for n in ("None", "int", "str", "bytes", "bool", "float", "complex",
+                                "dict", "list", "tuple", "set", "frozenset", "bytearray")),
+    *(f"typing.{n}" for n in ("List", "Dict", "Tuple", "Set", "FrozenSet")),
+})
+# Decorators that leave a plain `def` a plain `def` (anything else: unknown).
+_KEEPS_PLAIN = frozenset({
+    "builtins.staticmethod", "builtins.classmethod", "typing.override", "typing.final",
+    "typing_extensions.override", "typing_extensions.final",
+})
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,108 @@ class CoroutineOracle:
         if isinstance(func, ast.Attribute):
             return self._method_call(func)
         return None
+
+    def plain_def(self, call: ast.Call) -> str | None:
+        """For `await call`: a message template (as `Callee.detail`) when the call is known to
+        call a plain `def` that returns no awaitable; None when unknown or maybe awaitable."""
+        func = call.func
+        qualified = self.semantic.resolve(func)
+        if qualified is not None:
+            name = canonical(qualified)
+            if name in apis.PLAIN_CALLS:
+                return _plain_label(func, name)
+            view = self.project
+            if view is None or "." not in name or name.startswith("builtins."):
+                return None
+            found = view.lookup_full(name)
+            if found is None:
+                owner, _, attr = name.rpartition(".")
+                variable = view.lookup_full(owner)
+                if variable is not None and variable[0] == "variable":
+                    return self._typed_plain(canonical(variable[1]), attr, func)
+                return None
+            if found[0] not in ("function", "method"):
+                return None
+            return self._plain_summary(found[1], None)
+        if isinstance(func, ast.Name):
+            scope = self.semantic.defining_scope(func.id)
+            if scope is None:
+                return None
+            summary = self._local_def(scope, func.id)
+            if not isinstance(summary, FunctionSummary):
+                return None
+            node: ast.AST | None = None
+            if scope.kind == "module":
+                node = _def_in(self.semantic.module.body, func.id)
+            else:
+                defs, _ = _definitions(scope.node, func.id)
+                node = defs[0] if len(defs) == 1 else None
+            return self._plain_summary(summary, node)
+        if isinstance(func, ast.Attribute):
+            receiver = func.value
+            if isinstance(receiver, ast.Name):
+                cls_node = self._class_of_first_param(receiver.id)
+                if cls_node is not None:
+                    cls = self._class(cls_node)
+                    method = self._method_in(cls, self._class_qualname(cls_node), func.attr)
+                    local = _def_in(cls_node.body, func.attr) \
+                        if func.attr in cls.methods and func.attr not in cls.attributes \
+                        else None
+                    return self._plain_summary(method, local)
+            kind = self._type_of(receiver)
+            if kind is not None:
+                return self._typed_plain(kind, func.attr, func)
+        return None
+
+    def _typed_plain(self, kind: str, attr: str, func: ast.expr) -> str | None:
+        name = f"{kind}.{attr}"
+        if name in apis.PLAIN_CALLS:
+            return _plain_label(func, name)
+        found = self._project_class(kind)
+        if found is None:
+            return None
+        return self._plain_summary(self._method_in(found[0], found[1], attr), None)
+
+    def _plain_summary(self, summary: FunctionSummary | None, node: ast.AST | None) -> str | None:
+        """The template for a plain `def` returning no awaitable (`node`: its def, when in
+        this module), from its return annotation or, unannotated, its body."""
+        if summary is None or summary.kind != "sync" \
+                or any(d not in _KEEPS_PLAIN for d in summary.decorators):
+            return None
+        if summary.returns is not None:
+            if summary.returns in _PLAIN_TYPES or self._plain_class(summary.returns, 0):
+                return f"{{}} is a plain `def` returning `{summary.returns.rpartition('.')[2]}`"
+            return None
+        if isinstance(node, ast.FunctionDef):
+            plain = plain_return(node, self.semantic)
+        else:
+            view = self.project
+            current = view.current if view is not None else None
+            owner = summary.owner
+            if owner is not None and owner is current:  # this module: its tree is at hand
+                cls_name, _, name = summary.key.rpartition(".")
+                body = self.semantic.module.body
+                if cls_name:
+                    cls_node = _def_in(body, cls_name)
+                    body = cls_node.body if isinstance(cls_node, ast.ClassDef) else []
+                found = _def_in(body, name)
+                plain = plain_return(found, self.semantic) \
+                    if isinstance(found, ast.FunctionDef) else None
+            else:
+                plain = view.facts_of(summary).get(PLAIN_FACT) if view is not None else None
+        return "{} is a plain `def` that returns no awaitable" if plain is True else None
+
+    def _plain_class(self, qualified: str, depth: int) -> bool:
+        """A project class whose instances are never awaitable: no `__await__` in it or its
+        bases, every base known."""
+        found = self._project_class(qualified) if depth <= 8 else None
+        if found is None:
+            return False
+        cls = found[0]
+        if "__await__" in cls.methods or "__await__" in cls.attributes:
+            return False
+        return all(base == "builtins.object" or self._plain_class(base, depth + 1)
+                   for base in cls.bases)
 
     def type_needs_async_with(self, expr: ast.expr) -> str | None:
         """The type of a `with` item's value when that type needs `async with`."""
@@ -369,6 +484,30 @@ def _definitions(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST
             others.append(sub)
         stack.extend(child_nodes(sub))
     return defs, others
+
+
+def _def_in(body: list[ast.stmt], name: str) -> ast.AST | None:
+    """The last def or class of `name` among a block's statements (under `if`/`try` too), as
+    a summary takes it."""
+    found: ast.AST | None = None
+    stack = list(body)
+    while stack:
+        stmt = stack.pop(0)
+        if isinstance(stmt, (*FUNCS, ast.ClassDef)):
+            if stmt.name == name:
+                found = stmt
+        elif isinstance(stmt, ast.If):
+            stack[:0] = [*stmt.body, *stmt.orelse]
+        elif isinstance(stmt, (ast.Try, ast.TryStar)):
+            stack[:0] = [*stmt.body, *stmt.orelse, *stmt.finalbody,
+                         *(s for h in stmt.handlers for s in h.body)]
+    return found
+
+
+def _plain_label(func: ast.expr, name: str) -> str:
+    written = dotted_name(func)
+    what = "" if written == name else f" `{name}`"
+    return f"{{}} (the plain function{what}) returns no awaitable"
 
 
 def _stores(node: ast.AST, name: str) -> bool:

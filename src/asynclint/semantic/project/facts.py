@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from asynclint.semantic import blocking
+from asynclint.semantic import blocking, plain_returns
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.syntax import FuncDef
 
@@ -22,4 +22,5 @@ FactProvider = Callable[[FuncDef, SemanticModel], Any]
 # name -> provider(def node, the module's model) -> a JSON value, or None for "nothing to say".
 FACT_PROVIDERS: dict[str, FactProvider] = {
     blocking.FACT: blocking.project_fact,
+    plain_returns.PLAIN_FACT: plain_returns.plain_return,
 }

@@ -31,8 +31,8 @@ from asynclint.semantic.scopes import LOCAL
 # no provider); 6: a module-level name defined by `@overload` stubs and one implementation is
 # that implementation, no longer ambiguous; 7: modules in namespace packages named from the
 # project's import root (their summaries hold the names their relative imports were resolved
-# from).
-SUMMARY_VERSION = 7
+# from); 8: the `plain` fact of ASL208.
+SUMMARY_VERSION = 8
 # The `SemanticModel.shared` key of the rows where `yield` occurs in the module's text (a
 # `list[int]`), or None when the text was not at hand.
 _YIELD_ROWS = "yield-rows"
