@@ -3,9 +3,11 @@ an async context manager — for the ASL2xx rules (un-awaited coroutines).
 
 Decided from: `async def`s of this module (functions, nested functions, methods through
 `self`/`cls`/`super()`/the class name and their bases), `async def`s elsewhere in the project
-(the project index, through imports and re-exports), and the catalog of library async APIs
+(the project index, through imports and re-exports), the catalog of library async APIs
 (`catalogs/async_apis.py`, methods matched only on receivers whose type the semantic layer
-knows). Decorators not known to keep a function async make it unknown; unknown means silent.
+knows), and, for what the catalog does not name, the installed packages' own source (read,
+never imported: `ProjectView.lookup_full(..., installed=True)`). Decorators not known to keep
+a function async make it unknown; unknown means silent.
 """
 
 from __future__ import annotations
@@ -96,10 +98,10 @@ class CoroutineOracle:
             view = self.project
             if view is None or "." not in name or name.startswith("builtins."):
                 return None
-            found = view.lookup_full(name)
+            found = view.lookup_full(name, installed=True)
             if found is None:
                 owner, _, attr = name.rpartition(".")
-                variable = view.lookup_full(owner)
+                variable = view.lookup_full(owner, installed=True)
                 if variable is not None and variable[0] == "variable":
                     return self._typed_plain(canonical(variable[1]), attr, func)
                 return None
@@ -214,7 +216,7 @@ class CoroutineOracle:
             qualified = self.semantic.resolve(expr)
             view = self.project
             if qualified is not None and view is not None and "." in qualified:
-                found = view.lookup_full(qualified)
+                found = view.lookup_full(qualified, installed=True)
                 if found is not None and found[0] == "variable":
                     kind = found[1]
         return canonical(kind) if kind else None
@@ -231,11 +233,11 @@ class CoroutineOracle:
         view = self.project
         if view is None or "." not in name or name.startswith("builtins."):
             return None
-        found = view.lookup_full(name)
+        found = view.lookup_full(name, installed=True)
         if found is None:
             # `engine.dispose()` on `from app.db import engine`: a typed module variable.
             owner, _, attr = name.rpartition(".")
-            variable = view.lookup_full(owner)
+            variable = view.lookup_full(owner, installed=True)
             if variable is not None and variable[0] == "variable":
                 return self._typed_method(canonical(variable[1]), attr, func)
             return None
@@ -377,7 +379,7 @@ class CoroutineOracle:
         view = self.project
         if view is None or "." not in qualified:
             return None
-        found = view.lookup_full(qualified)
+        found = view.lookup_full(qualified, installed=True)
         if found is None or found[0] != "class":
             return None
         assert isinstance(found[1], ClassSummary)
@@ -391,7 +393,7 @@ class CoroutineOracle:
         view = self.project
         if view is None:
             return None
-        return view.method_in(cls, qualified, name)
+        return view.method_in(cls, qualified, name, installed=True)
 
     def _async_only(self, cls: ClassSummary, qualified: str, async_name: str,
                     sync_name: str) -> bool:
@@ -404,7 +406,7 @@ class CoroutineOracle:
             if base in ("builtins.object", "typing.Generic", "abc.ABC",
                         "typing_extensions.Generic"):
                 continue
-            if view is None or view.class_summary(base) is None:
+            if view is None or view.class_summary(base, installed=True) is None:
                 return False
         has_async = self._method_in(cls, qualified, async_name)
         has_sync = self._method_in(cls, qualified, sync_name)

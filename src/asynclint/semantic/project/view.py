@@ -89,6 +89,13 @@ class IndexStore(Protocol):
 
     def entry(self, path: str) -> IndexedModule | None: ...
 
+    def find_installed(self, roots: tuple[str, ...], module: str) -> tuple[str, str] | None:
+        """An installed module's file under site folders, and its distribution
+        ("name==version")."""
+
+    def installed_entry(self, path: str, dist: str, module: str) -> IndexedModule | None:
+        """An installed module's summary (kept by distribution and version)."""
+
 
 # -- what one file sees ---------------------------------------------------------------------------
 Dep = tuple[str, str, str]  # (module name, file or "", summary digest or "")
@@ -100,6 +107,10 @@ ENV_DEP = "@"
 # ""): relative imports were resolved from it, and a new `__init__.py` or project marker may
 # change it.
 SELF_DEP = "="
+# The first character of a dependency on an installed module: ("+" + module name, its file or
+# "", the distribution that installed it, "name==version", or ""). Its facts need no
+# dependency of their own: they follow from the version.
+INSTALLED_DEP = "+"
 
 
 class ProjectView:
@@ -107,8 +118,11 @@ class ProjectView:
 
     def __init__(self, index: IndexStore, path: str, module_name: str | None,
                  is_package: bool, tree: ast.Module | None = None,
-                 text: str | None = None) -> None:
+                 text: str | None = None, sites: tuple[str, ...] = ()) -> None:
+        """`sites`: the site-packages folders installed packages are read from (for the
+        lookups that ask for them, `installed=True`)."""
         self.index = index
+        self.sites = sites
         self.path = path
         self.module_name = module_name
         self.is_package = is_package
@@ -117,7 +131,8 @@ class ProjectView:
         self._current: ModuleSummary | None = None
         self.deps: dict[str, Dep] = {}
         self._modules: dict[str, ModuleSummary | None] = {}
-        self._found: dict[str, tuple[str, Any, str] | None] = {}
+        self._installed: dict[str, ModuleSummary | None] = {}
+        self._found: dict[tuple[str, bool], tuple[str, Any, str] | None] = {}
         self._where: dict[int, tuple[str, str]] = {}  # id(summary) -> (module name, file)
         self._memo: dict[Any, Any] = {}
 
@@ -146,7 +161,25 @@ class ProjectView:
         return [[SELF_DEP, self.module_name or "", ""],
                 *(list(d) for _, d in sorted(self.deps.items()))]
 
-    def module(self, name: str) -> ModuleSummary | None:
+    def module(self, name: str, installed: bool = False) -> ModuleSummary | None:
+        """A module of the project, or with `installed` also of an installed package (when
+        the project has none of that name)."""
+        found = self._project_module(name)
+        if found is None and installed and self.sites:
+            return self._installed_module(name)
+        return found
+
+    def _installed_module(self, name: str) -> ModuleSummary | None:
+        if name in self._installed:
+            return self._installed[name]
+        found = self.index.find_installed(self.sites, name)
+        entry = self.index.installed_entry(found[0], found[1], name) if found else None
+        key = f"{INSTALLED_DEP}{name}"
+        self.deps[key] = (key, *found) if found else (key, "", "")
+        self._installed[name] = entry.summary if entry else None
+        return self._installed[name]
+
+    def _project_module(self, name: str) -> ModuleSummary | None:
         if name == self.module_name and self._tree is not None:
             return self.current
         if name in self._modules:
@@ -173,22 +206,26 @@ class ProjectView:
             self.deps[f"{name}{FACTS_DEP}"] = (f"{name}{FACTS_DEP}", path, owner.facts_digest())
         return func.facts
 
-    def lookup_full(self, qualified: str) -> tuple[str, Any, str] | None:
+    def lookup_full(self, qualified: str,
+                    installed: bool = False) -> tuple[str, Any, str] | None:
         """What a qualified name is in the project: ("function", FunctionSummary, name),
         ("class", ClassSummary, name), ("method", FunctionSummary, class name) or
         ("variable", type, name); None when unknown. Follows re-exports (`from .users import
-        fetch_user` in a package `__init__`) and `import pkg.mod as m` aliases."""
-        if qualified not in self._found:
-            self._found[qualified] = self._lookup(qualified, 0)
-        return self._found[qualified]
+        fetch_user` in a package `__init__`) and `import pkg.mod as m` aliases. With
+        `installed`, modules the project lacks are looked up in the installed packages."""
+        key = (qualified, installed)
+        if key not in self._found:
+            self._found[key] = self._lookup(qualified, 0, installed)
+        return self._found[key]
 
-    def _lookup(self, qualified: str, depth: int) -> tuple[str, Any, str] | None:
+    def _lookup(self, qualified: str, depth: int,
+                installed: bool = False) -> tuple[str, Any, str] | None:
         if depth > _MAX_REEXPORT_DEPTH:
             return None
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             module_name = ".".join(parts[:cut])
-            summary = self.module(module_name)
+            summary = self.module(module_name, installed)
             if summary is None:
                 continue
             rest = parts[cut:]
@@ -203,36 +240,37 @@ class ProjectView:
                 if len(rest) == 1:
                     return ("class", cls, class_name)
                 if len(rest) == 2:
-                    method = self.method(class_name, rest[1])
+                    method = self.method(class_name, rest[1], installed=installed)
                     return ("method", method, class_name) if method else None
                 return None
             if head in summary.variables and len(rest) == 1:
                 return ("variable", summary.variables[head], qualified)
             if head in summary.imports:
                 target = ".".join([summary.imports[head], *rest[1:]])
-                return self._lookup(target, depth + 1)
+                return self._lookup(target, depth + 1, installed)
             return None  # the module exists but does not define it plainly
         return None
 
-    def class_summary(self, qualified: str) -> ClassSummary | None:
-        found = self._lookup(qualified, 0)
+    def class_summary(self, qualified: str, installed: bool = False) -> ClassSummary | None:
+        found = self._lookup(qualified, 0, installed)
         if found is not None and found[0] == "class":
             cls = found[1]
             assert isinstance(cls, ClassSummary)
             return cls
         return None
 
-    def method(self, class_name: str, name: str, _depth: int = 0) -> FunctionSummary | None:
+    def method(self, class_name: str, name: str, _depth: int = 0,
+               installed: bool = False) -> FunctionSummary | None:
         """A method through the class and its project bases (None when unknown or absent)."""
-        found = self._lookup(class_name, 0)
+        found = self._lookup(class_name, 0, installed)
         if found is None or found[0] != "class" or _depth > _MAX_REEXPORT_DEPTH:
             return None
         cls, real_name = found[1], found[2]
         assert isinstance(cls, ClassSummary)
-        return self.method_in(cls, real_name, name, _depth)
+        return self.method_in(cls, real_name, name, _depth, installed)
 
     def method_in(self, cls: ClassSummary, class_name: str, name: str,
-                  _depth: int = 0) -> FunctionSummary | None:
+                  _depth: int = 0, installed: bool = False) -> FunctionSummary | None:
         if name in cls.methods:
             return cls.methods[name]
         if name in cls.attributes:
@@ -241,17 +279,18 @@ class ProjectView:
             if base in ("builtins.object", "typing.Generic", "typing_extensions.Generic",
                         "typing.Protocol", "abc.ABC"):
                 continue
-            found = self.method(base, name, _depth + 1)
+            found = self.method(base, name, _depth + 1, installed)
             if found is not None:
                 return found
-            if self.class_summary(base) is None:
+            if self.class_summary(base, installed) is None:
                 return None  # an unknown base may define it: say nothing
         return None
 
 
 def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
-               memo: dict[Any, Any] | None = None) -> bool:
-    """True when every lookup a cached result depended on still gives the same answer.
+               memo: dict[Any, Any] | None = None, sites: tuple[str, ...] = ()) -> bool:
+    """True when every lookup a cached result depended on still gives the same answer
+    (`sites`: the site folders installed modules are looked up in now).
 
     `memo` (one dict for one run over many files, never kept longer) shares the answers of
     the file-system look-ups (module names, search roots, module files, summary digests):
@@ -269,6 +308,15 @@ def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
     if roots is None:
         roots = memo[where] = search_roots(path, name, is_package, memo)
     for module, file, digest in deps:
+        if module.startswith(INSTALLED_DEP):
+            site_key = ("site", sites, module)
+            if site_key in memo:
+                now = memo[site_key]
+            else:
+                now = memo[site_key] = index.find_installed(sites, module[1:]) if sites else None
+            if (now or ("", "")) != (file, digest):
+                return False
+            continue
         if module == SELF_DEP:
             if file != (name or ""):
                 return False
