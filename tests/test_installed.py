@@ -137,6 +137,18 @@ def test_new_version_invalidates_cached_results(venv: Path, tmp_path: Path) -> N
     assert {k.split(":")[1] for k in index} == {"asyncpkg_fixture==1.0", "asyncpkg_fixture==1.1"}
 
 
+def test_installing_the_package_invalidates_cached_results(venv: Path, tmp_path: Path) -> None:
+    (site,) = venv_site_dirs(str(venv))
+    shutil.rmtree(Path(site) / "asyncpkg_fixture", ignore_errors=True)
+    for old in Path(site).glob("asyncpkg_fixture-*.dist-info"):
+        shutil.rmtree(old)
+    project = _project(tmp_path)
+    python = str(_python(venv))
+    assert _check(project, "--python", python) == []
+    install(venv, "1.0")
+    assert _check(project, "--python", python) == FOUND_V1
+
+
 def test_python_setting_in_pyproject_is_relative_to_the_root(venv: Path,
                                                              tmp_path: Path) -> None:
     install(venv, "1.0")

@@ -9,7 +9,6 @@ editor) sees the change.
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ class _Site:
     records: dict[str, frozenset[str]] = field(default_factory=dict)  # dist-info -> files
     # dist-info -> (its METADATA's mtime, "name==version")
     versions: dict[str, tuple[int, str]] = field(default_factory=dict)
+    listings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folder -> its names
 
 
 _SITES: dict[str, _Site] = {}
@@ -65,6 +65,15 @@ def _site(root: str) -> _Site | None:
     return known
 
 
+def has_installed(roots: tuple[str, ...], top: str) -> bool:
+    """Whether any site folder has a top-level module or package named `top`."""
+    for root in roots:
+        site = _site(root)
+        if site is not None and top in site.tops:
+            return True
+    return False
+
+
 def find_installed(roots: tuple[str, ...], module: str) -> tuple[str, str] | None:
     """The file of a module under the site folders and the distribution that installed it
     ("name==version"); None when no folder has it as Python source installed by a
@@ -79,13 +88,25 @@ def find_installed(roots: tuple[str, ...], module: str) -> tuple[str, str] | Non
             path = os.path.join(root, candidate)
             if not os.path.isfile(path):
                 continue
-            stem = os.path.join(glob.escape(root), glob.escape(candidate[:-3]))
-            if glob.glob(stem + ".*.so") or glob.glob(stem + ".*.pyd"):
+            folder, _, stem = candidate[:-3].rpartition("/")
+            if any(n.startswith(f"{stem}.") and n.endswith((".so", ".pyd"))
+                   for n in _listing(site, os.path.join(root, folder))):
                 return None  # an extension module of the same name is what imports
             dist = _distribution(root, site, first, candidate)
             return (path, dist) if dist else None
         return None  # the first folder that has the package decides, as imports do
     return None
+
+
+def _listing(site: _Site, folder: str) -> tuple[str, ...]:
+    known = site.listings.get(folder)
+    if known is None:
+        try:
+            known = tuple(os.listdir(folder))
+        except OSError:
+            known = ()
+        site.listings[folder] = known
+    return known
 
 
 def _distribution(root: str, site: _Site, first: str, relpath: str) -> str | None:

@@ -13,6 +13,7 @@ a function async make it unknown; unknown means silent.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -39,6 +40,13 @@ _PLAIN_TYPES = frozenset({
                                 "dict", "list", "tuple", "set", "frozenset", "bytearray")),
     *(f"typing.{n}" for n in ("List", "Dict", "Tuple", "Set", "FrozenSet")),
 })
+# Types the catalog describes (ASL208 looks up no other methods of theirs), and the standard
+# library's top-level modules (neither the project's nor installed).
+_CATALOG_TYPES = frozenset(
+    {name.rpartition(".")[0] for name in (*apis.COROUTINE_CALLS, *apis.ASYNC_CONTEXT_CALLS,
+                                          *apis.ASYNC_ITERATOR_CALLS, *apis.PLAIN_CALLS)}
+    | apis.ASYNC_CONTEXT_TYPES)
+_STDLIB = frozenset(sys.stdlib_module_names) - {"__future__"}
 # Decorators that leave a plain `def` a plain `def` (anything else: unknown).
 _KEEPS_PLAIN = frozenset({
     "builtins.staticmethod", "builtins.classmethod", "typing.override", "typing.final",
@@ -96,8 +104,9 @@ class CoroutineOracle:
             if name in apis.PLAIN_CALLS:
                 return _plain_label(func, name)
             view = self.project
-            if view is None or "." not in name or name.startswith("builtins."):
-                return None
+            if view is None or "." not in name or name in apis.COROUTINE_CALLS \
+                    or name.partition(".")[0] in _STDLIB or name in self.extra_apis:
+                return None  # the catalog's, or the standard library's: nothing to look up
             found = view.lookup_full(name, installed=True)
             if found is None:
                 owner, _, attr = name.rpartition(".")
@@ -142,6 +151,8 @@ class CoroutineOracle:
         name = f"{kind}.{attr}"
         if name in apis.PLAIN_CALLS:
             return _plain_label(func, name)
+        if kind in _CATALOG_TYPES or kind.partition(".")[0] in _STDLIB:
+            return None  # a type the catalog describes: what it does not name is unknown
         found = self._project_class(kind)
         if found is None:
             return None

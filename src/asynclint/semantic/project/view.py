@@ -93,6 +93,9 @@ class IndexStore(Protocol):
         """An installed module's file under site folders, and its distribution
         ("name==version")."""
 
+    def has_installed(self, roots: tuple[str, ...], top: str) -> bool:
+        """Whether a top-level module or package of that name is installed at all."""
+
     def installed_entry(self, path: str, dist: str, module: str) -> IndexedModule | None:
         """An installed module's summary (kept by distribution and version)."""
 
@@ -109,8 +112,10 @@ ENV_DEP = "@"
 SELF_DEP = "="
 # The first character of a dependency on an installed module: ("+" + module name, its file or
 # "", the distribution that installed it, "name==version", or ""). Its facts need no
-# dependency of their own: they follow from the version.
+# dependency of their own: they follow from the version. A name whose top-level package is not
+# installed at all is recorded once for the top-level name: ("+" + top, "", NOT_INSTALLED).
 INSTALLED_DEP = "+"
+NOT_INSTALLED = "-"
 
 
 class ProjectView:
@@ -172,6 +177,12 @@ class ProjectView:
     def _installed_module(self, name: str) -> ModuleSummary | None:
         if name in self._installed:
             return self._installed[name]
+        top = name.partition(".")[0]
+        if not self.index.has_installed(self.sites, top):
+            key = f"{INSTALLED_DEP}{top}"
+            self.deps[key] = (key, "", NOT_INSTALLED)
+            self._installed[name] = None
+            return None
         found = self.index.find_installed(self.sites, name)
         entry = self.index.installed_entry(found[0], found[1], name) if found else None
         key = f"{INSTALLED_DEP}{name}"
@@ -309,9 +320,12 @@ def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
         roots = memo[where] = search_roots(path, name, is_package, memo)
     for module, file, digest in deps:
         if module.startswith(INSTALLED_DEP):
-            site_key = ("site", sites, module)
+            site_key = ("site", sites, module, digest == NOT_INSTALLED)
             if site_key in memo:
                 now = memo[site_key]
+            elif digest == NOT_INSTALLED:
+                now = memo[site_key] = ("", NOT_INSTALLED) if not sites \
+                    or not index.has_installed(sites, module[1:]) else None
             else:
                 now = memo[site_key] = index.find_installed(sites, module[1:]) if sites else None
             if (now or ("", "")) != (file, digest):
