@@ -47,6 +47,9 @@ _CATALOG_TYPES = frozenset(
                                           *apis.ASYNC_ITERATOR_CALLS, *apis.PLAIN_CALLS)}
     | apis.ASYNC_CONTEXT_TYPES)
 _STDLIB = frozenset(sys.stdlib_module_names) - {"__future__"}
+_MAX_BASES = 8  # how far up a single-inheritance chain ASL208 looks for a method
+_TRIVIAL_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic",
+                            "typing.Protocol", "typing_extensions.Protocol", "abc.ABC"})
 # Decorators that leave a plain `def` a plain `def` (anything else: unknown).
 _KEEPS_PLAIN = frozenset({
     "builtins.staticmethod", "builtins.classmethod", "typing.override", "typing.final",
@@ -137,7 +140,7 @@ class CoroutineOracle:
                 cls_node = self._class_of_first_param(receiver.id)
                 if cls_node is not None:
                     cls = self._class(cls_node)
-                    method = self._method_in(cls, self._class_qualname(cls_node), func.attr)
+                    method = self._single_method(cls, func.attr)
                     local = _def_in(cls_node.body, func.attr) \
                         if func.attr in cls.methods and func.attr not in cls.attributes \
                         else None
@@ -156,17 +159,18 @@ class CoroutineOracle:
         found = self._project_class(kind)
         if found is None:
             return None
-        return self._plain_summary(self._method_in(found[0], found[1], attr), None)
+        return self._plain_summary(self._single_method(found[0], attr), None)
 
     def _plain_summary(self, summary: FunctionSummary | None, node: ast.AST | None) -> str | None:
         """The template for a plain `def` returning no awaitable (`node`: its def, when in
-        this module), from its return annotation or, unannotated, its body."""
+        this module): its return annotation names a non-awaitable type, or, unannotated, its
+        body returns only plain values; either way it is no stub (`plain_return`)."""
         if summary is None or summary.kind != "sync" \
                 or any(d not in _KEEPS_PLAIN for d in summary.decorators):
             return None
-        if summary.returns is not None:
-            if summary.returns in _PLAIN_TYPES or self._plain_class(summary.returns, 0):
-                return f"{{}} is a plain `def` returning `{summary.returns.rpartition('.')[2]}`"
+        returns = summary.returns
+        if returns is not None and returns not in _PLAIN_TYPES \
+                and not self._plain_class(returns, 0):
             return None
         if isinstance(node, ast.FunctionDef):
             plain = plain_return(node, self.semantic)
@@ -185,7 +189,30 @@ class CoroutineOracle:
                     if isinstance(found, ast.FunctionDef) else None
             else:
                 plain = view.facts_of(summary).get(PLAIN_FACT) if view is not None else None
-        return "{} is a plain `def` that returns no awaitable" if plain is True else None
+        if plain is not True:
+            return None
+        if returns is not None:
+            return f"{{}} is a plain `def` returning `{returns.rpartition('.')[2]}`"
+        return "{} is a plain `def` that returns no awaitable"
+
+    def _single_method(self, cls: ClassSummary, name: str) -> FunctionSummary | None:
+        """A method through the class and its bases while each has one base: with several,
+        which definition wins depends on the whole hierarchy's MRO (an async override in a
+        later base may win over a sync one in an earlier base's base): unknown."""
+        for _ in range(_MAX_BASES):
+            if name in cls.methods:
+                return cls.methods[name]
+            if name in cls.attributes:
+                return None
+            bases = [b for b in cls.bases if b not in _TRIVIAL_BASES]
+            view = self.project
+            if len(bases) != 1 or view is None:
+                return None
+            found = view.lookup_full(bases[0], installed=True)
+            if found is None or found[0] != "class":
+                return None
+            cls = found[1]
+        return None
 
     def _plain_class(self, qualified: str, depth: int) -> bool:
         """A project class whose instances are never awaitable: no `__await__` in it or its
