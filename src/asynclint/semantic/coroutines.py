@@ -40,12 +40,8 @@ _PLAIN_TYPES = frozenset({
                                 "dict", "list", "tuple", "set", "frozenset", "bytearray")),
     *(f"typing.{n}" for n in ("List", "Dict", "Tuple", "Set", "FrozenSet")),
 })
-# Types the catalog describes (ASL208 looks up no other methods of theirs), and the standard
-# library's top-level modules (neither the project's nor installed).
-_CATALOG_TYPES = frozenset(
-    {name.rpartition(".")[0] for name in (*apis.COROUTINE_CALLS, *apis.ASYNC_CONTEXT_CALLS,
-                                          *apis.ASYNC_ITERATOR_CALLS, *apis.PLAIN_CALLS)}
-    | apis.ASYNC_CONTEXT_TYPES)
+# The standard library's top-level modules (neither the project's nor installed: ASL208 looks
+# up nothing there beyond the catalog).
 _STDLIB = frozenset(sys.stdlib_module_names) - {"__future__"}
 _MAX_BASES = 8  # how far up a single-inheritance chain ASL208 looks for a method
 _TRIVIAL_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic",
@@ -154,8 +150,8 @@ class CoroutineOracle:
         name = f"{kind}.{attr}"
         if name in apis.PLAIN_CALLS:
             return _plain_label(func, name)
-        if kind in _CATALOG_TYPES or kind.partition(".")[0] in _STDLIB:
-            return None  # a type the catalog describes: what it does not name is unknown
+        if kind.partition(".")[0] in _STDLIB or name in apis.COROUTINE_CALLS:
+            return None  # the standard library's (beyond the catalog), or a coroutine
         found = self._project_class(kind)
         if found is None:
             return None
