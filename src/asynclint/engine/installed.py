@@ -126,15 +126,33 @@ def _normal(name: str) -> str:
 
 def _owners(root: str, site: _Site, first: str) -> tuple[str, ...]:
     """The dist-infos whose RECORD lists files of the top-level name `first`: those named like
-    it are tried first, and if one lists it the others are not read."""
+    it are tried first, then those whose `top_level.txt` names it; only when neither has it
+    are the RECORDs of the others read (a site folder's RECORDs run to thousands of lines)."""
     wanted = _normal(first)
-    named = [d for d in site.dist_infos if _normal(d.partition("-")[0]) == wanted]
     prefixes = (f"{first}/", f"{first}.py")
-    found = [d for d in named if any(f.startswith(prefixes) for f in _record(root, site, d))]
+
+    def lists(dist_info: str) -> bool:
+        return any(f.startswith(prefixes) for f in _record(root, site, dist_info))
+
+    named = [d for d in site.dist_infos if _normal(d.partition("-")[0]) == wanted]
+    found = [d for d in named if lists(d)]
     if found:
         return tuple(found)
-    return tuple(d for d in site.dist_infos if d not in named
-                 and any(f.startswith(prefixes) for f in _record(root, site, d)))
+    rest = [d for d in site.dist_infos if d not in named]
+    tops = {d: _top_level(root, d) for d in rest}
+    found = [d for d in rest if first in (tops[d] or ()) and lists(d)]
+    if found:
+        return tuple(found)
+    return tuple(d for d in rest if tops[d] is None and lists(d))
+
+
+def _top_level(root: str, dist_info: str) -> frozenset[str] | None:
+    """The names a dist-info's `top_level.txt` lists (None when it has none)."""
+    try:
+        text = Path(root, dist_info, "top_level.txt").read_text("utf-8", errors="replace")
+    except OSError:
+        return None
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _record(root: str, site: _Site, dist_info: str) -> frozenset[str]:

@@ -22,6 +22,9 @@ from asynclint.semantic.project.summaries import (
 )
 
 _MAX_REEXPORT_DEPTH = 8
+# Installed packages never read: backports of the standard library's typing (large, and with
+# nothing a coroutine question needs).
+_NOT_READ = frozenset({"typing_extensions", "mypy_extensions"})
 
 
 # -- finding modules ------------------------------------------------------------------------------
@@ -178,6 +181,9 @@ class ProjectView:
         if name in self._installed:
             return self._installed[name]
         top = name.partition(".")[0]
+        if top in _NOT_READ:  # never read, whatever is installed: nothing to record
+            self._installed[name] = None
+            return None
         if not self.index.has_installed(self.sites, top):
             key = f"{INSTALLED_DEP}{top}"
             self.deps[key] = (key, "", NOT_INSTALLED)
