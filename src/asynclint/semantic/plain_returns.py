@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.nodes import child_nodes
 
 # The project-index fact (a `FACT_PROVIDERS` entry) of a plain `def` that is no stub and, when
 # unannotated, never returns an awaitable: every `return` gives a literal, a display or a
@@ -23,14 +22,15 @@ _PLAIN_NODES = (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.
 
 def plain_return(node: ast.FunctionDef | ast.AsyncFunctionDef,
                  model: SemanticModel) -> bool | None:
-    """True when a plain `def` evidently returns (no generator, no `await` in it) and is no
-    stub: its body is more than `pass`/`...`/`raise` (a stub may be overridden with an
-    `async def`, and a call that raises never reaches the `await`). Unannotated, also each of
-    its `return`s must give nothing, a literal, a display or a builtin's result (annotated,
-    the annotation says what it returns). None otherwise ("nothing to say")."""
+    """True when a plain `def` is no stub: its body is more than `pass`/`...`/`raise` (a stub
+    may be overridden with an `async def`, and a call that raises never reaches the `await`).
+    Unannotated, also each of its `return`s must give nothing, a literal, a display or a
+    builtin's result (annotated, the annotation says what it returns). None otherwise
+    ("nothing to say"). A generator needs no care: calling one gives a generator, which is
+    no more awaitable than a plain value. Only statements are visited (a `return` is one),
+    never expressions: the fact is computed for every function of a module."""
     if not isinstance(node, ast.FunctionDef):
         return None
-    annotated = node.returns is not None
     body = node.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
             and isinstance(body[0].value.value, str):
@@ -38,18 +38,26 @@ def plain_return(node: ast.FunctionDef | ast.AsyncFunctionDef,
     if all(isinstance(s, (ast.Pass, ast.Raise)) or (
             isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in body):
         return None
-    stack: list[ast.AST] = list(body)
+    if node.returns is not None:
+        return True
+    stack: list[ast.stmt] = list(body)
     while stack:
-        sub = stack.pop()
-        if isinstance(sub, (ast.Yield, ast.YieldFrom, ast.Await)):
-            return None
-        if isinstance(sub, ast.Return) and sub.value is not None and not annotated:
-            value = sub.value
-            if not isinstance(value, _PLAIN_NODES) and not (
+        stmt = stack.pop()
+        if isinstance(stmt, ast.Return):
+            value = stmt.value
+            if value is not None and not isinstance(value, _PLAIN_NODES) and not (
                     isinstance(value, ast.Call)
                     and model.resolve(value.func) in _PLAIN_BUILTINS):
                 return None
-        if not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
-                                ast.ClassDef)):
-            stack.extend(child_nodes(sub))
+        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for block in _BLOCKS:
+                inner = getattr(stmt, block, None)
+                if inner:
+                    stack.extend(inner)
+            for part in getattr(stmt, "handlers", None) or getattr(stmt, "cases", None) or ():
+                stack.extend(part.body)
     return True
+
+
+# The fields of compound statements that hold statements (handlers and match cases aside).
+_BLOCKS = ("body", "orelse", "finalbody")
