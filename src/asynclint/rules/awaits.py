@@ -903,7 +903,7 @@ class AwaitNonAwaitable(Rule):
         if detail is None:
             return
         label = detail.replace("{}", f"`{short_source(call.func)}`")
-        self.report(node, f"`await` on what is not awaitable: {label}; `await` raises "
+        self.report(call, f"`await` on what is not awaitable: {label}; `await` raises "
                           "`TypeError` here", fix_plan=FixPlan())
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:

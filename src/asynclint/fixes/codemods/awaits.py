@@ -99,7 +99,7 @@ def drop_await(fctx: FixContext, diagnostic: Diagnostic) -> tuple[Edit, ...] | N
     """`await f()` -> `f()`. The `await` expression's own parentheses lie outside the range
     replaced and stay; a call binds at least as tightly as `await`, so nothing else needs
     them."""
-    awaited = fctx.node_at(diagnostic, cst.Await)
+    awaited = fctx.node_at(diagnostic, cst.Await)  # the innermost around the reported call
     if awaited is None or not isinstance(awaited.expression, cst.Call):
         return None
     return (fctx.replace(awaited, awaited.expression),)
