@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from asynclint.engine import result_cache
-from asynclint.engine.installed import find_installed, has_installed
+from asynclint.engine.installed import environment_digest, find_installed, has_installed
 from asynclint.semantic.model import SemanticModel, module_name_for
 from asynclint.semantic.project.summaries import (
     SUMMARY_VERSION,
@@ -197,6 +197,11 @@ class ProjectIndex:
     def has_installed(self, roots: tuple[str, ...], top: str) -> bool:
         """Whether a top-level module or package of that name is installed at all."""
         return has_installed(roots, top)
+
+    def installed_digest(self, roots: tuple[str, ...]) -> str:
+        """What identifies the distributions installed under the site folders and their
+        versions."""
+        return environment_digest(roots)
 
     def installed_entry(self, path: str, dist: str, module: str) -> _Entry | None:
         """The summary of an installed module, kept under its distribution's name and version

@@ -9,6 +9,7 @@ editor) sees the change.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -63,6 +64,19 @@ def _site(root: str) -> _Site | None:
     known = _SITES[root] = _Site(mtime, frozenset(tops),
                                  tuple(sorted(n for n in names if n.endswith(".dist-info"))))
     return known
+
+
+def environment_digest(roots: tuple[str, ...]) -> str:
+    """What identifies the installed distributions and their versions: the site folders and
+    the names of their `.dist-info` folders (`name-version.dist-info`), so installing,
+    upgrading or removing any package changes it; "" for no site folder."""
+    if not roots:
+        return ""
+    parts: list[str] = []
+    for root in roots:
+        site = _site(root)
+        parts += [root, *(site.dist_infos if site is not None else ("?",))]
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def has_installed(roots: tuple[str, ...], top: str) -> bool:

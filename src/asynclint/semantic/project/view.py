@@ -102,6 +102,10 @@ class IndexStore(Protocol):
     def installed_entry(self, path: str, dist: str, module: str) -> IndexedModule | None:
         """An installed module's summary (kept by distribution and version)."""
 
+    def installed_digest(self, roots: tuple[str, ...]) -> str:
+        """What identifies the distributions installed under the site folders and their
+        versions."""
+
 
 # -- what one file sees ---------------------------------------------------------------------------
 Dep = tuple[str, str, str]  # (module name, file or "", summary digest or "")
@@ -113,12 +117,12 @@ ENV_DEP = "@"
 # ""): relative imports were resolved from it, and a new `__init__.py` or project marker may
 # change it.
 SELF_DEP = "="
-# The first character of a dependency on an installed module: ("+" + module name, its file or
-# "", the distribution that installed it, "name==version", or ""). Its facts need no
-# dependency of their own: they follow from the version. A name whose top-level package is not
-# installed at all is recorded once for the top-level name: ("+" + top, "", NOT_INSTALLED).
+# The first element of the dependency of a result that looked anything up in the installed
+# packages: (INSTALLED_DEP, "", what identifies the installed distributions and their versions:
+# `IndexStore.installed_digest`). One per result, not one per module: installing, upgrading
+# or removing any package re-checks the files that asked (a summary of an installed module,
+# and its facts, follow from its distribution's version).
 INSTALLED_DEP = "+"
-NOT_INSTALLED = "-"
 
 
 class ProjectView:
@@ -173,28 +177,23 @@ class ProjectView:
         """A module of the project, or with `installed` also of an installed package (when
         the project has none of that name)."""
         found = self._project_module(name)
-        if found is None and installed and self.sites:
+        if found is None and installed:
             return self._installed_module(name)
         return found
 
     def _installed_module(self, name: str) -> ModuleSummary | None:
         if name in self._installed:
             return self._installed[name]
+        if INSTALLED_DEP not in self.deps:
+            self.deps[INSTALLED_DEP] = (INSTALLED_DEP, "", self.index.installed_digest(self.sites))
+        summary = None
         top = name.partition(".")[0]
-        if top in _NOT_READ:  # never read, whatever is installed: nothing to record
-            self._installed[name] = None
-            return None
-        if not self.index.has_installed(self.sites, top):
-            key = f"{INSTALLED_DEP}{top}"
-            self.deps[key] = (key, "", NOT_INSTALLED)
-            self._installed[name] = None
-            return None
-        found = self.index.find_installed(self.sites, name)
-        entry = self.index.installed_entry(found[0], found[1], name) if found else None
-        key = f"{INSTALLED_DEP}{name}"
-        self.deps[key] = (key, *found) if found else (key, "", "")
-        self._installed[name] = entry.summary if entry else None
-        return self._installed[name]
+        if self.sites and top not in _NOT_READ and self.index.has_installed(self.sites, top):
+            found = self.index.find_installed(self.sites, name)
+            entry = self.index.installed_entry(found[0], found[1], name) if found else None
+            summary = entry.summary if entry else None
+        self._installed[name] = summary
+        return summary
 
     def _project_module(self, name: str) -> ModuleSummary | None:
         if name == self.module_name and self._tree is not None:
@@ -325,16 +324,11 @@ def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
     if roots is None:
         roots = memo[where] = search_roots(path, name, is_package, memo)
     for module, file, digest in deps:
-        if module.startswith(INSTALLED_DEP):
-            site_key = ("site", sites, module, digest == NOT_INSTALLED)
-            if site_key in memo:
-                now = memo[site_key]
-            elif digest == NOT_INSTALLED:
-                now = memo[site_key] = ("", NOT_INSTALLED) if not sites \
-                    or not index.has_installed(sites, module[1:]) else None
-            else:
-                now = memo[site_key] = index.find_installed(sites, module[1:]) if sites else None
-            if (now or ("", "")) != (file, digest):
+        if module == INSTALLED_DEP:
+            now = memo.get(("site", sites))
+            if now is None:
+                now = memo["site", sites] = index.installed_digest(sites)
+            if now != digest:
                 return False
             continue
         if module == SELF_DEP:
