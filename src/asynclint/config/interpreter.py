@@ -6,7 +6,7 @@ The environment, first found wins:
    whose `sys.path` is read by running it once with `-c` (nothing of the project is imported);
 2. the virtual environment named by `VIRTUAL_ENV` (an activated one);
 3. a `.venv` folder beside the project root;
-4. the interpreter asynclint runs in (`sysconfig`/`site` paths of this process).
+4. the interpreter asynclint runs in (the `site` paths of this process).
 Only folders named `site-packages` or `dist-packages` count (not the standard library, not the
 project's own source folders an editable install adds).
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 import glob
 import json
 import os
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -58,6 +57,8 @@ def interpreter_site_dirs(python: str) -> tuple[str, ...]:
     key = os.path.abspath(python)
     known = _INTERPRETERS.get(key)
     if known is None:
+        import subprocess  # only with a `python` setting: not on every run's import path
+
         try:
             done = subprocess.run([key, "-c", _PROBE], capture_output=True, text=True,
                                   timeout=30, check=True, stdin=subprocess.DEVNULL)
@@ -69,12 +70,11 @@ def interpreter_site_dirs(python: str) -> tuple[str, ...]:
 
 
 def current_site_dirs() -> tuple[str, ...]:
-    """The site folders of the interpreter asynclint runs in."""
+    """The site folders of the interpreter asynclint runs in (`site`'s, already imported at
+    start-up: `sysconfig` would cost every run its import)."""
     import site
-    import sysconfig
 
-    paths = sysconfig.get_paths()
-    found = [paths.get("purelib", ""), paths.get("platlib", "")]
+    found: list[str] = []
     if hasattr(site, "getsitepackages"):  # an old virtualenv's `site` module has none
         found += site.getsitepackages()
     if site.ENABLE_USER_SITE:
