@@ -90,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--isolated", action="store_true", help="Ignore all configuration files")
     run.add_argument("-n", "--no-cache", action="store_true",
                      default=bool(os.environ.get("ASYNCLINT_NO_CACHE")), help="Do not use the cache")
+    run.add_argument("--python", metavar="PATH",
+                     help="The interpreter (or virtual environment) whose installed packages "
+                          "are read, never imported (default: $VIRTUAL_ENV, ./.venv, or "
+                          "asynclint's own)")
     run.add_argument("--stdin-filename", type=Path,
                      help="The name of the file read from stdin (for messages and config)")
     run.add_argument("-j", "--jobs", type=int, default=None,
@@ -154,6 +158,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         "respect_gitignore": args.respect_gitignore,
         "fix": args.fix,
         "unsafe_fixes": args.unsafe_fixes,
+        "python": os.path.abspath(args.python) if args.python else None,
     }
 
 

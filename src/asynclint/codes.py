@@ -23,6 +23,7 @@ CODES: dict[str, bool] = {
     "ASL205": True,  # sync-for-over-async-iterator
     "ASL206": True,  # coroutine-passed-as-callable
     "ASL207": True,  # async-fixture-in-strict-mode
+    "ASL208": True,  # await-non-awaitable
     "ASL300": True,  # loop-run-in-coroutine
     "ASL301": True,  # loop-run-in-sync-handler
     "ASL302": False,  # get-event-loop-in-coroutine

@@ -53,6 +53,7 @@ class Settings:
     gather_min_awaits: int = 2
     concurrency_safe_receivers: tuple[str, ...] = ()
     concurrency_unsafe_receivers: tuple[str, ...] = ()
+    python: str | None = None
 
     # -- rule selection (`config.selection`) -------------------------------------------------
     def enabled_codes(self) -> frozenset[str]:
@@ -184,7 +185,7 @@ class SettingsResolver:
             changes["exclude"] = tuple(ov["exclude"])
         if ov.get("per_file_ignores"):
             changes["per_file_ignores"] = settings.per_file_ignores + tuple(ov["per_file_ignores"])
-        for key in ("force_exclude", "respect_gitignore", "fix", "unsafe_fixes"):
+        for key in ("force_exclude", "respect_gitignore", "fix", "unsafe_fixes", "python"):
             if ov.get(key) is not None:
                 changes[key] = ov[key]
         return replace(settings, **changes)

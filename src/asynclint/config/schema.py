@@ -102,6 +102,15 @@ SCHEMA: tuple[SettingSpec, ...] = (
                 "(connections, sessions, streams), on top of the built-in ones.",
                 'concurrency-unsafe-receivers = ["mylib.Connection"]',
                 rules=("ASL400", "ASL401")),
+    SettingSpec("python", "str", None,
+                "The Python interpreter (or virtual environment folder) whose installed "
+                "packages are read, never imported, to tell which third-party functions are "
+                "`async def` (relative to the project root; run once with `-c` to list its "
+                "`sys.path`). Without it: the environment named by `VIRTUAL_ENV`, else a "
+                "`.venv` folder beside the project root, else the interpreter asynclint runs "
+                "in. As `--python`.",
+                'python = ".venv/bin/python"',
+                rules=("ASL2",)),
 )
 SPECS = {spec.key: spec for spec in SCHEMA}
 

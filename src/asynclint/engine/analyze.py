@@ -13,6 +13,7 @@ from asynclint.diagnostics import SYNTAX_ERROR, Diagnostic, Location
 from asynclint.engine import noqa
 from asynclint.engine.gc_pause import paused_gc
 from asynclint.engine.index_store import index_for
+from asynclint.engine.installed import site_roots
 from asynclint.engine.traversal import walk
 from asynclint.rules import Rule, RuleContext, load_registry
 from asynclint.semantic.model import SemanticModel
@@ -132,7 +133,7 @@ def analyze_tree(tree: ast.Module, source: SourceFile, path: str, settings: Sett
     Rules see the project index through `ctx.project` (module summaries read from disk cache
     when `use_cache`); the lookups they make are returned in `Analysis.project.deps`."""
     project = ProjectView(index_for(settings.root, settings.cache_dir, use_cache), path,
-                          module[0], module[1], tree, source.text)
+                          module[0], module[1], tree, source.text, site_roots(settings))
     semantic = SemanticModel(tree, module[0], module[1], project.awaited_type)
     ctx = RuleContext(path, source, tree, semantic, settings, project=project)
     rule_types = _rules_for(codes, source.text)

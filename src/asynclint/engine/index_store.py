@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from asynclint.engine import result_cache
+from asynclint.engine.installed import environment_digest, find_installed, has_installed
 from asynclint.semantic.model import SemanticModel, module_name_for
 from asynclint.semantic.project.summaries import (
     SUMMARY_VERSION,
@@ -78,7 +79,9 @@ class ProjectIndex:
         mtime, size, dig, summary_json, facts, summary_digest = raw
         summary = ModuleSummary.from_json(summary_json, str(summary_digest))
         summary.facts = dict(facts)
-        summary.facts_loader = functools.partial(self._facts_from_file, path, dig, summary)
+        if not path.startswith(INSTALLED_KEY):
+            summary.facts_loader = functools.partial(self._facts_from_file, path, dig, summary)
+        # An installed module's file is known when a lookup finds it (`installed_entry`).
         return _Entry((mtime, size), dig, summary)
 
     @staticmethod
@@ -87,10 +90,10 @@ class ProjectIndex:
                 entry.summary.facts, entry.summary.digest()]
 
     def _facts_from_file(self, path: str, dig: str, summary: ModuleSummary,
-                         provider: str) -> Facts:
+                         provider: str, *, key: str | None = None) -> Facts:
         """One provider's facts of a module, parsing its file again (summaries do not keep
         trees: memory). If the file no longer has the summarised content, no facts: nothing
-        to report on."""
+        to report on. `key`: the entry's key when not its path (an installed module's)."""
         try:
             data = Path(path).read_bytes()
             if hashlib.blake2b(data, digest_size=16).hexdigest() != dig:
@@ -101,10 +104,10 @@ class ProjectIndex:
         self.parsed += 1
         facts = compute_facts(tree, SemanticModel(tree, summary.name, summary.is_package),
                               provider)
-        entry = self._entries.get(path)
+        entry = self._entries.get(key or path)
         if entry is not None and entry.summary is summary:
             summary.facts[provider] = facts
-            self._new[path] = self._record(entry)
+            self._new[key or path] = self._record(entry)
         return facts
 
     def save(self) -> None:
@@ -185,6 +188,49 @@ class ProjectIndex:
         return entry
 
 
+    # -- installed packages -----------------------------------------------------------------
+    def find_installed(self, roots: tuple[str, ...], module: str) -> tuple[str, str] | None:
+        """The file of an installed module and its distribution ("name==version")."""
+        return find_installed(roots, module)
+
+    def has_installed(self, roots: tuple[str, ...], top: str) -> bool:
+        """Whether a top-level module or package of that name is installed at all."""
+        return has_installed(roots, top)
+
+    def installed_digest(self, roots: tuple[str, ...]) -> str:
+        """What identifies the distributions installed under the site folders and their
+        versions."""
+        return environment_digest(roots)
+
+    def installed_entry(self, path: str, dist: str, module: str) -> _Entry | None:
+        """The summary of an installed module, kept under its distribution's name and version
+        (not its path): another run, or another environment with the same version, reuses it
+        without reading the file; another version is another entry."""
+        key = f"{INSTALLED_KEY}{dist}:{module}"
+        entry = self._entries.get(key)
+        if entry is None:
+            try:
+                data = Path(path).read_bytes()
+                tree = ast.parse(data, filename=path)
+            except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+            self.parsed += 1
+            is_package = os.path.basename(path) == "__init__.py"
+            summary = summarize_module(tree, module, is_package, data)
+            summary.facts_loader = None  # not from this tree: set below, from the file
+            entry = _Entry(_UNTRUSTED, hashlib.blake2b(data, digest_size=16).hexdigest(),
+                           summary)
+            self._entries[key] = entry
+            self._new[key] = self._record(entry)
+        summary = entry.summary
+        if summary.facts_loader is None:
+            summary.facts_loader = functools.partial(self._facts_from_file, path, entry.digest,
+                                                     summary, key=key)
+        return entry
+
+
+# The key prefix of an installed module's entry: "dist:<name>==<version>:<module>".
+INSTALLED_KEY = "dist:"
 _INDEXES: dict[tuple[str, bool], ProjectIndex] = {}
 
 # Files this process is about to check (absolute path -> the caller's handle for it): a summary

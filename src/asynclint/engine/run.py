@@ -27,6 +27,7 @@ from asynclint.engine.index_store import (
     take_all_new,
     want_ahead,
 )
+from asynclint.engine.installed import site_roots
 from asynclint.engine.result_cache import CacheStore, Entry, digest, stat_key
 from asynclint.fixes.attach import attach_fixes
 from asynclint.semantic.model import module_name_for
@@ -123,7 +124,8 @@ def _cache_hit(report: FileReport, cached: Entry | None, options: RunOptions,
     analysed again (`--fix` and `--diff` never read the cache at all)."""
     if cached is not None and cached[0] == report.digest and not (
         options.want_fixes and any(d.offers_fix for d in cached[1])
-    ) and deps_valid(_index(settings, memo), report.path, cached[2], memo) and still_valid(
+    ) and deps_valid(_index(settings, memo), report.path, cached[2], memo,
+                     site_roots(settings)) and still_valid(
         cached[2], memo):
         report.diagnostics = cached[1]
         report.from_cache = True

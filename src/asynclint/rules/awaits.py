@@ -150,9 +150,10 @@ class UnawaitedCoroutine(Rule):
         "The callee is known from this module's `async def`s (including methods reached through "
         "`self`, `cls`, `super()`, the class name and base classes), the project's other "
         "modules (through imports, re-exports and star imports), the project's decorators that "
-        "return an `async def` of their own, and a catalog of library async APIs matched on "
-        "receivers of known type. Calls whose callee cannot be told — unknown decorators, "
-        "unknown receivers — are never reported.\n\n"
+        "return an `async def` of their own, a catalog of library async APIs matched on "
+        "receivers of known type, and the source of the installed packages (read, never "
+        "imported: see the `python` setting). Calls whose callee cannot be told — unknown "
+        "decorators, unknown receivers — are never reported.\n\n"
         "Outside `async def` (a plain `def`, module level) the same mistake is reported without "
         "a fix: make the caller `async def` and await, or run it with `asyncio.run(...)` at the "
         "top level."
@@ -1131,3 +1132,67 @@ class AsyncFixtureInStrictMode(Rule):
         from asynclint.fixes.codemods.awaits import pytest_asyncio_fixture
 
         return self.fix_with(diagnostic, pytest_asyncio_fixture(fctx, diagnostic))
+
+
+# -- `await` on what is not awaitable ----------------------------------------------------------------
+@register
+class AwaitNonAwaitable(Rule):
+    code = "ASL208"
+    name = "await-non-awaitable"
+    summary = "`await` on a call of a plain `def` that returns no awaitable"
+    explanation = (
+        "`await client.close()` where `close` is a plain `def` (boto3's clients, a sync helper "
+        "of the project) first runs the call, then awaits its result: `None`, a `dict`, a "
+        "`str`. That raises `TypeError: object NoneType can't be used in 'await' expression` "
+        "— after the call's side effects already happened.\n\n"
+        "Reported only when the callee is known — a `def` of this module (including methods "
+        "through `self`/`cls`), of another module of the project, of an installed package, or "
+        "a library API of the catalog (`time.sleep`, `asyncio.Event.set`, "
+        "`asyncio.Queue.put_nowait`, `asyncio.Task.cancel` …) — and evidently returns no "
+        "awaitable: its return annotation names a concrete non-awaitable type (`None`, `int`, "
+        "`str`, `dict`, a project class without `__await__` …), or, unannotated, each of its "
+        "`return`s gives nothing, a literal, a display or a builtin's result. Not reported "
+        "for a function whose decorators are not known to keep it a plain `def`, an "
+        "annotation such as `Awaitable`/`Coroutine`/`Future`/`Task`/`Any`, a body that returns "
+        "another call's result (`return asyncio.sleep(0)`), generators, or stubs (`pass`, "
+        "`...`, `raise`) a subclass may override with an `async def`."
+    )
+    bad_example = (
+        "import socket\n\n\n"
+        "def close_quietly(conn: socket.socket) -> None:\n"
+        "    conn.close()\n\n\n"
+        "async def shutdown(conn: socket.socket) -> None:\n"
+        "    await close_quietly(conn)\n"
+    )
+    good_example = (
+        "import socket\n\n\n"
+        "def close_quietly(conn: socket.socket) -> None:\n"
+        "    conn.close()\n\n\n"
+        "async def shutdown(conn: socket.socket) -> None:\n"
+        "    close_quietly(conn)\n"
+    )
+    fix_title = "Remove `await`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = (
+        "The fix is unsafe: the call stays and runs as before, but the `TypeError` that "
+        "`await` raised after it no longer happens, so code that relied on that exception "
+        "(or on the function being a coroutine in another version of the library) behaves "
+        "differently. If the callee was meant to be async, make it `async def` instead."
+    )
+    requires_text = ("await",)
+
+    def visit_Await(self, node: ast.Await) -> None:
+        call = node.value
+        if not isinstance(call, ast.Call):
+            return
+        detail = oracle(self).plain_def(call)
+        if detail is None:
+            return
+        label = detail.replace("{}", f"`{short_source(call.func)}`")
+        self.report(call, f"`await` on what is not awaitable: {label}; `await` raises "
+                          "`TypeError` here", fix_plan=FixPlan())
+
+    def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
+        from asynclint.fixes.codemods.awaits import drop_await
+
+        return self.fix_with(diagnostic, drop_await(fctx, diagnostic))

@@ -4,22 +4,26 @@ an async context manager — for the ASL2xx rules (un-awaited coroutines).
 Decided from: `async def`s of this module (functions, nested functions, methods through
 `self`/`cls`/`super()`/the class name and their bases), `async def`s elsewhere in the project
 (the project index, through imports, re-exports and star imports; `Class.method` through a
-class of this module), and the catalog of library async APIs (`catalogs/async_apis.py`,
-methods matched only on receivers whose type the semantic layer knows). A decorator of the
-project that returns an `async def` of its own (`FunctionSummary.wraps`) makes the function a
-coroutine function; route decorators keep it, on a router of the catalog's types also when it
-is made in another module. Other decorators make it unknown; unknown means silent.
+class of this module), the catalog of library async APIs (`catalogs/async_apis.py`, methods
+matched only on receivers whose type the semantic layer knows), and, for what the catalog does
+not name, the installed packages' own source (read, never imported:
+`ProjectView.lookup_full(..., installed=True)`). A decorator of the project that returns an
+`async def` of its own (`FunctionSummary.wraps`) makes the function a coroutine function; route
+decorators keep it, on a router of the catalog's types also when it is made in another module.
+Other decorators make it unknown; unknown means silent.
 """
 
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.semantic.model import SemanticModel, dotted_name
 from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.plain_returns import PLAIN_FACT, plain_return
 from asynclint.semantic.project.summaries import (
     WRAPS_ASYNC,
     WRAPS_FACTORY,
@@ -35,6 +39,24 @@ from asynclint.semantic.types import canonical
 
 COROUTINE, ASYNC_GEN, ASYNC_CM = "coroutine", "async generator", "async context manager"
 _PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+
+# Return annotations that name a type whose instances are never awaitable.
+_PLAIN_TYPES = frozenset({
+    *(f"builtins.{n}" for n in ("None", "int", "str", "bytes", "bool", "float", "complex",
+                                "dict", "list", "tuple", "set", "frozenset", "bytearray")),
+    *(f"typing.{n}" for n in ("List", "Dict", "Tuple", "Set", "FrozenSet")),
+})
+# The standard library's top-level modules (neither the project's nor installed: ASL208 looks
+# up nothing there beyond the catalog).
+_STDLIB = frozenset(sys.stdlib_module_names) - {"__future__"}
+_MAX_BASES = 8  # how far up a single-inheritance chain ASL208 looks for a method
+_TRIVIAL_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic",
+                            "typing.Protocol", "typing_extensions.Protocol", "abc.ABC"})
+# Decorators that leave a plain `def` a plain `def` (anything else: unknown).
+_KEEPS_PLAIN = frozenset({
+    "builtins.staticmethod", "builtins.classmethod", "typing.override", "typing.final",
+    "typing_extensions.override", "typing_extensions.final",
+})
 
 
 @dataclass(frozen=True)
@@ -97,6 +119,135 @@ class CoroutineOracle:
         through closures too)."""
         return self._class_of_first_param(name)
 
+    def plain_def(self, call: ast.Call) -> str | None:
+        """For `await call`: a message template (as `Callee.detail`) when the call is known to
+        call a plain `def` that returns no awaitable; None when unknown or maybe awaitable."""
+        func = call.func
+        qualified = self.semantic.resolve(func)
+        if qualified is not None:
+            name = canonical(qualified)
+            if name in apis.PLAIN_CALLS:
+                return _plain_label(func, name)
+            view = self.project
+            if view is None or "." not in name or name in apis.COROUTINE_CALLS \
+                    or name.partition(".")[0] in _STDLIB or name in self.extra_apis:
+                return None  # the catalog's, or the standard library's: nothing to look up
+            found = view.lookup_full(name, installed=True)
+            if found is None:
+                owner, _, attr = name.rpartition(".")
+                variable = view.lookup_full(owner, installed=True)
+                if variable is not None and variable[0] == "variable":
+                    return self._typed_plain(canonical(variable[1]), attr, func)
+                return None
+            if found[0] not in ("function", "method"):
+                return None
+            return self._plain_summary(found[1], None)
+        if isinstance(func, ast.Name):
+            scope = self.semantic.defining_scope(func.id)
+            if scope is None:
+                return None
+            summary = self._local_def(scope, func.id)
+            if not isinstance(summary, FunctionSummary):
+                return None
+            node: ast.AST | None = None
+            if scope.kind == "module":
+                node = _def_in(self.semantic.module.body, func.id)
+            else:
+                defs, _ = _definitions(scope.node, func.id)
+                node = defs[0] if len(defs) == 1 else None
+            return self._plain_summary(summary, node)
+        if isinstance(func, ast.Attribute):
+            receiver = func.value
+            if isinstance(receiver, ast.Name):
+                cls_node = self._class_of_first_param(receiver.id)
+                if cls_node is not None:
+                    cls = self._class(cls_node)
+                    method = self._single_method(cls, func.attr)
+                    local = _def_in(cls_node.body, func.attr) \
+                        if func.attr in cls.methods and func.attr not in cls.attributes \
+                        else None
+                    return self._plain_summary(method, local)
+            kind = self._type_of(receiver)
+            if kind is not None:
+                return self._typed_plain(kind, func.attr, func)
+        return None
+
+    def _typed_plain(self, kind: str, attr: str, func: ast.expr) -> str | None:
+        name = f"{kind}.{attr}"
+        if name in apis.PLAIN_CALLS:
+            return _plain_label(func, name)
+        if kind.partition(".")[0] in _STDLIB or name in apis.COROUTINE_CALLS:
+            return None  # the standard library's (beyond the catalog), or a coroutine
+        found = self._project_class(kind)
+        if found is None:
+            return None
+        return self._plain_summary(self._single_method(found[0], attr), None)
+
+    def _plain_summary(self, summary: FunctionSummary | None, node: ast.AST | None) -> str | None:
+        """The template for a plain `def` returning no awaitable (`node`: its def, when in
+        this module): its return annotation names a non-awaitable type, or, unannotated, its
+        body returns only plain values; either way it is no stub (`plain_return`)."""
+        if summary is None or summary.kind != "sync" \
+                or any(d not in _KEEPS_PLAIN for d in summary.decorators):
+            return None
+        returns = summary.returns
+        if returns is not None and returns not in _PLAIN_TYPES \
+                and not self._plain_class(returns, 0):
+            return None
+        if isinstance(node, ast.FunctionDef):
+            plain = plain_return(node, self.semantic)
+        else:
+            view = self.project
+            current = view.current if view is not None else None
+            owner = summary.owner
+            if owner is not None and owner is current:  # this module: its tree is at hand
+                cls_name, _, name = summary.key.rpartition(".")
+                body = self.semantic.module.body
+                if cls_name:
+                    cls_node = _def_in(body, cls_name)
+                    body = cls_node.body if isinstance(cls_node, ast.ClassDef) else []
+                found = _def_in(body, name)
+                plain = plain_return(found, self.semantic) \
+                    if isinstance(found, ast.FunctionDef) else None
+            else:
+                plain = view.fact_of(summary, PLAIN_FACT) if view is not None else None
+        if plain is not True:
+            return None
+        if returns is not None:
+            return f"{{}} is a plain `def` returning `{returns.rpartition('.')[2]}`"
+        return "{} is a plain `def` that returns no awaitable"
+
+    def _single_method(self, cls: ClassSummary, name: str) -> FunctionSummary | None:
+        """A method through the class and its bases while each has one base: with several,
+        which definition wins depends on the whole hierarchy's MRO (an async override in a
+        later base may win over a sync one in an earlier base's base): unknown."""
+        for _ in range(_MAX_BASES):
+            if name in cls.methods:
+                return cls.methods[name]
+            if name in cls.attributes:
+                return None
+            bases = [b for b in cls.bases if b not in _TRIVIAL_BASES]
+            view = self.project
+            if len(bases) != 1 or view is None:
+                return None
+            found = view.lookup_full(bases[0], installed=True)
+            if found is None or found[0] != "class":
+                return None
+            cls = found[1]
+        return None
+
+    def _plain_class(self, qualified: str, depth: int) -> bool:
+        """A project class whose instances are never awaitable: no `__await__` in it or its
+        bases, every base known."""
+        found = self._project_class(qualified) if depth <= 8 else None
+        if found is None:
+            return False
+        cls = found[0]
+        if "__await__" in cls.methods or "__await__" in cls.attributes:
+            return False
+        return all(base == "builtins.object" or self._plain_class(base, depth + 1)
+                   for base in cls.bases)
+
     def type_needs_async_with(self, expr: ast.expr) -> str | None:
         """The type of a `with` item's value when that type needs `async with`."""
         kind = self._type_of(expr)
@@ -125,7 +276,7 @@ class CoroutineOracle:
             qualified = self.semantic.resolve(expr)
             view = self.project
             if qualified is not None and view is not None and "." in qualified:
-                found = view.lookup_full(qualified)
+                found = view.lookup_full(qualified, installed=True)
                 if found is not None and found[0] == "variable":
                     kind = found[1]
         return canonical(kind) if kind else None
@@ -142,11 +293,11 @@ class CoroutineOracle:
         view = self.project
         if view is None or "." not in name or name.startswith("builtins."):
             return None
-        found = view.lookup_full(name)
+        found = view.lookup_full(name, installed=True)
         if found is None:
             # `engine.dispose()` on `from app.db import engine`: a typed module variable.
             owner, _, attr = name.rpartition(".")
-            variable = view.lookup_full(owner)
+            variable = view.lookup_full(owner, installed=True)
             if variable is not None and variable[0] == "variable":
                 return self._typed_method(canonical(variable[1]), attr, func)
             return None
@@ -335,7 +486,7 @@ class CoroutineOracle:
         view = self.project
         if view is None or "." not in qualified:
             return None
-        found = view.lookup_full(qualified)
+        found = view.lookup_full(qualified, installed=True)
         if found is None or found[0] != "class":
             return None
         assert isinstance(found[1], ClassSummary)
@@ -349,7 +500,7 @@ class CoroutineOracle:
         view = self.project
         if view is None:
             return None
-        return view.method_in(cls, qualified, name)
+        return view.method_in(cls, qualified, name, installed=True)
 
     def _async_only(self, cls: ClassSummary, qualified: str, async_name: str,
                     sync_name: str) -> bool:
@@ -362,7 +513,7 @@ class CoroutineOracle:
             if base in ("builtins.object", "typing.Generic", "abc.ABC",
                         "typing_extensions.Generic"):
                 continue
-            if view is None or view.class_summary(base) is None:
+            if view is None or view.class_summary(base, installed=True) is None:
                 return False
         has_async = self._method_in(cls, qualified, async_name)
         has_sync = self._method_in(cls, qualified, sync_name)
@@ -456,6 +607,30 @@ def _definitions(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST
             others.append(sub)
         stack.extend(child_nodes(sub))
     return defs, others
+
+
+def _def_in(body: list[ast.stmt], name: str) -> ast.AST | None:
+    """The last def or class of `name` among a block's statements (under `if`/`try` too), as
+    a summary takes it."""
+    found: ast.AST | None = None
+    stack = list(body)
+    while stack:
+        stmt = stack.pop(0)
+        if isinstance(stmt, (*FUNCS, ast.ClassDef)):
+            if stmt.name == name:
+                found = stmt
+        elif isinstance(stmt, ast.If):
+            stack[:0] = [*stmt.body, *stmt.orelse]
+        elif isinstance(stmt, (ast.Try, ast.TryStar)):
+            stack[:0] = [*stmt.body, *stmt.orelse, *stmt.finalbody,
+                         *(s for h in stmt.handlers for s in h.body)]
+    return found
+
+
+def _plain_label(func: ast.expr, name: str) -> str:
+    written = dotted_name(func)
+    what = "" if written == name else f" `{name}`"
+    return f"{{}} (the plain function{what}) returns no awaitable"
 
 
 def _stores(node: ast.AST, name: str) -> bool:

@@ -1,6 +1,7 @@
-"""The rewrites of ASL2xx: `await` added before a coroutine call, `async` before a `with` or
-`for`, a coroutine call handed over as a function and its arguments (or unwrapped), and a
-pytest fixture decorator made `pytest_asyncio.fixture`."""
+"""The rewrites of ASL2xx: `await` added before a coroutine call (or dropped before a call that
+returns no awaitable), `async` before a `with` or `for`, a coroutine call handed over as a
+function and its arguments (or unwrapped), and a pytest fixture decorator made
+`pytest_asyncio.fixture`."""
 
 from __future__ import annotations
 
@@ -92,3 +93,13 @@ def pytest_asyncio_fixture(fctx: FixContext, diagnostic: Diagnostic) -> tuple[Ed
         return None
     new = cst.Attribute(value=cst.Name(name), attr=cst.Name("fixture"))
     return (fctx.replace(old, new), *import_edits)
+
+
+def drop_await(fctx: FixContext, diagnostic: Diagnostic) -> tuple[Edit, ...] | None:
+    """`await f()` -> `f()`. The `await` expression's own parentheses lie outside the range
+    replaced and stay; a call binds at least as tightly as `await`, so nothing else needs
+    them."""
+    awaited = fctx.node_at(diagnostic, cst.Await)  # the innermost around the reported call
+    if awaited is None or not isinstance(awaited.expression, cst.Call):
+        return None
+    return (fctx.replace(awaited, awaited.expression),)

@@ -134,6 +134,19 @@ ASYNC_ITERATOR_CALLS: frozenset[str] = frozenset({
     "aiofiles.os.scandir",
 })
 
+# Plain functions and methods whose result is never awaitable: `await` on their call raises
+# `TypeError` (ASL208). Only APIs commonly mistaken for coroutines.
+PLAIN_CALLS: frozenset[str] = frozenset({
+    "time.sleep", "json.dumps", "json.loads",
+    "asyncio.Queue.put_nowait", "asyncio.Queue.get_nowait", "asyncio.Queue.qsize",
+    "asyncio.Queue.empty", "asyncio.Queue.task_done",
+    "asyncio.Event.set", "asyncio.Event.clear", "asyncio.Event.is_set",
+    "asyncio.Lock.release", "asyncio.Lock.locked", "asyncio.Semaphore.release",
+    "asyncio.Task.cancel", "asyncio.Task.done",
+    "asyncio.Future.cancel", "asyncio.Future.done", "asyncio.Future.set_result",
+    "asyncio.Future.set_exception",
+})
+
 # APIs that take a callable (and its arguments) and call it later; a coroutine object passed
 # there is a bug. Value: (position of the callable or the keyword naming it, how to fix):
 #   "split":  `f(a, b=1)` -> `f, a, b=1`  (the API forwards *args and **kwargs)

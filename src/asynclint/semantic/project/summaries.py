@@ -35,8 +35,8 @@ from asynclint.semantic.scopes import LOCAL
 # from); 8: class fields, model classes and module type aliases (concrete annotations), and the
 # `params` fact of ASL202; 9: `FunctionSummary.wraps` (project decorators that make a function
 # async) and a module's star imports and literal `__all__`; 10: the blocking fact's chain ends in
-# the first heavy call (`Cost`); 11: facts stored per provider.
-SUMMARY_VERSION = 11
+# the first heavy call (`Cost`); 11: facts stored per provider; 12: the `plain` fact of ASL208.
+SUMMARY_VERSION = 12
 # The `SemanticModel.shared` key of the rows where `yield` occurs in the module's text (a
 # `list[int]`), or None when the text was not at hand.
 _YIELD_ROWS = "yield-rows"

@@ -25,6 +25,9 @@ from asynclint.semantic.project.summaries import (
 _MAX_REEXPORT_DEPTH = 8
 _METHOD_KINDS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
 _TYPE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")  # a qualified class name
+# Installed packages never read: backports of the standard library's typing (large, and with
+# nothing a coroutine question needs).
+_NOT_READ = frozenset({"typing_extensions", "mypy_extensions"})
 
 
 # -- finding modules ------------------------------------------------------------------------------
@@ -92,6 +95,20 @@ class IndexStore(Protocol):
 
     def entry(self, path: str) -> IndexedModule | None: ...
 
+    def find_installed(self, roots: tuple[str, ...], module: str) -> tuple[str, str] | None:
+        """An installed module's file under site folders, and its distribution
+        ("name==version")."""
+
+    def has_installed(self, roots: tuple[str, ...], top: str) -> bool:
+        """Whether a top-level module or package of that name is installed at all."""
+
+    def installed_entry(self, path: str, dist: str, module: str) -> IndexedModule | None:
+        """An installed module's summary (kept by distribution and version)."""
+
+    def installed_digest(self, roots: tuple[str, ...]) -> str:
+        """What identifies the distributions installed under the site folders and their
+        versions."""
+
 
 # -- what one file sees ---------------------------------------------------------------------------
 Dep = tuple[str, str, str]  # (module name, file or "", summary digest or "")
@@ -104,6 +121,12 @@ ENV_DEP = "@"
 # ""): relative imports were resolved from it, and a new `__init__.py` or project marker may
 # change it.
 SELF_DEP = "="
+# The first element of the dependency of a result that looked anything up in the installed
+# packages: (INSTALLED_DEP, "", what identifies the installed distributions and their versions:
+# `IndexStore.installed_digest`). One per result, not one per module: installing, upgrading
+# or removing any package re-checks the files that asked (a summary of an installed module,
+# and its facts, follow from its distribution's version).
+INSTALLED_DEP = "+"
 
 
 class ProjectView:
@@ -111,8 +134,11 @@ class ProjectView:
 
     def __init__(self, index: IndexStore, path: str, module_name: str | None,
                  is_package: bool, tree: ast.Module | None = None,
-                 text: str | None = None) -> None:
+                 text: str | None = None, sites: tuple[str, ...] = ()) -> None:
+        """`sites`: the site-packages folders installed packages are read from (for the
+        lookups that ask for them, `installed=True`)."""
         self.index = index
+        self.sites = sites
         self.path = path
         self.module_name = module_name
         self.is_package = is_package
@@ -121,7 +147,8 @@ class ProjectView:
         self._current: ModuleSummary | None = None
         self.deps: dict[str, Dep] = {}
         self._modules: dict[str, ModuleSummary | None] = {}
-        self._found: dict[str, tuple[str, Any, str] | None] = {}
+        self._installed: dict[str, ModuleSummary | None] = {}
+        self._found: dict[tuple[str, bool], tuple[str, Any, str] | None] = {}
         self._where: dict[int, tuple[str, str]] = {}  # id(summary) -> (module name, file)
         self._memo: dict[Any, Any] = {}
 
@@ -150,7 +177,29 @@ class ProjectView:
         return [[SELF_DEP, self.module_name or "", ""],
                 *(list(d) for _, d in sorted(self.deps.items()))]
 
-    def module(self, name: str) -> ModuleSummary | None:
+    def module(self, name: str, installed: bool = False) -> ModuleSummary | None:
+        """A module of the project, or with `installed` also of an installed package (when
+        the project has none of that name)."""
+        found = self._project_module(name)
+        if found is None and installed:
+            return self._installed_module(name)
+        return found
+
+    def _installed_module(self, name: str) -> ModuleSummary | None:
+        if name in self._installed:
+            return self._installed[name]
+        if INSTALLED_DEP not in self.deps:
+            self.deps[INSTALLED_DEP] = (INSTALLED_DEP, "", self.index.installed_digest(self.sites))
+        summary = None
+        top = name.partition(".")[0]
+        if self.sites and top not in _NOT_READ and self.index.has_installed(self.sites, top):
+            found = self.index.find_installed(self.sites, name)
+            entry = self.index.installed_entry(found[0], found[1], name) if found else None
+            summary = entry.summary if entry else None
+        self._installed[name] = summary
+        return summary
+
+    def _project_module(self, name: str) -> ModuleSummary | None:
         if name == self.module_name and self._tree is not None:
             return self.current
         if name in self._modules:
@@ -179,22 +228,26 @@ class ProjectView:
             self.deps[key] = (key, path, owner.facts_digest(provider))
         return func.fact(provider)
 
-    def lookup_full(self, qualified: str) -> tuple[str, Any, str] | None:
+    def lookup_full(self, qualified: str,
+                    installed: bool = False) -> tuple[str, Any, str] | None:
         """What a qualified name is in the project: ("function", FunctionSummary, name),
         ("class", ClassSummary, name), ("method", FunctionSummary, class name) or
         ("variable", type, name); None when unknown. Follows re-exports (`from .users import
-        fetch_user` in a package `__init__`) and `import pkg.mod as m` aliases."""
-        if qualified not in self._found:
-            self._found[qualified] = self._lookup(qualified, 0)
-        return self._found[qualified]
+        fetch_user` in a package `__init__`) and `import pkg.mod as m` aliases. With
+        `installed`, modules the project lacks are looked up in the installed packages."""
+        key = (qualified, installed)
+        if key not in self._found:
+            self._found[key] = self._lookup(qualified, 0, installed)
+        return self._found[key]
 
-    def _lookup(self, qualified: str, depth: int) -> tuple[str, Any, str] | None:
+    def _lookup(self, qualified: str, depth: int,
+                installed: bool = False) -> tuple[str, Any, str] | None:
         if depth > _MAX_REEXPORT_DEPTH:
             return None
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             module_name = ".".join(parts[:cut])
-            summary = self.module(module_name)
+            summary = self.module(module_name, installed)
             if summary is None:
                 continue
             rest = parts[cut:]
@@ -209,25 +262,25 @@ class ProjectView:
                 if len(rest) == 1:
                     return ("class", cls, class_name)
                 if len(rest) == 2:
-                    method = self.method(class_name, rest[1])
+                    method = self.method(class_name, rest[1], installed=installed)
                     return ("method", method, class_name) if method else None
                 return None
             if head in summary.variables and len(rest) == 1:
                 return ("variable", summary.variables[head], qualified)
             if head in summary.imports:
                 target = ".".join([summary.imports[head], *rest[1:]])
-                return self._lookup(target, depth + 1)
-            return self._star_lookup(summary, rest, depth)
+                return self._lookup(target, depth + 1, installed)
+            return self._star_lookup(summary, rest, depth, installed)
         return None
 
-    def _star_lookup(self, summary: ModuleSummary, rest: list[str],
-                     depth: int) -> tuple[str, Any, str] | None:
+    def _star_lookup(self, summary: ModuleSummary, rest: list[str], depth: int,
+                     installed: bool = False) -> tuple[str, Any, str] | None:
         """A name the module binds only through `from m import *`: what `m` exports is its
         literal `__all__`, else its public names. The last star import whose module binds
         the name decides."""
         head = rest[0]
         for star in reversed(summary.stars):
-            source = self.module(star)
+            source = self.module(star, installed)
             if source is None:
                 return None  # an unknown module may bind it: say nothing
             if head.startswith("_") if source.exports is None else head not in source.exports:
@@ -236,7 +289,7 @@ class ProjectView:
                     or head in source.classes or head in source.variables \
                     or head in source.imports or head in source.ambiguous \
                     or head in source.others:
-                return self._lookup(".".join([star, *rest]), depth + 1)
+                return self._lookup(".".join([star, *rest]), depth + 1, installed)
         return None  # the module exists but does not define it plainly
 
     def awaited_type(self, qualified: str) -> str | None:
@@ -255,25 +308,26 @@ class ProjectView:
             return None
         return returns
 
-    def class_summary(self, qualified: str) -> ClassSummary | None:
-        found = self._lookup(qualified, 0)
+    def class_summary(self, qualified: str, installed: bool = False) -> ClassSummary | None:
+        found = self._lookup(qualified, 0, installed)
         if found is not None and found[0] == "class":
             cls = found[1]
             assert isinstance(cls, ClassSummary)
             return cls
         return None
 
-    def method(self, class_name: str, name: str, _depth: int = 0) -> FunctionSummary | None:
+    def method(self, class_name: str, name: str, _depth: int = 0,
+               installed: bool = False) -> FunctionSummary | None:
         """A method through the class and its project bases (None when unknown or absent)."""
-        found = self._lookup(class_name, 0)
+        found = self._lookup(class_name, 0, installed)
         if found is None or found[0] != "class" or _depth > _MAX_REEXPORT_DEPTH:
             return None
         cls, real_name = found[1], found[2]
         assert isinstance(cls, ClassSummary)
-        return self.method_in(cls, real_name, name, _depth)
+        return self.method_in(cls, real_name, name, _depth, installed)
 
     def method_in(self, cls: ClassSummary, class_name: str, name: str,
-                  _depth: int = 0) -> FunctionSummary | None:
+                  _depth: int = 0, installed: bool = False) -> FunctionSummary | None:
         if name in cls.methods:
             return cls.methods[name]
         if name in cls.attributes:
@@ -282,17 +336,18 @@ class ProjectView:
             if base in ("builtins.object", "typing.Generic", "typing_extensions.Generic",
                         "typing.Protocol", "abc.ABC"):
                 continue
-            found = self.method(base, name, _depth + 1)
+            found = self.method(base, name, _depth + 1, installed)
             if found is not None:
                 return found
-            if self.class_summary(base) is None:
+            if self.class_summary(base, installed) is None:
                 return None  # an unknown base may define it: say nothing
         return None
 
 
 def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
-               memo: dict[Any, Any] | None = None) -> bool:
-    """True when every lookup a cached result depended on still gives the same answer.
+               memo: dict[Any, Any] | None = None, sites: tuple[str, ...] = ()) -> bool:
+    """True when every lookup a cached result depended on still gives the same answer
+    (`sites`: the site folders installed modules are looked up in now).
 
     `memo` (one dict for one run over many files, never kept longer) shares the answers of
     the file-system look-ups (module names, search roots, module files, summary digests):
@@ -310,6 +365,13 @@ def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
     if roots is None:
         roots = memo[where] = search_roots(path, name, is_package, memo)
     for module, file, digest in deps:
+        if module == INSTALLED_DEP:
+            now = memo.get(("site", sites))
+            if now is None:
+                now = memo["site", sites] = index.installed_digest(sites)
+            if now != digest:
+                return False
+            continue
         if module == SELF_DEP:
             if file != (name or ""):
                 return False
