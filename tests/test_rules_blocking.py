@@ -311,3 +311,39 @@ def test_with_block_moves_only_when_meaning_is_kept() -> None:
     assert not with_fix("with open(path) as fh:\n    await g(fh)\n")
     # A multi-line string would change when re-indented.
     assert not with_fix('with open(path) as fh:\n    fh.write("""a\nb""")\n')
+
+
+def test_generators_are_told_with_and_without_the_yield_rows() -> None:
+    """`_only_def` skips the walk of a helper whose lines hold no `yield` (the rows come from
+    the module's text); a helper that does yield is a generator either way, and calling it runs
+    nothing."""
+    from asynclint.semantic.syntax import YIELD_ROWS, rows_with, rows_within
+
+    source = textwrap.dedent("""
+        import time
+
+        def lines():
+            time.sleep(1)
+            yield "x"
+
+        def pause():
+            time.sleep(1)
+
+        async def main():
+            lines()
+            pause()
+    """)
+    tree = ast.parse(source)
+    funcs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    rows = rows_with(source, "yield")
+    assert rows_within(rows, funcs["lines"]) and not rows_within(rows, funcs["pause"])
+    # Through the engine (rows known) and on a bare model (rows unknown): the same verdicts.
+    assert [(d.code, d.start.row) for d in check(source)] == [("ASL106", 13)]
+    for known in (True, False):
+        model = SemanticModel(tree, "app.t")
+        if known:
+            model.shared(YIELD_ROWS, lambda: rows)
+        analysis = BlockingAnalysis(model)
+        module = model.module_scope
+        assert analysis._only_def(module, "lines") is None
+        assert analysis._only_def(module, "pause") is funcs["pause"]

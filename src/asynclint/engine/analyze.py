@@ -17,6 +17,7 @@ from asynclint.engine.installed import site_roots
 from asynclint.engine.traversal import walk
 from asynclint.rules import Rule, RuleContext, load_registry
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.project.summaries import note_yield_rows
 from asynclint.semantic.project.view import ProjectView
 from asynclint.source import SourceFile
 
@@ -135,6 +136,7 @@ def analyze_tree(tree: ast.Module, source: SourceFile, path: str, settings: Sett
     project = ProjectView(index_for(settings.root, settings.cache_dir, use_cache), path,
                           module[0], module[1], tree, source.text, site_roots(settings))
     semantic = SemanticModel(tree, module[0], module[1], project.awaited_type)
+    note_yield_rows(semantic, source.text)
     ctx = RuleContext(path, source, tree, semantic, settings, project=project)
     rule_types = _rules_for(codes, source.text)
     rules = [cls(ctx) for cls in rule_types]

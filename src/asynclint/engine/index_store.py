@@ -28,6 +28,7 @@ from asynclint.semantic.project.summaries import (
     Facts,
     ModuleSummary,
     compute_facts,
+    note_yield_rows,
     summarize_module,
 )
 
@@ -102,8 +103,9 @@ class ProjectIndex:
         except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
             return {}
         self.parsed += 1
-        facts = compute_facts(tree, SemanticModel(tree, summary.name, summary.is_package),
-                              provider)
+        model = SemanticModel(tree, summary.name, summary.is_package)
+        note_yield_rows(model, data)
+        facts = compute_facts(tree, model, provider)
         entry = self._entries.get(key or path)
         if entry is not None and entry.summary is summary:
             summary.facts[provider] = facts

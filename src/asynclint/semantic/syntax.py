@@ -6,6 +6,7 @@ header ends, what an `if` on `TYPE_CHECKING` looks like. One home each, so the f
 from __future__ import annotations
 
 import ast
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -77,3 +78,32 @@ def short_source(expr: ast.expr) -> str:
     except (ValueError, RecursionError):
         return "call"
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+# The `SemanticModel.shared` key of the rows where `yield` occurs in the module's text (a
+# `list[int]`), or None when the text was not at hand (or has carriage returns, whose rows
+# would need counting as the tokenizer counts them).
+YIELD_ROWS = "yield-rows"
+
+
+def rows_with(text: str | bytes, word: str) -> list[int]:
+    """The rows (1-based, ascending) on which `word` occurs in a module's text."""
+    needle: str | bytes = word if isinstance(text, str) else word.encode()
+    newline: str | bytes = "\n" if isinstance(text, str) else b"\n"
+    rows: list[int] = []
+    row, seen = 1, 0
+    at = text.find(needle)  # type: ignore[arg-type]
+    while at >= 0:
+        row += text.count(newline, seen, at)  # type: ignore[arg-type]
+        seen = at
+        if not rows or rows[-1] != row:
+            rows.append(row)
+        at = text.find(needle, at + len(needle))  # type: ignore[arg-type]
+    return rows
+
+
+def rows_within(rows: list[int], node: ast.stmt) -> bool:
+    """One of the rows (ascending) falls within the statement's lines: a function spanning no
+    row where `yield` is written cannot be a generator, and need not be walked to know it."""
+    first = bisect.bisect_left(rows, node.lineno)
+    return first < len(rows) and rows[first] <= (node.end_lineno or node.lineno)

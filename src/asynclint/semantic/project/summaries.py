@@ -12,7 +12,6 @@ whole module on first use (`compute_facts`), not with its summary.
 from __future__ import annotations
 
 import ast
-import bisect
 import functools
 import hashlib
 import json
@@ -24,6 +23,7 @@ from asynclint.semantic import concrete
 from asynclint.semantic.model import SemanticModel, dotted_name
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.scopes import LOCAL
+from asynclint.semantic.syntax import YIELD_ROWS, rows_with, rows_within
 
 # The version of what the index store keeps on disk: the summaries' JSON and the facts. Bump it
 # when either changes (a field here, a provider in `facts.FACT_PROVIDERS`), so cached summaries
@@ -37,9 +37,6 @@ from asynclint.semantic.scopes import LOCAL
 # async) and a module's star imports and literal `__all__`; 10: the blocking fact's chain ends in
 # the first heavy call (`Cost`); 11: facts stored per provider; 12: the `plain` fact of ASL208.
 SUMMARY_VERSION = 12
-# The `SemanticModel.shared` key of the rows where `yield` occurs in the module's text (a
-# `list[int]`), or None when the text was not at hand.
-_YIELD_ROWS = "yield-rows"
 
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
@@ -187,24 +184,8 @@ def _digest_of(value: Any) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
-def rows_with(text: str | bytes, word: str) -> list[int]:
-    """The rows (1-based, ascending) on which `word` occurs in a module's text."""
-    needle: str | bytes = word if isinstance(text, str) else word.encode()
-    newline: str | bytes = "\n" if isinstance(text, str) else b"\n"
-    rows: list[int] = []
-    row, seen = 1, 0
-    at = text.find(needle)  # type: ignore[arg-type]
-    while at >= 0:
-        row += text.count(newline, seen, at)  # type: ignore[arg-type]
-        seen = at
-        if not rows or rows[-1] != row:
-            rows.append(row)
-        at = text.find(needle, at + len(needle))  # type: ignore[arg-type]
-    return rows
-
-
 def _rows_unknown() -> list[int] | None:
-    """The `_YIELD_ROWS` of a model whose text `summarize_module` was not given."""
+    """The `YIELD_ROWS` of a model whose text `summarize_module` was not given."""
     return None
 
 
@@ -216,10 +197,8 @@ def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef,
     coroutine spanning none of them cannot yield, and is not walked."""
     if isinstance(node, ast.FunctionDef):
         return "sync"
-    if yield_rows is not None:
-        first = bisect.bisect_left(yield_rows, node.lineno)
-        if first == len(yield_rows) or yield_rows[first] > (node.end_lineno or node.lineno):
-            return "async"
+    if yield_rows is not None and not rows_within(yield_rows, node):
+        return "async"
     stack: list[ast.AST] = list(node.body)
     yields = False
     while stack and not yields:
@@ -350,7 +329,7 @@ def summarize_function(node: ast.FunctionDef | ast.AsyncFunctionDef,
         returns = types.annotation(node.returns, model.module_scope) or ast.unparse(node.returns)
         yielded = types.annotation(node.returns, model.module_scope, yielded=True)
         yields = yielded if yielded != returns else None
-    return FunctionSummary(_function_kind(node, model.shared(_YIELD_ROWS, _rows_unknown)),
+    return FunctionSummary(_function_kind(node, model.shared(YIELD_ROWS, _rows_unknown)),
                            [_decorator_name(d, model) for d in node.decorator_list],
                            returns, yields, _wraps(node, model))
 
@@ -429,15 +408,21 @@ def _bound_names(stmt: ast.stmt) -> list[str]:
     return names
 
 
+def note_yield_rows(model: SemanticModel, text: str | bytes) -> None:
+    """Tell the model where `yield` is written in its text (`YIELD_ROWS`), before anything
+    asks: a function spanning none of those rows is no generator, known without a walk. With
+    carriage returns, rows would need counting as the tokenizer counts them: left unknown."""
+    if not (b"\r" in text if isinstance(text, bytes) else "\r" in text):
+        model.shared(YIELD_ROWS, functools.partial(rows_with, text, "yield"))
+
+
 def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool,
                      text: str | bytes | None = None) -> ModuleSummary:
     """`text`: the tree's source, when at hand (saves a walk per coroutine, see
     `_function_kind`)."""
     model = SemanticModel(tree, module_name, is_package)
-    if text is not None and not (b"\r" in text if isinstance(text, bytes) else "\r" in text):
-        # Set before `summarize_function` first asks (with carriage returns, rows would need
-        # counting as the tokenizer counts them: left unknown).
-        model.shared(_YIELD_ROWS, functools.partial(rows_with, text, "yield"))
+    if text is not None:
+        note_yield_rows(model, text)
     summary = ModuleSummary(module_name, is_package)
     counts: dict[str, int] = {}
     models: dict[str, bool] = {}  # class name -> every definition so far is a model
