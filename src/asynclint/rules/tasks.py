@@ -5,7 +5,6 @@ task groups stop working."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,8 +13,8 @@ from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.semantic import cancellation
 from asynclint.semantic.catalogs.loops import LOOP_TYPES
 from asynclint.semantic.loops import run_call
-from asynclint.semantic.nodes import child_nodes, walk
-from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES, header_end
+from asynclint.semantic.nodes import shallow_nodes, walk
+from asynclint.semantic.syntax import FUNCS, header_end
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
@@ -52,16 +51,6 @@ CURRENT_TASK = frozenset({"asyncio.current_task", "asyncio.tasks.current_task"})
 REDELIVER_METHODS = frozenset({"uncancel", "cancel"})
 # Libraries whose cancellation is not `asyncio.CancelledError` (no `except asyncio...` fix).
 OTHER_CANCELLATION = ("trio", "anyio")
-
-
-def _shallow(nodes: list[ast.stmt] | list[ast.AST]) -> Iterator[ast.AST]:
-    """Every node under `nodes`, not entering nested functions, lambdas or classes."""
-    stack: list[ast.AST] = list(nodes)
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, NESTED_SCOPES):
-            stack.extend(child_nodes(node))
 
 
 @dataclass(frozen=True)
@@ -257,7 +246,7 @@ def _is_import_block(stmt: ast.stmt) -> bool:
 
 def _checkpoints(body: list[ast.stmt]) -> bool:
     """True when the block can receive a cancellation: it awaits."""
-    return any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for n in _shallow(body))
+    return any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for n in shallow_nodes(body))
 
 
 @dataclass(frozen=True)
@@ -434,7 +423,7 @@ class CancellationSwallowed(Rule):
         return not any(
             isinstance(sub, ast.Return)
             or (isinstance(sub, ast.Break) and not _inside_loop(sub, handler.body))
-            for sub in _shallow(handler.body))
+            for sub in shallow_nodes(handler.body))
 
     def _awaits_after(self, try_node: ast.Try) -> bool:
         """The statements after the `try` in its block await again (the coroutine carries on
@@ -483,11 +472,11 @@ class CancellationSwallowed(Rule):
             return False
         name = value.value.id
         function = self.semantic.function
-        uses = [n for n in _shallow(getattr(function, "body", []))
+        uses = [n for n in shallow_nodes(getattr(function, "body", []))
                 if isinstance(n, ast.Name) and n.id == name]
         if len(uses) != 2:
             return False
-        for sub in _shallow(getattr(function, "body", [])):
+        for sub in shallow_nodes(getattr(function, "body", [])):
             if isinstance(sub, ast.Assign) and len(sub.targets) == 1 \
                     and isinstance(sub.targets[0], ast.Name) and sub.targets[0].id == name \
                     and isinstance(sub.value, ast.Call):
@@ -500,7 +489,7 @@ class CancellationSwallowed(Rule):
     def _redelivers(self, handler: ast.ExceptHandler) -> bool:
         """The handler re-raises, raises, exits, or hands the exception to code that may
         (`self._convert_error(exc)`, `errors.append(exc)` raised later): not a plain swallow."""
-        for sub in _shallow(handler.body):
+        for sub in shallow_nodes(handler.body):
             if isinstance(sub, ast.Raise):
                 return True
             if handler.name and _hands_on(sub, handler.name):
@@ -519,9 +508,9 @@ class CancellationSwallowed(Rule):
         if function is None:
             return False
         cancelled: set[str] = set()
-        loops: list[ast.AST] = [n for n in _shallow(getattr(function, "body", []))
+        loops: list[ast.AST] = [n for n in shallow_nodes(getattr(function, "body", []))
                                 if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension))]
-        for sub in _shallow(getattr(function, "body", [])):
+        for sub in shallow_nodes(getattr(function, "body", [])):
             if not (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute)
                     and sub.func.attr == "cancel" and not sub.args):
                 continue
@@ -540,7 +529,7 @@ class CancellationSwallowed(Rule):
         cancelled |= self._cancelled_elsewhere(function)
         if not cancelled:
             return False
-        for sub in _shallow(node.body):
+        for sub in shallow_nodes(node.body):
             if isinstance(sub, ast.Await):
                 for part in walk(sub.value):
                     if isinstance(part, (ast.Name, ast.Attribute)) and ast.dump(part) in cancelled:
@@ -554,7 +543,7 @@ class CancellationSwallowed(Rule):
             self._module_cancels = []
             for sub in walk(self.semantic.module):
                 if isinstance(sub, FUNCS):
-                    for call in _shallow(sub.body):
+                    for call in shallow_nodes(sub.body):
                         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
                                 and call.func.attr == "cancel" and not call.args \
                                 and isinstance(call.func.value, (ast.Name, ast.Attribute)):
@@ -569,7 +558,7 @@ class CancellationSwallowed(Rule):
             return self.semantic.resolve(expr.func) in CURRENT_TASK
         if not isinstance(expr, ast.Name):
             return False
-        for sub in _shallow(getattr(function, "body", [])):
+        for sub in shallow_nodes(getattr(function, "body", [])):
             if isinstance(sub, ast.Assign) and any(
                     isinstance(t, ast.Name) and t.id == expr.id for t in sub.targets):
                 value = sub.value
@@ -615,7 +604,7 @@ class CancellationSwallowed(Rule):
         ctx = self.ctx
         body = handler.body
         last = body[-1]
-        for sub in _shallow(body):
+        for sub in shallow_nodes(body):
             if sub is last:
                 continue
             if isinstance(sub, ast.Return) or (
@@ -691,9 +680,9 @@ class CancellationSwallowed(Rule):
 
 def _inside_loop(node: ast.AST, body: list[ast.stmt]) -> bool:
     """Whether `node` (a break/continue) sits in a loop nested inside `body`."""
-    for sub in _shallow(body):
+    for sub in shallow_nodes(body):
         if isinstance(sub, (ast.For, ast.AsyncFor, ast.While)) and any(
-                n is node for n in _shallow([*sub.body, *sub.orelse])):
+                n is node for n in shallow_nodes([*sub.body, *sub.orelse])):
             return True
     return False
 
@@ -716,7 +705,7 @@ def _aliases(expr: ast.expr, function: ast.AST) -> list[ast.expr]:
     if not isinstance(expr, ast.Name):
         return []
     found: list[ast.expr] = []
-    for sub in _shallow(getattr(function, "body", [])):
+    for sub in shallow_nodes(getattr(function, "body", [])):
         if isinstance(sub, ast.Assign) and isinstance(sub.value, (ast.Name, ast.Attribute)) \
                 and any(isinstance(t, ast.Name) and t.id == expr.id for t in sub.targets):
             found.append(sub.value)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 
-from asynclint.semantic.nodes import child_nodes
+from asynclint.semantic.nodes import shallow_nodes
 from asynclint.semantic.syntax import NESTED_SCOPES
 
 Resolve = Callable[[ast.expr], "str | None"]
@@ -40,16 +40,6 @@ LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception
                          "log", "print"})
 REPORT_WORDS = ("interrupt", "cancel", "abort")
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
-
-
-def _shallow(nodes: list[ast.stmt] | list[ast.AST]) -> Iterator[ast.AST]:
-    """Every node under `nodes`, not entering nested functions, lambdas or classes."""
-    stack: list[ast.AST] = list(nodes)
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, NESTED_SCOPES):
-            stack.extend(child_nodes(node))
 
 
 def _dotted(expr: ast.AST) -> str | None:
@@ -82,7 +72,7 @@ def _is_current_exception(expr: ast.expr, handler: ast.ExceptHandler, resolve: R
 def forwards_caught(handler: ast.ExceptHandler, resolve: Resolve) -> bool:
     """`context.throw(*sys.exc_info())`, `fut.set_exception(exc)`: the exception is raised on
     in another frame whose outcome comes back here (sqlalchemy's greenlet bridge)."""
-    for sub in _shallow(handler.body):
+    for sub in shallow_nodes(handler.body):
         if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) \
                 and sub.func.attr in FORWARD_METHODS \
                 and any(_is_current_exception(arg, handler, resolve) for arg in sub.args):
@@ -93,7 +83,7 @@ def forwards_caught(handler: ast.ExceptHandler, resolve: Resolve) -> bool:
 def _records(handler: ast.ExceptHandler) -> set[str]:
     """The names the handler assigns (`cancelled = True`, `self._err = exc`)."""
     found: set[str] = set()
-    for sub in _shallow(handler.body):
+    for sub in shallow_nodes(handler.body):
         targets: list[ast.expr] = []
         if isinstance(sub, ast.Assign):
             targets = list(sub.targets)
@@ -162,24 +152,24 @@ def inside_reraising_handler(try_node: ast.Try, ancestors: list[ast.AST],
             return False
         if isinstance(ancestor, ast.ExceptHandler) and catches_cancel(ancestor) \
                 and any(isinstance(sub, ast.Raise) and (sub.lineno, sub.col_offset) > end
-                        for sub in _shallow(ancestor.body)):
+                        for sub in shallow_nodes(ancestor.body)):
             return True
     return False
 
 
 def _awaits(nodes: list[ast.stmt]) -> bool:
-    return any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for n in _shallow(nodes))
+    return any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith)) for n in shallow_nodes(nodes))
 
 
 def _leaves(handler: ast.ExceptHandler) -> str | None:
     """How the handler leaves: "return" (a bare return), "break" (out of the loop around the
     try), "fall" (its end); None when it continues the loop or returns a value."""
     nested: set[int] = set()
-    for sub in _shallow(handler.body):
+    for sub in shallow_nodes(handler.body):
         if isinstance(sub, LOOPS):
-            nested.update(id(n) for n in _shallow([*sub.body, *sub.orelse]))
+            nested.update(id(n) for n in shallow_nodes([*sub.body, *sub.orelse]))
     how = "fall"
-    for sub in _shallow(handler.body):
+    for sub in shallow_nodes(handler.body):
         if isinstance(sub, ast.Return):
             if sub.value is not None and not (isinstance(sub.value, ast.Constant)
                                               and sub.value.value is None):
@@ -212,7 +202,7 @@ def task_ends(function: ast.AST, try_node: ast.Try, handler: ast.ExceptHandler,
         return False
     if any(isinstance(sub, ast.Return) and sub.value is not None
            and not (isinstance(sub.value, ast.Constant) and sub.value.value is None)
-           for sub in _shallow(body)):
+           for sub in shallow_nodes(body)):
         return False
     how = _leaves(handler)
     if how is None:
@@ -240,7 +230,7 @@ def reports_to_parent(handler: ast.ExceptHandler) -> bool:
     """The handler tells another party it was interrupted: `await parent.put(...)`,
     `fut.set_result(...)`, `self.status = "cancelled"`, a non-logging call with an
     "interrupted" message."""
-    for sub in _shallow(handler.body):
+    for sub in shallow_nodes(handler.body):
         if isinstance(sub, ast.Call):
             func = sub.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)

@@ -85,3 +85,14 @@ def own_nodes(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None]]:
                 for child in reversed(value):
                     if isinstance(child, is_node):
                         push((child, node))
+
+
+def shallow_nodes(nodes: list[ast.stmt] | list[ast.AST]) -> Iterator[ast.AST]:
+    """Every node under `nodes` (in no particular order), nested functions, lambdas and
+    classes included but not entered: what runs when these statements run."""
+    stack: list[ast.AST] = list(nodes)
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, NESTED_SCOPES):
+            stack.extend(child_nodes(node))
