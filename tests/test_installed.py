@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from asynclint.config.interpreter import site_dirs, venv_site_dirs
+from asynclint.config.interpreter import current_site_dirs, site_dirs, venv_site_dirs
 from asynclint.engine.index_store import ProjectIndex
 from asynclint.engine.installed import find_installed, forget_sites
 from tests.conftest import MODULE, clean_env
@@ -183,3 +183,10 @@ def test_order_of_environments(venv: Path, tmp_path: Path) -> None:
     assert site_dirs(tmp_path, None, {"VIRTUAL_ENV": str(venv)}) == (site,)
     assert site_dirs(tmp_path, None, {}) == (os.path.join(tmp_path, ".venv", *Path(
         other_site).relative_to(other).parts),)
+    # Without `.venv`, a `venv` folder at the root; with neither, this interpreter's.
+    (tmp_path / ".venv").unlink()
+    (tmp_path / "venv").symlink_to(venv, target_is_directory=True)
+    assert site_dirs(tmp_path, None, {}) == (os.path.join(tmp_path, "venv", *Path(
+        site).relative_to(venv).parts),)
+    (tmp_path / "venv").unlink()
+    assert site_dirs(tmp_path, None, {}) == current_site_dirs()

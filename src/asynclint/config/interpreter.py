@@ -5,7 +5,7 @@ The environment, first found wins:
 1. the `python` setting (`--python`): an interpreter (or a virtual environment's folder),
    whose `sys.path` is read by running it once with `-c` (nothing of the project is imported);
 2. the virtual environment named by `VIRTUAL_ENV` (an activated one);
-3. a `.venv` folder beside the project root;
+3. a `.venv` (else `venv`) folder at the project root, as the common tools create it;
 4. the interpreter asynclint runs in (the `site` paths of this process).
 Only folders named `site-packages` or `dist-packages` count (not the standard library, not the
 project's own source folders an editable install adds).
@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 _SITE_NAMES = ("site-packages", "dist-packages")
+_LOCAL_VENVS = (".venv", "venv")  # folders at the project root taken for its environment
 _PROBE = "import json, sys; print(json.dumps(sys.path))"
 _INTERPRETERS: dict[str, tuple[str, ...]] = {}  # interpreter path -> its site folders
 
@@ -37,9 +38,10 @@ def site_dirs(root: Path, python: str | None,
     active = env.get("VIRTUAL_ENV")
     if active and os.path.isdir(active):
         return venv_site_dirs(active)
-    local = os.path.join(root, ".venv")
-    if os.path.isdir(local):
-        return venv_site_dirs(local)
+    for folder in _LOCAL_VENVS:
+        local = os.path.join(root, folder)
+        if os.path.isdir(local):
+            return venv_site_dirs(local)
     return current_site_dirs()
 
 

@@ -107,8 +107,8 @@ SCHEMA: tuple[SettingSpec, ...] = (
                 "packages are read, never imported, to tell which third-party functions are "
                 "`async def` (relative to the project root; run once with `-c` to list its "
                 "`sys.path`). Without it: the environment named by `VIRTUAL_ENV`, else a "
-                "`.venv` folder beside the project root, else the interpreter asynclint runs "
-                "in. As `--python`.",
+                "`.venv` (else `venv`) folder at the project root, else the interpreter "
+                "asynclint runs in. As `--python`.",
                 'python = ".venv/bin/python"',
                 rules=("ASL2",)),
 )
