@@ -25,7 +25,7 @@ from asynclint.semantic.catalogs.blocking import (
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import own_nodes
 from asynclint.semantic.scopes import LOCAL, Scope, ScopeKind
-from asynclint.semantic.syntax import FUNCS, YIELD_ROWS, FuncDef, rows_within
+from asynclint.semantic.syntax import FUNCS, YIELD_ROWS, FuncDef, rows_unknown, rows_within
 from asynclint.semantic.types import canonical
 
 # The last part of every name a call can match (`x.y.read` ends in `read`): a method call whose
@@ -52,11 +52,6 @@ class BlockingSummary:
     chain: tuple[str, ...] | None
     terminal: str | None  # the catalog name ending the chain
     callees: tuple[str, ...]
-
-
-def _rows_unknown() -> list[int] | None:
-    """No text at hand: every def is walked to tell a generator."""
-    return None
 
 
 def _is_generator(func: FuncDef) -> bool:
@@ -285,7 +280,7 @@ class BlockingAnalysis:
                 return None  # an unknown decorator may change what calling it does
         generator = self._generators.get(id(func))
         if generator is None:  # `_only_def` is asked about the same defs again and again
-            rows = self.model.shared(YIELD_ROWS, _rows_unknown)
+            rows = self.model.shared(YIELD_ROWS, rows_unknown)
             generator = self._generators[id(func)] = (
                 rows is None or rows_within(rows, func)) and _is_generator(func)
         if generator:

@@ -102,6 +102,11 @@ def rows_with(text: str | bytes, word: str) -> list[int]:
     return rows
 
 
+def rows_unknown() -> list[int] | None:
+    """The `YIELD_ROWS` of a model whose text was not at hand: every def is walked."""
+    return None
+
+
 def rows_within(rows: list[int], node: ast.stmt) -> bool:
     """One of the rows (ascending) falls within the statement's lines: a function spanning no
     row where `yield` is written cannot be a generator, and need not be walked to know it."""

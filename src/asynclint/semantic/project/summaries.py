@@ -23,7 +23,7 @@ from asynclint.semantic import concrete
 from asynclint.semantic.model import SemanticModel, dotted_name
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.scopes import LOCAL
-from asynclint.semantic.syntax import YIELD_ROWS, rows_with, rows_within
+from asynclint.semantic.syntax import YIELD_ROWS, rows_unknown, rows_with, rows_within
 
 # The version of what the index store keeps on disk: the summaries' JSON and the facts. Bump it
 # when either changes (a field here, a provider in `facts.FACT_PROVIDERS`), so cached summaries
@@ -184,11 +184,6 @@ def _digest_of(value: Any) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
-def _rows_unknown() -> list[int] | None:
-    """The `YIELD_ROWS` of a model whose text `summarize_module` was not given."""
-    return None
-
-
 def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef,
                    yield_rows: list[int] | None) -> str:
     """"async" or "agen" (whether the body yields, not counting nested scopes); "sync" for any
@@ -329,7 +324,7 @@ def summarize_function(node: ast.FunctionDef | ast.AsyncFunctionDef,
         returns = types.annotation(node.returns, model.module_scope) or ast.unparse(node.returns)
         yielded = types.annotation(node.returns, model.module_scope, yielded=True)
         yields = yielded if yielded != returns else None
-    return FunctionSummary(_function_kind(node, model.shared(YIELD_ROWS, _rows_unknown)),
+    return FunctionSummary(_function_kind(node, model.shared(YIELD_ROWS, rows_unknown)),
                            [_decorator_name(d, model) for d in node.decorator_list],
                            returns, yields, _wraps(node, model))
 
