@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from asynclint.semantic.catalogs import async_apis as apis
+from asynclint.semantic.catalogs.types import METHODLESS_BASES
 from asynclint.semantic.model import SemanticModel, dotted_name
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.plain_returns import PLAIN_FACT, plain_return
@@ -35,7 +36,7 @@ from asynclint.semantic.project.summaries import (
 from asynclint.semantic.project.view import ProjectView
 from asynclint.semantic.scopes import Scope
 from asynclint.semantic.syntax import FUNCS, short_source
-from asynclint.semantic.types import canonical
+from asynclint.semantic.types import canonical, is_super_call
 
 COROUTINE, ASYNC_GEN, ASYNC_CM = "coroutine", "async generator", "async context manager"
 _PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
@@ -50,8 +51,7 @@ _PLAIN_TYPES = frozenset({
 # up nothing there beyond the catalog).
 _STDLIB = frozenset(sys.stdlib_module_names) - {"__future__"}
 _MAX_BASES = 8  # how far up a single-inheritance chain ASL208 looks for a method
-_TRIVIAL_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic",
-                            "typing.Protocol", "typing_extensions.Protocol", "abc.ABC"})
+_TRIVIAL_BASES = METHODLESS_BASES | {"typing.Protocol", "typing_extensions.Protocol"}
 # Decorators that leave a plain `def` a plain `def` (anything else: unknown).
 _KEEPS_PLAIN = frozenset({
     "builtins.staticmethod", "builtins.classmethod", "typing.override", "typing.final",
@@ -134,11 +134,8 @@ class CoroutineOracle:
                 return None  # the catalog's, or the standard library's: nothing to look up
             found = view.lookup_full(name, installed=True)
             if found is None:
-                owner, _, attr = name.rpartition(".")
-                variable = view.lookup_full(owner, installed=True)
-                if variable is not None and variable[0] == "variable":
-                    return self._typed_plain(canonical(variable[1]), attr, func)
-                return None
+                typed = self._variable_method(name)
+                return self._typed_plain(*typed, func) if typed is not None else None
             if found[0] not in ("function", "method"):
                 return None
             return self._plain_summary(found[1], None)
@@ -295,12 +292,8 @@ class CoroutineOracle:
             return None
         found = view.lookup_full(name, installed=True)
         if found is None:
-            # `engine.dispose()` on `from app.db import engine`: a typed module variable.
-            owner, _, attr = name.rpartition(".")
-            variable = view.lookup_full(owner, installed=True)
-            if variable is not None and variable[0] == "variable":
-                return self._typed_method(canonical(variable[1]), attr, func)
-            return None
+            typed = self._variable_method(name)
+            return self._typed_method(*typed, func) if typed is not None else None
         what, summary, where = found
         if what == "variable":  # calling an instance: `SessionLocal()`
             return self._typed_method(canonical(summary), "__call__", func)
@@ -430,9 +423,7 @@ class CoroutineOracle:
                     method = self._method_in(found, qualified, func.attr)
                     return self._from_summary(method, func, None)
         # super().m()
-        if (isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name)
-                and receiver.func.id == "super"
-                and self.semantic.resolve(receiver.func) == "builtins.super"):
+        if is_super_call(receiver, self.semantic):
             cls_node = self._enclosing_class()
             if cls_node is None:
                 return None
@@ -445,6 +436,16 @@ class CoroutineOracle:
         if kind is None:
             return None
         return self._typed_method(kind, func.attr, func)
+
+    def _variable_method(self, name: str) -> tuple[str, str] | None:
+        """(its type, the method) when `name` is a method of a typed module variable of the
+        project or an installed package (`engine.dispose` on `from app.db import engine`)."""
+        view = self.project
+        owner, _, attr = name.rpartition(".")
+        variable = view.lookup_full(owner, installed=True) if view is not None else None
+        if variable is None or variable[0] != "variable":
+            return None
+        return canonical(variable[1]), attr
 
     def _typed_method(self, kind: str, attr: str, func: ast.expr) -> Callee | None:
         name = f"{kind}.{attr}"
@@ -510,8 +511,7 @@ class CoroutineOracle:
             return False
         view = self.project
         for base in cls.bases:
-            if base in ("builtins.object", "typing.Generic", "abc.ABC",
-                        "typing_extensions.Generic"):
+            if base in METHODLESS_BASES:
                 continue
             if view is None or view.class_summary(base, installed=True) is None:
                 return False

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 
+from asynclint.semantic.catalogs.types import METHODLESS_BASES
 from asynclint.semantic.concrete import MODEL_BASES
 from asynclint.semantic.coroutines import CoroutineOracle
 from asynclint.semantic.model import SemanticModel
@@ -45,8 +46,6 @@ _AWAITABLE_BASES = frozenset({
     "asyncio.Future", "asyncio.Task", "asyncio.futures.Future", "asyncio.tasks.Task",
     "typing.Generator", "collections.abc.Generator",
 })
-_PLAIN_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic",
-                          "abc.ABC"})
 
 
 # -- the question (asked in the caller's module) -----------------------------------------------
@@ -262,7 +261,7 @@ class _Parameters:
             for base in current.bases:
                 if base == "?":
                     return None
-                if base in _AWAITABLE_BASES or base in _PLAIN_BASES:
+                if base in _AWAITABLE_BASES or base in METHODLESS_BASES:
                     continue
                 if base in MODEL_BASES:
                     model = True

@@ -146,7 +146,7 @@ class TypeInference:
             cls = self._class_of_self(func.value.id, scope)
             if cls is not None:
                 found, outer = self._class_method(cls, func.attr), cls.parent or outer
-        elif isinstance(func, ast.Attribute) and _is_super(func.value, self.model, scope):
+        elif isinstance(func, ast.Attribute) and is_super_call(func.value, self.model, scope):
             return self._inherited_result(scope, func.attr)
         if found is not None:
             if isinstance(found, ast.AsyncFunctionDef) and found.returns is not None \
@@ -630,8 +630,8 @@ class TypeInference:
 _FACTORY_DECORATORS = frozenset({"builtins.staticmethod", "builtins.classmethod"})
 
 
-def _is_super(expr: ast.expr, model: SemanticModel, scope: Scope) -> bool:
-    """`super()` or `super(Cls, self)`, the builtin."""
+def is_super_call(expr: ast.expr, model: SemanticModel, scope: Scope | None = None) -> bool:
+    """`super()` or `super(Cls, self)`, the builtin (seen from `scope`, else the current one)."""
     return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) \
         and expr.func.id == "super" and model.resolve(expr.func, scope) == "builtins.super"
 

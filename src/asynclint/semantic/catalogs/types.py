@@ -175,6 +175,10 @@ MAPPING_GENERICS = frozenset({
     "collections.abc.Mapping", "collections.abc.MutableMapping", "collections.OrderedDict",
     "collections.defaultdict", "typing.OrderedDict", "typing.DefaultDict",
 })
+# Bases that give a class no methods of their own: a lookup through a class's bases passes
+# over them.
+METHODLESS_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic",
+                              "abc.ABC"})
 # Decorators that make a method read as an attribute (`self.bot` runs `def bot(self)`).
 PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property"})
 # Callables that mark a parameter as injected from a dependency function (FastAPI style).
