@@ -11,6 +11,7 @@ from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Locat
 from asynclint.rules.base import Rule, register
 from asynclint.semantic.blocking import BlockingAnalysis
 from asynclint.semantic.catalogs.blocking import (
+    CONSUMING_CALLS,
     THREADPOOL_FRAMEWORKS,
     THREADPOOL_FUNCTIONS,
     THREADPOOL_ROUTE_DECORATORS,
@@ -21,7 +22,7 @@ from asynclint.semantic.catalogs.blocking import (
 )
 from asynclint.semantic.nodes import own_nodes, walk
 from asynclint.semantic.scopes import Scope
-from asynclint.semantic.syntax import await_site, is_type_checking
+from asynclint.semantic.syntax import await_site, is_type_checking, runs_below
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
@@ -132,6 +133,22 @@ def _under_type_checking(rule: Rule) -> bool:
                 and is_type_checking(node.test):
             return True
     return False
+
+
+def _lazy_here(rule: Rule, node: ast.Call, entry: BlockingCall) -> bool:
+    """The call only builds a generator here: a `sys.version_info` guard keeps it to the
+    Pythons where it is lazy (`entry.eager_since`), and it is not iterated in place (the
+    iterable of a `for` or comprehension, `*` unpacked, or given to `list()`, `sorted()`...)."""
+    semantic = rule.semantic
+    if entry.eager_since is None or not runs_below(semantic.parents, node, entry.eager_since):
+        return False
+    parent = semantic.parent
+    if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is node:
+        return False
+    if isinstance(parent, ast.Starred):
+        return False
+    return not (isinstance(parent, ast.Call) and any(arg is node for arg in parent.args)
+                and semantic.resolve(parent.func) in CONSUMING_CALLS)
 
 
 def _analysis(rule: Rule) -> BlockingAnalysis:
@@ -374,7 +391,7 @@ class _CatalogRule(Rule):
             return
         entry = _analysis(self).direct(node, semantic.scope)
         if entry is None or entry.kind is not self.kind or entry.cost is not self.cost \
-                or _under_type_checking(self):
+                or _under_type_checking(self) or _lazy_here(self, node, entry):
             return
         what = _METADATA_WHAT if entry.cost is Cost.METADATA else _WHAT[entry.kind]
         message = (f"`{_short_name(entry)}` is {what} inside `async def`, it blocks "
@@ -533,7 +550,11 @@ class BlockingFileIO(_CatalogRule):
         "/ `aiofiles`, or run the work in a worker thread. Pure path computations "
         "(`os.path.join`, `Path.with_suffix`) are not flagged, and neither are single metadata "
         "calls (`exists`, `stat`, `mkdir`, `unlink`, `os.path.isfile`...): they cost "
-        "microseconds on a local disk and are reported only by the opt-in ASL109.\n\n"
+        "microseconds on a local disk and are reported only by the opt-in ASL109. Before "
+        "Python 3.13 `Path.iterdir()` returns a generator that lists the folder as it is "
+        "iterated: inside an `if sys.version_info < (3, 13):` branch it is flagged only where "
+        "it is iterated in place (`for p in path.iterdir()`, `sorted(path.iterdir())`), not "
+        "where the generator is handed on (to be iterated in a worker thread, say).\n\n"
         "Covered:\n\n" + _catalog_names(Kind.FILE) + _NOT_FLAGGED
     )
     bad_example = (
@@ -664,7 +685,10 @@ class BlockingViaHelper(Rule):
         "the coroutine blocks just as if it made the call itself. The message shows the chain "
         "(`load_user() -> requests.get`). Functions of the module, nested helpers and "
         "`self.method()` of the same class are followed, up to 5 links, cycle-safe; helpers "
-        "with unknown decorators and generator functions (calling them runs nothing) are not. "
+        "with unknown decorators and generator functions (calling them runs nothing) are not, "
+        "and neither are helpers memoised with `functools.cache` / `functools.lru_cache`: "
+        "their body runs once per distinct arguments (a template or config file loaded on "
+        "first use), not on every request. "
         "Only helpers that reach a heavy blocking call are reported (a helper whose only "
         "blocking is a metadata call such as `Path.exists` costs microseconds, see ASL109), "
         "and the chain shown ends in the helper's first heavy call, not its first call. "

@@ -15,6 +15,7 @@ from typing import Any
 
 from asynclint.semantic.catalogs.aliases import ALIASES
 from asynclint.semantic.catalogs.blocking import (
+    CACHING_DECORATORS,
     CATALOG,
     TRANSPARENT_DECORATORS,
     BlockingCall,
@@ -276,8 +277,11 @@ class BlockingAnalysis:
         func = stmts[0]
         for decorator in func.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if self.model.resolve(target, owner) not in TRANSPARENT_DECORATORS:
-                return None  # an unknown decorator may change what calling it does
+            # A memoised helper (`CACHING_DECORATORS`) blocks once, not per call; an unknown
+            # decorator may change what calling it does: neither is followed into.
+            resolved = self.model.resolve(target, owner)
+            if resolved in CACHING_DECORATORS or resolved not in TRANSPARENT_DECORATORS:
+                return None
         generator = self._generators.get(id(func))
         if generator is None:  # `_only_def` is asked about the same defs again and again
             rows = self.model.shared(YIELD_ROWS, rows_unknown)

@@ -1,6 +1,7 @@
 """Questions about the shape of the code alone, asked by several families: which nodes are
 functions and nested scopes, where `await` may go before an expression, where a module's
-header ends, what an `if` on `TYPE_CHECKING` looks like. One home each, so the families agree.
+header ends, what an `if` on `TYPE_CHECKING` or on `sys.version_info` looks like. One home each,
+so the families agree.
 """
 
 from __future__ import annotations
@@ -69,6 +70,47 @@ def is_type_checking(test: ast.expr) -> bool:
     if isinstance(test, ast.Name):
         return test.id == "TYPE_CHECKING"
     return isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+
+
+def _version_tuple(expr: ast.expr) -> tuple[int, ...] | None:
+    if not isinstance(expr, ast.Tuple) or not expr.elts:
+        return None
+    parts = [e.value for e in expr.elts
+             if isinstance(e, ast.Constant) and type(e.value) is int]
+    return tuple(parts) if len(parts) == len(expr.elts) else None
+
+
+def _below(test: ast.expr, version: tuple[int, ...], negated: bool) -> bool:
+    """The test (or, `negated`, its negation) holds only on Pythons older than `version`:
+    `sys.version_info < (3, 12)` for (3, 13); `sys.version_info >= (3, 13)` negated."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.left, ast.Attribute) and test.left.attr == "version_info"
+            and isinstance(test.left.value, ast.Name) and test.left.value.id == "sys"):
+        return False
+    bound = _version_tuple(test.comparators[0])
+    op = test.ops[0]
+    wanted = ast.GtE if negated else ast.Lt
+    return bound is not None and isinstance(op, wanted) and bound <= version
+
+
+def runs_below(ancestors: Sequence[ast.AST], node: ast.AST, version: tuple[int, ...]) -> bool:
+    """`node` (whose ancestors are given, outermost first) runs only on Pythons older than
+    `version`: it sits in the branch of an `if` or conditional expression of the same function
+    that a `sys.version_info` comparison restricts so (`if sys.version_info < (3, 13):`, or the
+    `else` of `>= (3, 13)`)."""
+    chain = [*ancestors, node]
+    for i in range(len(chain) - 1, 0, -1):
+        outer, inner = chain[i - 1], chain[i]
+        if isinstance(outer, NESTED_SCOPES):
+            return False
+        if isinstance(outer, (ast.If, ast.IfExp)):
+            body = outer.body if isinstance(outer.body, list) else [outer.body]
+            orelse = outer.orelse if isinstance(outer.orelse, list) else [outer.orelse]
+            if any(inner is b for b in body) and _below(outer.test, version, False):
+                return True
+            if any(inner is b for b in orelse) and _below(outer.test, version, True):
+                return True
+    return False
 
 
 def short_source(expr: ast.expr) -> str:

@@ -72,6 +72,10 @@ class BlockingCall:
     # (keyword, position) of the argument without which the call does no I/O: a constructor
     # that connects only when given a host (`smtplib.SMTP("mail")`, not `smtplib.SMTP()`).
     blocks_with: tuple[str, int] | None = None
+    # The Python version from which calling it does the I/O. Before it, the call returns a
+    # generator that does the I/O as it is iterated (`Path.iterdir` before 3.13): under a
+    # `sys.version_info` guard for those versions, only iterating it in place blocks.
+    eager_since: tuple[int, int] | None = None
 
 
 T, D, N = FixKind.THREAD, FixKind.THREAD_DISPLAY, FixKind.NONE
@@ -280,8 +284,12 @@ CATALOG_ENTRIES: list[BlockingCall] = [
     *_each(F, "io.BufferedReader", "read read1 readline readlines readinto",
            "`anyio.open_file` / `aiofiles.open`"),
     *_each(F, "io.BufferedWriter", "write writelines flush", "`anyio.open_file` / `aiofiles.open`"),
-    *_each(F, "pathlib.Path", "open read_text read_bytes write_text write_bytes iterdir glob rglob",
+    *_each(F, "pathlib.Path", "open read_text read_bytes write_text write_bytes glob rglob",
            "`anyio.Path`, or `asyncio.to_thread`"),
+    # No thread fix: before 3.13 `await asyncio.to_thread(path.iterdir)` would hand back the
+    # generator, and the listing would still happen on the loop as it is iterated.
+    BlockingCall("pathlib.Path.iterdir", F, "`anyio.Path(...).iterdir()`, or "
+                 "`asyncio.to_thread(lambda: list(path.iterdir()))`", N, eager_since=(3, 13)),
     *_metadata("pathlib.Path", "exists is_file is_dir is_symlink stat lstat mkdir rmdir unlink "
                "touch rename replace resolve chmod samefile readlink symlink_to hardlink_to",
                "`anyio.Path`, or `asyncio.to_thread`"),
@@ -339,6 +347,11 @@ CATALOG_ENTRIES: list[BlockingCall] = [
 
 CATALOG: dict[str, BlockingCall] = {entry.name: entry for entry in CATALOG_ENTRIES}
 
+# Builtins that iterate the iterable they are given to the end (or, `next`, one step) before
+# they return: a lazy generator passed to one does its I/O right there.
+_CONSUMERS = "list tuple set frozenset dict sorted next any all sum min max"
+CONSUMING_CALLS = frozenset(f"builtins.{name}" for name in _CONSUMERS.split())
+
 # Where `run_in_threadpool` comes from; a module importing one of these prefers it.
 THREADPOOL_FUNCTIONS = frozenset({
     "starlette.concurrency.run_in_threadpool", "fastapi.concurrency.run_in_threadpool",
@@ -347,9 +360,15 @@ THREADPOOL_FRAMEWORKS = ("fastapi", "starlette")
 
 # Decorators that are transparent: the decorated function's body runs when it is called.
 TRANSPARENT_DECORATORS = frozenset({
-    "functools.cache", "functools.lru_cache", "functools.wraps", "builtins.staticmethod",
-    "builtins.classmethod", "typing.overload", "typing_extensions.override", "typing.override",
+    "functools.wraps", "builtins.staticmethod", "builtins.classmethod", "typing.overload",
+    "typing_extensions.override", "typing.override",
 })
+
+# Memoising decorators: the body runs once per distinct arguments, then the call returns the
+# remembered result without running it. A helper behind one is not followed into (ASL106 and
+# ASL108): what it blocks on is paid once per process and argument set (a template or a
+# config file loaded on first use), not on every request.
+CACHING_DECORATORS = frozenset({"functools.cache", "functools.lru_cache"})
 
 # Route registrations of frameworks that run a plain `def` handler in a threadpool, as
 # "Type.method" of the application/router type (ASL108 suggests a plain `def` only there).

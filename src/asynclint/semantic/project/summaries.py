@@ -35,8 +35,9 @@ from asynclint.semantic.syntax import YIELD_ROWS, rows_unknown, rows_with, rows_
 # from); 8: class fields, model classes and module type aliases (concrete annotations), and the
 # `params` fact of ASL202; 9: `FunctionSummary.wraps` (project decorators that make a function
 # async) and a module's star imports and literal `__all__`; 10: the blocking fact's chain ends in
-# the first heavy call (`Cost`); 11: facts stored per provider; 12: the `plain` fact of ASL208.
-SUMMARY_VERSION = 12
+# the first heavy call (`Cost`); 11: facts stored per provider; 12: the `plain` fact of ASL208;
+# 13: no blocking fact for a helper memoised with `functools.cache` / `lru_cache`.
+SUMMARY_VERSION = 13
 
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass

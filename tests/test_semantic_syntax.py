@@ -1,0 +1,53 @@
+"""`semantic.syntax.runs_below`: which code a `sys.version_info` guard keeps to older Pythons."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from asynclint.semantic.syntax import runs_below
+
+
+def _where(source: str) -> tuple[list[ast.AST], ast.AST]:
+    """The ancestors of the call to `target()` (outermost first), and the call."""
+    tree = ast.parse(source)
+    found: list[tuple[list[ast.AST], ast.AST]] = []
+
+    def visit(node: ast.AST, ancestors: list[ast.AST]) -> None:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "target":
+            found.append((ancestors, node))
+        for child in ast.iter_child_nodes(node):
+            visit(child, [*ancestors, node])
+
+    visit(tree, [])
+    [(ancestors, call)] = found
+    return ancestors, call
+
+
+@pytest.mark.parametrize("source", [
+    "if sys.version_info < (3, 13):\n    target()\n",
+    "if sys.version_info < (3, 11):\n    target()\n",
+    "if sys.version_info >= (3, 13):\n    pass\nelse:\n    target()\n",
+    "x = target() if sys.version_info < (3, 13) else None\n",
+    "x = None if sys.version_info >= (3, 12) else target()\n",
+    "if sys.version_info < (3, 13):\n    for p in q:\n        if p:\n            target()\n",
+])
+def test_guarded_for_older_pythons(source: str) -> None:
+    assert runs_below(*_where(source), (3, 13))
+
+
+@pytest.mark.parametrize("source", [
+    "target()\n",
+    "if sys.version_info < (3, 14):\n    target()\n",  # 3.13 passes this guard
+    "if sys.version_info >= (3, 13):\n    target()\n",
+    "if sys.version_info < (3, 13):\n    pass\nelse:\n    target()\n",
+    "x = None if sys.version_info < (3, 13) else target()\n",
+    "if sys.version_info <= (3, 13):\n    target()\n",  # not a form this reads
+    "if version_info < (3, 13):\n    target()\n",
+    "if sys.version_info < (3, 13):\n    def f():\n        target()\n",  # runs when called
+    "if sys.version_info < (3, 13) and x:\n    target()\n",
+])
+def test_not_guarded(source: str) -> None:
+    assert not runs_below(*_where(source), (3, 13))
