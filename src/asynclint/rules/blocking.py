@@ -20,6 +20,7 @@ from asynclint.semantic.catalogs.blocking import (
     FixKind,
     Kind,
 )
+from asynclint.semantic.futures import is_done
 from asynclint.semantic.nodes import own_nodes, walk
 from asynclint.semantic.scopes import Scope
 from asynclint.semantic.syntax import await_site, is_type_checking, runs_below
@@ -391,7 +392,8 @@ class _CatalogRule(Rule):
             return
         entry = _analysis(self).direct(node, semantic.scope)
         if entry is None or entry.kind is not self.kind or entry.cost is not self.cost \
-                or _under_type_checking(self) or _lazy_here(self, node, entry):
+                or _under_type_checking(self) or _lazy_here(self, node, entry) \
+                or (entry.waits_for_receiver and is_done(node, semantic.parents)):
             return
         what = _METADATA_WHAT if entry.cost is Cost.METADATA else _WHAT[entry.kind]
         message = (f"`{_short_name(entry)}` is {what} inside `async def`, it blocks "
@@ -624,7 +626,11 @@ class BlockingOtherCall(_CatalogRule):
         "`concurrent.futures.Future.result()` wait on the event loop's thread. Use the asyncio "
         "equivalent (`loop.getaddrinfo`, `asyncio.Lock`, `asyncio.Queue`, "
         "`asyncio.wrap_future`), or a worker thread. A lock acquired with `blocking=False` or "
-        "a queue read with `block=False` does not block and is not flagged.\n\n"
+        "a queue read with `block=False` does not block and is not flagged, and neither is "
+        "`Future.result()` where the coroutine already knows the future is done: on every "
+        "path to the call it has awaited `asyncio.wrap_future(future)`, or awaited an event "
+        "that only the future's done-callback sets (`future.add_done_callback(...)` then "
+        "`await event.wait()`), or it is inside `if future.done():`.\n\n"
         "Covered:\n\n" + _catalog_names(Kind.OTHER) + _NOT_FLAGGED
     )
     bad_example = (

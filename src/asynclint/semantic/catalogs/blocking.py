@@ -76,6 +76,9 @@ class BlockingCall:
     # generator that does the I/O as it is iterated (`Path.iterdir` before 3.13): under a
     # `sys.version_info` guard for those versions, only iterating it in place blocks.
     eager_since: tuple[int, int] | None = None
+    # Returns at once when its receiver, a future, is done: not blocking where the coroutine
+    # awaited the future's completion first (`semantic.futures.is_done`).
+    waits_for_receiver: bool = False
 
 
 T, D, N = FixKind.THREAD, FixKind.THREAD_DISPLAY, FixKind.NONE
@@ -335,7 +338,8 @@ CATALOG_ENTRIES: list[BlockingCall] = [
                    nonblocking_flags=("LOCK_NB", "LOCK_UN")) for name in ("flock", "lockf")],
     *_e(OT, "threading.Thread.join", "`await asyncio.to_thread(thread.join)`"),
     *_e(OT, "queue.Queue.get", "`asyncio.Queue` (or `janus`)", T, ("block", 0)),
-    *_e(OT, "concurrent.futures.Future.result", "`await asyncio.wrap_future(future)`"),
+    BlockingCall("concurrent.futures.Future.result", OT, "`await asyncio.wrap_future(future)`",
+                 T, waits_for_receiver=True),
     *[entry for owner in ("Executor", "ThreadPoolExecutor", "ProcessPoolExecutor") for entry in _e(
         OT, f"concurrent.futures.{owner}.shutdown",
         "`shutdown(wait=False)`, or `await asyncio.to_thread(executor.shutdown)`", T, ("wait", 0))],
