@@ -369,3 +369,34 @@ def test_awaited_results_of_the_project_come_from_the_model_hook() -> None:
     walk(tree, model, [probe])
     assert probe.found == ["pathlib.Path", None]
     assert asked == ["app.conf.get_path", "app.conf.other"]
+
+
+def test_class_attributes_of_library_bases() -> None:
+    """`Article.objects` is a Django manager only when `Article` is known to derive from
+    `Model` (here through a class of the module); manager and queryset methods that build a
+    queryset keep the type, and a class that is not a model has no such attribute."""
+    found = reveal(
+        """
+        from django.db import models
+        from elsewhere import Unknown
+
+        class Base(models.Model):
+            pass
+
+        class Article(Base):
+            pass
+
+        class Plain:
+            objects = []
+
+        class Mystery(Unknown):
+            pass
+
+        reveal(Article.objects)
+        reveal(Article.objects.filter(x=1).order_by("y"))
+        reveal(Article.objects.get(pk=1))
+        reveal(Plain.objects)
+        reveal(Mystery.objects)
+        """
+    )
+    assert found == ["django.db.models.Manager", "django.db.models.QuerySet", None, None, None]

@@ -135,7 +135,8 @@ def analyze_tree(tree: ast.Module, source: SourceFile, path: str, settings: Sett
     when `use_cache`); the lookups they make are returned in `Analysis.project.deps`."""
     project = ProjectView(index_for(settings.root, settings.cache_dir, use_cache), path,
                           module[0], module[1], tree, source.text, site_roots(settings))
-    semantic = SemanticModel(tree, module[0], module[1], project.awaited_type)
+    semantic = SemanticModel(tree, module[0], module[1], project.awaited_type,
+                             project.class_bases)
     note_yield_rows(semantic, source.text)
     ctx = RuleContext(path, source, tree, semantic, settings, project=project)
     rule_types = _rules_for(codes, source.text)

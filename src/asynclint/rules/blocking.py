@@ -465,14 +465,22 @@ class BlockingDatabaseCall(_CatalogRule):
     code = "ASL102"
     name = "blocking-db-call-in-async"
     kind = Kind.DB
-    summary = "Sync database driver or ORM call (SQLAlchemy `Session`, sqlite3, psycopg2, ...) " \
-        "inside `async def`"
+    summary = "Sync database driver or ORM call (SQLAlchemy `Session`, Django's ORM, sqlite3, " \
+        "psycopg2, ...) inside `async def`"
     explanation = (
         "A synchronous database driver waits for the server on the event loop's thread: every "
         "query stalls every other request for its whole duration. In FastAPI this is the most "
         "common way an `async def` endpoint becomes slower than a plain `def` one. Use the async "
         "driver or ORM API (`AsyncSession`, `asyncpg`, `psycopg.AsyncConnection`, `aiosqlite`, "
         "`redis.asyncio`, `motor`), or make the endpoint a plain `def` (see ASL108).\n\n"
+        "Django's ORM is synchronous: inside `async def` a query raises "
+        "`SynchronousOnlyOperation`. Its query methods are flagged on a model's manager or "
+        "queryset (`Article.objects.get(...)`, `Article.objects.filter(...).first()`) and "
+        "`save` / `delete` / `refresh_from_db` on a model instance, but only when the class "
+        "is known to derive from `django.db.models.Model` (in the module, or through the "
+        "project's own classes); use the `a`-prefixed async method (`aget`, `afirst`, "
+        "`asave`) or `sync_to_async`. Building a queryset (`filter`, `order_by`) runs no query "
+        "and is not flagged; iterating one is not flagged either (not yet followed).\n\n"
         "Covered:\n\n" + _catalog_names(Kind.DB) + _NOT_FLAGGED
     )
     bad_example = (
@@ -502,7 +510,7 @@ class BlockingDatabaseCall(_CatalogRule):
         "it. The real fix is the async driver, or a plain `def` endpoint."
     )
     requires_text = ("sqlite3", "psycopg", "pymysql", "mysql", "pymongo", "redis", "sqlalchemy",
-                     "sqlmodel")
+                     "sqlmodel", "django", "objects", "save", "delete", "refresh_from_db")
 
 
 @register

@@ -17,6 +17,7 @@ from asynclint.semantic.catalogs.aliases import ALIASES
 from asynclint.semantic.catalogs.blocking import (
     CACHING_DECORATORS,
     CATALOG,
+    INHERITED_RECEIVERS,
     TRANSPARENT_DECORATORS,
     BlockingCall,
     Cost,
@@ -124,10 +125,18 @@ class BlockingAnalysis:
         qualified = self.model.resolve(func, scope)
         if qualified is not None:
             entry = self._lookup(canonical(qualified)) or self._lookup(qualified)
+            if entry is None and isinstance(func, ast.Attribute) \
+                    and isinstance(func.value, ast.Attribute):
+                # `Article.objects.get()`: the name resolves through the class, whose
+                # inherited attribute has a type (`CLASS_ATTRIBUTES`).
+                receiver = self.model.types.class_attribute(func.value, scope)
+                if receiver is not None:
+                    entry = self._lookup(f"{receiver}.{func.attr}")
         elif isinstance(func, ast.Attribute):
             receiver = self.model.types.type_of(func.value, scope)
             if receiver is not None:
-                entry = self._lookup(f"{receiver}.{func.attr}")
+                entry = self._lookup(f"{receiver}.{func.attr}") \
+                    or self._inherited(receiver, func.attr)
         if entry is not None and entry.shared_only and isinstance(func, ast.Attribute) and \
                 isinstance(func.value, ast.Name) and self._fresh_local(func.value.id, scope):
             return None
@@ -149,6 +158,16 @@ class BlockingAnalysis:
         if len(call.args) > position and _falsy(call.args[position]):
             return None
         return entry
+
+    def _inherited(self, receiver: str, method: str) -> BlockingCall | None:
+        """The catalog entry of a library base's method, called on an instance of a class
+        known to derive from that base (`article.save()` of a Django model)."""
+        for base in INHERITED_RECEIVERS:
+            entry = CATALOG.get(f"{base}.{method}")
+            if entry is not None and receiver != base \
+                    and self.model.types.derives_from(receiver, base):
+                return entry
+        return None
 
     def _fresh_local(self, name: str, scope: Scope) -> bool:
         """A local variable (not a parameter) of the function being checked."""

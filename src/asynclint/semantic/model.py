@@ -155,11 +155,14 @@ class SemanticModel:
     def __init__(
         self, module: ast.Module, module_name: str | None = None, is_package: bool = False,
         awaited: Callable[[str], str | None] | None = None,
+        bases: Callable[[str], list[str] | None] | None = None,
     ) -> None:
         """`awaited`: the type `await f()` gives for a function of the project named by its
         qualified name (its return annotation, when it is an `async def`), when a project
-        index is at hand (`ProjectView.awaited_type`)."""
+        index is at hand (`ProjectView.awaited_type`); `bases`: the qualified bases of a class
+        of the project (`ProjectView.class_bases`)."""
         self.awaited = awaited
+        self.bases = bases
         self.module = module
         self.module_name = module_name
         self.is_package = is_package

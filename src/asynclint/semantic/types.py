@@ -8,8 +8,10 @@ functions of the same module with a return annotation, `self.x` set in `__init__
 typed parameter or a constructor, properties and methods whose annotation or returned values
 say it, loop variables over an annotated container (`for k, b in builders.items()`), and
 `x = await f()` for an `async def f() -> T` of this module or (through the model's `awaited`)
-the project. A name assigned two different ways has no type. Types are never guessed from
-variable names.
+the project. A class attribute a library base gives its subclasses (`Article.objects` of a
+Django model, `CLASS_ATTRIBUTES`) when the class is known to derive from that base, through this
+module's classes and (through the model's `bases`) the project's. A name assigned two different
+ways has no type. Types are never guessed from variable names.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from asynclint.semantic.catalogs.aliases import ALIASES
 from asynclint.semantic.catalogs.types import (
+    CLASS_ATTRIBUTES,
     DEPENDENCY_MARKERS,
     MAPPING_GENERICS,
     PASSTHROUGH_CALLS,
@@ -40,6 +43,24 @@ _NONE = "builtins.None"
 _NO_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic"})
 _MAX_SUPER_DEPTH = 8  # classes followed up a single-inheritance line
 _UNKNOWN = ""  # a name whose type cannot be told
+_MAX_ANCESTORS = 32  # classes looked at when telling whether a class derives from a base
+_CLASS_ATTRIBUTE_NAMES = frozenset(a for attrs in CLASS_ATTRIBUTES.values() for a in attrs)
+
+
+def _chained_types() -> frozenset[str]:
+    """The types a class attribute gives (`django.db.models.Manager`) and those their methods
+    return in turn (`QuerySet`): the receivers of method chains read off `RETURNS`."""
+    found = {t for attrs in CLASS_ATTRIBUTES.values() for t in attrs.values()}
+    while True:
+        more = {value for key, value in RETURNS.items() if key.rsplit(".", 1)[0] in found}
+        if more <= found:
+            return frozenset(found)
+        found |= more
+
+
+_CHAINED_TYPES = _chained_types()
+_CHAINED_METHODS = frozenset(key.rsplit(".", 1)[1] for key in RETURNS
+                             if key.rsplit(".", 1)[0] in _CHAINED_TYPES)
 
 
 def canonical(name: str) -> str:
@@ -70,6 +91,10 @@ class TypeInference:
                 return None
             return self._types_in(owner).get(expr.id) or None
         if isinstance(expr, ast.Attribute):
+            if expr.attr in _CLASS_ATTRIBUTE_NAMES:
+                inherited = self.class_attribute(expr, scope)
+                if inherited is not None:
+                    return inherited
             if isinstance(expr.value, ast.Name):
                 cls = self._class_of_self(expr.value.id, scope)
                 if cls is not None:
@@ -100,6 +125,13 @@ class TypeInference:
     def call_result(self, call: ast.Call, scope: Scope) -> str | None:
         """The type a call returns, when a table, a constructor or an annotation says it."""
         func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _CHAINED_METHODS \
+                and isinstance(func.value, (ast.Attribute, ast.Call)):
+            # `Article.objects.filter(...)`: the receiver's name resolves (through the class),
+            # so the qualified name below would say nothing.
+            receiver = self.type_of(func.value, scope)
+            if receiver in _CHAINED_TYPES:
+                return RETURNS.get(f"{receiver}.{func.attr}")
         qualified = self.model.resolve(func, scope)
         if qualified is not None:
             name = canonical(qualified)
@@ -133,6 +165,63 @@ class TypeInference:
             if receiver is not None:
                 return RETURNS.get(f"{receiver}.{func.attr}")
         return None
+
+    def class_attribute(self, expr: ast.Attribute, scope: Scope) -> str | None:
+        """The type of `Cls.attr` when `Cls` is a class known to derive from a library base
+        that gives its subclasses that attribute (`CLASS_ATTRIBUTES`)."""
+        cls = self.class_named(expr.value, scope)
+        if cls is None:
+            return None
+        for base, attrs in CLASS_ATTRIBUTES.items():
+            if expr.attr in attrs and self.derives_from(cls, base):
+                return attrs[expr.attr]
+        return None
+
+    def class_named(self, expr: ast.expr, scope: Scope) -> str | None:
+        """The qualified name of the class `expr` names: one of this module, or an imported
+        name spelt like a class."""
+        if isinstance(expr, ast.Name):
+            local = self._module_def(expr.id, scope)
+            if isinstance(local, ast.ClassDef):
+                return self._local_class(local.name)
+            if self.model.defining_scope(expr.id, scope) is not self.model.module_scope:
+                return None
+        qualified = self.model.resolve(expr, scope)
+        if qualified is None or not qualified.rsplit(".", 1)[-1][:1].isupper():
+            return None
+        return canonical(qualified)
+
+    def derives_from(self, name: str, base: str) -> bool:
+        """The class `name` (qualified) has `base` among its ancestors, as far as this module's
+        classes and the project index tell (an unknown base ends that line)."""
+        todo: list[str] = [name]
+        seen: set[str] = set()
+        while todo and len(seen) < _MAX_ANCESTORS:
+            current = canonical(todo.pop())
+            if current == base:
+                return True
+            if current in seen:
+                continue
+            seen.add(current)
+            todo.extend(self._bases(current))
+        return False
+
+    def _bases(self, name: str) -> list[str]:
+        """The qualified bases of a class of this module, or of the project."""
+        prefix = f"{self.model.module_name or '__module__'}."
+        module = self.model.module_scope
+        if name.startswith(prefix):
+            local = self._module_def(name[len(prefix):], module)
+            if isinstance(local, ast.ClassDef):
+                found = []
+                for expr in local.bases:
+                    named = self.class_named(
+                        expr.value if isinstance(expr, ast.Subscript) else expr, module)
+                    if named is not None:
+                        found.append(named)
+                return found
+        hook = self.model.bases
+        return list(hook(name) or ()) if hook is not None else []
 
     def awaited_result(self, call: ast.Call, scope: Scope) -> str | None:
         """The type `await call` gives: the return annotation of an undecorated `async def` of

@@ -12,6 +12,9 @@ from __future__ import annotations
 _HTTP = ("get", "post", "put", "patch", "delete", "options", "head", "trace")
 
 ALIASES: dict[str, str] = {
+    "django.db.models.base.Model": "django.db.models.Model",
+    "django.db.models.manager.Manager": "django.db.models.Manager",
+    "django.db.models.query.QuerySet": "django.db.models.QuerySet",
     "sqlalchemy.orm.session.Session": "sqlalchemy.orm.Session",
     "sqlalchemy.orm.session.sessionmaker": "sqlalchemy.orm.sessionmaker",
     "sqlalchemy.orm.scoping.scoped_session": "sqlalchemy.orm.scoped_session",

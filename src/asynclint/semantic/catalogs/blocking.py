@@ -119,6 +119,11 @@ _MONGO = (
     "drop"
 )
 
+# Django manager / queryset methods that run a query (each has an `a`-prefixed async twin).
+_DJANGO_QUERIES = (
+    "get create get_or_create update_or_create bulk_create bulk_update count in_bulk exists "
+    "contains first last earliest latest aggregate update delete explain iterator"
+)
 _ARCHIVE = "`asyncio.to_thread` (the archive is read, written and unpacked on the loop's thread)"
 _AIOBOTO = "`aioboto3` / `aiobotocore`, or `asyncio.to_thread`"
 _BOTO_CLIENT = (
@@ -267,6 +272,16 @@ CATALOG_ENTRIES: list[BlockingCall] = [
            "`create_async_engine` from `sqlalchemy.ext.asyncio`", D),
     *_each(DB, "sqlalchemy.Connection", "execute exec_driver_sql scalar scalars commit rollback",
            "`AsyncConnection` from `sqlalchemy.ext.asyncio`", D),
+    # Django's sync ORM: inside `async def` it raises `SynchronousOnlyOperation` (or, with
+    # DJANGO_ALLOW_ASYNC_UNSAFE, blocks); every query method has an `a`-prefixed async twin.
+    # Matched only on a manager or queryset of a class known to derive from `Model`
+    # (`Article.objects.get(...)`) and on instances of such a class (`article.save()`).
+    *[BlockingCall(f"django.db.models.{owner}.{m}", DB,
+                   f"`await ...a{m}(...)` (the async ORM method), or `sync_to_async`", D)
+      for owner in ("Manager", "QuerySet") for m in _DJANGO_QUERIES.split()],
+    *[BlockingCall(f"django.db.models.Model.{m}", DB,
+                   f"`await obj.a{m}(...)` (the async ORM method), or `sync_to_async`", D)
+      for m in ("save", "delete", "refresh_from_db")],
     # -- processes -----------------------------------------------------------------------------
     *_each(P, "subprocess", "run call check_call check_output getoutput getstatusoutput",
            "`asyncio.create_subprocess_exec`"),
@@ -350,6 +365,11 @@ CATALOG_ENTRIES: list[BlockingCall] = [
 ]
 
 CATALOG: dict[str, BlockingCall] = {entry.name: entry for entry in CATALOG_ENTRIES}
+
+# Library bases whose catalogued methods also match on instances of the project's subclasses
+# (`article.save()` where `Article` derives from Django's `Model`, in the module or through the
+# project index).
+INHERITED_RECEIVERS = ("django.db.models.Model",)
 
 # Builtins that iterate the iterable they are given to the end (or, `next`, one step) before
 # they return: a lazy generator passed to one does its I/O right there.

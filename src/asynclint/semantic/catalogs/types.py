@@ -9,6 +9,13 @@ from __future__ import annotations
 # Callables (functions, or "Type.method") whose result type is known and is not simply the
 # class being called. "Type.__call__" is calling an instance; "Type.__enter__" is what
 # `with Type() as x` binds when it is not the instance itself.
+# Django manager / queryset methods that return another (lazy) queryset.
+_DJANGO_LAZY = (
+    "all filter exclude order_by reverse distinct values values_list annotate alias "
+    "select_related prefetch_related only defer using none union intersection difference "
+    "select_for_update extra dates datetimes"
+)
+
 RETURNS: dict[str, str] = {
     # sqlite3
     "sqlite3.connect": "sqlite3.Connection",
@@ -139,6 +146,16 @@ RETURNS: dict[str, str] = {
     "paramiko.SFTPClient.from_transport": "paramiko.SFTPClient",
     # fsspec
     "fsspec.filesystem": "fsspec.AbstractFileSystem",
+    # Django's ORM: manager and queryset methods that build another queryset run no query
+    **{f"django.db.models.{owner}.{m}": "django.db.models.QuerySet"
+       for owner in ("Manager", "QuerySet") for m in _DJANGO_LAZY.split()},
+}
+
+# Class attributes a class inherits from a library base, by base: `Article.objects` of a class
+# deriving from Django's `Model` is its default manager. Read only when the class is known to
+# derive from that base (through the module's own classes and the project index).
+CLASS_ATTRIBUTES: dict[str, dict[str, str]] = {
+    "django.db.models.Model": {"objects": "django.db.models.Manager"},
 }
 
 # Calls that hand back their first argument (`closing(sqlite3.connect(p))`, and what

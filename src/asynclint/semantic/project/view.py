@@ -308,6 +308,12 @@ class ProjectView:
             return None
         return returns
 
+    def class_bases(self, qualified: str) -> list[str] | None:
+        """The qualified bases of a class of the project ("?" for one that did not resolve),
+        or None when no class of the project has that name."""
+        cls = self.class_summary(qualified)
+        return None if cls is None else [b for b in cls.bases if b != "?"]
+
     def class_summary(self, qualified: str, installed: bool = False) -> ClassSummary | None:
         found = self._lookup(qualified, 0, installed)
         if found is not None and found[0] == "class":
