@@ -20,6 +20,7 @@ from asynclint.semantic.catalogs.blocking import (
     FixKind,
     Kind,
 )
+from asynclint.semantic.entrypoints import once_only
 from asynclint.semantic.futures import is_done
 from asynclint.semantic.nodes import own_nodes, walk
 from asynclint.semantic.scopes import Scope
@@ -54,6 +55,19 @@ def _sleep_plan(rule: Rule, node: ast.Call) -> SleepPlan | None:
     return None if func_end is None else SleepPlan(site.needs_parens, func_end)
 
 
+_ONCE_ONLY = (
+    "Code that runs once rather than per request is not flagged either: a coroutine "
+    "registered as a start-up or shutdown hook (`@app.on_event(\"startup\")`, "
+    "`app.add_event_handler(...)`, `FastAPI(lifespan=...)`, `Starlette(on_startup=[...])`, "
+    "aiohttp's `app.on_startup.append(...)`), a click / typer command (`@click.command()`, "
+    "`@cli.command()`, `@app.command()`) or an argparse sub-command's handler "
+    "(`set_defaults(func=...)`), and a private coroutine of the module (`_name`, not in "
+    "`__all__`) that only those call: blocking there delays start-up or a one-off command, "
+    "and no request waits on the loop meanwhile. A public coroutine they call is still "
+    "checked (another module may call it per request)."
+)
+
+
 @register
 class BlockingSleep(Rule):
     code = "ASL100"
@@ -65,7 +79,7 @@ class BlockingSleep(Rule):
         "ends. `await asyncio.sleep()` suspends only the current task and lets the loop run the "
         "others meanwhile.\n\n"
         "Code inside a plain `def` or `lambda` nested in the coroutine is not flagged: such code "
-        "is typically handed to a thread (`asyncio.to_thread`, `run_in_executor`)."
+        "is typically handed to a thread (`asyncio.to_thread`, `run_in_executor`). " + _ONCE_ONLY
     )
     bad_example = (
         "import time\n\n\n"
@@ -95,7 +109,7 @@ class BlockingSleep(Rule):
         semantic = self.semantic
         if isinstance(semantic.parent, ast.Await):
             return
-        if semantic.resolve(node.func) != "time.sleep":
+        if semantic.resolve(node.func) != "time.sleep" or _once_only(self):
             return
         self.report(
             node,
@@ -134,6 +148,12 @@ def _under_type_checking(rule: Rule) -> bool:
                 and is_type_checking(node.test):
             return True
     return False
+
+
+def _once_only(rule: Rule) -> bool:
+    """The coroutine around runs once, not per request: a start-up or shutdown hook, a
+    command-line command, or a private coroutine only those call (`semantic.entrypoints`)."""
+    return once_only(rule.semantic.function, rule.semantic)
 
 
 def _lazy_here(rule: Rule, node: ast.Call, entry: BlockingCall) -> bool:
@@ -371,7 +391,8 @@ _NOT_FLAGGED = (
     "`run_in_executor` / `run_in_threadpool`, and plain `def` FastAPI routes (FastAPI runs them "
     "in its threadpool). Methods are matched only when the receiver's type is known from an "
     "annotation, a constructor, a factory (`sqlite3.connect`, a `sessionmaker`), `with ... as`, "
-    "a `Depends(...)` dependency or a typed `self.x`; never from a variable's name."
+    "a `Depends(...)` dependency or a typed `self.x`; never from a variable's name. "
+    + _ONCE_ONLY
 )
 
 
@@ -393,7 +414,8 @@ class _CatalogRule(Rule):
         entry = _analysis(self).direct(node, semantic.scope)
         if entry is None or entry.kind is not self.kind or entry.cost is not self.cost \
                 or _under_type_checking(self) or _lazy_here(self, node, entry) \
-                or (entry.waits_for_receiver and is_done(node, semantic.parents)):
+                or (entry.waits_for_receiver and is_done(node, semantic.parents)) \
+                or _once_only(self):
             return
         what = _METADATA_WHAT if entry.cost is Cost.METADATA else _WHAT[entry.kind]
         message = (f"`{_short_name(entry)}` is {what} inside `async def`, it blocks "
@@ -741,7 +763,8 @@ class BlockingViaHelper(Rule):
         if analysis.direct(node, semantic.scope) is not None:
             return
         found = analysis.via_helper(node, semantic.scope)
-        if found is None or found[1].cost is not Cost.HEAVY or _under_type_checking(self):
+        if found is None or found[1].cost is not Cost.HEAVY or _under_type_checking(self) \
+                or _once_only(self):
             return
         chain, entry = found
         database = entry.kind is Kind.DB

@@ -146,6 +146,9 @@ RETURNS: dict[str, str] = {
     "paramiko.SFTPClient.from_transport": "paramiko.SFTPClient",
     # fsspec
     "fsspec.filesystem": "fsspec.AbstractFileSystem",
+    # argparse: sub-command parsers (whose `set_defaults(func=...)` names a command's handler)
+    "argparse.ArgumentParser.add_subparsers": "argparse._SubParsersAction",
+    "argparse._SubParsersAction.add_parser": "argparse.ArgumentParser",
     # Django's ORM: manager and queryset methods that build another queryset run no query
     **{f"django.db.models.{owner}.{m}": "django.db.models.QuerySet"
        for owner in ("Manager", "QuerySet") for m in _DJANGO_LAZY.split()},

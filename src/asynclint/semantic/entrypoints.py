@@ -1,0 +1,242 @@
+"""Which coroutines run once rather than per request: start-up and shutdown hooks, command-line
+commands, and the module's private coroutines that only those call.
+
+A blocking call there delays start-up or a one-off command, with no request waiting on the
+loop meanwhile, so the blocking rules (ASL100-ASL107, ASL109) leave such coroutines alone.
+Knowledge is data (`catalogs/entrypoints.py`).
+
+Public API: `once_only(func, semantic) -> bool`.
+
+Seen from the module alone:
+
+- roots: a module-level `def` / `async def` decorated as a click / typer command or group
+  (`@click.command()`, `@cli.command()` on a group defined in the module, `@app.command()` on a
+  `typer.Typer()`), registered as a start-up or shutdown hook (`@app.on_event("startup")`,
+  `app.add_event_handler("shutdown", f)`, `FastAPI(lifespan=f)`, `Starlette(on_startup=[f])`,
+  aiohttp's `app.on_startup.append(f)`), or an argparse sub-command's handler
+  (`parser.set_defaults(func=f)`);
+- then, to a fixed point, a private module-level coroutine (`_name`, not listed in `__all__`)
+  whose every mention in the module is a call made directly in the body of a root or of another
+  such coroutine. A public function may be imported and called per request elsewhere: it is
+  never quiet through its callers (that would need every module of the project).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from asynclint.semantic.catalogs.entrypoints import (
+    ARGPARSE_PARSER,
+    CLI_APPS,
+    CLI_DECORATORS,
+    CLI_GROUP_DECORATORS,
+    CLI_METHODS,
+    LIFECYCLE_DECORATOR,
+    LIFECYCLE_EVENTS,
+    LIFECYCLE_KEYWORDS,
+    LIFECYCLE_OWNERS,
+    LIFECYCLE_REGISTRATION,
+    LIFECYCLE_SIGNALS,
+)
+from asynclint.semantic.catalogs.frameworks import ATTRIBUTE_TYPES
+from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.nodes import child_nodes, own_nodes, walk
+from asynclint.semantic.scopes import Scope
+from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES, FuncDef
+from asynclint.semantic.types import canonical
+
+
+def _event(expr: ast.expr | None) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value in LIFECYCLE_EVENTS
+
+
+class EntryPoints:
+    """The module's once-only coroutines (by node id), worked out in one pass on first use."""
+
+    def __init__(self, semantic: SemanticModel) -> None:
+        self.semantic = semantic
+        self.scope = semantic.module_scope
+        body = semantic.module.body
+        counts: dict[str, int] = {}
+        for stmt in body:
+            for name in _bound(stmt):
+                counts[name] = counts.get(name, 0) + 1
+        self.defs: dict[str, FuncDef] = {
+            s.name: s for s in body if isinstance(s, FUNCS) and counts.get(s.name) == 1}
+        self.groups: set[str] = set()
+        roots: set[str] = set()
+        for func in self.defs.values():  # in source order: a group is defined before its use
+            if self._decorated_root(func):
+                roots.add(func.name)
+        roots |= self._registered()
+        self.quiet: set[int] = {id(self.defs[name]) for name in self._spread(roots)}
+
+    # -- roots ----------------------------------------------------------------------------------
+    def _type(self, expr: ast.expr, scope: Scope | None = None) -> str | None:
+        scope = scope or self.scope
+        if isinstance(expr, ast.Attribute):
+            owner = self._type(expr.value, scope)
+            if owner is not None and f"{owner}.{expr.attr}" in ATTRIBUTE_TYPES:
+                return ATTRIBUTE_TYPES[f"{owner}.{expr.attr}"]
+        found = self.semantic.types.type_of(expr, scope)
+        return canonical(found) if found else None
+
+    def _decorated_root(self, func: FuncDef) -> bool:
+        root = False
+        for decorator in func.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            qualified = self.semantic.resolve(target, self.scope)
+            name = canonical(qualified) if qualified else None
+            if name in CLI_DECORATORS:
+                root = True
+                if name in CLI_GROUP_DECORATORS:
+                    self.groups.add(func.name)
+                continue
+            if not isinstance(target, ast.Attribute):
+                continue
+            if target.attr in CLI_METHODS and self._cli_app(target.value):
+                root = True
+                if target.attr == "group":
+                    self.groups.add(func.name)
+            elif target.attr == LIFECYCLE_DECORATOR and isinstance(decorator, ast.Call) \
+                    and decorator.args and _event(decorator.args[0]) \
+                    and self._type(target.value) in LIFECYCLE_OWNERS:
+                root = True
+        return root
+
+    def _cli_app(self, expr: ast.expr) -> bool:
+        if isinstance(expr, ast.Name) and expr.id in self.groups:
+            return True
+        return self._type(expr) in CLI_APPS
+
+    def _registered(self) -> set[str]:
+        """Functions named by a start-up/shutdown registration or an argparse handler."""
+        found: set[str] = set()
+        for stmt in self.semantic.module.body:
+            # Registrations at module level, or in the own code of a module-level def (as a
+            # `create_app()` or `main()` makes them); the types of its locals are its scope's.
+            scope = self.scope
+            if isinstance(stmt, FUNCS):
+                scope = Scope("function", stmt, self.scope, isinstance(stmt, ast.AsyncFunctionDef))
+            for node, _ in own_nodes(stmt.body) if isinstance(stmt, FUNCS) else _walk_one(stmt):
+                if not isinstance(node, ast.Call):
+                    continue
+                for expr in self._registration(node, scope):
+                    if isinstance(expr, ast.Name) and expr.id in self.defs:
+                        found.add(expr.id)
+        return found
+
+    def _registration(self, call: ast.Call, scope: Scope) -> Iterator[ast.expr]:
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            if func.attr == LIFECYCLE_REGISTRATION and len(call.args) == 2 \
+                    and _event(call.args[0]) \
+                    and self._type(func.value, scope) in LIFECYCLE_OWNERS:
+                yield call.args[1]
+            elif func.attr == "append" and len(call.args) == 1 \
+                    and isinstance(func.value, ast.Attribute):
+                owner = self._type(func.value.value, scope)
+                if owner is not None and f"{owner}.{func.value.attr}" in LIFECYCLE_SIGNALS:
+                    yield call.args[0]
+            elif func.attr == "set_defaults" and self._type(func.value, scope) == ARGPARSE_PARSER:
+                yield from (kw.value for kw in call.keywords if kw.arg == "func")
+        qualified = self.semantic.resolve(func, scope)
+        keywords = LIFECYCLE_KEYWORDS.get(canonical(qualified)) if qualified else None
+        if keywords:
+            for kw in call.keywords:
+                if kw.arg in keywords:
+                    value = kw.value
+                    yield from (value.elts if isinstance(value, (ast.List, ast.Tuple))
+                                else [value])
+
+    # -- private coroutines called only from roots ---------------------------------------------
+    def _spread(self, roots: set[str]) -> set[str]:
+        exported = set(_exports(self.semantic.module))
+        private = {name for name, func in self.defs.items()
+                   if name.startswith("_") and not name.startswith("__")
+                   and isinstance(func, ast.AsyncFunctionDef) and name not in exported}
+        if not roots or not private:
+            return roots
+        callers: dict[str, set[str | None]] = {name: set() for name in private}
+        for name, where in self._mentions(private):
+            callers[name].add(where)
+        quiet = set(roots)
+        changed = True
+        while changed:
+            changed = False
+            for name in private - quiet:
+                if callers[name] and all(c is not None and c in quiet for c in callers[name]):
+                    quiet.add(name)
+                    changed = True
+        return quiet
+
+    def _mentions(self, names: set[str]) -> Iterator[tuple[str, str | None]]:
+        """(private name, the module-level def whose own body calls it) for every mention of
+        one of `names`; None for a mention that is not such a call (at module level, in a
+        decorator or default, in a nested def or lambda, or not called: handed on, stored)."""
+        for stmt in self.semantic.module.body:
+            if isinstance(stmt, FUNCS) and stmt.name in self.defs:
+                for inside in stmt.body:
+                    yield from _mentions_in(inside, names, stmt.name)
+                outside: list[ast.AST] = [*stmt.decorator_list, stmt.args]
+                if stmt.returns is not None:
+                    outside.append(stmt.returns)
+                for part in outside:
+                    yield from _mentions_in(part, names, None)
+            else:
+                yield from _mentions_in(stmt, names, None)
+
+
+def _mentions_in(node: ast.AST, names: set[str], owner: str | None
+                 ) -> Iterator[tuple[str, str | None]]:
+    """The mentions of `names` in `node`: `owner` for a call of the name in `owner`'s own
+    code, else None."""
+    stack: list[tuple[ast.AST, ast.AST | None, str | None]] = [(node, None, owner)]
+    while stack:
+        current, parent, who = stack.pop()
+        if isinstance(current, ast.Name) and current.id in names:
+            called = isinstance(parent, ast.Call) and parent.func is current
+            yield current.id, who if called else None
+            continue
+        inner = None if isinstance(current, NESTED_SCOPES) else who
+        stack.extend((child, current, inner) for child in child_nodes(current))
+
+
+def _walk_one(stmt: ast.stmt) -> Iterator[tuple[ast.AST, None]]:
+    """A module-level statement's nodes, not those of the defs and classes in it."""
+    if isinstance(stmt, ast.ClassDef):
+        return
+    for node in walk(stmt):
+        yield node, None
+
+
+def _bound(stmt: ast.stmt) -> Iterator[str]:
+    if isinstance(stmt, (*FUNCS, ast.ClassDef)):
+        yield stmt.name
+    elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        yield from ((a.asname or a.name).split(".")[0] for a in stmt.names)
+    else:
+        for node in walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                yield node.id
+
+
+def _exports(module: ast.Module) -> Iterator[str]:
+    for stmt in module.body:
+        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) \
+                    and stmt.value is not None:
+                for node in walk(stmt.value):
+                    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                        yield node.value
+
+
+def once_only(func: ast.AST | None, semantic: SemanticModel) -> bool:
+    """`func` (a module-level def) runs only at start-up/shutdown or as a command-line
+    command, as the module shows (see the module docstring)."""
+    if not isinstance(func, FUNCS) or func.col_offset != 0:
+        return False
+    index = semantic.shared("entrypoints", lambda: EntryPoints(semantic))
+    return id(func) in index.quiet
