@@ -12,6 +12,7 @@ from asynclint.rules.base import Rule, register
 from asynclint.semantic.blocking import BlockingAnalysis
 from asynclint.semantic.catalogs.blocking import (
     CONSUMING_CALLS,
+    EVALUATED_ON_ITERATION,
     THREADPOOL_FRAMEWORKS,
     THREADPOOL_FUNCTIONS,
     THREADPOOL_ROUTE_DECORATORS,
@@ -502,7 +503,8 @@ class BlockingDatabaseCall(_CatalogRule):
         "is known to derive from `django.db.models.Model` (in the module, or through the "
         "project's own classes); use the `a`-prefixed async method (`aget`, `afirst`, "
         "`asave`) or `sync_to_async`. Building a queryset (`filter`, `order_by`) runs no query "
-        "and is not flagged; iterating one is not flagged either (not yet followed).\n\n"
+        "and is not flagged; iterating one inside the coroutine runs its query and is "
+        "(`for a in qs`, a comprehension, `list(qs)`: use `async for`).\n\n"
         "Covered:\n\n" + _catalog_names(Kind.DB) + _NOT_FLAGGED
     )
     bad_example = (
@@ -533,6 +535,35 @@ class BlockingDatabaseCall(_CatalogRule):
     )
     requires_text = ("sqlite3", "psycopg", "pymysql", "mysql", "pymongo", "redis", "sqlalchemy",
                      "sqlmodel", "django", "objects", "save", "delete", "refresh_from_db")
+
+    def visit_For(self, node: ast.For) -> None:
+        self._iterated(node.iter)
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        outer = self.semantic.parent
+        if node.is_async or (isinstance(outer, ast.GeneratorExp)
+                             and node is not outer.generators[0]):
+            return  # a generator expression runs its inner loops only when consumed
+        self._iterated(node.iter)
+
+    def _iterated(self, expr: ast.expr) -> None:
+        """A lazy result that runs its query when iterated, iterated here (`for a in qs`)."""
+        if _under_type_checking(self) or _once_only(self):
+            return
+        semantic = self.semantic
+        kind = semantic.type_of(expr)
+        instead = EVALUATED_ON_ITERATION.get(kind) if kind else None
+        if kind is not None and instead is not None:
+            self.report(expr, f"iterating a `{kind.rsplit('.', 1)[-1]}` runs its query inside "
+                        f"`async def`, it blocks the event loop: use {instead}")
+
+    def visit_Call(self, node: ast.Call) -> None:
+        super().visit_Call(node)
+        semantic = self.semantic
+        if len(node.args) == 1 and not node.keywords and isinstance(node.func, ast.Name) \
+                and f"builtins.{node.func.id}" in CONSUMING_CALLS \
+                and semantic.resolve(node.func) in CONSUMING_CALLS:
+            self._iterated(node.args[0])
 
 
 @register

@@ -366,6 +366,13 @@ CATALOG_ENTRIES: list[BlockingCall] = [
 
 CATALOG: dict[str, BlockingCall] = {entry.name: entry for entry in CATALOG_ENTRIES}
 
+# Lazy results that run their query when iterated (a `for`, a comprehension, `list(qs)`...):
+# type -> what to use instead. A Django `QuerySet` iterated inside `async def` raises
+# `SynchronousOnlyOperation`.
+EVALUATED_ON_ITERATION: dict[str, str] = {
+    "django.db.models.QuerySet": "`async for` over the queryset (or `sync_to_async(list)(qs)`)",
+}
+
 # Library bases whose catalogued methods also match on instances of the project's subclasses
 # (`article.save()` where `Article` derives from Django's `Model`, in the module or through the
 # project index).
