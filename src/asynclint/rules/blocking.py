@@ -65,7 +65,8 @@ _ONCE_ONLY = (
     "(`set_defaults(func=...)`), and a private coroutine of the module (`_name`, not in "
     "`__all__`) that only those call: blocking there delays start-up or a one-off command, "
     "and no request waits on the loop meanwhile. A public coroutine they call is still "
-    "checked (another module may call it per request)."
+    "checked (another module may call it per request), and so is a hook the module also "
+    "registers as a route or calls from other code."
 )
 
 

@@ -19,6 +19,9 @@ Seen from the module alone:
   whose every mention in the module is a call made directly in the body of a root or of another
   such coroutine. A public function may be imported and called per request elsewhere: it is
   never quiet through its callers (that would need every module of the project).
+
+A root the module also registers as a request handler, or calls from code not known to run
+once (a route calling the start-up hook again), stays checked.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from asynclint.semantic.catalogs.entrypoints import (
     LIFECYCLE_SIGNALS,
 )
 from asynclint.semantic.catalogs.frameworks import ATTRIBUTE_TYPES
+from asynclint.semantic.handlers import handler_info
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import child_nodes, own_nodes, walk
 from asynclint.semantic.scopes import Scope
@@ -150,31 +154,45 @@ class EntryPoints:
                     yield from (value.elts if isinstance(value, (ast.List, ast.Tuple))
                                 else [value])
 
-    # -- private coroutines called only from roots ---------------------------------------------
+    # -- what else calls them -------------------------------------------------------------------
     def _spread(self, roots: set[str]) -> set[str]:
+        """The roots and private coroutines that only once-only code calls, to a fixed point.
+
+        A root stays checked when the module also makes it a request handler, or calls it from
+        code not known to run once; a private coroutine is quiet when it is mentioned, and
+        every mention is a call from the own code of a quiet def."""
         exported = set(_exports(self.semantic.module))
         private = {name for name, func in self.defs.items()
                    if name.startswith("_") and not name.startswith("__")
                    and isinstance(func, ast.AsyncFunctionDef) and name not in exported}
-        if not roots or not private:
-            return roots
-        callers: dict[str, set[str | None]] = {name: set() for name in private}
-        for name, where in self._mentions(private):
-            callers[name].add(where)
-        quiet = set(roots)
+        roots = {name for name in roots
+                 if handler_info(self.defs[name], self.semantic) is None}
+        candidates = roots | private
+        if not roots:
+            return set()
+        calls: dict[str, set[str | None]] = {name: set() for name in candidates}
+        others: set[str] = set()  # mentioned otherwise than called from a def's own code
+        for name, owner, called in self._mentions(candidates):
+            if called:
+                calls[name].add(owner)
+            else:
+                others.add(name)
+        quiet: set[str] = set()
         changed = True
         while changed:
             changed = False
-            for name in private - quiet:
-                if callers[name] and all(c is not None and c in quiet for c in callers[name]):
+            for name in candidates - quiet:
+                if name not in roots and (name in others or not calls[name]):
+                    continue
+                if all(c is not None and c in quiet for c in calls[name]):
                     quiet.add(name)
                     changed = True
         return quiet
 
-    def _mentions(self, names: set[str]) -> Iterator[tuple[str, str | None]]:
-        """(private name, the module-level def whose own body calls it) for every mention of
-        one of `names`; None for a mention that is not such a call (at module level, in a
-        decorator or default, in a nested def or lambda, or not called: handed on, stored)."""
+    def _mentions(self, names: set[str]) -> Iterator[tuple[str, str | None, bool]]:
+        """(name, owner, called) for every mention of one of `names`: `called` for a call,
+        `owner` the module-level def whose own body makes it (None at module level, in a
+        decorator or default, or in a nested def or lambda)."""
         for stmt in self.semantic.module.body:
             if isinstance(stmt, FUNCS) and stmt.name in self.defs:
                 for inside in stmt.body:
@@ -189,15 +207,13 @@ class EntryPoints:
 
 
 def _mentions_in(node: ast.AST, names: set[str], owner: str | None
-                 ) -> Iterator[tuple[str, str | None]]:
-    """The mentions of `names` in `node`: `owner` for a call of the name in `owner`'s own
-    code, else None."""
+                 ) -> Iterator[tuple[str, str | None, bool]]:
+    """The mentions of `names` in `node` (see `EntryPoints._mentions`)."""
     stack: list[tuple[ast.AST, ast.AST | None, str | None]] = [(node, None, owner)]
     while stack:
         current, parent, who = stack.pop()
         if isinstance(current, ast.Name) and current.id in names:
-            called = isinstance(parent, ast.Call) and parent.func is current
-            yield current.id, who if called else None
+            yield current.id, who, isinstance(parent, ast.Call) and parent.func is current
             continue
         inner = None if isinstance(current, NESTED_SCOPES) else who
         stack.extend((child, current, inner) for child in child_nodes(current))
