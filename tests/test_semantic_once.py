@@ -1,0 +1,173 @@
+"""`semantic.futures.is_done` and `semantic.entrypoints.once_only`, asked directly."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from asynclint.semantic.entrypoints import once_only
+from asynclint.semantic.futures import is_done
+from asynclint.semantic.model import SemanticModel
+
+
+def _result_call(source: str) -> tuple[list[ast.AST], ast.Call]:
+    """The ancestors (outermost first) of the one `fut.result()` call, and the call."""
+    tree = ast.parse(textwrap.dedent(source))
+    found: list[tuple[list[ast.AST], ast.Call]] = []
+
+    def visit(node: ast.AST, ancestors: list[ast.AST]) -> None:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "result":
+            found.append((ancestors, node))
+        for child in ast.iter_child_nodes(node):
+            visit(child, [*ancestors, node])
+
+    visit(tree, [])
+    [(ancestors, call)] = found
+    return ancestors, call
+
+
+DONE = {
+    "after wrap_future": """
+        async def f(fut):
+            await asyncio.wrap_future(fut)
+            return fut.result()
+        """,
+    "inside a with after the wait": """
+        async def f(fut):
+            with scope():
+                x = await asyncio.shield(asyncio.wrap_future(fut))
+            return fut.result()
+        """,
+    "if done": """
+        async def f(fut):
+            if fut.done():
+                return fut.result()
+        """,
+    "event only the callback sets, try whose handler re-raises": """
+        async def f(fut):
+            ev = Event()
+            def cb(_):
+                loop.call_soon_threadsafe(ev.set)
+            fut.add_done_callback(cb)
+            try:
+                await ev.wait()
+            except Exception:
+                log()
+                raise
+            return fut.result()
+        """,
+}
+
+NOT_DONE = {
+    "no wait": """
+        async def f(fut):
+            return fut.result()
+        """,
+    "wait after": """
+        async def f(fut):
+            x = fut.result()
+            await asyncio.wrap_future(fut)
+        """,
+    "wait in one branch": """
+        async def f(fut, a):
+            if a:
+                await asyncio.wrap_future(fut)
+            return fut.result()
+        """,
+    "handler goes on": """
+        async def f(fut):
+            try:
+                await asyncio.wrap_future(fut)
+            except Exception:
+                pass
+            return fut.result()
+        """,
+    "event also set elsewhere": """
+        async def f(fut):
+            ev = Event()
+            def cb(_):
+                ev.set()
+            fut.add_done_callback(cb)
+            ev.set()
+            await ev.wait()
+            return fut.result()
+        """,
+    "a sync def": """
+        def f(fut):
+            if fut.done():
+                return fut.result()
+        """,
+}
+
+
+@pytest.mark.parametrize("name", DONE)
+def test_known_done(name: str) -> None:
+    ancestors, call = _result_call(DONE[name])
+    assert is_done(call, ancestors)
+
+
+@pytest.mark.parametrize("name", NOT_DONE)
+def test_not_known_done(name: str) -> None:
+    ancestors, call = _result_call(NOT_DONE[name])
+    assert not is_done(call, ancestors)
+
+
+def _quiet(source: str) -> set[str]:
+    tree = ast.parse(textwrap.dedent(source))
+    model = SemanticModel(tree, "app.main")
+    return {s.name for s in tree.body
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and once_only(s, model)}
+
+
+def test_hooks_commands_and_their_private_helpers() -> None:
+    assert _quiet("""
+        import click
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        @app.on_event("startup")
+        async def warm(): await _load()
+
+        async def _load(): await _deeper()
+        async def _deeper(): ...
+        async def _also_from_a_route(): ...
+        async def public_helper(): ...
+
+        @click.group()
+        def cli(): ...
+
+        @cli.command()
+        def run():
+            asyncio.run(_also_from_a_route())
+            asyncio.run(public_helper())
+
+        @app.get("/")
+        async def index(): await _also_from_a_route()
+
+        @app.on_event("request")
+        async def not_an_event(): ...
+        """) == {"warm", "_load", "_deeper", "cli", "run"}
+
+
+def test_a_hook_that_is_also_a_route_or_called_per_request() -> None:
+    assert _quiet("""
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        async def hook(): ...
+        async def route_too(): ...
+        async def kept(): ...
+
+        app.add_event_handler("startup", hook)
+        app.add_event_handler("startup", route_too)
+        app.add_event_handler("shutdown", kept)
+        app.add_api_route("/", route_too)
+
+        @app.get("/again")
+        async def again(): await hook()
+        """) == {"kept"}
