@@ -13,16 +13,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "editors.md"
-UNICODE = 'import time\n\n\nasync def f():\n    x = "é😀"; time.sleep(1)\n'
-TWO_BUGS = ('import time\n\n\nasync def f():\n    time.sleep(1)\n\n\n'
-            'async def g():\n    time.sleep(2)\n')
+from tests.editor_sessions import DOCS, TWO_BUGS, UNICODE, editor_env, fixed_by_cli
 
 # Lua run in the editor after the snippet: what a user does by hand, with `vim.ui.select` (the
 # menu `code_action` opens) answered as a user would: the preferred quick fix, or the action of
@@ -109,20 +105,11 @@ def run_neovim(neovim: Neovim, folder: Path, text: str, mode: str) -> list[str]:
     (folder / "init.lua").write_text(docs_snippet(neovim.snippet_marker), encoding="utf-8")
     (folder / "driver.lua").write_text(DRIVER, encoding="utf-8")
     (folder / "app.py").write_text(text, encoding="utf-8")
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     subprocess.run([neovim.path, "--headless", "--clean", "-u", "init.lua",
                     "-c", f"lua loadfile('driver.lua')('{mode}')"],
-                   cwd=folder, env=env, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+                   cwd=folder, env=editor_env(), capture_output=True, timeout=60,
+                   stdin=subprocess.DEVNULL)
     return (folder / "result.txt").read_text(encoding="utf-8").splitlines()
-
-
-def fixed_by_cli(folder: Path, text: str) -> str:
-    """What `asynclint check --fix` makes of `text`: the editor must agree with it."""
-    expected = folder / "expected.py"
-    expected.write_text(text, encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "asynclint", "check", "--no-cache", "--fix",
-                    str(expected)], capture_output=True, cwd=folder)
-    return expected.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("neovim", NEOVIMS)
