@@ -115,7 +115,8 @@ def run_neovim(neovim: Neovim, folder: Path, text: str, mode: str) -> list[str]:
 @pytest.mark.parametrize("neovim", NEOVIMS)
 def test_quick_fix_through_code_action(neovim: Neovim, tmp_path: Path) -> None:
     result = run_neovim(neovim, tmp_path, UNICODE, "quickfix")
-    # Neovim reports byte columns: `    x = "é😀"; ` is 18 bytes (15 UTF-16 units on the wire).
+    # Neovim reports byte columns: `    x = "é😀"; ` is 18 bytes, whichever encoding the client
+    # negotiated for the wire (0.7: UTF-16, 15 units; 0.11: UTF-8).
     assert result[0] == "diagnostic 4:18 asynclint"
     assert "offered asynclint (ASL100): Replace with `await asyncio.sleep(...)`" in result
     assert "offered asynclint (ASL100): Disable ASL100 for this line" in result
