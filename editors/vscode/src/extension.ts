@@ -14,7 +14,6 @@ import {
   LanguageClientOptions,
   RevealOutputChannelOn,
   ServerOptions,
-  TransportKind,
 } from "vscode-languageclient/node";
 import {
   changeEffect,
@@ -95,10 +94,11 @@ async function start(): Promise<void> {
     return;
   }
   followsActiveInterpreter = server.followsActiveInterpreter;
+  // No `transport`: with one, the client appends `--stdio` to the arguments, which
+  // `asynclint server` (always stdio) does not take.
   const serverOptions: ServerOptions = {
     command: server.command,
     args: server.args,
-    transport: TransportKind.stdio,
     options: { cwd: env.workspaceFolder },
   };
   const clientOptions: LanguageClientOptions = {
@@ -158,9 +158,11 @@ async function onSettingsChanged(event: vscode.ConfigurationChangeEvent): Promis
     output.info("a setting that chooses the server changed: restarting");
     await restart();
   } else if (effect === "notify" && client !== undefined) {
-    // Applied by the server at once, without a restart.
+    // Applied by the server at once, without a restart. Nested under the section name, as
+    // VS Code's own settings sync sends them: the server then needs no round trip, even when
+    // every rule setting is back to null.
     await client.sendNotification(DidChangeConfigurationNotification.type, {
-      settings: serverSettings(currentSettings()),
+      settings: { [NAME]: serverSettings(currentSettings()) },
     });
   }
 }
