@@ -25,6 +25,7 @@ from asynclint.semantic.flow import FunctionFlow
 from asynclint.semantic.handlers import handler_info
 from asynclint.semantic.nodes import child_nodes
 from asynclint.semantic.parameters import value_attribute, value_parameter
+from asynclint.semantic.plain_returns import cast_operand, may_return_awaitable
 from asynclint.semantic.syntax import FUNCS, await_site, short_source
 from asynclint.semantic.types import canonical
 
@@ -659,11 +660,17 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
         "read that assignment can reach is such a `return` and `result` is never awaited "
         "(`row = create()` in one branch, `row = await get()` in the other, then `return "
         "row`); it is reported at the call.\n\n"
+        "`return cast(T, fetch(x))` is the same mistake: `typing.cast` changes nothing at run "
+        "time.\n\n"
         "Not reported when the function's return annotation says it returns an awaitable "
-        "(`Awaitable`, `Coroutine`, `Task`, `Future`, `Any`, `object`), or in a plain `def` "
-        "(a factory returning a coroutine is fine). `Any` and `object` do not excuse a route "
-        "that a web framework registers by its decorators alone: the framework serialises "
-        "what the route returns, and a coroutine is never what it should get."
+        "(`Awaitable`, `Coroutine`, `Task`, `Future`), or in a plain `def` (a factory "
+        "returning a coroutine is fine). `Any` and `object` say nothing either way: they "
+        "excuse `return fetch(x)` only when the function may mean to hand back an awaitable "
+        "— another of its `return`s gives another call's result or a name (not a literal, a "
+        "display or an `await`), a decorator other than `staticmethod`/`classmethod` takes "
+        "its result, or its own module calls it without awaiting it (`asyncio.run(...)`, a "
+        "task). A route that a web framework registers by its decorators alone is never "
+        "excused: the framework serialises what the route returns."
     )
     bad_example = (
         "async def fetch_user(uid: int) -> dict[str, str]: ...\n\n\n"
@@ -682,11 +689,17 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
 
     def visit_Return(self, node: ast.Return) -> None:
         value = node.value
-        function = self._async_function()
-        if not isinstance(value, ast.Call) or function is None:
+        if not isinstance(value, ast.Call):
             return
-        self._report_coroutine(value, node, "`return` without `await` in `async def` returns "
-                                            "a coroutine: ")
+        parent: ast.AST = node
+        inner = cast_operand(value, self.semantic.resolve)
+        if isinstance(inner, ast.Call):  # `return cast(T, coro())`: the cast changes nothing
+            parent, value = value, inner
+        function = self._async_function(loose=True)
+        if function is None:
+            return
+        self._report_coroutine(value, parent, "`return` without `await` in `async def` "
+                                              "returns a coroutine: ")
 
     def assigned(self, node: ast.Assign | ast.AnnAssign, target: ast.expr) -> None:
         """`x = coro(); ...; return x`: reported at the call, the one `await` dropped."""
@@ -727,12 +740,16 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
         return not any(classify_use(load, flow, resolve).kind is UseKind.AWAITED
                        for load in loads)
 
-    def _report_coroutine(self, call: ast.Call, statement: ast.stmt, message: str) -> None:
+    def _report_coroutine(self, call: ast.Call, parent: ast.AST, message: str) -> None:
         """Report `call` when it makes a coroutine (the message ends with what it calls)."""
         callee = oracle(self).classify(call)
         if callee is not None and callee.kind == COROUTINE:
             self.report(call, message + callee.label,
-                        fix_plan=await_plan(self, call, parent=statement))
+                        fix_plan=await_plan(self, call, parent=parent))
+
+    def _coroutine_call(self, call: ast.Call) -> bool:
+        callee = oracle(self).classify(call)
+        return callee is not None and callee.kind == COROUTINE
 
     def _returned_names(self) -> frozenset[str]:
         """Every name the module's text returns (`return x`): a superset, by one regular
@@ -743,15 +760,23 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
         return self.semantic.shared(
             "returned-names", lambda: frozenset(_RETURNED_NAME.findall(self.ctx.source.text)))
 
-    def _async_function(self) -> ast.AsyncFunctionDef | None:
+    def _async_function(self, loose: bool = False) -> ast.AsyncFunctionDef | None:
         """The `async def` we are directly in, unless its return annotation says it hands
-        back an awaitable."""
+        back an awaitable. An annotation that says nothing (`Any`, `object`) excuses it
+        outside routes unless, with `loose`, the function evidently means no awaitable
+        (`plain_returns.may_return_awaitable`)."""
         function = self.semantic.function
         if not isinstance(function, ast.AsyncFunctionDef):
             return None
         said = _heads(function.returns) & _AWAITABLE_WORDS if function.returns else set()
         if said and (said - _LOOSE_WORDS or not self._route(function)):
-            return None
+            if said - _LOOSE_WORDS or not loose:
+                return None
+            deliberate = self.semantic.shared(
+                f"may-return-awaitable:{id(function)}",
+                lambda: may_return_awaitable(function, self.semantic, self._coroutine_call))
+            if deliberate:
+                return None
         return function
 
     def _route(self, function: ast.AsyncFunctionDef) -> bool:
