@@ -344,6 +344,10 @@ def classify_use(load: ast.Name, flow: FunctionFlow, resolve: Resolver) -> Use:
                                             for k, v in zip(parent.keys, parent.values,
                                                             strict=True)):
         return Use(UseKind.FAILING, parent, f"**{name}")
+    if isinstance(parent, ast.keyword) and parent.arg is None:  # `f(**x)`
+        call = flow.parent(parent)
+        return Use(UseKind.FAILING, parent,
+                   short_source(call) if isinstance(call, ast.expr) else f"**{name}")
     if isinstance(parent, ast.Assign) and parent.value is load and any(
             isinstance(t, (ast.Tuple, ast.List)) for t in parent.targets):
         return Use(UseKind.FAILING, parent, f"{short_source(parent.targets[-1])} = {name}")
@@ -525,12 +529,14 @@ class CoroutineUsedAsValue(Rule):
         "The same holds for a coroutine handed to a place that takes a plain value: "
         "`render(load_title())` or `Page(title=load_title())` where the project's "
         "parameter or field is annotated with a concrete, non-awaitable type (`str`, "
-        "`list[X]`, `Iterable[X]`, a project class that is no Protocol and has no "
-        "`__await__`, `Optional`/`Union` of those), or where the project's function only "
+        "`list[X]`, `Iterable[X]`, a project class that has no `__await__` — a Protocol only "
+        "when it declares a member a coroutine lacks, such as `email: str` —, a `TypeVar` "
+        "bound to such a type, `Optional`/`Union` of those), or where the project's function only "
         "uses that parameter as data (iterates it, reads its attributes, indexes it...) and "
         "never awaits, returns or stores it; and `page.title = load_title()` where `page`'s "
         "project class declares `title` so. The parameter is named in the message.\n\n"
-        "Not reported there: a parameter or field annotated `Any`, `object`, a `TypeVar`, "
+        "Not reported there: a parameter or field annotated `Any`, `object`, an unbounded "
+        "`TypeVar`, "
         "`Awaitable`, `Callable` or not at all when the body does not settle it, `*args` "
         "and `**kwargs` (gather-style helpers), functions that await the parameter or hand "
         "it on, decorated functions, callees outside the project, and code outside "

@@ -3,9 +3,10 @@
 For ASL202/ASL201: `f(coro())` is a dropped `await` when `f` is known to use that parameter as
 data. A parameter is *value-only* when
 
-- its annotation is concrete and not awaitable (`str`, `Iterable[X]`, a project class that is
-  no Protocol and has no `__await__`, `Optional`/`Union` of those — never `Any`, `object`, a
-  `TypeVar`, `Awaitable`, `Callable`, an unknown name), or
+- its annotation is concrete and not awaitable (`str`, `Iterable[X]`, a project class that
+  has no `__await__` — a Protocol only when it declares a member a coroutine lacks —, a
+  `TypeVar` bound to such a type, `Optional`/`Union` of those — never `Any`, `object`, an
+  unbounded `TypeVar`, `Awaitable`, `Callable`, an unknown name), or
 - the callee's body only uses it as data (attribute, subscript, iteration, `len()`,
   arithmetic, f-string...; truthiness and comparisons allowed beside those) and never awaits,
   returns or stores it; handing it on to another project function counts when that function's
@@ -30,7 +31,13 @@ from asynclint.semantic.catalogs.types import METHODLESS_BASES
 from asynclint.semantic.concrete import MODEL_BASES
 from asynclint.semantic.coroutines import CoroutineOracle
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.parameter_facts import FACT, Fact, Param, project_fact
+from asynclint.semantic.parameter_facts import (
+    COROUTINE_ATTRS,
+    FACT,
+    Fact,
+    Param,
+    project_fact,
+)
 from asynclint.semantic.project.summaries import ClassSummary, FunctionSummary, flat
 from asynclint.semantic.project.view import ProjectView
 from asynclint.semantic.syntax import FUNCS, FuncDef
@@ -39,6 +46,7 @@ from asynclint.semantic.types import canonical
 _SHARED = "parameters"
 _MAX_DEPTH = 8
 
+_PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 # Bases that make a class awaitable or structural.
 _AWAITABLE_BASES = frozenset({
     "typing.Protocol", "typing_extensions.Protocol", "typing.Awaitable",
@@ -333,14 +341,23 @@ class _Parameters:
         return True
 
     def _plain_class(self, cls: ClassSummary, qualified: str) -> bool:
-        """A project class that is no Protocol, no awaitable, and defines no `__await__`."""
+        """A project class that is no awaitable and defines no `__await__`; a Protocol only
+        when it (or a base) declares a member a coroutine object lacks (`email: str`): a
+        coroutine never matches it."""
         chain = self._chain(cls, qualified)
         if chain is None:
             return False
+        protocol = lacks = False
         for current, _name in chain[0]:
             if "__await__" in current.methods or "__await__" in current.attributes:
                 return False
-            if any(b in _AWAITABLE_BASES for b in current.bases):
-                return False
-        return True
+            for base in current.bases:
+                if base in _PROTOCOLS:
+                    protocol = True
+                elif base in _AWAITABLE_BASES:
+                    return False
+            lacks = lacks or any(not (n.startswith("__") and n.endswith("__"))
+                                 and n not in COROUTINE_ATTRS
+                                 for n in (*current.attributes, *current.methods))
+        return lacks or not protocol
 

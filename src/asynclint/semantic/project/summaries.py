@@ -35,8 +35,9 @@ from asynclint.semantic.syntax import YIELD_ROWS, rows_unknown, rows_with, rows_
 # from); 8: class fields, model classes and module type aliases (concrete annotations), and the
 # `params` fact of ASL202; 9: `FunctionSummary.wraps` (project decorators that make a function
 # async) and a module's star imports and literal `__all__`; 10: the blocking fact's chain ends in
-# the first heavy call (`Cost`); 11: facts stored per provider; 12: the `plain` fact of ASL208.
-SUMMARY_VERSION = 12
+# the first heavy call (`Cost`); 11: facts stored per provider; 12: the `plain` fact of ASL208;
+# 13: module `TypeVar`s bound to concrete types among the aliases.
+SUMMARY_VERSION = 13
 
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
@@ -108,8 +109,9 @@ class ModuleSummary:
     # Module-level variables whose type the semantic layer can tell (`engine =
     # create_async_engine(...)` -> "sqlalchemy.ext.asyncio.AsyncEngine").
     variables: dict[str, str] = field(default_factory=dict)
-    # Module-level type aliases with a concrete value (`API = Union[str, AmisAPI]`): name ->
-    # the names the index must still check (`semantic.concrete`).
+    # Module-level type aliases with a concrete value (`API = Union[str, AmisAPI]`, also `T =
+    # TypeVar("T", bound=User)`): name -> the names the index must still check
+    # (`semantic.concrete`).
     aliases: dict[str, list[str]] = field(default_factory=dict)
     # Names bound more than once (so `ambiguous`) where every binding is a model class
     # (`if PYDANTIC_V2: class Base(BaseModel): ... else: class Base(BaseModel): ...`).
