@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from asynclint.semantic.catalogs.types import VALUE_CLASSES
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.scopes import LOCAL
 from asynclint.semantic.syntax import FUNCS
@@ -31,6 +32,7 @@ CONCRETE = frozenset({
     "datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta",
     "decimal.Decimal", "uuid.UUID", "pathlib.Path", "pathlib.PurePath", "re.Pattern",
     "enum.Enum", "enum.IntEnum", "enum.StrEnum",
+    *VALUE_CLASSES,
 })
 _UNION = frozenset({"typing.Optional", "typing.Union", "typing_extensions.Optional",
                     "typing_extensions.Union"})

@@ -12,10 +12,11 @@ data. A parameter is *value-only* when
   returns or stores it; handing it on to another project function counts when that function's
   parameter is value-only by itself (one level).
 
-The callee is a function or method of the project (the index, or this module's own tree), or a
+The callee is a function or method of the project (the index, or this module's own tree) or of
+an installed package (read, never imported: its annotations and body as for the project), or a
 class: its `__init__`, else for a dataclass or model (`pydantic.BaseModel`...) the annotated
 field named by a keyword. `obj.field = value` asks the same of a class-level field of `obj`'s
-project class. Unknown, third-party, decorated (by anything but `staticmethod`/`classmethod`
+class. Unknown (a package not installed), decorated (by anything but `staticmethod`/`classmethod`
 and alike) callees, `*args`/`**kwargs` parameters: no answer.
 
 What a function does with its parameters is the index's `params` fact
@@ -127,7 +128,7 @@ class _Parameters:
             qualified = canonical(kind) if kind else None
         if qualified is None:
             return None
-        cls = self.view.class_summary(qualified)
+        cls = self.view.class_summary(qualified, installed=True)
         if cls is None:
             return None
         chain = self._chain(cls, qualified)
@@ -148,7 +149,7 @@ class _Parameters:
         if qualified is not None:
             if qualified.startswith("builtins.") or "." not in qualified:
                 return None
-            found = view.lookup_full(qualified)
+            found = view.lookup_full(qualified, installed=True)
             if found is None:
                 return None
             what, summary, where = found
@@ -174,7 +175,7 @@ class _Parameters:
             owner = canonical(kind) if kind else None
         if owner is None:
             return None
-        method = view.method(owner, func.attr)
+        method = view.method(owner, func.attr, installed=True)
         return (method, func.attr, how) if method is not None else None
 
     def _in_classmethod(self) -> bool:
@@ -236,7 +237,8 @@ class _Parameters:
         if usage is None or (usage and not handons):
             return None
         for callee, callee_how, callee_where in usage:
-            found = self.view.lookup_full(callee) if self.view is not None else None
+            found = self.view.lookup_full(callee, installed=True) \
+                if self.view is not None else None
             if found is None or found[0] not in ("function", "method") \
                     or not isinstance(found[1], FunctionSummary):
                 return None
@@ -274,7 +276,7 @@ class _Parameters:
                 if base in MODEL_BASES:
                     model = True
                     continue
-                found = view.class_summary(base)
+                found = view.class_summary(base, installed=True)
                 if found is not None:
                     bases.append((found, base))
                 elif self._model_name(base):
@@ -288,7 +290,7 @@ class _Parameters:
         """A project name bound by several model classes (see `ModuleSummary.models`)."""
         view = self.view
         module, _, name = qualified.rpartition(".")
-        summary = view.module(module) if view is not None and module else None
+        summary = view.module(module, installed=True) if view is not None and module else None
         return summary is not None and name in summary.models
 
     def _construct(self, cls: ClassSummary, qualified: str, where: int | str) -> str | None:
@@ -328,13 +330,13 @@ class _Parameters:
         if view is None or depth > _MAX_DEPTH:
             return False
         for name in names:
-            cls = view.class_summary(name)
+            cls = view.class_summary(name, installed=True)
             if cls is not None:
                 if not self._plain_class(cls, name):
                     return False
                 continue
             module, _, attr = name.rpartition(".")
-            summary = view.module(module) if module else None
+            summary = view.module(module, installed=True) if module else None
             if summary is None or attr not in summary.aliases \
                     or not self._concrete(summary.aliases[attr], depth + 1):
                 return False

@@ -183,3 +183,18 @@ METHODLESS_BASES = frozenset({"builtins.object", "typing.Generic", "typing_exten
 PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property"})
 # Callables that mark a parameter as injected from a dependency function (FastAPI style).
 DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.Security"})
+# Library classes a coroutine object is never an instance of (nominal classes, no Protocols),
+# for a parameter annotated with one when the package is not installed to be read
+# (`semantic.concrete`): `apply_pagination(stmt: Select)` takes the statement, not a coroutine.
+VALUE_CLASSES = frozenset({
+    *(f"sqlalchemy{m}.{n}" for m in ("", ".sql", ".sql.expression")
+      for n in ("Select", "Insert", "Update", "Delete")),
+    "sqlalchemy.sql.selectable.Select", "sqlalchemy.future.Select",
+    *(f"sqlalchemy.sql.dml.{n}" for n in ("Insert", "Update", "Delete")),
+    "sqlalchemy.orm.Query", "sqlalchemy.Table", "sqlalchemy.Column", "sqlalchemy.MetaData",
+    "sqlalchemy.ColumnElement", "sqlalchemy.sql.ColumnElement",
+    "sqlalchemy.sql.elements.ColumnElement",
+    "pydantic.BaseModel", "pydantic.main.BaseModel",
+    "starlette.requests.Request", "fastapi.Request", "starlette.responses.Response",
+    "fastapi.Response",
+})
