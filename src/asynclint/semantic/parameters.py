@@ -29,8 +29,9 @@ from __future__ import annotations
 import ast
 
 from asynclint.semantic.catalogs.types import METHODLESS_BASES
-from asynclint.semantic.concrete import MODEL_BASES
+from asynclint.semantic.concrete import MODEL_BASES, annotation_text, concrete_names
 from asynclint.semantic.coroutines import CoroutineOracle
+from asynclint.semantic.flow import FunctionFlow
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.parameter_facts import (
     COROUTINE_ATTRS,
@@ -48,6 +49,11 @@ _SHARED = "parameters"
 _MAX_DEPTH = 8
 
 _PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+# Container methods that put their argument in as one element: the argument's position.
+_ELEMENT_METHODS = {"append": 0, "add": 0, "insert": 1}
+# What makes a new list or set.
+_FRESH = (ast.List, ast.Set, ast.ListComp, ast.SetComp)
+_FRESH_CALLS = frozenset({"builtins.list", "builtins.set"})
 # Bases that make a class awaitable or structural.
 _AWAITABLE_BASES = frozenset({
     "typing.Protocol", "typing_extensions.Protocol", "typing.Awaitable",
@@ -105,6 +111,9 @@ class _Parameters:
             if keyword is None or keyword.arg is None:
                 return None
             where = keyword.arg
+        element = self._element(call, where)
+        if element is not None:
+            return element
         callee = self._callee(call.func)
         if callee is None:
             return None
@@ -124,8 +133,7 @@ class _Parameters:
             if node is not None:
                 qualified = f"{self.semantic.module_name or '__module__'}.{node.name}"
         if qualified is None:
-            kind = self.semantic.type_of(receiver)
-            qualified = canonical(kind) if kind else None
+            qualified = self._type_of(receiver)
         if qualified is None:
             return None
         cls = self.view.class_summary(qualified, installed=True)
@@ -135,6 +143,58 @@ class _Parameters:
         if chain is None:
             return None
         return self._field(chain[0], target.attr, qualified)
+
+    # -- containers -------------------------------------------------------------------------
+    def _element(self, call: ast.Call, where: int | str) -> str | None:
+        """`rows.append(x)` / `.add(x)` / `.insert(i, x)` where `rows` holds elements of a
+        concrete type: declared so (`rows: list[Row] = []`), or a fresh list the function
+        binds once and returns under a return annotation that says so (`-> list[Row]`)."""
+        func = call.func
+        if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name) \
+                or _ELEMENT_METHODS.get(func.attr) != where or call.keywords:
+            return None
+        receiver = func.value
+        semantic = self.semantic
+        types = semantic.types
+        annotation = types.element_annotation(receiver, semantic.scope)
+        if annotation is None:
+            returns = self._returned_fresh(receiver)
+            annotation = types.element_annotation(receiver, semantic.scope, returns) \
+                if returns is not None else None
+        if annotation is None:
+            return None
+        names = concrete_names(annotation, semantic)
+        if names is None or not self._concrete(names):
+            return None
+        return (f"`{receiver.id}.{func.attr}`, whose elements are declared "
+                f"`{annotation_text(annotation)}`")
+
+    def _returned_fresh(self, receiver: ast.Name) -> ast.expr | None:
+        """The function's return annotation when `receiver` is bound once in it, to a new
+        list or set, and a `return` of the function gives it."""
+        function = self.semantic.function
+        if not isinstance(function, FUNCS) or function.returns is None:
+            return None
+        flow = self.semantic.shared(f"flow:{id(function)}", lambda: FunctionFlow(function))
+        bindings = flow.bindings(receiver.id)
+        loads = flow.loads(receiver.id)
+        if not bindings or len(bindings) != 1 or not loads:
+            return None
+        binding = bindings[0]
+        statement = flow.parent(binding)
+        if not (isinstance(statement, ast.Assign) and statement.targets == [binding]
+                and self._fresh(statement.value)):
+            return None
+        if not any(isinstance(flow.parent(load), ast.Return) for load in loads):
+            return None
+        return function.returns
+
+    def _fresh(self, value: ast.expr) -> bool:
+        """A new list or set: a display, a comprehension, `list()`, `set()`."""
+        if isinstance(value, ast.Call):
+            return not value.args and not value.keywords \
+                and self.semantic.resolve(value.func) in _FRESH_CALLS
+        return isinstance(value, _FRESH)
 
     # -- callees ----------------------------------------------------------------------------
     def _callee(self, func: ast.expr) -> _Function | _Class | None:
@@ -171,12 +231,23 @@ class _Parameters:
                 if self._in_classmethod():
                     how = "c"
         if owner is None:
-            kind = semantic.type_of(receiver)
-            owner = canonical(kind) if kind else None
+            owner = self._type_of(receiver)
         if owner is None:
             return None
         method = view.method(owner, func.attr, installed=True)
         return (method, func.attr, how) if method is not None else None
+
+    def _type_of(self, receiver: ast.expr) -> str | None:
+        """The receiver's type: what this module tells, else a typed module variable of
+        another module (`settings` of `from app.config import settings`)."""
+        kind = self.semantic.type_of(receiver)
+        if kind:
+            return canonical(kind)
+        qualified = self.semantic.resolve(receiver) if isinstance(receiver, ast.Name) else None
+        if qualified is None or self.view is None:
+            return None
+        found = self.view.lookup_full(qualified, installed=True)
+        return canonical(found[1]) if found is not None and found[0] == "variable" else None
 
     def _in_classmethod(self) -> bool:
         function = self.semantic.function

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from asynclint.semantic.catalogs.aliases import ALIASES
 from asynclint.semantic.catalogs.types import (
+    COLLECTION_GENERICS,
     DEPENDENCY_MARKERS,
     MAPPING_GENERICS,
     PASSTHROUGH_CALLS,
@@ -440,6 +441,32 @@ class TypeInference:
         else:
             return None
         return [self.annotation(a, where) for a in picked]
+
+    def element_annotation(self, expr: ast.expr, scope: Scope,
+                           annotation: ast.expr | None = None) -> ast.expr | None:
+        """The annotation of the elements of a list- or set-like container: the one `expr`
+        (a name, `self.x`) is declared with (`rows: list[Row] = []`), or `annotation` when
+        given (a return annotation). None when not such a container or not declared."""
+        where = scope
+        if annotation is None:
+            declared = self._declared_type(expr, scope)
+            if declared is None:
+                return None
+            annotation, where = declared
+        while isinstance(annotation, ast.Subscript) \
+                and self.model.resolve(annotation.value, where) in TRANSPARENT_GENERICS:
+            inner = annotation.slice
+            annotation = inner.elts[0] if isinstance(inner, ast.Tuple) else inner
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                annotation = ast.parse(annotation.value.strip(), mode="eval").body
+            except SyntaxError:
+                return None
+        if not isinstance(annotation, ast.Subscript) \
+                or self.model.resolve(annotation.value, where) not in COLLECTION_GENERICS \
+                or isinstance(annotation.slice, ast.Tuple):
+            return None
+        return annotation.slice
 
     def _declared_type(self, expr: ast.expr, scope: Scope) -> tuple[ast.expr, Scope] | None:
         """The annotation a name or `self.x` is declared with, and the scope it is read in."""

@@ -170,6 +170,14 @@ SEQUENCE_GENERICS = frozenset({
     "collections.abc.Iterator", "collections.abc.Collection", "collections.abc.Set",
     "collections.abc.MutableSet", "collections.deque", "typing.Deque",
 })
+# Of those, the containers that hold their elements (a list, a set), not streams of them: what
+# `append`/`add` put in is one of the declared elements.
+COLLECTION_GENERICS = frozenset({
+    "builtins.list", "builtins.set", "typing.List", "typing.Set", "typing.Sequence",
+    "typing.MutableSequence", "typing.Collection", "typing.AbstractSet", "typing.MutableSet",
+    "collections.abc.Sequence", "collections.abc.MutableSequence", "collections.abc.Collection",
+    "collections.abc.Set", "collections.abc.MutableSet", "collections.deque", "typing.Deque",
+})
 MAPPING_GENERICS = frozenset({
     "builtins.dict", "typing.Dict", "typing.Mapping", "typing.MutableMapping",
     "collections.abc.Mapping", "collections.abc.MutableMapping", "collections.OrderedDict",
