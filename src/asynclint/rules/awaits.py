@@ -9,9 +9,10 @@ shared by the rules here): unknown means silent.
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -278,10 +279,10 @@ class CoroutineAssignedNeverAwaited(_AssignmentRule):
         parent = flow.parent(load)
         if isinstance(parent, ast.keyword):
             call = flow.parent(parent)
-            where = value_parameter(call, load, oracle(self)) \
+            where = value_parameter(call, load, oracle(self), flow.parent) \
                 if isinstance(call, ast.Call) else None
         elif isinstance(parent, ast.Call) and load in parent.args:
-            where = value_parameter(parent, load, oracle(self))
+            where = value_parameter(parent, load, oracle(self), flow.parent)
         elif isinstance(parent, ast.Assign) and parent.value is load \
                 and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Attribute):
             where = value_attribute(parent.targets[0], oracle(self))
@@ -538,7 +539,11 @@ class CoroutineUsedAsValue(Rule):
         "`page.title = load_title()` where `page`'s class declares `title` so; and "
         "`rows.append(load_row())` (`add`, `insert`) where `rows` holds elements of such a "
         "type: declared so (`rows: list[Row] = []`), or a new list the function binds once "
-        "and returns under `-> list[Row]`. The parameter is named in the message.\n\n"
+        "and returns under `-> list[Row]`; and a keyword of a library method the catalog "
+        "knows takes a plain value (`model.copy(exclude=deny_fields())` on a "
+        "`pydantic.BaseModel`, a receiver typed by its annotation, a `TypeVar` bound to "
+        "the model, or a comprehension over a declared list). The parameter is named in "
+        "the message.\n\n"
         "Not reported there: a parameter or field annotated `Any`, `object`, an unbounded "
         "`TypeVar`, `Awaitable`, `Callable` or not at all when the body does not settle it, "
         "`*args` and `**kwargs` (gather-style helpers), functions that await the parameter "
@@ -609,7 +614,7 @@ class CoroutineUsedAsValue(Rule):
         if callee is None or callee.kind != COROUTINE:
             return
         if isinstance(call, ast.Call):
-            where = value_parameter(call, node, classes)
+            where = value_parameter(call, node, classes, _parents_of(self.semantic.parents))
             message = f"Coroutine passed without `await` to {where}: {callee.label}"
         elif store is not None:
             where = value_attribute(store, classes)
@@ -637,6 +642,12 @@ class CoroutineUsedAsValue(Rule):
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return await_fix(self, fctx, diagnostic)
+
+
+def _parents_of(ancestors: Sequence[ast.AST]) -> Callable[[ast.AST], ast.AST | None]:
+    """Parents along the visited node's ancestors (outermost first)."""
+    above = {id(child): parent for parent, child in itertools.pairwise(ancestors)}
+    return lambda node: above.get(id(node))
 
 
 def _awaited_chain(semantic: Any) -> bool:

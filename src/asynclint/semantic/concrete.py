@@ -107,6 +107,27 @@ def _type_variable(call: ast.Call, model: SemanticModel, depth: int) -> list[str
     return _all(list(constraints), model, depth)
 
 
+def typevar_bound(value: ast.expr, model: SemanticModel) -> str | None:
+    """`TypeVar("T", bound=B)` -> the qualified name of `B` (a class of this module or an
+    imported name); None for anything else."""
+    if not isinstance(value, ast.Call) \
+            or model.resolve(value.func, model.module_scope) not in _TYPEVAR:
+        return None
+    bound = next((k.value for k in value.keywords if k.arg == "bound"), None)
+    if isinstance(bound, ast.Constant) and isinstance(bound.value, str):
+        try:
+            bound = ast.parse(bound.value.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+    if not isinstance(bound, (ast.Name, ast.Attribute)):
+        return None
+    qualified = model.resolve(bound, model.module_scope)
+    if qualified is None and isinstance(bound, ast.Name) \
+            and isinstance(module_definitions(model).get(bound.id), ast.ClassDef):
+        qualified = f"{model.module_name or '__module__'}.{bound.id}"
+    return qualified
+
+
 def _all(members: list[ast.expr], model: SemanticModel, depth: int) -> list[str] | None:
     names: list[str] = []
     for member in members:

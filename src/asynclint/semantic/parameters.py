@@ -27,12 +27,14 @@ on first use.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
-from asynclint.semantic.catalogs.types import METHODLESS_BASES
+from asynclint.semantic.catalogs.types import METHODLESS_BASES, VALUE_KEYWORDS
 from asynclint.semantic.concrete import MODEL_BASES, annotation_text, concrete_names
 from asynclint.semantic.coroutines import CoroutineOracle
 from asynclint.semantic.flow import FunctionFlow
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.nodes import walk
 from asynclint.semantic.parameter_facts import (
     COROUTINE_ATTRS,
     FACT,
@@ -54,6 +56,7 @@ _ELEMENT_METHODS = {"append": 0, "add": 0, "insert": 1}
 # What makes a new list or set.
 _FRESH = (ast.List, ast.Set, ast.ListComp, ast.SetComp)
 _FRESH_CALLS = frozenset({"builtins.list", "builtins.set"})
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # Bases that make a class awaitable or structural.
 _AWAITABLE_BASES = frozenset({
     "typing.Protocol", "typing_extensions.Protocol", "typing.Awaitable",
@@ -64,11 +67,18 @@ _AWAITABLE_BASES = frozenset({
 
 
 # -- the question (asked in the caller's module) -----------------------------------------------
-def value_parameter(call: ast.Call, argument: ast.expr, oracle: CoroutineOracle) -> str | None:
+# The parent of a node of the code being checked (None at the top).
+Above = Callable[[ast.AST], ast.AST | None]
+
+
+def value_parameter(call: ast.Call, argument: ast.expr, oracle: CoroutineOracle,
+                    above: Above | None = None) -> str | None:
     """When `argument` (one of `call`'s positional arguments or keyword values) lands on a
     value-only parameter of a project callee: a description for a message ("`fields` of
-    `convert`, which only uses it as a value"); None when unknown or not value-only."""
-    return _parameters(oracle).value_parameter(call, argument)
+    `convert`, which only uses it as a value"); None when unknown or not value-only.
+    `above` tells the call's parents (a receiver bound by a comprehension around the call
+    takes the element type of what it iterates)."""
+    return _parameters(oracle).value_parameter(call, argument, above)
 
 
 def value_attribute(target: ast.Attribute, oracle: CoroutineOracle) -> str | None:
@@ -98,7 +108,8 @@ class _Parameters:
         self._own_defs: dict[str, FuncDef] | None = None
 
     # -- public -----------------------------------------------------------------------------
-    def value_parameter(self, call: ast.Call, argument: ast.expr) -> str | None:
+    def value_parameter(self, call: ast.Call, argument: ast.expr,
+                        above: Above | None = None) -> str | None:
         if self.view is None:
             return None
         where: int | str
@@ -111,7 +122,7 @@ class _Parameters:
             if keyword is None or keyword.arg is None:
                 return None
             where = keyword.arg
-        element = self._element(call, where)
+        element = self._element(call, where) or self._library(call, where, above)
         if element is not None:
             return element
         callee = self._callee(call.func)
@@ -189,6 +200,42 @@ class _Parameters:
             return None
         return function.returns
 
+    def _library(self, call: ast.Call, where: int | str, above: Above | None) -> str | None:
+        """A keyword of a library method the catalog knows takes a plain value
+        (`model.copy(exclude=...)` on a `pydantic.BaseModel`)."""
+        func = call.func
+        if not isinstance(where, str) or not isinstance(func, ast.Attribute):
+            return None
+        receiver = func.value
+        owner = self._comprehended(receiver, call, above) if above is not None else None
+        owner = owner or self._type_of(receiver)
+        method = f"{owner}.{func.attr}"
+        if owner is None or where not in VALUE_KEYWORDS.get(method, ()):
+            return None
+        return f"`{where}` of `{method}`, which takes a plain value"
+
+    def _comprehended(self, receiver: ast.expr, call: ast.Call, above: Above) -> str | None:
+        """The type of a comprehension variable the call sits in (`item` of `[item.copy(...)
+        for item in items]` with `items: list[Schema]`); None when the receiver is none."""
+        if not isinstance(receiver, ast.Name):
+            return None
+        node: ast.AST = call
+        parent = above(node)
+        while parent is not None and not isinstance(parent, (ast.stmt, ast.Lambda)):
+            if isinstance(parent, _COMPREHENSIONS):
+                for generator in reversed(parent.generators):
+                    names = [n.id for n in walk(generator.target) if isinstance(n, ast.Name)]
+                    if receiver.id not in names:
+                        continue
+                    if not isinstance(generator.target, ast.Name):
+                        return None
+                    kinds = self.semantic.types.element_types(generator.iter,
+                                                              self.semantic.scope)
+                    kind = kinds[0] if kinds is not None and len(kinds) == 1 else None
+                    return self._bound(canonical(kind)) if kind else None
+            node, parent = parent, above(parent)
+        return None
+
     def _fresh(self, value: ast.expr) -> bool:
         """A new list or set: a display, a comprehension, `list()`, `set()`."""
         if isinstance(value, ast.Call):
@@ -238,16 +285,26 @@ class _Parameters:
         return (method, func.attr, how) if method is not None else None
 
     def _type_of(self, receiver: ast.expr) -> str | None:
-        """The receiver's type: what this module tells, else a typed module variable of
-        another module (`settings` of `from app.config import settings`)."""
-        kind = self.semantic.type_of(receiver)
+        """The receiver's type: what this module tells (a `TypeVar` standing for its bound:
+        `obj: SchemaT` with `SchemaT = TypeVar("SchemaT", bound=BaseModel)`), else a typed
+        module variable of another module (`settings` of `from app.config import
+        settings`)."""
+        semantic = self.semantic
+        kind = semantic.type_of(receiver) or semantic.types.declared(receiver, semantic.scope)
         if kind:
-            return canonical(kind)
+            return self._bound(canonical(kind))
         qualified = self.semantic.resolve(receiver) if isinstance(receiver, ast.Name) else None
         if qualified is None or self.view is None:
             return None
         found = self.view.lookup_full(qualified, installed=True)
         return canonical(found[1]) if found is not None and found[0] == "variable" else None
+
+    def _bound(self, kind: str) -> str:
+        """The bound of a module-level `TypeVar` named `kind`, else `kind`."""
+        module, _, name = kind.rpartition(".")
+        summary = self.view.module(module, installed=True) if self.view and module else None
+        bound = summary.bounds.get(name) if summary is not None else None
+        return canonical(bound) if bound else kind
 
     def _in_classmethod(self) -> bool:
         function = self.semantic.function

@@ -41,6 +41,7 @@ _NONE = "builtins.None"
 _NO_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic"})
 _MAX_SUPER_DEPTH = 8  # classes followed up a single-inheritance line
 _UNKNOWN = ""  # a name whose type cannot be told
+_TYPEVARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 
 
 def canonical(name: str) -> str:
@@ -60,6 +61,7 @@ class TypeInference:
         self._class_attrs: dict[int, dict[str, str]] = {}
         self._module_defs: dict[str, ast.stmt] | None = None
         self._aliases: dict[str, ast.expr | None] | None = None
+        self._typevars: frozenset[str] | None = None
         self._declared: dict[int, dict[str, ast.expr | None]] = {}
         self._busy: set[int] = set()  # methods whose returned type is being worked out
 
@@ -232,7 +234,26 @@ class TypeInference:
                 alias = self._module_alias(expr.id, scope)
                 if alias is not None:
                     return self.annotation(alias, self.model.module_scope, yielded)
+                if self._module_typevar(expr.id, scope):
+                    # named like a class of the module: the index knows its bound
+                    return self._local_class(expr.id)
         return None
+
+    def _module_typevar(self, name: str, scope: Scope) -> bool:
+        """`name` is a `TypeVar` bound once at module level (`T = TypeVar("T", ...)`)."""
+        if self.model.defining_scope(name, scope) is not self.model.module_scope:
+            return False
+        if self._typevars is None:
+            found: dict[str, bool] = {}
+            for stmt in self.model.module.body:
+                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                        and isinstance(stmt.targets[0], ast.Name):
+                    value = stmt.value
+                    target = stmt.targets[0].id
+                    found[target] = target not in found and isinstance(value, ast.Call) \
+                        and self.model.resolve(value.func, self.model.module_scope) in _TYPEVARS
+            self._typevars = frozenset(k for k, v in found.items() if v)
+        return name in self._typevars
 
     def _module_alias(self, name: str, scope: Scope) -> ast.expr | None:
         """The value of a module-level type alias (`SessionDep = Annotated[Session, ...]`,
@@ -413,6 +434,11 @@ class TypeInference:
         else:
             self._assign(target, None, table)
 
+    def element_types(self, iterable: ast.expr, scope: Scope) -> list[str | None] | None:
+        """What iterating `iterable` gives, per its declaration (`items: list[B]` -> [B];
+        `builders.items()` with `dict[str, B]` -> [str, B]); None when not told."""
+        return self._elements(iterable, scope)
+
     def _elements(self, iterable: ast.expr, scope: Scope) -> list[str | None] | None:
         mode = "iter"
         container = iterable
@@ -441,6 +467,12 @@ class TypeInference:
         else:
             return None
         return [self.annotation(a, where) for a in picked]
+
+    def declared(self, expr: ast.expr, scope: Scope) -> str | None:
+        """The type a name or `self.x` is annotated with (`obj: Schema`), whatever else it is
+        later bound to: an annotation holds for every binding."""
+        found = self._declared_type(expr, scope)
+        return self.annotation(*found) if found is not None else None
 
     def element_annotation(self, expr: ast.expr, scope: Scope,
                            annotation: ast.expr | None = None) -> ast.expr | None:

@@ -206,3 +206,13 @@ VALUE_CLASSES = frozenset({
     "starlette.requests.Request", "fastapi.Request", "starlette.responses.Response",
     "fastapi.Response",
 })
+# Library methods' keyword parameters that take only plain values (`model.copy(exclude=...)`
+# takes a set or a mapping of field names), for when the package is not installed to be read.
+VALUE_KEYWORDS: dict[str, frozenset[str]] = {
+    f"{model}.{method}": frozenset(keywords)
+    for model in ("pydantic.BaseModel", "pydantic.main.BaseModel")
+    for method, keywords in (
+        ("copy", ("include", "exclude", "update")), ("dict", ("include", "exclude")),
+        ("json", ("include", "exclude")), ("model_dump", ("include", "exclude")),
+        ("model_dump_json", ("include", "exclude")), ("model_copy", ("update",)))
+}
