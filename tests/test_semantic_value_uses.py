@@ -7,10 +7,10 @@ import ast
 
 import pytest
 
-from asynclint.semantic.value_uses import UseKind, classify_use
+from asynclint.semantic.value_uses import UseKind, classify_use, value_use_kind
 
 
-def _use(line: str, handed: bool = True) -> tuple[UseKind, str]:
+def _use(line: str) -> tuple[UseKind, str]:
     """Classify the first load of `x` in `line` (inside an `async def`)."""
     tree = ast.parse(f"async def f(x, y, items):\n    {line}\n")
     parents = {id(c): p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
@@ -20,7 +20,7 @@ def _use(line: str, handed: bool = True) -> tuple[UseKind, str]:
     def resolve(expr: ast.expr) -> str | None:
         return f"builtins.{expr.id}" if isinstance(expr, ast.Name) else None
 
-    use = classify_use(node, lambda n: parents.get(id(n)), resolve, handed)
+    use = classify_use(node, lambda n: parents.get(id(n)), resolve)
     return use.kind, use.shown
 
 
@@ -57,9 +57,16 @@ def test_classify_use(line: str, kind: UseKind, shown: str) -> None:
     assert _use(line) == (kind, shown)
 
 
-def test_without_handing_on_nothing_above_the_parent_is_read() -> None:
-    """ASL202 asks with `handed=False` for every call: a use that is neither failing nor a
-    test or a look is an escape, without walking further up."""
-    assert _use("await run(x)", handed=False)[0] is UseKind.ESCAPES
-    assert _use("y = x.name", handed=False)[0] is UseKind.FAILING
+def test_value_use_kind_does_not_look_above_the_parent() -> None:
+    """ASL202 asks `value_use_kind` for every call: None for a use that is neither failing,
+    a test, a look nor driving it by hand, without walking further up."""
+    tree = ast.parse("async def f(x):\n    await run(x)\n    y = x.name\n")
+    parents = {id(c): p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
+    loads = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "x"
+             and isinstance(n.ctx, ast.Load)]
+    kinds = set()
+    for load in loads:
+        parent = parents.get(id(load))
+        kinds.add(value_use_kind(load, parent, parents.get(id(parent)), lambda e: None))
+    assert kinds == {None, UseKind.FAILING}
     assert UseKind.TEST.weak and UseKind.LOOK.weak and not UseKind.FAILING.weak

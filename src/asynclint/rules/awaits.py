@@ -27,7 +27,7 @@ from asynclint.semantic.parameters import value_attribute, value_parameter
 from asynclint.semantic.plain_returns import cast_operand, may_return_awaitable
 from asynclint.semantic.syntax import FUNCS, await_site, short_source
 from asynclint.semantic.types import canonical
-from asynclint.semantic.value_uses import Resolver, Use, UseKind, classify_use
+from asynclint.semantic.value_uses import Resolver, Use, UseKind, classify_use, value_use_kind
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
@@ -419,8 +419,9 @@ class CoroutineUsedAsValue(Rule):
     def visit_Call(self, node: ast.Call) -> None:
         semantic = self.semantic
         parent = semantic.parent
-        kind = classify_use(node, _parents_of(node, semantic.parents), semantic.resolve,
-                            handed=False).kind
+        parents = semantic.parents
+        kind = value_use_kind(node, parent, parents[-2] if len(parents) > 1 else None,
+                              semantic.resolve)
         direct = kind is UseKind.FAILING or kind is UseKind.TEST
         if not direct:
             self._passed_or_stored(node, parent)

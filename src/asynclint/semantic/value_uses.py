@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from asynclint.semantic.parameter_facts import VALUE_BUILTINS
 from asynclint.semantic.syntax import short_source
@@ -33,6 +33,15 @@ _AUG_OPS: dict[type[ast.operator], str] = {
 }
 
 
+# The parents that may use an expression as a value (or drive it): the others hand it on.
+_LOOKED_AT = frozenset({
+    ast.Call, ast.Attribute, ast.Subscript, ast.For, ast.AsyncFor, ast.comprehension,
+    ast.Starred, ast.Dict, ast.keyword, ast.Assign, ast.BinOp, ast.FormattedValue,
+    ast.AugAssign, ast.UnaryOp, ast.If, ast.While, ast.IfExp, ast.Assert, ast.BoolOp,
+    ast.Compare,
+})
+
+
 class UseKind(Enum):
     """What one use of an expression that may be a coroutine does with it."""
 
@@ -49,11 +58,11 @@ class UseKind(Enum):
         return self in (UseKind.TEST, UseKind.LOOK)
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
     """One use: its kind, the expression that shows it, and how a message quotes it (`shape`
     with `{}` standing for the subject; None: the expression itself). The quote is written
-    out only when asked (most uses are never quoted)."""
+    out only when asked (most uses are never quoted). A tuple: ASL202 classifies every call
+    of a module, and a frozen dataclass costs several times more to make."""
 
     kind: UseKind
     node: ast.AST
@@ -73,14 +82,41 @@ def _short(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else short_source(node)
 
 
-def classify_use(node: ast.expr, parent_of: ParentOf, resolve: Resolver,
-                 handed: bool = True) -> Use:
+def classify_use(node: ast.expr, parent_of: ParentOf, resolve: Resolver) -> Use:
     """What the code around does with `node` (a name read, or a call); `resolve` gives the
-    qualified name of a callee (to know the builtins). With `handed` false, any use that is
-    neither failing nor a test or look is ESCAPES without looking further up (what ASL202
-    needs, on every call of a module)."""
+    qualified name of a callee (to know the builtins)."""
     parent = parent_of(node)
-    if isinstance(parent, ast.Attribute) and parent.value is node:
+    above = parent_of(parent) if parent is not None else None
+    return _as_value(node, parent, above, resolve) or _handed(node, parent_of)
+
+
+def value_use_kind(node: ast.expr, parent: ast.AST | None, above: ast.AST | None,
+                   resolve: Resolver) -> UseKind | None:
+    """`classify_use`'s kind (`parent` and `above` it given) when the use fails, tests,
+    looks or drives the object by hand; None for the rest (awaited, handed on: not looked
+    into). What ASL202 asks of every call of a module: cheap in the common case."""
+    use = _as_value(node, parent, above, resolve)
+    return use.kind if use is not None else None
+
+
+def _as_value(node: ast.expr, parent: ast.AST | None, above: ast.AST | None,
+              resolve: Resolver) -> Use | None:
+    """The use when the parent (`above` is its own parent) fails, tests, looks at or drives
+    the object; None else."""
+    if type(parent) not in _LOOKED_AT:
+        return None  # most parents, told at once
+    if isinstance(parent, ast.Call):
+        args = parent.args
+        if not parent.keywords and args and args[0] is node and len(args) <= 2:
+            called = resolve(parent.func)  # only for `f(x)` and `f(x, y)`
+            if called == "builtins.isinstance":
+                return Use(UseKind.LOOK, parent, node)
+            if called in VALUE_BUILTINS and len(args) == 1:
+                return Use(UseKind.FAILING, parent, node)
+        return None
+    if isinstance(parent, ast.Attribute):
+        if parent.value is not node:
+            return None
         attr = parent.attr
         if attr in _COROUTINE_ATTRIBUTES or attr.startswith("cr_") or (
                 attr.startswith("__") and attr.endswith("__")):
@@ -99,9 +135,8 @@ def classify_use(node: ast.expr, parent_of: ParentOf, resolve: Resolver,
                                                             strict=True)):
         return Use(UseKind.FAILING, parent, node, "**{}")
     if isinstance(parent, ast.keyword) and parent.arg is None:  # `f(**x)`
-        call = parent_of(parent)
-        return Use(UseKind.FAILING, call if isinstance(call, ast.expr) else parent, node,
-                   None if isinstance(call, ast.expr) else "**{}")
+        return Use(UseKind.FAILING, above if isinstance(above, ast.expr) else parent, node,
+                   None if isinstance(above, ast.expr) else "**{}")
     if isinstance(parent, ast.Assign) and parent.value is node and any(
             isinstance(t, (ast.Tuple, ast.List)) for t in parent.targets):
         return Use(UseKind.FAILING, parent, node,
@@ -109,9 +144,8 @@ def classify_use(node: ast.expr, parent_of: ParentOf, resolve: Resolver,
     if isinstance(parent, ast.BinOp):
         return Use(UseKind.FAILING, parent, node)
     if isinstance(parent, ast.FormattedValue):
-        outer = parent_of(parent)
-        return Use(UseKind.FAILING, outer if isinstance(outer, ast.JoinedStr) else parent,
-                   node, None if isinstance(outer, ast.JoinedStr) else "{}")
+        return Use(UseKind.FAILING, above if isinstance(above, ast.JoinedStr) else parent,
+                   node, None if isinstance(above, ast.JoinedStr) else "{}")
     if isinstance(parent, ast.AugAssign) and parent.target is node:
         return Use(UseKind.FAILING, parent, node,
                    f"{{}} {_AUG_OPS.get(type(parent.op), '?')}= ...")
@@ -131,15 +165,7 @@ def classify_use(node: ast.expr, parent_of: ParentOf, resolve: Resolver,
                for e in (parent.left, *parent.comparators)):
             return Use(UseKind.LOOK, parent, node)
         return Use(UseKind.ESCAPES, parent, node)
-    if isinstance(parent, ast.Call) and node in parent.args:
-        called = resolve(parent.func)
-        if called == "builtins.isinstance" and parent.args[0] is node:
-            return Use(UseKind.LOOK, parent, node)
-        if called in VALUE_BUILTINS and len(parent.args) == 1 and not parent.keywords:
-            return Use(UseKind.FAILING, parent, node)
-    if not handed:
-        return Use(UseKind.ESCAPES, node, node)
-    return _handed(node, parent_of)
+    return None
 
 
 def _handed(node: ast.expr, parent_of: ParentOf) -> Use:
