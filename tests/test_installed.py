@@ -33,7 +33,12 @@ PACKAGE = {
         "    async def get(self, key: str) -> str:\n"
         "        return key\n\n"
         "    def close(self) -> None:\n"
-        "        print(\"closed\")\n"
+        "        print(\"closed\")\n\n\n"
+        "class Record:\n"
+        "    def copy(self, *, exclude: set[str] | None = None) -> \"Record\":\n"
+        "        return self\n\n\n"
+        "def render(rows, title: str = \"\") -> str:\n"
+        "    return title + \",\".join(row.name for row in rows)\n"
     ),
 }
 APP = (
@@ -114,6 +119,31 @@ def test_dropped_await_on_installed_package_via_python_setting(venv: Path,
     assert _check(project, "--python", str(_python(venv))) == FOUND_V1
     # Not installed in the environment asynclint runs in: nothing is known, nothing reported.
     assert _check(project) == []
+
+
+APP_VALUES = (
+    "from asyncpkg_fixture.client import Record, render\n\n\n"
+    "async def deny() -> set[str]:\n"
+    "    return set()\n\n\n"
+    "async def main(record: Record) -> None:\n"
+    "    exclude = deny()\n"
+    "    record.copy(exclude=exclude)\n"
+    "    render(deny())\n"
+    "    render([], title=deny())\n"
+)
+
+
+def test_coroutine_handed_to_installed_value_parameters(venv: Path, tmp_path: Path) -> None:
+    """A parameter of an installed package that takes only a plain value (a concrete
+    annotation, or a body that only iterates it) gets a coroutine: reported as for the
+    project's own; with the package not installed, nothing is known."""
+    install(venv, "1.0")
+    project = _project(tmp_path)
+    (project / "app.py").write_text(APP_VALUES)
+    python = ("--python", str(_python(venv)))
+    assert _check(project, *python, "--select", "ASL2") == [
+        ("ASL201", 9), ("ASL202", 11), ("ASL202", 12)]
+    assert _check(project, "--select", "ASL2") == []
 
 
 def test_virtual_env_and_local_venv_are_honoured(venv: Path, tmp_path: Path) -> None:

@@ -143,7 +143,7 @@ EXPECTED = [
     None,  # a TypeVar
     None,  # Awaitable
     None,  # unannotated, unused
-    None,  # a Protocol
+    "`f` of `loose`, declared `Shape`",  # a Protocol declaring data a coroutine lacks
     None,  # a class with `__await__`
     "`rows` of `iterates`, which only uses it as a value",
     "`user` of `reads`, which only uses it as a value",

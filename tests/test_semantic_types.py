@@ -400,3 +400,25 @@ def test_class_attributes_of_library_bases() -> None:
         """
     )
     assert found == ["django.db.models.Manager", "django.db.models.QuerySet", None, None, None]
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("rows: list[Row] = []", "Row"),
+    ("rows: Optional[Set['Row']] = None", "Row"),
+    ("rows: Sequence[int] = ()", "int"),
+    ("rows: Iterator[Row] = iter([])", None),  # a stream, not a container
+    ("rows: dict[str, Row] = {}", None),
+    ("rows: list = []", None),
+    ("rows = []", None),
+])
+def test_element_annotation(code: str, expected: str | None) -> None:
+    """The declared element type of a list- or set-like container (what `append` puts in)."""
+    tree = ast.parse("from typing import Iterator, Optional, Sequence, Set\n"
+                     f"def f():\n    {code}\n    rows\n")
+    model = SemanticModel(tree, "m", False)
+    function = tree.body[1]
+    assert isinstance(function, ast.FunctionDef)
+    load = function.body[1].value  # type: ignore[attr-defined]
+    model.push_scope(function)
+    found = model.types.element_annotation(load, model.scope)
+    assert (ast.unparse(found).strip("'") if found is not None else None) == expected

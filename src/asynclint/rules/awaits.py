@@ -11,9 +11,8 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -25,20 +24,14 @@ from asynclint.semantic.flow import FunctionFlow
 from asynclint.semantic.handlers import handler_info
 from asynclint.semantic.nodes import child_nodes
 from asynclint.semantic.parameters import value_attribute, value_parameter
+from asynclint.semantic.plain_returns import cast_operand, may_return_awaitable
 from asynclint.semantic.syntax import FUNCS, await_site, short_source
 from asynclint.semantic.types import canonical
+from asynclint.semantic.value_uses import Resolver, Use, UseKind, classify_use, value_use_kind
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
 
-# Builtins that treat their argument as a plain value (a coroutine there is always a mistake).
-_VALUE_BUILTINS = frozenset({
-    "builtins.len", "builtins.bool", "builtins.str", "builtins.int", "builtins.float",
-    "builtins.list", "builtins.tuple", "builtins.set", "builtins.dict", "builtins.sorted",
-    "builtins.sum", "builtins.min", "builtins.max", "builtins.any", "builtins.all",
-    "builtins.iter", "builtins.next", "builtins.enumerate", "builtins.zip", "builtins.repr",
-    "builtins.abs", "builtins.round",
-})
 # Return annotations that say the function means to hand back an awaitable.
 _AWAITABLE_WORDS = frozenset({"Awaitable", "Coroutine", "Future", "Task", "Any", "object",
                               "CoroutineType", "Deferred"})
@@ -277,10 +270,10 @@ class CoroutineAssignedNeverAwaited(_AssignmentRule):
         parent = flow.parent(load)
         if isinstance(parent, ast.keyword):
             call = flow.parent(parent)
-            where = value_parameter(call, load, oracle(self)) \
+            where = value_parameter(call, load, oracle(self), flow.parent) \
                 if isinstance(call, ast.Call) else None
         elif isinstance(parent, ast.Call) and load in parent.args:
-            where = value_parameter(parent, load, oracle(self))
+            where = value_parameter(parent, load, oracle(self), flow.parent)
         elif isinstance(parent, ast.Assign) and parent.value is load \
                 and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Attribute):
             where = value_attribute(parent.targets[0], oracle(self))
@@ -291,126 +284,6 @@ class CoroutineAssignedNeverAwaited(_AssignmentRule):
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return await_fix(self, fctx, diagnostic)
-
-
-class UseKind(Enum):
-    """What one read of a name bound to a coroutine does with it."""
-
-    FAILING = "failing"  # raises or is meaningless on a coroutine: `x.attr`, `x[k]`, `len(x)`
-    WEAK = "weak"  # a test a coroutine passes by accident: `if x`, `x is None`, `isinstance`
-    AWAITED = "awaited"  # `await x`, `await gather(x, ...)`, or driven by hand (`x.send`)
-    AWAIT_ARGUMENT = "await-argument"  # handed to some other awaited expression
-    ESCAPES = "escapes"  # passed on, returned, stored, aliased: someone else may await it
-
-
-@dataclass(frozen=True)
-class Use:
-    """One read of the name: its kind and the expression that shows it (for the message)."""
-
-    kind: UseKind
-    node: ast.AST
-    shown: str
-    how: str = ""  # the message's words when not "used as a value (`shown`)"
-
-
-Resolver = Callable[[ast.expr], str | None]
-# Coroutine attributes that are not a mistake to touch (besides `cr_*` and dunders).
-_COROUTINE_ATTRIBUTES = frozenset({"send", "throw", "close"})
-# Awaited calls that await their coroutine arguments themselves.
-_AWAITING_CALLS = frozenset({"gather", "wait", "wait_for", "shield"})
-
-
-def classify_use(load: ast.Name, flow: FunctionFlow, resolve: Resolver) -> Use:
-    """What the read `load` does with the coroutine the name may hold (`resolve`: the
-    qualified name of a callee, to know the builtins)."""
-    name = load.id
-    parent = flow.parent(load)
-    if isinstance(parent, ast.Attribute) and parent.value is load:
-        attr = parent.attr
-        if attr in _COROUTINE_ATTRIBUTES or attr.startswith("cr_") or (
-                attr.startswith("__") and attr.endswith("__")):
-            # driven by hand; a catalog API may return an awaitable object that is also an
-            # async context manager (`aiosqlite.connect(...).__aenter__()`)
-            return Use(UseKind.AWAITED, parent, short_source(parent))
-        return Use(UseKind.FAILING, parent, short_source(parent))
-    if isinstance(parent, ast.Subscript) and parent.value is load:
-        return Use(UseKind.FAILING, parent, short_source(parent))
-    if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is load:
-        return Use(UseKind.FAILING, parent, f"for ... in {name}")
-    if isinstance(parent, ast.Starred):
-        return Use(UseKind.FAILING, parent, f"*{name}")
-    if isinstance(parent, ast.Dict) and any(k is None and v is load
-                                            for k, v in zip(parent.keys, parent.values,
-                                                            strict=True)):
-        return Use(UseKind.FAILING, parent, f"**{name}")
-    if isinstance(parent, ast.Assign) and parent.value is load and any(
-            isinstance(t, (ast.Tuple, ast.List)) for t in parent.targets):
-        return Use(UseKind.FAILING, parent, f"{short_source(parent.targets[-1])} = {name}")
-    if isinstance(parent, (ast.BinOp, ast.FormattedValue)):
-        return Use(UseKind.FAILING, parent, short_source(_shown_value(parent, flow)))
-    if isinstance(parent, ast.AugAssign) and parent.target is load:
-        return Use(UseKind.FAILING, parent, f"{name} {_AUG_OPS.get(type(parent.op), '?')}= ...")
-    if isinstance(parent, ast.UnaryOp):
-        kind = UseKind.WEAK if isinstance(parent.op, ast.Not) else UseKind.FAILING
-        return Use(kind, parent, short_source(parent))
-    if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)) and parent.test is load:
-        keyword = {ast.If: "if", ast.While: "while", ast.Assert: "assert"}.get(type(parent))
-        return Use(UseKind.WEAK, parent, f"{keyword} {name}" if keyword else f"... if {name}")
-    if isinstance(parent, ast.BoolOp):
-        return Use(UseKind.WEAK, parent, short_source(parent))
-    if isinstance(parent, ast.Compare):
-        identity = all(isinstance(op, (ast.Is, ast.IsNot)) for op in parent.ops)
-        if not identity:
-            return Use(UseKind.FAILING, parent, short_source(parent))
-        if any(isinstance(e, ast.Constant) and e.value is None
-               for e in (parent.left, *parent.comparators)):
-            return Use(UseKind.WEAK, parent, short_source(parent))
-        return Use(UseKind.ESCAPES, parent, short_source(parent))
-    if isinstance(parent, ast.Call) and load in parent.args:
-        called = resolve(parent.func)
-        if called == "builtins.isinstance" and parent.args[0] is load:
-            return Use(UseKind.WEAK, parent, short_source(parent))
-        if called in _VALUE_BUILTINS and len(parent.args) == 1 and not parent.keywords:
-            return Use(UseKind.FAILING, parent, short_source(parent))
-    return _handed(load, flow)
-
-
-def _handed(load: ast.Name, flow: FunctionFlow) -> Use:
-    """A read that hands the object on: awaited (directly, through a conditional expression,
-    or as an argument of `gather`-like calls), an argument of another awaited expression, or
-    an escape."""
-    child: ast.AST = load
-    parent = flow.parent(load)
-    direct = True
-    while parent is not None and not isinstance(parent, ast.stmt):
-        if isinstance(parent, ast.Await):
-            kind = UseKind.AWAITED if direct else UseKind.AWAIT_ARGUMENT
-            return Use(kind, parent, short_source(parent))
-        if isinstance(parent, ast.Call):
-            func = parent.func
-            last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-            direct = direct and child is not func and last in _AWAITING_CALLS
-        elif not isinstance(parent, (ast.IfExp, ast.BoolOp, ast.NamedExpr, ast.Starred,
-                                     ast.List, ast.Tuple, ast.keyword)):
-            direct = False
-        child, parent = parent, flow.parent(parent)
-    return Use(UseKind.ESCAPES, child, short_source(child) if isinstance(child, ast.expr)
-               else load.id)
-
-
-def _shown_value(parent: ast.BinOp | ast.FormattedValue, flow: FunctionFlow) -> ast.expr:
-    """The expression a message quotes for a use in an operation or an f-string."""
-    if isinstance(parent, ast.FormattedValue):
-        outer = flow.parent(parent)
-        return outer if isinstance(outer, ast.JoinedStr) else parent.value
-    return parent
-
-
-_AUG_OPS: dict[type[ast.operator], str] = {
-    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
-    ast.Pow: "**", ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.LShift: "<<",
-    ast.RShift: ">>", ast.MatMult: "@",
-}
 
 
 # Where a read hands the object to something that takes only a plain value (message words).
@@ -435,7 +308,7 @@ def _dropped(flow: FunctionFlow, target: ast.Name, resolve: Resolver,
     bindings = flow.bindings(target.id)
     if loads is None or bindings is None:
         return None
-    uses = [classify_use(load, flow, resolve) for load in loads]
+    uses = [classify_use(load, flow.parent, resolve) for load in loads]
     if sink is not None:
         uses = [_sunk(use, load, sink) for use, load in zip(uses, loads, strict=True)]
     if any(use.kind is UseKind.AWAITED for use in uses):
@@ -445,7 +318,8 @@ def _dropped(flow: FunctionFlow, target: ast.Name, resolve: Resolver,
     if len(bindings) == 1:
         if not mine:
             return "never used"
-        if all(use.kind in (UseKind.FAILING, UseKind.WEAK) and not use.how for _, use in mine):
+        if all((use.kind is UseKind.FAILING or use.kind.weak) and not use.how
+               for _, use in mine):
             return "only read as a plain value"
     handed = any(use.kind is UseKind.AWAIT_ARGUMENT for use in uses)
     escapes = [load for load, use in mine if use.kind in (UseKind.ESCAPES,
@@ -453,7 +327,7 @@ def _dropped(flow: FunctionFlow, target: ast.Name, resolve: Resolver,
     for load, use in mine:
         if use.kind is UseKind.FAILING:
             return _used_as_value(use, load)
-        if use.kind is UseKind.WEAK and not handed and flow.reaching(load) == {target} \
+        if use.kind.weak and not handed and flow.reaching(load) == {target} \
                 and not any(_may_precede(flow, e, load, target) for e in escapes):
             return _used_as_value(use, load)
     return None
@@ -464,13 +338,13 @@ def _sunk(use: Use, load: ast.Name, sink: ValueSink) -> Use:
     if use.kind not in (UseKind.ESCAPES, UseKind.AWAIT_ARGUMENT):
         return use
     how = sink(load)
-    return use if how is None else Use(UseKind.FAILING, use.node, use.shown, how)
+    return use if how is None else Use(UseKind.FAILING, use.node, use.subject, use.shape, how)
 
 
 def _used_as_value(use: Use, load: ast.Name) -> str:
     if use.how:
         return f"{use.how} (line {load.lineno})"
-    how = "tested" if use.kind is UseKind.WEAK else "used as a value"
+    how = "tested" if use.kind.weak else "used as a value"
     return f"{how} (`{use.shown}`, line {load.lineno})"
 
 
@@ -483,33 +357,6 @@ def _may_precede(flow: FunctionFlow, first: ast.Name, then: ast.Name, binding: a
     return any(loop in flow.loops(then) and loop not in around for loop in flow.loops(first))
 
 
-def _is_value_use(node: ast.expr, parent: ast.AST | None) -> bool:
-    """The expression is consumed as data: a coroutine there is always a mistake."""
-    if isinstance(parent, (ast.Attribute, ast.Subscript)):
-        return parent.value is node and not (
-            isinstance(parent, ast.Attribute) and parent.attr in ("send", "throw", "close",
-                                                                  "cr_frame", "__await__"))
-    if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)):
-        return parent.test is node
-    if isinstance(parent, (ast.BoolOp, ast.Compare)):
-        # `coro is not None` style checks are about identity
-        return not (isinstance(parent, ast.Compare)
-                    and any(isinstance(op, (ast.Is, ast.IsNot)) for op in parent.ops))
-    if isinstance(parent, ast.UnaryOp):
-        return True
-    if isinstance(parent, ast.BinOp):
-        return True
-    if isinstance(parent, ast.FormattedValue):
-        return True
-    if isinstance(parent, (ast.For, ast.comprehension)):
-        return parent.iter is node
-    if isinstance(parent, ast.Assign):
-        # `a, b = coro()`: unpacking a coroutine always raises TypeError
-        return parent.value is node and any(isinstance(t, (ast.Tuple, ast.List))
-                                            for t in parent.targets)
-    return False
-
-
 @register
 class CoroutineUsedAsValue(Rule):
     code = "ASL202"
@@ -517,23 +364,34 @@ class CoroutineUsedAsValue(Rule):
     summary = "A coroutine call is used as data (condition, attribute, subscript, iteration...)"
     explanation = (
         "`if user_exists(uid):`, `fetch().name`, `await session.execute(q).scalars()`, "
-        "`len(get_items())`, `f\"{load()}\"`, `items, total = load_page()` use the coroutine "
-        "object itself, not the value it would produce: a condition on it is always true, an "
-        "attribute, a subscript or unpacking raises, an f-string prints "
+        "`len(get_items())`, `f\"{load()}\"`, `items, total = load_page()`, `f(*load())`, "
+        "`Model(**load())`, `async for x in load():` use the coroutine object itself, not "
+        "the value it would produce: a condition on it is always true, an attribute, a "
+        "subscript, unpacking or iteration raises, an f-string prints "
         "`<coroutine object ...>`, and the work never runs.\n\n"
         "The same holds for a coroutine handed to a place that takes a plain value: "
-        "`render(load_title())` or `Page(title=load_title())` where the project's "
-        "parameter or field is annotated with a concrete, non-awaitable type (`str`, "
-        "`list[X]`, `Iterable[X]`, a project class that is no Protocol and has no "
-        "`__await__`, `Optional`/`Union` of those), or where the project's function only "
-        "uses that parameter as data (iterates it, reads its attributes, indexes it...) and "
-        "never awaits, returns or stores it; and `page.title = load_title()` where `page`'s "
-        "project class declares `title` so. The parameter is named in the message.\n\n"
-        "Not reported there: a parameter or field annotated `Any`, `object`, a `TypeVar`, "
-        "`Awaitable`, `Callable` or not at all when the body does not settle it, `*args` "
-        "and `**kwargs` (gather-style helpers), functions that await the parameter or hand "
-        "it on, decorated functions, callees outside the project, and code outside "
-        "`async def`.\n\n"
+        "`render(load_title())` or `Page(title=load_title())` where the parameter or field "
+        "(of the project, or of an installed package, read never imported) is annotated "
+        "with a concrete, non-awaitable type (`str`, `list[X]`, `Iterable[X]`, a class that "
+        "has no `__await__` — a Protocol only when it declares a member a coroutine lacks, "
+        "such as `email: str` —, a library class of the catalog such as `sqlalchemy.Select` "
+        "or `pydantic.BaseModel`, a `TypeVar` bound to such a type, `Optional`/`Union` of "
+        "those), or where the function only uses that parameter as data (iterates it, "
+        "reads its attributes, indexes it...) and never awaits, returns or stores it; and "
+        "`page.title = load_title()` where `page`'s class declares `title` so; and "
+        "`rows.append(load_row())` (`add`, `insert`) where `rows` holds elements of such a "
+        "type: declared so (`rows: list[Row] = []`), or a new list the function binds once "
+        "and returns under `-> list[Row]`; and a keyword of a library method the catalog "
+        "knows takes a plain value (`model.copy(exclude=deny_fields())` on a "
+        "`pydantic.BaseModel`, a receiver typed by its annotation, a `TypeVar` bound to "
+        "the model, or a comprehension over a declared list). The parameter is named in "
+        "the message.\n\n"
+        "Not reported there: a parameter or field annotated `Any`, `object`, an unbounded "
+        "`TypeVar`, `Awaitable`, `Callable` or not at all when the body does not settle it, "
+        "`*args` and `**kwargs` (gather-style helpers), functions that await the parameter "
+        "or hand it on, decorated functions, callees of packages that are not installed "
+        "(or not known), lists of `Task`s, `Awaitable`s or `Any` (collecting coroutines for "
+        "`gather` is the idiom), and code outside `async def`.\n\n"
         "`async with open_session():` on an `async def` raises TypeError: a coroutine has no "
         "`__aenter__`. It is reported without a fix (whether `async with await "
         "open_session():` or another function was meant cannot be told)."
@@ -554,16 +412,17 @@ class CoroutineUsedAsValue(Rule):
     fix_applicability = Applicability.UNSAFE
     fix_safety = _AWAIT_SAFETY + (
         " No fix is offered for `await coro().attr`: whether the author meant "
-        "`(await coro()).attr` or also to await the attribute's result cannot be told."
+        "`(await coro()).attr` or also to await the attribute's result cannot be told; nor "
+        "for `async for x in coro():`, where `for x in await coro():` may be meant."
     )
 
     def visit_Call(self, node: ast.Call) -> None:
         semantic = self.semantic
         parent = semantic.parent
-        direct = _is_value_use(node, parent)
-        if not direct and isinstance(parent, ast.Call) and node in parent.args \
-                and len(parent.args) == 1 and not parent.keywords:
-            direct = semantic.resolve(parent.func) in _VALUE_BUILTINS
+        parents = semantic.parents
+        kind = value_use_kind(node, parent, parents[-2] if len(parents) > 1 else None,
+                              semantic.resolve)
+        direct = kind is UseKind.FAILING or kind is UseKind.TEST
         if not direct:
             self._passed_or_stored(node, parent)
             return
@@ -573,6 +432,8 @@ class CoroutineUsedAsValue(Rule):
         plan = await_plan(self, node)
         if isinstance(parent, (ast.Attribute, ast.Subscript)) and _awaited_chain(semantic):
             plan = None
+        elif isinstance(parent, ast.AsyncFor):
+            plan = None  # `async for` over the awaited value fails too: `for` may be meant
         self.report(node, f"Coroutine used as a value without `await`: {callee.label}",
                     fix_plan=plan)
 
@@ -598,7 +459,7 @@ class CoroutineUsedAsValue(Rule):
         if callee is None or callee.kind != COROUTINE:
             return
         if isinstance(call, ast.Call):
-            where = value_parameter(call, node, classes)
+            where = value_parameter(call, node, classes, _parents_of(node, self.semantic.parents))
             message = f"Coroutine passed without `await` to {where}: {callee.label}"
         elif store is not None:
             where = value_attribute(store, classes)
@@ -626,6 +487,20 @@ class CoroutineUsedAsValue(Rule):
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return await_fix(self, fctx, diagnostic)
+
+
+def _parents_of(node: ast.AST,
+                ancestors: Sequence[ast.AST]) -> Callable[[ast.AST], ast.AST | None]:
+    """The parent of the visited `node` or of one of its `ancestors` (outermost first),
+    looked up when asked: most visits never ask above the first parent."""
+    def parent_of(child: ast.AST) -> ast.AST | None:
+        if child is node:
+            return ancestors[-1] if ancestors else None
+        for i in range(len(ancestors) - 1, 0, -1):
+            if ancestors[i] is child:
+                return ancestors[i - 1]
+        return None
+    return parent_of
 
 
 def _awaited_chain(semantic: Any) -> bool:
@@ -659,11 +534,17 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
         "read that assignment can reach is such a `return` and `result` is never awaited "
         "(`row = create()` in one branch, `row = await get()` in the other, then `return "
         "row`); it is reported at the call.\n\n"
+        "`return cast(T, fetch(x))` is the same mistake: `typing.cast` changes nothing at run "
+        "time.\n\n"
         "Not reported when the function's return annotation says it returns an awaitable "
-        "(`Awaitable`, `Coroutine`, `Task`, `Future`, `Any`, `object`), or in a plain `def` "
-        "(a factory returning a coroutine is fine). `Any` and `object` do not excuse a route "
-        "that a web framework registers by its decorators alone: the framework serialises "
-        "what the route returns, and a coroutine is never what it should get."
+        "(`Awaitable`, `Coroutine`, `Task`, `Future`), or in a plain `def` (a factory "
+        "returning a coroutine is fine). `Any` and `object` say nothing either way: they "
+        "excuse `return fetch(x)` only when the function may mean to hand back an awaitable "
+        "— another of its `return`s gives another call's result or a name (not a literal, a "
+        "display or an `await`), a decorator other than `staticmethod`/`classmethod` takes "
+        "its result, or its own module calls it without awaiting it (`asyncio.run(...)`, a "
+        "task). A route that a web framework registers by its decorators alone is never "
+        "excused: the framework serialises what the route returns."
     )
     bad_example = (
         "async def fetch_user(uid: int) -> dict[str, str]: ...\n\n\n"
@@ -682,11 +563,17 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
 
     def visit_Return(self, node: ast.Return) -> None:
         value = node.value
-        function = self._async_function()
-        if not isinstance(value, ast.Call) or function is None:
+        if not isinstance(value, ast.Call):
             return
-        self._report_coroutine(value, node, "`return` without `await` in `async def` returns "
-                                            "a coroutine: ")
+        parent: ast.AST = node
+        inner = cast_operand(value, self.semantic.resolve)
+        if isinstance(inner, ast.Call):  # `return cast(T, coro())`: the cast changes nothing
+            parent, value = value, inner
+        function = self._async_function(loose=True)
+        if function is None:
+            return
+        self._report_coroutine(value, parent, "`return` without `await` in `async def` "
+                                              "returns a coroutine: ")
 
     def assigned(self, node: ast.Assign | ast.AnnAssign, target: ast.expr) -> None:
         """`x = coro(); ...; return x`: reported at the call, the one `await` dropped."""
@@ -724,15 +611,19 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
         if not mine or not all(isinstance(flow.parent(load), ast.Return) for load in mine):
             return False
         resolve = self.semantic.resolve
-        return not any(classify_use(load, flow, resolve).kind is UseKind.AWAITED
+        return not any(classify_use(load, flow.parent, resolve).kind is UseKind.AWAITED
                        for load in loads)
 
-    def _report_coroutine(self, call: ast.Call, statement: ast.stmt, message: str) -> None:
+    def _report_coroutine(self, call: ast.Call, parent: ast.AST, message: str) -> None:
         """Report `call` when it makes a coroutine (the message ends with what it calls)."""
         callee = oracle(self).classify(call)
         if callee is not None and callee.kind == COROUTINE:
             self.report(call, message + callee.label,
-                        fix_plan=await_plan(self, call, parent=statement))
+                        fix_plan=await_plan(self, call, parent=parent))
+
+    def _coroutine_call(self, call: ast.Call) -> bool:
+        callee = oracle(self).classify(call)
+        return callee is not None and callee.kind == COROUTINE
 
     def _returned_names(self) -> frozenset[str]:
         """Every name the module's text returns (`return x`): a superset, by one regular
@@ -743,15 +634,23 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
         return self.semantic.shared(
             "returned-names", lambda: frozenset(_RETURNED_NAME.findall(self.ctx.source.text)))
 
-    def _async_function(self) -> ast.AsyncFunctionDef | None:
+    def _async_function(self, loose: bool = False) -> ast.AsyncFunctionDef | None:
         """The `async def` we are directly in, unless its return annotation says it hands
-        back an awaitable."""
+        back an awaitable. An annotation that says nothing (`Any`, `object`) excuses it
+        outside routes unless, with `loose`, the function evidently means no awaitable
+        (`plain_returns.may_return_awaitable`)."""
         function = self.semantic.function
         if not isinstance(function, ast.AsyncFunctionDef):
             return None
         said = _heads(function.returns) & _AWAITABLE_WORDS if function.returns else set()
         if said and (said - _LOOSE_WORDS or not self._route(function)):
-            return None
+            if said - _LOOSE_WORDS or not loose:
+                return None
+            deliberate = self.semantic.shared(
+                f"may-return-awaitable:{id(function)}",
+                lambda: may_return_awaitable(function, self.semantic, self._coroutine_call))
+            if deliberate:
+                return None
         return function
 
     def _route(self, function: ast.AsyncFunctionDef) -> bool:

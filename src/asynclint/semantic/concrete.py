@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from asynclint.semantic.catalogs.types import VALUE_CLASSES
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.scopes import LOCAL
 from asynclint.semantic.syntax import FUNCS
@@ -31,12 +32,14 @@ CONCRETE = frozenset({
     "datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta",
     "decimal.Decimal", "uuid.UUID", "pathlib.Path", "pathlib.PurePath", "re.Pattern",
     "enum.Enum", "enum.IntEnum", "enum.StrEnum",
+    *VALUE_CLASSES,
 })
 _UNION = frozenset({"typing.Optional", "typing.Union", "typing_extensions.Optional",
                     "typing_extensions.Union"})
 _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated", "pydantic.SerializeAsAny",
                         "pydantic.functional_serializers.SerializeAsAny"})
 _LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal"})
+_TYPEVAR = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 # Modules whose other names (`Any`, `Awaitable`, `Callable`, `TypeVar`s...) are never concrete.
 _LOOSE_MODULES = ("builtins.", "typing.", "typing_extensions.", "collections.abc.", "asyncio.",
                   "types.", "concurrent.")
@@ -76,6 +79,8 @@ def concrete_names(annotation: ast.expr | None, model: SemanticModel,
         if head in _LITERAL:
             return []
         return concrete_names(annotation.value, model, _depth + 1)
+    if isinstance(annotation, ast.Call):  # reached through a module name: `T = TypeVar(...)`
+        return _type_variable(annotation, model, _depth)
     if isinstance(annotation, (ast.Name, ast.Attribute)):
         qualified = model.resolve(annotation, model.module_scope)
         if qualified is None:
@@ -86,6 +91,41 @@ def concrete_names(annotation: ast.expr | None, model: SemanticModel,
             return None
         return [qualified]
     return None
+
+
+def _type_variable(call: ast.Call, model: SemanticModel, depth: int) -> list[str] | None:
+    """`TypeVar("T", bound=B)` stands for subtypes of `B`, `TypeVar("T", A, B)` for `A` or
+    `B`: as concrete as those; an unbounded `TypeVar` admits anything (None)."""
+    if model.resolve(call.func, model.module_scope) not in _TYPEVAR:
+        return None
+    bound = next((k.value for k in call.keywords if k.arg == "bound"), None)
+    if bound is not None:
+        return concrete_names(bound, model, depth + 1)
+    constraints = call.args[1:]
+    if not constraints or any(isinstance(c, ast.Starred) for c in constraints):
+        return None
+    return _all(list(constraints), model, depth)
+
+
+def typevar_bound(value: ast.expr, model: SemanticModel) -> str | None:
+    """`TypeVar("T", bound=B)` -> the qualified name of `B` (a class of this module or an
+    imported name); None for anything else."""
+    if not isinstance(value, ast.Call) \
+            or model.resolve(value.func, model.module_scope) not in _TYPEVAR:
+        return None
+    bound = next((k.value for k in value.keywords if k.arg == "bound"), None)
+    if isinstance(bound, ast.Constant) and isinstance(bound.value, str):
+        try:
+            bound = ast.parse(bound.value.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+    if not isinstance(bound, (ast.Name, ast.Attribute)):
+        return None
+    qualified = model.resolve(bound, model.module_scope)
+    if qualified is None and isinstance(bound, ast.Name) \
+            and isinstance(module_definitions(model).get(bound.id), ast.ClassDef):
+        qualified = f"{model.module_name or '__module__'}.{bound.id}"
+    return qualified
 
 
 def _all(members: list[ast.expr], model: SemanticModel, depth: int) -> list[str] | None:
@@ -153,7 +193,7 @@ def _imports(model: SemanticModel) -> dict[str, list[str]]:
 
 def module_definitions(model: SemanticModel) -> dict[str, ast.stmt | ast.expr]:
     """The module's top-level names bound exactly once by a def, a class or an
-    annotation-shaped assignment (a type alias: its value)."""
+    annotation-shaped assignment (a type alias or a `TypeVar`: its value)."""
     return model.shared(_DEFS_KEY, lambda: _definitions(model.module))
 
 
@@ -168,7 +208,8 @@ def _definitions(module: ast.Module) -> dict[str, ast.stmt | ast.expr]:
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
                 and isinstance(stmt.targets[0], ast.Name):
             name = stmt.targets[0].id
-            if isinstance(stmt.value, (ast.Subscript, ast.Name, ast.Attribute, ast.BinOp)):
+            if isinstance(stmt.value, (ast.Subscript, ast.Name, ast.Attribute, ast.BinOp)) \
+                    or _typevar_shaped(stmt.value):
                 value = stmt.value
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             name = stmt.target.id
@@ -182,6 +223,14 @@ def _definitions(module: ast.Module) -> dict[str, ast.stmt | ast.expr]:
         else:
             found.pop(name, None)
     return {k: v for k, v in found.items() if counts[k] == 1}
+
+
+def _typevar_shaped(value: ast.expr) -> bool:
+    """`TypeVar(...)` / `typing.TypeVar(...)` as written (resolved later)."""
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    return (func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)) == "TypeVar"
 
 
 def annotation_text(annotation: ast.expr) -> str:

@@ -38,7 +38,7 @@ VALUE_BUILTINS = frozenset({
 # Builtins that look at their argument without using or keeping it.
 _LOOKING_BUILTINS = frozenset({"builtins.isinstance", "builtins.id", "builtins.type"})
 # Attributes that exist on a coroutine object.
-_COROUTINE_ATTRS = frozenset({"send", "throw", "close", "cr_frame", "cr_await", "cr_code",
+COROUTINE_ATTRS = frozenset({"send", "throw", "close", "cr_frame", "cr_await", "cr_code",
                               "cr_running", "cr_origin", "cr_suspended", "__await__",
                               "__class__", "__name__", "__qualname__"})
 
@@ -159,7 +159,7 @@ def _use(node: ast.Name, parent: ast.AST | None, parents: dict[int, ast.AST],
     fails nor keeps it (a test, a comparison); (call, position): handed to a call; None:
     anything else (awaited, returned, stored, aliased...)."""
     if isinstance(parent, ast.Attribute):
-        return (parent.value is node and parent.attr not in _COROUTINE_ATTRS) or None
+        return (parent.value is node and parent.attr not in COROUTINE_ATTRS) or None
     if isinstance(parent, ast.Subscript):
         return parent.value is node or None
     if isinstance(parent, (ast.For, ast.comprehension)):

@@ -3,18 +3,20 @@
 For ASL202/ASL201: `f(coro())` is a dropped `await` when `f` is known to use that parameter as
 data. A parameter is *value-only* when
 
-- its annotation is concrete and not awaitable (`str`, `Iterable[X]`, a project class that is
-  no Protocol and has no `__await__`, `Optional`/`Union` of those — never `Any`, `object`, a
-  `TypeVar`, `Awaitable`, `Callable`, an unknown name), or
+- its annotation is concrete and not awaitable (`str`, `Iterable[X]`, a project class that
+  has no `__await__` — a Protocol only when it declares a member a coroutine lacks —, a
+  `TypeVar` bound to such a type, `Optional`/`Union` of those — never `Any`, `object`, an
+  unbounded `TypeVar`, `Awaitable`, `Callable`, an unknown name), or
 - the callee's body only uses it as data (attribute, subscript, iteration, `len()`,
   arithmetic, f-string...; truthiness and comparisons allowed beside those) and never awaits,
   returns or stores it; handing it on to another project function counts when that function's
   parameter is value-only by itself (one level).
 
-The callee is a function or method of the project (the index, or this module's own tree), or a
+The callee is a function or method of the project (the index, or this module's own tree) or of
+an installed package (read, never imported: its annotations and body as for the project), or a
 class: its `__init__`, else for a dataclass or model (`pydantic.BaseModel`...) the annotated
 field named by a keyword. `obj.field = value` asks the same of a class-level field of `obj`'s
-project class. Unknown, third-party, decorated (by anything but `staticmethod`/`classmethod`
+class. Unknown (a package not installed), decorated (by anything but `staticmethod`/`classmethod`
 and alike) callees, `*args`/`**kwargs` parameters: no answer.
 
 What a function does with its parameters is the index's `params` fact
@@ -25,12 +27,21 @@ on first use.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
-from asynclint.semantic.catalogs.types import METHODLESS_BASES
-from asynclint.semantic.concrete import MODEL_BASES
+from asynclint.semantic.catalogs.types import METHODLESS_BASES, VALUE_KEYWORDS
+from asynclint.semantic.concrete import MODEL_BASES, annotation_text, concrete_names
 from asynclint.semantic.coroutines import CoroutineOracle
+from asynclint.semantic.flow import FunctionFlow
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.parameter_facts import FACT, Fact, Param, project_fact
+from asynclint.semantic.nodes import walk
+from asynclint.semantic.parameter_facts import (
+    COROUTINE_ATTRS,
+    FACT,
+    Fact,
+    Param,
+    project_fact,
+)
 from asynclint.semantic.project.summaries import ClassSummary, FunctionSummary, flat
 from asynclint.semantic.project.view import ProjectView
 from asynclint.semantic.syntax import FUNCS, FuncDef
@@ -39,6 +50,13 @@ from asynclint.semantic.types import canonical
 _SHARED = "parameters"
 _MAX_DEPTH = 8
 
+_PROTOCOLS = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+# Container methods that put their argument in as one element: the argument's position.
+_ELEMENT_METHODS = {"append": 0, "add": 0, "insert": 1}
+# What makes a new list or set.
+_FRESH = (ast.List, ast.Set, ast.ListComp, ast.SetComp)
+_FRESH_CALLS = frozenset({"builtins.list", "builtins.set"})
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # Bases that make a class awaitable or structural.
 _AWAITABLE_BASES = frozenset({
     "typing.Protocol", "typing_extensions.Protocol", "typing.Awaitable",
@@ -49,11 +67,18 @@ _AWAITABLE_BASES = frozenset({
 
 
 # -- the question (asked in the caller's module) -----------------------------------------------
-def value_parameter(call: ast.Call, argument: ast.expr, oracle: CoroutineOracle) -> str | None:
+# The parent of a node of the code being checked (None at the top).
+Above = Callable[[ast.AST], ast.AST | None]
+
+
+def value_parameter(call: ast.Call, argument: ast.expr, oracle: CoroutineOracle,
+                    above: Above | None = None) -> str | None:
     """When `argument` (one of `call`'s positional arguments or keyword values) lands on a
     value-only parameter of a project callee: a description for a message ("`fields` of
-    `convert`, which only uses it as a value"); None when unknown or not value-only."""
-    return _parameters(oracle).value_parameter(call, argument)
+    `convert`, which only uses it as a value"); None when unknown or not value-only.
+    `above` tells the call's parents (a receiver bound by a comprehension around the call
+    takes the element type of what it iterates)."""
+    return _parameters(oracle).value_parameter(call, argument, above)
 
 
 def value_attribute(target: ast.Attribute, oracle: CoroutineOracle) -> str | None:
@@ -83,7 +108,8 @@ class _Parameters:
         self._own_defs: dict[str, FuncDef] | None = None
 
     # -- public -----------------------------------------------------------------------------
-    def value_parameter(self, call: ast.Call, argument: ast.expr) -> str | None:
+    def value_parameter(self, call: ast.Call, argument: ast.expr,
+                        above: Above | None = None) -> str | None:
         if self.view is None:
             return None
         where: int | str
@@ -96,6 +122,9 @@ class _Parameters:
             if keyword is None or keyword.arg is None:
                 return None
             where = keyword.arg
+        element = self._element(call, where) or self._library(call, where, above)
+        if element is not None:
+            return element
         callee = self._callee(call.func)
         if callee is None:
             return None
@@ -115,17 +144,104 @@ class _Parameters:
             if node is not None:
                 qualified = f"{self.semantic.module_name or '__module__'}.{node.name}"
         if qualified is None:
-            kind = self.semantic.type_of(receiver)
-            qualified = canonical(kind) if kind else None
+            qualified = self._type_of(receiver)
         if qualified is None:
             return None
-        cls = self.view.class_summary(qualified)
+        cls = self.view.class_summary(qualified, installed=True)
         if cls is None:
             return None
         chain = self._chain(cls, qualified)
         if chain is None:
             return None
         return self._field(chain[0], target.attr, qualified)
+
+    # -- containers -------------------------------------------------------------------------
+    def _element(self, call: ast.Call, where: int | str) -> str | None:
+        """`rows.append(x)` / `.add(x)` / `.insert(i, x)` where `rows` holds elements of a
+        concrete type: declared so (`rows: list[Row] = []`), or a fresh list the function
+        binds once and returns under a return annotation that says so (`-> list[Row]`)."""
+        func = call.func
+        if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name) \
+                or _ELEMENT_METHODS.get(func.attr) != where or call.keywords:
+            return None
+        receiver = func.value
+        semantic = self.semantic
+        types = semantic.types
+        annotation = types.element_annotation(receiver, semantic.scope)
+        if annotation is None:
+            returns = self._returned_fresh(receiver)
+            annotation = types.element_annotation(receiver, semantic.scope, returns) \
+                if returns is not None else None
+        if annotation is None:
+            return None
+        names = concrete_names(annotation, semantic)
+        if names is None or not self._concrete(names):
+            return None
+        return (f"`{receiver.id}.{func.attr}`, whose elements are declared "
+                f"`{annotation_text(annotation)}`")
+
+    def _returned_fresh(self, receiver: ast.Name) -> ast.expr | None:
+        """The function's return annotation when `receiver` is bound once in it, to a new
+        list or set, and a `return` of the function gives it."""
+        function = self.semantic.function
+        if not isinstance(function, FUNCS) or function.returns is None:
+            return None
+        flow = self.semantic.shared(f"flow:{id(function)}", lambda: FunctionFlow(function))
+        bindings = flow.bindings(receiver.id)
+        loads = flow.loads(receiver.id)
+        if not bindings or len(bindings) != 1 or not loads:
+            return None
+        binding = bindings[0]
+        statement = flow.parent(binding)
+        if not (isinstance(statement, ast.Assign) and statement.targets == [binding]
+                and self._fresh(statement.value)):
+            return None
+        if not any(isinstance(flow.parent(load), ast.Return) for load in loads):
+            return None
+        return function.returns
+
+    def _library(self, call: ast.Call, where: int | str, above: Above | None) -> str | None:
+        """A keyword of a library method the catalog knows takes a plain value
+        (`model.copy(exclude=...)` on a `pydantic.BaseModel`)."""
+        func = call.func
+        if not isinstance(where, str) or not isinstance(func, ast.Attribute):
+            return None
+        receiver = func.value
+        owner = self._comprehended(receiver, call, above) if above is not None else None
+        owner = owner or self._type_of(receiver)
+        method = f"{owner}.{func.attr}"
+        if owner is None or where not in VALUE_KEYWORDS.get(method, ()):
+            return None
+        return f"`{where}` of `{method}`, which takes a plain value"
+
+    def _comprehended(self, receiver: ast.expr, call: ast.Call, above: Above) -> str | None:
+        """The type of a comprehension variable the call sits in (`item` of `[item.copy(...)
+        for item in items]` with `items: list[Schema]`); None when the receiver is none."""
+        if not isinstance(receiver, ast.Name):
+            return None
+        node: ast.AST = call
+        parent = above(node)
+        while parent is not None and not isinstance(parent, (ast.stmt, ast.Lambda)):
+            if isinstance(parent, _COMPREHENSIONS):
+                for generator in reversed(parent.generators):
+                    names = [n.id for n in walk(generator.target) if isinstance(n, ast.Name)]
+                    if receiver.id not in names:
+                        continue
+                    if not isinstance(generator.target, ast.Name):
+                        return None
+                    kinds = self.semantic.types.element_types(generator.iter,
+                                                              self.semantic.scope)
+                    kind = kinds[0] if kinds is not None and len(kinds) == 1 else None
+                    return self._bound(canonical(kind)) if kind else None
+            node, parent = parent, above(parent)
+        return None
+
+    def _fresh(self, value: ast.expr) -> bool:
+        """A new list or set: a display, a comprehension, `list()`, `set()`."""
+        if isinstance(value, ast.Call):
+            return not value.args and not value.keywords \
+                and self.semantic.resolve(value.func) in _FRESH_CALLS
+        return isinstance(value, _FRESH)
 
     # -- callees ----------------------------------------------------------------------------
     def _callee(self, func: ast.expr) -> _Function | _Class | None:
@@ -140,7 +256,7 @@ class _Parameters:
         if qualified is not None:
             if qualified.startswith("builtins.") or "." not in qualified:
                 return None
-            found = view.lookup_full(qualified)
+            found = view.lookup_full(qualified, installed=True)
             if found is None:
                 return None
             what, summary, where = found
@@ -162,12 +278,33 @@ class _Parameters:
                 if self._in_classmethod():
                     how = "c"
         if owner is None:
-            kind = semantic.type_of(receiver)
-            owner = canonical(kind) if kind else None
+            owner = self._type_of(receiver)
         if owner is None:
             return None
-        method = view.method(owner, func.attr)
+        method = view.method(owner, func.attr, installed=True)
         return (method, func.attr, how) if method is not None else None
+
+    def _type_of(self, receiver: ast.expr) -> str | None:
+        """The receiver's type: what this module tells (a `TypeVar` standing for its bound:
+        `obj: SchemaT` with `SchemaT = TypeVar("SchemaT", bound=BaseModel)`), else a typed
+        module variable of another module (`settings` of `from app.config import
+        settings`)."""
+        semantic = self.semantic
+        kind = semantic.type_of(receiver) or semantic.types.declared(receiver, semantic.scope)
+        if kind:
+            return self._bound(canonical(kind))
+        qualified = self.semantic.resolve(receiver) if isinstance(receiver, ast.Name) else None
+        if qualified is None or self.view is None:
+            return None
+        found = self.view.lookup_full(qualified, installed=True)
+        return canonical(found[1]) if found is not None and found[0] == "variable" else None
+
+    def _bound(self, kind: str) -> str:
+        """The bound of a module-level `TypeVar` named `kind`, else `kind`."""
+        module, _, name = kind.rpartition(".")
+        summary = self.view.module(module, installed=True) if self.view and module else None
+        bound = summary.bounds.get(name) if summary is not None else None
+        return canonical(bound) if bound else kind
 
     def _in_classmethod(self) -> bool:
         function = self.semantic.function
@@ -228,7 +365,8 @@ class _Parameters:
         if usage is None or (usage and not handons):
             return None
         for callee, callee_how, callee_where in usage:
-            found = self.view.lookup_full(callee) if self.view is not None else None
+            found = self.view.lookup_full(callee, installed=True) \
+                if self.view is not None else None
             if found is None or found[0] not in ("function", "method") \
                     or not isinstance(found[1], FunctionSummary):
                 return None
@@ -266,7 +404,7 @@ class _Parameters:
                 if base in MODEL_BASES:
                     model = True
                     continue
-                found = view.class_summary(base)
+                found = view.class_summary(base, installed=True)
                 if found is not None:
                     bases.append((found, base))
                 elif self._model_name(base):
@@ -280,7 +418,7 @@ class _Parameters:
         """A project name bound by several model classes (see `ModuleSummary.models`)."""
         view = self.view
         module, _, name = qualified.rpartition(".")
-        summary = view.module(module) if view is not None and module else None
+        summary = view.module(module, installed=True) if view is not None and module else None
         return summary is not None and name in summary.models
 
     def _construct(self, cls: ClassSummary, qualified: str, where: int | str) -> str | None:
@@ -320,27 +458,36 @@ class _Parameters:
         if view is None or depth > _MAX_DEPTH:
             return False
         for name in names:
-            cls = view.class_summary(name)
+            cls = view.class_summary(name, installed=True)
             if cls is not None:
                 if not self._plain_class(cls, name):
                     return False
                 continue
             module, _, attr = name.rpartition(".")
-            summary = view.module(module) if module else None
+            summary = view.module(module, installed=True) if module else None
             if summary is None or attr not in summary.aliases \
                     or not self._concrete(summary.aliases[attr], depth + 1):
                 return False
         return True
 
     def _plain_class(self, cls: ClassSummary, qualified: str) -> bool:
-        """A project class that is no Protocol, no awaitable, and defines no `__await__`."""
+        """A project class that is no awaitable and defines no `__await__`; a Protocol only
+        when it (or a base) declares a member a coroutine object lacks (`email: str`): a
+        coroutine never matches it."""
         chain = self._chain(cls, qualified)
         if chain is None:
             return False
+        protocol = lacks = False
         for current, _name in chain[0]:
             if "__await__" in current.methods or "__await__" in current.attributes:
                 return False
-            if any(b in _AWAITABLE_BASES for b in current.bases):
-                return False
-        return True
+            for base in current.bases:
+                if base in _PROTOCOLS:
+                    protocol = True
+                elif base in _AWAITABLE_BASES:
+                    return False
+            lacks = lacks or any(not (n.startswith("__") and n.endswith("__"))
+                                 and n not in COROUTINE_ATTRS
+                                 for n in (*current.attributes, *current.methods))
+        return lacks or not protocol
 

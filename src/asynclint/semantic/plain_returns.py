@@ -4,8 +4,10 @@ ASL208 (`await` on what is not awaitable), read from the function's body alone."
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.nodes import walk
 
 # The project-index fact (a `FACT_PROVIDERS` entry) of a plain `def` that is no stub and, when
 # unannotated, never returns an awaitable: every `return` gives a literal, a display or a
@@ -61,3 +63,80 @@ def plain_return(node: ast.FunctionDef | ast.AsyncFunctionDef,
 
 # The fields of compound statements that hold statements (handlers and match cases aside).
 _BLOCKS = ("body", "orelse", "finalbody")
+
+
+# -- an `async def` annotated loosely (`-> Any`): does it mean to hand back an awaitable? -------
+_COMPUTED = (*_PLAIN_NODES, ast.Await)
+_CAST = frozenset({"typing.cast", "typing_extensions.cast"})
+_UNAWAITED_KEY = "called-unawaited"
+# Decorators that hand callers the function's own result.
+_KEEPING = frozenset({"builtins.staticmethod", "builtins.classmethod", "abc.abstractmethod",
+                      "typing.override", "typing_extensions.override"})
+
+
+def cast_operand(call: ast.expr, resolve: Callable[[ast.expr], str | None]) -> ast.expr | None:
+    """`typing.cast(T, value)` -> `value` (a cast changes nothing at run time); None for any
+    other expression."""
+    if isinstance(call, ast.Call) and len(call.args) == 2 and not call.keywords \
+            and not any(isinstance(a, ast.Starred) for a in call.args) \
+            and resolve(call.func) in _CAST:
+        return call.args[1]
+    return None
+
+
+def may_return_awaitable(function: ast.AsyncFunctionDef, model: SemanticModel,
+                         coroutine_call: Callable[[ast.Call], bool]) -> bool:
+    """Whether an `async def` whose annotation says nothing (`-> Any`, `-> object`) may mean
+    to hand back an awaitable. It may when one of its `return`s gives neither a value it
+    evidently computed itself (nothing, a literal, a display, an `await`) nor a coroutine call
+    (`coroutine_call`: those are the slips asked about), say another call's result (`return
+    super().execute_command(...)`: "whatever the command gives"), or a name; when a decorator
+    other than `staticmethod`/`classmethod`/`abstractmethod` takes its result; and when its own
+    module calls a function of its name without awaiting it (`asyncio.run(self._execute())`,
+    a task, a queue: the caller takes the result as an object). Otherwise every `return coro()`
+    makes callers `await` twice, and is a dropped `await`."""
+    if any(model.resolve(d, model.module_scope) not in _KEEPING for d in function.decorator_list):
+        return True  # a decorator may take the result as it is (await it, cache it...)
+    if function.name in model.shared(_UNAWAITED_KEY, lambda: _called_unawaited(model.module)):
+        return True
+    stack: list[ast.stmt] = list(function.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, ast.Return):
+            value = stmt.value
+            inner = cast_operand(value, model.resolve) if value is not None else None
+            value = inner if inner is not None else value
+            if value is None or isinstance(value, _COMPUTED):
+                continue
+            if not (isinstance(value, ast.Call) and coroutine_call(value)):
+                return True
+        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for block in _BLOCKS:
+                inner_block = getattr(stmt, block, None)
+                if inner_block:
+                    stack.extend(inner_block)
+            for part in getattr(stmt, "handlers", None) or getattr(stmt, "cases", None) or ():
+                stack.extend(part.body)
+    return False
+
+
+def _called_unawaited(module: ast.Module) -> frozenset[str]:
+    """The names (`f`, the attribute of `self.f`) the module calls without awaiting the call
+    right away. One walk, for the rare function that asks."""
+    awaited: set[int] = set()
+    calls: list[ast.Call] = []
+    for node in walk(module):
+        if isinstance(node, ast.Await):
+            awaited.add(id(node.value))
+        elif isinstance(node, ast.Call):
+            calls.append(node)
+    names = set()
+    for call in calls:
+        if id(call) in awaited:
+            continue
+        func = call.func
+        if isinstance(func, ast.Name):
+            names.add(func.id)
+        elif isinstance(func, ast.Attribute):
+            names.add(func.attr)
+    return frozenset(names)

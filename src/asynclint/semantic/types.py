@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from asynclint.semantic.catalogs.aliases import ALIASES
 from asynclint.semantic.catalogs.types import (
     CLASS_ATTRIBUTES,
+    COLLECTION_GENERICS,
     DEPENDENCY_MARKERS,
     MAPPING_GENERICS,
     PASSTHROUGH_CALLS,
@@ -61,6 +62,7 @@ def _chained_types() -> frozenset[str]:
 _CHAINED_TYPES = _chained_types()
 _CHAINED_METHODS = frozenset(key.rsplit(".", 1)[1] for key in RETURNS
                              if key.rsplit(".", 1)[0] in _CHAINED_TYPES)
+_TYPEVARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 
 
 def canonical(name: str) -> str:
@@ -80,6 +82,7 @@ class TypeInference:
         self._class_attrs: dict[int, dict[str, str]] = {}
         self._module_defs: dict[str, ast.stmt] | None = None
         self._aliases: dict[str, ast.expr | None] | None = None
+        self._typevars: frozenset[str] | None = None
         self._declared: dict[int, dict[str, ast.expr | None]] = {}
         self._busy: set[int] = set()  # methods whose returned type is being worked out
 
@@ -320,7 +323,26 @@ class TypeInference:
                 alias = self._module_alias(expr.id, scope)
                 if alias is not None:
                     return self.annotation(alias, self.model.module_scope, yielded)
+                if self._module_typevar(expr.id, scope):
+                    # named like a class of the module: the index knows its bound
+                    return self._local_class(expr.id)
         return None
+
+    def _module_typevar(self, name: str, scope: Scope) -> bool:
+        """`name` is a `TypeVar` bound once at module level (`T = TypeVar("T", ...)`)."""
+        if self.model.defining_scope(name, scope) is not self.model.module_scope:
+            return False
+        if self._typevars is None:
+            found: dict[str, bool] = {}
+            for stmt in self.model.module.body:
+                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                        and isinstance(stmt.targets[0], ast.Name):
+                    value = stmt.value
+                    target = stmt.targets[0].id
+                    found[target] = target not in found and isinstance(value, ast.Call) \
+                        and self.model.resolve(value.func, self.model.module_scope) in _TYPEVARS
+            self._typevars = frozenset(k for k, v in found.items() if v)
+        return name in self._typevars
 
     def _module_alias(self, name: str, scope: Scope) -> ast.expr | None:
         """The value of a module-level type alias (`SessionDep = Annotated[Session, ...]`,
@@ -501,6 +523,11 @@ class TypeInference:
         else:
             self._assign(target, None, table)
 
+    def element_types(self, iterable: ast.expr, scope: Scope) -> list[str | None] | None:
+        """What iterating `iterable` gives, per its declaration (`items: list[B]` -> [B];
+        `builders.items()` with `dict[str, B]` -> [str, B]); None when not told."""
+        return self._elements(iterable, scope)
+
     def _elements(self, iterable: ast.expr, scope: Scope) -> list[str | None] | None:
         mode = "iter"
         container = iterable
@@ -529,6 +556,38 @@ class TypeInference:
         else:
             return None
         return [self.annotation(a, where) for a in picked]
+
+    def declared(self, expr: ast.expr, scope: Scope) -> str | None:
+        """The type a name or `self.x` is annotated with (`obj: Schema`), whatever else it is
+        later bound to: an annotation holds for every binding."""
+        found = self._declared_type(expr, scope)
+        return self.annotation(*found) if found is not None else None
+
+    def element_annotation(self, expr: ast.expr, scope: Scope,
+                           annotation: ast.expr | None = None) -> ast.expr | None:
+        """The annotation of the elements of a list- or set-like container: the one `expr`
+        (a name, `self.x`) is declared with (`rows: list[Row] = []`), or `annotation` when
+        given (a return annotation). None when not such a container or not declared."""
+        where = scope
+        if annotation is None:
+            declared = self._declared_type(expr, scope)
+            if declared is None:
+                return None
+            annotation, where = declared
+        while isinstance(annotation, ast.Subscript) \
+                and self.model.resolve(annotation.value, where) in TRANSPARENT_GENERICS:
+            inner = annotation.slice
+            annotation = inner.elts[0] if isinstance(inner, ast.Tuple) else inner
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                annotation = ast.parse(annotation.value.strip(), mode="eval").body
+            except SyntaxError:
+                return None
+        if not isinstance(annotation, ast.Subscript) \
+                or self.model.resolve(annotation.value, where) not in COLLECTION_GENERICS \
+                or isinstance(annotation.slice, ast.Tuple):
+            return None
+        return annotation.slice
 
     def _declared_type(self, expr: ast.expr, scope: Scope) -> tuple[ast.expr, Scope] | None:
         """The annotation a name or `self.x` is declared with, and the scope it is read in."""

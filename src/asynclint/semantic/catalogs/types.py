@@ -190,6 +190,14 @@ SEQUENCE_GENERICS = frozenset({
     "collections.abc.Iterator", "collections.abc.Collection", "collections.abc.Set",
     "collections.abc.MutableSet", "collections.deque", "typing.Deque",
 })
+# Of those, the containers that hold their elements (a list, a set), not streams of them: what
+# `append`/`add` put in is one of the declared elements.
+COLLECTION_GENERICS = frozenset({
+    "builtins.list", "builtins.set", "typing.List", "typing.Set", "typing.Sequence",
+    "typing.MutableSequence", "typing.Collection", "typing.AbstractSet", "typing.MutableSet",
+    "collections.abc.Sequence", "collections.abc.MutableSequence", "collections.abc.Collection",
+    "collections.abc.Set", "collections.abc.MutableSet", "collections.deque", "typing.Deque",
+})
 MAPPING_GENERICS = frozenset({
     "builtins.dict", "typing.Dict", "typing.Mapping", "typing.MutableMapping",
     "collections.abc.Mapping", "collections.abc.MutableMapping", "collections.OrderedDict",
@@ -203,3 +211,28 @@ METHODLESS_BASES = frozenset({"builtins.object", "typing.Generic", "typing_exten
 PROPERTY_DECORATORS = frozenset({"builtins.property", "functools.cached_property"})
 # Callables that mark a parameter as injected from a dependency function (FastAPI style).
 DEPENDENCY_MARKERS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.Security"})
+# Library classes a coroutine object is never an instance of (nominal classes, no Protocols),
+# for a parameter annotated with one when the package is not installed to be read
+# (`semantic.concrete`): `apply_pagination(stmt: Select)` takes the statement, not a coroutine.
+VALUE_CLASSES = frozenset({
+    *(f"sqlalchemy{m}.{n}" for m in ("", ".sql", ".sql.expression")
+      for n in ("Select", "Insert", "Update", "Delete")),
+    "sqlalchemy.sql.selectable.Select", "sqlalchemy.future.Select",
+    *(f"sqlalchemy.sql.dml.{n}" for n in ("Insert", "Update", "Delete")),
+    "sqlalchemy.orm.Query", "sqlalchemy.Table", "sqlalchemy.Column", "sqlalchemy.MetaData",
+    "sqlalchemy.ColumnElement", "sqlalchemy.sql.ColumnElement",
+    "sqlalchemy.sql.elements.ColumnElement",
+    "pydantic.BaseModel", "pydantic.main.BaseModel",
+    "starlette.requests.Request", "fastapi.Request", "starlette.responses.Response",
+    "fastapi.Response",
+})
+# Library methods' keyword parameters that take only plain values (`model.copy(exclude=...)`
+# takes a set or a mapping of field names), for when the package is not installed to be read.
+VALUE_KEYWORDS: dict[str, frozenset[str]] = {
+    f"{model}.{method}": frozenset(keywords)
+    for model in ("pydantic.BaseModel", "pydantic.main.BaseModel")
+    for method, keywords in (
+        ("copy", ("include", "exclude", "update")), ("dict", ("include", "exclude")),
+        ("json", ("include", "exclude")), ("model_dump", ("include", "exclude")),
+        ("model_dump_json", ("include", "exclude")), ("model_copy", ("update",)))
+}

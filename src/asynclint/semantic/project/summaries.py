@@ -37,7 +37,8 @@ from asynclint.semantic.syntax import YIELD_ROWS, rows_unknown, rows_with, rows_
 # async) and a module's star imports and literal `__all__`; 10: the blocking fact's chain ends in
 # the first heavy call (`Cost`); 11: facts stored per provider; 12: the `plain` fact of ASL208;
 # 13: no blocking fact for a helper memoised with `functools.cache` / `lru_cache`.
-SUMMARY_VERSION = 13
+# 14: module `TypeVar`s bound to concrete types among the aliases, and their bounds.
+SUMMARY_VERSION = 14
 
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
@@ -109,8 +110,9 @@ class ModuleSummary:
     # Module-level variables whose type the semantic layer can tell (`engine =
     # create_async_engine(...)` -> "sqlalchemy.ext.asyncio.AsyncEngine").
     variables: dict[str, str] = field(default_factory=dict)
-    # Module-level type aliases with a concrete value (`API = Union[str, AmisAPI]`): name ->
-    # the names the index must still check (`semantic.concrete`).
+    # Module-level type aliases with a concrete value (`API = Union[str, AmisAPI]`, also `T =
+    # TypeVar("T", bound=User)`): name -> the names the index must still check
+    # (`semantic.concrete`).
     aliases: dict[str, list[str]] = field(default_factory=dict)
     # Names bound more than once (so `ambiguous`) where every binding is a model class
     # (`if PYDANTIC_V2: class Base(BaseModel): ... else: class Base(BaseModel): ...`).
@@ -122,6 +124,9 @@ class ModuleSummary:
     # Names bound at module level in no way held above (`x = make()` of unknown type, loop
     # targets...): a star import of the module binds them too.
     others: list[str] = field(default_factory=list)
+    # Module-level `T = TypeVar("T", bound=B)`: name -> the qualified bound (what a value
+    # annotated `T` is at least).
+    bounds: dict[str, str] = field(default_factory=dict)
     # The facts computed so far, per provider, and how to compute one provider's (from a live
     # tree, or by parsing the file again); neither is part of the summary's JSON or digest.
     # Per provider, because a run needs most modules' facts of one family only (the ASL1
@@ -160,7 +165,7 @@ class ModuleSummary:
                 "c": {k: v.to_json() for k, v in self.classes.items()},
                 "i": self.imports, "a": self.ambiguous, "v": self.variables,
                 "t": self.aliases, "m": self.models,
-                "s": self.stars, "e": self.exports, "o": self.others}
+                "s": self.stars, "e": self.exports, "o": self.others, "b": self.bounds}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any], digest: str | None = None) -> ModuleSummary:
@@ -170,7 +175,8 @@ class ModuleSummary:
                       {k: FunctionSummary.from_json(v) for k, v in raw["f"].items()},
                       {k: ClassSummary.from_json(v) for k, v in raw["c"].items()},
                       dict(raw["i"]), list(raw["a"]), dict(raw["v"]), dict(raw["t"]),
-                      list(raw["m"]), list(raw["s"]), raw["e"], list(raw["o"]))
+                      list(raw["m"]), list(raw["s"]), raw["e"], list(raw["o"]),
+                      dict(raw["b"]))
         summary._digest = digest
         return summary
 
@@ -473,6 +479,9 @@ def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool
             aliased = concrete.concrete_names(value, model)
             if aliased is not None and name not in summary.classes:
                 summary.aliases[name] = aliased
+            bound = concrete.typevar_bound(value, model)
+            if bound is not None:
+                summary.bounds[name] = bound
     summary.others = sorted(set(summary.others) - set(summary.variables)
                             - set(summary.ambiguous))
     summary.adopt()
