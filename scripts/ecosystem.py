@@ -2,8 +2,8 @@
 
 Like ruff's ecosystem check. Every project below is downloaded once (``pip download --no-deps
 --no-binary :all:``) into a cache outside the repository, unpacked, and checked with every
-registered rule (``select = ["ASL"]``), all cores, no cache. The run fails on any crash or internal
-error, on any ``--fix --unsafe-fixes`` result that does not parse or is not idempotent, and on any
+registered rule (``select = ["ASL"]``, and ``test-ignore = []``: test code too), all cores, no
+cache. The run fails on any crash or internal error, on any ``--fix --unsafe-fixes`` result that does not parse or is not idempotent, and on any
 fix dropped because it would not parse. The findings per project are compared with (``--check``)
 or written to (``--update``) the committed snapshot ``ecosystem/snapshot.json``, so every change in
 behaviour shows up in a diff.
@@ -189,8 +189,10 @@ class ProjectResult:
 def _settings(root: Path) -> Any:
     from asynclint.config import Settings
 
-    # Every registered rule, whatever its default; no exclusions; no project config.
-    return Settings(root=root.resolve(), select=("ASL",), exclude=(), respect_gitignore=False)
+    # Every registered rule, whatever its default, on test code too (`test-ignore = []`); no
+    # exclusions; no project config.
+    return Settings(root=root.resolve(), select=("ASL",), test_ignore=(), exclude=(),
+                    respect_gitignore=False)
 
 
 def _rel(path: str, root: Path) -> str:

@@ -115,7 +115,7 @@ def configuration() -> str:
         "Every key is validated: an unknown key, a value of the wrong type or an unknown rule "
         "code stops the run with exit code 2 and a message naming the key and the file.",
         "",
-        "Globs (`exclude`, `extend-exclude`, `per-file-ignores`) are matched as ruff matches "
+        "Globs (`exclude`, `extend-exclude`, `per-file-ignores`, `test-paths`) are matched as ruff matches "
         "them: against a path relative to the project root (the folder of the `pyproject.toml`) "
         "or against the file or folder name alone. An excluded folder is not entered; a path "
         "named on the command line is checked anyway unless `force-exclude` is set.",
@@ -127,7 +127,7 @@ def configuration() -> str:
         'extend-exclude = ["migrations"]',
         "",
         "[tool.asynclint.per-file-ignores]",
-        '"tests/**" = ["ASL1"]',
+        '"scripts/**" = ["ASL1"]',
         "```",
         "",
         "## Settings",

@@ -85,7 +85,8 @@ def sort_key(key: str) -> tuple[str, int, int, str]:
 # -- running ------------------------------------------------------------------------------------
 def run_default(names: Sequence[str], cache: Path, jobs: int | None) -> list[Finding]:
     """One run of the default rule selection over the named projects (no project config, no
-    exclusions, no cache), as `ecosystem.py` runs them but without `select = ["ASL"]`."""
+    exclusions, no cache), as `ecosystem.py` runs them but without `select = ["ASL"]` and with
+    the default `test-ignore` (no ASL1/ASL4/ASL5 in what `where` calls test code)."""
     from asynclint.config import Settings
     from asynclint.engine.run import RunOptions, check_paths
 
@@ -132,8 +133,9 @@ DOC_DIRS = frozenset({"doc", "docs", "docs_src", "example", "examples", "snippet
 
 def where(key: str) -> str:
     """"test", "docs" or "product": whose code a finding is in, from its path (a test or docs
-    folder anywhere in it, or a pytest file name). Most ecosystem findings are in the projects'
-    own tests, which a user's default run may not even check; the product stratum shows the rest."""
+    folder anywhere in it, or a pytest file name). "test" is exactly what the default
+    `test-paths` matches (tests/test_labels_script.py checks they agree); the product stratum
+    shows the findings outside tests and docs."""
     parts = key.rsplit(" ", 1)[0].rsplit(":", 2)[0].split("/")[1:]
     name = parts[-1] if parts else ""
     if any(p in TEST_DIRS for p in parts[:-1]) or name.startswith("test_") or name.endswith("_test.py") \

@@ -141,12 +141,69 @@ def test_cli_selectors_combine_with_config(run: Run, tmp_path: Path) -> None:
 
 
 def test_per_file_ignores_flag_and_config(run: Run, tmp_path: Path) -> None:
-    _write(tmp_path, {"app/a.py": BAD, "tests/test_a.py": BAD})
-    result = run(*CHECK, "--output-format", "concise", "--per-file-ignores", "tests/*:ASL1", ".")
+    # (`tools/`, not `tests/`: test code has its own default, `test-ignore`, tested below.)
+    _write(tmp_path, {"app/a.py": BAD, "tools/b.py": BAD})
+    result = run(*CHECK, "--output-format", "concise", "--per-file-ignores", "tools/*:ASL1", ".")
     assert _codes(result.stdout) == [("app/a.py", "ASL100")]
     _write(tmp_path, {"pyproject.toml": '[tool.asynclint.per-file-ignores]\n"app/*" = ["ASL100"]\n'})
     result = run(*CHECK, "--output-format", "concise", ".")
-    assert _codes(result.stdout) == [("tests/test_a.py", "ASL100")]
+    assert _codes(result.stdout) == [("tools/b.py", "ASL100")]
+
+
+# A test that blocks or creates a task loosely; and one whose missing `await` makes it pass.
+TEST_CODE = ("import asyncio\nimport time\n\n\nasync def work():\n    await asyncio.sleep(0)\n\n\n"
+             "async def test_blocks():\n    time.sleep(0.1)\n    asyncio.create_task(work())\n\n\n"
+             "async def test_vacuous():\n    work()\n")
+
+
+def test_test_code_skips_blocking_and_task_rules_by_default(run: Run, tmp_path: Path) -> None:
+    """In test code (pytest's conventions) only ASL1/ASL4/ASL5 go quiet: the missing `await`
+    (ASL2) is still reported there, and the same code outside tests keeps every finding."""
+    files = {"app/views.py": TEST_CODE.replace("def test_", "def case_"),
+             "tests/helpers.py": TEST_CODE, "pkg/test_units.py": TEST_CODE,
+             "pkg/units_test.py": TEST_CODE, "conftest.py": TEST_CODE}
+    _write(tmp_path, files)
+    result = run(*CHECK, "--output-format", "concise", ".")
+    found = sorted(set(_codes(result.stdout)))
+    assert found == sorted([("app/views.py", "ASL100"), ("app/views.py", "ASL200"),
+                            ("app/views.py", "ASL500"), ("conftest.py", "ASL200"),
+                            ("pkg/test_units.py", "ASL200"), ("pkg/units_test.py", "ASL200"),
+                            ("tests/helpers.py", "ASL200")]), result.stdout
+
+
+def test_test_ignore_and_test_paths_settings(run: Run, tmp_path: Path) -> None:
+    _write(tmp_path, {"tests/test_a.py": TEST_CODE, "specs/a_spec.py": TEST_CODE})
+    every = {"ASL100", "ASL200", "ASL500"}
+
+    def codes(*args: str) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for path, code in _codes(run(*CHECK, "--output-format", "concise", *args, ".").stdout):
+            found.setdefault(path, set()).add(code)
+        return found
+
+    assert codes() == {"tests/test_a.py": {"ASL200"}, "specs/a_spec.py": every}
+    # `test-ignore = []` turns it off (on the command line, or in the configuration).
+    assert codes("--config", "test-ignore = []") == {"tests/test_a.py": every,
+                                                    "specs/a_spec.py": every}
+    _write(tmp_path, {"pyproject.toml": '[tool.asynclint]\ntest-ignore = ["ASL100"]\n'
+                                        'test-paths = ["*_spec.py"]\n'})
+    assert codes() == {"tests/test_a.py": every, "specs/a_spec.py": {"ASL200", "ASL500"}}
+    # An unknown code is an error naming the key.
+    _write(tmp_path, {"pyproject.toml": '[tool.asynclint]\ntest-ignore = ["ASL999"]\n'})
+    bad = run(*CHECK, ".")
+    assert bad.returncode == 2 and "test-ignore" in bad.stderr
+
+
+def test_cached_run_follows_test_settings(run: Run, tmp_path: Path) -> None:
+    """The test settings are part of the cache key: a cached run equals a fresh one after
+    either changes."""
+    _write(tmp_path, {"pyproject.toml": "[tool.asynclint]\n", "tests/test_a.py": TEST_CODE})
+    for table in ("", "test-ignore = []\n", 'test-paths = ["nothing/**"]\n', ""):
+        _write(tmp_path, {"pyproject.toml": "[tool.asynclint]\n" + table})
+        cached = run("check", "--output-format", "concise", ".")
+        fresh = run(*CHECK, "--output-format", "concise", ".")
+        assert cached.stdout == fresh.stdout, table
+        assert ("ASL100" in cached.stdout) is (table != ""), table
 
 
 def test_noqa_comments(run: Run, tmp_path: Path) -> None:

@@ -155,6 +155,19 @@ def test_where_splits_tests_docs_and_product() -> None:
     assert labels.where("tests/tests.py:1:1 ASL103") == "product"  # the project is named "tests"
 
 
+def test_where_test_agrees_with_the_default_test_paths() -> None:
+    """The sample's notion of test code is the one the default `test-paths` applies, so the
+    default run the sample measures has no ASL1/ASL4/ASL5 finding in what it calls test code."""
+    from asynclint.config import Settings
+
+    settings = Settings(root=Path("/p"))
+    for rel in ("tests/test_streams.py", "test/base/x.py", "a/testing/b.py", "a/test_x.py",
+                "a/x_test.py", "conftest.py", "a/conftest.py", "a/tests_helpers.py", "a/x.py",
+                "docs/tests/x.py", "tests.py", "a/testing_utils.py", "examples/test_x.py"):
+        tested = "ASL100" not in settings.codes_for(Path("/p") / rel)
+        assert (labels.where(f"proj/{rel}:1:1 ASL100") == "test") is tested, rel
+
+
 def test_product_sample_is_its_own_stable_draw() -> None:
     product = [_f(f"p/src/a.py:{i}:1 ASL104") for i in range(1, 41)]
     tests = [_f(f"p/tests/test_a.py:{i}:1 ASL104") for i in range(1, 41)]

@@ -160,6 +160,10 @@ def test_async_tests_and_fixtures_are_coroutines_too(pytester: pytest.Pytester) 
         "async def test_uses(resource):\n    time.sleep(0.1)\n\n\n"
         "def test_sync():\n    time.sleep(0)\n"
     ))
+    # By default a test that blocks is not reported (`test-ignore`: the ASL1 family)...
+    run(pytester, "--asynclint", "-m", "asynclint").assert_outcomes(passed=1, deselected=2)
+    # ... and with `test-ignore = []` the async test and fixture are checked as coroutines.
+    pytester.makepyprojecttoml("[tool.asynclint]\ntest-ignore = []\n")
     result = run(pytester, "--asynclint", "-m", "asynclint")
     result.assert_outcomes(failed=1, deselected=2)
     out = result.stdout.str()

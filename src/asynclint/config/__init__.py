@@ -2,7 +2,7 @@
 rule codes (`asynclint.codes`), never rules.
 
 - `schema`: every setting as data (type, default, docs) and the checks a value must pass;
-- `selection`: select / ignore / per-file-ignores turned into the enabled codes;
+- `selection`: select / ignore / per-file-ignores / test-ignore turned into the enabled codes;
 - `resolver`: the `Settings` of a file, from the nearest config file and the command line;
 - `environment`: facts read from other files (pytest's config, conftest.py), recorded as
   dependencies of the results that use them.

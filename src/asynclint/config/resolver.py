@@ -13,11 +13,19 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from asynclint.config.schema import DEFAULT_EXCLUDE, ConfigError, checked_value, spec_for
+from asynclint.config.schema import (
+    DEFAULT_EXCLUDE,
+    DEFAULT_TEST_IGNORE,
+    DEFAULT_TEST_PATHS,
+    ConfigError,
+    checked_value,
+    spec_for,
+)
 from asynclint.config.selection import (
     Layer,
     enabled_codes,
     ignored_for,
+    ignored_in_tests,
     validate_selector,
     without_ignored,
 )
@@ -35,6 +43,8 @@ class Settings:
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
+    test_ignore: tuple[str, ...] = DEFAULT_TEST_IGNORE
     # Selection layers applied after the configuration's (the command line's flags).
     cli_selection: tuple[Layer, ...] = ()
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
@@ -60,9 +70,12 @@ class Settings:
         return enabled_codes(self.select, self.extend_select, self.ignore, self.cli_selection)
 
     def codes_for(self, path: Path) -> frozenset[str]:
-        """The codes enabled for the file at `path`, its `per-file-ignores` applied."""
+        """The codes enabled for the file at `path`, its `per-file-ignores` applied, and
+        `test-ignore` when `test-paths` says it is test code."""
+        relpath = self.relpath(path)
         return without_ignored(self.enabled_codes(),
-                               ignored_for(self.per_file_ignores, self.relpath(path)))
+                               ignored_for(self.per_file_ignores, relpath)
+                               + ignored_in_tests(self.test_paths, self.test_ignore, relpath))
 
     def relpath(self, path: Path | str) -> str:
         """`path` relative to the root, with `/` (as globs and the cache see it); a path
@@ -117,7 +130,7 @@ def settings_from_table(
     changes: dict[str, Any] = {}
     for key, value in table.items():
         value = checked_value(spec_for(key, where), value, where)
-        if key in ("select", "extend-select", "ignore"):
+        if key in ("select", "extend-select", "ignore", "test-ignore"):
             value = tuple(validate_selector(v, f"`{key}` ({where})") for v in value)
         elif key == "per-file-ignores":
             value = tuple(

@@ -24,6 +24,13 @@ class SettingSpec:
     rules: tuple[str, ...] = ()
 
 
+# Test code, as pytest finds it (`test-paths`), and the rule families not reported there by
+# default (`test-ignore`): what a test blocks or leaves running costs no user anything.
+DEFAULT_TEST_PATHS = ("**/test/**", "**/tests/**", "**/testing/**", "test_*.py", "*_test.py",
+                      "conftest.py")
+DEFAULT_TEST_IGNORE = ("ASL1", "ASL4", "ASL5")
+
+
 # The schema every setting is validated against; the configuration docs are generated from it.
 SCHEMA: tuple[SettingSpec, ...] = (
     SettingSpec("select", "list[str]", None,
@@ -38,7 +45,22 @@ SCHEMA: tuple[SettingSpec, ...] = (
                 'ignore = ["ASL100"]'),
     SettingSpec("per-file-ignores", "dict[str, list[str]]", {},
                 "Glob (relative to the project root) to codes ignored in matching files.",
-                '"tests/**" = ["ASL1"]'),
+                '"scripts/**" = ["ASL1"]'),
+    SettingSpec("test-paths", "list[str]", list(DEFAULT_TEST_PATHS),
+                "Globs (as `per-file-ignores`) of the project's test code, where `test-ignore` "
+                "applies. Replaces the defaults: pytest's conventions (a file under a `test`, "
+                "`tests` or `testing` folder, `test_*.py`, `*_test.py`, `conftest.py`).",
+                'test-paths = ["tests/**", "*_spec.py"]'),
+    SettingSpec("test-ignore", "list[str]", list(DEFAULT_TEST_IGNORE),
+                "Rule codes or prefixes not reported in test code (the files `test-paths` "
+                "matches), applied like a `per-file-ignores` entry after selection. Default: "
+                "the blocking (`ASL1`), concurrency (`ASL4`) and task (`ASL5`) rules: a test that "
+                "sleeps, writes a temporary file or creates a task loosely costs nothing a user "
+                "waits for. A missing `await` (`ASL2`) still is reported: it makes a test pass "
+                "without running what it tests. `test-ignore = []` checks test code with every "
+                "selected rule.",
+                'test-ignore = []',
+                rules=DEFAULT_TEST_IGNORE),
     SettingSpec("exclude", "list[str]", None,
                 "Globs of files and folders never checked. Replaces the defaults "
                 "(.git, .venv, build, node_modules, ...).",

@@ -1,5 +1,5 @@
-"""Rule selection: `select`, `extend-select`, `ignore` and `per-file-ignores` turned into the
-codes enabled for a file. It knows codes from the code table (`asynclint.codes`), never from
+"""Rule selection: `select`, `extend-select`, `ignore`, `per-file-ignores` and `test-ignore`
+turned into the codes enabled for a file. It knows codes from the code table (`asynclint.codes`), never from
 the rules, so choosing what to run imports no analysis."""
 
 from __future__ import annotations
@@ -74,6 +74,15 @@ def ignored_for(per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...],
         if glob_match(pattern, relpath):
             ignored.extend(codes)
     return tuple(ignored)
+
+
+def ignored_in_tests(test_paths: tuple[str, ...], test_ignore: tuple[str, ...],
+                     relpath: str) -> tuple[str, ...]:
+    """The `test-ignore` selectors when the file at `relpath` (root-relative) is test code by
+    one of the `test-paths` globs; none otherwise."""
+    if test_ignore and any(glob_match(pattern, relpath) for pattern in test_paths):
+        return test_ignore
+    return ()
 
 
 def without_ignored(enabled: frozenset[str], ignored: tuple[str, ...]) -> frozenset[str]:
