@@ -11,7 +11,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -19,11 +19,13 @@ import asynclint.api as api  # not `from asynclint import api`: see pytest_plugi
 from asynclint import __version__
 from asynclint.api import FileReport, RunOptions
 from asynclint.config import ConfigError, SettingsResolver, validate_selector
-from asynclint.diagnostics import Diagnostic
+from asynclint.diagnostics import Applicability, Diagnostic
 from asynclint.output import FORMAT_NAMES, FORMATS_WITH_FIXES, FormatOptions, formatter
 from asynclint.source import display_text, read_display_text
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# The formats `--show-fixes` adds its block to (a JSON or XML report stays parseable).
+TEXT_FORMATS = frozenset({"full", "concise"})
 
 
 class UsageError(Exception):
@@ -45,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="Check files (and fix them with --fix).")
     check.add_argument("paths", nargs="*", type=Path, help="Files or folders (default: .); - reads stdin")
     sel = check.add_argument_group("rule selection")
-    sel.add_argument("--select", type=_codes, help="Comma-separated codes or prefixes to enable")
+    # Repeated flags accumulate, as in ruff: `--select ASL1 --select ASL5` selects both.
+    sel.add_argument("--select", type=_codes, action="extend", default=None,
+                     help="Comma-separated codes or prefixes to enable")
     sel.add_argument("--ignore", type=_codes, action="extend", default=[],
                      help="Comma-separated codes or prefixes to disable")
     sel.add_argument("--extend-select", type=_codes, action="extend", default=[],
@@ -53,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     sel.add_argument("--per-file-ignores", action="append", default=[], metavar="GLOB:CODES",
                      help="Ignore codes in files matching a glob, e.g. 'tests/*:ASL1'")
     files = check.add_argument_group("file selection")
-    files.add_argument("--exclude", type=_codes, help="Globs to exclude (replaces the defaults)")
+    files.add_argument("--exclude", type=_codes, action="extend", default=None,
+                       help="Globs to exclude (replaces the defaults)")
     files.add_argument("--extend-exclude", type=_codes, action="extend", default=[],
                        help="Globs to exclude on top of the defaults")
     files.add_argument("--force-exclude", action="store_true", default=None,
@@ -76,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     out = check.add_argument_group("output")
     out.add_argument("--output-format", choices=FORMAT_NAMES,
                      default=os.environ.get("ASYNCLINT_OUTPUT_FORMAT", "full"))
+    out.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="Colour the text formats: auto (in a terminal, unless NO_COLOR is set "
+                          "or FORCE_COLOR / CLICOLOR_FORCE force it), always, never")
     out.add_argument("-o", "--output-file", type=Path, help="Write the report to this file")
     out.add_argument("--statistics", action="store_true", help="Count findings per rule")
     out.add_argument("-q", "--quiet", action="store_true", help="Print findings, nothing else")
@@ -268,6 +276,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         except OSError as exc:
             raise UsageError(f"cannot write the report to {args.output_file}: "
                              f"{exc.strerror or exc}") from exc
+    fmt_options.color = use_color(args.color, out, os.environ)
     try:
         if args.diff:
             changed = [r for r in reports if r.fixed_text is not None]
@@ -277,12 +286,9 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 for r in changed:
                     assert r.source is not None and r.fixed_text is not None
                     out.write(unified_diff(fmt_options.relpath(r.path), r.source.text,
-                                           r.fixed_text))
-                n = sum(len(r.fixed) for r in changed)
-                if n:
-                    stderr.write(f"Would fix {n} error{'s' * (n != 1)}.\n")
-                else:
-                    stderr.write("No errors would be fixed.\n")
+                                           r.fixed_text) + "\n")  # ruff's blank line
+                if not args.quiet:
+                    out.write(_would_fix(reports, unsafe))
             return EXIT_ERROR if internal else (EXIT_FINDINGS if changed else EXIT_CLEAN)
         if stdin_mode and options.fix:
             # The code goes back in the shape it came in: same bytes when unchanged, and the
@@ -293,13 +299,17 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             else:
                 _echo(report.source.to_bytes(report.fixed_text), stdout)
             out = stderr
-        if args.show_fixes and fix and not args.silent:
+        if args.show_fixes and fix and not args.silent and args.output_format in TEXT_FORMATS:
             from asynclint.output.show_fixes import show_fixes
 
-            out.write(show_fixes(((r.path, r.fixed) for r in reports), fmt_options))
+            # After the findings, before the summary, as ruff prints it (text formats only:
+            # it would break a JSON or XML report).
+            fmt_options.fixes_shown = show_fixes(((r.path, r.fixed) for r in reports),
+                                                 fmt_options)
         if args.fix_only:
             if not args.silent and not args.quiet:
                 n = fixed_count
+                out.write(fmt_options.fixes_shown)
                 out.write(f"Fixed {n} error{'s' * (n != 1)}.\n" if n else "")
             return EXIT_ERROR if internal else EXIT_CLEAN
         if not args.silent:
@@ -307,7 +317,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 from asynclint.output.statistics import statistics
 
                 fmt = "json" if args.output_format == "json" else "text"
-                out.write(statistics(diagnostics, fmt))
+                out.write(statistics(diagnostics, fmt, fmt_options))
             else:
                 out.write(formatter(args.output_format)(diagnostics, fmt_options))
     finally:
@@ -320,6 +330,37 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if diagnostics or (args.exit_non_zero_on_fix and fixed_count):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def use_color(when: str, stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """Whether the text formats are coloured, decided as ruff decides: `--color always/never`
+    first; then a non-empty NO_COLOR turns colour off, a non-empty FORCE_COLOR or
+    CLICOLOR_FORCE turns it on (ruff forces colour for any non-empty value, "0" included);
+    otherwise colour only in a terminal."""
+    if when != "auto":
+        return when == "always"
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR") or environ.get("CLICOLOR_FORCE"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
+
+
+def _would_fix(reports: list[FileReport], unsafe: bool) -> str:
+    """`--diff`'s closing line, worded as ruff 0.17.6 words it: what `--fix` would fix, and the
+    fixes left out because they need `--unsafe-fixes`. Nothing when there is neither."""
+    n = sum(len(r.fixed) for r in reports if r.fixed_text is not None)
+    hidden = 0 if unsafe else sum(d.applicability is Applicability.UNSAFE
+                                  for r in reports for d in r.diagnostics)
+    fixes = f"{hidden} fix{'es' * (hidden != 1)}"
+    if n:
+        note = f" ({hidden} additional {fixes[len(str(hidden)) + 1:]} available with " \
+               "`--unsafe-fixes`)" if hidden else ""
+        return f"Would fix {n} error{'s' * (n != 1)}{note}.\n"
+    if hidden:
+        return f"No errors would be fixed ({fixes} available with `--unsafe-fixes`).\n"
+    return ""
 
 
 # Where ruff reads its settings, and the table holding `lint` in each.

@@ -25,6 +25,10 @@ class FormatOptions:
     unsafe_fixes: bool = False
     show_summary: bool = True
     fixed_count: int = 0
+    # ANSI colours (ruff's styles) in the text formats; the door decides (terminal, NO_COLOR).
+    color: bool = False
+    # The `--show-fixes` block, printed between the findings and the summary.
+    fixes_shown: str = ""
     # A rule's metadata by code (None for a code that is no rule), for the formats that
     # document the rules they report (SARIF); handed in by the door, called only by them.
     rule_doc: Callable[[str], RuleDoc | None] = lambda code: None

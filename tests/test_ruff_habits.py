@@ -1,0 +1,246 @@
+"""What a ruff user types by reflex, through the installed command, with ruff 0.17.6 run beside
+it where it has the same flag: repeated selectors, the summary and `--diff` wording,
+`--show-fixes`, `--statistics`, colour, `--add-noqa`, `--show-settings`, `--show-files`, and
+unknown flags.
+
+ruff's side runs on a twin file whose findings have the same shape (one safe fix, one unsafe
+fix, one without a fix); the two tools' texts are compared line for line, codes and messages
+aside."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SCRIPT, clean_env
+
+RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+needs_ruff = pytest.mark.skipif(RUFF is None, reason="ruff is not installed")
+
+# asynclint: ASL100 (safe fix), ASL103 (unsafe fix).
+OURS = ("import subprocess\nimport time\n\n\nasync def f():\n    time.sleep(1)\n"
+        "    subprocess.run(['ls'])\n    return 2\n")
+# for ruff: F401 (safe fix), F841 (unsafe fix), E722 (no fix).
+THEIRS = ("import os\nimport sys\n\n\ndef f():\n    x = 1\n    try:\n        pass\n"
+          "    except:\n        pass\n    return sys\n")
+RUFF_SELECT = ("--isolated", "--select", "F401,F841,E722")
+
+
+def _ours(cwd: Path, *args: str, env: dict[str, str] | None = None
+          ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([SCRIPT, "check", "--no-cache", *args], cwd=cwd, capture_output=True,
+                          text=True, encoding="utf-8", env=env or clean_env(), timeout=120)
+
+
+def _ruff(cwd: Path, *args: str, env: dict[str, str] | None = None
+          ) -> subprocess.CompletedProcess[str]:
+    assert RUFF is not None
+    return subprocess.run([RUFF, "check", "--no-cache", *args], cwd=cwd, capture_output=True,
+                          text=True, encoding="utf-8", env=env or clean_env(), timeout=120)
+
+
+@pytest.fixture
+def both(tmp_path: Path) -> Path:
+    (tmp_path / "ours.py").write_text(OURS)
+    (tmp_path / "theirs.py").write_text(THEIRS)
+    return tmp_path
+
+
+def _codes(stdout: str) -> list[str]:
+    return re.findall(r"^\S+?:\d+:\d+: (\w+)", stdout, re.MULTILINE)
+
+
+# -- repeated selectors accumulate ----------------------------------------------------------
+@needs_ruff
+def test_repeated_select_and_ignore_accumulate_as_in_ruff(both: Path) -> None:
+    theirs = _ruff(both, "--isolated", "--output-format", "concise", "--select", "F401",
+                   "--select", "E722", "theirs.py")
+    assert sorted(_codes(theirs.stdout)) == ["E722", "F401"]
+    ours = _ours(both, "--output-format", "concise", "--select", "ASL100", "--select", "ASL103",
+                 "ours.py")
+    assert sorted(_codes(ours.stdout)) == ["ASL100", "ASL103"]
+    ours = _ours(both, "--output-format", "concise", "--ignore", "ASL100", "--ignore", "ASL103",
+                 "ours.py")
+    assert _codes(ours.stdout) == []
+    ours = _ours(both, "--output-format", "concise", "--select", "ASL100",
+                 "--extend-select", "ASL103", "--extend-select", "ASL5", "ours.py")
+    assert sorted(_codes(ours.stdout)) == ["ASL100", "ASL103"]
+
+
+def test_repeated_exclude_accumulates(tmp_path: Path) -> None:
+    for name in ("a.py", "b.py", "c.py"):
+        (tmp_path / name).write_text(OURS)
+    found = _ours(tmp_path, "--output-format", "concise", "--exclude", "a.py",
+                  "--exclude", "b.py", ".")
+    assert {line.split(":")[0] for line in found.stdout.splitlines()[:-2]} == {"c.py"}
+
+
+# -- summary, --diff, --show-fixes, --statistics: ruff's wording ---------------------------
+def _shape(text: str) -> str:
+    """The text with codes, messages, names and file names blanked out."""
+    text = re.sub(r"^(\w+\d+)( \[\*\])? .*$", r"CODE\2 MESSAGE", text, flags=re.MULTILINE)
+    text = re.sub(r"\b(ours|theirs)\.py\b", "FILE", text)
+    return re.sub(r"\d+ × \w+ \([\w-]+\)", "N × CODE (name)", text)
+
+
+@needs_ruff
+def test_summary_wording_matches_ruff(both: Path) -> None:
+    theirs = _ruff(both, *RUFF_SELECT, "--output-format", "concise", "theirs.py")
+    ours = _ours(both, "--output-format", "concise", "ours.py")
+    # ruff reports 3 findings, 1 safe and 1 unsafe fix; asynclint: 2 findings, the same fixes.
+    assert theirs.stdout.splitlines()[-1] == (
+        "[*] 1 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`).")
+    assert ours.stdout.splitlines()[-2:] == [
+        "Found 2 errors.",
+        "[*] 1 fixable with `--fix` (1 unsafe fix available with `--fix --unsafe-fixes`)."]
+    with_unsafe = _ours(both, "--output-format", "concise", "--unsafe-fixes", "ours.py")
+    assert with_unsafe.stdout.splitlines()[-1] == "[*] 2 fixable with `--fix`."
+    assert _ruff(both, *RUFF_SELECT, "--output-format", "concise", "--unsafe-fixes",
+                 "theirs.py").stdout.splitlines()[-1] == "[*] 2 fixable with `--fix`."
+    only_unsafe = _ours(both, "--output-format", "concise", "--select", "ASL103", "ours.py")
+    assert only_unsafe.stdout.splitlines()[-1] == (
+        "1 unsafe fix available with `--fix --unsafe-fixes`.")
+    assert _ruff(both, "--isolated", "--select", "F841", "--output-format", "concise",
+                 "theirs.py").stdout.splitlines()[-1] == only_unsafe.stdout.splitlines()[-1]
+
+
+@needs_ruff
+def test_diff_closing_line_on_stdout_as_in_ruff(both: Path) -> None:
+    theirs = _ruff(both, *RUFF_SELECT, "--diff", "theirs.py")
+    ours = _ours(both, "--diff", "ours.py")
+    assert ours.returncode == theirs.returncode == 1
+    assert ours.stderr == theirs.stderr == ""
+    line = "Would fix 1 error (1 additional fix available with `--unsafe-fixes`)."
+    assert theirs.stdout.endswith(f"\n\n{line}\n") and ours.stdout.endswith(f"\n\n{line}\n")
+    # only an unsafe fix: nothing would be fixed, and ruff says what --unsafe-fixes would do
+    ours = _ours(both, "--diff", "--select", "ASL103", "ours.py")
+    theirs = _ruff(both, "--isolated", "--select", "F841", "--diff", "theirs.py")
+    assert ours.stdout == theirs.stdout == (
+        "No errors would be fixed (1 fix available with `--unsafe-fixes`).\n")
+    assert ours.returncode == theirs.returncode == 0
+    both_fixes = _ours(both, "--diff", "--unsafe-fixes", "ours.py")
+    assert both_fixes.stdout.endswith("\n\nWould fix 2 errors.\n")
+
+
+@needs_ruff
+def test_show_fixes_block_follows_the_findings_as_in_ruff(both: Path) -> None:
+    theirs = _ruff(both, *RUFF_SELECT, "--fix", "--show-fixes", "theirs.py")
+    ours = _ours(both, "--fix", "--show-fixes", "ours.py")
+    # ruff leaves E722 and F841; asynclint: ASL103 remains. The block sits after them, framed
+    # by blank lines, before the summary.
+    block = "\n\n\nFixed 1 error:\n- {}:\n    1 × {}\n\nFound {} errors (1 fixed, {} remaining).\n"
+    assert block.format("theirs.py", "F401 (unused-import)", 3, 2) in theirs.stdout
+    assert block.format("ours.py", "ASL100 (blocking-sleep-in-async)", 2, 1) in ours.stdout
+    (both / "ours.py").write_text(OURS)
+    concise = _ours(both, "--fix", "--show-fixes", "--output-format", "concise", "ours.py")
+    assert concise.stdout.startswith("ours.py:8:5: ASL103 ")  # below the added import
+    assert "thread\n\nFixed 1 error:\n" in concise.stdout
+    nothing = _ours(both, "--fix", "--show-fixes", "ours.py")
+    assert "Fixed" not in nothing.stdout  # ruff prints no block when nothing was fixed
+
+
+@needs_ruff
+def test_statistics_table_and_summary_as_in_ruff(both: Path) -> None:
+    theirs = _ruff(both, *RUFF_SELECT, "--statistics", "theirs.py")
+    assert theirs.stdout == ("1\tE722\t[ ] bare-except\n1\tF401\t[*] unused-import\n"
+                             "1\tF841\t[ ] unused-variable\nFound 3 errors.\n[*] 1 fixable with "
+                             "`--fix` (1 unsafe fix available with `--fix --unsafe-fixes`).\n")
+    (both / "more.py").write_text(OURS.replace("time.sleep(1)", "time.sleep(1)\n    " * 11))
+    ours = _ours(both, "--statistics", "--select", "ASL100,ASL103,ASL5", ".")
+    assert ours.stdout == (
+        "12\tASL100\t[*] blocking-sleep-in-async\n"
+        " 2\tASL103\t[ ] blocking-subprocess-in-async\n"
+        "Found 14 errors.\n"
+        "[*] 12 fixable with `--fix` (2 unsafe fixes available with `--fix --unsafe-fixes`).\n")
+    unfixable_only = _ours(both, "--statistics", "-q", "--select", "ASL103", "--no-unsafe-fixes",
+                           "ours.py")
+    # no rule fixable: no `[*]` column at all (ruff: `1\tE722\tbare-except`)
+    assert unfixable_only.stdout == "1\tASL103\tblocking-subprocess-in-async\n"
+    assert _ruff(both, "--isolated", "--select", "E722", "--statistics", "-q",
+                 "theirs.py").stdout == "1\tE722\tbare-except\n"
+    clean = _ours(both, "--statistics", "--select", "ASL5", "ours.py")
+    assert clean.stdout == "" and _ruff(both, "--isolated", "--select", "E501", "--statistics",
+                                        "theirs.py").stdout == ""
+
+
+# -- the code frame ---------------------------------------------------------------------------
+@needs_ruff
+def test_code_frame_context_and_arrow_as_in_ruff(tmp_path: Path) -> None:
+    """Two lines of context either side (blank edge lines left out), the arrow one column left
+    of the gutter bar (a two-digit gutter moves it), the closing bar only after context."""
+    lines = ["import time", "", "", "async def f():"] + ["    pass"] * 6 + [
+        "    time.sleep(1)", "    x = 1", "", ""]
+    (tmp_path / "a.py").write_text("\n".join(lines) + "\n")
+    ours = _ours(tmp_path, "--select", "ASL100", "a.py").stdout
+    theirs = _ruff(tmp_path, "--isolated", "--select", "ASYNC251", "a.py").stdout
+    frame = ("  --> a.py:11:5\n   |\n 9 |     pass\n10 |     pass\n11 |     time.sleep(1)\n"
+             "   |     ^^^^^^^^^^{}\n12 |     x = 1\n   |\n")
+    assert frame.format("") in theirs
+    assert frame.format("^^^") in ours
+    (tmp_path / "b.py").write_text("import time\n\n\nasync def f():\n    time.sleep(1)\n")
+    ours = _ours(tmp_path, "--select", "ASL100", "b.py").stdout
+    theirs = _ruff(tmp_path, "--isolated", "--select", "ASYNC251", "b.py").stdout
+    tail = " --> b.py:5:5\n  |\n4 | async def f():\n5 |     time.sleep(1)\n  |     ^^^^^^^^^^"
+    assert tail + "\n\n" in theirs and tail + "^^^\nhelp:" in ours
+
+
+# -- colour -----------------------------------------------------------------------------------
+@needs_ruff
+@pytest.mark.parametrize(("env", "coloured"), [
+    ({}, False),                                    # a pipe is no terminal
+    ({"FORCE_COLOR": "1"}, True),
+    ({"CLICOLOR_FORCE": "1"}, True),
+    ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),  # NO_COLOR wins
+    ({"FORCE_COLOR": ""}, False),                   # an empty value forces nothing
+])
+def test_colour_follows_the_environment_as_in_ruff(both: Path, env: dict[str, str],
+                                                    coloured: bool) -> None:
+    environ = {**clean_env(), **env}
+    for name in ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE"):
+        if name not in env:
+            environ.pop(name, None)
+    theirs = _ruff(both, *RUFF_SELECT, "theirs.py", env=environ)
+    assert ("\x1b[" in theirs.stdout) is coloured
+    for fmt in ("full", "concise"):
+        ours = _ours(both, "--output-format", fmt, "ours.py", env=environ)
+        assert ("\x1b[" in ours.stdout) is coloured, fmt
+        plain = re.sub(r"\x1b\[\d+m", "", ours.stdout)
+        assert plain == _ours(both, "--output-format", fmt, "ours.py").stdout
+    assert "\x1b[" not in _ours(both, "--output-format", "json", "ours.py", env=environ).stdout
+
+
+def test_colour_flag_beats_the_environment(both: Path) -> None:
+    env = {**clean_env(), "NO_COLOR": "1"}
+    assert "\x1b[1m\x1b[91mASL100" in _ours(both, "--color", "always", "ours.py", env=env).stdout
+    env = {**clean_env(), "FORCE_COLOR": "1"}
+    assert "\x1b[" not in _ours(both, "--color", "never", "ours.py", env=env).stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_colour_in_a_terminal(both: Path) -> None:
+    import pty  # noqa: F401  (only where pseudo-terminals exist)
+
+    main, follower = os.openpty()
+    env = {k: v for k, v in clean_env().items() if k not in ("NO_COLOR", "FORCE_COLOR",
+                                                               "CLICOLOR_FORCE")}
+    proc = subprocess.run([SCRIPT, "check", "--no-cache", "ours.py"], cwd=both, stdout=follower,
+                          stderr=subprocess.DEVNULL, env=env, timeout=120)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert proc.returncode == 1
+    assert b"\x1b[1m\x1b[91mASL100" in b"".join(chunks)
