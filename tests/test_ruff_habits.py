@@ -244,3 +244,99 @@ def test_colour_in_a_terminal(both: Path) -> None:
     os.close(main)
     assert proc.returncode == 1
     assert b"\x1b[1m\x1b[91mASL100" in b"".join(chunks)
+
+
+# -- --add-noqa -------------------------------------------------------------------------------
+@needs_ruff
+def test_add_noqa_round_trip_as_in_ruff(both: Path) -> None:
+    theirs = _ruff(both, *RUFF_SELECT, "--add-noqa", "theirs.py")
+    ours = _ours(both, "--add-noqa", "ours.py")
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout) == (0, "")
+    assert theirs.stderr == "Added 3 noqa directives.\n"
+    assert ours.stderr == "Added 2 noqa directives.\n"
+    assert (both / "ours.py").read_text() == OURS.replace(
+        "time.sleep(1)", "time.sleep(1)  # noqa: ASL100").replace(
+        "['ls'])", "['ls'])  # noqa: ASL103")
+    assert _ours(both, "ours.py").stdout == "All checks passed!\n"
+    # idempotent: a second run finds nothing to add and says nothing, as ruff
+    before = (both / "ours.py").read_bytes()
+    again, ruff_again = _ours(both, "--add-noqa", "ours.py"), _ruff(
+        both, *RUFF_SELECT, "--add-noqa", "theirs.py")
+    assert (again.returncode, again.stdout, again.stderr) == (
+        ruff_again.returncode, ruff_again.stdout, ruff_again.stderr) == (0, "", "")
+    assert (both / "ours.py").read_bytes() == before
+
+
+@needs_ruff
+def test_add_noqa_merges_with_an_existing_comment(both: Path) -> None:
+    (both / "ours.py").write_text(OURS.replace("time.sleep(1)", "time.sleep(1)  # noqa:E501"))
+    (both / "theirs.py").write_text(THEIRS.replace("import os", "import os  # noqa:E501"))
+    _ruff(both, *RUFF_SELECT, "--add-noqa", "theirs.py")
+    assert "import os  # noqa: E501, F401\n" in (both / "theirs.py").read_text()
+    assert _ours(both, "--add-noqa", "ours.py").stderr == "Added 2 noqa directives.\n"
+    assert "time.sleep(1)  # noqa: ASL100, E501\n" in (both / "ours.py").read_text()
+    # a reason after the codes is kept (ruff would drop it); `--add-noqa=REASON` writes one
+    (both / "r.py").write_text(OURS.replace("time.sleep(1)", "time.sleep(1)  # noqa: E501 why"))
+    assert _ours(both, "--add-noqa=legacy", "r.py").returncode == 0
+    text = (both / "r.py").read_text()
+    assert "time.sleep(1)  # noqa: ASL100, E501 why\n" in text
+    assert "subprocess.run(['ls'])  # noqa: ASL103 legacy\n" in text
+
+
+def test_add_noqa_goes_where_suppression_reads_it(tmp_path: Path) -> None:
+    """The first line of a call spread over lines (each bracketed line is its own row group);
+    the closing line of a multi-line string; the last line of a backslash continuation."""
+    code = ("import time\nimport subprocess\n\n\nasync def f():\n"
+            "    subprocess.run(\n        ['ls'],\n    )\n"
+            "    x = f'''\n{time.sleep(2)}\n'''\n"
+            "    y = 1 + \\\n        time.sleep(3)\n    return x, y\n")
+    (tmp_path / "a.py").write_text(code)
+    result = _ours(tmp_path, "--add-noqa", "--select", "ASL100,ASL103", "a.py")
+    assert result.stderr == "Added 3 noqa directives.\n", result.stderr
+    assert (tmp_path / "a.py").read_text() == (
+        "import time\nimport subprocess\n\n\nasync def f():\n"
+        "    subprocess.run(  # noqa: ASL103\n        ['ls'],\n    )\n"
+        "    x = f'''\n{time.sleep(2)}\n'''  # noqa: ASL100\n"
+        "    y = 1 + \\\n        time.sleep(3)  # noqa: ASL100\n    return x, y\n")
+    assert _ours(tmp_path, "--select", "ASL100,ASL103", "a.py").returncode == 0
+
+
+def test_add_noqa_keeps_crlf_bom_and_encoding(tmp_path: Path) -> None:
+    crlf = OURS.replace("\n", "\r\n").encode()
+    (tmp_path / "crlf.py").write_bytes(b"\xef\xbb\xbf" + crlf)
+    latin = ("# -*- coding: latin-1 -*-\n" + OURS.replace("return 2", "return 'caf\xe9'"))
+    (tmp_path / "latin.py").write_bytes(latin.encode("latin-1"))
+    assert _ours(tmp_path, "--add-noqa", ".").stderr == "Added 4 noqa directives.\n"
+    assert (tmp_path / "crlf.py").read_bytes() == b"\xef\xbb\xbf" + crlf.replace(
+        b"time.sleep(1)\r\n", b"time.sleep(1)  # noqa: ASL100\r\n").replace(
+        b"['ls'])\r\n", b"['ls'])  # noqa: ASL103\r\n")
+    assert (tmp_path / "latin.py").read_bytes().decode("latin-1") == latin.replace(
+        "time.sleep(1)\n", "time.sleep(1)  # noqa: ASL100\n").replace(
+        "['ls'])\n", "['ls'])  # noqa: ASL103\n")
+    assert _ours(tmp_path, ".").returncode == 0
+
+
+def test_add_noqa_leaves_a_read_only_file_and_names_it(tmp_path: Path) -> None:
+    (tmp_path / "locked.py").write_text(OURS)
+    (tmp_path / "open.py").write_text(OURS)
+    (tmp_path / "locked.py").chmod(0o444)
+    result = _ours(tmp_path, "--add-noqa", ".")
+    assert result.returncode == 1
+    assert "error: Failed to add `# noqa` comments: locked.py: not writable" in result.stderr
+    assert "Added 2 noqa directives." in result.stderr
+    assert (tmp_path / "locked.py").read_text() == OURS
+    assert "# noqa: ASL100" in (tmp_path / "open.py").read_text()
+
+
+@pytest.mark.parametrize("flag", ["--fix", "--diff", "--fix-only", "--unsafe-fixes"])
+def test_add_noqa_refuses_to_be_combined_with_a_fix(both: Path, flag: str) -> None:
+    result = _ours(both, "--add-noqa", flag, "ours.py")
+    assert result.returncode == 2 and f"`--add-noqa` cannot be used with `{flag}`" in result.stderr
+    assert (both / "ours.py").read_text() == OURS
+
+
+def test_add_noqa_skips_files_that_do_not_parse(tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text("async def f(:\n    pass\n")
+    result = _ours(tmp_path, "--add-noqa", "broken.py")
+    assert result.returncode == 0 and result.stderr == ""
+    assert (tmp_path / "broken.py").read_text() == "async def f(:\n    pass\n"

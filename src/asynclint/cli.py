@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     fixes.add_argument("--diff", action="store_true",
                        help="Print the changes fixes would make instead of writing them")
     fixes.add_argument("--show-fixes", action="store_true", help="List what was fixed")
+    fixes.add_argument("--add-noqa", action="store_true",
+                       help="Add `# noqa: CODE` comments where findings are (merged into an "
+                            "existing `# noqa: ...`), to adopt asynclint on existing code; "
+                            "`--add-noqa=REASON` writes a reason after the codes")
     out = check.add_argument_group("output")
     out.add_argument("--output-format", choices=FORMAT_NAMES,
                      default=os.environ.get("ASYNCLINT_OUTPUT_FORMAT", "full"))
@@ -212,10 +216,45 @@ def _write_one(report: FileReport, err: TextIO) -> None:
         err.write(f"error: Failed to write fixes: {message}\n")
 
 
+def _add_noqa(reports: list[FileReport], reason: str, stderr: TextIO) -> int:
+    """`--add-noqa`: suppress every finding with a `# noqa` comment, file by file; a file that
+    cannot be changed is named and left as it was (exit 1: its findings stand)."""
+    added = 0
+    failed = False
+    for report in reports:
+        for message in report.errors:
+            stderr.write(f"error: {message}\n")
+        if not report.diagnostics:
+            continue
+        try:
+            added += api.add_noqa(report.path, report.diagnostics, reason)
+        except api.NoqaError as exc:
+            stderr.write(f"error: Failed to add `# noqa` comments: {exc}\n")
+            failed = True
+    if added:
+        stderr.write(f"Added {added} noqa directive{'s' * (added != 1)}.\n")
+    if any(r.internal_error for r in reports):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _check_add_noqa(args: argparse.Namespace) -> None:
+    """ruff refuses `--add-noqa` together with a fix; so does asynclint, and with stdin."""
+    for flag, given in (("--fix", args.fix), ("--diff", args.diff), ("--fix-only", args.fix_only),
+                        ("--unsafe-fixes", args.unsafe_fixes)):
+        if given:
+            raise UsageError(f"`--add-noqa` cannot be used with `{flag}`")
+    if [str(p) for p in args.paths] == ["-"]:
+        raise UsageError("`--add-noqa` needs files to change, not stdin")
+
+
 def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.add_noqa:
+        _check_add_noqa(args)
     resolver = _make_resolver(args)
     base = resolver.default()
-    fix = bool(args.fix if args.fix is not None else base.fix) or args.fix_only
+    fix = (bool(args.fix if args.fix is not None else base.fix) or args.fix_only) \
+        and not args.add_noqa
     unsafe = bool(args.unsafe_fixes if args.unsafe_fixes is not None else base.unsafe_fixes)
     options = RunOptions(
         fix=fix and not args.diff,
@@ -246,6 +285,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if not found and not args.silent:
             stderr.write("warning: No Python files found under the given path(s)\n")
         reports = api.check_paths(found, options)
+        if args.add_noqa:
+            return _add_noqa(reports, args.noqa_reason, stderr)
 
     for report in reports:
         for message in report.errors:
@@ -429,9 +470,27 @@ def run_rule(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_CLEAN
 
 
+def _noqa_reason(argv: list[str]) -> tuple[list[str], str]:
+    """`--add-noqa=REASON` (ruff's spelling; the reason never takes the next argument, which is
+    a path) taken out of `argv`: the arguments with a plain `--add-noqa`, and the reason."""
+    reason = ""
+    out: list[str] = []
+    for arg in argv:
+        if arg == "--":
+            out.extend(argv[len(out):])
+            break
+        if arg.startswith("--add-noqa="):
+            reason = arg.partition("=")[2].strip()
+            arg = "--add-noqa"
+        out.append(arg)
+    return out, reason
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments, reason = _noqa_reason(list(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(arguments)
+    args.noqa_reason = reason
     stdout, stderr = sys.stdout, sys.stderr
     try:
         if args.command == "check":
