@@ -340,3 +340,69 @@ def test_add_noqa_skips_files_that_do_not_parse(tmp_path: Path) -> None:
     result = _ours(tmp_path, "--add-noqa", "broken.py")
     assert result.returncode == 0 and result.stderr == ""
     assert (tmp_path / "broken.py").read_text() == "async def f(:\n    pass\n"
+
+
+# -- --show-files, --show-settings -------------------------------------------------------------
+@needs_ruff
+def test_show_files_lists_what_would_be_checked_as_ruff_does(tmp_path: Path) -> None:
+    for name in ("app/a.py", "app/b.py", "tests/test_a.py", ".venv/lib/x.py",
+                 "ignored/c.py", "notes.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n")
+    (tmp_path / ".gitignore").write_text("ignored/\n")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    ours = _ours(tmp_path, "--show-files")
+    theirs = _ruff(tmp_path, "--isolated", "--show-files")
+    assert ours.returncode == theirs.returncode == 0
+    expected = [str(tmp_path / n) for n in ("app/a.py", "app/b.py", "tests/test_a.py")]
+    assert ours.stdout.splitlines() == expected
+    assert [line for line in theirs.stdout.splitlines() if line.endswith(".py")] == expected
+    assert _ours(tmp_path, "--show-files", "--extend-exclude", "tests").stdout.splitlines() == \
+        expected[:2]
+
+
+def test_show_settings_resolves_config_and_command_line(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_a.py").write_text(OURS)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.asynclint]\nignore = ["ASL5"]\ngather-style = "taskgroup"\n'
+        '[tool.asynclint.per-file-ignores]\n"tests/*" = ["ASL1"]\n')
+    result = _ours(tmp_path, "--show-settings", "--extend-select", "ASL302", "tests/test_a.py")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith(f'Resolved settings for: "{tmp_path / "tests" / "test_a.py"}"\n'
+                          f'Settings path: "{tmp_path / "pyproject.toml"}"\n')
+    assert 'ignore = [\n\t"ASL5",\n]\n' in out
+    assert 'gather-style = "taskgroup"\n' in out
+    assert 'per-file-ignores = [\n\t["tests/*", ["ASL1"]],\n]\n' in out
+    enabled = out.split("enabled-rules = [\n")[1]
+    assert '\t"ASL302",\n' in enabled and "ASL100" not in enabled and "ASL500" not in enabled
+    assert '\t"ASL200",\n' in enabled
+    assert "ASL100" not in _ours(tmp_path, "tests/test_a.py", "--output-format", "concise").stdout
+
+
+# -- unknown arguments ------------------------------------------------------------------------
+@needs_ruff
+@pytest.mark.parametrize(("typo", "meant"), [("--selct", "--select"), ("--extend-selet",
+                                                                       "--extend-select"),
+                                             ("--statistic", "--statistics")])
+def test_unknown_flag_names_the_command_and_the_similar_argument(both: Path, typo: str,
+                                                                 meant: str) -> None:
+    theirs = _ruff(both, typo, "F401", "theirs.py")
+    ours = _ours(both, typo, "ASL100", "ours.py")
+    assert ours.returncode == theirs.returncode == 2
+    for result in (ours, theirs):
+        assert f"error: unexpected argument '{typo}' found\n" in result.stderr
+        assert f"\n  tip: a similar argument exists: '{meant}'\n" in result.stderr
+    assert ours.stderr.startswith("usage: asynclint check ")
+    assert ours.stdout == ""
+
+
+def test_unknown_flag_without_a_similar_one(both: Path) -> None:
+    ours = _ours(both, "--bogus", "ours.py")
+    assert ours.returncode == 2
+    assert "tip: to pass '--bogus' as a value, use '-- --bogus'" in ours.stderr
+    rule = subprocess.run([SCRIPT, "rule", "--output-formt", "json", "ASL100"], capture_output=True,
+                          text=True, env=clean_env())
+    assert rule.returncode == 2 and rule.stderr.startswith("usage: asynclint rule ")
+    assert "tip: a similar argument exists: '--output-format'" in rule.stderr

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 import asynclint.api as api  # not `from asynclint import api`: see pytest_plugin._Session
 from asynclint import __version__
 from asynclint.api import FileReport, RunOptions
-from asynclint.config import ConfigError, SettingsResolver, validate_selector
+from asynclint.config import ConfigError, Settings, SettingsResolver, validate_selector
 from asynclint.diagnostics import Applicability, Diagnostic
 from asynclint.output import FORMAT_NAMES, FORMATS_WITH_FIXES, FormatOptions, formatter
 from asynclint.source import display_text, read_display_text
@@ -36,15 +36,52 @@ def _codes(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+class _Parser(argparse.ArgumentParser):
+    """The top-level parser: an argument no command knows is reported with that command's
+    usage and, as ruff does, the similar argument the user probably meant."""
+
+    commands: dict[str, argparse.ArgumentParser]
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = self.commands.get(getattr(parsed, "command", None) or "", self)
+            command.print_usage(sys.stderr)
+            command.exit(2, f"{command.prog}: error: unexpected argument '{extras[0]}' "
+                            f"found\n{_tip(command, extras[0], values=command is not self)}")
+        return parsed
+
+
+def _tip(command: argparse.ArgumentParser, unknown: str, values: bool) -> str:
+    """ruff's tip under an unknown argument: the similar option, or how to pass it as a value."""
+    import difflib
+
+    if not unknown.startswith("-"):
+        return ""
+    options = [o for action in command._actions for o in action.option_strings
+               if o.startswith("--")]
+    name = unknown.partition("=")[0]
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.75) or [
+        o for o in options if o.endswith("-" + name.lstrip("-"))][:1]
+    if close:
+        return f"\n  tip: a similar argument exists: '{close[0]}'\n"
+    if values:  # the command takes paths or a code
+        return f"\n  tip: to pass '{unknown}' as a value, use '-- {unknown}'\n"
+    return ""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="asynclint",
+    # No abbreviations (ruff takes none): `--statistic` is a typo to point out, not a flag.
+    parser = _Parser(
+        prog="asynclint", allow_abbrev=False,
         description="Find and fix async misuse in Python code.",
     )
     parser.add_argument("--version", action="version", version=f"asynclint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = sub.add_parser("check", help="Check files (and fix them with --fix).")
+    check = sub.add_parser("check", help="Check files (and fix them with --fix).",
+                           usage="%(prog)s [OPTIONS] [PATHS ...]", allow_abbrev=False)
     check.add_argument("paths", nargs="*", type=Path, help="Files or folders (default: .); - reads stdin")
     sel = check.add_argument_group("rule selection")
     # Repeated flags accumulate, as in ruff: `--select ASL1 --select ASL5` selects both.
@@ -95,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("-e", "--exit-zero", action="store_true", help="Exit 0 even with findings")
     out.add_argument("--exit-non-zero-on-fix", action="store_true",
                      help="Exit 1 when anything was fixed, even if nothing remains")
+    debug = check.add_argument_group("debugging")
+    debug.add_argument("--show-settings", action="store_true",
+                       help="Print the settings the first file is checked with, then exit")
+    debug.add_argument("--show-files", action="store_true",
+                       help="Print the files that would be checked, then exit")
     run = check.add_argument_group("run")
     run.add_argument("--config", action="append", default=[], metavar="PATH|KEY=VALUE",
                      help="A config file (pyproject.toml or asynclint.toml), or an inline "
@@ -111,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=int, default=None,
                      help="Worker processes (default: number of cores; 1: none)")
 
-    rule = sub.add_parser("rule", help="Explain a rule (or all rules).")
+    rule = sub.add_parser("rule", help="Explain a rule (or all rules).", allow_abbrev=False)
     rule.add_argument("code", nargs="?", help="A rule code, e.g. ASL100")
     rule.add_argument("--all", action="store_true", help="Explain every rule")
     rule.add_argument("--output-format", choices=("text", "json"), default="text",
@@ -120,8 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", help="Remove the cache folders below the current folder.")
     clean.add_argument("path", nargs="?", type=Path, default=Path("."),
                        help="Where to start looking for cache folders")
-    sub.add_parser("version", help="Print the version.")
-    sub.add_parser("server", help="Run the language server (LSP over stdio) for editors.")
+    version = sub.add_parser("version", help="Print the version.")
+    server = sub.add_parser("server", help="Run the language server (LSP over stdio) for editors.")
+    parser.commands = {"check": check, "rule": rule, "clean": clean, "version": version,
+                       "server": server}
     return parser
 
 
@@ -238,6 +282,21 @@ def _add_noqa(reports: list[FileReport], reason: str, stderr: TextIO) -> int:
     return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
+def _show(found: list[tuple[str, Settings]], args: argparse.Namespace, stdout: TextIO) -> int:
+    """`--show-files` (every file that would be checked, absolute, sorted) and `--show-settings`
+    (the first file's resolved settings), as ruff prints them; nothing is checked."""
+    if args.show_files:
+        stdout.write("".join(f"{p}\n" for p in sorted(os.path.abspath(f) for f, _ in found)))
+    if args.show_settings:
+        if not found:
+            raise UsageError("no file to show the settings of")
+        from asynclint.output.settings import show_settings
+
+        path, settings = min(found, key=lambda item: os.path.abspath(item[0]))
+        stdout.write(show_settings(Path(path), settings))
+    return EXIT_CLEAN
+
+
 def _check_add_noqa(args: argparse.Namespace) -> None:
     """ruff refuses `--add-noqa` together with a fix; so does asynclint, and with stdin."""
     for flag, given in (("--fix", args.fix), ("--diff", args.diff), ("--fix-only", args.fix_only),
@@ -282,6 +341,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         sources[display] = display_text(data)
     else:
         found = list(api.discover_files(paths, resolver))
+        if args.show_files or args.show_settings:
+            return _show(found, args, stdout)
         if not found and not args.silent:
             stderr.write("warning: No Python files found under the given path(s)\n")
         reports = api.check_paths(found, options)
