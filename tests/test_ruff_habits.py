@@ -9,6 +9,7 @@ aside."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -406,3 +407,73 @@ def test_unknown_flag_without_a_similar_one(both: Path) -> None:
                           text=True, env=clean_env())
     assert rule.returncode == 2 and rule.stderr.startswith("usage: asynclint rule ")
     assert "tip: a similar argument exists: '--output-format'" in rule.stderr
+
+
+# -- messages ---------------------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{\w+\}", template)
+    return re.compile(".+?".join(re.escape(p) for p in parts))
+
+
+def test_rule_json_gives_real_message_templates_every_message_matches() -> None:
+    """`asynclint rule --output-format json` lists each rule's message shapes (ruff's
+    `message_formats`), not its summary; every message the fixtures produce has one of its
+    rule's shapes and starts as a sentence does (a capital, a code span or a count)."""
+    rules = json.loads(subprocess.run([SCRIPT, "rule", "--all", "--output-format", "json"],
+                                      capture_output=True, text=True, check=True,
+                                      env=clean_env()).stdout)
+    formats = {r["code"]: r["message_formats"] for r in rules}
+    assert all(formats.values()), [c for c, f in formats.items() if not f]
+    assert all(f != [r["summary"]] or "{" not in r["summary"] for r in rules
+               for f in [r["message_formats"]])
+    found = json.loads(subprocess.run(
+        [SCRIPT, "check", "--no-cache", "--isolated", "--select", "ALL", "--output-format",
+         "json", "fixtures"], cwd=ROOT, capture_output=True, text=True, env=clean_env()).stdout)
+    assert len({d["code"] for d in found}) >= 25
+    for d in found:
+        if d["code"] not in formats:
+            continue  # E999 of a fixture that shows a syntax error
+        message = d["message"]
+        assert message[0].isupper() or message[0] in "`0123456789", message
+        assert any(_template_regex(t).fullmatch(message) for t in formats[d["code"]]), \
+            (d["code"], message)
+
+
+FASTAPI_REQUESTS = ("import requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+                    "@app.get('/rate')\nasync def rate():\n"
+                    "    return requests.get('https://rates.example.com').json()\n")
+
+
+def test_thread_fix_help_names_what_the_fix_writes(tmp_path: Path) -> None:
+    """ASL101 in a FastAPI module: the help line, the JSON fix title and the fixed code all say
+    `run_in_threadpool` (the help used to say `asyncio.to_thread`)."""
+    (tmp_path / "app.py").write_text(FASTAPI_REQUESTS)
+    full = _ours(tmp_path, "--select", "ASL101", "app.py").stdout
+    assert "help: Run it in a worker thread: `await run_in_threadpool(...)`\n" in full
+    data = json.loads(_ours(tmp_path, "--select", "ASL101", "--output-format", "json",
+                            "app.py").stdout)
+    assert data[0]["fix"]["message"] == "Run it in a worker thread: `await run_in_threadpool(...)`"
+    assert "run_in_threadpool" in "".join(e["content"] for e in data[0]["fix"]["edits"])
+    (tmp_path / "plain.py").write_text(FASTAPI_REQUESTS.replace("from fastapi import FastAPI\n",
+                                                                "").replace("app = FastAPI()",
+                                                                            "app = object()"))
+    assert "help: Run it in a worker thread: `await asyncio.to_thread(...)`\n" in _ours(
+        tmp_path, "--select", "ASL101", "plain.py").stdout
+
+
+def test_db_call_help_agrees_with_the_message(tmp_path: Path) -> None:
+    """ASL102 tells the user to use the async driver; its help shows the thread fix only as
+    a display and says why, instead of offering it."""
+    (tmp_path / "db.py").write_text(
+        "import sqlite3\n\n\nasync def count():\n    conn = sqlite3.connect('x.db')\n"
+        "    return conn.execute('select 1').fetchall()\n")
+    out = _ours(tmp_path, "--select", "ASL102", "--output-format", "json", "db.py").stdout
+    for d in json.loads(out):
+        assert "use `aiosqlite" in d["message"]
+        assert d["fix"] is None or d["fix"]["applicability"] == "displayonly"
+    full = _ours(tmp_path, "--select", "ASL102", "db.py").stdout
+    assert "(shown only: the connection is not thread-safe; use the async driver)\n" in full
+    assert "note: This fix requires manual review and is never applied" in full
