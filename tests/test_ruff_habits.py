@@ -477,3 +477,71 @@ def test_db_call_help_agrees_with_the_message(tmp_path: Path) -> None:
     full = _ours(tmp_path, "--select", "ASL102", "db.py").stdout
     assert "(shown only: the connection is not thread-safe; use the async driver)\n" in full
     assert "note: This fix requires manual review and is never applied" in full
+
+
+def test_noqa_on_a_multi_line_call_applies_on_its_first_line_only(tmp_path: Path) -> None:
+    """What docs/usage.md says: inside brackets a `# noqa` is read on the line the finding starts
+    on, as flake8 reads it; on the closing line it does not apply."""
+    call = ("import requests\n\n\nasync def f(url):\n    return requests.post({}\n"
+            "        url,\n    ){}\n")
+    (tmp_path / "first.py").write_text(call.format("  # noqa: ASL101", ""))
+    (tmp_path / "last.py").write_text(call.format("", "  # noqa: ASL101"))
+    found = _ours(tmp_path, "--select", "ASL101", "--output-format", "concise", ".")
+    assert _codes(found.stdout) == ["ASL101"] and found.stdout.startswith("last.py:5:")
+    usage = (ROOT / "docs" / "usage.md").read_text()
+    assert "a\n`# noqa` on the closing `)` line does not apply" in usage
+
+
+@needs_ruff
+def test_which_ruff_rule_strips_asynclint_codes(tmp_path: Path) -> None:
+    """What docs/usage.md, docs/integrations.md and the `--fix` hint say: RUF100 (on by default)
+    leaves a lone `# noqa: ASL100` alone; RUF102 (`--extend-select RUF`) deletes it;
+    `external = ["ASL"]` keeps it."""
+    code = "import time\n\n\nasync def f():\n    time.sleep(1)  # noqa: ASL100\n"
+    (tmp_path / "a.py").write_text(code)
+    _ruff(tmp_path, "--isolated", "--fix", "a.py")
+    assert (tmp_path / "a.py").read_text() == code
+    _ruff(tmp_path, "--isolated", "--extend-select", "RUF", "--fix", "a.py")
+    assert "ASL100" not in (tmp_path / "a.py").read_text()
+    (tmp_path / "a.py").write_text(code)
+    _ruff(tmp_path, "--isolated", "--extend-select", "RUF", "--config", 'lint.external=["ASL"]',
+          "--fix", "a.py")
+    assert (tmp_path / "a.py").read_text() == code
+    for doc in ("usage.md", "integrations.md"):
+        text = (ROOT / "docs" / doc).read_text()
+        assert "`RUF102`" in text and "--extend-select RUF" in text
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
+    (tmp_path / "b.py").write_text(OURS)
+    hint = _ours(tmp_path, "--fix", "b.py").stderr
+    assert "RUF102 (`--extend-select RUF`)" in hint
+
+
+# -- syntax of a newer Python ------------------------------------------------------------------
+@pytest.mark.parametrize(("code", "needs"), [
+    ("type Point = tuple[float, float]\n", (3, 12)),
+    ("def first[T](xs: list[T]) -> T:\n    return xs[0]\n", (3, 12)),
+    ("class Box[T]:\n    pass\n", (3, 12)),
+    ("x = f\"{'\\n'.join(['a'])}\"\n", (3, 12)),
+    ("try:\n    pass\nexcept ValueError, TypeError:\n    pass\n", (3, 14)),
+    ("name = 'x'\ngreeting = t'hi {name}'\n", (3, 14)),
+    ("def f(:\n    pass\n", None),  # a typo: no Python accepts it
+    ("try:\n    pass\nexcept ValueError, TypeError as e:\n    pass\n", None),  # needs parens
+    ("type = 1 +\n", None),
+])
+def test_newer_syntax_hint_only_for_newer_syntax(tmp_path: Path, code: str,
+                                                 needs: tuple[int, int] | None) -> None:
+    (tmp_path / "a.py").write_text(code)
+    result = _ours(tmp_path, "--output-format", "json", "a.py")
+    if needs is not None and sys.version_info >= needs:
+        assert result.returncode == 0  # this Python parses it
+        return
+    (d,) = json.loads(result.stdout)
+    assert d["code"] == "E999"
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if needs is None:
+        assert "needs Python" not in d["message"] and "newer" not in d["message"]
+    else:
+        need = f"{needs[0]}.{needs[1]}"
+        assert d["message"].endswith(
+            f"needs Python {need}+, and asynclint parses with the grammar of the Python running "
+            f"it ({running}): run it with Python {need} or newer")

@@ -471,7 +471,8 @@ _RUFF_CONFIGS = (("ruff.toml", ()), (".ruff.toml", ()), ("pyproject.toml", ("too
 
 def _ruff_external_hint(root: Path) -> str | None:
     """A one-line hint when the project configures ruff without `lint.external = ["ASL"]`:
-    ruff's RUF100 would then report asynclint's `# noqa` comments and its fix delete them."""
+    ruff's RUF102 (on with `--extend-select RUF`) then reports asynclint's `# noqa` codes as
+    invalid and its fix deletes them, and RUF100's fix drops them from a comment it rewrites."""
     import tomllib
 
     for name, table_path in _RUFF_CONFIGS:
@@ -493,8 +494,9 @@ def _ruff_external_hint(root: Path) -> str | None:
             return None
         where = "[tool.ruff.lint]" if name == "pyproject.toml" else "[lint]"
         return (f'hint: {path.name} configures ruff without `external = ["ASL"]` in {where}; '
-                "ruff's RUF100 would flag asynclint's `# noqa` comments as unused and its fix "
-                "would delete them.\n")
+                "ruff's RUF102 (`--extend-select RUF`) would report asynclint's `# noqa` codes "
+                "as invalid and its fix delete them, and RUF100's fix would drop them from a "
+                "`# noqa` it rewrites.\n")
     return None
 
 
