@@ -545,3 +545,56 @@ def test_newer_syntax_hint_only_for_newer_syntax(tmp_path: Path, code: str,
         assert d["message"].endswith(
             f"needs Python {need}+, and asynclint parses with the grammar of the Python running "
             f"it ({running}): run it with Python {need} or newer")
+
+
+# -- the flag table of docs/usage.md --------------------------------------------------------------
+def _long_flags(help_text: str) -> set[str]:
+    return set(re.findall(r"^\s+(?:-\w, )?(--[a-z][a-z-]*)", help_text, re.MULTILINE))
+
+
+@needs_ruff
+def test_usage_table_lists_every_ruff_check_flag_and_tells_the_truth() -> None:
+    usage = (ROOT / "docs" / "usage.md").read_text()
+    section = usage.split("### ruff's `check` flags in asynclint")[1].split("\n## ")[0]
+    rows = re.findall(r"^\| (`-[^|]*`) \| ([a-z ]+) \|", section, re.MULTILINE)
+    status = {flag: state for flags, state in rows
+              for flag in re.findall(r"`(--[a-z-]+)`", flags)}
+    assert RUFF is not None
+    ruff_flags = _long_flags(subprocess.run([RUFF, "check", "--help"], capture_output=True,
+                                            text=True, check=True).stdout)
+    assert set(status) == ruff_flags
+    ours = set(re.findall(r"(--[a-z][a-z-]*)", subprocess.run(
+        [SCRIPT, "check", "--help"], capture_output=True, text=True, check=True,
+        env=clean_env()).stdout))
+    for flag, state in status.items():
+        assert state in ("supported", "not yet", "not applicable"), (flag, state)
+        assert (flag in ours) is (state == "supported"), (flag, state)
+
+
+def test_per_file_ignores_replace_and_extend_as_in_ruff(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "t.py").write_text(OURS)
+    (tmp_path / "a.py").write_text(OURS)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.asynclint.per-file-ignores]\n"tests/*" = ["ASL1"]\n')
+    def files(*args: str) -> list[tuple[str, str]]:
+        out = _ours(tmp_path, "--output-format", "concise", *args, ".").stdout
+        return re.findall(r"^(\S+?):\d+:\d+: (\w+)", out, re.MULTILINE)
+
+    assert files() == [("a.py", "ASL100"), ("a.py", "ASL103")]
+    assert files("--per-file-ignores", "a.py:ASL103") == [
+        ("a.py", "ASL100"), ("tests/t.py", "ASL100"), ("tests/t.py", "ASL103")]
+    assert files("--extend-per-file-ignores", "a.py:ASL103") == [("a.py", "ASL100")]
+
+
+def test_ignore_noqa_and_cache_dir(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(OURS.replace("time.sleep(1)", "time.sleep(1)  # noqa"))
+    (tmp_path / "b.py").write_text("# asynclint: noqa\n" + OURS)
+    assert _codes(_ours(tmp_path, "--output-format", "concise", ".").stdout) == ["ASL103"]
+    audit = _ours(tmp_path, "--output-format", "concise", "--ignore-noqa", ".").stdout
+    assert sorted(_codes(audit)) == ["ASL100", "ASL100", "ASL103", "ASL103"]
+    cache = tmp_path / "elsewhere"
+    result = subprocess.run([SCRIPT, "check", "--cache-dir", str(cache), "a.py"], cwd=tmp_path,
+                            capture_output=True, text=True, env=clean_env())
+    assert result.returncode == 1
+    assert (cache / "CACHEDIR.TAG").is_file() and not (tmp_path / ".asynclint_cache").exists()

@@ -91,8 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Comma-separated codes or prefixes to disable")
     sel.add_argument("--extend-select", type=_codes, action="extend", default=[],
                      help="Codes or prefixes to enable on top of --select")
-    sel.add_argument("--per-file-ignores", action="append", default=[], metavar="GLOB:CODES",
-                     help="Ignore codes in files matching a glob, e.g. 'tests/*:ASL1'")
+    sel.add_argument("--per-file-ignores", action="append", default=None, metavar="GLOB:CODES",
+                     help="Ignore codes in files matching a glob, e.g. 'tests/*:ASL1' "
+                          "(replaces the configured per-file-ignores, as in ruff)")
+    sel.add_argument("--extend-per-file-ignores", action="append", default=[],
+                     metavar="GLOB:CODES",
+                     help="Like --per-file-ignores, on top of the configured ones")
+    sel.add_argument("--ignore-noqa", action="store_true",
+                     help="Ignore `# noqa` comments (and file-level `# asynclint: noqa`): "
+                          "report what they suppress")
     files = check.add_argument_group("file selection")
     files.add_argument("--exclude", type=_codes, action="extend", default=None,
                        help="Globs to exclude (replaces the defaults)")
@@ -144,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--isolated", action="store_true", help="Ignore all configuration files")
     run.add_argument("-n", "--no-cache", action="store_true",
                      default=bool(os.environ.get("ASYNCLINT_NO_CACHE")), help="Do not use the cache")
+    run.add_argument("--cache-dir", metavar="PATH", default=os.environ.get("ASYNCLINT_CACHE_DIR"),
+                     help="Where the cache goes (default: the setting `cache-dir`, "
+                          "`.asynclint_cache` in the project root; env ASYNCLINT_CACHE_DIR)")
     run.add_argument("--python", metavar="PATH",
                      help="The interpreter (or virtual environment) whose installed packages "
                           "are read, never imported (default: $VIRTUAL_ENV, ./.venv, or "
@@ -195,19 +205,27 @@ def _inline_config(items: list[str]) -> tuple[Path | None, dict[str, Any]]:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    per_file = []
-    for item in args.per_file_ignores:
-        pattern, _, codes = item.rpartition(":")
-        if not pattern:
-            raise ConfigError(f"--per-file-ignores expects GLOB:CODES, got {item!r}")
-        per_file.append((pattern, tuple(validate_selector(c, "`--per-file-ignores`")
-                                        for c in _codes(codes))))
+    def mappings(items: list[str], flag: str) -> list[tuple[str, tuple[str, ...]]]:
+        found = []
+        for item in items:
+            pattern, _, codes = item.rpartition(":")
+            if not pattern:
+                raise ConfigError(f"{flag} expects GLOB:CODES, got {item!r}")
+            found.append((pattern, tuple(validate_selector(c, f"`{flag}`")
+                                         for c in _codes(codes))))
+        return found
+
     return {
+        "replace_per_file_ignores": args.per_file_ignores is not None,
+        "ignore_noqa": args.ignore_noqa or None,
+        "cache_dir": os.path.abspath(args.cache_dir) if args.cache_dir else None,
         "select": [validate_selector(c, "`--select`") for c in args.select]
         if args.select is not None else None,
         "extend_select": [validate_selector(c, "`--extend-select`") for c in args.extend_select],
         "ignore": [validate_selector(c, "`--ignore`") for c in args.ignore],
-        "per_file_ignores": per_file,
+        "per_file_ignores": [
+            *mappings(args.per_file_ignores or [], "--per-file-ignores"),
+            *mappings(args.extend_per_file_ignores, "--extend-per-file-ignores")],
         "exclude": args.exclude,
         "extend_exclude": args.extend_exclude,
         "force_exclude": args.force_exclude,

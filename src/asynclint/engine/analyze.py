@@ -123,7 +123,7 @@ def _analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             return Analysis(source, None, [_syntax_diagnostic(path, source, exc)], {}, None)
     analysis = analyze_tree(tree, source, path, settings, codes, module, use_cache)
-    if analysis.diagnostics:
+    if analysis.diagnostics and not settings.ignore_noqa:
         analysis.diagnostics = noqa.filter_diagnostics(source.text, analysis.diagnostics,
                                                          settings.noqa_peer_codes)
     return analysis
