@@ -362,6 +362,19 @@ def test_show_files_lists_what_would_be_checked_as_ruff_does(tmp_path: Path) -> 
         expected[:2]
 
 
+@needs_ruff
+def test_show_settings_starts_as_ruffs_does(both: Path) -> None:
+    theirs = _ruff(both, "--isolated", "--show-settings", "theirs.py")
+    ours = _ours(both, "--show-settings", "ours.py")
+    assert ours.returncode == theirs.returncode == 0
+    assert theirs.stdout.startswith(f'Resolved settings for: "{both / "theirs.py"}"\n')
+    assert ours.stdout.startswith(f'Resolved settings for: "{both / "ours.py"}"\n')
+    for text in (ours.stdout, theirs.stdout):
+        assert "\n# General Settings\n" in text and "\n# File Resolver Settings\n" in text
+        assert re.search(r"^exclude = \[\n\t\"\.bzr\",$", text.replace(
+            "file_resolver.", ""), re.MULTILINE)
+
+
 def test_show_settings_resolves_config_and_command_line(tmp_path: Path) -> None:
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_a.py").write_text(OURS)

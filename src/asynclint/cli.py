@@ -473,13 +473,13 @@ def _would_fix(reports: list[FileReport], unsafe: bool) -> str:
     n = sum(len(r.fixed) for r in reports if r.fixed_text is not None)
     hidden = 0 if unsafe else sum(d.applicability is Applicability.UNSAFE
                                   for r in reports for d in r.diagnostics)
-    fixes = f"{hidden} fix{'es' * (hidden != 1)}"
+    word = "fix" if hidden == 1 else "fixes"
     if n:
-        note = f" ({hidden} additional {fixes[len(str(hidden)) + 1:]} available with " \
-               "`--unsafe-fixes`)" if hidden else ""
+        note = (f" ({hidden} additional {word} available with `--unsafe-fixes`)"
+                if hidden else "")
         return f"Would fix {n} error{'s' * (n != 1)}{note}.\n"
     if hidden:
-        return f"No errors would be fixed ({fixes} available with `--unsafe-fixes`).\n"
+        return f"No errors would be fixed ({hidden} {word} available with `--unsafe-fixes`).\n"
     return ""
 
 
