@@ -562,7 +562,7 @@ def test_stdin_with_force_exclude(run: Run, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["full", "concise", "json", "json-lines", "github", "gitlab",
-                                 "sarif", "junit", "pylint"])
+                                 "sarif", "junit", "pylint", "grouped", "azure", "rdjson"])
 def test_every_format_with_errors_and_with_nothing(run: Run, tmp_path: Path, fmt: str) -> None:
     """E999/E902 have no rule behind them; an empty run has no findings at all."""
     _write(tmp_path, {"broken.py": "def (:\n", "empty/x.txt": ""})
@@ -573,7 +573,7 @@ def test_every_format_with_errors_and_with_nothing(run: Run, tmp_path: Path, fmt
     assert nothing.returncode == 0 and "Traceback" not in nothing.stderr
     assert "No Python files found" in nothing.stderr
     for out in (result.stdout, nothing.stdout):
-        if fmt in ("json", "gitlab", "sarif"):
+        if fmt in ("json", "gitlab", "sarif", "rdjson"):
             json.loads(out)
         elif fmt == "json-lines":
             [json.loads(line) for line in out.splitlines()]

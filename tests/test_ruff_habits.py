@@ -611,3 +611,51 @@ def test_ignore_noqa_and_cache_dir(tmp_path: Path) -> None:
                             capture_output=True, text=True, env=clean_env())
     assert result.returncode == 1
     assert (cache / "CACHEDIR.TAG").is_file() and not (tmp_path / ".asynclint_cache").exists()
+
+
+# -- the three formats asynclint lacked: grouped, azure, rdjson ----------------------------------
+def _blank(text: str) -> str:
+    """Codes, messages, URLs and file names blanked out, positions kept."""
+    text = re.sub(r"\b(ours|theirs)\.py\b", "FILE", text)
+    text = re.sub(r"(\d+:\d+) \w+\d+( \[\*\])? .*$", r"\1 CODE\2 MESSAGE", text,
+                  flags=re.MULTILINE)
+    return re.sub(r"code=\w+\d+;\].*$", "code=CODE;]MESSAGE", text, flags=re.MULTILINE)
+
+
+@needs_ruff
+def test_grouped_azure_rdjson_have_ruffs_shape(tmp_path: Path) -> None:
+    # one finding at 1:1-ish shapes on both sides: a safe fix each, in two files
+    (tmp_path / "ours.py").write_text("import time\n\n\nasync def f():\n    time.sleep(1)\n")
+    (tmp_path / "theirs.py").write_text("import os\n")
+    ours = _ours(tmp_path, "--output-format", "grouped", "ours.py").stdout
+    theirs = _ruff(tmp_path, "--isolated", "--select", "F401", "--output-format", "grouped",
+                   "theirs.py").stdout
+    assert ours == ("ours.py:\n  5:5 ASL100 [*] `time.sleep` blocks the event loop inside "
+                    "`async def`; use `await asyncio.sleep(...)`\n\nFound 1 error.\n"
+                    "[*] 1 fixable with `--fix`.\n")
+    assert _blank(ours).replace("5:5", "1:8") == _blank(theirs)
+    ours = _ours(tmp_path, "--output-format", "azure", "ours.py").stdout
+    theirs = _ruff(tmp_path, "--isolated", "--select", "F401", "--output-format", "azure",
+                   "theirs.py").stdout
+    assert ours == (f"##vso[task.logissue type=error;sourcepath={tmp_path / 'ours.py'};"
+                    "linenumber=5;columnnumber=5;code=ASL100;]`time.sleep` blocks the event loop "
+                    "inside `async def`; use `await asyncio.sleep(...)`\n")
+    assert _blank(ours).replace("linenumber=5;columnnumber=5", "linenumber=1;columnnumber=8") \
+        == _blank(theirs)
+    mine = json.loads(_ours(tmp_path, "--output-format", "rdjson", "ours.py").stdout)
+    ruffs = json.loads(_ruff(tmp_path, "--isolated", "--select", "F401", "--output-format",
+                             "rdjson", "theirs.py").stdout)
+
+    def keys(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: keys(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [keys(v) for v in value[:1]]
+        return type(value).__name__
+
+    assert keys(mine) == keys(ruffs)
+    assert mine["source"]["name"] == "asynclint" and mine["severity"] == ruffs["severity"]
+    (found,) = mine["diagnostics"]
+    assert found["location"]["range"] == {"end": {"column": 18, "line": 5},
+                                          "start": {"column": 5, "line": 5}}
+    assert found["code"]["value"] == "ASL100"

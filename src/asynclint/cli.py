@@ -25,7 +25,7 @@ from asynclint.source import display_text, read_display_text
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # The formats `--show-fixes` adds its block to (a JSON or XML report stays parseable).
-TEXT_FORMATS = frozenset({"full", "concise"})
+TEXT_FORMATS = frozenset({"full", "concise", "grouped"})
 
 
 class UsageError(Exception):

@@ -72,6 +72,9 @@ FORMATS: dict[str, tuple[str, str]] = {
     "sarif": ("sarif", "sarif"),
     "junit": ("junit", "junit"),
     "pylint": ("text", "pylint"),
+    "grouped": ("text", "grouped"),
+    "azure": ("ci", "azure"),
+    "rdjson": ("ci", "rdjson"),
 }
 FORMAT_NAMES = tuple(FORMATS)
 
@@ -91,4 +94,4 @@ def formatters() -> dict[str, Formatter]:
 
 
 # Formats that carry fix edits, so the engine must compute fixes for them.
-FORMATS_WITH_FIXES = frozenset({"json", "json-lines", "sarif"})
+FORMATS_WITH_FIXES = frozenset({"json", "json-lines", "sarif", "rdjson"})

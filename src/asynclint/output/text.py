@@ -177,6 +177,25 @@ def concise(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
     return out + closing(diagnostics, options)
 
 
+def grouped(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
+    """ruff's `grouped`: a header per file, then `row:col CODE [*] message` lines with the
+    positions right-aligned, a blank line after each file, then the summary."""
+    color = options.color
+    blocks: list[str] = []
+    by_file: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        by_file.setdefault(d.path, []).append(d)
+    for path, found in by_file.items():
+        row_width = max(len(str(d.start.row)) for d in found)
+        col_width = max(len(str(d.start.col + 1)) for d in found)
+        lines = [f"{_paint(options.relpath(path), _BOLD, color)}:"]
+        lines += [f"  {d.start.row:>{row_width}}:{d.start.col + 1:<{col_width}} "
+                  f"{_paint(d.code, _CODE_CONCISE, color)}{_marker(d, options, _CYAN)} "
+                  f"{d.message}" for d in found]
+        blocks.append("\n".join(lines) + "\n\n")
+    return "".join(blocks) + closing(diagnostics, options)
+
+
 def pylint(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
     return "".join(
         f"{options.relpath(d.path)}:{d.start.row}: [{d.code}] {d.message}\n" for d in diagnostics
