@@ -139,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("-e", "--exit-zero", action="store_true", help="Exit 0 even with findings")
     out.add_argument("--exit-non-zero-on-fix", action="store_true",
                      help="Exit 1 when anything was fixed, even if nothing remains")
+    check.set_defaults(noqa_reason="")  # `--add-noqa=REASON`'s reason, set by `main`
     debug = check.add_argument_group("debugging")
     debug.add_argument("--show-settings", action="store_true",
                        help="Print the settings the first file is checked with, then exit")
@@ -571,7 +572,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments, reason = _noqa_reason(list(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(arguments)
-    args.noqa_reason = reason
+    if reason:
+        args.noqa_reason = reason
     stdout, stderr = sys.stdout, sys.stderr
     try:
         if args.command == "check":

@@ -8,6 +8,8 @@ and appear only when `FormatOptions.color` says so (the door decides: terminal, 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from asynclint.diagnostics import Applicability, Diagnostic
 from asynclint.output import FormatOptions
 from asynclint.source import split_lines
@@ -84,11 +86,19 @@ def _shown(line: str) -> str:
     return line.replace("\t", TAB)
 
 
-def _frame(d: Diagnostic, lines: list[str] | None, color: bool) -> list[str]:
-    """The code frame: the finding's lines with carets under its range, and up to CONTEXT
-    lines either side (blank ones at the edges left out, as ruff leaves them out)."""
+class _Window(NamedTuple):
+    """The rows a code frame shows: `first`..`last`, the finding ending on `last_row`."""
+
+    first: int
+    last: int
+    last_row: int
+
+
+def _window(d: Diagnostic, lines: list[str] | None) -> _Window | None:
+    """Up to CONTEXT lines either side of the finding, blank ones at the edges left out (as
+    ruff leaves them out); None when the finding is past the text."""
     if not lines or d.start.row > len(lines):
-        return []
+        return None
     last_row = min(len(lines), max(d.end.row, d.start.row))
     first = max(1, d.start.row - CONTEXT)
     while first < d.start.row and not lines[first - 1].strip():
@@ -96,11 +106,16 @@ def _frame(d: Diagnostic, lines: list[str] | None, color: bool) -> list[str]:
     last = min(len(lines), last_row + CONTEXT)
     while last > last_row and not lines[last - 1].strip():
         last -= 1
-    width = len(str(last))
+    return _Window(first, last, last_row)
+
+
+def _frame(d: Diagnostic, lines: list[str], window: _Window, color: bool) -> list[str]:
+    """The code frame: the window's lines, carets under the finding's range."""
+    width = len(str(window.last))
     bar = _paint("|", _GUTTER, color)
     pad = " " * width
     out = [f"{pad} {bar}"]
-    for row in range(first, last + 1):
+    for row in range(window.first, window.last + 1):
         raw = lines[row - 1]
         number = _paint(f"{row:>{width}}", _GUTTER, color)
         out.append(f"{number} {bar} {_shown(raw)}".rstrip())
@@ -111,20 +126,9 @@ def _frame(d: Diagnostic, lines: list[str] | None, color: bool) -> list[str]:
             length = max(1, len(_shown(raw[start:end])))
             carets = _paint("^" * length, _CODE, color)
             out.append(f"{pad} {bar} {' ' * lead}{carets}")
-    if last > last_row:  # ruff closes the frame only after context lines
+    if window.last > window.last_row:  # ruff closes the frame only after context lines
         out.append(f"{pad} {bar}")
     return out
-
-
-def _arrow_pad(lines: list[str] | None, d: Diagnostic) -> int:
-    """The gutter width of the frame, so the arrow sits one column left of its bar."""
-    if not lines or d.start.row > len(lines):
-        return 1
-    last_row = min(len(lines), max(d.end.row, d.start.row))
-    last = min(len(lines), last_row + CONTEXT)
-    while last > last_row and not lines[last - 1].strip():
-        last -= 1
-    return len(str(last))
 
 
 def full(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
@@ -139,10 +143,13 @@ def full(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
             lines = lines_of[d.path] = split_lines(text) if text is not None else None
         where = f"{options.relpath(d.path)}:{d.start.row}:{d.start.col + 1}"
         arrow = _paint("--> ", _GUTTER, color)
+        window = _window(d, lines)
+        # The arrow sits one column left of the gutter's bar (a two-digit gutter moves it).
+        indent = " " * (len(str(window.last)) if window is not None else 1)
         block = [f"{_paint(d.code, _CODE, color)}{_marker(d, options)}"
-                 f"{_paint(' ' + d.message, _BOLD, color)}",
-                 f"{' ' * _arrow_pad(lines, d)}{arrow}{where}"]
-        block += _frame(d, lines, color)
+                 f"{_paint(' ' + d.message, _BOLD, color)}", f"{indent}{arrow}{where}"]
+        if lines is not None and window is not None:
+            block += _frame(d, lines, window, color)
         if d.fix_title:
             block.append(f"{_paint('help', _HELP, color)}{_paint(': ' + d.fix_title, _BOLD, color)}")
             if d.applicability is Applicability.UNSAFE:
