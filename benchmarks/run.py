@@ -118,7 +118,20 @@ def compile_asynclint() -> str:
     package = next(iter(spec.submodule_search_locations))
     subprocess.run([PYTHON, "-m", "compileall", "-q", package], check=True,
                    stdout=subprocess.DEVNULL)
-    return f"asynclint byte-compiled before timing (python -m compileall -q {package})"
+    return ("asynclint byte-compiled before timing "
+            f"(python -m compileall -q {_shown_path(Path(package))})")
+
+
+def _shown_path(path: Path) -> str:
+    """A path as the printed report shows it: `~` for the home folder, relative to the working
+    folder when inside it, so a report pasted into the docs names no one machine's layout."""
+    absolute = path.resolve()
+    for base, label in ((Path.cwd(), "."), (Path.home(), "~")):
+        try:
+            return f"{label}/{absolute.relative_to(base.resolve()).as_posix()}"
+        except ValueError:
+            continue
+    return absolute.as_posix()
 
 
 # -- the corpus ------------------------------------------------------------------------------------
@@ -365,7 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache: Path = args.cache
     corpus, nfiles, lines = build_corpus(cache, args.min_lines)
     cores = os.cpu_count() or 1
-    print(f"corpus: {corpus} — {nfiles:,} files, {lines:,} lines; {cores} cores; "
+    print(f"corpus: {_shown_path(corpus)} — {nfiles:,} files, {lines:,} lines; {cores} cores; "
           f"Python {sys.version.split()[0]}; repeats {args.repeats}; "
           f"load average {os.getloadavg()[0]:.1f} (wall times need an idle machine)", flush=True)
     print(compile_asynclint(), flush=True)

@@ -418,7 +418,10 @@ def test_statistics_text_and_json(run: Run, tmp_path: Path) -> None:
     _write(tmp_path, {"a.py": BAD, "b.py": BAD})
     text = run(*CHECK, "--statistics", ".")
     assert text.returncode == 1
-    assert re.fullmatch(r"2\tASL100\t\[\*\] blocking-sleep-in-async\n", text.stdout)
+    # ruff 0.17.6's shape: the table, then the summary (`ruff check --statistics` prints both).
+    assert text.stdout == ("2\tASL100\t[*] blocking-sleep-in-async\n"
+                           "Found 2 errors.\n[*] 2 fixable with `--fix`.\n")
+    assert run(*CHECK, "--statistics", "-q", ".").stdout.endswith("blocking-sleep-in-async\n")
     data = json.loads(run(*CHECK, "--statistics", "--output-format", "json", ".").stdout)
     assert data == [{"code": "ASL100", "name": "blocking-sleep-in-async", "count": 2,
                      "fixable": True, "fixable_count": 2}]
@@ -616,7 +619,7 @@ def test_stdin_with_force_exclude(run: Run, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["full", "concise", "json", "json-lines", "github", "gitlab",
-                                 "sarif", "junit", "pylint"])
+                                 "sarif", "junit", "pylint", "grouped", "azure", "rdjson"])
 def test_every_format_with_errors_and_with_nothing(run: Run, tmp_path: Path, fmt: str) -> None:
     """E999/E902 have no rule behind them; an empty run has no findings at all."""
     _write(tmp_path, {"broken.py": "def (:\n", "empty/x.txt": ""})
@@ -627,7 +630,7 @@ def test_every_format_with_errors_and_with_nothing(run: Run, tmp_path: Path, fmt
     assert nothing.returncode == 0 and "Traceback" not in nothing.stderr
     assert "No Python files found" in nothing.stderr
     for out in (result.stdout, nothing.stdout):
-        if fmt in ("json", "gitlab", "sarif"):
+        if fmt in ("json", "gitlab", "sarif", "rdjson"):
             json.loads(out)
         elif fmt == "json-lines":
             [json.loads(line) for line in out.splitlines()]

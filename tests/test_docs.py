@@ -165,3 +165,12 @@ def test_rule_examples_behave_as_documented(tmp_path: Path) -> None:
             report = check_file(str(path), settings, RunOptions(use_cache=False))
             codes = [d.code for d in report.diagnostics]
             assert (code in codes) is flagged, f"{code} {name}: {codes}"
+
+
+def test_docs_name_no_machine_paths() -> None:
+    """Reports pasted into the docs name no one machine's folders (a benchmark prints `~` and
+    `./` paths, `benchmarks/run.py`'s `_shown_path`)."""
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    for page in docs.glob("*.md"):
+        found = re.findall(r"(?<![\w.~])/(?:root|home|work|tmp|Users)/\S+", page.read_text())
+        assert not found, (page.name, found[:3])

@@ -9,6 +9,7 @@ only when pip cannot find a dependency there, with pip's own words as the reason
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -124,6 +125,64 @@ def test_asynclint_as_a_flake8_dependency(hook_repo: Path, pre_commit_home: Path
         "        require_serial: true\n"
         f"        additional_dependencies: ['flake8=={version('flake8')}', '{hook_repo}']\n"
     )
+    _git(project, "add", ".pre-commit-config.yaml")
+    proc = pre_commit(project, pre_commit_home, "run", "--all-files")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "app.py:5:5: ASL100 `time.sleep` blocks the event loop" in proc.stdout
+
+
+# -- the recipes docs/integrations.md leads with, before a release exists ---------------------
+def _doc_blocks(lang: str) -> list[str]:
+    text = (ROOT / "docs" / "integrations.md").read_text()
+    return re.findall(rf"^```{lang}\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
+
+
+def _head(repo: Path) -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def test_docs_promise_no_release_that_does_not_exist() -> None:
+    text = (ROOT / "docs" / "integrations.md").read_text()
+    for absent in ("OWNER", "rev: v0.1.0", "asynclint==0.1.0"):
+        assert absent not in text
+
+
+def test_docs_try_repo_command(hook_repo: Path, pre_commit_home: Path, project: Path) -> None:
+    (command,) = [b for b in _doc_blocks("console") if "try-repo" in b]
+    args = command.removeprefix("$ pre-commit ").split()
+    args = [str(hook_repo) if a == "/path/to/asynclint" else a for a in args]
+    proc = pre_commit(project, pre_commit_home, *args)
+    assert proc.returncode == 1 and "ASL100" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_docs_local_repo_with_a_commit_rev(hook_repo: Path, pre_commit_home: Path,
+                                           project: Path) -> None:
+    (config,) = [b for b in _doc_blocks("yaml") if "rev: <commit>" in b]
+    config = config.replace("/path/to/asynclint", str(hook_repo)).replace(
+        "<commit>", _head(hook_repo))
+    (project / ".pre-commit-config.yaml").write_text(config)
+    _git(project, "add", ".pre-commit-config.yaml")
+    proc = pre_commit(project, pre_commit_home, "run", "--all-files")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "files were modified by this hook" in proc.stdout
+    assert (project / "app.py").read_text() == FIXED
+
+
+def test_docs_flake8_hook_with_a_file_requirement(hook_repo: Path, pre_commit_home: Path,
+                                                  project: Path) -> None:
+    """The docs' flake8 hook, its `additional_dependencies` line verbatim; the hook itself is
+    declared locally with flake8's own shape (the test does not clone flake8 from GitHub)."""
+    from importlib.metadata import version
+
+    (block,) = [b for b in _doc_blocks("yaml") if "id: flake8" in b]
+    (dependencies,) = [line for line in block.splitlines() if "additional_dependencies" in line]
+    dependencies = dependencies.replace("file:///path/to/asynclint", hook_repo.as_uri()).replace(
+        "[", f"['flake8=={version('flake8')}', ", 1)
+    (project / ".pre-commit-config.yaml").write_text(
+        "repos:\n  - repo: local\n    hooks:\n      - id: flake8\n        name: flake8\n"
+        "        entry: flake8\n        language: python\n        types: [python]\n"
+        f"        require_serial: true\n{dependencies}\n")
     _git(project, "add", ".pre-commit-config.yaml")
     proc = pre_commit(project, pre_commit_home, "run", "--all-files")
     assert proc.returncode == 1, proc.stdout + proc.stderr

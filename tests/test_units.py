@@ -143,6 +143,27 @@ def test_newer_syntax_names_the_running_python(tmp_path: Path) -> None:
         assert f"{sys.version_info.major}.{sys.version_info.minor}" in d.message
 
 
+@pytest.mark.parametrize(("line", "message", "running", "needs"), [
+    ("type X = int", "invalid syntax", (3, 11), (3, 12)),
+    ("type X = int", "invalid syntax", (3, 12), None),  # that Python parses it: no hint
+    ("    def f[T](x: T) -> T:", "expected '('", (3, 11), (3, 12)),
+    ("x = f'{a}'", "f-string expression part cannot include '#'", (3, 11), (3, 12)),
+    ("except KeyError, IndexError:", "multiple exception types must be parenthesized", (3, 13),
+     (3, 14)),
+    ("except KeyError, IndexError as e:", "multiple exception types must be parenthesized",
+     (3, 11), None),
+    ("s = t'{x}'", "invalid syntax", (3, 13), (3, 14)),
+    ("s = 'it'", "invalid syntax", (3, 11), None),
+    ("def f(:", "invalid syntax", (3, 11), None),
+])
+def test_newer_syntax_table(line: str, message: str, running: tuple[int, int],
+                            needs: tuple[int, int] | None) -> None:
+    from asynclint.semantic.catalogs.syntax_versions import newer_syntax
+
+    found = newer_syntax(line, message, running)
+    assert (found.version if found is not None else None) == needs
+
+
 # -- fix safety: what --fix and --unsafe-fixes apply ---------------------------------------
 @pytest.mark.parametrize(
     ("applicability", "unsafe_fixes", "applied"),

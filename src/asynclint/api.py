@@ -37,8 +37,10 @@ __all__ = [
     "CacheSession",
     "FileReport",
     "Handover",
+    "NoqaError",
     "RowGroup",
     "RunOptions",
+    "add_noqa",
     "analyze_source",
     "attach_fixes",
     "check_paths",
@@ -102,6 +104,52 @@ def write_fixes(report: FileReport) -> str | None:
         report.fixed_text = None
         return message
     return None
+
+
+class NoqaError(Exception):
+    """`--add-noqa` could not change a file; the message names it and the reason."""
+
+
+def add_noqa(path: str, diagnostics: Iterable[Diagnostic], reason: str = "") -> int:
+    """Add `# noqa: CODE` comments to the file at `path` so each of its findings is suppressed
+    on the next run (merged into an existing `# noqa: ...`); the number of comments added or
+    extended. The file keeps its encoding, BOM, line endings and mode, is written atomically,
+    and is left alone (NoqaError) when it is read-only, cannot be read, or would no longer
+    parse to the same tree."""
+    from asynclint.codes import CODES
+    from asynclint.engine.noqa import noqa_edits, with_edits
+    from asynclint.fixes.apply import write_atomic
+    from asynclint.source import DecodeError
+
+    findings: dict[int, set[str]] = {}
+    for d in diagnostics:
+        if d.code in CODES:  # a rule's finding; E999 and E902 cannot be suppressed
+            findings.setdefault(d.start.row, set()).add(d.code)
+    if not findings:
+        return 0
+    file = Path(path)
+    try:
+        source = SourceFile.from_bytes(file.read_bytes())
+    except (OSError, DecodeError) as exc:
+        raise NoqaError(f"{path}: {getattr(exc, 'strerror', None) or exc}") from exc
+    edits = noqa_edits(source.text, source.line_starts, findings, reason)
+    new_text = with_edits(source.text, edits)
+    if new_text == source.text:
+        return 0
+    try:
+        same = ast.dump(ast.parse(source.text)) == ast.dump(ast.parse(new_text))
+    except (SyntaxError, ValueError):
+        same = False
+    if not same:
+        raise NoqaError(f"{path}: adding `# noqa` comments would change the code; "
+                        "file left unchanged")
+    try:
+        write_atomic(file, source, new_text)
+    except PermissionError as exc:
+        raise NoqaError(f"{path}: not writable; no `# noqa` added") from exc
+    except (OSError, UnicodeEncodeError) as exc:
+        raise NoqaError(f"{path}: {exc}") from exc
+    return len(edits)
 
 
 def clean_caches(root: Path) -> list[Path]:

@@ -11,19 +11,21 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 import asynclint.api as api  # not `from asynclint import api`: see pytest_plugin._Session
 from asynclint import __version__
 from asynclint.api import FileReport, RunOptions
-from asynclint.config import ConfigError, SettingsResolver, validate_selector
-from asynclint.diagnostics import Diagnostic
+from asynclint.config import ConfigError, Settings, SettingsResolver, validate_selector
+from asynclint.diagnostics import Applicability, Diagnostic
 from asynclint.output import FORMAT_NAMES, FORMATS_WITH_FIXES, FormatOptions, formatter
 from asynclint.source import display_text, read_display_text
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# The formats `--show-fixes` adds its block to (a JSON or XML report stays parseable).
+TEXT_FORMATS = frozenset({"full", "concise", "grouped"})
 
 
 class UsageError(Exception):
@@ -34,26 +36,73 @@ def _codes(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+class _Parser(argparse.ArgumentParser):
+    """The top-level parser: an argument no command knows is reported with that command's
+    usage and, as ruff does, the similar argument the user probably meant."""
+
+    commands: dict[str, argparse.ArgumentParser]
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = self.commands.get(getattr(parsed, "command", None) or "", self)
+            command.print_usage(sys.stderr)
+            command.exit(2, f"{command.prog}: error: unexpected argument '{extras[0]}' "
+                            f"found\n{_tip(command, extras[0], values=command is not self)}")
+        return parsed
+
+
+def _tip(command: argparse.ArgumentParser, unknown: str, values: bool) -> str:
+    """ruff's tip under an unknown argument: the similar option, or how to pass it as a value."""
+    import difflib
+
+    if not unknown.startswith("-"):
+        return ""
+    options = [o for action in command._actions for o in action.option_strings
+               if o.startswith("--")]
+    name = unknown.partition("=")[0]
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.75) or [
+        o for o in options if o.endswith("-" + name.lstrip("-"))][:1]
+    if close:
+        return f"\n  tip: a similar argument exists: '{close[0]}'\n"
+    if values:  # the command takes paths or a code
+        return f"\n  tip: to pass '{unknown}' as a value, use '-- {unknown}'\n"
+    return ""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="asynclint",
+    # No abbreviations (ruff takes none): `--statistic` is a typo to point out, not a flag.
+    parser = _Parser(
+        prog="asynclint", allow_abbrev=False,
         description="Find and fix async misuse in Python code.",
     )
     parser.add_argument("--version", action="version", version=f"asynclint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = sub.add_parser("check", help="Check files (and fix them with --fix).")
+    check = sub.add_parser("check", help="Check files (and fix them with --fix).",
+                           usage="%(prog)s [OPTIONS] [PATHS ...]", allow_abbrev=False)
     check.add_argument("paths", nargs="*", type=Path, help="Files or folders (default: .); - reads stdin")
     sel = check.add_argument_group("rule selection")
-    sel.add_argument("--select", type=_codes, help="Comma-separated codes or prefixes to enable")
+    # Repeated flags accumulate, as in ruff: `--select ASL1 --select ASL5` selects both.
+    sel.add_argument("--select", type=_codes, action="extend", default=None,
+                     help="Comma-separated codes or prefixes to enable")
     sel.add_argument("--ignore", type=_codes, action="extend", default=[],
                      help="Comma-separated codes or prefixes to disable")
     sel.add_argument("--extend-select", type=_codes, action="extend", default=[],
                      help="Codes or prefixes to enable on top of --select")
-    sel.add_argument("--per-file-ignores", action="append", default=[], metavar="GLOB:CODES",
-                     help="Ignore codes in files matching a glob, e.g. 'tests/*:ASL1'")
+    sel.add_argument("--per-file-ignores", action="append", default=None, metavar="GLOB:CODES",
+                     help="Ignore codes in files matching a glob, e.g. 'tests/*:ASL1' "
+                          "(replaces the configured per-file-ignores, as in ruff)")
+    sel.add_argument("--extend-per-file-ignores", action="append", default=[],
+                     metavar="GLOB:CODES",
+                     help="Like --per-file-ignores, on top of the configured ones")
+    sel.add_argument("--ignore-noqa", action="store_true",
+                     help="Ignore `# noqa` comments (and file-level `# asynclint: noqa`): "
+                          "report what they suppress")
     files = check.add_argument_group("file selection")
-    files.add_argument("--exclude", type=_codes, help="Globs to exclude (replaces the defaults)")
+    files.add_argument("--exclude", type=_codes, action="extend", default=None,
+                       help="Globs to exclude (replaces the defaults)")
     files.add_argument("--extend-exclude", type=_codes, action="extend", default=[],
                        help="Globs to exclude on top of the defaults")
     files.add_argument("--force-exclude", action="store_true", default=None,
@@ -73,9 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
     fixes.add_argument("--diff", action="store_true",
                        help="Print the changes fixes would make instead of writing them")
     fixes.add_argument("--show-fixes", action="store_true", help="List what was fixed")
+    fixes.add_argument("--add-noqa", action="store_true",
+                       help="Add `# noqa: CODE` comments where findings are (merged into an "
+                            "existing `# noqa: ...`), to adopt asynclint on existing code; "
+                            "`--add-noqa=REASON` writes a reason after the codes")
     out = check.add_argument_group("output")
     out.add_argument("--output-format", choices=FORMAT_NAMES,
                      default=os.environ.get("ASYNCLINT_OUTPUT_FORMAT", "full"))
+    out.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="Colour the text formats: auto (in a terminal, unless NO_COLOR is set "
+                          "or FORCE_COLOR / CLICOLOR_FORCE force it), always, never")
     out.add_argument("-o", "--output-file", type=Path, help="Write the report to this file")
     out.add_argument("--statistics", action="store_true", help="Count findings per rule")
     out.add_argument("-q", "--quiet", action="store_true", help="Print findings, nothing else")
@@ -83,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("-e", "--exit-zero", action="store_true", help="Exit 0 even with findings")
     out.add_argument("--exit-non-zero-on-fix", action="store_true",
                      help="Exit 1 when anything was fixed, even if nothing remains")
+    check.set_defaults(noqa_reason="")  # `--add-noqa=REASON`'s reason, set by `main`
+    debug = check.add_argument_group("debugging")
+    debug.add_argument("--show-settings", action="store_true",
+                       help="Print the settings the first file is checked with, then exit")
+    debug.add_argument("--show-files", action="store_true",
+                       help="Print the files that would be checked, then exit")
     run = check.add_argument_group("run")
     run.add_argument("--config", action="append", default=[], metavar="PATH|KEY=VALUE",
                      help="A config file (pyproject.toml or asynclint.toml), or an inline "
@@ -90,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--isolated", action="store_true", help="Ignore all configuration files")
     run.add_argument("-n", "--no-cache", action="store_true",
                      default=bool(os.environ.get("ASYNCLINT_NO_CACHE")), help="Do not use the cache")
+    run.add_argument("--cache-dir", metavar="PATH", default=os.environ.get("ASYNCLINT_CACHE_DIR"),
+                     help="Where the cache goes (default: the setting `cache-dir`, "
+                          "`.asynclint_cache` in the project root; env ASYNCLINT_CACHE_DIR)")
     run.add_argument("--python", metavar="PATH",
                      help="The interpreter (or virtual environment) whose installed packages "
                           "are read, never imported (default: $VIRTUAL_ENV, ./.venv, or "
@@ -99,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=int, default=None,
                      help="Worker processes (default: number of cores; 1: none)")
 
-    rule = sub.add_parser("rule", help="Explain a rule (or all rules).")
+    rule = sub.add_parser("rule", help="Explain a rule (or all rules).", allow_abbrev=False)
     rule.add_argument("code", nargs="?", help="A rule code, e.g. ASL100")
     rule.add_argument("--all", action="store_true", help="Explain every rule")
     rule.add_argument("--output-format", choices=("text", "json"), default="text",
@@ -108,8 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", help="Remove the cache folders below the current folder.")
     clean.add_argument("path", nargs="?", type=Path, default=Path("."),
                        help="Where to start looking for cache folders")
-    sub.add_parser("version", help="Print the version.")
-    sub.add_parser("server", help="Run the language server (LSP over stdio) for editors.")
+    version = sub.add_parser("version", help="Print the version.")
+    server = sub.add_parser("server", help="Run the language server (LSP over stdio) for editors.")
+    parser.commands = {"check": check, "rule": rule, "clean": clean, "version": version,
+                       "server": server}
     return parser
 
 
@@ -139,19 +206,27 @@ def _inline_config(items: list[str]) -> tuple[Path | None, dict[str, Any]]:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    per_file = []
-    for item in args.per_file_ignores:
-        pattern, _, codes = item.rpartition(":")
-        if not pattern:
-            raise ConfigError(f"--per-file-ignores expects GLOB:CODES, got {item!r}")
-        per_file.append((pattern, tuple(validate_selector(c, "`--per-file-ignores`")
-                                        for c in _codes(codes))))
+    def mappings(items: list[str], flag: str) -> list[tuple[str, tuple[str, ...]]]:
+        found = []
+        for item in items:
+            pattern, _, codes = item.rpartition(":")
+            if not pattern:
+                raise ConfigError(f"{flag} expects GLOB:CODES, got {item!r}")
+            found.append((pattern, tuple(validate_selector(c, f"`{flag}`")
+                                         for c in _codes(codes))))
+        return found
+
     return {
+        "replace_per_file_ignores": args.per_file_ignores is not None,
+        "ignore_noqa": args.ignore_noqa or None,
+        "cache_dir": os.path.abspath(args.cache_dir) if args.cache_dir else None,
         "select": [validate_selector(c, "`--select`") for c in args.select]
         if args.select is not None else None,
         "extend_select": [validate_selector(c, "`--extend-select`") for c in args.extend_select],
         "ignore": [validate_selector(c, "`--ignore`") for c in args.ignore],
-        "per_file_ignores": per_file,
+        "per_file_ignores": [
+            *mappings(args.per_file_ignores or [], "--per-file-ignores"),
+            *mappings(args.extend_per_file_ignores, "--extend-per-file-ignores")],
         "exclude": args.exclude,
         "extend_exclude": args.extend_exclude,
         "force_exclude": args.force_exclude,
@@ -204,10 +279,60 @@ def _write_one(report: FileReport, err: TextIO) -> None:
         err.write(f"error: Failed to write fixes: {message}\n")
 
 
+def _add_noqa(reports: list[FileReport], reason: str, stderr: TextIO) -> int:
+    """`--add-noqa`: suppress every finding with a `# noqa` comment, file by file; a file that
+    cannot be changed is named and left as it was (exit 1: its findings stand)."""
+    added = 0
+    failed = False
+    for report in reports:
+        for message in report.errors:
+            stderr.write(f"error: {message}\n")
+        if not report.diagnostics:
+            continue
+        try:
+            added += api.add_noqa(report.path, report.diagnostics, reason)
+        except api.NoqaError as exc:
+            stderr.write(f"error: Failed to add `# noqa` comments: {exc}\n")
+            failed = True
+    if added:
+        stderr.write(f"Added {added} noqa directive{'s' * (added != 1)}.\n")
+    if any(r.internal_error for r in reports):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _show(found: list[tuple[str, Settings]], args: argparse.Namespace, stdout: TextIO) -> int:
+    """`--show-files` (every file that would be checked, absolute, sorted) and `--show-settings`
+    (the first file's resolved settings), as ruff prints them; nothing is checked."""
+    if args.show_files:
+        stdout.write("".join(f"{p}\n" for p in sorted(os.path.abspath(f) for f, _ in found)))
+    if args.show_settings:
+        if not found:
+            raise UsageError("no file to show the settings of")
+        from asynclint.output.settings import show_settings
+
+        path, settings = min(found, key=lambda item: os.path.abspath(item[0]))
+        stdout.write(show_settings(Path(path), settings))
+    return EXIT_CLEAN
+
+
+def _check_add_noqa(args: argparse.Namespace) -> None:
+    """ruff refuses `--add-noqa` together with a fix; so does asynclint, and with stdin."""
+    for flag, given in (("--fix", args.fix), ("--diff", args.diff), ("--fix-only", args.fix_only),
+                        ("--unsafe-fixes", args.unsafe_fixes)):
+        if given:
+            raise UsageError(f"`--add-noqa` cannot be used with `{flag}`")
+    if [str(p) for p in args.paths] == ["-"]:
+        raise UsageError("`--add-noqa` needs files to change, not stdin")
+
+
 def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.add_noqa:
+        _check_add_noqa(args)
     resolver = _make_resolver(args)
     base = resolver.default()
-    fix = bool(args.fix if args.fix is not None else base.fix) or args.fix_only
+    fix = (bool(args.fix if args.fix is not None else base.fix) or args.fix_only) \
+        and not args.add_noqa
     unsafe = bool(args.unsafe_fixes if args.unsafe_fixes is not None else base.unsafe_fixes)
     options = RunOptions(
         fix=fix and not args.diff,
@@ -235,9 +360,13 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         sources[display] = display_text(data)
     else:
         found = list(api.discover_files(paths, resolver))
+        if args.show_files or args.show_settings:
+            return _show(found, args, stdout)
         if not found and not args.silent:
             stderr.write("warning: No Python files found under the given path(s)\n")
         reports = api.check_paths(found, options)
+        if args.add_noqa:
+            return _add_noqa(reports, args.noqa_reason, stderr)
 
     for report in reports:
         for message in report.errors:
@@ -268,6 +397,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         except OSError as exc:
             raise UsageError(f"cannot write the report to {args.output_file}: "
                              f"{exc.strerror or exc}") from exc
+    fmt_options.color = use_color(args.color, out, os.environ)
     try:
         if args.diff:
             changed = [r for r in reports if r.fixed_text is not None]
@@ -277,12 +407,9 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 for r in changed:
                     assert r.source is not None and r.fixed_text is not None
                     out.write(unified_diff(fmt_options.relpath(r.path), r.source.text,
-                                           r.fixed_text))
-                n = sum(len(r.fixed) for r in changed)
-                if n:
-                    stderr.write(f"Would fix {n} error{'s' * (n != 1)}.\n")
-                else:
-                    stderr.write("No errors would be fixed.\n")
+                                           r.fixed_text) + "\n")  # ruff's blank line
+                if not args.quiet:
+                    out.write(_would_fix(reports, unsafe))
             return EXIT_ERROR if internal else (EXIT_FINDINGS if changed else EXIT_CLEAN)
         if stdin_mode and options.fix:
             # The code goes back in the shape it came in: same bytes when unchanged, and the
@@ -293,13 +420,17 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             else:
                 _echo(report.source.to_bytes(report.fixed_text), stdout)
             out = stderr
-        if args.show_fixes and fix and not args.silent:
+        if args.show_fixes and fix and not args.silent and args.output_format in TEXT_FORMATS:
             from asynclint.output.show_fixes import show_fixes
 
-            out.write(show_fixes(((r.path, r.fixed) for r in reports), fmt_options))
+            # After the findings, before the summary, as ruff prints it (text formats only:
+            # it would break a JSON or XML report).
+            fmt_options.fixes_shown = show_fixes(((r.path, r.fixed) for r in reports),
+                                                 fmt_options)
         if args.fix_only:
             if not args.silent and not args.quiet:
                 n = fixed_count
+                out.write(fmt_options.fixes_shown)
                 out.write(f"Fixed {n} error{'s' * (n != 1)}.\n" if n else "")
             return EXIT_ERROR if internal else EXIT_CLEAN
         if not args.silent:
@@ -307,7 +438,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 from asynclint.output.statistics import statistics
 
                 fmt = "json" if args.output_format == "json" else "text"
-                out.write(statistics(diagnostics, fmt))
+                out.write(statistics(diagnostics, fmt, fmt_options))
             else:
                 out.write(formatter(args.output_format)(diagnostics, fmt_options))
     finally:
@@ -322,13 +453,45 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_CLEAN
 
 
+def use_color(when: str, stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """Whether the text formats are coloured, decided as ruff decides: `--color always/never`
+    first; then a non-empty NO_COLOR turns colour off, a non-empty FORCE_COLOR or
+    CLICOLOR_FORCE turns it on (ruff forces colour for any non-empty value, "0" included);
+    otherwise colour only in a terminal."""
+    if when != "auto":
+        return when == "always"
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR") or environ.get("CLICOLOR_FORCE"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
+
+
+def _would_fix(reports: list[FileReport], unsafe: bool) -> str:
+    """`--diff`'s closing line, worded as ruff 0.17.6 words it: what `--fix` would fix, and the
+    fixes left out because they need `--unsafe-fixes`. Nothing when there is neither."""
+    n = sum(len(r.fixed) for r in reports if r.fixed_text is not None)
+    hidden = 0 if unsafe else sum(d.applicability is Applicability.UNSAFE
+                                  for r in reports for d in r.diagnostics)
+    word = "fix" if hidden == 1 else "fixes"
+    if n:
+        note = (f" ({hidden} additional {word} available with `--unsafe-fixes`)"
+                if hidden else "")
+        return f"Would fix {n} error{'s' * (n != 1)}{note}.\n"
+    if hidden:
+        return f"No errors would be fixed ({hidden} {word} available with `--unsafe-fixes`).\n"
+    return ""
+
+
 # Where ruff reads its settings, and the table holding `lint` in each.
 _RUFF_CONFIGS = (("ruff.toml", ()), (".ruff.toml", ()), ("pyproject.toml", ("tool", "ruff")))
 
 
 def _ruff_external_hint(root: Path) -> str | None:
     """A one-line hint when the project configures ruff without `lint.external = ["ASL"]`:
-    ruff's RUF100 would then report asynclint's `# noqa` comments and its fix delete them."""
+    ruff's RUF102 (on with `--extend-select RUF`) then reports asynclint's `# noqa` codes as
+    invalid and its fix deletes them, and RUF100's fix drops them from a comment it rewrites."""
     import tomllib
 
     for name, table_path in _RUFF_CONFIGS:
@@ -350,8 +513,9 @@ def _ruff_external_hint(root: Path) -> str | None:
             return None
         where = "[tool.ruff.lint]" if name == "pyproject.toml" else "[lint]"
         return (f'hint: {path.name} configures ruff without `external = ["ASL"]` in {where}; '
-                "ruff's RUF100 would flag asynclint's `# noqa` comments as unused and its fix "
-                "would delete them.\n")
+                "ruff's RUF102 (`--extend-select RUF`) would report asynclint's `# noqa` codes "
+                "as invalid and its fix delete them, and RUF100's fix would drop them from a "
+                "`# noqa` it rewrites.\n")
     return None
 
 
@@ -388,9 +552,28 @@ def run_rule(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_CLEAN
 
 
+def _noqa_reason(argv: list[str]) -> tuple[list[str], str]:
+    """`--add-noqa=REASON` (ruff's spelling; the reason never takes the next argument, which is
+    a path) taken out of `argv`: the arguments with a plain `--add-noqa`, and the reason."""
+    reason = ""
+    out: list[str] = []
+    for arg in argv:
+        if arg == "--":
+            out.extend(argv[len(out):])
+            break
+        if arg.startswith("--add-noqa="):
+            reason = arg.partition("=")[2].strip()
+            arg = "--add-noqa"
+        out.append(arg)
+    return out, reason
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments, reason = _noqa_reason(list(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(arguments)
+    if reason:
+        args.noqa_reason = reason
     stdout, stderr = sys.stdout, sys.stderr
     try:
         if args.command == "check":

@@ -64,6 +64,8 @@ class Settings:
     concurrency_safe_receivers: tuple[str, ...] = ()
     concurrency_unsafe_receivers: tuple[str, ...] = ()
     python: str | None = None
+    # `--ignore-noqa` (command line only, as in ruff): report what noqa comments suppress.
+    ignore_noqa: bool = False
 
     # -- rule selection (`config.selection`) -------------------------------------------------
     def enabled_codes(self) -> frozenset[str]:
@@ -196,9 +198,12 @@ class SettingsResolver:
             changes["extend_exclude"] = settings.extend_exclude + tuple(ov["extend_exclude"])
         if ov.get("exclude") is not None:
             changes["exclude"] = tuple(ov["exclude"])
-        if ov.get("per_file_ignores"):
+        if ov.get("replace_per_file_ignores"):  # `--per-file-ignores` replaces, as in ruff
+            changes["per_file_ignores"] = tuple(ov.get("per_file_ignores") or ())
+        elif ov.get("per_file_ignores"):
             changes["per_file_ignores"] = settings.per_file_ignores + tuple(ov["per_file_ignores"])
-        for key in ("force_exclude", "respect_gitignore", "fix", "unsafe_fixes", "python"):
+        for key in ("force_exclude", "respect_gitignore", "fix", "unsafe_fixes", "python",
+                    "ignore_noqa", "cache_dir"):
             if ov.get(key) is not None:
                 changes[key] = ov[key]
         return replace(settings, **changes)

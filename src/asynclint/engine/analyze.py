@@ -45,12 +45,16 @@ def _syntax_diagnostic(path: str, source: SourceFile, exc: BaseException) -> Dia
     if isinstance(exc, SyntaxError):
         row = exc.lineno or 1
         col = max((exc.offset or 1) - 1, 0)
+        from asynclint.semantic.catalogs.syntax_versions import newer_syntax
+
         message = f"SyntaxError: {exc.msg}"
-        if exc.msg in ("invalid syntax", "invalid syntax. Perhaps you forgot a comma?"):
-            v = sys.version_info
+        v = sys.version_info
+        newer = newer_syntax(source.line(row), exc.msg or "", (v.major, v.minor))
+        if newer is not None:
+            need = f"{newer.version[0]}.{newer.version[1]}"
             message += (
-                f" (asynclint parses with the grammar of the Python running it, {v.major}.{v.minor};"
-                " if this file uses newer syntax, run asynclint with a newer Python)"
+                f"; {newer.what} needs Python {need}+, and asynclint parses with the grammar of "
+                f"the Python running it ({v.major}.{v.minor}): run it with Python {need} or newer"
             )
     elif isinstance(exc, (RecursionError, MemoryError)):
         row, col, message = 1, 0, "SyntaxError: the file is nested too deeply to parse"
@@ -119,7 +123,7 @@ def _analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             return Analysis(source, None, [_syntax_diagnostic(path, source, exc)], {}, None)
     analysis = analyze_tree(tree, source, path, settings, codes, module, use_cache)
-    if analysis.diagnostics:
+    if analysis.diagnostics and not settings.ignore_noqa:
         analysis.diagnostics = noqa.filter_diagnostics(source.text, analysis.diagnostics,
                                                          settings.noqa_peer_codes)
     return analysis

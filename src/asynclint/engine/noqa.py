@@ -153,3 +153,67 @@ def filter_diagnostics(text: str, diagnostics: list[Diagnostic],
         return diagnostics
     lines = line_suppressions(text)
     return [d for d in diagnostics if not lines.suppresses(d, peers)]
+
+
+# -- adding comments (`--add-noqa`) ---------------------------------------------------------------
+# A noqa comment with codes; `--add-noqa` rewrites just this part, keeping any reason after it.
+_NOQA_WITH_CODES = re.compile(
+    r"#\s*noqa:\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*)", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class NoqaEdit:
+    """Replace `start:end` (offsets into the text) with `content`."""
+
+    start: int
+    end: int
+    content: str
+
+
+def noqa_edits(text: str, line_starts: list[int], findings: Mapping[int, set[str]],
+               reason: str = "") -> list[NoqaEdit]:
+    """The edits that make a `# noqa` comment suppress each finding (`findings`: codes by the
+    row a finding starts on), one per row group: the codes are merged into the group's
+    `# noqa: ...` comment if it has one (kept sorted, any reason after them kept), else a
+    `  # noqa: CODES[ reason]` comment goes at the end of the group's last row. Row groups are
+    those suppression reads (`row_groups`): the row itself inside brackets, so the first line
+    of a multi-line call; the closing line of a multi-line string."""
+    if not findings:
+        return []
+    groups = [g for g in row_groups(text) if any(g.first <= r <= g.last for r in findings)]
+    codes_of: dict[tuple[int, int], set[str]] = {}
+    where: dict[tuple[int, int], RowGroup] = {}
+    for row, codes in findings.items():
+        group = next((g for g in groups if g.first <= row <= g.last), RowGroup(row, row, []))
+        key = (group.first, group.last)
+        where[key] = group
+        codes_of.setdefault(key, set()).update(codes)
+    edits: list[NoqaEdit] = []
+    for key, codes in sorted(codes_of.items()):
+        group = where[key]
+        existing = next(((row, col, m) for row, col, comment in group.comments
+                         if (m := _NOQA_WITH_CODES.search(comment))), None)
+        if existing is not None:
+            row, col, m = existing
+            merged = _codes(m.group("codes")) | codes
+            start = line_starts[row - 1] + col
+            edits.append(NoqaEdit(start + m.start(), start + m.end(),
+                                  "# noqa: " + ", ".join(sorted(merged))))
+            continue
+        row = group.last
+        line_start = line_starts[row - 1]
+        line_end = line_starts[row] if row < len(line_starts) else len(text)
+        line = text[line_start:line_end].rstrip("\r\n")
+        kept = len(line.rstrip())
+        comment = "# noqa: " + ", ".join(sorted(codes)) + (f" {reason}" if reason else "")
+        edits.append(NoqaEdit(line_start + kept, line_start + len(line),
+                              f"  {comment}" if kept else comment))
+    return edits
+
+
+def with_edits(text: str, edits: list[NoqaEdit]) -> str:
+    """`text` with non-overlapping `edits` applied."""
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        text = text[: edit.start] + edit.content + text[edit.end :]
+    return text

@@ -25,6 +25,10 @@ class FormatOptions:
     unsafe_fixes: bool = False
     show_summary: bool = True
     fixed_count: int = 0
+    # ANSI colours (ruff's styles) in the text formats; the door decides (terminal, NO_COLOR).
+    color: bool = False
+    # The `--show-fixes` block, printed between the findings and the summary.
+    fixes_shown: str = ""
     # A rule's metadata by code (None for a code that is no rule), for the formats that
     # document the rules they report (SARIF); handed in by the door, called only by them.
     rule_doc: Callable[[str], RuleDoc | None] = lambda code: None
@@ -68,6 +72,9 @@ FORMATS: dict[str, tuple[str, str]] = {
     "sarif": ("sarif", "sarif"),
     "junit": ("junit", "junit"),
     "pylint": ("text", "pylint"),
+    "grouped": ("text", "grouped"),
+    "azure": ("ci", "azure"),
+    "rdjson": ("ci", "rdjson"),
 }
 FORMAT_NAMES = tuple(FORMATS)
 
@@ -87,4 +94,4 @@ def formatters() -> dict[str, Formatter]:
 
 
 # Formats that carry fix edits, so the engine must compute fixes for them.
-FORMATS_WITH_FIXES = frozenset({"json", "json-lines", "sarif"})
+FORMATS_WITH_FIXES = frozenset({"json", "json-lines", "sarif", "rdjson"})

@@ -1,11 +1,13 @@
-"""CI annotation formats: GitHub workflow commands and GitLab code quality reports."""
+"""CI annotation formats: GitHub workflow commands, GitLab code quality reports, Azure
+Pipelines logging commands and reviewdog's rdjson, each as ruff 0.17.6 writes it."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
-from asynclint.diagnostics import Diagnostic
+from asynclint.diagnostics import Diagnostic, Location
 from asynclint.output import FormatOptions
 
 
@@ -55,3 +57,38 @@ def gitlab(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
             "severity": "major",
         })
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
+
+def azure(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
+    """Azure Pipelines `##vso[task.logissue ...]` commands, one per finding."""
+    return "".join(
+        f"##vso[task.logissue type=error;sourcepath={options.abspath(d.path)};"
+        f"linenumber={d.start.row};columnnumber={d.start.col + 1};code={d.code};]{d.message}\n"
+        for d in diagnostics
+    )
+
+
+def _rd_range(start: Location, end: Location) -> dict[str, Any]:
+    return {"end": {"column": end.col + 1, "line": end.row},
+            "start": {"column": start.col + 1, "line": start.row}}
+
+
+def rdjson(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
+    """reviewdog's Diagnostic Format: one object, the findings and their fixes as
+    suggestions (keys sorted, as ruff writes them)."""
+    from asynclint.output.sarif import INFORMATION_URI
+
+    found = []
+    for d in diagnostics:
+        item: dict[str, Any] = {
+            "code": {"url": d.url, "value": d.code} if d.url else {"value": d.code},
+            "location": {"path": options.abspath(d.path), "range": _rd_range(d.start, d.end)},
+            "message": d.message,
+        }
+        if d.fix is not None:
+            item["suggestions"] = [{"range": _rd_range(e.start, e.end), "text": e.content}
+                                   for e in d.fix.edits]
+        found.append(item)
+    report = {"diagnostics": found, "severity": "WARNING",
+              "source": {"name": "asynclint", "url": INFORMATION_URI}}
+    return json.dumps(report, indent=2, ensure_ascii=False, sort_keys=True) + "\n"

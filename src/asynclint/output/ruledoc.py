@@ -23,6 +23,8 @@ class RuleDoc(Protocol):
     @property
     def summary(self) -> str: ...
     @property
+    def message_formats(self) -> tuple[str, ...]: ...
+    @property
     def explanation(self) -> str: ...
     @property
     def bad_example(self) -> str: ...
@@ -170,7 +172,7 @@ def as_json(rule: RuleDoc) -> dict[str, Any]:
         "code": rule.code,
         "linter": "asynclint",
         "summary": rule.summary,
-        "message_formats": [rule.summary],
+        "message_formats": list(rule.message_formats),
         "fix": fix_sentence(rule),
         "fix_availability": fix_availability(rule),
         "fix_applicability": rule.fix_applicability.value if rule.fix_applicability else None,

@@ -11,15 +11,16 @@ from asynclint.output import FormatOptions
 
 def show_fixes(fixed_by_file: Iterable[tuple[str, Sequence[Diagnostic]]],
                options: FormatOptions) -> str:
-    """ruff's block: the fixes applied, counted per file (path, fixed findings) and code."""
+    """ruff's block, framed by blank lines: the fixes applied, counted per file (path, fixed
+    findings) and code. Empty when nothing was fixed (ruff then prints nothing either)."""
     fixed = [(path, found) for path, found in fixed_by_file if found]
     if not fixed:
-        return "No errors fixed\n"
+        return ""
     total = sum(len(found) for _, found in fixed)
-    lines = [f"Fixed {total} error{'s' * (total != 1)}:"]
+    lines = ["", f"Fixed {total} error{'s' * (total != 1)}:"]
     for path, found in fixed:
         lines.append(f"- {options.relpath(path)}:")
         for code, n in sorted(Counter(d.code for d in found).items()):
             name = next(d.name for d in found if d.code == code)
             lines.append(f"    {n} × {code} ({name})")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n\n"

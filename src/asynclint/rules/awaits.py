@@ -132,6 +132,11 @@ _AWAIT_SAFETY = (
 class UnawaitedCoroutine(Rule):
     code = "ASL200"
     name = "unawaited-coroutine"
+    message_formats = (
+        "Coroutine never awaited: {callee}; its result is dropped, so it never runs",
+        "Coroutine never awaited: {callee}; its result is dropped, so it never runs; "
+        "outside `async def`, make the caller async or run it with `asyncio.run(...)`",
+    )
     summary = "A coroutine is created and dropped: the call does nothing"
     explanation = (
         "Calling an `async def` function (or an async API such as `AsyncSession.commit`, "
@@ -203,6 +208,9 @@ class _AssignmentRule(Rule):
 class CoroutineAssignedNeverAwaited(_AssignmentRule):
     code = "ASL201"
     name = "coroutine-assigned-never-awaited"
+    message_formats = (
+        "Coroutine stored in `{name}` is {use}, never awaited: {callee}",
+    )
     summary = "A coroutine is stored in a variable that is used as a value or dropped, never awaited"
     explanation = (
         "`result = fetch_user(uid)` without `await` stores a coroutine object, not the user. "
@@ -361,6 +369,15 @@ def _may_precede(flow: FunctionFlow, first: ast.Name, then: ast.Name, binding: a
 class CoroutineUsedAsValue(Rule):
     code = "ASL202"
     name = "coroutine-used-as-value"
+    message_formats = (
+        "Coroutine passed without `await` to `{parameter}` of `{function}`, {declared}: "
+        "{callee}",
+        "Coroutine stored without `await` in `{field}` of `{cls}`, declared `{type}`: "
+        "{callee}",
+        "Coroutine used as a value without `await`: {callee}",
+        "Coroutine used as an async context manager: {callee}; a coroutine has no "
+        "`__aenter__`, so `async with` raises TypeError",
+    )
     summary = "A coroutine call is used as data (condition, attribute, subscript, iteration...)"
     explanation = (
         "`if user_exists(uid):`, `fetch().name`, `await session.execute(q).scalars()`, "
@@ -524,6 +541,11 @@ def _awaited_chain(semantic: Any) -> bool:
 class ReturnUnawaitedCoroutine(_AssignmentRule):
     code = "ASL203"
     name = "return-unawaited-coroutine"
+    message_formats = (
+        "Coroutine stored in `{name}` is returned without `await` in `async def`, so the "
+        "caller gets a coroutine: {callee}",
+        "`return` without `await` in `async def` returns a coroutine: {callee}",
+    )
     summary = "`return coro()` inside `async def` returns a coroutine, not its result"
     explanation = (
         "An `async def` that does `return fetch(x)` hands its caller a coroutine object: "
@@ -721,6 +743,9 @@ def _bound_names(node: ast.AST) -> list[str]:
 class SyncWithOnAsyncContextManager(Rule):
     code = "ASL204"
     name = "sync-with-async-context-manager"
+    message_formats = (
+        "`with` on an async context manager: {manager}; use `async with`",
+    )
     summary = "`with` on an object that only supports `async with`"
     explanation = (
         "`AsyncSession`, `httpx.AsyncClient`, `aiohttp.ClientSession`, `asyncio.Lock`, "
@@ -786,6 +811,9 @@ class SyncWithOnAsyncContextManager(Rule):
 class SyncForOverAsyncIterator(Rule):
     code = "ASL205"
     name = "sync-for-over-async-iterator"
+    message_formats = (
+        "`for` over an async iterator: {iterator}; use `async for`",
+    )
     summary = "`for` over an async generator or async iterator"
     explanation = (
         "An async generator (an `async def` with `yield`) and async streams such as "
@@ -854,6 +882,10 @@ class PassFunctionPlan(FixPlan):
 class CoroutinePassedAsCallable(Rule):
     code = "ASL206"
     name = "coroutine-passed-as-callable"
+    message_formats = (
+        "Coroutine object passed to `{function}`, which expects a function: {callee}; "
+        "pass the function and its arguments instead",
+    )
     summary = "A coroutine object is passed where a function is expected"
     explanation = (
         "`background_tasks.add_task(send_email(to))`, `asyncio.to_thread(fetch(x))`, "
@@ -964,6 +996,10 @@ _OTHER_RUNNERS = ("anyio", "trio")  # plugins that run `@pytest.fixture async de
 class AsyncFixtureInStrictMode(Rule):
     code = "ASL207"
     name = "async-fixture-in-strict-mode"
+    message_formats = (
+        "Async fixture `{fixture}` uses `@pytest.fixture`, but pytest-asyncio runs in "
+        "strict mode: tests get an un-awaited coroutine; use `@pytest_asyncio.fixture`",
+    )
     summary = "`@pytest.fixture` on an `async def` where pytest-asyncio runs in strict mode"
     explanation = (
         "In pytest-asyncio's strict mode (its default), only fixtures decorated with "
@@ -1038,6 +1074,9 @@ class AsyncFixtureInStrictMode(Rule):
 class AwaitNonAwaitable(Rule):
     code = "ASL208"
     name = "await-non-awaitable"
+    message_formats = (
+        "`await` on what is not awaitable: {callee}; `await` raises `TypeError` here",
+    )
     summary = "`await` on a call of a plain `def` that returns no awaitable"
     explanation = (
         "`await client.close()` where `close` is a plain `def` (boto3's clients, a sync helper "

@@ -116,6 +116,10 @@ class Rule:
     explanation: ClassVar[str]
     bad_example: ClassVar[str]
     good_example: ClassVar[str]
+    # The message's shapes, `{placeholder}` where the finding fills in a name (ruff's
+    # `message_formats`, shown by `asynclint rule --output-format json`); a test checks every
+    # fixture's message against them.
+    message_formats: ClassVar[tuple[str, ...]] = ()
     fix_title: ClassVar[str | None] = None
     fix_applicability: ClassVar[Applicability | None] = None
     fix_safety: ClassVar[str] = ""

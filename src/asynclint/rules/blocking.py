@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule, register
@@ -74,6 +74,9 @@ _ONCE_ONLY = (
 class BlockingSleep(Rule):
     code = "ASL100"
     name = "blocking-sleep-in-async"
+    message_formats = (
+        "`{call}` blocks the event loop inside `async def`; use `{replacement}`",
+    )
     summary = "`time.sleep` inside `async def` blocks the event loop"
     explanation = (
         "`time.sleep()` suspends the whole thread. Inside a coroutine that thread runs the event "
@@ -361,9 +364,27 @@ def _thread_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic) -> Fix | N
         return rule.fix_with(diagnostic, to_thread.offload_block(fctx, plan), _MOVE_BLOCK_TITLE)
     if not isinstance(plan, ThreadCallPlan):
         return None
-    shown = "run_in_threadpool" if plan.module != "asyncio" else "asyncio.to_thread"
     return rule.fix_with(diagnostic, to_thread.offload_call(fctx, diagnostic, plan),
-                         f"Run it in a worker thread: `await {shown}(...)`")
+                         thread_title(plan, diagnostic.applicability is Applicability.DISPLAY_ONLY))
+
+
+def thread_title(plan: FixPlan | None, display_only: bool) -> str | None:
+    """The help line of a thread fix, naming what the fix writes (`asyncio.to_thread`, or the
+    module's `run_in_threadpool`), so the finding's help and its fix agree. For a rule whose
+    thread fix is display-only (a connection or session must stay on its thread) the help
+    says why it is only shown. None without a plan (the rule's own title stands)."""
+    if isinstance(plan, WithBlockPlan):
+        title = _MOVE_BLOCK_TITLE
+    elif isinstance(plan, ThreadCallPlan):
+        shown = plan.name if plan.module == "" else (
+            "asyncio.to_thread" if plan.module == "asyncio" else "run_in_threadpool")
+        title = f"Run it in a worker thread: `await {shown}(...)`"
+    else:
+        return None
+    if display_only:
+        return (f"{title} (shown only: the connection is not thread-safe; use the async "
+                "driver)")
+    return title
 
 
 _WHAT = {
@@ -375,6 +396,8 @@ _WHAT = {
     Kind.CONFIGURED: "configured as blocking (`extra-blocking-calls`)",
 }
 _METADATA_WHAT = "a file-system metadata call"
+_OR_THREAD = ", or run it in a worker thread"
+_OR_MOVE_BLOCK = ", or move the `with` block into a sync function run in a thread"
 _THREAD_SAFETY = (
     "The fix moves the call to a worker thread, which keeps the event loop free but changes "
     "where the code runs: context variables are copied, thread-local state is not shared, and "
@@ -409,6 +432,15 @@ class _CatalogRule(Rule):
     fix_applicability = Applicability.UNSAFE
     fix_safety = _THREAD_SAFETY
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """The message templates follow from the kind and cost, as `visit_Call` words them."""
+        super().__init_subclass__(**kwargs)
+        if "kind" in cls.__dict__ and "message_formats" not in cls.__dict__:
+            what = _METADATA_WHAT if cls.cost is Cost.METADATA else _WHAT[cls.kind]
+            head = (f"`{{call}}` is {what} inside `async def`, it blocks the event loop: "
+                    "use {alternative}")
+            cls.message_formats = (head, head + _OR_THREAD, head + _OR_MOVE_BLOCK)
+
     def visit_Call(self, node: ast.Call) -> None:
         semantic = self.semantic
         if isinstance(semantic.parent, ast.Await):
@@ -423,10 +455,12 @@ class _CatalogRule(Rule):
         message = (f"`{_short_name(entry)}` is {what} inside `async def`, it blocks "
                    f"the event loop: use {entry.instead}")
         if isinstance(semantic.parent, ast.withitem) and entry.fix is FixKind.THREAD:
-            message += ", or move the `with` block into a sync function run in a thread"
+            message += _OR_MOVE_BLOCK
         elif entry.fix is FixKind.THREAD and "thread" not in entry.instead:
-            message += ", or run it in a worker thread"
-        self.report(node, message, fix_plan=thread_plan(self, node, entry.fix))
+            message += _OR_THREAD
+        plan = thread_plan(self, node, entry.fix)
+        self.report(node, message, fix_plan=plan, fix_title=thread_title(
+            plan, self.fix_applicability is Applicability.DISPLAY_ONLY))
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return _thread_fix(self, fctx, diagnostic)
@@ -526,7 +560,8 @@ class BlockingDatabaseCall(_CatalogRule):
         "async def list_users(db: AsyncSession = Depends(get_db)):\n"
         "    return (await db.scalars(select(User))).all()\n"
     )
-    fix_title = "Run it in a worker thread (shown only: the connection is not thread-safe)"
+    fix_title = ("Run it in a worker thread (shown only: the connection is not thread-safe; use "
+                 "the async driver)")
     fix_applicability = Applicability.DISPLAY_ONLY
     fix_safety = (
         "The fix is display-only: it shows `await asyncio.to_thread(session.execute, ...)`, but "
@@ -746,6 +781,10 @@ class ConfiguredBlockingCall(_CatalogRule):
 class BlockingViaHelper(Rule):
     code = "ASL106"
     name = "blocking-call-via-helper-in-async"
+    message_formats = (
+        "`{helper}()` blocks the event loop inside `async def`: {chain}; run it in a "
+        "thread, or use {alternative}",
+    )
     summary = "`async def` calls a sync function of the project that blocks"
     explanation = (
         "An `async def` that calls a plain `def` helper runs the helper on the event loop; if "
@@ -802,9 +841,9 @@ class BlockingViaHelper(Rule):
         database = entry.kind is Kind.DB
         message = (f"`{chain[0]}` blocks the event loop inside `async def`: "
                    f"{' -> '.join(chain)}; run it in a thread, or use {entry.instead}")
+        plan = thread_plan(self, node, FixKind.THREAD)
         self.report(
-            node, message,
-            fix_plan=thread_plan(self, node, FixKind.THREAD),
+            node, message, fix_plan=plan, fix_title=thread_title(plan, database),
             applicability=Applicability.DISPLAY_ONLY if database else None,
         )
 
@@ -827,6 +866,10 @@ _ROUTE_CALLS_SHOWN = 3  # blocking calls ASL108's message names
 class BlockingAsyncRoute(Rule):
     code = "ASL108"
     name = "blocking-async-route-could-be-sync"
+    message_formats = (
+        "Route `{route}` awaits nothing but blocks the event loop on {calls}: declare it "
+        "with plain `def` so FastAPI runs it in its threadpool",
+    )
     summary = "FastAPI `async def` route awaits nothing but blocks: make it a plain `def`"
     explanation = (
         "FastAPI runs a plain `def` route in its threadpool, and an `async def` route on the "

@@ -371,6 +371,10 @@ class GatherPlan(FixPlan):
 class SequentialAwaits(_ConcurrencyRule):
     code = "ASL400"
     name = "sequential-independent-awaits"
+    message_formats = (
+        "{count} independent awaits run one after another ({calls}); they could run "
+        "concurrently with `asyncio.gather`",
+    )
     summary = "Consecutive awaits of independent operations could run concurrently"
     explanation = (
         "`a = await f()` followed by `b = await g()` waits for `f` to finish before `g` starts: "
@@ -527,6 +531,10 @@ class LoopGatherPlan(FixPlan):
 class AwaitInLoop(_ConcurrencyRule):
     code = "ASL401"
     name = "await-in-loop-over-independent-items"
+    message_formats = (
+        "`{call}` is awaited once per item, one item at a time; `asyncio.gather` would "
+        "run the items concurrently",
+    )
     summary = "A loop awaits one independent operation per item, one at a time"
     explanation = (
         "`for x in xs: results.append(await fetch(x))` and `[await fetch(x) for x in xs]` wait "

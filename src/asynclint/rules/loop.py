@@ -92,6 +92,10 @@ class AwaitRunPlan(FixPlan):
 class RunInCoroutine(_RunRule):
     code = "ASL300"
     async_only = True
+    message_formats = (
+        "`{call}` inside `async def` raises RuntimeError (an event loop is already "
+        "running); `await` it instead",
+    )
     name = "loop-run-in-coroutine"
     summary = "`asyncio.run` / `loop.run_until_complete` inside `async def` crashes"
     explanation = (
@@ -171,6 +175,10 @@ class AsyncHandlerPlan(FixPlan):
 class RunInSyncHandler(_RunRule):
     code = "ASL301"
     name = "loop-run-in-sync-handler"
+    message_formats = (
+        "`{call}` in sync request handler `{handler}` starts a new event loop for every "
+        "request; make the handler `async def` and `await` the coroutine",
+    )
     summary = "`asyncio.run` in a sync request handler starts a new event loop per request"
     explanation = (
         "FastAPI, Starlette, Quart and others run a plain `def` handler in a worker thread, "
@@ -276,6 +284,9 @@ class RunInSyncHandler(_RunRule):
 class GetEventLoopInCoroutine(Rule):
     code = "ASL302"
     name = "get-event-loop-in-coroutine"
+    message_formats = (
+        "`asyncio.get_event_loop()` inside `async def`; use `asyncio.get_running_loop()`",
+    )
     summary = "`asyncio.get_event_loop()` inside `async def`; use `asyncio.get_running_loop()`"
     explanation = (
         "`asyncio.get_event_loop()` has changed meaning across Python versions (it may create a "
@@ -354,6 +365,12 @@ class MainGuardPlan(FixPlan):
 class RunAtImport(_RunRule):
     code = "ASL303"
     name = "loop-run-at-import"
+    message_formats = (
+        "`{call}` at module level runs when the module is imported (and crashes inside a "
+        'running event loop); call it under `if __name__ == "__main__":`',
+        "`{function}()` runs `{call}` when the module is imported (and crashes inside a "
+        'running event loop); call it under `if __name__ == "__main__":`',
+    )
     summary = "`asyncio.run` at the top level of an importable module runs at import"
     explanation = (
         "A module-level `asyncio.run(main())` runs whenever the module is imported. Servers "

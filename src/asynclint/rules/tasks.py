@@ -73,6 +73,10 @@ class KeepTaskPlan(FixPlan):
 class DanglingTask(Rule):
     code = "ASL500"
     name = "dangling-task"
+    message_formats = (
+        "The task returned by `{call}` is dropped: the event loop keeps only a weak "
+        "reference, so it can be garbage-collected before it finishes; keep a reference",
+    )
     summary = "The task returned by `asyncio.create_task` is dropped and may vanish mid-flight"
     explanation = (
         "The event loop keeps only a weak reference to a task. When the code that created it "
@@ -143,7 +147,7 @@ class DanglingTask(Rule):
             return
         self.report(
             call,
-            f"the task returned by `{spawned}` is dropped: the event loop keeps only a weak "
+            f"The task returned by `{spawned}` is dropped: the event loop keeps only a weak "
             "reference, so it can be garbage-collected before it finishes; keep a reference",
             fix_plan=self._plan(node, call),
         )
@@ -278,6 +282,13 @@ _CATCH_CANCELLED_TITLE = "Re-raise cancellation before the catch-all handler"
 class CancellationSwallowed(Rule):
     code = "ASL501"
     name = "cancellation-swallowed"
+    message_formats = (
+        "`except CancelledError` around an `await` swallows cancellation: the task does "
+        "not stop when cancelled (shutdown hangs, timeouts and task groups break); "
+        "re-raise it",
+        "{handler} around an `await` swallows cancellation and the coroutine carries on "
+        "(shutdown hangs); re-raise `CancelledError`",
+    )
     summary = "`except asyncio.CancelledError` (or bare `except:`) swallows cancellation"
     explanation = (
         "Cancelling a task raises `asyncio.CancelledError` at the `await` it is suspended in. "
@@ -585,7 +596,7 @@ class CancellationSwallowed(Rule):
                        "task does not stop when cancelled (shutdown hangs, timeouts and task "
                        "groups break); re-raise it")
         else:
-            what = "bare `except:`" if kind == "bare" else "`except BaseException`"
+            what = "A bare `except:`" if kind == "bare" else "`except BaseException`"
             message = (f"{what} around an `await` swallows cancellation and the coroutine "
                        "carries on (shutdown hangs); re-raise `CancelledError`")
         plan: FixPlan | None
