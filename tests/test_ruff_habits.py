@@ -585,18 +585,19 @@ def test_usage_table_lists_every_ruff_check_flag_and_tells_the_truth() -> None:
 
 
 def test_per_file_ignores_replace_and_extend_as_in_ruff(tmp_path: Path) -> None:
-    (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "t.py").write_text(OURS)
+    # `scripts/`, not `tests/`: test code has its own default (`test-ignore`).
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "t.py").write_text(OURS)
     (tmp_path / "a.py").write_text(OURS)
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.asynclint.per-file-ignores]\n"tests/*" = ["ASL1"]\n')
+        '[tool.asynclint.per-file-ignores]\n"scripts/*" = ["ASL1"]\n')
     def files(*args: str) -> list[tuple[str, str]]:
         out = _ours(tmp_path, "--output-format", "concise", *args, ".").stdout
         return re.findall(r"^(\S+?):\d+:\d+: (\w+)", out, re.MULTILINE)
 
     assert files() == [("a.py", "ASL100"), ("a.py", "ASL103")]
     assert files("--per-file-ignores", "a.py:ASL103") == [
-        ("a.py", "ASL100"), ("tests/t.py", "ASL100"), ("tests/t.py", "ASL103")]
+        ("a.py", "ASL100"), ("scripts/t.py", "ASL100"), ("scripts/t.py", "ASL103")]
     assert files("--extend-per-file-ignores", "a.py:ASL103") == [("a.py", "ASL100")]
 
 

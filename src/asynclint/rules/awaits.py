@@ -374,6 +374,8 @@ class CoroutineUsedAsValue(Rule):
         "{callee}",
         "Coroutine stored without `await` in `{field}` of `{cls}`, declared `{type}`: "
         "{callee}",
+        "Coroutine passed without `await` to `{container}.{method}`, whose elements are "
+        "declared `{type}`: {callee}",
         "Coroutine used as a value without `await`: {callee}",
         "Coroutine used as an async context manager: {callee}; a coroutine has no "
         "`__aenter__`, so `async with` raises TypeError",

@@ -431,6 +431,8 @@ class _CatalogRule(Rule):
     fix_title = "Run it in a worker thread: `await asyncio.to_thread(...)`"
     fix_applicability = Applicability.UNSAFE
     fix_safety = _THREAD_SAFETY
+    # Messages of a subclass's own checks beside the catalog calls (ASL102's iterated queryset).
+    extra_message_formats: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """The message templates follow from the kind and cost, as `visit_Call` words them."""
@@ -439,7 +441,8 @@ class _CatalogRule(Rule):
             what = _METADATA_WHAT if cls.cost is Cost.METADATA else _WHAT[cls.kind]
             head = (f"`{{call}}` is {what} inside `async def`, it blocks the event loop: "
                     "use {alternative}")
-            cls.message_formats = (head, head + _OR_THREAD, head + _OR_MOVE_BLOCK)
+            cls.message_formats = (head, head + _OR_THREAD, head + _OR_MOVE_BLOCK,
+                                   *cls.extra_message_formats)
 
     def visit_Call(self, node: ast.Call) -> None:
         semantic = self.semantic
@@ -518,6 +521,10 @@ class BlockingHttpCall(_CatalogRule):
                      "openai", "anthropic", "slack", "stripe", "google", "azure")
 
 
+_ITERATED_QUERY = ("Iterating a `{type}` runs its query inside `async def`, it blocks the event "
+                   "loop: use {alternative}")
+
+
 @register
 class BlockingDatabaseCall(_CatalogRule):
     code = "ASL102"
@@ -569,6 +576,7 @@ class BlockingDatabaseCall(_CatalogRule):
         "keeps using it (sqlite3 even refuses: `check_same_thread`), so `--fix` never applies "
         "it. The real fix is the async driver, or a plain `def` endpoint."
     )
+    extra_message_formats = (_ITERATED_QUERY,)
     requires_text = ("sqlite3", "psycopg", "pymysql", "mysql", "pymongo", "redis", "sqlalchemy",
                      "sqlmodel", "django", "objects", "save", "delete", "refresh_from_db")
 
@@ -590,8 +598,8 @@ class BlockingDatabaseCall(_CatalogRule):
         kind = semantic.type_of(expr)
         instead = EVALUATED_ON_ITERATION.get(kind) if kind else None
         if kind is not None and instead is not None:
-            self.report(expr, f"iterating a `{kind.rsplit('.', 1)[-1]}` runs its query inside "
-                        f"`async def`, it blocks the event loop: use {instead}")
+            self.report(expr, _ITERATED_QUERY.format(type=kind.rsplit(".", 1)[-1],
+                                                     alternative=instead))
 
     def visit_Call(self, node: ast.Call) -> None:
         super().visit_Call(node)
