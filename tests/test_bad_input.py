@@ -57,7 +57,7 @@ def test_mixed_line_endings_keep_each_lines_own_ending(run: Run, tmp_path: Path)
     path.write_bytes(b"import time\r\n\n\r\nasync def f():\n    time.sleep(1)\r\n    return 2\n")
     assert run(*CHECK, "--fix", "m.py").returncode == 0
     # Lines that were there keep their ending; the inserted import takes the file's first one.
-    assert path.read_bytes() == (b"import time\r\nimport asyncio\r\n\n\r\nasync def f():\n"
+    assert path.read_bytes() == (b"import asyncio\r\n\n\r\nasync def f():\n"
                                  b"    await asyncio.sleep(1)\r\n    return 2\n")
 
 

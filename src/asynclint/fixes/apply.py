@@ -124,7 +124,27 @@ def fix_until_stable(
         outcome.text = new_text
     else:
         outcome.remaining = attach_fixes(current)
+    if outcome.fixed and analysis.tree is not None:
+        _drop_unused_imports(outcome, analysis, current.source, reanalyze, strict)
     return outcome
+
+
+def _drop_unused_imports(outcome: FixOutcome, analysis: Analysed, fixed: SourceFile,
+                         reanalyze: Callable[[SourceFile], Analysed], strict: bool | None) -> None:
+    """Remove the imports the applied fixes left without a use (`time` once the last
+    `time.sleep` became `asyncio.sleep`), as pyflakes would report them (F401); what is left
+    is then analysed again, so the remaining findings' positions are the final text's."""
+    from asynclint.fixes.imports import unused_after_fixes
+
+    assert analysis.tree is not None
+    edits = unused_after_fixes(outcome.fixed[0].path, analysis.tree, fixed)
+    if not edits:
+        return
+    text = fixed.apply_edits(edits)
+    if not _parses(text, bool(strict)):
+        return
+    outcome.text = text
+    outcome.remaining = attach_fixes(reanalyze(SourceFile(text, fixed.encoding, fixed.bom)))
 
 
 def write_atomic(path: Path, source: SourceFile, text: str) -> None:

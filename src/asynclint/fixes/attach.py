@@ -17,6 +17,7 @@ from asynclint.source import SourceFile
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
+    from asynclint.fixes.imports import ImportStyle
 
 
 class Fixer(Protocol):
@@ -44,6 +45,9 @@ class Analysed(Protocol):
     @property
     def semantic(self) -> SemanticModel | None: ...
 
+    @property
+    def import_style(self) -> ImportStyle: ...
+
 
 def attach_fixes(analysis: Analysed) -> list[Diagnostic]:
     """Compute the fix of every diagnostic that offers one (imports libcst)."""
@@ -52,7 +56,7 @@ def attach_fixes(analysis: Analysed) -> list[Diagnostic]:
     from asynclint.fixes.context import FixContext
 
     assert analysis.semantic is not None
-    fctx = FixContext(analysis.source, analysis.tree, analysis.semantic)
+    fctx = FixContext(analysis.source, analysis.tree, analysis.semantic, analysis.import_style)
     out: list[Diagnostic] = []
     for diag in analysis.diagnostics:
         fix = None
