@@ -91,7 +91,14 @@ def fix_until_stable(
     dropped: set[tuple[str, str, tuple[str, ...]]] = set()
     strict: bool | None = None
     for _ in range(MAX_ROUNDS):
-        diagnostics = attach_fixes(current)
+        unplaced: list[Diagnostic] = []
+        diagnostics = attach_fixes(current, unplaced)
+        for diag in unplaced:
+            if options.applies(diag.applicability) and _fix_key(diag) not in dropped:
+                dropped.add(_fix_key(diag))
+                outcome.errors.append(
+                    f"{diag.path}:{diag.start.row}:{diag.start.col + 1}: {diag.code} fix "
+                    "skipped: the code around it is nested too deeply to rewrite")
         chosen = select_fixes([d for d in diagnostics if _fix_key(d) not in dropped], options)
         if not chosen:
             outcome.remaining = diagnostics

@@ -176,7 +176,9 @@ class FixContext:
         skip = _PREFIX_ROWS + nested
         try:
             return _index(module, first - 1 - skip, skip)
-        except RecursionError:  # libcst's metadata walk is recursive: too deep, no fix here
+        except (RecursionError, KeyError):
+            # libcst's metadata walk is recursive: too deep, no fix here (a RecursionError
+            # inside its position bookkeeping surfaces as a KeyError).
             return None
 
     # -- what libcst would detect over the whole file ------------------------------------------
