@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -41,7 +43,7 @@ def test_dangling_task_fix_adds_the_set_once(tmp_path: Path) -> None:
     assert rows == [6, 10]
     _, fixed = _run(tmp_path, code, "ASL500", FIX)
     assert fixed is not None
-    assert fixed.count("_background_tasks = set()") == 1
+    assert fixed.count("_background_tasks: set[asyncio.Task[object]] = set()") == 1
     assert fixed.count("_background_tasks.add(task)") == 2
     ast.parse(fixed)
     # Idempotent: the fixed text has nothing left to fix.
@@ -231,3 +233,25 @@ def test_rule_metadata_is_complete(code: str) -> None:
     ast.parse(rule.bad_example)
     ast.parse(rule.good_example)
     assert rule.fix_applicability is not None and rule.fix_safety and rule.overlaps
+
+
+def test_dangling_task_fix_passes_mypy_strict(tmp_path: Path) -> None:
+    """The set the fix makes is annotated: mypy --strict accepts the fixed module (an empty
+    `set()` alone is its `var-annotated` error), tasks of any result type go in it."""
+    code = """\
+        import asyncio
+
+
+        async def work() -> int:
+            return 1
+
+
+        async def handle() -> None:
+            asyncio.create_task(work())
+    """
+    _, fixed = _run(tmp_path, code, "ASL500", FIX)
+    assert fixed is not None and ": set[asyncio.Task[object]] = set()" in fixed
+    (tmp_path / "fixed.py").write_text(fixed)
+    mypy = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+                           "fixed.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert mypy.returncode == 0, mypy.stdout

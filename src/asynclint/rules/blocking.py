@@ -32,6 +32,8 @@ class SleepPlan(FixPlan):
     """ASL100's fix: `await asyncio.sleep` in place of the called expression, which ends at
     `func_end` (the arguments keep their text); in parentheses when `needs_parens`."""
 
+    adds_await = True
+
     needs_parens: bool
     func_end: Location
 
@@ -182,6 +184,8 @@ class ThreadCallPlan(FixPlan):
     ends, whether the call has arguments, whether the `await` needs parentheses here (see
     `fixes.codemods.to_thread.CallOffload`)."""
 
+    adds_await = True
+
     needs_parens: bool
     module: str
     name: str
@@ -194,6 +198,8 @@ class WithBlockPlan(FixPlan):
     """The thread fix of a blocking call that opens a `with` block: the block, from `start` to
     `end`, moved into a sync function (named apart from the `taken` names) run in a worker
     thread, handing back the names it binds (see `fixes.codemods.to_thread.BlockOffload`)."""
+
+    adds_await = True
 
     start: Location
     end: Location

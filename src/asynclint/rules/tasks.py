@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.semantic import cancellation
+from asynclint.semantic.cancellation import CANCELLED, CANCELLED_FACTORIES, CATCH_ALL
 from asynclint.semantic.catalogs.loops import LOOP_TYPES
 from asynclint.semantic.loops import run_call
 from asynclint.semantic.nodes import shallow_nodes, walk
@@ -31,13 +32,6 @@ LOOP_TASK_METHODS = frozenset({"create_task"})
 BACKGROUND_SET = "_background_tasks"
 TASK_NAMES = ("task", "background_task", "bg_task", "new_task")
 
-# Exceptions that deliver cancellation to a coroutine.
-CANCELLED = frozenset({
-    "asyncio.CancelledError", "asyncio.exceptions.CancelledError", "trio.Cancelled",
-})
-# Calls whose result is the cancellation exception class (`except anyio.get_cancelled_exc_class()`).
-CANCELLED_FACTORIES = frozenset({"anyio.get_cancelled_exc_class"})
-CATCH_ALL = frozenset({"builtins.BaseException"})
 # Calls in a handler that end the process or hand cancellation back: not a swallow.
 REDELIVERS = frozenset({"sys.exit", "os._exit", "os.abort", "pytest.fail", "pytest.skip",
                         "pytest.exit"})
@@ -94,7 +88,7 @@ class DanglingTask(Rule):
     )
     good_example = (
         "import asyncio\n\n"
-        "_background_tasks = set()\n\n\n"
+        "_background_tasks: set[asyncio.Task[object]] = set()\n\n\n"
         "async def handle(event):\n"
         "    task = asyncio.create_task(notify_subscribers(event))\n"
         "    _background_tasks.add(task)\n"
@@ -108,8 +102,10 @@ class DanglingTask(Rule):
         "another free name), adds it to a module-level set and registers "
         "`add_done_callback(<set>.discard)`. An existing module-level `set()` whose name "
         "mentions tasks (such as `_background_tasks`) is reused; otherwise "
-        "`_background_tasks = set()` is added after the imports, once. No fix is offered when "
-        "the statement shares its line with other code."
+        "`_background_tasks: set[asyncio.Task[object]] = set()` is added after the imports, "
+        "once (annotated, as mypy wants a new empty set to be; `Task` is covariant, so it "
+        "holds tasks of any result). No fix is offered when the statement shares its line "
+        "with other code."
     )
     overlaps = ("RUF006", "ASYNC300")
     requires_text = ("create_task", "ensure_future")

@@ -43,11 +43,19 @@ def keep_reference(fctx: FixContext, plan: KeptTask) -> tuple[Edit, ...]:
     ])
     if plan.new_set_after is None:
         return (bind, keep)
-    line = f"{plan.set_name} = set()"
+    # Annotated, or mypy asks for it (`var-annotated`); `Task` is covariant, so a set of
+    # `Task[object]` takes any task and its `discard` any task's done callback.
+    imported = fctx.import_module("asyncio")
+    imports: tuple[Edit, ...] = ()
+    if imported is None:
+        line = f"{plan.set_name} = set()"
+    else:
+        asyncio_name, imports = imported
+        line = f"{plan.set_name}: set[{asyncio_name}.Task[object]] = set()"
     if plan.new_set_after == 0:
         at = Location(1, 0)
-        return (bind, keep, Edit(line + source.newline * 3, at, at))
-    return (bind, keep, insert_after_row(source, plan.new_set_after, ["", line]))
+        return (bind, keep, Edit(line + source.newline * 3, at, at), *imports)
+    return (bind, keep, insert_after_row(source, plan.new_set_after, ["", line]), *imports)
 
 
 def reraise(fctx: FixContext, start: Location, end: Location, replace: bool,
