@@ -323,13 +323,16 @@ def _thread_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic) -> Fix | N
     from asynclint.fixes.codemods import to_thread
 
     plan = diagnostic.fix_plan
+    # A fix only shown keeps the title that says why (`RuleContext.report`).
+    shown_only = diagnostic.applicability is Applicability.DISPLAY_ONLY
     if isinstance(plan, WithBlockPlan):
-        return rule.fix_with(diagnostic, to_thread.offload_block(fctx, plan), _MOVE_BLOCK_TITLE)
+        return rule.fix_with(diagnostic, to_thread.offload_block(fctx, plan),
+                             None if shown_only else _MOVE_BLOCK_TITLE)
     if not isinstance(plan, ThreadCallPlan):
         return None
     shown = "run_in_threadpool" if plan.module != "asyncio" else "asyncio.to_thread"
     return rule.fix_with(diagnostic, to_thread.offload_call(fctx, diagnostic, plan),
-                         f"Run it in a worker thread: `await {shown}(...)`")
+                         None if shown_only else f"Run it in a worker thread: `await {shown}(...)`")
 
 
 _WHAT = {
@@ -389,10 +392,18 @@ class _CatalogRule(Rule):
             message += ", or move the `with` block into a sync function run in a thread"
         elif entry.fix is FixKind.THREAD and "thread" not in entry.instead:
             message += ", or run it in a worker thread"
-        self.report(node, message, fix_plan=thread_plan(self, node, entry.fix))
+        shown_only = entry.fix is FixKind.THREAD_DISPLAY
+        self.report(node, message, fix_plan=thread_plan(self, node, entry.fix),
+                    applicability=Applicability.DISPLAY_ONLY if shown_only else None,
+                    fix_title=_THREAD_BOUND_TITLE if shown_only else None)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return _thread_fix(self, fctx, diagnostic)
+
+
+# The title of a thread fix that is only shown: the receiver belongs to the loop's thread.
+_THREAD_BOUND_TITLE = ("Run it in a worker thread (shown only: a sqlite3 connection refuses "
+                       "any thread but the one that made it)")
 
 
 def _catalog_names(kind: Kind, cost: Cost = Cost.HEAVY) -> str:
@@ -480,13 +491,16 @@ class BlockingDatabaseCall(_CatalogRule):
         "async def list_users(db: AsyncSession = Depends(get_db)):\n"
         "    return (await db.scalars(select(User))).all()\n"
     )
-    fix_title = "Run it in a worker thread (shown only: the connection is not thread-safe)"
-    fix_applicability = Applicability.DISPLAY_ONLY
-    fix_safety = (
-        "The fix is display-only: it shows `await asyncio.to_thread(session.execute, ...)`, but "
-        "a connection or session is not safe to hand to another thread while the coroutine "
-        "keeps using it (sqlite3 even refuses: `check_same_thread`), so `--fix` never applies "
-        "it. The real fix is the async driver, or a plain `def` endpoint."
+    fix_title = "Run it in a worker thread: `await asyncio.to_thread(...)`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = _THREAD_SAFETY + (
+        " The session or connection is then used from the worker thread while the coroutine "
+        "waits for it: one user at a time, which SQLAlchemy sessions, psycopg, PyMySQL, "
+        "pymongo and redis-py allow (SQLAlchemy's SQLite file engines set "
+        "`check_same_thread=False`). A session shared with other coroutines was already "
+        "unsafe before the fix. For a raw `sqlite3` connection or cursor the fix is "
+        "display-only: sqlite3 refuses any thread but the one that made the connection. The "
+        "lasting fix is the async driver, or a plain `def` endpoint (ASL108)."
     )
     requires_text = ("sqlite3", "psycopg", "pymysql", "mysql", "pymongo", "redis", "sqlalchemy",
                      "sqlmodel")
@@ -695,8 +709,8 @@ class BlockingViaHelper(Rule):
     fix_title = "Run the helper in a worker thread: `await asyncio.to_thread(helper, ...)`"
     fix_applicability = Applicability.UNSAFE
     fix_safety = _THREAD_SAFETY + (
-        " When the chain ends in a database call the fix is display-only: the helper would "
-        "use the coroutine's connection or session from another thread."
+        " When the chain ends in a raw `sqlite3` call the fix is display-only: the helper "
+        "would use a connection sqlite3 ties to the loop's thread."
     )
     async_only = True
     requires_text = ("async",)
@@ -712,13 +726,13 @@ class BlockingViaHelper(Rule):
         if found is None or found[1].cost is not Cost.HEAVY or _under_type_checking(self):
             return
         chain, entry = found
-        database = entry.kind is Kind.DB
+        shown_only = entry.fix is FixKind.THREAD_DISPLAY
         message = (f"`{chain[0]}` blocks the event loop inside `async def`: "
                    f"{' -> '.join(chain)}; run it in a thread, or use {entry.instead}")
         self.report(
             node, message,
             fix_plan=thread_plan(self, node, FixKind.THREAD),
-            applicability=Applicability.DISPLAY_ONLY if database else None,
+            applicability=Applicability.DISPLAY_ONLY if shown_only else None,
         )
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
