@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from asynclint.config import Settings
-from asynclint.engine.run import RunOptions, check_file
+from asynclint.engine.run import FileReport, RunOptions, check_file, check_paths
 from asynclint.rules import REGISTRY
 
 CHECK = RunOptions(use_cache=False, jobs=1)
@@ -255,3 +255,44 @@ def test_dangling_task_fix_passes_mypy_strict(tmp_path: Path) -> None:
     mypy = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
                            "fixed.py"], cwd=tmp_path, capture_output=True, text=True)
     assert mypy.returncode == 0, mypy.stdout
+
+
+@pytest.mark.parametrize(
+    ("body", "fixed"),
+    [
+        # the only handler, nothing else: the `try` goes, its body moves left
+        ("    try:\n        await q.get()\n    except asyncio.CancelledError:  # stop\n"
+         "        pass\n    log()\n",
+         "    await q.get()\n    # stop\n    log()\n"),
+        # a `finally:` stays; only the handler goes
+        ("    try:\n        await q.get()\n    except asyncio.CancelledError:\n        pass\n"
+         "    finally:\n        log()\n",
+         "    try:\n        await q.get()\n    finally:\n        log()\n"),
+        # a string spanning lines would change if moved: `raise` instead
+        ('    try:\n        await q.put("""a\n b""")\n    except asyncio.CancelledError:\n'
+         "        pass\n",
+         '    try:\n        await q.put("""a\n b""")\n    except asyncio.CancelledError:\n'
+         "        raise\n"),
+        # another handler: `raise` (the handler is not useless there)
+        ("    try:\n        await q.get()\n    except asyncio.CancelledError:\n        pass\n"
+         "    except ValueError:\n        log()\n",
+         "    try:\n        await q.get()\n    except asyncio.CancelledError:\n        raise\n"
+         "    except ValueError:\n        log()\n"),
+    ],
+)
+def test_swallowed_cancellation_handler_that_would_only_reraise_is_removed(
+        body: str, fixed: str, tmp_path: Path) -> None:
+    """`except CancelledError: raise` as a `try`'s only handler does nothing (ruff's TRY203):
+    the fix removes the handler instead of writing it."""
+    head = "import asyncio\n\n\nasync def f(q):\n"
+    path = tmp_path / "m.py"
+    path.write_text(head + body)
+    [report] = check_paths_fix(path)
+    if "asyncio" not in fixed:
+        head = head.replace("import asyncio\n", "")  # no use left: the import goes too
+    assert report.fixed_text == head + fixed
+    compile(report.fixed_text, "m.py", "exec")
+
+
+def check_paths_fix(path: Path) -> list[FileReport]:
+    return check_paths([(str(path), Settings(root=path.parent, select=("ASL501",)))], FIX)

@@ -67,6 +67,43 @@ def reraise(fctx: FixContext, start: Location, end: Location, replace: bool,
     return (insert_after_row(fctx.source, end.row, [f"{indent}raise"]),)
 
 
+class Unwrapped(Protocol):
+    """What `drop_handler` needs (ASL501's `Unwrap`)."""
+
+    @property
+    def first(self) -> int: ...
+    @property
+    def last(self) -> int: ...
+    @property
+    def body_first(self) -> int: ...
+    @property
+    def body_last(self) -> int: ...
+    @property
+    def dedent(self) -> int: ...
+    @property
+    def comments(self) -> tuple[str, ...]: ...
+    @property
+    def indent(self) -> str: ...
+
+
+def drop_handler(fctx: FixContext, plan: Unwrapped) -> tuple[Edit, ...]:
+    """Rows first..last replaced by the `try` body's rows moved left (the handler alone
+    removed when there are none), the handler's comments after them: `try: body / except
+    CancelledError: pass` -> `body`."""
+    source = fctx.source
+    kept = [source.line(r)[plan.dedent:] if source.line(r).strip() else ""
+            for r in range(plan.body_first, plan.body_last + 1)] if plan.body_first else []
+    kept += [plan.indent + comment for comment in plan.comments]  # kept, not lost
+    text = "".join(line + source.newline for line in kept)
+    last = plan.last
+    if last < len(source.line_starts):
+        end = Location(last + 1, 0)
+    else:  # the file's last line, without a newline
+        end = Location(last, len(source.line(last)))
+        text = text[: -len(source.newline)] if text else text
+    return (Edit(text, Location(plan.first, 0), end),)
+
+
 def catch_cancelled(fctx: FixContext, row: int, indent: str,
                     body_indent: str) -> tuple[Edit, ...] | None:
     """`except asyncio.CancelledError: raise` inserted at `row`, before a catch-all handler,
