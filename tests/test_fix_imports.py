@@ -228,3 +228,24 @@ def test_unused_after_fixes_reads_uses_not_text() -> None:
     after = SourceFile("import time\nimport os\nx = 1\n")
     [edit] = unused_after_fixes("m.py", before, after)
     assert after.apply_edits([edit]) == "import os\nx = 1\n"
+
+
+def test_a_single_fix_carries_the_removal_in_its_own_edits(tmp_path: Path) -> None:
+    """What JSON, SARIF and the editor show is one fix: its edits remove the import it leaves
+    unused, so applying them alone gives what `--fix` writes."""
+    text = "import time\n\n\nasync def f():\n    time.sleep(1)\n"
+    path = tmp_path / "app.py"
+    path.write_text(text)
+    settings = Settings(root=tmp_path, select=("ASL100",))
+    options = RunOptions(want_fixes=True, use_cache=False, jobs=1)
+    [report] = check_paths([(str(path), settings)], options)
+    [diag] = report.diagnostics
+    assert diag.fix is not None
+    fixed = SourceFile(text).apply_edits(list(diag.fix.edits))
+    assert fixed == _fix(tmp_path, text) == (
+        "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n")
+    # Two uses, two fixes: neither alone removes the import; applied together they do.
+    two = "import time\n\n\nasync def f():\n    time.sleep(1)\n    time.sleep(2)\n"
+    path.write_text(two)
+    [report] = check_paths([(str(path), settings)], options)
+    assert all(len(d.fix.edits) == 2 for d in report.diagnostics if d.fix is not None)

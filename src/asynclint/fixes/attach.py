@@ -76,6 +76,10 @@ def attach_fixes(analysis: Analysed, unplaced: list[Diagnostic] | None = None
             # The fix could not be built here: say so honestly instead of promising one.
             diag = _without_fix(diag)
         elif fix is not None:
+            # The imports the fix leaves without a use go in the same fix (ruff's F401).
+            dropped = fctx.imports_left_unused(diag.path, fix.edits)
+            if dropped:
+                fix = replace(fix, edits=(*fix.edits, *dropped))
             diag = _with_fix(diag, fix)
         out.append(diag)
     return out

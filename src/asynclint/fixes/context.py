@@ -30,7 +30,7 @@ from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionPr
 
 from asynclint.diagnostics import Diagnostic, Edit, Location
 from asynclint.fixes.edits import insert_after_row
-from asynclint.fixes.imports import ImportStyle, add_import
+from asynclint.fixes.imports import ImportStyle, ImportUses, add_import
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.syntax import FUNCS, header_end
 from asynclint.source import SourceFile
@@ -84,6 +84,7 @@ class FixContext:
         self.semantic = semantic
         # How the project sorts imports: where a new one goes (`fixes.imports`).
         self.style = style if style is not None else ImportStyle()
+        self._uses: ImportUses | None = None
         # (first row, last row, nested) -> the parse of those rows (None: libcst could not)
         self._snippets: dict[tuple[int, int, bool], _Snippet | None] = {}
 
@@ -295,6 +296,12 @@ class FixContext:
         return line[: len(line) - len(line.lstrip(" \t"))]
 
     # -- imports ---------------------------------------------------------------------------------
+    def imports_left_unused(self, path: str, edits: tuple[Edit, ...]) -> list[Edit]:
+        """The edits removing the imports a fix's `edits` leave without a use (F401)."""
+        if self._uses is None:
+            self._uses = ImportUses(self.source, self.tree, path)
+        return self._uses.left_unused(edits)
+
     def import_module(self, module: str) -> tuple[str, tuple[Edit, ...]] | None:
         """The local name to reach `module` by, and the edit adding `import module` if needed.
 

@@ -348,6 +348,62 @@ def unused_after_fixes(path: str, before: ast.Module, source: SourceFile) -> lis
     return edits
 
 
+@dataclass(frozen=True)
+class _Use:
+    """Where a name is used (a `Name`, or a string that reads as code mentioning it)."""
+
+    start: Location
+    end: Location
+
+
+class ImportUses:
+    """The uses of each module-level import's name, read once per module: what tells which
+    import a single fix leaves without a use (its edits cover every use)."""
+
+    def __init__(self, source: SourceFile, tree: ast.Module, path: str) -> None:
+        self.source = source
+        self.bindings = [] if is_package_init(path) else import_bindings(tree)
+        names = {b.name for b in self.bindings}
+        self.uses: dict[str, list[_Use]] = {name: [] for name in names}
+        if not names:
+            return
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in names:
+                self.uses[node.id].append(self._use(node))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                for name in names:
+                    if name in node.value and _mentions(node.value, name):
+                        self.uses[name].append(self._use(node))
+
+    def _use(self, node: ast.expr) -> _Use:
+        source = self.source
+        end_row = node.end_lineno or node.lineno
+        return _Use(Location(node.lineno, source.col_from_utf8(node.lineno, node.col_offset)),
+                    Location(end_row, source.col_from_utf8(end_row, node.end_col_offset or 0)))
+
+    def left_unused(self, edits: Iterable[Edit]) -> list[Edit]:
+        """The edits removing the imports whose every use lies inside `edits` (replaced), when
+        no edit writes the name again."""
+        edits = list(edits)
+        written = " ".join(e.content for e in edits)
+        gone: list[Binding] = []
+        bound = [b.name for b in self.bindings]
+        for binding in self.bindings:
+            uses = self.uses.get(binding.name, [])
+            if not uses or bound.count(binding.name) != 1:
+                continue
+            if re.search(rf"(?<![\w.]){re.escape(binding.name)}\b", written):
+                continue
+            if all(any(e.start <= u.start and u.end <= e.end for e in edits) for u in uses):
+                gone.append(binding)
+        found: list[Edit] = []
+        for node in dict.fromkeys(b.node for b in gone):
+            edit = drop_bindings(self.source, node, [b.alias for b in gone if b.node is node])
+            if edit is not None and not any(edit.overlaps(e) for e in edits):
+                found.append(edit)
+        return found
+
+
 def is_package_init(path: str) -> bool:
     """An `__init__.py` (its imports may be re-exports: none is removed there)."""
     return os.path.basename(path) in ("__init__.py", "__init__.pyi")
