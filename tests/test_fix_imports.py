@@ -137,6 +137,17 @@ def test_ruff_isort_settings_are_respected(tmp_path: Path) -> None:
         "from fastapi import Depends\nfrom fastapi import Query\n")
     assert _added("from fastapi import Depends\n", "fastapi", "Query") == (
         "from fastapi import Depends, Query\n")
+    # `as` names: kept apart by default, joined with `combine-as-imports`
+    text = "from fastapi import Depends as D\n"
+    assert _added(text, "fastapi", "Query") == text + "from fastapi import Query\n"
+    assert _added(text, "fastapi", "Query", ImportStyle(combine_as_imports=True)) == (
+        "from fastapi import Depends as D, Query\n")
+    for style, config in ((ImportStyle(), ""),
+                          (ImportStyle(combine_as_imports=True), "combine-as-imports = true\n")):
+        (tmp_path / "pyproject.toml").write_text(f"[tool.ruff.lint.isort]\n{config}")
+        (tmp_path / "as.py").write_text(_added(text, "fastapi", "Query", style))
+        assert subprocess.run([RUFF, "check", "--no-cache", "--select", "I001", "as.py"],
+                              cwd=tmp_path, capture_output=True).returncode == 0, config
 
 
 @pytest.mark.parametrize(

@@ -188,7 +188,7 @@ def add_import(source: SourceFile, tree: ast.Module, style: ImportStyle, module:
         return None
     section = style.section(module)
     if name is not None and not style.force_single_line:
-        joined = _join_from(source, block, module, name)
+        joined = _join_from(source, block, module, name, style.combine_as_imports)
         if joined is not None:
             return joined
     key = _new_key(module, name, style)
@@ -212,22 +212,27 @@ def _before(source: SourceFile, line: _Line, lines: list[str]) -> Edit:
     return Edit("".join(text + source.newline for text in lines), at, at)
 
 
-def _join_from(source: SourceFile, block: list[_Line], module: str, name: str) -> Edit | None:
+def _join_from(source: SourceFile, block: list[_Line], module: str, name: str,
+               combine_as: bool = False) -> Edit | None:
     """`name` added to the block's `from module import ...` (as ruff combines them), the
-    names in ruff's order; None when there is none to join, or it carries comments or
-    `as` names."""
+    names in ruff's order; None when there is none to join, or it carries comments. A
+    statement with `as` names is joined only with `combine-as-imports` (else ruff keeps it
+    apart)."""
     for line in block:
         node = line.node
         if not isinstance(node, ast.ImportFrom) or node.level or node.module != module:
             continue
-        names = [alias.name for alias in node.names]
-        if any(alias.asname for alias in node.names) or "*" in names:
+        if "*" in [alias.name for alias in node.names] \
+                or (not combine_as and any(alias.asname for alias in node.names)):
             continue
+        spelled = {alias.name + (f" as {alias.asname}" if alias.asname else ""): alias.name
+                   for alias in node.names}
         start, end = Location(line.first, 0), Location(line.last, len(source.line(line.last)))
         old = source.text[source.offset(start):source.offset(end)]
         if "#" in old or "\\" in old or not old.startswith("from"):
             return None
-        names = sorted({*names, name}, key=member_key)
+        spelled.setdefault(name, name)
+        names = sorted(spelled, key=lambda text: (member_key(spelled[text]), text))
         one = f"from {module} import {', '.join(names)}"
         magic_comma = re.search(r",\s*\)\s*$", old) is not None
         if len(one) <= MAX_LINE and not magic_comma:
