@@ -9,6 +9,12 @@ fixed form has and the input has not is one the fix introduced.
 
     .venv/bin/python scripts/ruff_after_fix.py            # counts per code, exit 1 if any
     .venv/bin/python scripts/ruff_after_fix.py --verbose  # and each introduced finding
+
+With `--tree DIR` (repeatable) it measures projects instead: each is copied, fixed with
+`--fix --unsafe-fixes` and every rule (as `scripts/ecosystem.py` fixes them), and ruff's
+defaults are run on each fixed file before and after, from the copy's root:
+
+    .venv/bin/python scripts/ruff_after_fix.py --tree ~/.cache/asynclint-ecosystem/src/*
 """
 
 from __future__ import annotations
@@ -131,15 +137,63 @@ def introduced(ruff: str) -> tuple[Counter[str], list[str]]:
     return total, lines
 
 
+def tree_introduced(ruff: str, trees: list[Path]) -> tuple[Counter[str], list[str], int]:
+    """The findings `--fix --unsafe-fixes` adds over whole projects, one line per file that
+    gained any, and how many files the fixes changed."""
+    from asynclint.config import Settings
+    from asynclint.engine.run import RunOptions, check_paths
+
+    options = RunOptions(fix=True, unsafe_fixes=True, use_cache=False)
+    total: Counter[str] = Counter()
+    lines: list[str] = []
+    changed = 0
+    for tree in trees:
+        with tempfile.TemporaryDirectory() as tmp:
+            before, after = Path(tmp) / "before" / tree.name, Path(tmp) / "after" / tree.name
+            shutil.copytree(tree, before, symlinks=True, ignore=lambda d, names: [
+                n for n in names if not n.endswith(".py") and not (Path(d) / n).is_dir()])
+            shutil.copytree(before, after, symlinks=True)
+            settings = Settings(root=after.resolve(), select=("ASL",), exclude=(),
+                                respect_gitignore=False)
+            files = sorted(str(p) for p in after.rglob("*.py") if p.is_file()
+                           and not p.is_symlink())
+            fixed: list[str] = []
+            for report in check_paths([(f, settings) for f in files], options):
+                if report.fixed_text is None or report.source is None:
+                    continue
+                Path(report.path).write_bytes(report.source.to_bytes(report.fixed_text))
+                fixed.append(Path(report.path).resolve().relative_to(after.resolve()).as_posix())
+            changed += len(fixed)
+            if not fixed:
+                continue
+            old = ruff_codes(ruff, before, fixed)
+            new = ruff_codes(ruff, after, fixed)
+            for f in fixed:
+                added = new.get(f, Counter()) - old.get(f, Counter())
+                if added:
+                    total += added
+                    lines.append(f"{tree.name}/{f}: " + ", ".join(
+                        f"{code} x{n}" for code, n in sorted(added.items())))
+    return total, lines, changed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ruff", default=str(Path(sys.executable).with_name("ruff")))
     parser.add_argument("--verbose", action="store_true", help="list each file that gained any")
+    parser.add_argument("--tree", type=Path, action="append", default=[],
+                        help="measure the fixes of a whole project instead (repeatable)")
     args = parser.parse_args()
-    total, lines = introduced(args.ruff)
-    if args.verbose:
-        print("\n".join(lines))
-    print(f"fixed forms checked: {len(fixture_pairs())} fixtures + the README example")
+    if args.tree:
+        total, lines, changed = tree_introduced(args.ruff, args.tree)
+        if args.verbose:
+            print("\n".join(lines))
+        print(f"files the fixes changed: {changed} in {len(args.tree)} projects")
+    else:
+        total, lines = introduced(args.ruff)
+        if args.verbose:
+            print("\n".join(lines))
+        print(f"fixed forms checked: {len(fixture_pairs())} fixtures + the README example")
     for code, n in sorted(total.items()):
         print(f"{code}: {n}")
     print(f"introduced by fixes: {sum(total.values())}")
