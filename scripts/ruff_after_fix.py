@@ -10,7 +10,7 @@ fixed form has and the input has not is one the fix introduced.
     .venv/bin/python scripts/ruff_after_fix.py            # counts per code, exit 1 if any
     .venv/bin/python scripts/ruff_after_fix.py --verbose  # and each introduced finding
 
-With `--tree DIR` (repeatable) it measures projects instead: each is copied, fixed with
+With `--tree DIR...` it measures projects instead: each is copied, fixed with
 `--fix --unsafe-fixes` and every rule (as `scripts/ecosystem.py` fixes them), and ruff's
 defaults are run on each fixed file before and after, from the copy's root:
 
@@ -181,8 +181,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ruff", default=str(Path(sys.executable).with_name("ruff")))
     parser.add_argument("--verbose", action="store_true", help="list each file that gained any")
-    parser.add_argument("--tree", type=Path, action="append", default=[],
-                        help="measure the fixes of a whole project instead (repeatable)")
+    parser.add_argument("--tree", type=Path, nargs="+", action="extend", default=[],
+                        help="measure the fixes of whole projects instead")
     args = parser.parse_args()
     if args.tree:
         total, lines, changed = tree_introduced(args.ruff, args.tree)
