@@ -57,7 +57,7 @@ def test_mixed_line_endings_keep_each_lines_own_ending(run: Run, tmp_path: Path)
     path.write_bytes(b"import time\r\n\n\r\nasync def f():\n    time.sleep(1)\r\n    return 2\n")
     assert run(*CHECK, "--fix", "m.py").returncode == 0
     # Lines that were there keep their ending; the inserted import takes the file's first one.
-    assert path.read_bytes() == (b"import time\r\nimport asyncio\r\n\n\r\nasync def f():\n"
+    assert path.read_bytes() == (b"import asyncio\r\n\n\r\nasync def f():\n"
                                  b"    await asyncio.sleep(1)\r\n    return 2\n")
 
 
@@ -166,6 +166,26 @@ def test_thousand_deep_nesting_through_the_cli(run: Run, tmp_path: Path) -> None
     for d in found:
         if d["code"] == "E999":
             assert "SyntaxError" in str(d["message"])
+
+
+@pytest.mark.parametrize("where", ["in the call", "beside the call"])
+def test_fix_libcst_cannot_position_is_skipped_with_one_line(where: str, run: Run,
+                                                             tmp_path: Path) -> None:
+    """A 1,000-term expression parses for `ast` but is too deep for libcst to position: the
+    finding stays, its fix is skipped with one line saying so, and the exit code is 1 (a
+    finding remains), not 2 (an internal error)."""
+    terms = " + ".join(["1"] * 1000)
+    body = f"    time.sleep({terms})\n" if where == "in the call" else \
+        f"    x = {terms}\n    time.sleep(1)\n"
+    text = "import time\n\n\nasync def f():\n" + body
+    (tmp_path / "deep.py").write_text(text)
+    result = run(*CHECK, "--fix", "--output-format", "concise", "deep.py")
+    assert result.returncode == 1, result.stderr
+    assert "internal error" not in result.stderr
+    assert "ASL100" in result.stdout
+    [line] = result.stderr.splitlines()
+    assert "ASL100 fix skipped: the code around it is nested too deeply" in line
+    assert (tmp_path / "deep.py").read_text() == text
 
 
 def test_thousand_deep_nesting_through_flake8(tmp_path: Path) -> None:

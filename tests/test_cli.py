@@ -293,7 +293,8 @@ def test_format_json(run: Run, tmp_path: Path) -> None:
     assert d["url"].endswith("/ASL100/")
     assert d["fix"]["applicability"] == "safe"
     contents = sorted(e["content"] for e in d["fix"]["edits"])
-    assert contents == ["await asyncio.sleep(1)", "import asyncio\n"]
+    # (the "" deletes `import time`, which the fix leaves without a use)
+    assert contents == ["", "await asyncio.sleep(1)", "import asyncio\n"]
 
 
 def test_format_json_lines(run: Run, tmp_path: Path) -> None:
@@ -658,3 +659,14 @@ def test_ruff_external_hint_on_fix(run: Run, tmp_path: Path, files: dict[str, st
     assert ('external = ["ASL"]' in fixed.stderr) is hinted
     assert fixed.stderr.count("hint:") == int(hinted)
     assert "hint:" not in run(*CHECK, "a.py").stderr  # only on --fix runs
+
+
+def test_format_sarif_leaves_out_display_only_fixes(run: Run, tmp_path: Path) -> None:
+    """SARIF consumers apply what `fixes` holds: a fix that is only advice is not there."""
+    (tmp_path / "db.py").write_text(
+        "import sqlite3\nimport time\n\n\nasync def f():\n"
+        "    sqlite3.connect('x')\n    time.sleep(1)\n")
+    out = run("check", "--no-cache", "--select", "ASL100,ASL102", "--output-format", "sarif",
+              "db.py").stdout
+    results = json.loads(out)["runs"][0]["results"]
+    assert {r["ruleId"]: "fixes" in r for r in results} == {"ASL102": False, "ASL100": True}

@@ -83,7 +83,7 @@ def test_latin1_with_cookie_is_written_back_in_latin1(run: Run, tmp_path: Path) 
     assert run(*CHECK, "--fix", "l.py").returncode == 0
     data = path.read_bytes()
     assert b"caf\xe9" in data  # still latin-1, not UTF-8
-    assert data.decode("latin-1") == text.replace("import time\n", "import time\nimport asyncio\n") \
+    assert data.decode("latin-1") == text.replace("import time\n", "import asyncio\n") \
         .replace("    time.sleep(1)", "    await asyncio.sleep(1)")
 
 
@@ -309,7 +309,7 @@ def test_form_feed_and_unicode_line_separators(run: Run, tmp_path: Path) -> None
     assert "-    x = '\u2028\x85'; time.sleep(1)\n" in diff
     assert run(*CHECK, "--fix", "ff.py").returncode == 0
     assert path.read_bytes().decode("utf-8") == text.replace(
-        "import time\n", "import time\nimport asyncio\n").replace(
+        "import time\n", "import asyncio\n").replace(
         "time.sleep(1)", "await asyncio.sleep(1)")
 
 
@@ -376,7 +376,7 @@ def test_non_utf8_code_frames_and_stdin_round_trip(run: Run, tmp_path: Path) -> 
     # stdin: the fixed code comes back in the input's encoding.
     result = subprocess.run([*MODULE, "check", "--fix", "-"], input=data, capture_output=True,
                             cwd=tmp_path)
-    assert result.stdout == text.replace("import time\n", "import time\nimport asyncio\n").replace(
+    assert result.stdout == text.replace("import time\n", "import asyncio\n").replace(
         "time.sleep(1)", "await asyncio.sleep(1)").encode("shift_jis")
     unchanged = subprocess.run([*MODULE, "check", "--fix", "-"], input=b"\xef\xbb\xbfx = 1\r\n",
                                capture_output=True, cwd=tmp_path)

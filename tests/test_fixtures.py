@@ -239,7 +239,7 @@ def test_runner_handles_projects_and_config_lines(tmp_path: Path,
     (project / "pkg" / "jobs.py").write_text(
         "import time\n\n\nasync def job():\n    time.sleep(1)  # expect: ASL100\n")
     (project / "pkg" / "jobs.fixed.py").write_text(
-        "import time\nimport asyncio\n\n\nasync def job():\n"
+        "import asyncio\n\n\nasync def job():\n"
         "    await asyncio.sleep(1)  # expect: ASL100\n")
     (project / "main.py").write_text("from pkg.jobs import job\n")
     (tmp_path / "ASL100" / "clean_config.py").write_text(
@@ -266,7 +266,7 @@ def test_runner_checks_docs_examples(tmp_path: Path, monkeypatch: pytest.MonkeyP
     folder.mkdir(parents=True)
     example, fixed = folder / "example.py", folder / "example.fixed.py"
     example.write_text("import time\n\n\nasync def f():\n    time.sleep(1)\n")
-    fixed.write_text("import time\nimport asyncio\n\n\nasync def f():\n"
+    fixed.write_text("import asyncio\n\n\nasync def f():\n"
                      "    await asyncio.sleep(1)\n")
     monkeypatch.setattr(runner, "FIXTURES", tmp_path / "fixtures")
     [case] = runner._cases()
@@ -274,7 +274,8 @@ def test_runner_checks_docs_examples(tmp_path: Path, monkeypatch: pytest.MonkeyP
     runner.test_findings(case, tmp_path / "1")
     runner.test_fixes(case, tmp_path / "2")
     # It can fail: a fix that is not the one shown...
-    fixed.write_text("import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n")
+    fixed.write_text("import time\nimport asyncio\n\n\nasync def f():\n"
+                     "    await asyncio.sleep(1)\n")
     with pytest.raises(AssertionError):
         runner.test_fixes(case, tmp_path / "3")
     # ...an example left as it is by a rule whose fixes --fix applies (none is offered in a

@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = "import time\n\n\nasync def f():\n    time.sleep(1)\n"
-FIXED = "import time\nimport asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
+FIXED = "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 
 

@@ -140,7 +140,8 @@ def test_show_fixes_block_follows_the_findings_as_in_ruff(both: Path) -> None:
     assert block.format("ours.py", "ASL100 (blocking-sleep-in-async)", 2, 1) in ours.stdout
     (both / "ours.py").write_text(OURS)
     concise = _ours(both, "--fix", "--show-fixes", "--output-format", "concise", "ours.py")
-    assert concise.stdout.startswith("ours.py:8:5: ASL103 ")  # below the added import
+    # `import asyncio` added, `import time` (no use left) removed: the line stays put.
+    assert concise.stdout.startswith("ours.py:7:5: ASL103 ")
     assert "thread\n\nFixed 1 error:\n" in concise.stdout
     nothing = _ours(both, "--fix", "--show-fixes", "ours.py")
     assert "Fixed" not in nothing.stdout  # ruff prints no block when nothing was fixed
@@ -488,7 +489,8 @@ def test_db_call_help_agrees_with_the_message(tmp_path: Path) -> None:
         assert "use `aiosqlite" in d["message"]
         assert d["fix"] is None or d["fix"]["applicability"] == "displayonly"
     full = _ours(tmp_path, "--select", "ASL102", "db.py").stdout
-    assert "(shown only: the connection is not thread-safe; use the async driver)\n" in full
+    assert ("(shown only: the connection must stay on the thread that made it; use the async "
+            "driver)\n") in full
     assert "note: This fix requires manual review and is never applied" in full
 
 

@@ -42,9 +42,16 @@ def test_catalog_names_are_unique_and_qualified() -> None:
     assert all("." in n and " " not in n for n in names)
 
 
-def test_database_entries_are_never_applied_by_fix() -> None:
-    # A connection or session is not safe to hand to another thread: display-only at most.
-    assert {e.fix for e in CATALOG_ENTRIES if e.kind is Kind.DB} == {FixKind.THREAD_DISPLAY}
+def test_only_sqlite3_and_django_database_entries_are_display_only() -> None:
+    # A session or connection used from a worker thread while the coroutine waits is used by
+    # one thread at a time, which SQLAlchemy and the drivers allow: the thread fix applies
+    # (unsafe). A raw sqlite3 connection refuses any thread but its creator's, and Django's
+    # connections belong to the thread that opened them (its `a`-methods are the fix): shown only.
+    db = [e for e in CATALOG_ENTRIES if e.kind is Kind.DB]
+    bound = ("sqlite3.", "django.")
+    assert {e.fix for e in db if e.name.startswith(bound)} == {FixKind.THREAD_DISPLAY}
+    assert {e.fix for e in db if not e.name.startswith(bound)} == {FixKind.THREAD}
+    assert REGISTRY["ASL102"].fix_applicability is Applicability.UNSAFE
 
 
 def test_rule_docs_list_their_catalog_entries() -> None:
@@ -129,21 +136,26 @@ def test_mutual_recursion_without_blocking_terminates_silently() -> None:
 
 
 # -- what the rules report --------------------------------------------------------------------------
-def test_helper_message_shows_the_chain_and_db_chains_are_display_only() -> None:
+def test_helper_message_shows_the_chain_and_sqlite3_chains_are_display_only() -> None:
     found = check("""
+        import sqlite3
         import requests
         from sqlalchemy.orm import Session
         def load(uid):
             return requests.get(uid)
         def save(db: Session):
             db.commit()
-        async def view(db: Session):
+        def raw(conn: sqlite3.Connection):
+            conn.commit()
+        async def view(db: Session, conn: sqlite3.Connection):
             load(1)
             save(db)
+            raw(conn)
     """, frozenset({"ASL106"}))
     assert [d.message.split(":")[1].split(";")[0].strip() for d in found] == [
-        "load() -> requests.get", "save() -> sqlalchemy.orm.Session.commit"]
-    assert [d.applicability for d in found] == [Applicability.UNSAFE,
+        "load() -> requests.get", "save() -> sqlalchemy.orm.Session.commit",
+        "raw() -> sqlite3.Connection.commit"]
+    assert [d.applicability for d in found] == [Applicability.UNSAFE, Applicability.UNSAFE,
                                                 Applicability.DISPLAY_ONLY]
 
 

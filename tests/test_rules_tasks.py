@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from asynclint.config import Settings
-from asynclint.engine.run import RunOptions, check_file
+from asynclint.engine.run import FileReport, RunOptions, check_file, check_paths
 from asynclint.rules import REGISTRY
 
 CHECK = RunOptions(use_cache=False, jobs=1)
@@ -41,7 +43,7 @@ def test_dangling_task_fix_adds_the_set_once(tmp_path: Path) -> None:
     assert rows == [6, 10]
     _, fixed = _run(tmp_path, code, "ASL500", FIX)
     assert fixed is not None
-    assert fixed.count("_background_tasks = set()") == 1
+    assert fixed.count("_background_tasks: set[asyncio.Task[object]] = set()") == 1
     assert fixed.count("_background_tasks.add(task)") == 2
     ast.parse(fixed)
     # Idempotent: the fixed text has nothing left to fix.
@@ -231,3 +233,66 @@ def test_rule_metadata_is_complete(code: str) -> None:
     ast.parse(rule.bad_example)
     ast.parse(rule.good_example)
     assert rule.fix_applicability is not None and rule.fix_safety and rule.overlaps
+
+
+def test_dangling_task_fix_passes_mypy_strict(tmp_path: Path) -> None:
+    """The set the fix makes is annotated: mypy --strict accepts the fixed module (an empty
+    `set()` alone is its `var-annotated` error), tasks of any result type go in it."""
+    code = """\
+        import asyncio
+
+
+        async def work() -> int:
+            return 1
+
+
+        async def handle() -> None:
+            asyncio.create_task(work())
+    """
+    _, fixed = _run(tmp_path, code, "ASL500", FIX)
+    assert fixed is not None and ": set[asyncio.Task[object]] = set()" in fixed
+    (tmp_path / "fixed.py").write_text(fixed)
+    mypy = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+                           "fixed.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert mypy.returncode == 0, mypy.stdout
+
+
+@pytest.mark.parametrize(
+    ("body", "fixed"),
+    [
+        # the only handler, nothing else: the `try` goes, its body moves left
+        ("    try:\n        await q.get()\n    except asyncio.CancelledError:  # stop\n"
+         "        pass\n    log()\n",
+         "    await q.get()\n    # stop\n    log()\n"),
+        # a `finally:` stays; only the handler goes
+        ("    try:\n        await q.get()\n    except asyncio.CancelledError:\n        pass\n"
+         "    finally:\n        log()\n",
+         "    try:\n        await q.get()\n    finally:\n        log()\n"),
+        # a string spanning lines would change if moved: `raise` instead
+        ('    try:\n        await q.put("""a\n b""")\n    except asyncio.CancelledError:\n'
+         "        pass\n",
+         '    try:\n        await q.put("""a\n b""")\n    except asyncio.CancelledError:\n'
+         "        raise\n"),
+        # another handler: `raise` (the handler is not useless there)
+        ("    try:\n        await q.get()\n    except asyncio.CancelledError:\n        pass\n"
+         "    except ValueError:\n        log()\n",
+         "    try:\n        await q.get()\n    except asyncio.CancelledError:\n        raise\n"
+         "    except ValueError:\n        log()\n"),
+    ],
+)
+def test_swallowed_cancellation_handler_that_would_only_reraise_is_removed(
+        body: str, fixed: str, tmp_path: Path) -> None:
+    """`except CancelledError: raise` as a `try`'s only handler does nothing (ruff's TRY203):
+    the fix removes the handler instead of writing it."""
+    head = "import asyncio\n\n\nasync def f(q):\n"
+    path = tmp_path / "m.py"
+    path.write_text(head + body)
+    [report] = check_paths_fix(path)
+    if "asyncio" not in fixed:
+        head = head.replace("import asyncio\n", "")  # no use left: the import goes too
+    assert report.fixed_text == head + fixed
+    compile(report.fixed_text, "m.py", "exec")
+
+
+def check_paths_fix(path: Path) -> list[FileReport]:
+    return check_paths([(str(path), Settings(root=path.parent, select=("ASL501",)))], FIX)

@@ -203,3 +203,38 @@ def test_reports_to_parent(body: str, expected: bool) -> None:
             {body}
     """)
     assert cancellation.reports_to_parent(handler) is expected
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("try:\n    pass\nfinally:\n    stop()  # here\n", "finally"),
+        ("try:\n    pass\nexcept asyncio.CancelledError:\n    stop()  # here\n", "handler"),
+        ("try:\n    pass\nexcept (ValueError, BaseException):\n    stop()  # here\n",
+         "handler"),
+        ("try:\n    pass\nexcept:\n    stop()  # here\n", "handler"),
+        ("try:\n    pass\nexcept anyio.get_cancelled_exc_class():\n    stop()  # here\n",
+         "handler"),
+        # not cleanup: the `try` body, an ordinary handler, a function defined in `finally`
+        ("try:\n    stop()  # here\nfinally:\n    pass\n", None),
+        ("try:\n    pass\nexcept ValueError:\n    stop()  # here\n", None),
+        ("try:\n    pass\nfinally:\n    async def later():\n        stop()  # here\n", None),
+    ],
+)
+def test_cleanup_block(code: str, expected: str | None) -> None:
+    """Code in a `finally` block or a handler of cancellation is cleanup: an `await` added
+    there is a new point where a second cancellation stops the rest of it."""
+    source = "async def f():\n" + textwrap.indent(code, "    ")
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    call = next(n for n in ast.walk(tree) if isinstance(n, ast.Call)
+                and lines[n.lineno - 1].rstrip().endswith("# here"))
+    parents = _parents(tree)
+    ancestors: list[ast.AST] = []
+    node: ast.AST = call
+    while id(node) in parents:
+        node = parents[id(node)]
+        ancestors.append(node)
+    found = cancellation.cleanup_block(
+        call, ancestors, lambda h: cancellation.catches_cancellation(h, _resolve))
+    assert found == expected

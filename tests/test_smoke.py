@@ -15,5 +15,5 @@ def test_check_and_fix_time_sleep(tmp_path: Path) -> None:
     fixed = subprocess.run([*run, "--fix", str(app)], capture_output=True, text=True)
     assert fixed.returncode == 0, fixed.stderr
     assert app.read_text() == (
-        "import time\nimport asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
+        "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 DOCS_URL = "https://asynclint.readthedocs.io/en/latest/rules/{code}/"
 
@@ -57,7 +58,11 @@ class FixPlan:
 
     Each rule declares its own frozen subclass beside it, holding what its fix needs (positions,
     names, choices); a plain `FixPlan()` offers a fix that needs nothing but the finding.
+    A plan whose fix adds a point where the coroutine waits (`await`, `async with`) says so
+    in `adds_await`: such a fix is only shown, not applied, in cleanup code.
     """
+
+    adds_await: ClassVar[bool] = False
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from asynclint.config import Settings
 from asynclint.diagnostics import SYNTAX_ERROR, Diagnostic, Location
@@ -20,6 +21,9 @@ from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.project.summaries import note_yield_rows
 from asynclint.semantic.project.view import ProjectView
 from asynclint.source import SourceFile
+
+if TYPE_CHECKING:
+    from asynclint.fixes.imports import ImportStyle
 
 
 def _rules_for(codes: frozenset[str], text: str) -> list[type[Rule]]:
@@ -77,6 +81,15 @@ class Analysis:
     semantic: SemanticModel | None
     project: ProjectView | None = None
     context: RuleContext | None = None
+
+    @property
+    def import_style(self) -> ImportStyle:
+        """How the checked file's project sorts imports (where a fix puts a new one)."""
+        from asynclint.engine.import_style import import_style_for
+
+        if self.context is None:
+            return import_style_for(None, None)
+        return import_style_for(self.context.path, self.context.settings)
 
     def deps(self) -> list[list[str]]:
         """What the result depends on besides the file: project-index lookups and the

@@ -91,7 +91,14 @@ def fix_until_stable(
     dropped: set[tuple[str, str, tuple[str, ...]]] = set()
     strict: bool | None = None
     for _ in range(MAX_ROUNDS):
-        diagnostics = attach_fixes(current)
+        unplaced: list[Diagnostic] = []
+        diagnostics = attach_fixes(current, unplaced)
+        for diag in unplaced:
+            if options.applies(diag.applicability) and _fix_key(diag) not in dropped:
+                dropped.add(_fix_key(diag))
+                outcome.errors.append(
+                    f"{diag.path}:{diag.start.row}:{diag.start.col + 1}: {diag.code} fix "
+                    "skipped: the code around it is nested too deeply to rewrite")
         chosen = select_fixes([d for d in diagnostics if _fix_key(d) not in dropped], options)
         if not chosen:
             outcome.remaining = diagnostics
@@ -124,7 +131,27 @@ def fix_until_stable(
         outcome.text = new_text
     else:
         outcome.remaining = attach_fixes(current)
+    if outcome.fixed and analysis.tree is not None:
+        _drop_unused_imports(outcome, analysis, current.source, reanalyze, strict)
     return outcome
+
+
+def _drop_unused_imports(outcome: FixOutcome, analysis: Analysed, fixed: SourceFile,
+                         reanalyze: Callable[[SourceFile], Analysed], strict: bool | None) -> None:
+    """Remove the imports the applied fixes left without a use (`time` once the last
+    `time.sleep` became `asyncio.sleep`), as pyflakes would report them (F401); what is left
+    is then analysed again, so the remaining findings' positions are the final text's."""
+    from asynclint.fixes.imports import unused_after_fixes
+
+    assert analysis.tree is not None
+    edits = unused_after_fixes(outcome.fixed[0].path, analysis.tree, fixed)
+    if not edits:
+        return
+    text = fixed.apply_edits(edits)
+    if not _parses(text, bool(strict)):
+        return
+    outcome.text = text
+    outcome.remaining = attach_fixes(reanalyze(SourceFile(text, fixed.encoding, fixed.bom)))
 
 
 def write_atomic(path: Path, source: SourceFile, text: str) -> None:

@@ -17,6 +17,7 @@ from asynclint.source import SourceFile
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
+    from asynclint.fixes.imports import ImportStyle
 
 
 class Fixer(Protocol):
@@ -44,24 +45,41 @@ class Analysed(Protocol):
     @property
     def semantic(self) -> SemanticModel | None: ...
 
+    @property
+    def import_style(self) -> ImportStyle: ...
 
-def attach_fixes(analysis: Analysed) -> list[Diagnostic]:
-    """Compute the fix of every diagnostic that offers one (imports libcst)."""
+
+def attach_fixes(analysis: Analysed, unplaced: list[Diagnostic] | None = None
+                 ) -> list[Diagnostic]:
+    """Compute the fix of every diagnostic that offers one (imports libcst). A finding whose
+    fix cannot be built because libcst cannot parse or position the code around it (too
+    deeply nested) keeps no fix, and is added to `unplaced` when given."""
     if analysis.tree is None or not any(d.fix_plan is not None for d in analysis.diagnostics):
         return analysis.diagnostics
     from asynclint.fixes.context import FixContext
 
     assert analysis.semantic is not None
-    fctx = FixContext(analysis.source, analysis.tree, analysis.semantic)
+    fctx = FixContext(analysis.source, analysis.tree, analysis.semantic, analysis.import_style)
     out: list[Diagnostic] = []
     for diag in analysis.diagnostics:
         fix = None
-        if diag.fix_plan is not None and fctx.usable_for(diag):
-            fix = analysis.rules[diag.code].fix(fctx, diag)
+        if diag.fix_plan is not None:
+            try:
+                if fctx.usable_for(diag):
+                    fix = analysis.rules[diag.code].fix(fctx, diag)
+                elif unplaced is not None:
+                    unplaced.append(diag)
+            except RecursionError:  # libcst renders and walks recursively
+                if unplaced is not None:
+                    unplaced.append(diag)
         if fix is None and diag.fix_plan is not None:
             # The fix could not be built here: say so honestly instead of promising one.
             diag = _without_fix(diag)
         elif fix is not None:
+            # The imports the fix leaves without a use go in the same fix (ruff's F401).
+            dropped = fctx.imports_left_unused(diag.path, fix.edits)
+            if dropped:
+                fix = replace(fix, edits=(*fix.edits, *dropped))
             diag = _with_fix(diag, fix)
         out.append(diag)
     return out

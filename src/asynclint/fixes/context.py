@@ -30,6 +30,7 @@ from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionPr
 
 from asynclint.diagnostics import Diagnostic, Edit, Location
 from asynclint.fixes.edits import insert_after_row
+from asynclint.fixes.imports import ImportStyle, ImportUses, add_import
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.syntax import FUNCS, header_end
 from asynclint.source import SourceFile
@@ -76,10 +77,14 @@ class _Snippet:
 
 
 class FixContext:
-    def __init__(self, source: SourceFile, tree: ast.Module, semantic: SemanticModel) -> None:
+    def __init__(self, source: SourceFile, tree: ast.Module, semantic: SemanticModel,
+                 style: ImportStyle | None = None) -> None:
         self.source = source
         self.tree = tree
         self.semantic = semantic
+        # How the project sorts imports: where a new one goes (`fixes.imports`).
+        self.style = style if style is not None else ImportStyle()
+        self._uses: ImportUses | None = None
         # (first row, last row, nested) -> the parse of those rows (None: libcst could not)
         self._snippets: dict[tuple[int, int, bool], _Snippet | None] = {}
 
@@ -172,7 +177,9 @@ class FixContext:
         skip = _PREFIX_ROWS + nested
         try:
             return _index(module, first - 1 - skip, skip)
-        except RecursionError:  # libcst's metadata walk is recursive: too deep, no fix here
+        except (RecursionError, KeyError):
+            # libcst's metadata walk is recursive: too deep, no fix here (a RecursionError
+            # inside its position bookkeeping surfaces as a KeyError).
             return None
 
     # -- what libcst would detect over the whole file ------------------------------------------
@@ -289,6 +296,12 @@ class FixContext:
         return line[: len(line) - len(line.lstrip(" \t"))]
 
     # -- imports ---------------------------------------------------------------------------------
+    def imports_left_unused(self, path: str, edits: tuple[Edit, ...]) -> list[Edit]:
+        """The edits removing the imports a fix's `edits` leave without a use (F401)."""
+        if self._uses is None:
+            self._uses = ImportUses(self.source, self.tree, path)
+        return self._uses.left_unused(edits)
+
     def import_module(self, module: str) -> tuple[str, tuple[Edit, ...]] | None:
         """The local name to reach `module` by, and the edit adding `import module` if needed.
 
@@ -307,7 +320,7 @@ class FixContext:
             return None
         if existing is not None and not existing.type_only and "." not in module:
             return module, ()
-        return module, (self._insert_line(f"import {module}"),)
+        return module, (self._insert_import(module),)
 
     def import_name(self, module: str, name: str) -> tuple[str, tuple[Edit, ...]] | None:
         """The local name for `module.name`, and the edit adding `from module import name`.
@@ -320,14 +333,40 @@ class FixContext:
             if existing.qualified == f"{module}.{name}" and not existing.type_only:
                 return name, ()
             return None
-        return name, (self._insert_line(f"from {module} import {name}"),)
+        return name, (self._insert_import(module, name),)
 
-    def _insert_line(self, text: str) -> Edit:
-        """An edit adding a top-level line after the docstring, __future__ imports and the
-        leading block of imports (at the top when there are none)."""
+    def _insert_import(self, module: str, name: str | None = None) -> Edit:
+        """An edit adding `import module` (or `from module import name`) where ruff's isort
+        puts it in the module's block of imports; without one, after the docstring."""
+        placed = add_import(self.source, self.tree, self.style, module, name)
+        if placed is not None:
+            return placed
+        text = f"import {module}" if name is None else f"from {module} import {name}"
         last = header_end(self.tree.body)
         row = 0 if last is None else (last.end_lineno or last.lineno)
-        return insert_after_row(self.source, row, [text])
+        if last is None:
+            # Below a leading `#!` line, encoding cookie or licence comment.
+            while row < len(self.source.line_starts) \
+                    and self.source.line(row + 1).startswith("#"):
+                row += 1
+        return insert_after_row(self.source, row, [text, *[""] * self._blanks_after(row)])
+
+    def _blanks_after(self, row: int) -> int:
+        """How many blank lines a new import block inserted after `row` needs below it, as
+        ruff's isort wants them: two before a `def`, `class` or decorator (and the comments
+        leading one), one before other code, less what is there already."""
+        source, blank = self.source, 0
+        total = len(source.line_starts)
+        row += 1
+        while row <= total and not source.line(row).strip():
+            blank, row = blank + 1, row + 1
+        while row <= total and source.line(row).lstrip().startswith("#"):
+            row += 1
+        if row > total:
+            return 0
+        following = source.line(row)
+        wanted = 2 if re.match(r"(async\s+def|def|class|@)\b|@", following) else 1
+        return max(0, wanted - blank)
 
 
 def _index(module: cst.Module, shift: int, skip_rows: int) -> _Snippet:

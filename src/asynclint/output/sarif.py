@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from asynclint import __version__
-from asynclint.diagnostics import DOCS_URL, Diagnostic, Edit
+from asynclint.diagnostics import DOCS_URL, Applicability, Diagnostic, Edit
 from asynclint.output import FormatOptions
 
 INFORMATION_URI = "https://asynclint.readthedocs.io/"
@@ -60,7 +60,9 @@ def sarif(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
                 "region": _region(d.start.row, d.start.col, d.end.row, d.end.col),
             }}],
         }
-        if d.fix is not None:
+        # A display-only fix is advice: SARIF consumers (GitHub's suggestions) apply what
+        # `fixes` holds, so it is left out.
+        if d.fix is not None and d.fix.applicability is not Applicability.DISPLAY_ONLY:
             result["fixes"] = [{
                 "description": {"text": d.fix.message},
                 "artifactChanges": [{

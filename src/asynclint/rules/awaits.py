@@ -78,6 +78,8 @@ def oracle(rule: Rule) -> CoroutineOracle:
 class AwaitPlan(FixPlan):
     """ASL200-ASL203's fix: `await` before the call (in parentheses when `needs_parens`)."""
 
+    adds_await = True
+
     needs_parens: bool
 
 
@@ -105,6 +107,8 @@ def await_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic) -> Fix | Non
 @dataclass(frozen=True)
 class AsyncKeywordPlan(FixPlan):
     """ASL204's and ASL205's fix: `async` before the statement's `keyword`."""
+
+    adds_await = True
 
     keyword: Literal["with", "for"]
 

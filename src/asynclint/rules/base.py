@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from asynclint.codes import CODES, PEERS
 from asynclint.config.environment import Environment
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, FixPlan, Location
+from asynclint.semantic import cancellation
 from asynclint.semantic.model import SemanticModel
 from asynclint.source import SourceFile
 
@@ -73,6 +74,14 @@ class RuleContext:
             return None
         return indent
 
+    def cleanup_block(self, node: ast.AST) -> str | None:
+        """Whether `node` (being visited, or inside what is) runs in a `finally` block or a
+        handler of cancellation (`semantic.cancellation.cleanup_block`)."""
+        semantic = self.semantic
+        return cancellation.cleanup_block(
+            node, semantic.ancestors(),
+            lambda handler: cancellation.catches_cancellation(handler, semantic.resolve))
+
     def report(
         self,
         rule: Rule,
@@ -86,6 +95,12 @@ class RuleContext:
         """Record a finding. A fix is offered when the rule has one and `fix_plan` is given."""
         start, end = self.node_range(node)
         offered = fix_plan is not None and rule.fix_applicability is not None
+        if offered and fix_plan is not None and fix_plan.adds_await \
+                and applicability is not Applicability.DISPLAY_ONLY:
+            cleanup = self.cleanup_block(node)
+            if cleanup is not None:
+                applicability = Applicability.DISPLAY_ONLY
+                fix_title = f"{fix_title or rule.fix_title} ({_CLEANUP_REASON[cleanup]})"
         self.diagnostics.append(
             Diagnostic(
                 code=rule.code,
@@ -100,6 +115,15 @@ class RuleContext:
                 fix_plan=fix_plan if offered else None,
             )
         )
+
+
+# Why a fix that adds an `await` is only shown in cleanup code (`RuleContext.cleanup_block`).
+_CLEANUP_REASON = {
+    "finally": "not applied in a `finally` block: a second cancellation at the new `await` "
+               "would skip the rest of the cleanup",
+    "handler": "not applied in a handler of cancellation: a second cancellation at the new "
+               "`await` would skip the rest of the handler",
+}
 
 
 class Rule:

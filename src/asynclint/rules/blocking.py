@@ -36,6 +36,8 @@ class SleepPlan(FixPlan):
     """ASL100's fix: `await asyncio.sleep` in place of the called expression, which ends at
     `func_end` (the arguments keep their text); in parentheses when `needs_parens`."""
 
+    adds_await = True
+
     needs_parens: bool
     func_end: Location
 
@@ -225,6 +227,8 @@ class ThreadCallPlan(FixPlan):
     ends, whether the call has arguments, whether the `await` needs parentheses here (see
     `fixes.codemods.to_thread.CallOffload`)."""
 
+    adds_await = True
+
     needs_parens: bool
     module: str
     name: str
@@ -237,6 +241,8 @@ class WithBlockPlan(FixPlan):
     """The thread fix of a blocking call that opens a `with` block: the block, from `start` to
     `end`, moved into a sync function (named apart from the `taken` names) run in a worker
     thread, handing back the names it binds (see `fixes.codemods.to_thread.BlockOffload`)."""
+
+    adds_await = True
 
     start: Location
     end: Location
@@ -360,12 +366,14 @@ def _thread_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic) -> Fix | N
     from asynclint.fixes.codemods import to_thread
 
     plan = diagnostic.fix_plan
+    shown_only = diagnostic.applicability is Applicability.DISPLAY_ONLY
     if isinstance(plan, WithBlockPlan):
-        return rule.fix_with(diagnostic, to_thread.offload_block(fctx, plan), _MOVE_BLOCK_TITLE)
+        return rule.fix_with(diagnostic, to_thread.offload_block(fctx, plan),
+                             thread_title(plan, shown_only))
     if not isinstance(plan, ThreadCallPlan):
         return None
     return rule.fix_with(diagnostic, to_thread.offload_call(fctx, diagnostic, plan),
-                         thread_title(plan, diagnostic.applicability is Applicability.DISPLAY_ONLY))
+                         thread_title(plan, shown_only))
 
 
 def thread_title(plan: FixPlan | None, display_only: bool) -> str | None:
@@ -382,8 +390,8 @@ def thread_title(plan: FixPlan | None, display_only: bool) -> str | None:
     else:
         return None
     if display_only:
-        return (f"{title} (shown only: the connection is not thread-safe; use the async "
-                "driver)")
+        return (f"{title} (shown only: the connection must stay on the thread that made it; "
+                "use the async driver)")
     return title
 
 
@@ -462,8 +470,10 @@ class _CatalogRule(Rule):
         elif entry.fix is FixKind.THREAD and "thread" not in entry.instead:
             message += _OR_THREAD
         plan = thread_plan(self, node, entry.fix)
-        self.report(node, message, fix_plan=plan, fix_title=thread_title(
-            plan, self.fix_applicability is Applicability.DISPLAY_ONLY))
+        shown_only = entry.fix is FixKind.THREAD_DISPLAY
+        self.report(node, message, fix_plan=plan,
+                    applicability=Applicability.DISPLAY_ONLY if shown_only else None,
+                    fix_title=thread_title(plan, shown_only))
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return _thread_fix(self, fctx, diagnostic)
@@ -567,14 +577,17 @@ class BlockingDatabaseCall(_CatalogRule):
         "async def list_users(db: AsyncSession = Depends(get_db)):\n"
         "    return (await db.scalars(select(User))).all()\n"
     )
-    fix_title = ("Run it in a worker thread (shown only: the connection is not thread-safe; use "
-                 "the async driver)")
-    fix_applicability = Applicability.DISPLAY_ONLY
-    fix_safety = (
-        "The fix is display-only: it shows `await asyncio.to_thread(session.execute, ...)`, but "
-        "a connection or session is not safe to hand to another thread while the coroutine "
-        "keeps using it (sqlite3 even refuses: `check_same_thread`), so `--fix` never applies "
-        "it. The real fix is the async driver, or a plain `def` endpoint."
+    fix_title = "Run it in a worker thread: `await asyncio.to_thread(...)`"
+    fix_applicability = Applicability.UNSAFE
+    fix_safety = _THREAD_SAFETY + (
+        " The session or connection is then used from the worker thread while the coroutine "
+        "waits for it: one user at a time, which SQLAlchemy sessions, psycopg, PyMySQL, "
+        "pymongo and redis-py allow (SQLAlchemy's SQLite file engines set "
+        "`check_same_thread=False`). A session shared with other coroutines was already "
+        "unsafe before the fix. For a raw `sqlite3` connection or cursor the fix is "
+        "display-only: sqlite3 refuses any thread but the one that made the connection; so it "
+        "is for Django's ORM, whose `a`-prefixed methods are the fix. The "
+        "lasting fix is the async driver, or a plain `def` endpoint (ASL108)."
     )
     extra_message_formats = (_ITERATED_QUERY,)
     requires_text = ("sqlite3", "psycopg", "pymysql", "mysql", "pymongo", "redis", "sqlalchemy",
@@ -828,8 +841,8 @@ class BlockingViaHelper(Rule):
     fix_title = "Run the helper in a worker thread: `await asyncio.to_thread(helper, ...)`"
     fix_applicability = Applicability.UNSAFE
     fix_safety = _THREAD_SAFETY + (
-        " When the chain ends in a database call the fix is display-only: the helper would "
-        "use the coroutine's connection or session from another thread."
+        " When the chain ends in a raw `sqlite3` call the fix is display-only: the helper "
+        "would use a connection sqlite3 ties to the loop's thread."
     )
     async_only = True
     requires_text = ("async",)
@@ -846,13 +859,13 @@ class BlockingViaHelper(Rule):
                 or _once_only(self):
             return
         chain, entry = found
-        database = entry.kind is Kind.DB
+        shown_only = entry.fix is FixKind.THREAD_DISPLAY
         message = (f"`{chain[0]}` blocks the event loop inside `async def`: "
                    f"{' -> '.join(chain)}; run it in a thread, or use {entry.instead}")
         plan = thread_plan(self, node, FixKind.THREAD)
         self.report(
-            node, message, fix_plan=plan, fix_title=thread_title(plan, database),
-            applicability=Applicability.DISPLAY_ONLY if database else None,
+            node, message, fix_plan=plan, fix_title=thread_title(plan, shown_only),
+            applicability=Applicability.DISPLAY_ONLY if shown_only else None,
         )
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:

@@ -427,6 +427,7 @@ class SequentialAwaits(_ConcurrencyRule):
         "async def dashboard(user_id: int, client: httpx.AsyncClient):\n"
         "    profile = await client.get(f\"/users/{user_id}\")\n"
         "    orders = await client.get(f\"/orders?user={user_id}\")\n"
+        "    return profile.json(), orders.json()\n"
     )
     good_example = (
         "import asyncio\n\nimport httpx\n\n\n"
@@ -435,6 +436,7 @@ class SequentialAwaits(_ConcurrencyRule):
         "        client.get(f\"/users/{user_id}\"),\n"
         "        client.get(f\"/orders?user={user_id}\"),\n"
         "    )\n"
+        "    return profile.json(), orders.json()\n"
     )
     fix_title = "Run the awaits concurrently with `asyncio.gather`"
     fix_applicability = Applicability.UNSAFE

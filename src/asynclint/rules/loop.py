@@ -85,6 +85,8 @@ class _RunRule(Rule):
 class AwaitRunPlan(FixPlan):
     """ASL300's fix: the loop-starting call awaited instead."""
 
+    adds_await = True
+
     site: RunSite
 
 

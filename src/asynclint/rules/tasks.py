@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.semantic import cancellation
+from asynclint.semantic.cancellation import CANCELLED, CANCELLED_FACTORIES, CATCH_ALL
 from asynclint.semantic.catalogs.loops import LOOP_TYPES
 from asynclint.semantic.loops import run_call
 from asynclint.semantic.nodes import shallow_nodes, walk
@@ -31,13 +32,6 @@ LOOP_TASK_METHODS = frozenset({"create_task"})
 BACKGROUND_SET = "_background_tasks"
 TASK_NAMES = ("task", "background_task", "bg_task", "new_task")
 
-# Exceptions that deliver cancellation to a coroutine.
-CANCELLED = frozenset({
-    "asyncio.CancelledError", "asyncio.exceptions.CancelledError", "trio.Cancelled",
-})
-# Calls whose result is the cancellation exception class (`except anyio.get_cancelled_exc_class()`).
-CANCELLED_FACTORIES = frozenset({"anyio.get_cancelled_exc_class"})
-CATCH_ALL = frozenset({"builtins.BaseException"})
 # Calls in a handler that end the process or hand cancellation back: not a swallow.
 REDELIVERS = frozenset({"sys.exit", "os._exit", "os.abort", "pytest.fail", "pytest.skip",
                         "pytest.exit"})
@@ -98,7 +92,7 @@ class DanglingTask(Rule):
     )
     good_example = (
         "import asyncio\n\n"
-        "_background_tasks = set()\n\n\n"
+        "_background_tasks: set[asyncio.Task[object]] = set()\n\n\n"
         "async def handle(event):\n"
         "    task = asyncio.create_task(notify_subscribers(event))\n"
         "    _background_tasks.add(task)\n"
@@ -112,8 +106,10 @@ class DanglingTask(Rule):
         "another free name), adds it to a module-level set and registers "
         "`add_done_callback(<set>.discard)`. An existing module-level `set()` whose name "
         "mentions tasks (such as `_background_tasks`) is reused; otherwise "
-        "`_background_tasks = set()` is added after the imports, once. No fix is offered when "
-        "the statement shares its line with other code."
+        "`_background_tasks: set[asyncio.Task[object]] = set()` is added after the imports, "
+        "once (annotated, as mypy wants a new empty set to be; `Task` is covariant, so it "
+        "holds tasks of any result). No fix is offered when the statement shares its line "
+        "with other code."
     )
     overlaps = ("RUF006", "ASYNC300")
     requires_text = ("create_task", "ensure_future")
@@ -254,15 +250,33 @@ def _checkpoints(body: list[ast.stmt]) -> bool:
 
 
 @dataclass(frozen=True)
+class Unwrap:
+    """Rows `first` to `last` (the handler; or the whole `try` statement) replaced by the rows
+    `body_first` to `body_last` of the `try`'s body moved `dedent` columns left (none when
+    `body_first` is 0: the handler alone goes, a `finally:` stays), then the handler's
+    `comments` on lines of their own at `indent` (the `try`'s)."""
+
+    first: int
+    last: int
+    body_first: int
+    body_last: int
+    dedent: int
+    comments: tuple[str, ...] = ()
+    indent: str = ""
+
+
+@dataclass(frozen=True)
 class ReraisePlan(FixPlan):
     """ASL501's fix of an `except CancelledError:` handler: `raise` in place of its last
     statement (`start` to `end`: a `pass`, `break`, `continue` or bare `return`) when
-    `replace`, else on a line of its own after it, at `indent`."""
+    `replace`, else on a line of its own after it, at `indent`. A handler that would be only
+    `raise` and the `try`'s only one is removed instead (`unwrap`), as it does nothing."""
 
     start: Location
     end: Location
     replace: bool
     indent: str
+    unwrap: Unwrap | None = None
 
 
 @dataclass(frozen=True)
@@ -276,6 +290,7 @@ class CatchCancelledPlan(FixPlan):
 
 
 _CATCH_CANCELLED_TITLE = "Re-raise cancellation before the catch-all handler"
+_DROP_HANDLER_TITLE = "Remove the handler: cancellation then propagates"
 
 
 @register
@@ -331,10 +346,7 @@ class CancellationSwallowed(Rule):
         "import asyncio\n\n\n"
         "async def poll(client):\n"
         "    while True:\n"
-        "        try:\n"
-        "            await client.get(\"/status\")\n"
-        "        except asyncio.CancelledError:\n"
-        "            raise\n"
+        "        await client.get(\"/status\")\n"
         "        await asyncio.sleep(5)\n"
     )
     fix_title = "Re-raise the cancellation"
@@ -343,7 +355,10 @@ class CancellationSwallowed(Rule):
         "The fix is unsafe: the coroutine now ends with `CancelledError` instead of returning, "
         "which is what its canceller expects but may surprise code that relied on the return. "
         "For an `except CancelledError:` handler, `raise` is appended to the handler (replacing "
-        "a final `pass`, `break`, `continue` or bare `return`); no fix is offered when the "
+        "a final `pass`, `break`, `continue` or bare `return`). A handler that would then be "
+        "only `raise`, the `try`'s only one, does nothing at all (ruff's TRY203): it is "
+        "removed instead, with the `try:` when no `finally:` remains, the body moved left "
+        "and the handler's comments kept below it. No fix is offered when the "
         "handler returns a value or leaves early elsewhere, nor when it also catches other "
         "exceptions (`except (CancelledError, TimeoutError):`). When the handler reports the "
         "interruption to another party first (`await queue.put(...)`, `fut.set_result(...)`, "
@@ -401,7 +416,7 @@ class CancellationSwallowed(Rule):
                 continue
             if self._delivered_later(function, node, handler):
                 continue
-            self._record(handler, kind, function)
+            self._record(node, handler, kind, function)
 
     def _delivered_later(self, function: ast.AST | None, node: ast.Try,
                          handler: ast.ExceptHandler) -> bool:
@@ -583,7 +598,8 @@ class CancellationSwallowed(Rule):
     def _is_current_task_call(self, call: ast.Call) -> bool:
         return self.semantic.resolve(call.func) in CURRENT_TASK
 
-    def _record(self, handler: ast.ExceptHandler, kind: str, function: ast.AST | None) -> None:
+    def _record(self, try_node: ast.Try, handler: ast.ExceptHandler, kind: str,
+                function: ast.AST | None) -> None:
         if kind == "bare":
             span: ast.AST = ast.Pass(lineno=handler.lineno, col_offset=handler.col_offset,
                                      end_lineno=handler.lineno,
@@ -605,13 +621,13 @@ class CancellationSwallowed(Rule):
         elif isinstance(handler.type, ast.Tuple):
             plan = None  # `raise` would also re-raise the other exceptions it handles
         else:
-            plan = self._raise_plan(handler)
+            plan = self._raise_plan(try_node, handler)
         # A handler that tells a parent it was interrupted: a `raise` after that changes what
         # the parent sees, so the fix is shown, not applied.
         display = plan is not None and cancellation.reports_to_parent(handler)
         self._found.append((span, message, plan, function, display))
 
-    def _raise_plan(self, handler: ast.ExceptHandler) -> ReraisePlan | None:
+    def _raise_plan(self, try_node: ast.Try, handler: ast.ExceptHandler) -> ReraisePlan | None:
         ctx = self.ctx
         body = handler.body
         last = body[-1]
@@ -625,11 +641,52 @@ class CancellationSwallowed(Rule):
                 isinstance(last.value, ast.Constant) and last.value.value is None):
             return None
         if isinstance(last, (ast.Pass, ast.Break, ast.Continue, ast.Return)):
-            return ReraisePlan(*ctx.node_range(last), True, "")
+            unwrap = self._unwrap(try_node, handler) if len(body) == 1 else None
+            return ReraisePlan(*ctx.node_range(last), True, "", unwrap)
         indent = ctx.indent_if_alone(last)
         if indent is None or last.lineno == handler.lineno:
             return None
         return ReraisePlan(*ctx.node_range(last), False, indent)
+
+    def _unwrap(self, try_node: ast.Try, handler: ast.ExceptHandler) -> Unwrap | None:
+        """A handler that would be only `raise`, the `try`'s only one, is no handler at all
+        (ruff's TRY203): it goes, and a `try` with nothing else left goes too, its body moved
+        left by one step. None when that cannot be written faithfully: an `else:` (which
+        needs a handler), comments that would be lost, or body lines whose text a move left
+        would change (a string spanning lines)."""
+        source = self.ctx.source
+        if len(try_node.handlers) != 1 or try_node.orelse:
+            return None
+        first_row, last_row = handler.lineno, handler.end_lineno or handler.lineno
+        if source.line(first_row)[: handler.col_offset].strip():
+            return None
+        comments: list[str] = []
+        for r in range(first_row, last_row + 1):
+            code, hash_, comment = source.line(r).partition("#")
+            if hash_ and ("'" in code or '"' in code):
+                return None  # a `#` that may sit in a string
+            if hash_:
+                comments.append(hash_ + comment.rstrip())
+        outer = source.line(try_node.lineno)[: try_node.col_offset]
+        if try_node.finalbody:
+            return Unwrap(first_row, last_row, 0, 0, 0, tuple(comments), outer)
+        body = try_node.body
+        body_first, body_last = body[0].lineno, body[-1].end_lineno or body[-1].lineno
+        if source.line(try_node.lineno).strip() != "try:" or body_first == try_node.lineno:
+            return None
+        if any(source.line(r).strip() for r in range(body_last + 1, first_row)):
+            return None  # a comment between the body and the handler
+        line = source.line(body_first)
+        pad = line[: len(line) - len(line.lstrip(" \t"))]
+        if not pad.startswith(outer) or len(pad) == len(outer) or any(
+                source.line(r).strip() and not source.line(r).startswith(pad)
+                for r in range(body_first, body_last + 1)):
+            return None
+        if any(isinstance(n, (ast.Constant, ast.JoinedStr)) and n.lineno != n.end_lineno
+               for stmt in body for n in walk(stmt)):
+            return None
+        return Unwrap(try_node.lineno, last_row, body_first, body_last, len(pad) - len(outer),
+                      tuple(comments), outer)
 
     def _handler_plan(self, handler: ast.ExceptHandler) -> CatchCancelledPlan | None:
         ctx = self.ctx
@@ -681,6 +738,9 @@ class CancellationSwallowed(Rule):
 
         plan = diagnostic.fix_plan
         if isinstance(plan, ReraisePlan):
+            if plan.unwrap is not None:
+                return self.fix_with(diagnostic, tasks.drop_handler(fctx, plan.unwrap),
+                                     _DROP_HANDLER_TITLE)
             return self.fix_with(diagnostic, tasks.reraise(fctx, plan.start, plan.end,
                                                            plan.replace, plan.indent))
         if isinstance(plan, CatchCancelledPlan):

@@ -13,6 +13,9 @@ another way.
   top-level loop and the function then ends: the task stops, nothing runs on.
 - `reports_to_parent(handler)`: the handler tells someone else it was interrupted (a queue, a
   future, a status string); adding a `raise` there changes what that party sees.
+- `cleanup_block(node, ancestors, catches_cancel)`: the code runs in a `finally` block or a
+  handler of cancellation, where a new `await` is a point a second cancellation can stop the
+  rest of the cleanup at.
 
 Each answers from the function's syntax alone and says False when it cannot tell.
 """
@@ -26,6 +29,14 @@ from asynclint.semantic.nodes import shallow_nodes
 from asynclint.semantic.syntax import NESTED_SCOPES
 
 Resolve = Callable[[ast.expr], "str | None"]
+
+# Exceptions that deliver cancellation to a coroutine.
+CANCELLED = frozenset({
+    "asyncio.CancelledError", "asyncio.exceptions.CancelledError", "trio.Cancelled",
+})
+# Calls whose result is the cancellation exception class (`except anyio.get_cancelled_exc_class()`).
+CANCELLED_FACTORIES = frozenset({"anyio.get_cancelled_exc_class"})
+CATCH_ALL = frozenset({"builtins.BaseException"})
 
 # Methods that raise an exception given to them in another frame (a generator, a greenlet, a
 # future's awaiter): passing the caught exception to one forwards it.
@@ -250,3 +261,39 @@ def _says_interrupted(node: ast.AST) -> bool:
     return any(isinstance(sub, ast.Constant) and isinstance(sub.value, str)
                and any(word in sub.value.lower() for word in REPORT_WORDS)
                for sub in ast.walk(node))
+
+
+def cleanup_block(node: ast.AST, ancestors: Iterator[ast.AST] | list[ast.AST],
+                  catches_cancel: Callable[[ast.ExceptHandler], bool]) -> str | None:
+    """Where `node` runs when it is cleanup, in the same function: "finally" (a `finally`
+    block), "handler" (an `except` that catches cancellation); None otherwise. `ancestors`
+    are the node's (or its statement's), innermost first. An `await` added there is a new
+    point where a second cancellation stops the rest of the cleanup."""
+    row = getattr(node, "lineno", None)
+    if row is None:
+        return None
+    for ancestor in ancestors:
+        if isinstance(ancestor, NESTED_SCOPES):
+            return None
+        if isinstance(ancestor, (ast.Try, ast.TryStar)) and ancestor.finalbody:
+            first, last = ancestor.finalbody[0], ancestor.finalbody[-1]
+            if first.lineno <= row <= (last.end_lineno or last.lineno):
+                return "finally"
+        if isinstance(ancestor, ast.ExceptHandler) and catches_cancel(ancestor):
+            return "handler"
+    return None
+
+
+def catches_cancellation(handler: ast.ExceptHandler, resolve: Resolve) -> bool:
+    """The handler receives a cancellation: bare, `BaseException`, or a cancellation class
+    (alone or in a tuple)."""
+    if handler.type is None:
+        return True
+    members = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    for member in members:
+        if isinstance(member, ast.Call):
+            if resolve(member.func) in CANCELLED_FACTORIES:
+                return True
+        elif resolve(member) in CANCELLED | CATCH_ALL:
+            return True
+    return False

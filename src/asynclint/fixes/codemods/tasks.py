@@ -43,11 +43,19 @@ def keep_reference(fctx: FixContext, plan: KeptTask) -> tuple[Edit, ...]:
     ])
     if plan.new_set_after is None:
         return (bind, keep)
-    line = f"{plan.set_name} = set()"
+    # Annotated, or mypy asks for it (`var-annotated`); `Task` is covariant, so a set of
+    # `Task[object]` takes any task and its `discard` any task's done callback.
+    imported = fctx.import_module("asyncio")
+    imports: tuple[Edit, ...] = ()
+    if imported is None:
+        line = f"{plan.set_name} = set()"
+    else:
+        asyncio_name, imports = imported
+        line = f"{plan.set_name}: set[{asyncio_name}.Task[object]] = set()"
     if plan.new_set_after == 0:
         at = Location(1, 0)
-        return (bind, keep, Edit(line + source.newline * 3, at, at))
-    return (bind, keep, insert_after_row(source, plan.new_set_after, ["", line]))
+        return (bind, keep, Edit(line + source.newline * 3, at, at), *imports)
+    return (bind, keep, insert_after_row(source, plan.new_set_after, ["", line]), *imports)
 
 
 def reraise(fctx: FixContext, start: Location, end: Location, replace: bool,
@@ -57,6 +65,43 @@ def reraise(fctx: FixContext, start: Location, end: Location, replace: bool,
     if replace:
         return (Edit("raise", start, end),)
     return (insert_after_row(fctx.source, end.row, [f"{indent}raise"]),)
+
+
+class Unwrapped(Protocol):
+    """What `drop_handler` needs (ASL501's `Unwrap`)."""
+
+    @property
+    def first(self) -> int: ...
+    @property
+    def last(self) -> int: ...
+    @property
+    def body_first(self) -> int: ...
+    @property
+    def body_last(self) -> int: ...
+    @property
+    def dedent(self) -> int: ...
+    @property
+    def comments(self) -> tuple[str, ...]: ...
+    @property
+    def indent(self) -> str: ...
+
+
+def drop_handler(fctx: FixContext, plan: Unwrapped) -> tuple[Edit, ...]:
+    """Rows first..last replaced by the `try` body's rows moved left (the handler alone
+    removed when there are none), the handler's comments after them: `try: body / except
+    CancelledError: pass` -> `body`."""
+    source = fctx.source
+    kept = [source.line(r)[plan.dedent:] if source.line(r).strip() else ""
+            for r in range(plan.body_first, plan.body_last + 1)] if plan.body_first else []
+    kept += [plan.indent + comment for comment in plan.comments]  # kept, not lost
+    text = "".join(line + source.newline for line in kept)
+    last = plan.last
+    if last < len(source.line_starts):
+        end = Location(last + 1, 0)
+    else:  # the file's last line, without a newline
+        end = Location(last, len(source.line(last)))
+        text = text[: -len(source.newline)] if text else text
+    return (Edit(text, Location(plan.first, 0), end),)
 
 
 def catch_cancelled(fctx: FixContext, row: int, indent: str,
