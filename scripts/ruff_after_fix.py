@@ -15,12 +15,20 @@ With `--tree DIR...` it measures projects instead: each is copied, fixed with
 defaults are run on each fixed file before and after, from the copy's root:
 
     .venv/bin/python scripts/ruff_after_fix.py --tree ~/.cache/asynclint-ecosystem/src/*
+
+With `--mypy` it asks mypy instead (its non-strict defaults, `--ignore-missing-imports`, the
+cache in a temporary folder): one mypy process over every fixture input and fixed form, each
+case in a package of its own; an error the fixed form has and its input has not (the same
+code and message, the line not compared: fixes move lines) is one the fix introduced:
+
+    .venv/bin/python scripts/ruff_after_fix.py --mypy --verbose
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -137,6 +145,78 @@ def introduced(ruff: str) -> tuple[Counter[str], list[str]]:
     return total, lines
 
 
+@dataclass(frozen=True)
+class MypyError:
+    """One mypy error, as compared before and after a fix: the line is left out."""
+
+    code: str
+    message: str
+
+
+_MYPY_LINE = re.compile(r"^(?P<path>[^:]+):\d+: error: (?P<message>.*?)(?:  \[(?P<code>[\w-]+)\])?$")
+_LINE_REF = re.compile(r"\bline \d+\b")
+# mypy names the callee when it can (`"sleep" does not return a value`) and not when it is an
+# awaited expression (`Function does not ...`): the same error either way.
+_CALLEE = re.compile(r'^"[^"]+" does not return a value')
+
+
+def mypy_errors(mypy: str, folder: Path, files: list[str]) -> dict[str, Counter[MypyError]]:
+    """Per file (relative to `folder`): its mypy errors, from one mypy process. Each case's
+    folder is a package base of its own, so same-named fixtures do not collide."""
+    (folder / "mypy.ini").write_text("[mypy]\n", encoding="utf-8")  # no user or repo config
+    out = subprocess.run(
+        [mypy, "--config-file", "mypy.ini", "--ignore-missing-imports", "--explicit-package-bases",
+         "--namespace-packages", "--cache-dir", str(folder / ".mypy_cache"), "--no-pretty",
+         "--no-error-summary", "--show-error-codes", "--hide-error-context",
+         "--soft-error-limit", "-1", *files],
+        cwd=folder, capture_output=True, text=True, check=False)
+    if out.returncode not in (0, 1):
+        raise RuntimeError(f"mypy failed:\n{out.stdout}\n{out.stderr}")
+    found: dict[str, Counter[MypyError]] = {f: Counter() for f in files}
+    for line in out.stdout.splitlines():
+        match = _MYPY_LINE.match(line)
+        if match is None:
+            continue
+        message = _CALLEE.sub("Function does not return a value",
+                              _LINE_REF.sub("line N", match["message"]))
+        found.setdefault(match["path"], Counter())[
+            MypyError(match["code"] or "", message)] += 1
+    return found
+
+
+def mypy_introduced(mypy: str) -> tuple[Counter[str], list[str]]:
+    """The mypy errors of each code the fixes add, and one line per added error."""
+    total: Counter[str] = Counter()
+    lines: list[str] = []
+    by_root: dict[Path, list[Pair]] = {}
+    for pair in fixture_pairs():
+        by_root.setdefault(pair.root, []).append(pair)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        files: list[str] = []
+        labels: dict[str, tuple[str, str]] = {}  # checked path -> (fixture, before/after)
+        for n, (root, group) in enumerate(sorted(by_root.items())):
+            for which in ("before", "after"):
+                _copy_tree(group, root, work / which / f"case{n}", which)
+                for pair in group:
+                    checked = f"{which}/case{n}/{pair.before.relative_to(root).as_posix()}"
+                    files.append(checked)
+                    labels[checked] = (pair.before.relative_to(FIXTURES.parent).as_posix(),
+                                       which)
+        found = mypy_errors(mypy, work, files)
+        for checked, (fixture, which) in sorted(labels.items()):
+            if which != "after":
+                continue
+            added = found.get(checked, Counter()) - found.get(
+                "before" + checked[len("after"):], Counter())
+            for error, n in sorted(added.items(), key=lambda item: (item[0].code,
+                                                                     item[0].message)):
+                total[error.code] += n
+                lines.append(f"{fixture}: [{error.code}] {error.message}"
+                             + (f" x{n}" if n > 1 else ""))
+    return total, lines
+
+
 def tree_introduced(ruff: str, trees: list[Path]) -> tuple[Counter[str], list[str], int]:
     """The findings `--fix --unsafe-fixes` adds over whole projects, one line per file that
     gained any, and how many files the fixes changed."""
@@ -181,10 +261,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ruff", default=str(Path(sys.executable).with_name("ruff")))
     parser.add_argument("--verbose", action="store_true", help="list each file that gained any")
+    parser.add_argument("--mypy", nargs="?", const=str(Path(sys.executable).with_name("mypy")),
+                        help="measure mypy's errors instead of ruff's findings")
     parser.add_argument("--tree", type=Path, nargs="+", action="extend", default=[],
                         help="measure the fixes of whole projects instead")
     args = parser.parse_args()
-    if args.tree:
+    if args.mypy:
+        total, lines = mypy_introduced(args.mypy)
+        if args.verbose:
+            print("\n".join(lines))
+        print(f"fixed forms checked with mypy: {len(fixture_pairs())} fixtures")
+    elif args.tree:
         total, lines, changed = tree_introduced(args.ruff, args.tree)
         if args.verbose:
             print("\n".join(lines))
