@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.semantic.handlers import Handler, defines_app, handler_info
-from asynclint.semantic.loops import run_call
+from asynclint.semantic.loops import LoopHolder, run_call, run_receiver
 from asynclint.semantic.model import package_depth
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.paths import is_script_path
@@ -88,6 +88,7 @@ class AwaitRunPlan(FixPlan):
     adds_await = True
 
     site: RunSite
+    holder: LoopHolder | None = None
 
 
 @register
@@ -132,7 +133,10 @@ class RunInCoroutine(_RunRule):
         "`anyio.run(f, x)` and `trio.run(f, x)` become `await f(x)`. No fix is offered when the "
         "call passes options for the new loop (keywords such as `debug=` or `backend=`), when "
         "its argument is not a call, for `loop.run_forever()`, or inside a generator "
-        "expression."
+        "expression. A `loop = asyncio.get_running_loop()` (or `new_event_loop()`) whose only "
+        "use was the call goes with it; a `with asyncio.Runner() as runner:` whose only use it "
+        "was is removed and its body moved out (the `with` would still run a loop of its own "
+        "when it closes); with other uses of such a runner no fix is offered."
     )
     overlaps = ()
 
@@ -143,10 +147,14 @@ class RunInCoroutine(_RunRule):
             return
         plan = None
         site = await_site(node, semantic.parents)
-        if _awaitable_shape(node, found.style) and site is not None:
+        func = next((a for a in reversed(semantic.parents) if isinstance(a, FUNCS)), None)
+        receiver = None if func is None else run_receiver(semantic, node, func)
+        if _awaitable_shape(node, found.style) and site is not None and not (
+                receiver is not None and receiver.in_with and receiver.holder is None):
             assert found.style is not None
             plan = AwaitRunPlan(RunSite(*self.ctx.node_range(node), found.style,
-                                        site.needs_parens))
+                                        site.needs_parens),
+                                None if receiver is None else receiver.holder)
         self.report(
             node,
             f"`{found.label}` inside `async def` raises RuntimeError (an event loop is already "
@@ -155,13 +163,18 @@ class RunInCoroutine(_RunRule):
         )
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
-        from asynclint.fixes.codemods.loop import await_run
+        from asynclint.fixes.codemods.loop import await_run, drop_holder
 
         plan = diagnostic.fix_plan
         if not isinstance(plan, AwaitRunPlan):
             return None
         edit = await_run(fctx, diagnostic, plan.site)
-        return self.fix_with(diagnostic, None if edit is None else (edit,))
+        if edit is None:
+            return None
+        if plan.holder is None:
+            return self.fix_with(diagnostic, (edit,))
+        dropped = drop_holder(fctx, plan.holder)
+        return self.fix_with(diagnostic, None if dropped is None else (edit, *dropped))
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,49 @@ def await_run(fctx: FixContext, diagnostic: Diagnostic, site: RunSite) -> Edit |
     return fctx.replace(call, awaited)
 
 
+class LoopHolder(Protocol):
+    """The statement that held a run call's loop or runner (`semantic.loops.LoopHolder`)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def first(self) -> int: ...
+    @property
+    def last(self) -> int: ...
+    @property
+    def body_first(self) -> int: ...
+    @property
+    def dedent(self) -> int: ...
+
+
+def _whole_rows(fctx: FixContext, first: int, last: int) -> Edit:
+    """An edit removing rows first..last with their line ends."""
+    source = fctx.source
+    if last < len(source.line_starts):
+        return Edit("", Location(first, 0), Location(last + 1, 0))
+    start = Location(first - 1, len(source.line(first - 1)))
+    return Edit("", start, Location(last, len(source.line(last))))
+
+
+def drop_holder(fctx: FixContext, holder: LoopHolder) -> tuple[Edit, ...] | None:
+    """The edits removing the statement that held the awaited call's loop: the
+    `loop = ...` line, or a `with asyncio.Runner() as runner:` header with its body moved one
+    level out. None when a body line is indented less than the body (a continuation line)."""
+    if holder.kind != "with":
+        return (_whole_rows(fctx, holder.first, holder.last),)
+    source = fctx.source
+    edits = [_whole_rows(fctx, holder.first, holder.first)]
+    width = len(source.line(holder.body_first)) - len(source.line(holder.body_first).lstrip())
+    for row in range(holder.body_first, holder.last + 1):
+        line = source.line(row)
+        if not line.strip():
+            continue
+        if len(line) - len(line.lstrip()) < width:
+            return None
+        edits.append(Edit("", Location(row, 0), Location(row, holder.dedent)))
+    return tuple(edits)
+
+
 def async_handler(fctx: FixContext, diagnostic: Diagnostic, def_at: Location,
                   sites: Sequence[RunSite]) -> tuple[Edit, ...] | None:
     """The handler whose `def` is at `def_at` made `async def`, each loop-starting call in it

@@ -24,3 +24,13 @@ LOOP_RUN_METHODS: dict[str, str | None] = {
 LOOP_TYPES = frozenset({"asyncio.AbstractEventLoop", "uvloop.Loop", "uvloop.loop.Loop"})
 # Methods of other known types that run a loop -> awaited form.
 TYPED_RUN_METHODS: dict[str, str | None] = {"asyncio.Runner.run": "coroutine"}
+# Calls that only hand back (or make) a loop or runner: a binding of one whose only use was the
+# run call a fix awaits instead is dropped with it (`loop = asyncio.get_running_loop()`).
+LOOP_GETTERS = frozenset({
+    "asyncio.get_running_loop", "asyncio.get_event_loop", "asyncio.new_event_loop",
+    "asyncio.events.get_running_loop", "asyncio.events.get_event_loop",
+    "asyncio.events.new_event_loop",
+})
+# Context managers that start a loop of their own on exit (`asyncio.Runner` closes its loop by
+# running it): inside a coroutine the `with` itself must go, not only the run call in it.
+LOOP_CONTEXTS = frozenset({"asyncio.Runner", "asyncio.runners.Runner"})
