@@ -180,7 +180,9 @@ def test_configured_calls_need_the_setting() -> None:
     assert [d.code for d in found] == ["ASL107"]
 
 
-def test_route_suggestion_is_display_only_and_drops_async() -> None:
+def test_route_fix_is_unsafe_and_drops_async() -> None:
+    """Unsafe (another module could `await` the route), and its edit spans the function, so
+    the call-site fixes inside it, which would put `await` in a plain `def`, wait a round."""
     code = textwrap.dedent("""
         import requests
         from fastapi import FastAPI
@@ -192,12 +194,30 @@ def test_route_suggestion_is_display_only_and_drops_async() -> None:
     found = [d for d in check(code) if d.code == "ASL108"]
     assert len(found) == 1
     fix = found[0].fix
-    assert fix is not None and fix.applicability is Applicability.DISPLAY_ONLY
+    assert fix is not None and fix.applicability is Applicability.UNSAFE
     source = SourceFile.from_bytes(code.encode())
+    assert "    def index():\n" not in code
+    assert "\ndef index():\n    return requests.get(\"x\")\n" in source.apply_edits(
+        list(fix.edits))
     (edit,) = fix.edits
-    start, end = source.offset(edit.start), source.offset(edit.end)
-    assert source.text[start:end] == "async  "
+    assert source.text[source.offset(edit.start):source.offset(edit.end)].startswith("async  def")
     assert "index" in found[0].message and "requests.get" in found[0].message
+
+
+def test_route_fix_is_shown_only_when_its_module_uses_it() -> None:
+    code = textwrap.dedent("""
+        import requests
+        from fastapi import FastAPI
+        app = FastAPI()
+        @app.get("/")
+        async def index():
+            return requests.get("x")
+        async def warm():
+            await index()
+    """)
+    (found,) = [d for d in check(code) if d.code == "ASL108"]
+    assert found.fix is not None and found.fix.applicability is Applicability.DISPLAY_ONLY
+    assert "`index` is used elsewhere in this module" in found.fix.message
 
 
 def test_dependency_functions_are_not_routes() -> None:

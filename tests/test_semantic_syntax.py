@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from asynclint.semantic.syntax import runs_below
+from asynclint.semantic.syntax import names_used, runs_below
 
 
 def _where(source: str) -> tuple[list[ast.AST], ast.AST]:
@@ -51,3 +51,15 @@ def test_guarded_for_older_pythons(source: str) -> None:
 ])
 def test_not_guarded(source: str) -> None:
     assert not runs_below(*_where(source), (3, 13))
+
+
+@pytest.mark.parametrize("source, used", [
+    ("async def rate(): ...\nrate()\n", True),  # called
+    ("async def rate(): ...\ntasks = [rate]\n", True),  # passed on
+    ("async def rate(): ...\nclass A:\n    def f(self):\n        return self.rate()\n", True),
+    ("async def rate(): ...\n", False),  # only defined
+    ("async def rate(): ...\nrate = 1\n", False),  # bound again, never read
+    ("async def rate(): ...\nx = 'rate'\n", False),  # a string is no use
+])
+def test_names_used(source: str, used: bool) -> None:
+    assert ("rate" in names_used(ast.parse(source))) is used

@@ -25,7 +25,7 @@ from asynclint.semantic.entrypoints import once_only
 from asynclint.semantic.futures import is_done
 from asynclint.semantic.nodes import own_nodes, walk
 from asynclint.semantic.scopes import Scope
-from asynclint.semantic.syntax import await_site, is_type_checking, runs_below
+from asynclint.semantic.syntax import await_site, is_type_checking, names_used, runs_below
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
@@ -875,9 +875,11 @@ class BlockingViaHelper(Rule):
 # -- ASL108: an async FastAPI route that awaits nothing and blocks ------------------------------
 @dataclass(frozen=True)
 class PlainDefPlan(FixPlan):
-    """ASL108's fix: the route's `async` keyword, at `at`, removed."""
+    """ASL108's fix: the route's `async` keyword, at `at`, removed (the function ends at
+    `end`)."""
 
     at: Location
+    end: Location
 
 
 _ROUTE_CALLS_SHOWN = 3  # blocking calls ASL108's message names
@@ -923,10 +925,13 @@ class BlockingAsyncRoute(Rule):
         "    return requests.get(\"https://rates.example.com/eur\").json()\n"
     )
     fix_title = "Make the route a plain `def` (FastAPI runs it in its threadpool)"
-    fix_applicability = Applicability.DISPLAY_ONLY
+    fix_applicability = Applicability.UNSAFE
     fix_safety = (
-        "Display-only: dropping `async` changes the function for every caller (tests or code "
-        "that `await` it directly break), so `--fix` never applies it."
+        "The fix is unsafe: dropping `async` changes the function for every caller, and "
+        "another module (a test, a script) could `await` it directly, which then fails. It is "
+        "only offered for a route FastAPI registers by its decorator whose own module neither "
+        "calls it nor passes it on; when its module does (where it could be awaited), the fix "
+        "is only shown."
     )
     requires_text = ("fastapi",)
 
@@ -942,7 +947,7 @@ class BlockingAsyncRoute(Rule):
                  in _analysis(self).blocking_calls_in(node, scope) if entry.cost is Cost.HEAVY]
         if not heavy:
             return
-        start, _ = self.ctx.node_range(node)
+        start, end = self.ctx.node_range(node)
         marker = ast.Name(id="async", lineno=node.lineno, col_offset=node.col_offset,
                           end_lineno=node.lineno, end_col_offset=node.col_offset + 5)
         shown = ", ".join(f"{' -> '.join(chain)} (line {call.lineno})"
@@ -954,8 +959,21 @@ class BlockingAsyncRoute(Rule):
             marker,
             f"Route `{node.name}` awaits nothing but blocks the event loop on {shown}: "
             "declare it with plain `def` so FastAPI runs it in its threadpool",
-            fix_plan=PlainDefPlan(start),
+            fix_plan=PlainDefPlan(start, end),
+            **self._shown_only(node),
         )
+
+    def _shown_only(self, node: ast.AsyncFunctionDef) -> dict[str, Any]:
+        """Display-only, saying why, when the route's own module names it (a call or a
+        hand-over there could `await` it); otherwise the rule's unsafe fix."""
+        module = self.semantic.module
+        if node.name not in self.semantic.shared("names_used", lambda: names_used(module)):
+            return {}
+        return {
+            "applicability": Applicability.DISPLAY_ONLY,
+            "fix_title": f"{self.fix_title} (shown only: `{node.name}` is used elsewhere in "
+                         "this module, which could `await` it)",
+        }
 
     def _is_threadpool_route(self, node: ast.AsyncFunctionDef) -> bool:
         for decorator in node.decorator_list:
@@ -972,4 +990,4 @@ class BlockingAsyncRoute(Rule):
         plan = diagnostic.fix_plan
         if not isinstance(plan, PlainDefPlan):
             return None
-        return self.fix_with(diagnostic, plain_def(fctx, plan.at))
+        return self.fix_with(diagnostic, plain_def(fctx, plan.at, plan.end))

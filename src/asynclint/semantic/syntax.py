@@ -154,3 +154,16 @@ def rows_within(rows: list[int], node: ast.stmt) -> bool:
     row where `yield` is written cannot be a generator, and need not be walked to know it."""
     first = bisect.bisect_left(rows, node.lineno)
     return first < len(rows) and rows[first] <= (node.end_lineno or node.lineno)
+
+
+def names_used(module: ast.Module) -> frozenset[str]:
+    """Every name the module reads: plain names (`rate`) and attribute names (`self.rate`,
+    `views.rate`). A function whose name is not among them is neither called nor passed on
+    anywhere in its own module (a caller there could `await` it)."""
+    found: set[str] = set()
+    for node in ast.walk(module):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+    return frozenset(found)

@@ -26,12 +26,17 @@ def asyncio_sleep(fctx: FixContext, diagnostic: Diagnostic, needs_parens: bool,
     return (Edit(content, start, end), *import_edits)
 
 
-def plain_def(fctx: FixContext, at: Location) -> tuple[Edit, ...] | None:
-    """The `async` keyword at `at` and the blanks after it removed, when `def` follows."""
+def plain_def(fctx: FixContext, at: Location, end: Location) -> tuple[Edit, ...] | None:
+    """The `async` keyword at `at` and the blanks after it removed, when `def` follows. The
+    edit spans the whole function (to `end`, its text otherwise kept), so the call-site fixes
+    inside it, which would write `await` into what is now a plain `def`, are not applied with
+    it (the next round finds nothing left to fix there)."""
     row, col = at.row, at.col
     line = fctx.source.line(row)
     rest = line[col + len("async"):]
     gap = len(rest) - len(rest.lstrip(" \t"))
     if not line.startswith("async", col) or not rest[gap:].startswith("def") or not gap:
         return None
-    return (Edit("", Location(row, col), Location(row, col + len("async") + gap)),)
+    source = fctx.source
+    text = source.text[source.offset(at) + len("async") + gap : source.offset(end)]
+    return (Edit(text, at, end),)
