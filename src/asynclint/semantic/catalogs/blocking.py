@@ -274,7 +274,7 @@ CATALOG_ENTRIES: list[BlockingCall] = [
     *_each(DB, "sqlalchemy.Engine", "connect begin execute",
            "`create_async_engine` from `sqlalchemy.ext.asyncio`"),
     *_each(DB, "sqlalchemy.Connection", "execute exec_driver_sql scalar scalars commit rollback",
-           "`AsyncConnection` from `sqlalchemy.ext.asyncio`", D),
+           "`AsyncConnection` from `sqlalchemy.ext.asyncio`"),
     # Django's sync ORM: inside `async def` it raises `SynchronousOnlyOperation` (or, with
     # DJANGO_ALLOW_ASYNC_UNSAFE, blocks); every query method has an `a`-prefixed async twin.
     # Matched only on a manager or queryset of a class known to derive from `Model`
