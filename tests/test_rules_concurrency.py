@@ -290,11 +290,13 @@ CALLS = []
 
 async def fetch_a(key):
     CALLS.append(("a", key))
+    await asyncio.sleep(0)  # waits, as I/O would: gathering it is worth it
     return key * 2
 
 
 async def fetch_b(key):
     CALLS.append(("b", key))
+    await asyncio.sleep(0)
     return (key, key + 1)
 
 

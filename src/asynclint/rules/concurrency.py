@@ -29,6 +29,8 @@ from asynclint.semantic.dataflow import (
 )
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.paths import is_test_path
+from asynclint.semantic.suspension import Suspension
+from asynclint.semantic.suspension import analysis as suspension_analysis
 from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES
 
 if TYPE_CHECKING:
@@ -103,6 +105,15 @@ class _ConcurrencyRule(Rule):
     def _allow(self) -> frozenset[str]:
         return (catalog.ALLOW_SHARING | set(self.ctx.settings.concurrency_safe_receivers)) \
             - self._forbid
+
+    @functools.cached_property
+    def _suspension(self) -> Suspension:
+        return suspension_analysis(self.ctx.semantic, self.ctx.project)
+
+    def suspends(self, item: AwaitedCall) -> bool:
+        """Whether awaiting the item's call may wait on I/O (False only for a project
+        coroutine known to run to its end in one step: gathering it gains nothing)."""
+        return self._suspension.may_suspend(item.call)
 
     @functools.cached_property
     def _skip_file(self) -> bool:
@@ -374,6 +385,9 @@ class SequentialAwaits(_ConcurrencyRule):
     message_formats = (
         "{count} independent awaits run one after another ({calls}); they could run "
         "concurrently with `asyncio.gather`",
+        "{count} independent awaits run one after another ({calls}); they could run "
+        "concurrently with `asyncio.gather` ({staying} does not wait on I/O and stays in "
+        "place)",
     )
     summary = "Consecutive awaits of independent operations could run concurrently"
     explanation = (
@@ -414,7 +428,13 @@ class SequentialAwaits(_ConcurrencyRule):
         "- any other statement stands between the awaits, or the await is not directly the "
         "statement's value (`x = (await f()).json()`), or the awaited thing is not a call;\n"
         "- the file is a test (`test_*.py`, `*_test.py`, `conftest.py`, a `tests/` folder): "
-        "tests await in order on purpose.\n\n"
+        "tests await in order on purpose;\n"
+        "- fewer than two of the calls wait on I/O: a project `async def` that awaits nothing, "
+        "or only project coroutines that await nothing, runs to its end in one step, and "
+        "gathering it gains nothing (followed through the project's modules; a call of "
+        "unknown origin counts as waiting). Such a call at either end of a run is left out of "
+        "it; one between two that wait is named in the message, and then no rewrite is "
+        "offered.\n\n"
         "What stays invisible to the rule is what a called project function of another "
         "module does inside (uses a module-level session, say): the rule looks only into the "
         "functions defined in the checked file.\n\n"
@@ -492,15 +512,29 @@ class SequentialAwaits(_ConcurrencyRule):
         self._report(run)
 
     def _report(self, run: list[AwaitedCall]) -> None:
-        if len(run) < max(self.ctx.settings.gather_min_awaits, 2):
+        minimum = max(self.ctx.settings.gather_min_awaits, 2)
+        if len(run) < minimum:
             return
-        names = ", ".join(_call_name(item.call) for item in run)
-        self.report(
-            run[0].await_node,
-            f"{len(run)} independent awaits run one after another ({names}); "
-            "they could run concurrently with `asyncio.gather`",
-            fix_plan=GatherPlan(len(run), self._taskgroup_allowed()),
-        )
+        # Only calls that wait on I/O gain from overlapping; one that runs to its end in one
+        # step stays where it is (at either end of the run, it is simply left out).
+        waits = [self.suspends(item) for item in run]
+        if sum(waits) < minimum:
+            return
+        first, last = waits.index(True), len(waits) - 1 - waits[::-1].index(True)
+        run, waits = run[first:last + 1], waits[first:last + 1]
+        gathered = [item for item, wait in zip(run, waits, strict=True) if wait]
+        names = ", ".join(_call_name(item.call) for item in gathered)
+        message = (f"{len(gathered)} independent awaits run one after another ({names}); "
+                   "they could run concurrently with `asyncio.gather`")
+        if len(gathered) == len(run):
+            self.report(run[0].await_node, message,
+                        fix_plan=GatherPlan(len(run), self._taskgroup_allowed()))
+            return
+        # A call that does not suspend splits the group: no rewrite moves it out of the way.
+        staying = ", ".join(_call_name(item.call)
+                            for item, wait in zip(run, waits, strict=True) if not wait)
+        self.report(run[0].await_node,
+                    f"{message} ({staying} does not wait on I/O and stays in place)")
 
     def _taskgroup_allowed(self) -> bool:
         settings = self.ctx.settings
@@ -548,7 +582,8 @@ class AwaitInLoop(_ConcurrencyRule):
         "than the loop's items that could carry state between iterations (an object of unknown "
         "type, a session, connection or stream), goes through a shared-safe client "
         "(`httpx.AsyncClient`, ...) only with a reading method, and has no ordering meaning "
-        "(sleep, locks, queues, commit, protocol steps). A loop with `break`, `continue`, "
+        "(sleep, locks, queues, commit, protocol steps), and may wait on I/O (a project "
+        "`async def` that awaits nothing gains nothing from `gather`). A loop with `break`, `continue`, "
         "`return`, an `else`, a `sleep` or any other statement is left alone: it may be "
         "rate-limited or stop early on purpose. Callees whose names say they write "
         "(`create_item`) and loops inside transaction blocks are left alone. A discarded result "
@@ -674,6 +709,8 @@ class AwaitInLoop(_ConcurrencyRule):
             return None
         if item.writes - loop_names:
             return None
+        if not self.suspends(item):
+            return None  # each item runs to its end in one step: nothing to overlap
         return item
 
     def _loop_plan(self, node: ast.For, loop_names: set[str],
