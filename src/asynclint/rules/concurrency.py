@@ -28,6 +28,7 @@ from asynclint.semantic.dataflow import (
     target_names,
 )
 from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.parameter_facts import RECEIVER_FACT, receiver_fact, receiver_methods
 from asynclint.semantic.paths import is_test_path
 from asynclint.semantic.suspension import Suspension
 from asynclint.semantic.suspension import analysis as suspension_analysis
@@ -114,6 +115,16 @@ class _ConcurrencyRule(Rule):
         """Whether awaiting the item's call may wait on I/O (False only for a project
         coroutine known to run to its end in one step: gathering it gains nothing)."""
         return self._suspension.may_suspend(item.call)
+
+    def _helper_reads(self, call: ast.Call, argument: ast.expr, kind: str) -> bool:
+        """A project function handed a shared-safe client (`fetch_json(client, url)`) that
+        only calls reading methods on it (`client.get`): the call only reads through it."""
+        callee = self._suspension.callee(call)
+        if callee is None:
+            return False
+        fact = self._suspension.function_fact(callee, RECEIVER_FACT, receiver_fact)
+        methods = receiver_methods(fact, call, argument)
+        return bool(methods) and set(methods or ()) <= catalog.READ_METHODS.get(kind, set())
 
     @functools.cached_property
     def _skip_file(self) -> bool:
@@ -294,6 +305,8 @@ class _ConcurrencyRule(Rule):
             elif kind in self._allow:
                 receiver_allowed = receiver_allowed or is_callee_side
                 reads = is_callee_side and method in catalog.READ_METHODS.get(kind, ())
+                if not is_callee_side and plain_function:
+                    reads = self._helper_reads(call, obj, kind)
                 item.resources.append(Resource(path, kind, False, bool(reads)))
             else:
                 item.opaque = True
@@ -408,7 +421,9 @@ class SequentialAwaits(_ConcurrencyRule):
         "object or a forbidding one: a repository or service of unknown type may wrap the "
         "request's session. Objects documented as safe to share (`httpx.AsyncClient`, "
         "`aiohttp.ClientSession`, asyncpg `Pool`, `redis.asyncio.Redis`) may be shared when "
-        "every call through them only reads (`get`, `fetch`, ...); values of immutable types "
+        "every call through them only reads (`get`, `fetch`, ...), or hands them to a project "
+        "function that only calls reading methods on them (`fetch_json(client, url)` doing "
+        "`await client.get(url)`); values of immutable types "
         "(`int`, `str`, `UUID`, ...) are shared freely;\n"
         "- a call has an ordering meaning: `asyncio.sleep`, lock/semaphore/event/condition/queue "
         "operations, `commit`/`rollback`/`flush`/`refresh`/`close`, protocol steps "

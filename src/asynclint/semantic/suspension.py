@@ -12,6 +12,7 @@ not" is given only when every await of the body is followed to an end.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import Any
 
 from asynclint.semantic.concrete import module_definitions
@@ -19,9 +20,10 @@ from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.project.summaries import FunctionSummary
 from asynclint.semantic.project.view import ProjectView
 from asynclint.semantic.suspension_facts import FACT, KEEPING, classes_of, project_fact
-from asynclint.semantic.syntax import FUNCS
+from asynclint.semantic.syntax import FUNCS, FuncDef
 
 _ANALYSIS_KEY = "suspension"
+FactProvider = Callable[[FuncDef, SemanticModel], Any]
 _MAX_DEPTH = 8  # project coroutines followed from a call site; deeper counts as suspending
 
 
@@ -88,13 +90,17 @@ class Suspension:
         return answer
 
     def _fact(self, name: str) -> Any:
-        """The `suspends` fact of a function of the project, from this module's tree when it
-        is defined here, else from the index (recorded as a dependency); None when unknown."""
+        return self.function_fact(name, FACT, project_fact)
+
+    def function_fact(self, name: str, provider: str, compute: FactProvider) -> Any:
+        """One fact of a plain `async def` or `def` of the project (no decorator but
+        `staticmethod`/`classmethod`), from this module's tree when it is defined here, else
+        from the index (recorded as a dependency); None when unknown."""
         module, _, short = name.rpartition(".")
         owner, _, outer = module.rpartition(".")
         if module == self.module:
             found = module_definitions(self.semantic).get(short)
-            return project_fact(found, self.semantic) if isinstance(found, FUNCS) else None
+            return compute(found, self.semantic) if isinstance(found, FUNCS) else None
         if owner == self.module:  # a method of a class of this module
             cls = module_definitions(self.semantic).get(outer)
             if not isinstance(cls, ast.ClassDef):
@@ -104,7 +110,7 @@ class Suspension:
                       and short in {t.id for t in ast.walk(s) if isinstance(t, ast.Name)}]
             if len(methods) != 1 or others:
                 return None
-            return project_fact(methods[0], self.semantic)
+            return compute(methods[0], self.semantic)
         view = self.project
         if view is None:
             return None
@@ -112,10 +118,10 @@ class Suspension:
         if found_entry is None or found_entry[0] not in ("function", "method"):
             return None
         summary = found_entry[1]
-        if not isinstance(summary, FunctionSummary) or summary.kind != "async" \
+        if not isinstance(summary, FunctionSummary) \
                 or any(d not in KEEPING for d in summary.decorators):
             return None
-        return view.fact_of(summary, FACT)
+        return view.fact_of(summary, provider)
 
 
 def analysis(semantic: SemanticModel, project: ProjectView | None) -> Suspension:

@@ -23,6 +23,7 @@ FactProvider = Callable[[FuncDef, SemanticModel], Any]
 FACT_PROVIDERS: dict[str, FactProvider] = {
     blocking.FACT: blocking.project_fact,
     parameter_facts.FACT: parameter_facts.project_fact,
+    parameter_facts.RECEIVER_FACT: parameter_facts.receiver_fact,
     plain_returns.PLAIN_FACT: plain_returns.plain_return,
     suspension_facts.FACT: suspension_facts.project_fact,
 }
