@@ -65,10 +65,15 @@ class AwaitedCall:
     resources: list[Resource] = field(default_factory=list)
     opaque: bool = False  # uses an object of unknown type (may wrap a session)
     callee: str | None = None
+    # Attributes of the method's own instance the statement assigns (`self.config = ...`).
+    attributes: set[str] = field(default_factory=set)
 
     def conflicts_with(self, later: AwaitedCall) -> bool:
         """Whether `later` must stay after `self` (the order matters or overlap is unsafe)."""
         if self.writes & (later.reads | later.writes) or later.writes & self.reads:
+            return True
+        if any(root_of(a) in later.reads or a in later.attributes for a in self.attributes) \
+                or any(root_of(a) in self.reads for a in later.attributes):
             return True
         if self.opaque and later.opaque:
             return True
@@ -249,7 +254,8 @@ class _ConcurrencyRule(Rule):
             value, targets, assigned = stmt.value, set(), False
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             value = stmt.value
-            found = target_names(stmt.targets[0])
+            attribute = self._own_attribute(stmt.targets[0])
+            found = target_names(stmt.targets[0]) if attribute is None else set()
             if found is None:
                 return None
             targets = found
@@ -260,7 +266,30 @@ class _ConcurrencyRule(Rule):
             return None
         if not (isinstance(value, ast.Await) and isinstance(value.value, ast.Call)):
             return None
-        return self.classify_call(stmt, value, targets, assigned, per_item)
+        item = self.classify_call(stmt, value, targets, assigned, per_item)
+        if item is not None and isinstance(stmt, ast.Assign):
+            attribute = self._own_attribute(stmt.targets[0])
+            if attribute is not None:
+                item.attributes.add(attribute)
+        return item
+
+    def _own_attribute(self, target: ast.expr) -> str | None:
+        """`self.config` as an assignment target in a method of a class: the attribute's path.
+        Assigning it runs no code but a setter's, and no other statement sees it unless it
+        reads `self`."""
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+            return None
+        function = self.semantic.function
+        scope = self.semantic.scope
+        if not isinstance(function, FUNCS) or scope.parent is None \
+                or scope.parent.kind != "class":
+            return None
+        params = [*function.args.posonlyargs, *function.args.args]
+        if not params or params[0].arg != target.value.id or any(
+                isinstance(d, ast.Name) and d.id == "staticmethod"
+                for d in function.decorator_list):
+            return None
+        return f"{target.value.id}.{target.attr}"
 
     def classify_call(self, stmt: ast.stmt, await_node: ast.Await, targets: set[str],
                       assigned: bool, per_item: frozenset[str]) -> AwaitedCall | None:
@@ -409,7 +438,8 @@ class SequentialAwaits(_ConcurrencyRule):
         "`a, b = await asyncio.gather(f(), g())` runs them concurrently and is as slow as the "
         "slower one.\n\n"
         "The rule reports a run of two or more consecutive statements of the same block (so the "
-        "same `try`/`with`/loop context) that each await one call, assigned to names or "
+        "same `try`/`with`/loop context) that each await one call, assigned to names, to an "
+        "attribute of the method's own instance (`self.config = await ...`) or "
         "discarded, and only when every pair is safe to overlap. It is silent when:\n"
         "- a later call reads a name an earlier statement binds, or an earlier call reads a name "
         "a later one binds (names, attribute paths and subscripts compare by their root name);\n"
