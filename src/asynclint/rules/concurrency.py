@@ -292,7 +292,10 @@ class _ConcurrencyRule(Rule):
         return f"{target.value.id}.{target.attr}"
 
     def classify_call(self, stmt: ast.stmt, await_node: ast.Await, targets: set[str],
-                      assigned: bool, per_item: frozenset[str]) -> AwaitedCall | None:
+                      assigned: bool, per_item: frozenset[str],
+                      plain_effects: bool = False) -> AwaitedCall | None:
+        """`plain_effects`: a discarded result of a module function handed only per-item
+        and immutable values may overlap (ASL401: the same function once per item)."""
         call = await_node.value
         assert isinstance(call, ast.Call)
         if any(isinstance(n, _FORBIDDEN_INSIDE) for n in walk(call)):
@@ -353,7 +356,9 @@ class _ConcurrencyRule(Rule):
             # order; only writes through a shared-allowed client (each checked against the
             # others) may overlap.
             allowed_write = any(not r.forbids for r in item.resources) and not item.opaque
-            if not allowed_write:
+            plain = plain_effects and plain_function and not item.resources \
+                and not item.opaque
+            if not (allowed_write or plain):
                 return None
         return item
 
@@ -615,6 +620,8 @@ class AwaitInLoop(_ConcurrencyRule):
     message_formats = (
         "`{call}` is awaited once per item, one item at a time; `asyncio.gather` would "
         "run the items concurrently",
+        "`{call}` is awaited once per item, one item at a time; `asyncio.gather` would "
+        "run the items concurrently (bound the fan-out for large inputs)",
     )
     summary = "A loop awaits one independent operation per item, one at a time"
     explanation = (
@@ -622,8 +629,9 @@ class AwaitInLoop(_ConcurrencyRule):
         "for each item before starting the next: the loop is as slow as the sum of its items. "
         "`await asyncio.gather(*(fetch(x) for x in xs))` runs them concurrently.\n\n"
         "The rule is silent unless the iterations are provably independent: the loop body is "
-        "the single awaited call (collected with `append`, or the element of a list "
-        "comprehension with one `for`), the call uses the loop variable, passes no object other "
+        "the single awaited call (collected with `append`, stored in a mapping of the function "
+        "under a key made of the loop variables — `results[url] = await fetch(url)` — or the "
+        "element of a list comprehension with one `for`), the call uses the loop variable, passes no object other "
         "than the loop's items that could carry state between iterations (an object of unknown "
         "type, a session, connection or stream), goes through a shared-safe client "
         "(`httpx.AsyncClient`, ...) only with a reading method, and has no ordering meaning "
@@ -633,8 +641,12 @@ class AwaitInLoop(_ConcurrencyRule):
         "rate-limited or stop early on purpose. Callees whose names say they write "
         "(`create_item`) and loops inside transaction blocks are left alone. A discarded result "
         "(`for x in xs: await f(x)`) is reported only for a call through a client that is safe "
-        "to share (an `httpx.AsyncClient`, say): a call made for its effect may depend on the "
-        "order. Test files are skipped.\n\n"
+        "to share (an `httpx.AsyncClient`, say), or of a module function handed nothing but "
+        "the loop's items and immutable values whose name does not say it writes "
+        "(`await warm_cache(key, region=region)`, not `await delete_object(bucket, key)`): a "
+        "call made for its effect may depend on the order. Calls on the items themselves "
+        "(`for s in services: await s.stop()`) keep their order: shutdown order is often "
+        "dependency order. Test files are skipped.\n\n"
         "Before applying the suggestion, think about fan-out: `gather` starts every item at "
         "once. For large or unbounded inputs, bound it (an `asyncio.Semaphore`, or batches)."
     )
@@ -712,6 +724,9 @@ class AwaitInLoop(_ConcurrencyRule):
         if node.orelse or loop_names is None or len(node.body) != 1:
             return
         stmt = node.body[0]
+        if isinstance(stmt, ast.Assign):
+            self._check_keyed_loop(node, stmt, loop_names)
+            return
         if not isinstance(stmt, ast.Expr):
             return
         value = stmt.value
@@ -729,24 +744,52 @@ class AwaitInLoop(_ConcurrencyRule):
             return
         if any(isinstance(n, _FORBIDDEN_INSIDE) for n in walk(node.iter)):
             return
-        item = self._independent_item(stmt, awaited, frozenset(loop_names), assigned)
+        item = self._independent_item(stmt, awaited, frozenset(loop_names), assigned,
+                                      plain_effects=not assigned)
         if item is None or (collector is not None and (
                 collector in item.reads or collector in names_read(node.iter)
                 or collector in loop_names)):
             return
         plan = self._loop_plan(node, loop_names, collector)
+        note = "" if assigned else " (bound the fan-out for large inputs)"
         self.report(
             awaited,
             f"`{_call_name(item.call)}` is awaited once per item, one item at a time; "
-            "`asyncio.gather` would run the items concurrently",
+            f"`asyncio.gather` would run the items concurrently{note}",
             fix_plan=plan,
         )
 
+    def _check_keyed_loop(self, node: ast.For, stmt: ast.Assign, loop_names: set[str]) -> None:
+        """`for url in urls: results[url] = await fetch(url)`: each result stored in a mapping
+        under a key made of the loop variables only (reported without a rewrite)."""
+        target = stmt.targets[0] if len(stmt.targets) == 1 else None
+        if not (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+                and isinstance(stmt.value, ast.Await)):
+            return
+        store = target.value.id
+        if self.semantic.defining_scope(store) is not self.semantic.scope:
+            return  # a mapping the callee may see (a module's cache): its reads may depend
+        key_names = names_read(target.slice)
+        if not key_names or not key_names <= loop_names or any(
+                isinstance(n, (ast.Call, *_FORBIDDEN_INSIDE)) for n in walk(target.slice)):
+            return
+        if any(isinstance(n, _FORBIDDEN_INSIDE) for n in walk(node.iter)):
+            return
+        item = self._independent_item(stmt, stmt.value, frozenset(loop_names), assigned=True)
+        if item is None or store in item.reads or store in names_read(node.iter) \
+                or store in loop_names:
+            return
+        self.report(
+            stmt.value,
+            f"`{_call_name(item.call)}` is awaited once per item, one item at a time; "
+            "`asyncio.gather` would run the items concurrently",
+        )
+
     def _independent_item(self, stmt: ast.stmt, awaited: ast.Await, loop_names: frozenset[str],
-                          assigned: bool) -> AwaitedCall | None:
+                          assigned: bool, plain_effects: bool = False) -> AwaitedCall | None:
         if not isinstance(awaited.value, ast.Call):
             return None
-        item = self.classify_call(stmt, awaited, set(), assigned, loop_names)
+        item = self.classify_call(stmt, awaited, set(), assigned, loop_names, plain_effects)
         if item is None or item.opaque or not (item.reads & loop_names):
             return None
         # Every iteration uses the same objects: each is shared with the other iterations.
