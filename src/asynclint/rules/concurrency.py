@@ -648,7 +648,11 @@ class AwaitInLoop(_ConcurrencyRule):
         "(`for s in services: await s.stop()`) keep their order: shutdown order is often "
         "dependency order. Test files are skipped.\n\n"
         "Before applying the suggestion, think about fan-out: `gather` starts every item at "
-        "once. For large or unbounded inputs, bound it (an `asyncio.Semaphore`, or batches)."
+        "once. For large or unbounded inputs, bound it (an `asyncio.Semaphore`, or batches).\n\n"
+        "The rule is opt-in: whether every item may start at once depends on the sizes of the "
+        "inputs and on the servers behind the call, which the code does not show, and its "
+        "precision has no hand-labelled measure yet (the 20 ecosystem projects give it no "
+        "finding to label)."
     )
     bad_example = (
         "import httpx\n\n\n"
