@@ -28,7 +28,10 @@ from asynclint.semantic.dataflow import (
     target_names,
 )
 from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.parameter_facts import RECEIVER_FACT, receiver_fact, receiver_methods
 from asynclint.semantic.paths import is_test_path
+from asynclint.semantic.suspension import Suspension
+from asynclint.semantic.suspension import analysis as suspension_analysis
 from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES
 
 if TYPE_CHECKING:
@@ -62,10 +65,15 @@ class AwaitedCall:
     resources: list[Resource] = field(default_factory=list)
     opaque: bool = False  # uses an object of unknown type (may wrap a session)
     callee: str | None = None
+    # Attributes of the method's own instance the statement assigns (`self.config = ...`).
+    attributes: set[str] = field(default_factory=set)
 
     def conflicts_with(self, later: AwaitedCall) -> bool:
         """Whether `later` must stay after `self` (the order matters or overlap is unsafe)."""
         if self.writes & (later.reads | later.writes) or later.writes & self.reads:
+            return True
+        if any(root_of(a) in later.reads or a in later.attributes for a in self.attributes) \
+                or any(root_of(a) in self.reads for a in later.attributes):
             return True
         if self.opaque and later.opaque:
             return True
@@ -103,6 +111,25 @@ class _ConcurrencyRule(Rule):
     def _allow(self) -> frozenset[str]:
         return (catalog.ALLOW_SHARING | set(self.ctx.settings.concurrency_safe_receivers)) \
             - self._forbid
+
+    @functools.cached_property
+    def _suspension(self) -> Suspension:
+        return suspension_analysis(self.ctx.semantic, self.ctx.project)
+
+    def suspends(self, item: AwaitedCall) -> bool:
+        """Whether awaiting the item's call may wait on I/O (False only for a project
+        coroutine known to run to its end in one step: gathering it gains nothing)."""
+        return self._suspension.may_suspend(item.call)
+
+    def _helper_reads(self, call: ast.Call, argument: ast.expr, kind: str) -> bool:
+        """A project function handed a shared-safe client (`fetch_json(client, url)`) that
+        only calls reading methods on it (`client.get`): the call only reads through it."""
+        callee = self._suspension.callee(call)
+        if callee is None:
+            return False
+        fact = self._suspension.function_fact(callee, RECEIVER_FACT, receiver_fact)
+        methods = receiver_methods(fact, call, argument)
+        return bool(methods) and set(methods or ()) <= catalog.READ_METHODS.get(kind, set())
 
     @functools.cached_property
     def _skip_file(self) -> bool:
@@ -227,7 +254,8 @@ class _ConcurrencyRule(Rule):
             value, targets, assigned = stmt.value, set(), False
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             value = stmt.value
-            found = target_names(stmt.targets[0])
+            attribute = self._own_attribute(stmt.targets[0])
+            found = target_names(stmt.targets[0]) if attribute is None else set()
             if found is None:
                 return None
             targets = found
@@ -238,10 +266,36 @@ class _ConcurrencyRule(Rule):
             return None
         if not (isinstance(value, ast.Await) and isinstance(value.value, ast.Call)):
             return None
-        return self.classify_call(stmt, value, targets, assigned, per_item)
+        item = self.classify_call(stmt, value, targets, assigned, per_item)
+        if item is not None and isinstance(stmt, ast.Assign):
+            attribute = self._own_attribute(stmt.targets[0])
+            if attribute is not None:
+                item.attributes.add(attribute)
+        return item
+
+    def _own_attribute(self, target: ast.expr) -> str | None:
+        """`self.config` as an assignment target in a method of a class: the attribute's path.
+        Assigning it runs no code but a setter's, and no other statement sees it unless it
+        reads `self`."""
+        if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+            return None
+        function = self.semantic.function
+        scope = self.semantic.scope
+        if not isinstance(function, FUNCS) or scope.parent is None \
+                or scope.parent.kind != "class":
+            return None
+        params = [*function.args.posonlyargs, *function.args.args]
+        if not params or params[0].arg != target.value.id or any(
+                isinstance(d, ast.Name) and d.id == "staticmethod"
+                for d in function.decorator_list):
+            return None
+        return f"{target.value.id}.{target.attr}"
 
     def classify_call(self, stmt: ast.stmt, await_node: ast.Await, targets: set[str],
-                      assigned: bool, per_item: frozenset[str]) -> AwaitedCall | None:
+                      assigned: bool, per_item: frozenset[str],
+                      plain_effects: bool = False) -> AwaitedCall | None:
+        """`plain_effects`: a discarded result of a module function handed only per-item
+        and immutable values may overlap (ASL401: the same function once per item)."""
         call = await_node.value
         assert isinstance(call, ast.Call)
         if any(isinstance(n, _FORBIDDEN_INSIDE) for n in walk(call)):
@@ -283,6 +337,8 @@ class _ConcurrencyRule(Rule):
             elif kind in self._allow:
                 receiver_allowed = receiver_allowed or is_callee_side
                 reads = is_callee_side and method in catalog.READ_METHODS.get(kind, ())
+                if not is_callee_side and plain_function:
+                    reads = self._helper_reads(call, obj, kind)
                 item.resources.append(Resource(path, kind, False, bool(reads)))
             else:
                 item.opaque = True
@@ -300,7 +356,9 @@ class _ConcurrencyRule(Rule):
             # order; only writes through a shared-allowed client (each checked against the
             # others) may overlap.
             allowed_write = any(not r.forbids for r in item.resources) and not item.opaque
-            if not allowed_write:
+            plain = plain_effects and plain_function and not item.resources \
+                and not item.opaque
+            if not (allowed_write or plain):
                 return None
         return item
 
@@ -374,6 +432,9 @@ class SequentialAwaits(_ConcurrencyRule):
     message_formats = (
         "{count} independent awaits run one after another ({calls}); they could run "
         "concurrently with `asyncio.gather`",
+        "{count} independent awaits run one after another ({calls}); they could run "
+        "concurrently with `asyncio.gather` ({staying} does not wait on I/O and stays in "
+        "place)",
     )
     summary = "Consecutive awaits of independent operations could run concurrently"
     explanation = (
@@ -382,7 +443,8 @@ class SequentialAwaits(_ConcurrencyRule):
         "`a, b = await asyncio.gather(f(), g())` runs them concurrently and is as slow as the "
         "slower one.\n\n"
         "The rule reports a run of two or more consecutive statements of the same block (so the "
-        "same `try`/`with`/loop context) that each await one call, assigned to names or "
+        "same `try`/`with`/loop context) that each await one call, assigned to names, to an "
+        "attribute of the method's own instance (`self.config = await ...`) or "
         "discarded, and only when every pair is safe to overlap. It is silent when:\n"
         "- a later call reads a name an earlier statement binds, or an earlier call reads a name "
         "a later one binds (names, attribute paths and subscripts compare by their root name);\n"
@@ -394,7 +456,9 @@ class SequentialAwaits(_ConcurrencyRule):
         "object or a forbidding one: a repository or service of unknown type may wrap the "
         "request's session. Objects documented as safe to share (`httpx.AsyncClient`, "
         "`aiohttp.ClientSession`, asyncpg `Pool`, `redis.asyncio.Redis`) may be shared when "
-        "every call through them only reads (`get`, `fetch`, ...); values of immutable types "
+        "every call through them only reads (`get`, `fetch`, ...), or hands them to a project "
+        "function that only calls reading methods on them (`fetch_json(client, url)` doing "
+        "`await client.get(url)`); values of immutable types "
         "(`int`, `str`, `UUID`, ...) are shared freely;\n"
         "- a call has an ordering meaning: `asyncio.sleep`, lock/semaphore/event/condition/queue "
         "operations, `commit`/`rollback`/`flush`/`refresh`/`close`, protocol steps "
@@ -414,7 +478,13 @@ class SequentialAwaits(_ConcurrencyRule):
         "- any other statement stands between the awaits, or the await is not directly the "
         "statement's value (`x = (await f()).json()`), or the awaited thing is not a call;\n"
         "- the file is a test (`test_*.py`, `*_test.py`, `conftest.py`, a `tests/` folder): "
-        "tests await in order on purpose.\n\n"
+        "tests await in order on purpose;\n"
+        "- fewer than two of the calls wait on I/O: a project `async def` that awaits nothing, "
+        "or only project coroutines that await nothing, runs to its end in one step, and "
+        "gathering it gains nothing (followed through the project's modules; a call of "
+        "unknown origin counts as waiting). Such a call at either end of a run is left out of "
+        "it; one between two that wait is named in the message, and then no rewrite is "
+        "offered.\n\n"
         "What stays invisible to the rule is what a called project function of another "
         "module does inside (uses a module-level session, say): the rule looks only into the "
         "functions defined in the checked file.\n\n"
@@ -492,15 +562,29 @@ class SequentialAwaits(_ConcurrencyRule):
         self._report(run)
 
     def _report(self, run: list[AwaitedCall]) -> None:
-        if len(run) < max(self.ctx.settings.gather_min_awaits, 2):
+        minimum = max(self.ctx.settings.gather_min_awaits, 2)
+        if len(run) < minimum:
             return
-        names = ", ".join(_call_name(item.call) for item in run)
-        self.report(
-            run[0].await_node,
-            f"{len(run)} independent awaits run one after another ({names}); "
-            "they could run concurrently with `asyncio.gather`",
-            fix_plan=GatherPlan(len(run), self._taskgroup_allowed()),
-        )
+        # Only calls that wait on I/O gain from overlapping; one that runs to its end in one
+        # step stays where it is (at either end of the run, it is simply left out).
+        waits = [self.suspends(item) for item in run]
+        if sum(waits) < minimum:
+            return
+        first, last = waits.index(True), len(waits) - 1 - waits[::-1].index(True)
+        run, waits = run[first:last + 1], waits[first:last + 1]
+        gathered = [item for item, wait in zip(run, waits, strict=True) if wait]
+        names = ", ".join(_call_name(item.call) for item in gathered)
+        message = (f"{len(gathered)} independent awaits run one after another ({names}); "
+                   "they could run concurrently with `asyncio.gather`")
+        if len(gathered) == len(run):
+            self.report(run[0].await_node, message,
+                        fix_plan=GatherPlan(len(run), self._taskgroup_allowed()))
+            return
+        # A call that does not suspend splits the group: no rewrite moves it out of the way.
+        staying = ", ".join(_call_name(item.call)
+                            for item, wait in zip(run, waits, strict=True) if not wait)
+        self.report(run[0].await_node,
+                    f"{message} ({staying} does not wait on I/O and stays in place)")
 
     def _taskgroup_allowed(self) -> bool:
         settings = self.ctx.settings
@@ -536,6 +620,8 @@ class AwaitInLoop(_ConcurrencyRule):
     message_formats = (
         "`{call}` is awaited once per item, one item at a time; `asyncio.gather` would "
         "run the items concurrently",
+        "`{call}` is awaited once per item, one item at a time; `asyncio.gather` would "
+        "run the items concurrently (bound the fan-out for large inputs)",
     )
     summary = "A loop awaits one independent operation per item, one at a time"
     explanation = (
@@ -543,20 +629,30 @@ class AwaitInLoop(_ConcurrencyRule):
         "for each item before starting the next: the loop is as slow as the sum of its items. "
         "`await asyncio.gather(*(fetch(x) for x in xs))` runs them concurrently.\n\n"
         "The rule is silent unless the iterations are provably independent: the loop body is "
-        "the single awaited call (collected with `append`, or the element of a list "
-        "comprehension with one `for`), the call uses the loop variable, passes no object other "
+        "the single awaited call (collected with `append`, stored in a mapping of the function "
+        "under a key made of the loop variables — `results[url] = await fetch(url)` — or the "
+        "element of a list comprehension with one `for`), the call uses the loop variable, passes no object other "
         "than the loop's items that could carry state between iterations (an object of unknown "
         "type, a session, connection or stream), goes through a shared-safe client "
         "(`httpx.AsyncClient`, ...) only with a reading method, and has no ordering meaning "
-        "(sleep, locks, queues, commit, protocol steps). A loop with `break`, `continue`, "
+        "(sleep, locks, queues, commit, protocol steps), and may wait on I/O (a project "
+        "`async def` that awaits nothing gains nothing from `gather`). A loop with `break`, `continue`, "
         "`return`, an `else`, a `sleep` or any other statement is left alone: it may be "
         "rate-limited or stop early on purpose. Callees whose names say they write "
         "(`create_item`) and loops inside transaction blocks are left alone. A discarded result "
         "(`for x in xs: await f(x)`) is reported only for a call through a client that is safe "
-        "to share (an `httpx.AsyncClient`, say): a call made for its effect may depend on the "
-        "order. Test files are skipped.\n\n"
+        "to share (an `httpx.AsyncClient`, say), or of a module function handed nothing but "
+        "the loop's items and immutable values whose name does not say it writes "
+        "(`await warm_cache(key, region=region)`, not `await delete_object(bucket, key)`): a "
+        "call made for its effect may depend on the order. Calls on the items themselves "
+        "(`for s in services: await s.stop()`) keep their order: shutdown order is often "
+        "dependency order. Test files are skipped.\n\n"
         "Before applying the suggestion, think about fan-out: `gather` starts every item at "
-        "once. For large or unbounded inputs, bound it (an `asyncio.Semaphore`, or batches)."
+        "once. For large or unbounded inputs, bound it (an `asyncio.Semaphore`, or batches).\n\n"
+        "The rule is opt-in: whether every item may start at once depends on the sizes of the "
+        "inputs and on the servers behind the call, which the code does not show, and its "
+        "precision has no hand-labelled measure yet (the 20 ecosystem projects give it no "
+        "finding to label)."
     )
     bad_example = (
         "import httpx\n\n\n"
@@ -632,6 +728,9 @@ class AwaitInLoop(_ConcurrencyRule):
         if node.orelse or loop_names is None or len(node.body) != 1:
             return
         stmt = node.body[0]
+        if isinstance(stmt, ast.Assign):
+            self._check_keyed_loop(node, stmt, loop_names)
+            return
         if not isinstance(stmt, ast.Expr):
             return
         value = stmt.value
@@ -649,24 +748,52 @@ class AwaitInLoop(_ConcurrencyRule):
             return
         if any(isinstance(n, _FORBIDDEN_INSIDE) for n in walk(node.iter)):
             return
-        item = self._independent_item(stmt, awaited, frozenset(loop_names), assigned)
+        item = self._independent_item(stmt, awaited, frozenset(loop_names), assigned,
+                                      plain_effects=not assigned)
         if item is None or (collector is not None and (
                 collector in item.reads or collector in names_read(node.iter)
                 or collector in loop_names)):
             return
         plan = self._loop_plan(node, loop_names, collector)
+        note = "" if assigned else " (bound the fan-out for large inputs)"
         self.report(
             awaited,
             f"`{_call_name(item.call)}` is awaited once per item, one item at a time; "
-            "`asyncio.gather` would run the items concurrently",
+            f"`asyncio.gather` would run the items concurrently{note}",
             fix_plan=plan,
         )
 
+    def _check_keyed_loop(self, node: ast.For, stmt: ast.Assign, loop_names: set[str]) -> None:
+        """`for url in urls: results[url] = await fetch(url)`: each result stored in a mapping
+        under a key made of the loop variables only (reported without a rewrite)."""
+        target = stmt.targets[0] if len(stmt.targets) == 1 else None
+        if not (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+                and isinstance(stmt.value, ast.Await)):
+            return
+        store = target.value.id
+        if self.semantic.defining_scope(store) is not self.semantic.scope:
+            return  # a mapping the callee may see (a module's cache): its reads may depend
+        key_names = names_read(target.slice)
+        if not key_names or not key_names <= loop_names or any(
+                isinstance(n, (ast.Call, *_FORBIDDEN_INSIDE)) for n in walk(target.slice)):
+            return
+        if any(isinstance(n, _FORBIDDEN_INSIDE) for n in walk(node.iter)):
+            return
+        item = self._independent_item(stmt, stmt.value, frozenset(loop_names), assigned=True)
+        if item is None or store in item.reads or store in names_read(node.iter) \
+                or store in loop_names:
+            return
+        self.report(
+            stmt.value,
+            f"`{_call_name(item.call)}` is awaited once per item, one item at a time; "
+            "`asyncio.gather` would run the items concurrently",
+        )
+
     def _independent_item(self, stmt: ast.stmt, awaited: ast.Await, loop_names: frozenset[str],
-                          assigned: bool) -> AwaitedCall | None:
+                          assigned: bool, plain_effects: bool = False) -> AwaitedCall | None:
         if not isinstance(awaited.value, ast.Call):
             return None
-        item = self.classify_call(stmt, awaited, set(), assigned, loop_names)
+        item = self.classify_call(stmt, awaited, set(), assigned, loop_names, plain_effects)
         if item is None or item.opaque or not (item.reads & loop_names):
             return None
         # Every iteration uses the same objects: each is shared with the other iterations.
@@ -674,6 +801,8 @@ class AwaitInLoop(_ConcurrencyRule):
             return None
         if item.writes - loop_names:
             return None
+        if not self.suspends(item):
+            return None  # each item runs to its end in one step: nothing to overlap
         return item
 
     def _loop_plan(self, node: ast.For, loop_names: set[str],

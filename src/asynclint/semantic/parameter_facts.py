@@ -216,3 +216,67 @@ def _handon_target(call: ast.Call, model: SemanticModel, owner: str | None,
             and owner is not None and func.value.id == self_name):
         return f"{module}.{owner}.{func.attr}", "i"
     return None
+
+
+# -- the `receiver` fact: which methods a function calls on each parameter ----------------------
+RECEIVER_FACT = "receiver"
+
+
+def receiver_fact(func: FuncDef, model: SemanticModel) -> list[list[Any]] | None:
+    """For a module-level function (no decorator): per parameter that takes a positional or
+    keyword argument, [name, kind ("o", "p" or "k"), methods], where `methods` lists the
+    methods the body calls on it when calling them is all it does with it (`client.get(url)`),
+    else None. None when no parameter is used only so (ASL400 asks it: a helper that only
+    reads through a shared-safe client handed to it keeps calls sharing that client safe)."""
+    if func.decorator_list or id(func) in _classes_of(model):
+        return None
+    args = func.args
+    kinds = [(a, "o") for a in args.posonlyargs] + [(a, "p") for a in args.args] \
+        + [(a, "k") for a in args.kwonlyargs]
+    names = frozenset(a.arg for a, _ in kinds)
+    methods: dict[str, set[str] | None] = {}
+    parents: dict[int, ast.AST | None] = {}
+    for node, parent in own_nodes(func.body):
+        if isinstance(node, ast.Attribute):
+            parents[id(node)] = parent
+        if isinstance(node, NESTED_SCOPES):
+            for sub in walk(node):
+                if isinstance(sub, ast.Name) and sub.id in names:
+                    methods[sub.id] = None  # a closure may use it later, any way
+        elif isinstance(node, ast.Name) and node.id in names:
+            called = methods.get(node.id, set())
+            if called is None:
+                continue
+            call = parents.get(id(parent)) if isinstance(parent, ast.Attribute) else None
+            if isinstance(node.ctx, ast.Load) and isinstance(parent, ast.Attribute) \
+                    and isinstance(call, ast.Call) and call.func is parent:
+                called.add(parent.attr)
+                methods[node.id] = called
+            else:
+                methods[node.id] = None
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            methods.update(dict.fromkeys(set(node.names) & names))
+    params = [[a.arg, kind, sorted(m) if (m := methods.get(a.arg)) else None]
+              for a, kind in kinds]
+    return params if any(p[2] for p in params) else None
+
+
+def receiver_methods(fact: Any, call: ast.Call, argument: ast.expr) -> list[str] | None:
+    """The methods the callee calls on the parameter `argument` (an argument of `call`, a call
+    of the function whose `receiver` fact is `fact`) is passed to; None when unknown."""
+    if not isinstance(fact, list):
+        return None
+    name: str | None = None
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, ast.Starred):
+            return None  # positions after it are unknown
+        if arg is argument:
+            positional = [p for p in fact if p[1] in ("o", "p")]
+            if index >= len(positional):
+                return None
+            name = positional[index][0]
+    for keyword in call.keywords:
+        if keyword.value is argument and keyword.arg is not None:
+            name = keyword.arg if any(p[0] == keyword.arg and p[1] != "o" for p in fact) else None
+    found = next((p[2] for p in fact if p[0] == name), None)
+    return list(found) if isinstance(found, list) else None

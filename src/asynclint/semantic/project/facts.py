@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from asynclint.semantic import blocking, parameter_facts, plain_returns
+from asynclint.semantic import blocking, parameter_facts, plain_returns, suspension_facts
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.syntax import FuncDef
 
@@ -23,5 +23,7 @@ FactProvider = Callable[[FuncDef, SemanticModel], Any]
 FACT_PROVIDERS: dict[str, FactProvider] = {
     blocking.FACT: blocking.project_fact,
     parameter_facts.FACT: parameter_facts.project_fact,
+    parameter_facts.RECEIVER_FACT: parameter_facts.receiver_fact,
     plain_returns.PLAIN_FACT: plain_returns.plain_return,
+    suspension_facts.FACT: suspension_facts.project_fact,
 }

@@ -37,8 +37,9 @@ from asynclint.semantic.syntax import YIELD_ROWS, rows_unknown, rows_with, rows_
 # async) and a module's star imports and literal `__all__`; 10: the blocking fact's chain ends in
 # the first heavy call (`Cost`); 11: facts stored per provider; 12: the `plain` fact of ASL208;
 # 13: no blocking fact for a helper memoised with `functools.cache` / `lru_cache`.
-# 14: module `TypeVar`s bound to concrete types among the aliases, and their bounds.
-SUMMARY_VERSION = 14
+# 14: module `TypeVar`s bound to concrete types among the aliases, and their bounds;
+# 15: the `suspends` and `receiver` facts of ASL400/ASL401.
+SUMMARY_VERSION = 15
 
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
