@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from asynclint.codes import CODES
 from asynclint.config import Settings
 from asynclint.config.selection import enabled_codes
+from asynclint.diagnostics import Diagnostic
 from asynclint.engine.result_cache import CacheStore
 from asynclint.engine.run import RunOptions, check_paths
 from asynclint.rules import REGISTRY, Rule
@@ -125,6 +127,13 @@ def test_every_rules_findings_survive_the_cache(fixture: Path, tmp_path: Path) -
                            RunOptions(use_cache=True, jobs=1, want_fixes=True))
     assert fixed.from_cache is not any(d.offers_fix for d in fresh)
     assert [d.fix for d in fixed.diagnostics] == fresh_fixes
+    # That run stored the fixes: the next one reads them, and a text run still reads the
+    # findings as found.
+    (again,) = check_paths([(str(target), settings)],
+                           RunOptions(use_cache=True, jobs=1, want_fixes=True))
+    assert again.from_cache and again.diagnostics == fixed.diagnostics
+    (text,) = check_paths([(str(target), settings)], CACHED)
+    assert text.from_cache and text.diagnostics == fresh
     for d in fresh:
         encoded = encode_diagnostic(d)
         assert encoded[-1] is d.offers_fix and json.loads(json.dumps(encoded)) == encoded
@@ -132,6 +141,28 @@ def test_every_rules_findings_survive_the_cache(fixture: Path, tmp_path: Path) -
         assert decoded == d and decoded.fix_plan is None
         assert (decoded.offers_fix, decoded.fix_title, decoded.applicability) == (
             d.offers_fix, d.fix_title, d.applicability)
+
+
+def test_a_fix_that_could_not_be_built_is_cached_as_such() -> None:
+    """A finding whose fix could not be built is printed with no fix by the formats that
+    print edits, and as offering one by text output: the cache keeps both readings."""
+    from asynclint.diagnostics import Applicability, Edit, Fix, Location
+    from asynclint.engine.result_cache import decode_diagnostic, decode_fixed, encode_diagnostic
+
+    found = Diagnostic("ASL100", "blocking-sleep", "m", "a.py", Location(3, 4), Location(3, 9),
+                       3, "Use `asyncio.sleep`", Applicability.SAFE)
+    unbuilt = dataclasses.replace(found, fix_title=None, applicability=None)
+    fix = Fix("Use `asyncio.sleep`", Applicability.SAFE,
+              (Edit("asyncio.sleep", Location(3, 4), Location(3, 9)),
+               Edit("import asyncio\n", Location(1, 0), Location(1, 0))))
+    built = dataclasses.replace(found, fix=fix)
+    for fixed in (unbuilt, built):
+        encoded = json.loads(json.dumps(encode_diagnostic(found, fixed)))
+        assert decode_diagnostic(encoded, "a.py") == found
+        assert decode_fixed(encoded, found) == fixed
+    assert decode_fixed(encode_diagnostic(found), found) is None  # never computed
+    with pytest.raises(TypeError):
+        decode_fixed([*encode_diagnostic(found), ["title", "safe", [["x", 0, 0, 1, 0]]]], found)
 
 
 def test_an_entry_that_kept_a_plan_is_not_trusted(tmp_path: Path) -> None:

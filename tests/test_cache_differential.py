@@ -266,3 +266,60 @@ def test_noqa_peer_codes_is_part_of_the_cache_key(tmp_path: Path, first: bool) -
             f"[tool.asynclint]\nnoqa-peer-codes = {str(on).lower()}\n")
         assert ("ASL500" in cli_text(tmp_path)) == (not on)
         assert cli_findings(tmp_path) == cli_findings(tmp_path, "--no-cache")
+
+
+# -- fixes served from the cache: JSON and SARIF print them byte for byte as a cold run ---------
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def cli_report(root: Path, fmt: str, *extra: str) -> str:
+    """A report that prints fix edits, exactly as printed."""
+    return _door(root, "cli", "check", "--select", "ASL", "--output-format", fmt, *extra,
+                 ".").stdout
+
+
+def test_a_warm_run_prints_the_fixes_of_a_cold_run_byte_for_byte(tmp_path: Path) -> None:
+    """Every fixture that has a fixed form, in one project: JSON and SARIF from the cache (a
+    text run wrote the entries, without fixes; the first JSON run adds them; the next reads
+    them) are the `--no-cache` run's, byte for byte."""
+    for flagged in sorted(FIXTURES.glob("ASL*/*.fixed.py")):
+        source = flagged.with_name(flagged.name.replace(".fixed.py", ".py"))
+        (tmp_path / f"{source.parent.name}_{source.name}").write_bytes(source.read_bytes())
+    cold = {fmt: cli_report(tmp_path, fmt, "--no-cache") for fmt in ("json", "sarif")}
+    fixes = [d["fix"] for d in json.loads(cold["json"]) if d["fix"]]
+    assert len(fixes) > 50 and any(len(f["edits"]) > 1 for f in fixes)
+    cli_text(tmp_path)  # entries without fixes
+    for run in ("fixes added", "warm", "warm again"):
+        for fmt in ("json", "sarif"):
+            assert cli_report(tmp_path, fmt) == cold[fmt], f"{fmt}, {run}"
+    assert cli_text(tmp_path) == cli_text(tmp_path, "--no-cache")  # text still offers them
+
+
+FIRST_PARTY_VIEW = ('import requests\nfrom fastapi import FastAPI\n\nfrom myapp.db import Session\n'
+                    '\napp = FastAPI()\n\n\n@app.get("/")\nasync def get(q):\n    Session()\n'
+                    '    return requests.get(q)\n')
+FIX_INPUTS: dict[str, Edit] = {
+    "first-party module appears": _write("src/myapp/db.py", ""),
+    "first-party module goes": _delete("src/myapp/db.py"),
+    "known-first-party set": _write("pyproject.toml",
+                                    "[tool.ruff.lint.isort]\nknown-first-party = ['myapp']\n"),
+    "ruff settings without isort": _write("pyproject.toml", "[tool.ruff]\nline-length = 99\n"),
+    "ruff.toml takes over": _write("ruff.toml", "[lint.isort]\nknown-first-party = ['myapp']\n"),
+    "ruff.toml goes": _delete("ruff.toml"),
+}
+
+
+def test_what_a_cached_fix_read_is_a_dependency_of_it(tmp_path: Path) -> None:
+    """Where a fix puts its import follows the project (its first-party modules, ruff's isort
+    settings): after each change a cached run prints what `--no-cache` prints."""
+    (tmp_path / "src" / "myapp").mkdir(parents=True)
+    (tmp_path / "app.py").write_text(FIRST_PARTY_VIEW)
+    cli_report(tmp_path, "json")  # fill the cache, fixes included
+    printed = set()
+    for step, edit in FIX_INPUTS.items():
+        edit(tmp_path)
+        fresh = cli_report(tmp_path, "json", "--no-cache")
+        printed.add(fresh)
+        for run in ("after the change", "warm"):
+            assert cli_report(tmp_path, "json") == fresh, f"{run}, {step!r}"
+    assert len(printed) > 1, "no change moved the import: the test would prove nothing"

@@ -112,3 +112,16 @@ def test_a_run_served_from_the_cache_imports_no_rule_family(tmp_path: Path) -> N
         line = next(ln for ln in result.stderr.splitlines() if ln.startswith("MODULES "))
         loaded = families & set(line.split()[1:])
         assert loaded == (families if run == "cold" else set()), run
+
+
+def test_a_warm_json_run_imports_no_libcst(tmp_path: Path) -> None:
+    """The fixes JSON prints are kept in the result cache with the findings: the run that
+    computed them imports libcst, a warm one reads them and parses nothing."""
+    (tmp_path / "a.py").write_text(BAD)
+    runs = [_probe(tmp_path, "check", "--output-format", "json", "a.py") for _ in range(2)]
+    assert "libcst" in runs[0]["heavy"]  # type: ignore[operator]
+    assert runs[1]["heavy"] == [] and runs[1]["code"] == 1
+    printed = subprocess.run([sys.executable, "-m", "asynclint", "check", "--output-format",
+                              "json", "a.py"], cwd=tmp_path, capture_output=True, text=True,
+                             env=clean_env(), timeout=60).stdout
+    assert json.loads(printed)[0]["fix"]["edits"]  # the warm run printed the fix

@@ -21,7 +21,9 @@ from typing import Any
 # The first element of a recorded dependency: how the file was probed.
 READ = "@read"  # digest: the content's, or "" when there is no readable file
 EXISTS = "@exists"  # digest: "+" when the path exists (file or folder), else ""
-KINDS = (READ, EXISTS)
+IS_DIR = "@isdir"  # digest: "+" when the path is a folder, else ""
+IS_FILE = "@isfile"  # digest: "+" when the path is a file, else ""
+KINDS = (READ, EXISTS, IS_DIR, IS_FILE)
 
 _OTHER_RUNNERS = ("anyio", "trio")  # plugins that run `@pytest.fixture async def` themselves
 # pytest's config files in the order it looks for them in each folder, with the section that
@@ -49,6 +51,17 @@ def _exists(path: str) -> str:
     return "+" if os.path.exists(path) else ""
 
 
+def _answer(kind: str, path: str) -> str:
+    """What a probe of `kind` finds at `path` now (its recorded digest)."""
+    if kind == READ:
+        return _digest(_content(path))
+    if kind == IS_DIR:
+        return "+" if os.path.isdir(path) else ""
+    if kind == IS_FILE:
+        return "+" if os.path.isfile(path) else ""
+    return _exists(path)
+
+
 class Environment:
     """Reads environment facts for one analysis and records every file they depended on."""
 
@@ -66,6 +79,14 @@ class Environment:
 
     def exists(self, path: Path) -> bool:
         found = self._probes[EXISTS, str(path)] = _exists(str(path))
+        return bool(found)
+
+    def is_dir(self, path: Path) -> bool:
+        found = self._probes[IS_DIR, str(path)] = _answer(IS_DIR, str(path))
+        return bool(found)
+
+    def is_file(self, path: Path) -> bool:
+        found = self._probes[IS_FILE, str(path)] = _answer(IS_FILE, str(path))
         return bool(found)
 
     # -- the facts ---------------------------------------------------------------------------
@@ -159,7 +180,7 @@ def still_valid(deps: list[list[str]], memo: dict[Any, Any] | None = None) -> bo
         key = (kind, path)
         now = memo.get(key)
         if now is None:
-            now = memo[key] = _digest(_content(path)) if kind == READ else _exists(path)
+            now = memo[key] = _answer(kind, path)
         if now != dig:
             return False
     return True

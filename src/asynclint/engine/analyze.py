@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from asynclint.config import Settings
@@ -19,7 +19,7 @@ from asynclint.engine.traversal import walk
 from asynclint.rules import Rule, RuleContext, load_registry
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.project.summaries import note_yield_rows
-from asynclint.semantic.project.view import ProjectView
+from asynclint.semantic.project.view import SELF_DEP, ProjectView
 from asynclint.source import SourceFile
 
 if TYPE_CHECKING:
@@ -81,20 +81,30 @@ class Analysis:
     semantic: SemanticModel | None
     project: ProjectView | None = None
     context: RuleContext | None = None
+    _style: ImportStyle | None = field(default=None, repr=False)
 
     @property
     def import_style(self) -> ImportStyle:
-        """How the checked file's project sorts imports (where a fix puts a new one)."""
-        from asynclint.engine.import_style import import_style_for
+        """How the checked file's project sorts imports (where a fix puts a new one); what it
+        reads is recorded with the rules' reads, so the fixes' inputs are in `deps` too."""
+        if self._style is None:
+            from asynclint.engine.import_style import import_style_for
 
-        if self.context is None:
-            return import_style_for(None, None)
-        return import_style_for(self.context.path, self.context.settings)
+            if self.context is None:
+                self._style = import_style_for(None, None)
+            else:
+                self._style = import_style_for(self.context.path, self.context.settings,
+                                               self.context.environment)
+        return self._style
 
     def deps(self) -> list[list[str]]:
         """What the result depends on besides the file: project-index lookups and the
-        environment files the rules read (a cached result is reused only while they hold)."""
+        environment files the rules (and, once computed, the fixes) read (a cached result is
+        reused only while they hold). A fix's import style also follows the file's own module
+        name (its package is first-party)."""
         found = self.project.dep_list() if self.project is not None else []
+        if self._style is not None and self.project is not None and not found:
+            found.append([SELF_DEP, self.project.module_name or "", ""])
         if self.context is not None:
             found.extend(self.context.environment.dep_list())
         return found

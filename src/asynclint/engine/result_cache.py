@@ -1,10 +1,14 @@
 """The result cache: `.asynclint_cache/<version>/<settings>.json`, keyed per file by content hash.
 
 One file per (project root, settings) pair, as ruff does; an unchanged file is never re-parsed.
-Fixes are not cached, nor the rules' plans for them: a cached finding says only whether it offers
-a fix (with the fix's title and applicability, which text output shows). A run that wants fixes
-analyses a file whose cached findings offer one again (they are cheap to recompute for the few
-files that need them).
+A cached finding says whether it offers a fix (with the fix's title and applicability, which text
+output shows); the rules' plans for fixes are never cached. A run that computed the fixes (the
+formats that print edits: JSON, SARIF) stores them too, beside each finding that offers one, so
+the next such run reads them instead of parsing the file with libcst again. The inputs a fix
+reads besides the file (the project's ruff import settings, which modules are first-party) are
+recorded dependencies of the entry, like the project facts the findings read. A run that wants
+fixes analyses a file again when its entry lacks them (it was written by a run that printed
+none).
 
 An entry may also hold the file's stat (`stat_key`), taken before the content was read: a later
 run that finds the same stat takes the content digest as known instead of reading and hashing
@@ -20,16 +24,30 @@ import hashlib
 import json
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from asynclint import __version__
 from asynclint.config import Settings
-from asynclint.diagnostics import Applicability, Diagnostic, Location
+from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 
-# (content digest, diagnostics, project-index lookups the result depends on: see
-# `semantic.project.view.deps_valid`)
-Entry = tuple[str, list[Diagnostic], list[list[str]]]
+# The layout of an entry; part of the cache file's name, so another layout is never read.
+# 2: a finding that offers a fix may carry the computed fix (`encode_diagnostic`).
+RESULT_FORMAT = 2
+
+
+class Entry(NamedTuple):
+    """A file's cached result."""
+
+    digest: str  # of the content it was computed from
+    diagnostics: list[Diagnostic]  # as found: what a run that prints no fix edits reports
+    # What the result depends on besides the file (project-index lookups, files read): see
+    # `semantic.project.view.deps_valid` and `config.environment.still_valid`.
+    deps: list[list[str]]
+    # The findings with their fixes attached, as a run that computes fixes reports them; None
+    # when not asked for, or when some finding's fix was never computed.
+    fixed: list[Diagnostic] | None = None
 
 
 def digest(data: bytes) -> str:
@@ -55,13 +73,20 @@ def stat_key(st: os.stat_result, taken_after_ns: int) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def encode_diagnostic(d: Diagnostic) -> list[Any]:
-    """A diagnostic as JSON. Of its fix only that one is offered is kept (with the title and
-    applicability text output shows): never the rule's plan, which is built again, by analysing
-    the file again, whenever a fix is wanted (`engine.run._cache_hit`)."""
-    return [d.code, d.name, d.message, d.start.row, d.start.col, d.end.row, d.end.col,
-            d.noqa_row, d.fix_title, d.applicability.value if d.applicability else None,
-            d.offers_fix]
+def encode_diagnostic(d: Diagnostic, fixed: Diagnostic | None = None) -> list[Any]:
+    """A diagnostic as JSON: that it offers a fix (with the title and applicability text
+    output shows), never the rule's plan. `fixed`: the same finding with its fix computed
+    (`fixes.attach.attach_fixes`); for a finding that offers one, a twelfth element then holds
+    the fix, or null when it could not be built (the finding is then reported without one)."""
+    encoded = [d.code, d.name, d.message, d.start.row, d.start.col, d.end.row, d.end.col,
+               d.noqa_row, d.fix_title, d.applicability.value if d.applicability else None,
+               d.offers_fix]
+    if fixed is not None and d.offers_fix:
+        fix = fixed.fix
+        encoded.append(None if fix is None else [
+            fix.message, fix.applicability.value,
+            [[e.content, e.start.row, e.start.col, e.end.row, e.end.col] for e in fix.edits]])
+    return encoded
 
 
 _DECODED_TYPES: tuple[type | tuple[type, ...], ...] = (str, str, str, int, int, int, int, int, (str, type(None)))
@@ -71,7 +96,9 @@ def decode_diagnostic(raw: list[Any], path: str) -> Diagnostic:
     """A cached diagnostic, without a fix plan; TypeError/ValueError when `raw` is not of this
     version's shape (an entry written when plans were cached, with a list or None where the
     flag is now, included)."""
-    code, name, message, r0, c0, r1, c1, noqa_row, title, applicability, offers_fix = raw
+    if len(raw) not in (11, 12):
+        raise TypeError("not a cached diagnostic")
+    code, name, message, r0, c0, r1, c1, noqa_row, title, applicability, offers_fix = raw[:11]
     if not all(isinstance(v, t) and not isinstance(v, bool)
                for v, t in zip(raw, _DECODED_TYPES, strict=False)) or min(r0, c0, r1, c1) < 0 \
             or r0 < 1 or not isinstance(offers_fix, bool) \
@@ -81,12 +108,36 @@ def decode_diagnostic(raw: list[Any], path: str) -> Diagnostic:
                       title, Applicability(applicability) if applicability else None)
 
 
+def _is_position(values: list[Any]) -> bool:
+    return all(type(v) is int and v >= 0 for v in values) and values[0] >= 1 and values[2] >= 1
+
+
+def decode_fixed(raw: list[Any], found: Diagnostic) -> Diagnostic | None:
+    """`found` (decoded from `raw`) as a run that computes fixes reports it, or None when its
+    fix was never computed; TypeError/ValueError when the stored fix is not of this shape."""
+    if not found.offers_fix:
+        return found
+    if len(raw) < 12:
+        return None
+    stored = raw[11]
+    if stored is None:  # the fix could not be built: reported without one (`attach_fixes`)
+        return replace(found, fix_title=None, applicability=None)
+    message, applicability, edits = stored
+    if not isinstance(message, str) or not isinstance(edits, list) or not all(
+            isinstance(e, list) and len(e) == 5 and isinstance(e[0], str) and _is_position(e[1:])
+            for e in edits):
+        raise TypeError("not a cached fix")
+    fix = Fix(message, Applicability(applicability),
+              tuple(Edit(c, Location(r0, c0), Location(r1, c1)) for c, r0, c0, r1, c1 in edits))
+    return replace(found, fix=fix)
+
+
 class CacheStore:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         base = settings.root / settings.cache_dir
         self.base = base
-        self.file = base / __version__ / f"{settings.fingerprint()}.json"
+        self.file = base / __version__ / f"{settings.fingerprint()}-v{RESULT_FORMAT}.json"
         self._raw: dict[str, list[Any]] = {}
         self._dirty = False
 
@@ -99,9 +150,10 @@ class CacheStore:
         except (OSError, ValueError):
             self._raw = {}
 
-    def get(self, relpath: str, path: str) -> Entry | None:
+    def get(self, relpath: str, path: str, fixes: bool = False) -> Entry | None:
         """The entry of a file, or None when there is none or it is not of this version's
-        shape (a foreign or future writer, a hand edit): such an entry is never trusted."""
+        shape (a foreign or future writer, a hand edit): such an entry is never trusted.
+        `fixes`: also read the findings with their fixes (`Entry.fixed`)."""
         raw = self._raw.get(relpath)
         if not isinstance(raw, list) or len(raw) not in (2, 3, 4) or not isinstance(raw[0], str) \
                 or not isinstance(raw[1], list):
@@ -112,7 +164,13 @@ class CacheStore:
                 and isinstance(d[1], str) and isinstance(d[2], str) for d in deps)):
             return None
         try:
-            return raw[0], [decode_diagnostic(d, path) for d in raw[1]], deps
+            found = [decode_diagnostic(d, path) for d in raw[1]]
+            fixed: list[Diagnostic] | None = None
+            if fixes:
+                with_fixes = [decode_fixed(d, f) for d, f in zip(raw[1], found, strict=True)]
+                if all(f is not None for f in with_fixes):
+                    fixed = [f for f in with_fixes if f is not None]
+            return Entry(raw[0], found, deps, fixed)
         except (TypeError, ValueError, KeyError, AttributeError):
             return None
 
@@ -125,8 +183,13 @@ class CacheStore:
         return None
 
     def put(self, relpath: str, content_digest: str, diagnostics: list[Diagnostic],
-            deps: list[list[str]] | None = None, stat: list[int] | None = None) -> None:
-        new: list[Any] = [content_digest, [encode_diagnostic(d) for d in diagnostics]]
+            deps: list[list[str]] | None = None, stat: list[int] | None = None,
+            fixed: list[Diagnostic] | None = None) -> None:
+        """Store a file's findings as found and, when the run computed them, with their fixes
+        (`fixed`: the same findings, in the same order, from `attach_fixes`)."""
+        encoded = [encode_diagnostic(d) for d in diagnostics] if fixed is None else [
+            encode_diagnostic(d, f) for d, f in zip(diagnostics, fixed, strict=True)]
+        new: list[Any] = [content_digest, encoded]
         if deps or stat:
             new.append(deps or [])
         if stat:

@@ -66,6 +66,9 @@ class FileReport:
     from_cache: bool = False
     internal_error: bool = False
     deps: list[list[str]] = field(default_factory=list)  # project-index lookups (cache key)
+    # The findings as found, when `diagnostics` carry the fixes computed for them (so the
+    # cache keeps both: text output reports a fix that cannot be built as offered).
+    found: list[Diagnostic] | None = None
 
 
 
@@ -118,16 +121,17 @@ def check_file(path: str, settings: Settings, options: RunOptions, data: bytes |
 def _cache_hit(report: FileReport, cached: Entry | None, options: RunOptions,
                settings: Settings,
                memo: dict[Any, Any] | None = None) -> bool:
-    """Fill `report` from the cache when the content digest matches, every project-index
-    lookup the cached analysis made still gives the same answer, and no fix is wanted of a
-    finding that offers one: the cache keeps no plans to build fixes from, so such a file is
-    analysed again (`--fix` and `--diff` never read the cache at all)."""
-    if cached is not None and cached[0] == report.digest and not (
-        options.want_fixes and any(d.offers_fix for d in cached[1])
-    ) and deps_valid(_index(settings, memo), report.path, cached[2], memo,
-                     site_roots(settings)) and still_valid(
-        cached[2], memo):
-        report.diagnostics = cached[1]
+    """Fill `report` from the cache when the content digest matches, every input the cached
+    result read besides the file still gives the same answer, and, when fixes are wanted, the
+    entry holds the fix of every finding that offers one (an entry a text run wrote has none:
+    the file is analysed again, and its fixes stored). `--fix` and `--diff` never read the
+    cache at all."""
+    if cached is None or cached.digest != report.digest:
+        return False
+    found = cached.fixed if options.want_fixes else cached.diagnostics
+    if found is not None and deps_valid(_index(settings, memo), report.path, cached.deps, memo,
+                                        site_roots(settings)) and still_valid(cached.deps, memo):
+        report.diagnostics = found
         report.from_cache = True
         return True
     return False
@@ -167,7 +171,6 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
     if tree is not None and (source.encoding != "utf-8" or source.bom):
         tree = None
     analysis = analyze(source, path, settings, codes, module, options.use_cache, tree)
-    report.deps = analysis.deps()
     if options.fixing:
         from asynclint.fixes.apply import fix_until_stable
 
@@ -183,7 +186,11 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
             report.fixed_text = outcome.text
         analysis.release()
         return report
-    report.diagnostics = attach_fixes(analysis) if options.want_fixes else analysis.diagnostics
+    report.diagnostics = analysis.diagnostics
+    if options.want_fixes:
+        report.found = analysis.diagnostics
+        report.diagnostics = attach_fixes(analysis)
+    report.deps = analysis.deps()  # after the fixes: what they read is recorded too
     analysis.release()
     return report
 
@@ -260,7 +267,7 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
                     store = stores[key] = CacheStore(settings)
                     store.load()
                 rels.append(settings.relpath(path))
-                cached = store.get(rels[-1], path)
+                cached = store.get(rels[-1], path, options.want_fixes)
                 with contextlib.suppress(OSError):
                     stat = stat_key(os.stat(path), after)
             work.append((path, settings, cached))
@@ -274,7 +281,7 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
             if cached is not None:
                 stat = stats[i]
                 if stat is not None and stat == stores[fingerprint(settings)].stat_of(rels[i]):
-                    report = FileReport(path, digest=cached[0])  # the content it was read with
+                    report = FileReport(path, digest=cached.digest)  # the content it was read with
                 else:
                     data = _read(path)
                     if isinstance(data, Diagnostic):
@@ -293,7 +300,11 @@ def check_paths(files: Iterable[tuple[str, Settings]], options: RunOptions) -> l
         for (_, settings, _), rel, report, stat in zip(work, rels, reports, stats, strict=True):
             store = stores[fingerprint(settings)]
             if report.digest and not report.from_cache:
-                store.put(rel, report.digest, report.diagnostics, report.deps, stat)
+                if report.found is not None:
+                    store.put(rel, report.digest, report.found, report.deps, stat,
+                              fixed=report.diagnostics)
+                else:
+                    store.put(rel, report.digest, report.diagnostics, report.deps, stat)
             elif report.from_cache and stat is not None:
                 store.set_stat(rel, stat)
         for store in stores.values():

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
+from typing import Protocol
 
 from asynclint.diagnostics import Edit, Location
 from asynclint.fixes.edits import MAX_LINE, insert_after_row
@@ -43,6 +44,24 @@ class Section(IntEnum):
     LOCAL_FOLDER = 4
 
 
+class PathProbe(Protocol):
+    """Answers whether a path is a folder or a file (and may record that it was asked)."""
+
+    def is_dir(self, path: Path) -> bool: ...
+
+    def is_file(self, path: Path) -> bool: ...
+
+
+class _FileSystem:
+    """The file system asked directly (nothing records the answers)."""
+
+    def is_dir(self, path: Path) -> bool:
+        return os.path.isdir(path)
+
+    def is_file(self, path: Path) -> bool:
+        return os.path.isfile(path)
+
+
 @dataclass(frozen=True)
 class ImportStyle:
     """What decides an import's section and form in this project: the folders ruff looks for
@@ -55,6 +74,9 @@ class ImportStyle:
     known_third_party: tuple[str, ...] = ()
     force_single_line: bool = False
     combine_as_imports: bool = False
+    # How `_in_sources` looks at the file system: through the analysis' recorder of what the
+    # result read (`config.environment.Environment`), so a cached fix depends on it.
+    probe: PathProbe | None = field(default=None, compare=False, hash=False, repr=False)
     _seen: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def section(self, module: str, level: int = 0) -> Section:
@@ -80,8 +102,9 @@ class ImportStyle:
         known = self._seen.get(module)
         if known is None:
             rel = module.replace(".", os.sep)
-            known = any(os.path.isdir(root / rel) or os.path.isfile(root / f"{rel}.py")
-                        or os.path.isfile(root / f"{rel}.pyi") for root in self.src_roots)
+            probe = self.probe if self.probe is not None else _FileSystem()
+            known = any(probe.is_dir(root / rel) or probe.is_file(root / f"{rel}.py")
+                        or probe.is_file(root / f"{rel}.pyi") for root in self.src_roots)
             self._seen[module] = known
         return known
 
