@@ -46,6 +46,7 @@ _LOOSE_MODULES = ("builtins.", "typing.", "typing_extensions.", "collections.abc
 _MAX_DEPTH = 6
 _DEFS_KEY = "annotation-module-defs"
 _IMPORTS_KEY = "annotation-module-imports"
+_CLASSES_KEY = "module-method-classes"
 
 
 def concrete_names(annotation: ast.expr | None, model: SemanticModel,
@@ -195,6 +196,20 @@ def module_definitions(model: SemanticModel) -> dict[str, ast.stmt | ast.expr]:
     """The module's top-level names bound exactly once by a def, a class or an
     annotation-shaped assignment (a type alias or a `TypeVar`: its value)."""
     return model.shared(_DEFS_KEY, lambda: _definitions(model.module))
+
+
+def method_classes(model: SemanticModel) -> dict[int, str]:
+    """id(method) -> its class's name, for the methods of the module's top-level classes (the
+    per-function facts name a method `Class.method`)."""
+    def build() -> dict[int, str]:
+        found: dict[int, str] = {}
+        for stmt in model.module.body:
+            if isinstance(stmt, ast.ClassDef):
+                for item in stmt.body:
+                    if isinstance(item, FUNCS):
+                        found[id(item)] = stmt.name
+        return found
+    return model.shared(_CLASSES_KEY, build)
 
 
 def _definitions(module: ast.Module) -> dict[str, ast.stmt | ast.expr]:

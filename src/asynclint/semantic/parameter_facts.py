@@ -12,14 +12,18 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from asynclint.semantic.concrete import annotation_text, concrete_names, module_definitions
+from asynclint.semantic.concrete import (
+    annotation_text,
+    concrete_names,
+    method_classes,
+    module_definitions,
+)
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import own_nodes, walk
 from asynclint.semantic.scopes import LOCAL
 from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES, FuncDef
 
 FACT = "params"
-_CLASSES_KEY = "parameters-classes"
 
 # Decorators that leave a function's parameters as they are.
 _PLAIN_DECORATORS = frozenset({
@@ -71,7 +75,7 @@ def project_fact(func: FuncDef, model: SemanticModel) -> Fact | None:
     kinds += [(a, "k") for a in args.kwonlyargs]
     if args.kwarg is not None:
         kinds.append((args.kwarg, "**"))
-    owner = _classes_of(model).get(id(func))
+    owner = method_classes(model).get(id(func))
     # The bound `self`/`cls` is never an argument; a builtin-only annotation needs no more.
     bound = args.posonlyargs[0] if args.posonlyargs else args.args[0] if args.args else None
     if owner is None or binding == "s":
@@ -117,17 +121,6 @@ def _loads(func: FuncDef, names: frozenset[str]) -> tuple[Loads, dict[int, ast.A
     return {k: v for k, v in found.items() if k not in closed}, parents
 
 
-def _classes_of(model: SemanticModel) -> dict[int, str]:
-    """id(method) -> its class's name, for the methods of the module's top-level classes."""
-    def build() -> dict[int, str]:
-        found: dict[int, str] = {}
-        for stmt in model.module.body:
-            if isinstance(stmt, ast.ClassDef):
-                for item in stmt.body:
-                    if isinstance(item, FUNCS):
-                        found[id(item)] = stmt.name
-        return found
-    return model.shared(_CLASSES_KEY, build)
 
 
 def _usage(func: FuncDef, loads: list[tuple[ast.Name, ast.AST | None]],
@@ -228,7 +221,7 @@ def receiver_fact(func: FuncDef, model: SemanticModel) -> list[list[Any]] | None
     methods the body calls on it when calling them is all it does with it (`client.get(url)`),
     else None. None when no parameter is used only so (ASL400 asks it: a helper that only
     reads through a shared-safe client handed to it keeps calls sharing that client safe)."""
-    if func.decorator_list or id(func) in _classes_of(model):
+    if func.decorator_list or id(func) in method_classes(model):
         return None
     args = func.args
     kinds = [(a, "o") for a in args.posonlyargs] + [(a, "p") for a in args.args] \

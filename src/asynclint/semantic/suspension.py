@@ -15,11 +15,11 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
-from asynclint.semantic.concrete import module_definitions
+from asynclint.semantic.concrete import method_classes, module_definitions
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.project.summaries import FunctionSummary
 from asynclint.semantic.project.view import ProjectView
-from asynclint.semantic.suspension_facts import FACT, KEEPING, classes_of, project_fact
+from asynclint.semantic.suspension_facts import FACT, KEEPING, project_fact
 from asynclint.semantic.syntax import FUNCS, FuncDef
 
 _ANALYSIS_KEY = "suspension"
@@ -51,7 +51,7 @@ class Suspension:
         function = semantic.function
         if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
                 and isinstance(function, FUNCS)):
-            owner = classes_of(semantic).get(id(function))
+            owner = method_classes(semantic).get(id(function))
             params = [*function.args.posonlyargs, *function.args.args]
             if owner is not None and params and params[0].arg == func.value.id \
                     and semantic.defining_scope(func.value.id) is semantic.scope:

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import ast
 
-from asynclint.semantic.concrete import module_definitions
+from asynclint.semantic.concrete import method_classes, module_definitions
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import own_nodes
 from asynclint.semantic.syntax import FUNCS, FuncDef
 
 FACT = "suspends"
-_CLASSES_KEY = "suspension-classes"
 # Decorators that leave what calling the function does as it is.
 KEEPING = frozenset({"builtins.staticmethod", "builtins.classmethod"})
 
@@ -36,7 +35,7 @@ def project_fact(func: FuncDef, model: SemanticModel) -> Fact | None:
         if model.resolve(decorator, model.module_scope) not in KEEPING:
             return None
     module = model.module_name or "__module__"
-    owner = classes_of(model).get(id(func))
+    owner = method_classes(model).get(id(func))
     params = [*func.args.posonlyargs, *func.args.args]
     self_name = params[0].arg if owner is not None and params else None
     local = _locally_bound(func)
@@ -107,14 +106,3 @@ def _is_stub(func: FuncDef) -> bool:
                for s in func.body)
 
 
-def classes_of(model: SemanticModel) -> dict[int, str]:
-    """id(method) -> its class's name, for the methods of the module's top-level classes."""
-    def build() -> dict[int, str]:
-        found: dict[int, str] = {}
-        for stmt in model.module.body:
-            if isinstance(stmt, ast.ClassDef):
-                for item in stmt.body:
-                    if isinstance(item, FUNCS):
-                        found[id(item)] = stmt.name
-        return found
-    return model.shared(_CLASSES_KEY, build)
