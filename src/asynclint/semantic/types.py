@@ -539,10 +539,7 @@ class TypeInference:
         if declared is None:
             return None
         annotation, where = declared
-        while isinstance(annotation, ast.Subscript) \
-                and self.model.resolve(annotation.value, where) in TRANSPARENT_GENERICS:
-            inner = annotation.slice
-            annotation = inner.elts[0] if isinstance(inner, ast.Tuple) else inner
+        annotation = self._unwrapped(annotation, where)
         if not isinstance(annotation, ast.Subscript):
             return None
         base = self.model.resolve(annotation.value, where)
@@ -556,6 +553,15 @@ class TypeInference:
         else:
             return None
         return [self.annotation(a, where) for a in picked]
+
+    def _unwrapped(self, annotation: ast.expr, where: Scope) -> ast.expr:
+        """`annotation` without the wrappers that keep the type they hold (`Optional[list[X]]`
+        is read as `list[X]`)."""
+        while isinstance(annotation, ast.Subscript) \
+                and self.model.resolve(annotation.value, where) in TRANSPARENT_GENERICS:
+            inner = annotation.slice
+            annotation = inner.elts[0] if isinstance(inner, ast.Tuple) else inner
+        return annotation
 
     def declared(self, expr: ast.expr, scope: Scope) -> str | None:
         """The type a name or `self.x` is annotated with (`obj: Schema`), whatever else it is
@@ -574,10 +580,7 @@ class TypeInference:
             if declared is None:
                 return None
             annotation, where = declared
-        while isinstance(annotation, ast.Subscript) \
-                and self.model.resolve(annotation.value, where) in TRANSPARENT_GENERICS:
-            inner = annotation.slice
-            annotation = inner.elts[0] if isinstance(inner, ast.Tuple) else inner
+        annotation = self._unwrapped(annotation, where)
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
             try:
                 annotation = ast.parse(annotation.value.strip(), mode="eval").body
