@@ -231,6 +231,8 @@ class CoroutineAssignedNeverAwaited(_AssignmentRule):
         "`isinstance(result, ...)`) sees only this assignment, and the variable was not "
         "passed on before the test nor handed to an awaited call;\n"
         "- or it is assigned only there and never read, or only read as such values.\n\n"
+        "A coroutine that is one arm of a conditional expression (`x = fetch() if c else "
+        "None`) is reported only for a read that fails on it: a test may see the other arm.\n\n"
         "Which assignment a read sees follows the control flow: branches, loops, `try`, `with`, "
         "`break`/`continue`.\n\n"
         "Not reported: a variable awaited anywhere in the function (`task = f(); ...; await "
@@ -257,23 +259,27 @@ class CoroutineAssignedNeverAwaited(_AssignmentRule):
 
     def assigned(self, node: ast.Assign | ast.AnnAssign, target: ast.expr) -> None:
         value = node.value
-        if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
+        # `x = fetch() if c else None`: the coroutine is one of the values the name may hold,
+        # so only a read that fails on it proves the dropped `await` (a test may see `None`).
+        arm = _coroutine_arm(value) if isinstance(value, ast.IfExp) else None
+        call = arm if arm is not None else value
+        if not isinstance(target, ast.Name) or not isinstance(call, ast.Call):
             return
         function = self.semantic.function
         if not isinstance(function, FUNCS):
             return
-        callee = oracle(self).classify(value)
+        callee = oracle(self).classify(call)
         if callee is None or callee.kind != COROUTINE:
             return
         # Only functions with such an assignment pay for the flow analysis, once for all names.
         flow = self.semantic.shared(f"flow:{id(function)}", lambda: FunctionFlow(function))
         how = _dropped(flow, target, self.semantic.resolve,
-                       lambda load: self._value_sink(load, flow))
+                       lambda load: self._value_sink(load, flow), failing_only=arm is not None)
         if how is None:
             return
-        self.report(value, f"Coroutine stored in `{target.id}` is {how}, never awaited: "
-                           f"{callee.label}",
-                    fix_plan=await_plan(self, value, parent=node))
+        self.report(call, f"Coroutine stored in `{target.id}` is {how}, never awaited: "
+                          f"{callee.label}",
+                    fix_plan=await_plan(self, call, parent=value if arm is not None else node))
 
     def _value_sink(self, load: ast.Name, flow: FunctionFlow) -> str | None:
         """Where a read hands the object to a project parameter or field that takes only a
@@ -302,8 +308,15 @@ class CoroutineAssignedNeverAwaited(_AssignmentRule):
 ValueSink = Callable[[ast.Name], str | None]
 
 
+def _coroutine_arm(value: ast.IfExp) -> ast.Call | None:
+    """The arm of a conditional expression that is a call, when the other one is not (which
+    arm is a coroutine the caller asks the oracle)."""
+    calls = [arm for arm in (value.body, value.orelse) if isinstance(arm, ast.Call)]
+    return calls[0] if len(calls) == 1 else None
+
+
 def _dropped(flow: FunctionFlow, target: ast.Name, resolve: Resolver,
-             sink: ValueSink | None = None) -> str | None:
+             sink: ValueSink | None = None, *, failing_only: bool = False) -> str | None:
     """How the coroutine bound at `target` is shown to be dropped (the message's words), or
     None when that cannot be told.
 
@@ -315,7 +328,9 @@ def _dropped(flow: FunctionFlow, target: ast.Name, resolve: Resolver,
     this binding, the name is never handed to an awaited expression, and nothing may have
     handed it on before the test; and, as before, when the name is bound only here and never
     read, or read only as a plain value. `sink` tells a read handing the object to a
-    parameter or field that takes only a plain value: such a read fails like `x.attr`."""
+    parameter or field that takes only a plain value: such a read fails like `x.attr`.
+    `failing_only`: the binding may also hold something else (one arm of a conditional
+    expression), so only a failing read counts."""
     loads = flow.loads(target.id)
     bindings = flow.bindings(target.id)
     if loads is None or bindings is None:
@@ -327,6 +342,9 @@ def _dropped(flow: FunctionFlow, target: ast.Name, resolve: Resolver,
         return None
     mine = [(load, use) for load, use in zip(loads, uses, strict=True)
             if target in flow.reaching(load)]
+    if failing_only:
+        return next((_used_as_value(use, load) for load, use in mine
+                     if use.kind is UseKind.FAILING), None)
     if len(bindings) == 1:
         if not mine:
             return "never used"
