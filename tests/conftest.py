@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -23,6 +24,23 @@ SCRIPT = str(Path(sys.executable).with_name("asynclint"))
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 AddRule = Callable[[type["Rule"]], None]
+
+
+def only_call(tree: ast.AST, wanted: Callable[[ast.Call], bool]
+              ) -> tuple[list[ast.AST], ast.Call]:
+    """The ancestors (outermost first) of the one call `wanted` picks in `tree`, and the call:
+    what the semantic questions about "the code around this call" are asked with."""
+    found: list[tuple[list[ast.AST], ast.Call]] = []
+
+    def visit(node: ast.AST, ancestors: list[ast.AST]) -> None:
+        if isinstance(node, ast.Call) and wanted(node):
+            found.append((ancestors, node))
+        for child in ast.iter_child_nodes(node):
+            visit(child, [*ancestors, node])
+
+    visit(tree, [])
+    [(ancestors, call)] = found
+    return ancestors, call
 
 
 def clean_env() -> dict[str, str]:

@@ -10,23 +10,14 @@ import pytest
 from asynclint.semantic.entrypoints import once_only
 from asynclint.semantic.futures import is_done
 from asynclint.semantic.model import SemanticModel
+from tests.conftest import only_call
 
 
 def _result_call(source: str) -> tuple[list[ast.AST], ast.Call]:
     """The ancestors (outermost first) of the one `fut.result()` call, and the call."""
-    tree = ast.parse(textwrap.dedent(source))
-    found: list[tuple[list[ast.AST], ast.Call]] = []
-
-    def visit(node: ast.AST, ancestors: list[ast.AST]) -> None:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.func.attr == "result":
-            found.append((ancestors, node))
-        for child in ast.iter_child_nodes(node):
-            visit(child, [*ancestors, node])
-
-    visit(tree, [])
-    [(ancestors, call)] = found
-    return ancestors, call
+    return only_call(ast.parse(textwrap.dedent(source)),
+                     lambda call: isinstance(call.func, ast.Attribute)
+                     and call.func.attr == "result")
 
 
 DONE = {

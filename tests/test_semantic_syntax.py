@@ -7,23 +7,13 @@ import ast
 import pytest
 
 from asynclint.semantic.syntax import names_used, runs_below
+from tests.conftest import only_call
 
 
 def _where(source: str) -> tuple[list[ast.AST], ast.AST]:
     """The ancestors of the call to `target()` (outermost first), and the call."""
-    tree = ast.parse(source)
-    found: list[tuple[list[ast.AST], ast.AST]] = []
-
-    def visit(node: ast.AST, ancestors: list[ast.AST]) -> None:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id == "target":
-            found.append((ancestors, node))
-        for child in ast.iter_child_nodes(node):
-            visit(child, [*ancestors, node])
-
-    visit(tree, [])
-    [(ancestors, call)] = found
-    return ancestors, call
+    return only_call(ast.parse(source), lambda call: isinstance(call.func, ast.Name)
+                     and call.func.id == "target")
 
 
 @pytest.mark.parametrize("source", [
