@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pytest
@@ -24,6 +26,18 @@ SCRIPT = str(Path(sys.executable).with_name("asynclint"))
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 AddRule = Callable[[type["Rule"]], None]
+
+
+def load_script(file: str, name: str) -> ModuleType:
+    """A script of `scripts/`, loaded as module `name` (registered in `sys.modules`: its
+    dataclasses look their module up there)."""
+    where = Path(__file__).resolve().parent.parent / "scripts" / file
+    spec = importlib.util.spec_from_file_location(name, where)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def only_call(tree: ast.AST, wanted: Callable[[ast.Call], bool]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
 import sys
 import textwrap
 from pathlib import Path
@@ -11,17 +10,14 @@ from types import ModuleType
 
 import pytest
 
+from tests.conftest import load_script
+
 SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
 
 
 def _load() -> ModuleType:
     sys.path.insert(0, str(SCRIPTS))
-    spec = importlib.util.spec_from_file_location("dropped_awaits", SCRIPTS / "dropped_awaits.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["dropped_awaits"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("dropped_awaits.py", "dropped_awaits")
 
 
 da = _load()

@@ -8,23 +8,15 @@ the check did not run.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "ecosystem.py"
+from tests.conftest import load_script
 
 
 def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("asynclint_ecosystem", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("ecosystem.py", "asynclint_ecosystem")
 
 
 eco = _load()

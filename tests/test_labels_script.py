@@ -4,21 +4,14 @@ ecosystem run, no network."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "labels.py"
+from tests.conftest import load_script
 
 
 def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("asynclint_labels", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("labels.py", "asynclint_labels")
 
 
 labels = _load()

@@ -8,7 +8,6 @@ there."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -17,16 +16,14 @@ from types import ModuleType
 
 import pytest
 
+from tests.conftest import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "release_check.py"
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("release_check", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("release_check.py", "release_check")
 
 
 def test_build_twine_and_a_fresh_install(tmp_path: Path) -> None:

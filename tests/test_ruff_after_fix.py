@@ -4,24 +4,19 @@ already have (`scripts/ruff_after_fix.py`, run here as a test)."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests.conftest import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("ruff_after_fix",
-                                                  ROOT / "scripts" / "ruff_after_fix.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("ruff_after_fix", module)  # its dataclasses look it up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("ruff_after_fix.py", "ruff_after_fix")
 
 
 # Findings the fixes still add, each known and why it stays. Any other fails the test.
