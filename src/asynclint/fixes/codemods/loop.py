@@ -13,6 +13,7 @@ import libcst as cst
 from asynclint.diagnostics import Diagnostic, Edit, Location
 from asynclint.fixes.context import FixContext
 from asynclint.fixes.edits import indent_lines
+from asynclint.semantic.loops import LoopHolder
 
 
 class RunSite(Protocol):
@@ -46,21 +47,6 @@ def await_run(fctx: FixContext, diagnostic: Diagnostic, site: RunSite) -> Edit |
         lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
     awaited = cst.Await(expression=expression, lpar=lpar, rpar=rpar)
     return fctx.replace(call, awaited)
-
-
-class LoopHolder(Protocol):
-    """The statement that held a run call's loop or runner (`semantic.loops.LoopHolder`)."""
-
-    @property
-    def kind(self) -> str: ...
-    @property
-    def first(self) -> int: ...
-    @property
-    def last(self) -> int: ...
-    @property
-    def body_first(self) -> int: ...
-    @property
-    def dedent(self) -> int: ...
 
 
 def _whole_rows(fctx: FixContext, first: int, last: int) -> Edit:
