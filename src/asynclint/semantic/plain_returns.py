@@ -4,7 +4,7 @@ ASL208 (`await` on what is not awaitable), read from the function's body alone."
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import walk
@@ -42,15 +42,26 @@ def plain_return(node: ast.FunctionDef | ast.AsyncFunctionDef,
         return None
     if node.returns is not None:
         return True
+    for stmt in own_returns(body):
+        value = stmt.value
+        if value is not None and not isinstance(value, _PLAIN_NODES) and not (
+                isinstance(value, ast.Call) and model.resolve(value.func) in _PLAIN_BUILTINS):
+            return None
+    return True
+
+
+# The fields of compound statements that hold statements (handlers and match cases aside).
+_BLOCKS = ("body", "orelse", "finalbody")
+
+
+def own_returns(body: list[ast.stmt]) -> Iterator[ast.Return]:
+    """The `return` statements of a function body itself (not of nested functions or
+    classes), walking statements only."""
     stack: list[ast.stmt] = list(body)
     while stack:
         stmt = stack.pop()
         if isinstance(stmt, ast.Return):
-            value = stmt.value
-            if value is not None and not isinstance(value, _PLAIN_NODES) and not (
-                    isinstance(value, ast.Call)
-                    and model.resolve(value.func) in _PLAIN_BUILTINS):
-                return None
+            yield stmt
         elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for block in _BLOCKS:
                 inner = getattr(stmt, block, None)
@@ -58,11 +69,6 @@ def plain_return(node: ast.FunctionDef | ast.AsyncFunctionDef,
                     stack.extend(inner)
             for part in getattr(stmt, "handlers", None) or getattr(stmt, "cases", None) or ():
                 stack.extend(part.body)
-    return True
-
-
-# The fields of compound statements that hold statements (handlers and match cases aside).
-_BLOCKS = ("body", "orelse", "finalbody")
 
 
 # -- an `async def` annotated loosely (`-> Any`): does it mean to hand back an awaitable? -------
@@ -99,24 +105,14 @@ def may_return_awaitable(function: ast.AsyncFunctionDef, model: SemanticModel,
         return True  # a decorator may take the result as it is (await it, cache it...)
     if function.name in model.shared(_UNAWAITED_KEY, lambda: _called_unawaited(model.module)):
         return True
-    stack: list[ast.stmt] = list(function.body)
-    while stack:
-        stmt = stack.pop()
-        if isinstance(stmt, ast.Return):
-            value = stmt.value
-            inner = cast_operand(value, model.resolve) if value is not None else None
-            value = inner if inner is not None else value
-            if value is None or isinstance(value, _COMPUTED):
-                continue
-            if not (isinstance(value, ast.Call) and coroutine_call(value)):
-                return True
-        elif not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for block in _BLOCKS:
-                inner_block = getattr(stmt, block, None)
-                if inner_block:
-                    stack.extend(inner_block)
-            for part in getattr(stmt, "handlers", None) or getattr(stmt, "cases", None) or ():
-                stack.extend(part.body)
+    for stmt in own_returns(function.body):
+        value = stmt.value
+        inner = cast_operand(value, model.resolve) if value is not None else None
+        value = inner if inner is not None else value
+        if value is None or isinstance(value, _COMPUTED):
+            continue
+        if not (isinstance(value, ast.Call) and coroutine_call(value)):
+            return True
     return False
 
 
