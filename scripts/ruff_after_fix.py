@@ -106,6 +106,20 @@ def ruff_codes(ruff: str, folder: Path, files: list[str]) -> dict[str, Counter[s
     return found
 
 
+def ruff_added(ruff: str, before: Path, after: Path, files: list[str]
+               ) -> list[tuple[str, Counter[str]]]:
+    """Per file (relative to both folders), the ruff findings `after` has that `before` did
+    not; files that gained none are left out."""
+    old = ruff_codes(ruff, before, files)
+    new = ruff_codes(ruff, after, files)
+    found = [(f, new.get(f, Counter()) - old.get(f, Counter())) for f in files]
+    return [(f, added) for f, added in found if added]
+
+
+def _counts(added: Counter[str]) -> str:
+    return ", ".join(f"{code} x{n}" for code, n in sorted(added.items()))
+
+
 def introduced(ruff: str) -> tuple[Counter[str], list[str]]:
     """The findings of each code the fixes add, and one line per file that gained any."""
     total: Counter[str] = Counter()
@@ -133,15 +147,10 @@ def introduced(ruff: str) -> tuple[Counter[str], list[str]]:
             checks.append((root.relative_to(FIXTURES.parent).as_posix(), work / name / "before",
                            work / name / "after", files))
         for label, before, after, files in checks:
-            old = ruff_codes(ruff, before, files)
-            new = ruff_codes(ruff, after, files)
-            for f in files:
-                added = new.get(f, Counter()) - old.get(f, Counter())
-                if added:
-                    total += added
-                    where = label if label == "README.md" else f"{label}/{f}"
-                    lines.append(f"{where}: " + ", ".join(
-                        f"{code} x{n}" for code, n in sorted(added.items())))
+            for f, added in ruff_added(ruff, before, after, files):
+                total += added
+                where = label if label == "README.md" else f"{label}/{f}"
+                lines.append(f"{where}: {_counts(added)}")
     return total, lines
 
 
@@ -246,14 +255,9 @@ def tree_introduced(ruff: str, trees: list[Path]) -> tuple[Counter[str], list[st
             changed += len(fixed)
             if not fixed:
                 continue
-            old = ruff_codes(ruff, before, fixed)
-            new = ruff_codes(ruff, after, fixed)
-            for f in fixed:
-                added = new.get(f, Counter()) - old.get(f, Counter())
-                if added:
-                    total += added
-                    lines.append(f"{tree.name}/{f}: " + ", ".join(
-                        f"{code} x{n}" for code, n in sorted(added.items())))
+            for f, added in ruff_added(ruff, before, after, fixed):
+                total += added
+                lines.append(f"{tree.name}/{f}: {_counts(added)}")
     return total, lines, changed
 
 
