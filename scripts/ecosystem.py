@@ -1,7 +1,7 @@
 """Ecosystem run: asynclint over pinned source distributions of real async projects.
 
 Like ruff's ecosystem check. Every project below is downloaded once (``pip download --no-deps
---no-binary :all:``) into a cache outside the repository, unpacked, and checked with every
+--no-binary :all:``, or its pure-Python wheel where pip cannot fetch the sdist without building it) into a cache outside the repository, unpacked, and checked with every
 registered rule (``select = ["ASL"]``, and ``test-ignore = []``: test code too), all cores, no
 cache. The run fails on any crash or internal error, on any ``--fix --unsafe-fixes`` result that does not parse or is not idempotent, and on any
 fix dropped because it would not parse. The findings per project are compared with (``--check``)
@@ -44,6 +44,9 @@ class Project:
     name: str  # the PyPI name
     version: str
     kind: str  # "library" or "application"
+    # "sdist", or "wheel" for a project whose sdist pip cannot fetch without building it (a
+    # pure-Python wheel holds the same modules; it has no tests).
+    dist: str = "sdist"
 
 
 # One line per project: the pinned versions make the snapshot reproducible. Bump a pin (and run
@@ -69,6 +72,9 @@ PROJECTS: tuple[Project, ...] = (
     Project("fastcrud", "0.23.0", "application"),
     Project("fastapi-amis-admin", "0.7.3", "application"),
     Project("lnbits", "1.6.2", "application"),
+    Project("open-webui", "0.12.4", "application", dist="wheel"),
+    Project("prefect", "3.9.1", "application"),
+    Project("opal-server", "0.9.9", "application", dist="wheel"),
 )
 BY_NAME = {p.name: p for p in PROJECTS}
 
@@ -94,16 +100,15 @@ def _find_sdist(directory: Path, project: Project) -> Path | None:
         return None
     want = f"{_norm(project.name)}-{project.version}"
     for entry in sorted(directory.iterdir()):
-        if _norm(entry.name).startswith(_norm(want)) and entry.name.endswith(
-            (".tar.gz", ".zip", ".tar.bz2")
-        ):
+        suffixes = (".whl",) if project.dist == "wheel" else (".tar.gz", ".zip", ".tar.bz2")
+        if _norm(entry.name).startswith(_norm(want)) and entry.name.endswith(suffixes):
             return entry
     return None
 
 
 def _unpack(archive: Path, dest: Path) -> None:
     """Unpack without trusting member paths (tarfile's 'data' filter; zip names checked)."""
-    if archive.name.endswith(".zip"):
+    if archive.name.endswith((".zip", ".whl")):
         with zipfile.ZipFile(archive) as zf:
             for name in zf.namelist():
                 target = (dest / name).resolve()
@@ -124,8 +129,9 @@ def fetch(project: Project, cache: Path) -> Path:
     sdists.mkdir(parents=True, exist_ok=True)
     archive = _find_sdist(sdists, project)
     if archive is None:
+        kind = "--only-binary" if project.dist == "wheel" else "--no-binary"
         cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-               "--no-binary", ":all:", f"{project.name}=={project.version}", "-d", str(sdists)]
+               kind, ":all:", f"{project.name}=={project.version}", "-d", str(sdists)]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         archive = _find_sdist(sdists, project)
         if done.returncode != 0 or archive is None:
