@@ -12,6 +12,7 @@ behaviour shows up in a diff.
     python scripts/ecosystem.py --check         # ... and fail when findings differ from the snapshot
     python scripts/ecosystem.py --update        # ... and rewrite the snapshot
     python scripts/ecosystem.py --projects aiofiles,databases --check
+    python scripts/ecosystem.py --markdown      # the snapshot as docs/reliability.md's table
 
 The cache lives in ``$ASYNCLINT_ECOSYSTEM_CACHE`` or ``~/.cache/asynclint-ecosystem`` (``--cache``).
 """
@@ -327,6 +328,27 @@ def summary(results: Sequence[ProjectResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def snapshot_table(snapshot: dict[str, Any]) -> str:
+    """The Markdown table of docs/reliability.md ("Findings by project"), from the snapshot, so
+    the page says what the committed run found (a test keeps the two in step)."""
+    rows = ["| project | kind | files | lines | findings per code |", "|---|---|---:|---:|---|"]
+    total = Counter[str]()
+    files = lines = 0
+    for name in sorted(snapshot, key=str.lower):
+        entry = snapshot[name]
+        per: dict[str, int] = entry["findings_per_code"]
+        total.update(per)
+        files += entry["files"]
+        lines += entry["lines"]
+        codes = ", ".join(f"{code} {count}" for code, count in sorted(per.items())) or "—"
+        rows.append(f"| {name} {entry['version']} | {entry['kind']} | {entry['files']:,} "
+                    f"| {entry['lines']:,} | {codes} |")
+    codes = ", ".join(f"{code} {count}" for code, count in sorted(total.items()))
+    rows.append(f"| **total ({len(snapshot)} projects)** | | **{files:,}** | **{lines:,}** "
+                f"| {codes} |")
+    return "\n".join(rows) + "\n"
+
+
 def run(names: Sequence[str], cache: Path, jobs: int | None, fixes: bool = True) -> list[ProjectResult]:
     results = []
     for name in names:
@@ -347,8 +369,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="fail when findings differ from the snapshot")
     mode.add_argument("--update", action="store_true", help="rewrite the snapshot entries of these projects")
+    mode.add_argument("--markdown", action="store_true",
+                      help="print the snapshot as the table of docs/reliability.md (runs nothing)")
     parser.add_argument("--snapshot", type=Path, default=SNAPSHOT, help="default: %(default)s")
     args = parser.parse_args(argv)
+    if args.markdown:
+        sys.stdout.write(snapshot_table(load_snapshot(args.snapshot)))
+        return 0
 
     if args.projects == "small":
         names: list[str] = list(SMALL)

@@ -8,6 +8,8 @@ the check did not run.
 
 from __future__ import annotations
 
+import zipfile
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -46,3 +48,25 @@ def test_snapshot_covers_every_project() -> None:
         assert entry["version"] == eco.BY_NAME[name].version, name
         assert sum(entry["findings_per_code"].values()) == len(entry["findings"]), name
     assert len(eco.PROJECTS) >= 15
+
+
+def test_reliability_page_shows_the_snapshot() -> None:
+    """docs/reliability.md's "Findings by project" table is the committed snapshot's, so the page
+    never quotes a run nobody can reproduce (`python scripts/ecosystem.py --markdown`)."""
+    page = (eco.REPO / "docs" / "reliability.md").read_text(encoding="utf-8")
+    table = eco.snapshot_table(eco.load_snapshot())
+    assert table in page, "regenerate the table with `python scripts/ecosystem.py --markdown`"
+    assert f"pinned releases of {len(eco.PROJECTS)} real async projects" in page
+
+
+def test_wheel_projects_unpack_from_their_wheel(tmp_path: Path) -> None:
+    """A project pinned to its wheel is looked up as a `.whl`, never as an sdist of that name."""
+    project = eco.Project("demo-app", "1.0", "application", dist="wheel")
+    (tmp_path / "demo-app-1.0.tar.gz").write_bytes(b"")
+    assert eco._find_sdist(tmp_path, project) is None
+    wheel = tmp_path / "demo_app-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        zf.writestr("demo_app/__init__.py", "x = 1\n")
+    assert eco._find_sdist(tmp_path, project) == wheel
+    eco._unpack(wheel, tmp_path / "out")
+    assert (tmp_path / "out" / "demo_app" / "__init__.py").read_text() == "x = 1\n"
