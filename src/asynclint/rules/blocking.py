@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule, register
-from asynclint.semantic.blocking import BlockingAnalysis
+from asynclint.semantic.blocking import BlockingAnalysis, opened_by_with
 from asynclint.semantic.catalogs.blocking import (
     CONSUMING_CALLS,
     EVALUATED_ON_ITERATION,
@@ -460,7 +460,7 @@ class _CatalogRule(Rule):
         if entry is None or entry.kind is not self.kind or entry.cost is not self.cost \
                 or _under_type_checking(self) or _lazy_here(self, node, entry) \
                 or (entry.waits_for_receiver and is_done(node, semantic.parents)) \
-                or _once_only(self):
+                or self._covered_by_with(node, entry) or _once_only(self):
             return
         what = _METADATA_WHAT if entry.cost is Cost.METADATA else _WHAT[entry.kind]
         message = (f"`{_short_name(entry)}` is {what} inside `async def`, it blocks "
@@ -474,6 +474,19 @@ class _CatalogRule(Rule):
         self.report(node, message, fix_plan=plan,
                     applicability=Applicability.DISPLAY_ONLY if shown_only else None,
                     fix_title=thread_title(plan, shown_only))
+
+    def _covered_by_with(self, node: ast.Call, entry: BlockingCall) -> bool:
+        """`f.read()` inside `with open(p) as f:` where that `open` is reported by this rule:
+        one finding, on the `with` line, whose remedy moves the whole block to a thread. Files
+        only: a database connection's queries (`with engine.connect() as conn`) stay reported
+        one by one, as the query is the costly part a reviewer looks for."""
+        if entry.kind is not Kind.FILE:
+            return False
+        opener = opened_by_with(node, self.semantic.parents)
+        if opener is None:
+            return False
+        opened = _analysis(self).direct(opener, self.semantic.scope)
+        return opened is not None and opened.kind is entry.kind and opened.cost is entry.cost
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return _thread_fix(self, fctx, diagnostic)

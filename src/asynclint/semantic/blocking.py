@@ -9,7 +9,7 @@ project index (`project_fact`), through which calls are followed across modules.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,14 @@ from asynclint.semantic.catalogs.blocking import (
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import own_nodes
 from asynclint.semantic.scopes import LOCAL, Scope, ScopeKind
-from asynclint.semantic.syntax import FUNCS, YIELD_ROWS, FuncDef, rows_unknown, rows_within
+from asynclint.semantic.syntax import (
+    FUNCS,
+    NESTED_SCOPES,
+    YIELD_ROWS,
+    FuncDef,
+    rows_unknown,
+    rows_within,
+)
 from asynclint.semantic.types import canonical
 
 # The last part of every name a call can match (`x.y.read` ends in `read`): a method call whose
@@ -466,3 +473,34 @@ def _call_name(entry: BlockingCall) -> str:
     """How a chain ends: the catalogued call's dotted name (`requests.get`, `open`)."""
     return entry.name.removeprefix("builtins.")
 
+
+
+def opened_by_with(call: ast.Call, ancestors: Sequence[ast.AST]) -> ast.Call | None:
+    """The call of an enclosing `with <call> as f:` when `call` is a method of `f` (`f.read()`
+    in its body) within the same function, and the body never rebinds `f`; else None.
+    `ancestors` are the call's, outermost first. A blocking `open` in the `with` line is
+    reported there, and its remedy (move the block into a thread) covers every use of `f`
+    inside the block: reporting each `f.read()` again counts one problem several times."""
+    if not isinstance(call.func, ast.Attribute) or not isinstance(call.func.value, ast.Name):
+        return None
+    name = call.func.value.id
+    chain = [*ancestors, call]
+    for outer, inner in zip(reversed(chain[:-1]), reversed(chain[1:]), strict=True):
+        if isinstance(outer, NESTED_SCOPES):
+            return None
+        if not isinstance(outer, ast.With) or not any(inner is s for s in outer.body):
+            continue
+        for item in outer.items:
+            target = item.optional_vars
+            if isinstance(target, ast.Name) and target.id == name:
+                opener = item.context_expr
+                if not isinstance(opener, ast.Call) or _stores(outer.body, name):
+                    return None
+                return opener
+    return None
+
+
+def _stores(body: list[ast.stmt], name: str) -> bool:
+    """Some statement of `body` (at any depth) assigns `name`."""
+    return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
+               for stmt in body for node in ast.walk(stmt))
