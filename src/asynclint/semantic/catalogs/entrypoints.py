@@ -12,9 +12,10 @@ CLI_DECORATORS = frozenset({
 })
 # ... and the ones that make it a group, whose own `.command()` / `.group()` register more.
 CLI_GROUP_DECORATORS = frozenset({"click.group", "asyncclick.group"})
-# Objects whose `.command()` / `.group()` / `.callback()` decorators register commands.
-CLI_APPS = frozenset({"typer.Typer", "click.Group", "asyncclick.Group"})
-CLI_METHODS = frozenset({"command", "group", "callback"})
+# Objects whose `.command()` / `.group()` / `.callback()` / `.default()` decorators register
+# commands (cyclopts' `App.default` is the command run without a sub-command).
+CLI_APPS = frozenset({"typer.Typer", "click.Group", "asyncclick.Group", "cyclopts.App"})
+CLI_METHODS = frozenset({"command", "group", "callback", "default"})
 
 # Applications and routers with start-up/shutdown events.
 LIFECYCLE_OWNERS = frozenset({
