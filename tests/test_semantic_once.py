@@ -162,3 +162,45 @@ def test_a_hook_that_is_also_a_route_or_called_per_request() -> None:
         @app.get("/again")
         async def again(): await hook()
         """) == {"kept"}
+
+
+def test_a_command_line_module_quiets_its_public_coroutines_too() -> None:
+    """A module that defines commands and serves no request: its coroutines are the commands'
+    implementation, public or not (what `__all__` exports, or what is handed on, stays checked)."""
+    assert _quiet("""
+        import argparse
+        import asyncio
+
+        __all__ = ["exported"]
+
+        async def init(): ...
+        async def migrate(): await init()
+        async def exported(): ...
+        async def handed_on(): ...
+        async def unused(): ...
+        JOBS = [handed_on]
+
+        async def _run(args):
+            await migrate()
+            await exported()
+            await handed_on()
+
+        def main():
+            parser = argparse.ArgumentParser()
+            parser.set_defaults(func=_run)
+            asyncio.run(parser.parse_args().func(parser.parse_args()))
+        """) == {"_run", "migrate", "init"}
+
+
+def test_a_typer_module_with_public_helpers() -> None:
+    assert _quiet("""
+        import typer
+
+        app = typer.Typer()
+
+        async def load(): ...
+
+        @app.command()
+        async def sync_all():
+            await load()
+        """) == {"sync_all", "load"}

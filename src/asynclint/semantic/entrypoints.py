@@ -18,7 +18,11 @@ Seen from the module alone:
 - then, to a fixed point, a private module-level coroutine (`_name`, not listed in `__all__`)
   whose every mention in the module is a call made directly in the body of a root or of another
   such coroutine. A public function may be imported and called per request elsewhere: it is
-  never quiet through its callers (that would need every module of the project).
+  never quiet through its callers (that would need every module of the project) — except in a
+  command-line module (one that defines a command: a click/typer/cyclopts command or an argparse
+  handler) that defines no request handler, whose public coroutines are the commands'
+  implementation (tortoise's `init`, `migrate`... called by the `_run_*` argparse handlers), not
+  an API served per request; one listed in `__all__` stays checked there too.
 
 A root the module also registers as a request handler, or calls from code not known to run
 once (a route calling the start-up hook again), stays checked.
@@ -69,11 +73,15 @@ class EntryPoints:
         self.defs: dict[str, FuncDef] = {
             s.name: s for s in body if isinstance(s, FUNCS) and counts.get(s.name) == 1}
         self.groups: set[str] = set()
+        self.commands = False  # the module defines a command-line command
         roots: set[str] = set()
         for func in self.defs.values():  # in source order: a group is defined before its use
             if self._decorated_root(func):
                 roots.add(func.name)
         roots |= self._registered()
+        if self.commands and any(handler_info(f, semantic) is not None
+                                 for f in self.defs.values()):
+            self.commands = False  # a module that also serves requests is not only a CLI
         self.quiet: set[int] = {id(self.defs[name]) for name in self._spread(roots)}
 
     # -- roots ----------------------------------------------------------------------------------
@@ -93,14 +101,14 @@ class EntryPoints:
             qualified = self.semantic.resolve(target, self.scope)
             name = canonical(qualified) if qualified else None
             if name in CLI_DECORATORS:
-                root = True
+                root = self.commands = True
                 if name in CLI_GROUP_DECORATORS:
                     self.groups.add(func.name)
                 continue
             if not isinstance(target, ast.Attribute):
                 continue
             if target.attr in CLI_METHODS and self._cli_app(target.value):
-                root = True
+                root = self.commands = True
                 if target.attr == "group":
                     self.groups.add(func.name)
             elif target.attr == LIFECYCLE_DECORATOR and isinstance(decorator, ast.Call) \
@@ -144,7 +152,9 @@ class EntryPoints:
                 if owner is not None and f"{owner}.{func.value.attr}" in LIFECYCLE_SIGNALS:
                     yield call.args[0]
             elif func.attr == "set_defaults" and self._type(func.value, scope) == ARGPARSE_PARSER:
-                yield from (kw.value for kw in call.keywords if kw.arg == "func")
+                handlers = [kw.value for kw in call.keywords if kw.arg == "func"]
+                self.commands = self.commands or bool(handlers)
+                yield from handlers
         qualified = self.semantic.resolve(func, scope)
         keywords = LIFECYCLE_KEYWORDS.get(canonical(qualified)) if qualified else None
         if keywords:
@@ -156,14 +166,15 @@ class EntryPoints:
 
     # -- what else calls them -------------------------------------------------------------------
     def _spread(self, roots: set[str]) -> set[str]:
-        """The roots and private coroutines that only once-only code calls, to a fixed point.
+        """The roots and private coroutines (any coroutine in a command-line module) that only
+        once-only code calls, to a fixed point.
 
         A root stays checked when the module also makes it a request handler, or calls it from
         code not known to run once; a private coroutine is quiet when it is mentioned, and
         every mention is a call from the own code of a quiet def."""
         exported = set(_exports(self.semantic.module))
         private = {name for name, func in self.defs.items()
-                   if name.startswith("_") and not name.startswith("__")
+                   if (self.commands or name.startswith("_")) and not name.startswith("__")
                    and isinstance(func, ast.AsyncFunctionDef) and name not in exported}
         roots = {name for name in roots
                  if handler_info(self.defs[name], self.semantic) is None}
