@@ -25,6 +25,7 @@ from asynclint.semantic.catalogs.types import (
     COLLECTION_GENERICS,
     DEPENDENCY_MARKERS,
     MAPPING_GENERICS,
+    METHODLESS_BASES,
     PASSTHROUGH_CALLS,
     PROPERTY_DECORATORS,
     RETURNS,
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
     from asynclint.semantic.model import SemanticModel
 
 _NONE = "builtins.None"
-# Bases that take no part in finding an inherited method.
-_NO_BASES = frozenset({"builtins.object", "typing.Generic", "typing_extensions.Generic"})
 _MAX_SUPER_DEPTH = 8  # classes followed up a single-inheritance line
 _UNKNOWN = ""  # a name whose type cannot be told
 _MAX_ANCESTORS = 32  # classes looked at when telling whether a class derives from a base
@@ -268,7 +267,7 @@ class TypeInference:
         module = self.model.module_scope
         for _ in range(_MAX_SUPER_DEPTH):
             bases = [b for b in node.bases if self.model.resolve(
-                b.value if isinstance(b, ast.Subscript) else b, module) not in _NO_BASES]
+                b.value if isinstance(b, ast.Subscript) else b, module) not in METHODLESS_BASES]
             if len(bases) != 1 or node.keywords:
                 return None
             base = bases[0]
