@@ -268,9 +268,15 @@ CASES = {
             async def folder(self) -> Path:
                 d = await super().folder()
                 reveal(d)
+        from abc import ABC
+        class Abstract(Base, ABC):
+            async def folder(self) -> Path:
+                e = await super().folder()
+                reveal(e)
         """,
-        # Middle.name is unannotated: the line stops there; two bases: the MRO is not followed.
-        ["pathlib.Path", "pathlib.Path", None, None],
+        # Middle.name is unannotated: the line stops there; two bases: the MRO is not followed
+        # (abc.ABC, like Generic, adds no method: one base is left).
+        ["pathlib.Path", "pathlib.Path", None, None, "pathlib.Path"],
     ),
     "contextlib.closing hands back its argument's type, also through `with ... as`": (
         """
