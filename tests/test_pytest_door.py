@@ -15,18 +15,6 @@ CLEAN = "import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)\n"
 LEAN = ("-p", "no:hypothesispytest", "-p", "no:pytest-lsp", "-p", "no:asyncio")
 
 
-@pytest.fixture(autouse=True)
-def _rule_families_loaded_outside() -> None:
-    """pytester takes `sys.modules` back after each in-process run. A rule family first imported
-    inside a run would be imported again by the next one and register its rules a second time
-    in the registry that stayed (`duplicate rule code`) — whether that happens depended on
-    which tests ran earlier in the same worker. Loading the families here, before pytester
-    takes its snapshot, makes every in-process run find them."""
-    from asynclint.api import rules
-
-    rules()
-
-
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     return pytester.runpytest(*LEAN, *args)
 

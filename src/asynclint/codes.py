@@ -1,7 +1,7 @@
 """Every rule code and whether it is on by default: the one table selection, validation and
 the cache fingerprint read, so configuration knows codes without importing any rule (a warm run
 served from the cache never analyses anything). A new rule adds one line here; registering a
-rule whose code or default is not in this table fails (`rules.base.register`).
+rule whose code or default is not in this table fails (`rules.base.check_rule`).
 """
 
 CODES: dict[str, bool] = {

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan
-from asynclint.rules.base import Rule, register
+from asynclint.rules.base import Rule
 from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.semantic.coroutines import ASYNC_CM, ASYNC_GEN, COROUTINE, CoroutineOracle
 from asynclint.semantic.flow import FunctionFlow
@@ -132,7 +132,6 @@ _AWAIT_SAFETY = (
 
 
 # -- rules ---------------------------------------------------------------------------------------------
-@register
 class UnawaitedCoroutine(Rule):
     code = "ASL200"
     name = "unawaited-coroutine"
@@ -208,7 +207,6 @@ class _AssignmentRule(Rule):
         raise NotImplementedError
 
 
-@register
 class CoroutineAssignedNeverAwaited(_AssignmentRule):
     code = "ASL201"
     name = "coroutine-assigned-never-awaited"
@@ -387,7 +385,6 @@ def _may_precede(flow: FunctionFlow, first: ast.Name, then: ast.Name, binding: a
     return any(loop in flow.loops(then) and loop not in around for loop in flow.loops(first))
 
 
-@register
 class CoroutineUsedAsValue(Rule):
     code = "ASL202"
     name = "coroutine-used-as-value"
@@ -561,7 +558,6 @@ def _awaited_chain(semantic: Any) -> bool:
     return False
 
 
-@register
 class ReturnUnawaitedCoroutine(_AssignmentRule):
     code = "ASL203"
     name = "return-unawaited-coroutine"
@@ -763,7 +759,6 @@ def _bound_names(node: ast.AST) -> list[str]:
     return []
 
 
-@register
 class SyncWithOnAsyncContextManager(Rule):
     code = "ASL204"
     name = "sync-with-async-context-manager"
@@ -831,7 +826,6 @@ class SyncWithOnAsyncContextManager(Rule):
         return _async_keyword_fix(self, fctx, diagnostic)
 
 
-@register
 class SyncForOverAsyncIterator(Rule):
     code = "ASL205"
     name = "sync-for-over-async-iterator"
@@ -902,7 +896,6 @@ class PassFunctionPlan(FixPlan):
     unwrap: bool
 
 
-@register
 class CoroutinePassedAsCallable(Rule):
     code = "ASL206"
     name = "coroutine-passed-as-callable"
@@ -1016,7 +1009,6 @@ _PYTEST_FIXTURE = frozenset({"pytest.fixture"})
 _OTHER_RUNNERS = ("anyio", "trio")  # plugins that run `@pytest.fixture async def` themselves
 
 
-@register
 class AsyncFixtureInStrictMode(Rule):
     code = "ASL207"
     name = "async-fixture-in-strict-mode"
@@ -1094,7 +1086,6 @@ class AsyncFixtureInStrictMode(Rule):
 
 
 # -- `await` on what is not awaitable ----------------------------------------------------------------
-@register
 class AwaitNonAwaitable(Rule):
     code = "ASL208"
     name = "await-non-awaitable"
@@ -1158,3 +1149,17 @@ class AwaitNonAwaitable(Rule):
         from asynclint.fixes.codemods.awaits import drop_await
 
         return self.fix_with(diagnostic, drop_await(fctx, diagnostic))
+
+
+# This family's rules, in code order; `rules.load_registry` reads it (nothing registers on import).
+RULES: tuple[type[Rule], ...] = (
+    UnawaitedCoroutine,
+    CoroutineAssignedNeverAwaited,
+    CoroutineUsedAsValue,
+    ReturnUnawaitedCoroutine,
+    SyncWithOnAsyncContextManager,
+    SyncForOverAsyncIterator,
+    CoroutinePassedAsCallable,
+    AsyncFixtureInStrictMode,
+    AwaitNonAwaitable,
+)

@@ -227,14 +227,12 @@ def _with_subclasses(kind: type[ast.AST]) -> Iterator[type[ast.AST]]:
         yield from _with_subclasses(sub)
 
 
-REGISTRY: dict[str, type[Rule]] = {}
-
-
-def register(cls: type[Rule]) -> type[Rule]:
-    """Add a rule to the registry. Selection knows codes only from `asynclint.codes`, so a rule
-    missing there (or with another default) could never be selected as declared: refused; and
-    `# noqa` knows peer codes only from there, so `overlaps` must match its `PEERS` entry."""
-    if cls.code in REGISTRY:
+def check_rule(cls: type[Rule], known: Mapping[str, type[Rule]]) -> None:
+    """Refuse a rule the registry cannot hold as declared. Selection knows codes only from
+    `asynclint.codes`, so a rule missing there (or with another default) could never be
+    selected as declared; `# noqa` knows peer codes only from there, so `overlaps` must match
+    its `PEERS` entry; and a code means one rule."""
+    if cls.code in known:
         raise ValueError(f"duplicate rule code {cls.code}")
     if not cls.code.startswith("ASL") or len(cls.code) != 6 or not cls.code[3:].isdigit():
         raise ValueError(f"rule code {cls.code!r} must look like ASL123")
@@ -244,6 +242,4 @@ def register(cls: type[Rule]) -> type[Rule]:
     if PEERS.get(cls.code, ()) != cls.overlaps:
         raise ValueError(f"rule code {cls.code} must be in asynclint/codes.py PEERS as "
                          f"{cls.code!r}: {cls.overlaps!r} (the `# noqa` peer codes)")
-    REGISTRY[cls.code] = cls
-    return cls
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
-from asynclint.rules.base import Rule, register
+from asynclint.rules.base import Rule
 from asynclint.semantic.blocking import BlockingAnalysis, opened_by_with
 from asynclint.semantic.catalogs.blocking import (
     CONSUMING_CALLS,
@@ -72,7 +72,6 @@ _ONCE_ONLY = (
 )
 
 
-@register
 class BlockingSleep(Rule):
     code = "ASL100"
     name = "blocking-sleep-in-async"
@@ -508,7 +507,6 @@ def _catalog_names(kind: Kind, cost: Cost = Cost.HEAVY) -> str:
     return "\n".join(lines)
 
 
-@register
 class BlockingHttpCall(_CatalogRule):
     code = "ASL101"
     name = "blocking-http-call-in-async"
@@ -548,7 +546,6 @@ _ITERATED_QUERY = ("Iterating a `{type}` runs its query inside `async def`, it b
                    "loop: use {alternative}")
 
 
-@register
 class BlockingDatabaseCall(_CatalogRule):
     code = "ASL102"
     name = "blocking-db-call-in-async"
@@ -636,7 +633,6 @@ class BlockingDatabaseCall(_CatalogRule):
             self._iterated(node.args[0])
 
 
-@register
 class BlockingSubprocess(_CatalogRule):
     code = "ASL103"
     name = "blocking-subprocess-in-async"
@@ -667,7 +663,6 @@ class BlockingSubprocess(_CatalogRule):
     requires_text = ("subprocess", "os", "psutil")
 
 
-@register
 class BlockingFileIO(_CatalogRule):
     code = "ASL104"
     name = "blocking-file-io-in-async"
@@ -705,7 +700,6 @@ class BlockingFileIO(_CatalogRule):
                      "fsspec", "FileSystem")
 
 
-@register
 class FilesystemMetadataCall(_CatalogRule):
     code = "ASL109"
     name = "filesystem-metadata-in-async"
@@ -740,7 +734,6 @@ class FilesystemMetadataCall(_CatalogRule):
     requires_text = ("os", "pathlib", "Path", "shutil")
 
 
-@register
 class BlockingOtherCall(_CatalogRule):
     code = "ASL105"
     name = "blocking-call-in-async"
@@ -778,7 +771,6 @@ class BlockingOtherCall(_CatalogRule):
                      "fcntl", "paramiko", "cv2")
 
 
-@register
 class ConfiguredBlockingCall(_CatalogRule):
     code = "ASL107"
     name = "configured-blocking-call-in-async"
@@ -811,7 +803,6 @@ class ConfiguredBlockingCall(_CatalogRule):
 
 
 # -- ASL106: blocking reached through the project's own sync functions -------------------------
-@register
 class BlockingViaHelper(Rule):
     code = "ASL106"
     name = "blocking-call-via-helper-in-async"
@@ -898,7 +889,6 @@ class PlainDefPlan(FixPlan):
 _ROUTE_CALLS_SHOWN = 3  # blocking calls ASL108's message names
 
 
-@register
 class BlockingAsyncRoute(Rule):
     code = "ASL108"
     name = "blocking-async-route-could-be-sync"
@@ -1004,3 +994,18 @@ class BlockingAsyncRoute(Rule):
         if not isinstance(plan, PlainDefPlan):
             return None
         return self.fix_with(diagnostic, plain_def(fctx, plan.at, plan.end))
+
+
+# This family's rules, in code order; `rules.load_registry` reads it (nothing registers on import).
+RULES: tuple[type[Rule], ...] = (
+    BlockingSleep,
+    BlockingHttpCall,
+    BlockingDatabaseCall,
+    BlockingSubprocess,
+    BlockingFileIO,
+    FilesystemMetadataCall,
+    BlockingOtherCall,
+    ConfiguredBlockingCall,
+    BlockingViaHelper,
+    BlockingAsyncRoute,
+)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan
-from asynclint.rules.base import Rule, RuleContext, register
+from asynclint.rules.base import Rule, RuleContext
 from asynclint.semantic import ordering
 from asynclint.semantic.catalogs import concurrency as catalog
 from asynclint.semantic.dataflow import (
@@ -425,7 +425,6 @@ class GatherPlan(FixPlan):
     taskgroup: bool
 
 
-@register
 class SequentialAwaits(_ConcurrencyRule):
     code = "ASL400"
     name = "sequential-independent-awaits"
@@ -613,7 +612,6 @@ class LoopGatherPlan(FixPlan):
     needs_parens: bool
 
 
-@register
 class AwaitInLoop(_ConcurrencyRule):
     code = "ASL401"
     name = "await-in-loop-over-independent-items"
@@ -844,3 +842,9 @@ class AwaitInLoop(_ConcurrencyRule):
 def _call_name(call: ast.Call) -> str:
     return f"{path_of(call.func) or 'call'}()"
 
+
+# This family's rules, in code order; `rules.load_registry` reads it (nothing registers on import).
+RULES: tuple[type[Rule], ...] = (
+    SequentialAwaits,
+    AwaitInLoop,
+)

@@ -11,7 +11,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
-from asynclint.rules.base import Rule, RuleContext, register
+from asynclint.rules.base import Rule, RuleContext
 from asynclint.semantic.handlers import Handler, defines_app, handler_info
 from asynclint.semantic.loops import LoopHolder, run_call, run_receiver
 from asynclint.semantic.model import package_depth
@@ -91,7 +91,6 @@ class AwaitRunPlan(FixPlan):
     holder: LoopHolder | None = None
 
 
-@register
 class RunInCoroutine(_RunRule):
     code = "ASL300"
     async_only = True
@@ -186,7 +185,6 @@ class AsyncHandlerPlan(FixPlan):
     sites: tuple[RunSite, ...]
 
 
-@register
 class RunInSyncHandler(_RunRule):
     code = "ASL301"
     name = "loop-run-in-sync-handler"
@@ -295,7 +293,6 @@ class RunInSyncHandler(_RunRule):
         return self.fix_with(diagnostic, async_handler(fctx, diagnostic, plan.def_at, plan.sites))
 
 
-@register
 class GetEventLoopInCoroutine(Rule):
     code = "ASL302"
     name = "get-event-loop-in-coroutine"
@@ -376,7 +373,6 @@ class MainGuardPlan(FixPlan):
     last: int
 
 
-@register
 class RunAtImport(_RunRule):
     code = "ASL303"
     name = "loop-run-at-import"
@@ -573,3 +569,12 @@ class RunAtImport(_RunRule):
         if not isinstance(plan, MainGuardPlan):
             return None
         return self.fix_with(diagnostic, main_guard(fctx, plan.first, plan.last))
+
+
+# This family's rules, in code order; `rules.load_registry` reads it (nothing registers on import).
+RULES: tuple[type[Rule], ...] = (
+    RunInCoroutine,
+    RunInSyncHandler,
+    GetEventLoopInCoroutine,
+    RunAtImport,
+)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
-from asynclint.rules.base import Rule, RuleContext, register
+from asynclint.rules.base import Rule, RuleContext
 from asynclint.semantic import cancellation
 from asynclint.semantic.cancellation import CANCELLED, CANCELLED_FACTORIES, CATCH_ALL
 from asynclint.semantic.catalogs.loops import LOOP_TYPES
@@ -63,7 +63,6 @@ class KeepTaskPlan(FixPlan):
     new_set_after: int | None
 
 
-@register
 class DanglingTask(Rule):
     code = "ASL500"
     name = "dangling-task"
@@ -293,7 +292,6 @@ _CATCH_CANCELLED_TITLE = "Re-raise cancellation before the catch-all handler"
 _DROP_HANDLER_TITLE = "Remove the handler: cancellation then propagates"
 
 
-@register
 class CancellationSwallowed(Rule):
     code = "ASL501"
     name = "cancellation-swallowed"
@@ -781,3 +779,10 @@ def _aliases(expr: ast.expr, function: ast.AST) -> list[ast.expr]:
                 and any(isinstance(t, ast.Name) and t.id == expr.id for t in sub.targets):
             found.append(sub.value)
     return found
+
+
+# This family's rules, in code order; `rules.load_registry` reads it (nothing registers on import).
+RULES: tuple[type[Rule], ...] = (
+    DanglingTask,
+    CancellationSwallowed,
+)
