@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule
-from asynclint.semantic.blocking import BlockingAnalysis, opened_by_with
+from asynclint.semantic.blocking import BlockingAnalysis, opened_by_with, used_only_in_threads
 from asynclint.semantic.catalogs.blocking import (
     CONSUMING_CALLS,
     EVALUATED_ON_ITERATION,
+    FILE_OPENERS,
     THREADPOOL_FRAMEWORKS,
     THREADPOOL_FUNCTIONS,
     THREADPOOL_ROUTE_DECORATORS,
@@ -456,12 +457,14 @@ class _CatalogRule(Rule):
         if isinstance(semantic.parent, ast.Await):
             return
         entry = _analysis(self).direct(node, semantic.scope)
-        if entry is None or entry.kind is not self.kind or entry.cost is not self.cost \
-                or _under_type_checking(self) or _lazy_here(self, node, entry) \
+        if entry is None or entry.kind is not self.kind:
+            return
+        cost = Cost.METADATA if self._opened_for_threads(node, entry) else entry.cost
+        if cost is not self.cost or _under_type_checking(self) or _lazy_here(self, node, entry) \
                 or (entry.waits_for_receiver and is_done(node, semantic.parents)) \
                 or self._covered_by_with(node, entry) or _once_only(self):
             return
-        what = _METADATA_WHAT if entry.cost is Cost.METADATA else _WHAT[entry.kind]
+        what = _METADATA_WHAT if cost is Cost.METADATA else _WHAT[entry.kind]
         message = (f"`{_short_name(entry)}` is {what} inside `async def`, it blocks "
                    f"the event loop: use {entry.instead}")
         if isinstance(semantic.parent, ast.withitem) and entry.fix is FixKind.THREAD:
@@ -473,6 +476,19 @@ class _CatalogRule(Rule):
         self.report(node, message, fix_plan=plan,
                     applicability=Applicability.DISPLAY_ONLY if shown_only else None,
                     fix_title=thread_title(plan, shown_only))
+
+    def _opened_for_threads(self, node: ast.Call, entry: BlockingCall) -> bool:
+        """`with open(p) as f:` whose every use of `f` runs in a worker thread
+        (`await asyncio.to_thread(f.read)`): only the open's syscall stays on the loop."""
+        parents = self.semantic.parents
+        if entry.name not in FILE_OPENERS or len(parents) < 2:
+            return False
+        item, block = parents[-1], parents[-2]
+        if not isinstance(item, ast.withitem) or item.context_expr is not node \
+                or not isinstance(block, ast.With) or not isinstance(item.optional_vars, ast.Name):
+            return False
+        return used_only_in_threads(block, item.optional_vars.id, self.semantic,
+                                    self.semantic.scope)
 
     def _covered_by_with(self, node: ast.Call, entry: BlockingCall) -> bool:
         """`f.read()` inside `with open(p) as f:` where that `open` is reported by this rule:
@@ -716,6 +732,10 @@ class FilesystemMetadataCall(_CatalogRule):
         "or cloud-storage mount) the same call can wait for a server for milliseconds or "
         "seconds, and every other request of the process waits with it: select this rule "
         "(`extend-select = [\"ASL109\"]`) when your coroutines touch such paths.\n\n"
+        "The `open` of `with open(path) as f:` counts here too, not under ASL104, when every "
+        "use of `f` in the block runs in a worker thread (`await asyncio.to_thread(f.read)`, "
+        "`run_in_executor(None, shutil.copyfileobj, f, out)`): the reads and writes are already "
+        "off the loop, and only the open's system call is left on it.\n\n"
         "Covered:\n\n" + _catalog_names(Kind.FILE, Cost.METADATA) + _NOT_FLAGGED
     )
     bad_example = (

@@ -18,6 +18,7 @@ from asynclint.semantic.catalogs.blocking import (
     CACHING_DECORATORS,
     CATALOG,
     INHERITED_RECEIVERS,
+    THREAD_RUNNERS,
     TRANSPARENT_DECORATORS,
     BlockingCall,
     Cost,
@@ -504,3 +505,36 @@ def _stores(body: list[ast.stmt], name: str) -> bool:
     """Some statement of `body` (at any depth) assigns `name`."""
     return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
                for stmt in body for node in ast.walk(stmt))
+
+
+def used_only_in_threads(with_node: ast.With, name: str, model: SemanticModel,
+                         scope: Scope) -> bool:
+    """Every use of `name` (the target of `with_node`) in its body hands the file to a worker
+    thread (`THREAD_RUNNERS`): its method as the callable (`await asyncio.to_thread(f.read)`),
+    or the file as an argument of that callable (`to_thread(shutil.copyfileobj, f, out)`).
+    False when it is never used, rebound, or used any other way."""
+    handed: set[int] = set()
+    for stmt in with_node.body:
+        for node in ast.walk(stmt):
+            if not isinstance(node, ast.Call):
+                continue
+            position = THREAD_RUNNERS.get(_callee(node.func, model, scope) or "")
+            if position is None or len(node.args) <= position:
+                continue
+            runs = node.args[position]
+            for arg in node.args[position:]:
+                value = arg.value if arg is runs and isinstance(arg, ast.Attribute) else arg
+                if isinstance(value, ast.Name) and value.id == name:
+                    handed.add(id(value))
+    uses = [node for stmt in with_node.body for node in ast.walk(stmt)
+            if isinstance(node, ast.Name) and node.id == name]
+    return bool(uses) and all(isinstance(u.ctx, ast.Load) and id(u) in handed for u in uses)
+
+
+def _callee(func: ast.expr, model: SemanticModel, scope: Scope) -> str | None:
+    """The canonical name of a called function, or `Type.method` of a typed receiver."""
+    qualified = model.resolve(func, scope)
+    if qualified is None and isinstance(func, ast.Attribute):
+        receiver = model.types.type_of(func.value, scope)
+        qualified = f"{receiver}.{func.attr}" if receiver else None
+    return canonical(qualified) if qualified else None

@@ -392,6 +392,18 @@ THREADPOOL_FUNCTIONS = frozenset({
 })
 THREADPOOL_FRAMEWORKS = ("fastapi", "starlette")
 
+# Calls that run the callable they are given in a worker thread: name -> the callable's
+# position. The other arguments are handed to that callable, in the thread.
+THREAD_RUNNERS: dict[str, int] = {
+    "asyncio.to_thread": 0, "anyio.to_thread.run_sync": 0,
+    "starlette.concurrency.run_in_threadpool": 0, "fastapi.concurrency.run_in_threadpool": 0,
+    "asyncio.AbstractEventLoop.run_in_executor": 1,
+}
+# Calls that open a file and return it, doing no more I/O than the open itself: in
+# `with open(p) as f:` whose every use of `f` runs in a thread (`await asyncio.to_thread(f.read)`),
+# only this one syscall stays on the loop, a metadata cost (ASL109), not file I/O (ASL104).
+FILE_OPENERS = frozenset({"builtins.open", "io.open", "pathlib.Path.open"})
+
 # Decorators that are transparent: the decorated function's body runs when it is called.
 TRANSPARENT_DECORATORS = frozenset({
     "functools.wraps", "builtins.staticmethod", "builtins.classmethod", "typing.overload",
