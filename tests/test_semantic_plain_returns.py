@@ -9,7 +9,11 @@ import textwrap
 import pytest
 
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.plain_returns import cast_operand, may_return_awaitable
+from asynclint.semantic.plain_returns import (
+    cast_operand,
+    may_return_awaitable,
+    returns_awaitables_by_design,
+)
 
 
 def _ask(code: str, name: str = "f") -> bool:
@@ -57,3 +61,33 @@ def test_cast_operand() -> None:
     values = [s.value for s in tree.body[2:]]  # type: ignore[attr-defined]
     found = [cast_operand(v, model.resolve) for v in values]
     assert [getattr(f, "id", None) for f in found] == ["a", "b", None, None]
+
+
+def _by_design(code: str) -> bool:
+    tree = ast.parse(textwrap.dedent(code))
+    function = next(n for n in ast.walk(tree) if isinstance(n, ast.AsyncFunctionDef))
+    return returns_awaitables_by_design(
+        function, lambda call: isinstance(call.func, ast.Attribute) and call.func.attr.startswith("a"))
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    # one coroutine returned among awaited, plain or literal returns: a dropped `await`
+    ("async def f(r):\n    return r.acomplete()\n", False),
+    ("async def f(r, x):\n    if x:\n        return await r.acomplete()\n"
+     "    return r.acomplete()\n", False),
+    ("async def f(r, x):\n    if x:\n        return len(x)\n    return r.acomplete()\n", False),
+    # the same coroutine function on two branches is still one slip repeated
+    ("async def f(r, x):\n    if x:\n        return r.acomplete(x)\n    return r.acomplete()\n",
+     False),
+    # a callable picked at run time: whatever it gives, a coroutine for an async one
+    ("async def f(r, k):\n    return getattr(r, k)()\n", True),
+    ("async def f(handlers, k):\n    return handlers[k]()\n", True),
+    # two coroutine functions handed back un-awaited: a dispatcher
+    ("async def f(r, x):\n    if x:\n        return r.abatch()\n    return r.acomplete()\n",
+     True),
+    # a nested function's returns are its own
+    ("async def f(r):\n    def g():\n        return getattr(r, 'x')()\n    return r.acomplete()\n",
+     False),
+])
+def test_returns_awaitables_by_design(code: str, expected: bool) -> None:
+    assert _by_design(code) is expected

@@ -24,7 +24,11 @@ from asynclint.semantic.flow import FunctionFlow
 from asynclint.semantic.handlers import handler_info
 from asynclint.semantic.nodes import child_nodes
 from asynclint.semantic.parameters import value_attribute, value_parameter
-from asynclint.semantic.plain_returns import cast_operand, may_return_awaitable
+from asynclint.semantic.plain_returns import (
+    cast_operand,
+    may_return_awaitable,
+    returns_awaitables_by_design,
+)
 from asynclint.semantic.syntax import FUNCS, await_site, short_source
 from asynclint.semantic.types import canonical
 from asynclint.semantic.value_uses import Resolver, Use, UseKind, classify_use, value_use_kind
@@ -685,6 +689,10 @@ class ReturnUnawaitedCoroutine(_AssignmentRule):
         if not isinstance(function, ast.AsyncFunctionDef):
             return None
         said = _heads(function.returns) & _AWAITABLE_WORDS if function.returns else set()
+        if loose and function.returns is None and self.semantic.shared(
+                f"returns-awaitables:{id(function)}",
+                lambda: returns_awaitables_by_design(function, self._coroutine_call)):
+            return None
         if said and (said - _LOOSE_WORDS or not self._route(function)):
             if said - _LOOSE_WORDS or not loose:
                 return None

@@ -116,6 +116,28 @@ def may_return_awaitable(function: ast.AsyncFunctionDef, model: SemanticModel,
     return False
 
 
+def returns_awaitables_by_design(function: ast.AsyncFunctionDef,
+                                 coroutine_call: Callable[[ast.Call], bool]) -> bool:
+    """Whether an unannotated `async def` shows, by its own returns, that it hands back
+    awaitables on purpose: one `return` gives the result of a callable picked at run time
+    (`return getattr(router, kind)(**data)`, `return handlers[name](...)`: a coroutine when
+    that callable is async), or two give un-awaited calls of different coroutine functions (a
+    dispatcher whose callers await what it returns: `return router.acompletion(...)` on one
+    branch, `return router.abatch_completion(...)` on another). One `return coro()` among
+    plain or awaited returns is a dropped `await`; a pattern of them is a design."""
+    picked = False
+    coroutines: set[str] = set()
+    for stmt in own_returns(function.body):
+        value = stmt.value
+        if not isinstance(value, ast.Call):
+            continue
+        if isinstance(value.func, (ast.Call, ast.Subscript)):
+            picked = True
+        elif coroutine_call(value):
+            coroutines.add(ast.unparse(value.func))
+    return picked or len(coroutines) >= 2
+
+
 def _called_unawaited(module: ast.Module) -> frozenset[str]:
     """The names (`f`, the attribute of `self.f`) the module calls without awaiting the call
     right away. One walk, for the rare function that asks."""
