@@ -19,6 +19,7 @@ from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan
 from asynclint.rules.base import Rule, RuleContext, register
 from asynclint.semantic import ordering
 from asynclint.semantic.catalogs import concurrency as catalog
+from asynclint.semantic.catalogs import waits
 from asynclint.semantic.dataflow import (
     names_read,
     names_written,
@@ -102,6 +103,7 @@ class _ConcurrencyRule(Rule):
     def __init__(self, ctx: RuleContext) -> None:
         super().__init__(ctx)
         self._literal_names: dict[int, dict[str, bool]] = {}
+        self._kinds: dict[int, str] = {}
 
     @functools.cached_property
     def _forbid(self) -> frozenset[str]:
@@ -114,12 +116,17 @@ class _ConcurrencyRule(Rule):
 
     @functools.cached_property
     def _suspension(self) -> Suspension:
-        return suspension_analysis(self.ctx.semantic, self.ctx.project)
+        return suspension_analysis(self.ctx.semantic, self.ctx.project,
+                                   self.ctx.settings.concurrency_network_apis)
 
-    def suspends(self, item: AwaitedCall) -> bool:
-        """Whether awaiting the item's call may wait on I/O (False only for a project
-        coroutine known to run to its end in one step: gathering it gains nothing)."""
-        return self._suspension.may_suspend(item.call)
+    def wait_kind(self, item: AwaitedCall) -> str:
+        """What awaiting the item's call waits on (`catalogs/waits.py`): `network` is the one
+        kind whose overlap saves time worth a change; `none`, a project coroutine that runs to
+        its end in one step, gains nothing at all."""
+        found = self._kinds.get(id(item.call))
+        if found is None:
+            found = self._kinds[id(item.call)] = self._suspension.call_kind(item.call)
+        return found
 
     def _helper_reads(self, call: ast.Call, argument: ast.expr, kind: str) -> bool:
         """A project function handed a shared-safe client (`fetch_json(client, url)`) that
@@ -479,18 +486,28 @@ class SequentialAwaits(_ConcurrencyRule):
         "statement's value (`x = (await f()).json()`), or the awaited thing is not a call;\n"
         "- the file is a test (`test_*.py`, `*_test.py`, `conftest.py`, a `tests/` folder): "
         "tests await in order on purpose;\n"
-        "- fewer than two of the calls wait on I/O: a project `async def` that awaits nothing, "
-        "or only project coroutines that await nothing, runs to its end in one step, and "
-        "gathering it gains nothing (followed through the project's modules; a call of "
-        "unknown origin counts as waiting). Such a call at either end of a run is left out of "
-        "it; one between two that wait is named in the message, and then no rewrite is "
-        "offered.\n\n"
+        "- fewer than two of the calls are known to wait on the network. Each call gets the "
+        "kind of what it waits on (`catalogs/waits.py`, followed through the project's "
+        "coroutines; one that may take several paths gets the costliest): `network` (httpx, "
+        "aiohttp, websockets, async SDK clients such as openai or aioboto3), `database` "
+        "(SQLAlchemy async sessions, asyncpg, databases, redis, ORM queries), `file`, "
+        "`timer`, `process`, `sync`, `none` (a project `async def` that awaits nothing runs to "
+        "its end in one step) or `unknown`. Only requests to other services take long enough "
+        "for the overlap to pay: two pooled primary-key lookups take well under a millisecond "
+        "each, gathering them costs a second pool connection (and one session cannot be "
+        "gathered at all), and the real fix is one query. An `unknown` call — an awaitable "
+        "the tables do not know, a stub, a project function out of reach — is not counted: "
+        "when the analysis cannot tell that gathering pays, it says nothing "
+        "(`concurrency-network-apis` names your own clients). A run is cut to its first and "
+        "last network call; a call between them that waits on something else is gathered "
+        "along, one that does not wait at all is named in the message and then no rewrite "
+        "is offered.\n\n"
         "What stays invisible to the rule is what a called project function of another "
         "module does inside (uses a module-level session, say): the rule looks only into the "
         "functions defined in the checked file.\n\n"
         "The number of awaits that makes a run worth reporting is `gather-min-awaits` "
         "(default 2); `concurrency-safe-receivers` and `concurrency-unsafe-receivers` extend "
-        "the tables of receiver types."
+        "the tables of receiver types, `concurrency-network-apis` the network APIs."
     )
     bad_example = (
         "import httpx\n\n\n"
@@ -565,14 +582,20 @@ class SequentialAwaits(_ConcurrencyRule):
         minimum = max(self.ctx.settings.gather_min_awaits, 2)
         if len(run) < minimum:
             return
-        # Only calls that wait on I/O gain from overlapping; one that runs to its end in one
-        # step stays where it is (at either end of the run, it is simply left out).
-        waits = [self.suspends(item) for item in run]
-        if sum(waits) < minimum:
+        # Only requests to other services gain enough from overlapping: the run is cut to
+        # its first and last network call, and at least two must wait on the network. A call
+        # between them that waits on something else is gathered along (it is safe, and its
+        # time is saved too); one that runs to its end in one step stays where it is.
+        kinds = [self.wait_kind(item) for item in run]
+        network = [kind == waits.NETWORK for kind in kinds]
+        if sum(network) < 2:
             return
-        first, last = waits.index(True), len(waits) - 1 - waits[::-1].index(True)
-        run, waits = run[first:last + 1], waits[first:last + 1]
-        gathered = [item for item, wait in zip(run, waits, strict=True) if wait]
+        first, last = network.index(True), len(network) - 1 - network[::-1].index(True)
+        run, kinds = run[first:last + 1], kinds[first:last + 1]
+        waiting = [kind != waits.NONE for kind in kinds]
+        gathered = [item for item, wait in zip(run, waiting, strict=True) if wait]
+        if len(gathered) < minimum:
+            return
         names = ", ".join(_call_name(item.call) for item in gathered)
         message = (f"{len(gathered)} independent awaits run one after another ({names}); "
                    "they could run concurrently with `asyncio.gather`")
@@ -582,7 +605,7 @@ class SequentialAwaits(_ConcurrencyRule):
             return
         # A call that does not suspend splits the group: no rewrite moves it out of the way.
         staying = ", ".join(_call_name(item.call)
-                            for item, wait in zip(run, waits, strict=True) if not wait)
+                            for item, wait in zip(run, waiting, strict=True) if not wait)
         self.report(run[0].await_node,
                     f"{message} ({staying} does not wait on I/O and stays in place)")
 
@@ -635,8 +658,10 @@ class AwaitInLoop(_ConcurrencyRule):
         "than the loop's items that could carry state between iterations (an object of unknown "
         "type, a session, connection or stream), goes through a shared-safe client "
         "(`httpx.AsyncClient`, ...) only with a reading method, and has no ordering meaning "
-        "(sleep, locks, queues, commit, protocol steps), and may wait on I/O (a project "
-        "`async def` that awaits nothing gains nothing from `gather`). A loop with `break`, `continue`, "
+        "(sleep, locks, queues, commit, protocol steps), and is known to wait on the network "
+        "(the kinds of ASL400: a loop of database lookups gains nothing worth one pool "
+        "connection per item — one query for all items is the fix — and a call whose wait "
+        "is unknown shows no gain). A loop with `break`, `continue`, "
         "`return`, an `else`, a `sleep` or any other statement is left alone: it may be "
         "rate-limited or stop early on purpose. Callees whose names say they write "
         "(`create_item`) and loops inside transaction blocks are left alone. A discarded result "
@@ -801,8 +826,8 @@ class AwaitInLoop(_ConcurrencyRule):
             return None
         if item.writes - loop_names:
             return None
-        if not self.suspends(item):
-            return None  # each item runs to its end in one step: nothing to overlap
+        if self.wait_kind(item) != waits.NETWORK:
+            return None  # only requests to other services gain enough from overlapping
         return item
 
     def _loop_plan(self, node: ast.For, loop_names: set[str],
