@@ -16,8 +16,10 @@ from asynclint.config import ConfigError, Settings, settings_from_table
 from asynclint.diagnostics import Applicability, Diagnostic
 from asynclint.engine.analyze import analyze
 from asynclint.fixes.attach import attach_fixes
+from asynclint.rules.concurrency import _ConcurrencyRule
 from asynclint.semantic import ordering
 from asynclint.semantic.catalogs import concurrency as catalog
+from asynclint.semantic.catalogs import waits
 from asynclint.semantic.dataflow import passed_objects, path_of, target_names
 from asynclint.source import SourceFile
 
@@ -48,6 +50,18 @@ async def fetch_c(*args: object, **kwargs: object) -> httpx.Response:
     return await api.get("/c")
 
 """
+
+
+@pytest.fixture(autouse=True)
+def every_call_a_request(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The safety conditions are shown on calls that all count as requests to other services,
+    so each flip below is the safety condition's alone; tests marked `real_kinds` show what
+    the kinds of `catalogs/waits.py` decide."""
+    if request.node.get_closest_marker("real_kinds") is None:
+        monkeypatch.setattr(_ConcurrencyRule, "wait_kind", lambda self, item: waits.NETWORK)
+
+
+real_kinds = pytest.mark.real_kinds
 
 
 def check(body: str, code: str = "ASL400", path: str = "app/views.py",
@@ -220,7 +234,43 @@ def test_transaction_block_counts_as_a_shared_session() -> None:
     assert len(check(body.replace("{cm}", "timeout_scope"))) == 1
 
 
+# -- what the calls wait on ----------------------------------------------------------------------
+@real_kinds
+@pytest.mark.parametrize(("first", "second", "flagged"), [
+    ("fetch_a(key)", "fetch_b(key)", True),  # two requests through helpers
+    ("client.get('/a')", "client.get('/b')", True),
+    ("client.get('/a')", "session.get(object, key)", False),  # a request beside a lookup
+    ("session.get(object, key)", "pool.fetchrow('q', key)", False),  # two lookups
+    ("client.get('/a')", "mystery.get(key)", False),  # an unknown wait: nothing shown
+    ("fetch_a(key)", "asyncio.sleep(1)", False),
+])
+def test_only_requests_to_other_services_pay(first: str, second: str, flagged: bool) -> None:
+    diags = check(f"""
+        import asyncpg
+
+        async def view(key: int, client: httpx.AsyncClient, session: AsyncSession,
+                       pool: asyncpg.Pool, mystery: object):
+            a = await {first}
+            b = await {second}
+            return a, b
+    """)
+    assert bool(diags) is flagged
+
+
+@real_kinds
+def test_a_run_is_cut_to_its_requests() -> None:
+    diags = check("""
+        async def view(key: int, client: httpx.AsyncClient, session: AsyncSession):
+            user = await session.get(object, key)
+            a = await client.get("/a")
+            b = await client.get("/b")
+            return user, a, b
+    """)
+    assert rows(diags) == [4] and "client.get(), client.get()" in diags[0].message
+
+
 # -- configuration ------------------------------------------------------------------------------
+@real_kinds
 def test_settings_extend_the_receiver_tables_and_minimum() -> None:
     body = """
         async def view(client: mylib.Client):
