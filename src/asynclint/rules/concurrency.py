@@ -28,7 +28,7 @@ from asynclint.semantic.dataflow import (
     root_of,
     target_names,
 )
-from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.nodes import child_nodes, own_nodes, walk
 from asynclint.semantic.parameter_facts import RECEIVER_FACT, receiver_fact, receiver_methods
 from asynclint.semantic.paths import is_test_path
 from asynclint.semantic.suspension import Suspension
@@ -371,6 +371,7 @@ class _ConcurrencyRule(Rule):
 
 
 _LITERALS = (ast.Constant, ast.JoinedStr)
+_WITH_NOTE = " (each item's coroutine enters the `with` block itself)"
 
 
 def _awaits_a_call(stmt: ast.stmt) -> bool:
@@ -645,6 +646,8 @@ class AwaitInLoop(_ConcurrencyRule):
         "run the items concurrently",
         "`{call}` is awaited once per item, one item at a time; `asyncio.gather` would "
         "run the items concurrently (bound the fan-out for large inputs)",
+        "`{call}` is awaited once per item, one item at a time; `asyncio.gather` would "
+        "run the items concurrently (each item's coroutine enters the `with` block itself)",
     )
     summary = "A loop awaits one independent operation per item, one at a time"
     explanation = (
@@ -654,7 +657,11 @@ class AwaitInLoop(_ConcurrencyRule):
         "The rule is silent unless the iterations are provably independent: the loop body is "
         "the single awaited call (collected with `append`, stored in a mapping of the function "
         "under a key made of the loop variables — `results[url] = await fetch(url)` — or the "
-        "element of a list comprehension with one `for`), the call uses the loop variable, passes no object other "
+        "element of a list comprehension with one `for`; a `functools.partial` of a project "
+        "coroutine bound once in the function is judged as the call it makes), possibly "
+        "inside a `with` block whose context only observes (a tracing span, a timer, "
+        "`contextlib.suppress`: each item's coroutine then enters its own; a lock, a rate "
+        "limiter or an unknown context keeps the loop), the call uses the loop variable, passes no object other "
         "than the loop's items that could carry state between iterations (an object of unknown "
         "type, a session, connection or stream), goes through a shared-safe client "
         "(`httpx.AsyncClient`, ...) only with a reading method, and has no ordering meaning "
@@ -743,7 +750,7 @@ class AwaitInLoop(_ConcurrencyRule):
         )
         self.report(
             node.elt,
-            f"`{_call_name(item.call)}` is awaited once per item, one item at a time; "
+            f"`{_awaited_name(node.elt)}` is awaited once per item, one item at a time; "
             "`asyncio.gather` would run the items concurrently",
             fix_plan=LoopGatherPlan("comprehension", needs_parens),
         )
@@ -753,8 +760,17 @@ class AwaitInLoop(_ConcurrencyRule):
         if node.orelse or loop_names is None or len(node.body) != 1:
             return
         stmt = node.body[0]
+        wrapped = False
+        if isinstance(stmt, ast.With):
+            inner = self._neutral_with(stmt)
+            if inner is None:
+                return
+            # What the contexts bind is made afresh for each item, like the loop variables.
+            loop_names = loop_names | {i.optional_vars.id for i in stmt.items
+                                       if isinstance(i.optional_vars, ast.Name)}
+            stmt, wrapped = inner
         if isinstance(stmt, ast.Assign):
-            self._check_keyed_loop(node, stmt, loop_names)
+            self._check_keyed_loop(node, stmt, loop_names, wrapped)
             return
         if not isinstance(stmt, ast.Expr):
             return
@@ -779,16 +795,42 @@ class AwaitInLoop(_ConcurrencyRule):
                 collector in item.reads or collector in names_read(node.iter)
                 or collector in loop_names)):
             return
-        plan = self._loop_plan(node, loop_names, collector)
+        plan = None if wrapped else self._loop_plan(node, loop_names, collector)
         note = "" if assigned else " (bound the fan-out for large inputs)"
+        if wrapped:
+            note = _WITH_NOTE
         self.report(
             awaited,
-            f"`{_call_name(item.call)}` is awaited once per item, one item at a time; "
+            f"`{_awaited_name(awaited)}` is awaited once per item, one item at a time; "
             f"`asyncio.gather` would run the items concurrently{note}",
             fix_plan=plan,
         )
 
-    def _check_keyed_loop(self, node: ast.For, stmt: ast.Assign, loop_names: set[str]) -> None:
+    def _neutral_with(self, stmt: ast.With) -> tuple[ast.stmt, bool] | None:
+        """The one statement of a `with` block whose contexts only observe (a tracing span, a
+        timer, `contextlib.suppress`: `catalogs/concurrency.NEUTRAL_CONTEXT_*`): each item's
+        coroutine may enter its own. A lock, a transaction, a rate limiter or anything
+        unknown keeps the loop as it is."""
+        if len(stmt.body) != 1:
+            return None
+        for item in stmt.items:
+            expr = item.context_expr
+            if any(isinstance(n, _FORBIDDEN_INSIDE) for n in walk(expr)):
+                return None
+            if item.optional_vars is not None and not isinstance(item.optional_vars, ast.Name):
+                return None
+            func = expr.func if isinstance(expr, ast.Call) else expr
+            if self.semantic.resolve(func) in catalog.NEUTRAL_CONTEXT_CALLS:
+                continue
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            words = set(ordering.words_of(name))
+            if not isinstance(expr, ast.Call) or not words & catalog.NEUTRAL_CONTEXT_WORDS \
+                    or words & (catalog.CONTEXT_BINDING_WORDS | catalog.PACING_WORDS):
+                return None
+        return stmt.body[0], True
+
+    def _check_keyed_loop(self, node: ast.For, stmt: ast.Assign, loop_names: set[str],
+                          wrapped: bool = False) -> None:
         """`for url in urls: results[url] = await fetch(url)`: each result stored in a mapping
         under a key made of the loop variables only (reported without a rewrite)."""
         target = stmt.targets[0] if len(stmt.targets) == 1 else None
@@ -810,14 +852,15 @@ class AwaitInLoop(_ConcurrencyRule):
             return
         self.report(
             stmt.value,
-            f"`{_call_name(item.call)}` is awaited once per item, one item at a time; "
-            "`asyncio.gather` would run the items concurrently",
+            f"`{_awaited_name(stmt.value)}` is awaited once per item, one item at a time; "
+            f"`asyncio.gather` would run the items concurrently{_WITH_NOTE if wrapped else ''}",
         )
 
     def _independent_item(self, stmt: ast.stmt, awaited: ast.Await, loop_names: frozenset[str],
                           assigned: bool, plain_effects: bool = False) -> AwaitedCall | None:
         if not isinstance(awaited.value, ast.Call):
             return None
+        awaited = self._through_partial(awaited)
         item = self.classify_call(stmt, awaited, set(), assigned, loop_names, plain_effects)
         if item is None or item.opaque or not (item.reads & loop_names):
             return None
@@ -829,6 +872,34 @@ class AwaitInLoop(_ConcurrencyRule):
         if self.wait_kind(item) != waits.NETWORK:
             return None  # only requests to other services gain enough from overlapping
         return item
+
+    def _through_partial(self, awaited: ast.Await) -> ast.Await:
+        """`fetch_one(url)` where the function bound `fetch_one = functools.partial(fetch,
+        client)` once: judged as `fetch(client, url)`, the call it makes (what it shares, what
+        it waits on)."""
+        call = awaited.value
+        function = self.semantic.function
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                and isinstance(function, FUNCS)
+                and self.semantic.defining_scope(call.func.id) is self.semantic.scope):
+            return awaited
+        name = call.func.id
+        bindings = [n for n, _ in own_nodes(function.body)
+                    if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
+        found = [n for n, _ in own_nodes(function.body) if isinstance(n, ast.Assign)
+                 and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                 and n.targets[0].id == name]
+        if len(bindings) != 1 or len(found) != 1:
+            return awaited
+        value = found[0].value
+        if not (isinstance(value, ast.Call) and value.args
+                and self.semantic.resolve(value.func) == "functools.partial"
+                and not any(isinstance(a, ast.Starred) for a in (*value.args, *call.args))
+                and all(k.arg is not None for k in (*value.keywords, *call.keywords))):
+            return awaited
+        inner = ast.Call(func=value.args[0], args=[*value.args[1:], *call.args],
+                         keywords=[*value.keywords, *call.keywords])
+        return ast.copy_location(ast.Await(value=ast.copy_location(inner, call)), awaited)
 
     def _loop_plan(self, node: ast.For, loop_names: set[str],
                    collector: str | None) -> LoopGatherPlan | None:
@@ -868,4 +939,11 @@ class AwaitInLoop(_ConcurrencyRule):
 # -- helpers ----------------------------------------------------------------------------------
 def _call_name(call: ast.Call) -> str:
     return f"{path_of(call.func) or 'call'}()"
+
+
+def _awaited_name(awaited: ast.expr) -> str:
+    """The call as written (`fetch_one()`, not the `functools.partial` it stands for)."""
+    if isinstance(awaited, ast.Await) and isinstance(awaited.value, ast.Call):
+        return _call_name(awaited.value)
+    return "call()"
 
