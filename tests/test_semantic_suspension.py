@@ -26,6 +26,7 @@ import httpx
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 SessionLocal = async_sessionmaker()
+search_api = httpx.AsyncClient()
 
 
 @contextlib.asynccontextmanager
@@ -102,6 +103,9 @@ class Repo:
 
     async def load(self, key):
         return await self.client.get(key)
+
+
+configs = Config()
 """
 
 
@@ -254,6 +258,8 @@ def test_followed_through_the_project(project: Path, name: str, expected: bool) 
     ("app.helpers.abstract", "unknown"),
     ("app.helpers.Repo.via_self_io", "unknown"),  # `self.client` of unknown type
     ("app.helpers.missing", "unknown"),
+    ("app.helpers.search_api.get", "network"),  # a typed module instance of a catalog type
+    ("app.helpers.configs.get", "database"),  # ... of a project class: its method followed
 ])
 def test_kinds_followed_through_the_project(project: Path, name: str, kind: str) -> None:
     suspension, _ = _suspension(project)

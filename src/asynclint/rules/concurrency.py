@@ -683,8 +683,10 @@ class AwaitInLoop(_ConcurrencyRule):
         "once. For large or unbounded inputs, bound it (an `asyncio.Semaphore`, or batches).\n\n"
         "The rule is opt-in: whether every item may start at once depends on the sizes of the "
         "inputs and on the servers behind the call, which the code does not show, and its "
-        "precision has no hand-labelled measure yet (the 20 ecosystem projects give it no "
-        "finding to label)."
+        "precision has no hand-labelled measure yet: before calls had to be known requests, "
+        "its 6 findings on the 23 ecosystem projects were none clearly worth acting on (a "
+        "periodic sweep of local sessions, disconnects that have a batch API, cached "
+        "per-resource checks); since, it has none to label."
     )
     bad_example = (
         "import httpx\n\n\n"
