@@ -3,7 +3,7 @@
 Layout (fixtures/README.md): `fixtures/<CODE>/flagged*.py` mark each expected finding with
 `# expect: <CODE>[, <CODE>...]` on its line; `clean*.py` must produce none; `<name>.fixed.py` is
 the exact result of `--fix --unsafe-fixes --select <CODE>`; a sub-folder is a multi-module
-project checked as a whole; an optional first line `# asynclint-config: <inline TOML>` gives
+project checked as a whole; optional first lines `# asynclint-config: <a TOML line>` give
 settings. `example.py` is the rule's docs example (its `bad_example` byte for byte, so without
 `# expect:` comments: it must be flagged) and `example.fixed.py` what `--fix` makes of it, which
 the rule's docs page shows. A new rule only adds files here.
@@ -93,10 +93,14 @@ def _settings(code: str, root: Path, files: list[Path]) -> Settings:
             settings = settings_from_table(tomllib.loads(config), root,
                                            f"{code}: example_config", settings)
         return replace(settings, select=(code,))
-    first = files[0].read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
-    m = CONFIG.match(first)
-    if m:
-        table = tomllib.loads(m.group(1))
+    lines = []  # the leading `# asynclint-config:` lines, one TOML line each
+    for line in files[0].read_text(encoding="utf-8", errors="replace").split("\n"):
+        m = CONFIG.match(line)
+        if m is None:
+            break
+        lines.append(m.group(1))
+    if lines:
+        table = tomllib.loads("\n".join(lines))
         settings = settings_from_table(table, root, f"{files[0]}: asynclint-config", settings)
     return replace(settings, select=settings.select or (code,))
 

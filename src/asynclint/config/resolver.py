@@ -63,6 +63,7 @@ class Settings:
     gather_min_awaits: int = 2
     concurrency_safe_receivers: tuple[str, ...] = ()
     concurrency_unsafe_receivers: tuple[str, ...] = ()
+    concurrency_network_apis: tuple[str, ...] = ()
     python: str | None = None
     # `--ignore-noqa` (command line only, as in ruff): report what noqa comments suppress.
     ignore_noqa: bool = False

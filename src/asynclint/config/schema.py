@@ -124,6 +124,12 @@ SCHEMA: tuple[SettingSpec, ...] = (
                 "(connections, sessions, streams), on top of the built-in ones.",
                 'concurrency-unsafe-receivers = ["mylib.Connection"]',
                 rules=("ASL400", "ASL401")),
+    SettingSpec("concurrency-network-apis", "list[str]", [],
+                "Qualified functions, methods (`Type.method`) or types whose awaits are "
+                "requests to another service, on top of the built-in ones: ASL400 and ASL401 "
+                "report only calls known to wait on the network.",
+                'concurrency-network-apis = ["mylib.SearchClient", "mylib.fetch_report"]',
+                rules=("ASL400", "ASL401")),
     SettingSpec("python", "str", None,
                 "The Python interpreter (or virtual environment folder) whose installed "
                 "packages are read, never imported, to tell which third-party functions are "

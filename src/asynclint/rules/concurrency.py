@@ -19,6 +19,7 @@ from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan
 from asynclint.rules.base import Rule, RuleContext
 from asynclint.semantic import ordering
 from asynclint.semantic.catalogs import concurrency as catalog
+from asynclint.semantic.catalogs import waits
 from asynclint.semantic.dataflow import (
     names_read,
     names_written,
@@ -27,7 +28,7 @@ from asynclint.semantic.dataflow import (
     root_of,
     target_names,
 )
-from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.nodes import child_nodes, own_nodes, walk
 from asynclint.semantic.parameter_facts import RECEIVER_FACT, receiver_fact, receiver_methods
 from asynclint.semantic.paths import is_test_path
 from asynclint.semantic.suspension import Suspension
@@ -102,6 +103,7 @@ class _ConcurrencyRule(Rule):
     def __init__(self, ctx: RuleContext) -> None:
         super().__init__(ctx)
         self._literal_names: dict[int, dict[str, bool]] = {}
+        self._kinds: dict[int, str] = {}
 
     @functools.cached_property
     def _forbid(self) -> frozenset[str]:
@@ -114,12 +116,17 @@ class _ConcurrencyRule(Rule):
 
     @functools.cached_property
     def _suspension(self) -> Suspension:
-        return suspension_analysis(self.ctx.semantic, self.ctx.project)
+        return suspension_analysis(self.ctx.semantic, self.ctx.project,
+                                   self.ctx.settings.concurrency_network_apis)
 
-    def suspends(self, item: AwaitedCall) -> bool:
-        """Whether awaiting the item's call may wait on I/O (False only for a project
-        coroutine known to run to its end in one step: gathering it gains nothing)."""
-        return self._suspension.may_suspend(item.call)
+    def wait_kind(self, item: AwaitedCall) -> str:
+        """What awaiting the item's call waits on (`catalogs/waits.py`): `network` is the one
+        kind whose overlap saves time worth a change; `none`, a project coroutine that runs to
+        its end in one step, gains nothing at all."""
+        found = self._kinds.get(id(item.call))
+        if found is None:
+            found = self._kinds[id(item.call)] = self._suspension.call_kind(item.call)
+        return found
 
     def _helper_reads(self, call: ast.Call, argument: ast.expr, kind: str) -> bool:
         """A project function handed a shared-safe client (`fetch_json(client, url)`) that
@@ -364,6 +371,7 @@ class _ConcurrencyRule(Rule):
 
 
 _LITERALS = (ast.Constant, ast.JoinedStr)
+_WITH_NOTE = " (each item's coroutine enters the `with` block itself)"
 
 
 def _awaits_a_call(stmt: ast.stmt) -> bool:
@@ -478,18 +486,28 @@ class SequentialAwaits(_ConcurrencyRule):
         "statement's value (`x = (await f()).json()`), or the awaited thing is not a call;\n"
         "- the file is a test (`test_*.py`, `*_test.py`, `conftest.py`, a `tests/` folder): "
         "tests await in order on purpose;\n"
-        "- fewer than two of the calls wait on I/O: a project `async def` that awaits nothing, "
-        "or only project coroutines that await nothing, runs to its end in one step, and "
-        "gathering it gains nothing (followed through the project's modules; a call of "
-        "unknown origin counts as waiting). Such a call at either end of a run is left out of "
-        "it; one between two that wait is named in the message, and then no rewrite is "
-        "offered.\n\n"
+        "- fewer than two of the calls are known to wait on the network. Each call gets the "
+        "kind of what it waits on (`catalogs/waits.py`, followed through the project's "
+        "coroutines; one that may take several paths gets the costliest): `network` (httpx, "
+        "aiohttp, websockets, async SDK clients such as openai or aioboto3), `database` "
+        "(SQLAlchemy async sessions, asyncpg, databases, redis, ORM queries), `file`, "
+        "`timer`, `process`, `sync`, `none` (a project `async def` that awaits nothing runs to "
+        "its end in one step) or `unknown`. Only requests to other services take long enough "
+        "for the overlap to pay: two pooled primary-key lookups take well under a millisecond "
+        "each, gathering them costs a second pool connection (and one session cannot be "
+        "gathered at all), and the real fix is one query. An `unknown` call — an awaitable "
+        "the tables do not know, a stub, a project function out of reach — is not counted: "
+        "when the analysis cannot tell that gathering pays, it says nothing "
+        "(`concurrency-network-apis` names your own clients). A run is cut to its first and "
+        "last network call; a call between them that waits on something else is gathered "
+        "along, one that does not wait at all is named in the message and then no rewrite "
+        "is offered.\n\n"
         "What stays invisible to the rule is what a called project function of another "
         "module does inside (uses a module-level session, say): the rule looks only into the "
         "functions defined in the checked file.\n\n"
         "The number of awaits that makes a run worth reporting is `gather-min-awaits` "
         "(default 2); `concurrency-safe-receivers` and `concurrency-unsafe-receivers` extend "
-        "the tables of receiver types."
+        "the tables of receiver types, `concurrency-network-apis` the network APIs."
     )
     bad_example = (
         "import httpx\n\n\n"
@@ -564,14 +582,20 @@ class SequentialAwaits(_ConcurrencyRule):
         minimum = max(self.ctx.settings.gather_min_awaits, 2)
         if len(run) < minimum:
             return
-        # Only calls that wait on I/O gain from overlapping; one that runs to its end in one
-        # step stays where it is (at either end of the run, it is simply left out).
-        waits = [self.suspends(item) for item in run]
-        if sum(waits) < minimum:
+        # Only requests to other services gain enough from overlapping: the run is cut to
+        # its first and last network call, and at least two must wait on the network. A call
+        # between them that waits on something else is gathered along (it is safe, and its
+        # time is saved too); one that runs to its end in one step stays where it is.
+        kinds = [self.wait_kind(item) for item in run]
+        network = [kind == waits.NETWORK for kind in kinds]
+        if sum(network) < 2:
             return
-        first, last = waits.index(True), len(waits) - 1 - waits[::-1].index(True)
-        run, waits = run[first:last + 1], waits[first:last + 1]
-        gathered = [item for item, wait in zip(run, waits, strict=True) if wait]
+        first, last = network.index(True), len(network) - 1 - network[::-1].index(True)
+        run, kinds = run[first:last + 1], kinds[first:last + 1]
+        waiting = [kind != waits.NONE for kind in kinds]
+        gathered = [item for item, wait in zip(run, waiting, strict=True) if wait]
+        if len(gathered) < minimum:
+            return
         names = ", ".join(_call_name(item.call) for item in gathered)
         message = (f"{len(gathered)} independent awaits run one after another ({names}); "
                    "they could run concurrently with `asyncio.gather`")
@@ -581,7 +605,7 @@ class SequentialAwaits(_ConcurrencyRule):
             return
         # A call that does not suspend splits the group: no rewrite moves it out of the way.
         staying = ", ".join(_call_name(item.call)
-                            for item, wait in zip(run, waits, strict=True) if not wait)
+                            for item, wait in zip(run, waiting, strict=True) if not wait)
         self.report(run[0].await_node,
                     f"{message} ({staying} does not wait on I/O and stays in place)")
 
@@ -620,6 +644,8 @@ class AwaitInLoop(_ConcurrencyRule):
         "run the items concurrently",
         "`{call}` is awaited once per item, one item at a time; `asyncio.gather` would "
         "run the items concurrently (bound the fan-out for large inputs)",
+        "`{call}` is awaited once per item, one item at a time; `asyncio.gather` would "
+        "run the items concurrently (each item's coroutine enters the `with` block itself)",
     )
     summary = "A loop awaits one independent operation per item, one at a time"
     explanation = (
@@ -629,12 +655,18 @@ class AwaitInLoop(_ConcurrencyRule):
         "The rule is silent unless the iterations are provably independent: the loop body is "
         "the single awaited call (collected with `append`, stored in a mapping of the function "
         "under a key made of the loop variables — `results[url] = await fetch(url)` — or the "
-        "element of a list comprehension with one `for`), the call uses the loop variable, passes no object other "
+        "element of a list comprehension with one `for`; a `functools.partial` of a project "
+        "coroutine bound once in the function is judged as the call it makes), possibly "
+        "inside a `with` block whose context only observes (a tracing span, a timer, "
+        "`contextlib.suppress`: each item's coroutine then enters its own; a lock, a rate "
+        "limiter or an unknown context keeps the loop), the call uses the loop variable, passes no object other "
         "than the loop's items that could carry state between iterations (an object of unknown "
         "type, a session, connection or stream), goes through a shared-safe client "
         "(`httpx.AsyncClient`, ...) only with a reading method, and has no ordering meaning "
-        "(sleep, locks, queues, commit, protocol steps), and may wait on I/O (a project "
-        "`async def` that awaits nothing gains nothing from `gather`). A loop with `break`, `continue`, "
+        "(sleep, locks, queues, commit, protocol steps), and is known to wait on the network "
+        "(the kinds of ASL400: a loop of database lookups gains nothing worth one pool "
+        "connection per item — one query for all items is the fix — and a call whose wait "
+        "is unknown shows no gain). A loop with `break`, `continue`, "
         "`return`, an `else`, a `sleep` or any other statement is left alone: it may be "
         "rate-limited or stop early on purpose. Callees whose names say they write "
         "(`create_item`) and loops inside transaction blocks are left alone. A discarded result "
@@ -649,8 +681,10 @@ class AwaitInLoop(_ConcurrencyRule):
         "once. For large or unbounded inputs, bound it (an `asyncio.Semaphore`, or batches).\n\n"
         "The rule is opt-in: whether every item may start at once depends on the sizes of the "
         "inputs and on the servers behind the call, which the code does not show, and its "
-        "precision has no hand-labelled measure yet (the 20 ecosystem projects give it no "
-        "finding to label)."
+        "precision has no hand-labelled measure yet: before calls had to be known requests, "
+        "its 6 findings on the 23 ecosystem projects were none clearly worth acting on (a "
+        "periodic sweep of local sessions, disconnects that have a batch API, cached "
+        "per-resource checks); since, it has none to label."
     )
     bad_example = (
         "import httpx\n\n\n"
@@ -716,7 +750,7 @@ class AwaitInLoop(_ConcurrencyRule):
         )
         self.report(
             node.elt,
-            f"`{_call_name(item.call)}` is awaited once per item, one item at a time; "
+            f"`{_awaited_name(node.elt)}` is awaited once per item, one item at a time; "
             "`asyncio.gather` would run the items concurrently",
             fix_plan=LoopGatherPlan("comprehension", needs_parens),
         )
@@ -726,8 +760,17 @@ class AwaitInLoop(_ConcurrencyRule):
         if node.orelse or loop_names is None or len(node.body) != 1:
             return
         stmt = node.body[0]
+        wrapped = False
+        if isinstance(stmt, ast.With):
+            inner = self._neutral_with(stmt)
+            if inner is None:
+                return
+            # What the contexts bind is made afresh for each item, like the loop variables.
+            loop_names = loop_names | {i.optional_vars.id for i in stmt.items
+                                       if isinstance(i.optional_vars, ast.Name)}
+            stmt, wrapped = inner
         if isinstance(stmt, ast.Assign):
-            self._check_keyed_loop(node, stmt, loop_names)
+            self._check_keyed_loop(node, stmt, loop_names, wrapped)
             return
         if not isinstance(stmt, ast.Expr):
             return
@@ -752,16 +795,42 @@ class AwaitInLoop(_ConcurrencyRule):
                 collector in item.reads or collector in names_read(node.iter)
                 or collector in loop_names)):
             return
-        plan = self._loop_plan(node, loop_names, collector)
+        plan = None if wrapped else self._loop_plan(node, loop_names, collector)
         note = "" if assigned else " (bound the fan-out for large inputs)"
+        if wrapped:
+            note = _WITH_NOTE
         self.report(
             awaited,
-            f"`{_call_name(item.call)}` is awaited once per item, one item at a time; "
+            f"`{_awaited_name(awaited)}` is awaited once per item, one item at a time; "
             f"`asyncio.gather` would run the items concurrently{note}",
             fix_plan=plan,
         )
 
-    def _check_keyed_loop(self, node: ast.For, stmt: ast.Assign, loop_names: set[str]) -> None:
+    def _neutral_with(self, stmt: ast.With) -> tuple[ast.stmt, bool] | None:
+        """The one statement of a `with` block whose contexts only observe (a tracing span, a
+        timer, `contextlib.suppress`: `catalogs/concurrency.NEUTRAL_CONTEXT_*`): each item's
+        coroutine may enter its own. A lock, a transaction, a rate limiter or anything
+        unknown keeps the loop as it is."""
+        if len(stmt.body) != 1:
+            return None
+        for item in stmt.items:
+            expr = item.context_expr
+            if any(isinstance(n, _FORBIDDEN_INSIDE) for n in walk(expr)):
+                return None
+            if item.optional_vars is not None and not isinstance(item.optional_vars, ast.Name):
+                return None
+            func = expr.func if isinstance(expr, ast.Call) else expr
+            if self.semantic.resolve(func) in catalog.NEUTRAL_CONTEXT_CALLS:
+                continue
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            words = set(ordering.words_of(name))
+            if not isinstance(expr, ast.Call) or not words & catalog.NEUTRAL_CONTEXT_WORDS \
+                    or words & (catalog.CONTEXT_BINDING_WORDS | catalog.PACING_WORDS):
+                return None
+        return stmt.body[0], True
+
+    def _check_keyed_loop(self, node: ast.For, stmt: ast.Assign, loop_names: set[str],
+                          wrapped: bool = False) -> None:
         """`for url in urls: results[url] = await fetch(url)`: each result stored in a mapping
         under a key made of the loop variables only (reported without a rewrite)."""
         target = stmt.targets[0] if len(stmt.targets) == 1 else None
@@ -783,14 +852,15 @@ class AwaitInLoop(_ConcurrencyRule):
             return
         self.report(
             stmt.value,
-            f"`{_call_name(item.call)}` is awaited once per item, one item at a time; "
-            "`asyncio.gather` would run the items concurrently",
+            f"`{_awaited_name(stmt.value)}` is awaited once per item, one item at a time; "
+            f"`asyncio.gather` would run the items concurrently{_WITH_NOTE if wrapped else ''}",
         )
 
     def _independent_item(self, stmt: ast.stmt, awaited: ast.Await, loop_names: frozenset[str],
                           assigned: bool, plain_effects: bool = False) -> AwaitedCall | None:
         if not isinstance(awaited.value, ast.Call):
             return None
+        awaited = self._through_partial(awaited)
         item = self.classify_call(stmt, awaited, set(), assigned, loop_names, plain_effects)
         if item is None or item.opaque or not (item.reads & loop_names):
             return None
@@ -799,9 +869,37 @@ class AwaitInLoop(_ConcurrencyRule):
             return None
         if item.writes - loop_names:
             return None
-        if not self.suspends(item):
-            return None  # each item runs to its end in one step: nothing to overlap
+        if self.wait_kind(item) != waits.NETWORK:
+            return None  # only requests to other services gain enough from overlapping
         return item
+
+    def _through_partial(self, awaited: ast.Await) -> ast.Await:
+        """`fetch_one(url)` where the function bound `fetch_one = functools.partial(fetch,
+        client)` once: judged as `fetch(client, url)`, the call it makes (what it shares, what
+        it waits on)."""
+        call = awaited.value
+        function = self.semantic.function
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                and isinstance(function, FUNCS)
+                and self.semantic.defining_scope(call.func.id) is self.semantic.scope):
+            return awaited
+        name = call.func.id
+        bindings = [n for n, _ in own_nodes(function.body)
+                    if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
+        found = [n for n, _ in own_nodes(function.body) if isinstance(n, ast.Assign)
+                 and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                 and n.targets[0].id == name]
+        if len(bindings) != 1 or len(found) != 1:
+            return awaited
+        value = found[0].value
+        if not (isinstance(value, ast.Call) and value.args
+                and self.semantic.resolve(value.func) == "functools.partial"
+                and not any(isinstance(a, ast.Starred) for a in (*value.args, *call.args))
+                and all(k.arg is not None for k in (*value.keywords, *call.keywords))):
+            return awaited
+        inner = ast.Call(func=value.args[0], args=[*value.args[1:], *call.args],
+                         keywords=[*value.keywords, *call.keywords])
+        return ast.copy_location(ast.Await(value=ast.copy_location(inner, call)), awaited)
 
     def _loop_plan(self, node: ast.For, loop_names: set[str],
                    collector: str | None) -> LoopGatherPlan | None:
@@ -841,6 +939,13 @@ class AwaitInLoop(_ConcurrencyRule):
 # -- helpers ----------------------------------------------------------------------------------
 def _call_name(call: ast.Call) -> str:
     return f"{path_of(call.func) or 'call'}()"
+
+
+def _awaited_name(awaited: ast.expr) -> str:
+    """The call as written (`fetch_one()`, not the `functools.partial` it stands for)."""
+    if isinstance(awaited, ast.Await) and isinstance(awaited.value, ast.Call):
+        return _call_name(awaited.value)
+    return "call()"
 
 
 # This family's rules, in code order; `rules.load_registry` reads it (nothing registers on import).

@@ -22,6 +22,11 @@ def _words(name: str) -> list[str]:
     return words
 
 
+def words_of(name: str) -> list[str]:
+    """The lower-case words of a snake_case or camelCase name (`start_as_current_span`)."""
+    return _words(name)
+
+
 def name_keeps_order(name: str) -> bool:
     """A write, a guard or a resource getter by its name: its place in the sequence matters."""
     words = _words(name)

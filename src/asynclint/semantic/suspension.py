@@ -1,42 +1,56 @@
-"""Does awaiting a project coroutine ever suspend? The question ASL400/ASL401 ask with the
-`suspends` fact (`semantic.suspension_facts`).
+"""What does awaiting a call wait on? The question ASL400/ASL401 ask with the `suspends` fact
+(`semantic.suspension_facts`), answered as a kind of `catalogs/waits.py`.
 
-Gathering two coroutines gains time only when both wait on I/O: a project `async def` that
-awaits nothing (or only project coroutines that await nothing) runs to its end in one step of
-the event loop, whatever `gather` does. A coroutine suspends when it awaits a known async API,
-an awaitable of unknown origin, or another project coroutine that suspends (followed through
-the index: a fixed point with a recursion guard). Unknown means "suspends": the answer "does
-not" is given only when every await of the body is followed to an end.
+Gathering two coroutines gains time only when both wait long enough for the overlap to matter:
+a project `async def` that awaits nothing runs to its end in one step of the event loop
+(kind `none`), and two pooled primary-key lookups (`database`) take well under a millisecond
+each. A call's kind comes from the catalog (a known async API) or, for a project coroutine,
+from its body: the costliest kind of its own awaits and of the project coroutines it awaits
+(followed through the index: a fixed point with a recursion guard). What nothing tells is
+`unknown`; followed too deep, also `unknown`.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from asynclint.semantic.catalogs import waits
 from asynclint.semantic.concrete import method_classes, module_definitions
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.project.summaries import FunctionSummary
 from asynclint.semantic.project.view import ProjectView
-from asynclint.semantic.suspension_facts import FACT, KEEPING, project_fact
+from asynclint.semantic.suspension_facts import (
+    CONTEXT_MANAGERS,
+    FACT,
+    KEEPING,
+    AwaitKinds,
+    join,
+    project_fact,
+)
 from asynclint.semantic.syntax import FUNCS, FuncDef
+from asynclint.semantic.types import canonical
 
 _ANALYSIS_KEY = "suspension"
 FactProvider = Callable[[FuncDef, SemanticModel], Any]
-_MAX_DEPTH = 8  # project coroutines followed from a call site; deeper counts as suspending
+_MAX_DEPTH = 8  # project coroutines followed from a call site; deeper counts as unknown
 
 
 # -- the question (asked at a call site) --------------------------------------------------------
 class Suspension:
-    """Answers "may awaiting this call suspend?" for one module; False only when the callee is
-    a project coroutine known to run to its end without waiting."""
+    """Answers "what may awaiting this call wait on?" for one module."""
 
-    def __init__(self, semantic: SemanticModel, project: ProjectView | None) -> None:
+    def __init__(self, semantic: SemanticModel, project: ProjectView | None,
+                 network: Iterable[str] = ()) -> None:
+        """`network`: the user's own network APIs (`concurrency-network-apis`)."""
         self.semantic = semantic
         self.project = project
+        self.network = frozenset(network)
+        self.table = {**waits.WAITS, **dict.fromkeys(self.network, waits.NETWORK)}
         self.module = semantic.module_name or "__module__"
-        self._known: dict[str, bool] = {}
+        self._known: dict[str, str] = {}
+        self._kinds: dict[int, AwaitKinds] = {}
 
     def callee(self, call: ast.Call) -> str | None:
         """The qualified name of the project function a call (made in the function being
@@ -61,38 +75,93 @@ class Suspension:
             return None
         return qualified
 
+    def call_kind(self, call: ast.Call) -> str:
+        """The kind of what awaiting `call` (made in the function being visited) waits on."""
+        function = self.semantic.function
+        if not isinstance(function, FUNCS):
+            return waits.UNKNOWN
+        kinds = self._kinds.get(id(function))
+        if kinds is None:
+            kinds = self._kinds[id(function)] = AwaitKinds(self.semantic, self.semantic.scope,
+                                                          function, self.table)
+        wait = kinds.of_call(call)
+        kind = wait.kind
+        for name in wait.calls:
+            kind = join(kind, self.kind(name))
+        return kind
+
     def may_suspend(self, call: ast.Call) -> bool:
-        name = self.callee(call)
-        return True if name is None else self.suspends(name)
+        return self.call_kind(call) != waits.NONE
 
     def suspends(self, name: str) -> bool:
         """Whether the project coroutine `name` may suspend (True when it is unknown)."""
-        return self._suspends(name, [])
+        return self.kind(name) != waits.NONE
 
-    def _suspends(self, name: str, stack: list[str]) -> bool:
+    def kind(self, name: str) -> str:
+        """The kind of the project coroutine `name` (`unknown` when nothing tells)."""
+        return self._kind(name, [])
+
+    def _kind(self, name: str, stack: list[str]) -> str:
         known = self._known.get(name)
         if known is not None:
             return known
         if name in stack:
-            return False  # a cycle adds no await of its own; its other awaits decide
+            return waits.NONE  # a cycle adds no await of its own; its other awaits decide
         if len(stack) >= _MAX_DEPTH:
-            return True
+            return waits.UNKNOWN
+        parts = name.split(".")
+        if any(".".join(parts[:cut]) in self.network for cut in range(1, len(parts) + 1)):
+            return waits.NETWORK  # the facts are the catalog's alone; settings apply here
         fact = self._fact(name)
-        if fact is None or fact is True or not isinstance(fact, list):
-            answer = True
+        if fact is None:
+            through = self._through_variable(name)
+            if through in waits.ORDER:
+                return through
+            if through is not None:
+                fact = self._fact(through)
+        if not (isinstance(fact, dict) and isinstance(fact.get("kind"), str)
+                and isinstance(fact.get("calls"), list)):
+            answer = waits.UNKNOWN
         else:
+            answer = fact["kind"]
             stack.append(name)
-            answer = any(self._suspends(str(callee), stack) for callee in fact)
+            for callee in fact["calls"]:
+                if answer == waits.NETWORK:
+                    break  # the costliest: nothing can change it
+                answer = join(answer, self._kind(str(callee), stack))
             stack.pop()
-        if answer or not stack:
-            # "No" may rest on a cycle still being followed: kept only when asked first.
+        if answer == waits.NETWORK or not stack:
+            # A lower answer may rest on a cycle still being followed: kept only when asked
+            # first.
             self._known[name] = answer
         return answer
 
-    def _fact(self, name: str) -> Any:
-        return self.function_fact(name, FACT, project_fact)
+    def _through_variable(self, name: str) -> str | None:
+        """For a call through a typed module variable of the project (`Users.get_by_id` on
+        `Users = UsersTable()`, `api.chat.completions.create` on `api = AsyncOpenAI()`): the
+        catalog's kind of its type, or the method of its class to follow; None otherwise."""
+        view = self.project
+        if view is None:
+            return None
+        parts = name.split(".")
+        for cut in range(len(parts) - 1, 1, -1):
+            found = view.lookup_full(".".join(parts[:cut]))
+            if found is None:
+                continue
+            if found[0] != "variable" or not isinstance(found[1], str):
+                return None
+            kind = canonical(found[1])
+            known = self.table.get(f"{kind}.{parts[cut]}", self.table.get(kind))
+            if known is not None:
+                return known
+            return f"{kind}.{parts[cut]}" if cut == len(parts) - 1 else None
+        return None
 
-    def function_fact(self, name: str, provider: str, compute: FactProvider) -> Any:
+    def _fact(self, name: str) -> Any:
+        return self.function_fact(name, FACT, project_fact, KEEPING | CONTEXT_MANAGERS)
+
+    def function_fact(self, name: str, provider: str, compute: FactProvider,
+                      keeping: frozenset[str] = KEEPING) -> Any:
         """One fact of a plain `async def` or `def` of the project (no decorator but
         `staticmethod`/`classmethod`), from this module's tree when it is defined here, else
         from the index (recorded as a dependency); None when unknown."""
@@ -119,11 +188,12 @@ class Suspension:
             return None
         summary = found_entry[1]
         if not isinstance(summary, FunctionSummary) \
-                or any(d not in KEEPING for d in summary.decorators):
+                or any(d not in keeping for d in summary.decorators):
             return None
         return view.fact_of(summary, provider)
 
 
-def analysis(semantic: SemanticModel, project: ProjectView | None) -> Suspension:
+def analysis(semantic: SemanticModel, project: ProjectView | None,
+             network: Iterable[str] = ()) -> Suspension:
     """One `Suspension` per checked module, shared by the rules that ask."""
-    return semantic.shared(_ANALYSIS_KEY, lambda: Suspension(semantic, project))
+    return semantic.shared(_ANALYSIS_KEY, lambda: Suspension(semantic, project, network))

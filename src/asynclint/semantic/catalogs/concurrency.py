@@ -155,6 +155,19 @@ CONTEXT_BINDING_WORDS: frozenset[str] = frozenset({
     "connect", "session", "session_context", "savepoint", "lock",
 })
 
+# A loop body `with span(...): await fetch(item)` may become one coroutine per item entering
+# its own `with`, when the context only observes: these calls, or a call whose name has one of
+# the NEUTRAL words and none of the PACING words or CONTEXT_BINDING_WORDS (ASL401).
+NEUTRAL_CONTEXT_CALLS: frozenset[str] = frozenset({"contextlib.suppress", "contextlib.nullcontext"})
+NEUTRAL_CONTEXT_WORDS: frozenset[str] = frozenset({
+    "span", "trace", "tracer", "tracing", "timer", "timed", "timing", "stopwatch", "measure",
+    "profile", "profiler", "suppress",
+})
+PACING_WORDS: frozenset[str] = frozenset({
+    "limit", "limiter", "limited", "throttle", "throttled", "rate", "pace", "semaphore",
+    "lock", "mutex", "slot", "capacity", "backoff", "retry",
+})
+
 # Words that, anywhere in a callee's snake_case or camelCase name, say it changes state
 # (`update_limits`, `get_or_create`, `asave`). Such a call keeps its order: the next call may
 # read what it wrote (`update_x(id)` then `get_x(id)`). Reading methods of shared-safe clients

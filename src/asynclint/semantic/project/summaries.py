@@ -38,8 +38,9 @@ from asynclint.semantic.syntax import YIELD_ROWS, rows_unknown, rows_with, rows_
 # the first heavy call (`Cost`); 11: facts stored per provider; 12: the `plain` fact of ASL208;
 # 13: no blocking fact for a helper memoised with `functools.cache` / `lru_cache`.
 # 14: module `TypeVar`s bound to concrete types among the aliases, and their bounds;
-# 15: the `suspends` and `receiver` facts of ASL400/ASL401.
-SUMMARY_VERSION = 15
+# 15: the `suspends` and `receiver` facts of ASL400/ASL401; 16: the `suspends` fact says what
+# a coroutine waits on (`{"kind": ..., "calls": [...]}`, kinds of `catalogs/waits.py`).
+SUMMARY_VERSION = 16
 
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
