@@ -5,8 +5,8 @@ import pytest
 from asynclint.codes import PEERS
 from asynclint.diagnostics import Diagnostic, Location
 from asynclint.engine.noqa import ALL, covers, file_level, filter_diagnostics, line_suppressions
-from asynclint.rules import load_registry
-from asynclint.rules.base import REGISTRY, Rule, register
+from asynclint.rules import REGISTRY, load_registry
+from asynclint.rules.base import Rule, check_rule
 
 
 def rows(text: str) -> dict[int, frozenset[str]]:
@@ -59,7 +59,7 @@ def test_a_rule_whose_overlaps_are_not_in_the_peer_table_is_refused(
     monkeypatch.setitem(CODES, "ASL994", True)
     rule = type("Unlisted", (Rule,), {"code": "ASL994", "overlaps": ("RUF999",)})
     with pytest.raises(ValueError, match=r"ASL994 must be in asynclint/codes\.py PEERS"):
-        register(rule)
+        check_rule(rule, REGISTRY)
     assert "ASL994" not in REGISTRY
 
 
@@ -94,3 +94,10 @@ def test_file_level_peer_codes() -> None:
     text = "# asynclint: noqa: RUF006\nx = 1\n"
     assert filter_diagnostics(text, [_finding("ASL500", 2)]) == []
     assert len(filter_diagnostics(text, [_finding("ASL500", 2)], peer_codes=False)) == 1
+
+
+def test_a_second_rule_with_a_taken_code_is_refused() -> None:
+    """The registry is built from the families' RULES: a code means one rule."""
+    twin = type("Twin", (Rule,), {"code": "ASL500", "overlaps": PEERS["ASL500"]})
+    with pytest.raises(ValueError, match="duplicate rule code ASL500"):
+        check_rule(twin, REGISTRY)

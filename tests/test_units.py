@@ -215,13 +215,13 @@ def test_the_table_of_codes_is_the_registry() -> None:
 def test_a_rule_must_be_in_the_table_of_codes(listed: bool | None,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Selection knows only the table: a rule missing from it, or listed with another default,
-    could not be selected as it declares, so registering it fails."""
+    could not be selected as it declares, so building the registry with it fails."""
     from asynclint.codes import CODES
-    from asynclint.rules.base import register
+    from asynclint.rules.base import check_rule
 
     if listed is not None:
         monkeypatch.setitem(CODES, "ASL993", listed)
     rule = type("Unlisted", (Rule,), {"code": "ASL993", "default_enabled": True})
     with pytest.raises(ValueError, match=r"ASL993 must be in asynclint/codes\.py"):
-        register(rule)
+        check_rule(rule, REGISTRY)
     assert "ASL993" not in REGISTRY
