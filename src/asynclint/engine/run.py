@@ -191,7 +191,11 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
         report.found = analysis.diagnostics
         report.diagnostics = attach_fixes(analysis)
     report.deps = analysis.deps()  # after the fixes: what they read is recorded too
+    own = analysis.project.own_summary if analysis.project is not None else None
     analysis.release()
+    if own is not None and source.encoding == "utf-8" and not source.bom:
+        # Then the tree of the text is the tree of the bytes, as the index would parse them.
+        index_for(settings.root, settings.cache_dir, options.use_cache).adopt(path, data, own)
     return report
 
 

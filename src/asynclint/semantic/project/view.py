@@ -164,6 +164,11 @@ class ProjectView:
                                              self._text)
         return self._current
 
+    @property
+    def own_summary(self) -> ModuleSummary | None:
+        """This module's own summary when something asked for it (never computed here)."""
+        return self._current
+
     def release(self) -> None:
         """Forget this module's own summary (its facts loader holds the tree)."""
         if self._current is not None:
