@@ -593,3 +593,29 @@ def test_view_tells_the_type_an_awaited_project_coroutine_gives(tmp_path: Path) 
            for name in ("path", "loose", "sync", "generic", "wrapped", "C.make", "missing")}
     assert got == {"path": "pathlib.Path", "loose": None, "sync": None, "generic": None,
                    "wrapped": None, "C.make": "pathlib.Path", "missing": None}
+
+
+def test_a_checked_module_lends_its_own_summary_to_later_files(tmp_path: Path) -> None:
+    """A file that summarised itself while checked (here: to tell its own coroutine's call)
+    leaves that summary in the index, so a later file importing it does not parse it again;
+    the findings, cold or cached, are those of a run that parses it."""
+    write(tmp_path, {"pyproject.toml": "", "app/__init__.py": "",
+                     "app/a.py": "async def fetch():\n    ...\n\n"
+                                 "async def first():\n    fetch()\n",
+                     "app/b.py": "from app.a import fetch\n\n"
+                                 "async def second():\n    fetch()\n"})
+    files = [tmp_path / "app/a.py", tmp_path / "app/b.py"]
+    settings = Settings(root=tmp_path, select=("ASL200",))
+
+    def run(use_cache: bool) -> list[tuple[str, list[int]]]:
+        index_store.forget_indexes()
+        reports = check_paths([(str(f), settings) for f in files],
+                              RunOptions(jobs=1, use_cache=use_cache))
+        return [(Path(r.path).name, [d.start.row for d in r.diagnostics]) for r in reports]
+
+    expected = [("a.py", [5]), ("b.py", [4])]
+    assert run(use_cache=False) == expected
+    index = index_store.index_for(tmp_path, ".asynclint_cache", False)
+    assert index.parsed == 0  # b's lookup of `app.a` was served by a's own summary
+    assert run(use_cache=True) == expected
+    assert run(use_cache=True) == expected

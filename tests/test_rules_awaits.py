@@ -274,7 +274,25 @@ def test_a_stored_coroutine_returned_is_found_whatever_the_return_looks_like(
         returned: str, newline: str) -> None:
     """The text prefilter of ASL203's `x = coro(); return x` keeps every spelling of the
     return a walk of the function would see."""
-    from asynclint.rules.awaits import _RETURNED_NAME
+    from asynclint.rules.awaits import returned_names
 
     text = newline.join(["async def f():", "    user = load()", f"    {returned}", ""])
-    assert "user" in _RETURNED_NAME.findall(text)
+    assert "user" in returned_names(text)
+
+
+@pytest.mark.parametrize("text", [
+    "return user\n", "x = 1\nreturn user", "xreturn user\n", "_return user\n",
+    "éreturn user\n", "return_user = 1\nreturn user\n", "xreturn return\n",
+    "a.return user\n", "1return user\n", "return  (user)  # why\nreturn x; y\n",
+    "returnreturn user\n", "xreturn\treturn user\n", "return user\r\nreturn other\r\n",
+])
+def test_the_returned_names_prefilter_reads_as_its_word_bounded_pattern(text: str) -> None:
+    """`returned_names` searches for the literal `return` first (a leading `\\b` kept the
+    engine from that) and checks the word boundary itself: the names are those of the
+    `\\b`-anchored pattern."""
+    import re
+
+    from asynclint.rules.awaits import _RETURNED_NAME, returned_names
+
+    bounded = re.compile(r"\b" + _RETURNED_NAME.pattern, re.MULTILINE)
+    assert returned_names(text) == frozenset(bounded.findall(text))

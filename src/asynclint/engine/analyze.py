@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from asynclint.config import Settings
 from asynclint.diagnostics import SYNTAX_ERROR, Diagnostic, Location
@@ -123,7 +123,7 @@ class Analysis:
 
 def analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[str],
             module: tuple[str | None, bool] = (None, False), use_cache: bool = True,
-            tree: ast.Module | None = None) -> Analysis:
+            tree: ast.Module | None = None, memo: dict[Any, Any] | None = None) -> Analysis:
     """Parse and analyse one module, then drop what `# noqa` comments suppress.
 
     The cyclic garbage collector is paused meanwhile: a module's AST is up to hundreds of
@@ -132,20 +132,21 @@ def analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[
     meanwhile is collected after, so memory stays bounded by one module.
     """
     with paused_gc():
-        return _analyze(source, path, settings, codes, module, use_cache, tree)
+        return _analyze(source, path, settings, codes, module, use_cache, tree, memo)
 
 
 def _analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset[str],
              module: tuple[str | None, bool], use_cache: bool,
-             tree: ast.Module | None = None) -> Analysis:
+             tree: ast.Module | None = None, memo: dict[Any, Any] | None = None) -> Analysis:
     """`tree`: this source's tree when already parsed (by the project index, from the same
-    UTF-8 bytes)."""
+    UTF-8 bytes); `memo`: file-system answers shared by the files of one run
+    (`ProjectView`)."""
     if tree is None:
         try:
             tree = ast.parse(source.text, filename=path, type_comments=False)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             return Analysis(source, None, [_syntax_diagnostic(path, source, exc)], {}, None)
-    analysis = analyze_tree(tree, source, path, settings, codes, module, use_cache)
+    analysis = analyze_tree(tree, source, path, settings, codes, module, use_cache, memo)
     if analysis.diagnostics and not settings.ignore_noqa:
         analysis.diagnostics = noqa.filter_diagnostics(source.text, analysis.diagnostics,
                                                          settings.noqa_peer_codes)
@@ -154,14 +155,15 @@ def _analyze(source: SourceFile, path: str, settings: Settings, codes: frozenset
 
 def analyze_tree(tree: ast.Module, source: SourceFile, path: str, settings: Settings,
                  codes: frozenset[str], module: tuple[str | None, bool] = (None, False),
-                 use_cache: bool = True) -> Analysis:
+                 use_cache: bool = True, memo: dict[Any, Any] | None = None) -> Analysis:
     """Run the rules over a tree parsed from `source.text` (by `analyze`, or by a host such as
     flake8 that parsed it already). No suppression comment is applied here: each door decides.
 
     Rules see the project index through `ctx.project` (module summaries read from disk cache
     when `use_cache`); the lookups they make are returned in `Analysis.project.deps`."""
     project = ProjectView(index_for(settings.root, settings.cache_dir, use_cache), path,
-                          module[0], module[1], tree, source.text, site_roots(settings))
+                          module[0], module[1], tree, source.text, site_roots(settings),
+                          memo)
     semantic = SemanticModel(tree, module[0], module[1], project.awaited_type,
                              project.class_bases)
     note_yield_rows(semantic, source.text)

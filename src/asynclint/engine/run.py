@@ -93,14 +93,16 @@ def _read(path: str) -> bytes | Diagnostic:
 
 
 def check_file(path: str, settings: Settings, options: RunOptions, data: bytes | None = None,
-               cached: Entry | None = None, tree: ast.Module | None = None) -> FileReport:
-    """Check (and with `options.fix`, fix) one file. `data` is given for stdin.
+               cached: Entry | None = None, tree: ast.Module | None = None,
+               memo: dict[Any, Any] | None = None) -> FileReport:
+    """Check (and with `options.fix`, fix) one file. `data` is given for stdin; `memo`: the
+    file-system answers shared by the files of one run (`ProjectView`).
 
     A bug in asynclint on one file is reported as an internal error naming the file; the other
     files are still checked.
     """
     try:
-        return _check_file(path, settings, options, data, cached, tree)
+        return _check_file(path, settings, options, data, cached, tree, memo)
     except Exception as exc:  # the run must go on
         import traceback
 
@@ -148,7 +150,8 @@ def _index(settings: Settings, memo: dict[Any, Any] | None) -> ProjectIndex:
 
 
 def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes | None,
-                cached: Entry | None, tree: ast.Module | None = None) -> FileReport:
+                cached: Entry | None, tree: ast.Module | None = None,
+                memo: dict[Any, Any] | None = None) -> FileReport:
     report = FileReport(path)
     if data is None:
         read = _read(path)
@@ -166,11 +169,11 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
         report.diagnostics.append(
             io_diagnostic(path, f"cannot read the file: {exc}", exc.location(data)))
         return report
-    module = module_name_for(path)
+    module = module_name_for(path, memo)
     codes = settings.codes_for(Path(path))
     if tree is not None and (source.encoding != "utf-8" or source.bom):
         tree = None
-    analysis = analyze(source, path, settings, codes, module, options.use_cache, tree)
+    analysis = analyze(source, path, settings, codes, module, options.use_cache, tree, memo)
     if options.fixing:
         from asynclint.fixes.apply import fix_until_stable
 
@@ -191,7 +194,11 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
         report.found = analysis.diagnostics
         report.diagnostics = attach_fixes(analysis)
     report.deps = analysis.deps()  # after the fixes: what they read is recorded too
+    own = analysis.project.own_summary if analysis.project is not None else None
     analysis.release()
+    if own is not None and source.encoding == "utf-8" and not source.bom:
+        # Then the tree of the text is the tree of the bytes, as the index would parse them.
+        index_for(settings.root, settings.cache_dir, options.use_cache).adopt(path, data, own)
     return report
 
 
@@ -206,6 +213,7 @@ def _check_batch(
     hands them to the parent, which writes the index once)."""
     want_ahead({os.path.abspath(path): i for i, (path, _, _) in enumerate(batch)})
     reports: list[FileReport | None] = [None] * len(batch)
+    memo: dict[Any, Any] = {}  # file-system answers, shared by the batch's files
     # The collector runs after each file, on the youngest generation only: a file's analysis
     # makes a few cyclic structures, and letting the collector start on its own (right after
     # `analyze` re-enables it) traverses the whole still-living tree of the file instead.
@@ -213,7 +221,7 @@ def _check_batch(
 
         def check(i: int, data: bytes | None = None, tree: ast.Module | None = None) -> None:
             path, settings, cached = batch[i]
-            reports[i] = check_file(path, settings, options, data, cached, tree)
+            reports[i] = check_file(path, settings, options, data, cached, tree, memo)
             if collecting:
                 gc.collect(0)
 

@@ -17,11 +17,13 @@ from asynclint.source import SourceFile
 
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
-    from asynclint.fixes.imports import ImportStyle
+    from asynclint.fixes.imports import ImportStyle, ImportUses
 
 
 class Fixer(Protocol):
-    """What builds a fix: a rule (`rules.base.Rule.fix`)."""
+    """What builds a fix: a rule (`rules.base.Rule.text_fix`, else `Rule.fix`)."""
+
+    def text_fix(self, source: SourceFile, diagnostic: Diagnostic) -> Fix | None: ...
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None: ...
 
@@ -51,33 +53,45 @@ class Analysed(Protocol):
 
 def attach_fixes(analysis: Analysed, unplaced: list[Diagnostic] | None = None
                  ) -> list[Diagnostic]:
-    """Compute the fix of every diagnostic that offers one (imports libcst). A finding whose
-    fix cannot be built because libcst cannot parse or position the code around it (too
-    deeply nested) keeps no fix, and is added to `unplaced` when given."""
+    """Compute the fix of every diagnostic that offers one: an exact text edit when the rule
+    knows one (`text_fix`), else with libcst (imported only then). A finding whose fix cannot
+    be built because libcst cannot parse or position the code around it (too deeply nested)
+    keeps no fix, and is added to `unplaced` when given."""
     if analysis.tree is None or not any(d.fix_plan is not None for d in analysis.diagnostics):
         return analysis.diagnostics
-    from asynclint.fixes.context import FixContext
-
-    assert analysis.semantic is not None
-    fctx = FixContext(analysis.source, analysis.tree, analysis.semantic, analysis.import_style)
+    fctx: FixContext | None = None
+    uses: ImportUses | None = None
     out: list[Diagnostic] = []
     for diag in analysis.diagnostics:
         fix = None
         if diag.fix_plan is not None:
-            try:
-                if fctx.usable_for(diag):
-                    fix = analysis.rules[diag.code].fix(fctx, diag)
-                elif unplaced is not None:
-                    unplaced.append(diag)
-            except RecursionError:  # libcst renders and walks recursively
-                if unplaced is not None:
-                    unplaced.append(diag)
+            rule = analysis.rules[diag.code]
+            fix = rule.text_fix(analysis.source, diag)
+            if fix is None:
+                if fctx is None:
+                    from asynclint.fixes.context import FixContext
+
+                    assert analysis.semantic is not None
+                    fctx = FixContext(analysis.source, analysis.tree, analysis.semantic,
+                                      analysis.import_style)
+                try:
+                    if fctx.usable_for(diag):
+                        fix = rule.fix(fctx, diag)
+                    elif unplaced is not None:
+                        unplaced.append(diag)
+                except RecursionError:  # libcst renders and walks recursively
+                    if unplaced is not None:
+                        unplaced.append(diag)
         if fix is None and diag.fix_plan is not None:
             # The fix could not be built here: say so honestly instead of promising one.
             diag = _without_fix(diag)
         elif fix is not None:
             # The imports the fix leaves without a use go in the same fix (ruff's F401).
-            dropped = fctx.imports_left_unused(diag.path, fix.edits)
+            if uses is None:
+                from asynclint.fixes.imports import ImportUses
+
+                uses = ImportUses(analysis.source, analysis.tree, diag.path)
+            dropped = uses.left_unused(fix.edits)
             if dropped:
                 fix = replace(fix, edits=(*fix.edits, *dropped))
             diag = _with_fix(diag, fix)

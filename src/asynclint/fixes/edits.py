@@ -53,3 +53,29 @@ def in_own_parentheses(source: SourceFile, start: Location, end: Location) -> bo
     before = text[: source.offset(start)].rstrip()
     after = text[source.offset(end):].lstrip()
     return before.endswith("(") and after[:1] == ")"
+
+
+def renamed_method_call(source: SourceFile, start: Location, end: Location, old: str,
+                        new: str) -> Edit | None:
+    """`receiver.old()` (no arguments, on one line) as `receiver.new()`: the call's own text with
+    the attribute renamed, over the call's range — the edit a codemod makes by replacing the
+    libcst `Call` node, since libcst renders the rest of the node as it is written. None when
+    the call is not that plain (a codemod builds it then): on several lines (whitespace inside
+    would be rendered at the block's indent), or maybe inside parentheses of its own (libcst's
+    node, and so its range, would take them in). Measured reason: a cold JSON run spent most of
+    its fix time (≈ 0.9 s CPU on the benchmark corpus) parsing code with libcst for ASL302's
+    one-word renames."""
+    if start.row != end.row:
+        return None
+    text = source.text
+    at = source.offset(start) - 1
+    while at >= 0 and text[at] in " \t\f\r\n":
+        at -= 1
+    if at >= 0 and (text[at] == "(" or "#" in text[text.rfind("\n", 0, at) + 1 : at]):
+        return None  # an opening parenthesis before it (a comment may hide one's end)
+    line = source.line(start.row)
+    head, sep, tail = line[start.col : end.col].rpartition(old)
+    if not sep or not head.rstrip(" \t").endswith(".") or tail.replace(" ", "").replace(
+            "\t", "") != "()":
+        return None
+    return Edit(f"{head}{new}{tail}", start, end)

@@ -183,6 +183,12 @@ class Rule:
         available here): a short method that hands the plan to a codemod of `fixes`."""
         return None
 
+    def text_fix(self, source: SourceFile, diagnostic: Diagnostic) -> Fix | None:
+        """The fix when it is an exact text edit known without libcst (None: `fix` builds it).
+        It must be the edit `fix` would build, byte for byte: a test of the rule compares the
+        two."""
+        return None
+
     def fix_with(self, diagnostic: Diagnostic, edits: tuple[Edit, ...] | None,
                  title: str | None = None) -> Fix | None:
         """The fix made of a codemod's `edits` (None: it could not be built here), titled and

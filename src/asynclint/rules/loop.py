@@ -22,6 +22,7 @@ from asynclint.semantic.syntax import FUNCS, await_site
 if TYPE_CHECKING:
     from asynclint.fixes.context import FixContext
     from asynclint.semantic.scopes import Scope
+    from asynclint.source import SourceFile
 
 GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
 # Frameworks that accept an `async def` handler where a sync one was registered.
@@ -348,6 +349,14 @@ class GetEventLoopInCoroutine(Rule):
         from asynclint.fixes.codemods.loop import running_loop
 
         return self.fix_with(diagnostic, running_loop(fctx, diagnostic))
+
+    def text_fix(self, source: SourceFile, diagnostic: Diagnostic) -> Fix | None:
+        """`asyncio.get_event_loop()` on one line: the attribute renamed, without libcst."""
+        from asynclint.fixes.edits import renamed_method_call
+
+        edit = renamed_method_call(source, diagnostic.start, diagnostic.end, "get_event_loop",
+                                   "get_running_loop")
+        return self.fix_with(diagnostic, (edit,)) if edit is not None else None
 
 
 def _is_main_guard(test: ast.expr) -> bool | None:

@@ -134,9 +134,14 @@ class ProjectView:
 
     def __init__(self, index: IndexStore, path: str, module_name: str | None,
                  is_package: bool, tree: ast.Module | None = None,
-                 text: str | None = None, sites: tuple[str, ...] = ()) -> None:
+                 text: str | None = None, sites: tuple[str, ...] = (),
+                 memo: dict[Any, Any] | None = None) -> None:
         """`sites`: the site-packages folders installed packages are read from (for the
-        lookups that ask for them, `installed=True`)."""
+        lookups that ask for them, `installed=True`); `memo`: the answers of file-system
+        look-ups (which file a module is, search roots, installed packages) shared by the files
+        of one run, as `deps_valid`'s (never kept longer). Files of a tree ask the same: on the
+        benchmark corpus, looking up the standard library's and the frameworks' names again
+        for every file was a fifth of a cold run."""
         self.index = index
         self.sites = sites
         self.path = path
@@ -150,7 +155,7 @@ class ProjectView:
         self._installed: dict[str, ModuleSummary | None] = {}
         self._found: dict[tuple[str, bool], tuple[str, Any, str] | None] = {}
         self._where: dict[int, tuple[str, str]] = {}  # id(summary) -> (module name, file)
-        self._memo: dict[Any, Any] = {}
+        self._memo: dict[Any, Any] = memo if memo is not None else {}
 
     @functools.cached_property
     def roots(self) -> tuple[str, ...]:
@@ -162,6 +167,11 @@ class ProjectView:
         if self._current is None and self._tree is not None:
             self._current = summarize_module(self._tree, self.module_name, self.is_package,
                                              self._text)
+        return self._current
+
+    @property
+    def own_summary(self) -> ModuleSummary | None:
+        """This module's own summary when something asked for it (never computed here)."""
         return self._current
 
     def release(self) -> None:
@@ -188,28 +198,51 @@ class ProjectView:
     def _installed_module(self, name: str) -> ModuleSummary | None:
         if name in self._installed:
             return self._installed[name]
+        memo, sites = self._memo, self.sites
         if INSTALLED_DEP not in self.deps:
-            self.deps[INSTALLED_DEP] = (INSTALLED_DEP, "", self.index.installed_digest(self.sites))
+            digest = memo.get(("site", sites))
+            if digest is None:
+                digest = memo["site", sites] = self.index.installed_digest(sites)
+            self.deps[INSTALLED_DEP] = (INSTALLED_DEP, "", digest)
         summary = None
         top = name.partition(".")[0]
-        if self.sites and top not in _NOT_READ and self.index.has_installed(self.sites, top):
-            found = self.index.find_installed(self.sites, name)
+        if sites and top not in _NOT_READ and self._has_installed(top):
+            key = ("installed", sites, name)
+            found = memo[key] if key in memo else memo.setdefault(
+                key, self.index.find_installed(sites, name))
             entry = self.index.installed_entry(found[0], found[1], name) if found else None
             summary = entry.summary if entry else None
         self._installed[name] = summary
         return summary
+
+    def _has_installed(self, top: str) -> bool:
+        key = ("has installed", self.sites, top)
+        found: bool | None = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self.index.has_installed(self.sites, top)
+        return found
+
+    def _find_file(self, roots: tuple[str, ...], name: str) -> str | None:
+        """`IndexStore.find_file`, answered once per run (the key is `deps_valid`'s)."""
+        key = ("file", roots, name)
+        memo = self._memo
+        if key in memo:
+            found: str | None = memo[key]
+            return found
+        found = memo[key] = self.index.find_file(roots, name)
+        return found
 
     def _project_module(self, name: str) -> ModuleSummary | None:
         if name == self.module_name and self._tree is not None:
             return self.current
         if name in self._modules:
             return self._modules[name]
-        path = self.index.find_file(self.roots, name)
+        path = self._find_file(self.roots, name)
         if path is None:
             more = named_roots(os.path.dirname(os.path.abspath(self.path)),
                                name.partition(".")[0], self._memo)
             if more:
-                path = self.index.find_file(more, name)
+                path = self._find_file(more, name)
         entry = self.index.entry(path) if path else None
         self.deps[name] = (name, path or "", entry.summary.digest() if entry else "")
         self._modules[name] = entry.summary if entry else None
