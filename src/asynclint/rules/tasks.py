@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule, RuleContext, register
-from asynclint.semantic import cancellation
+from asynclint.semantic import cancellation, entrypoints
 from asynclint.semantic.cancellation import CANCELLED, CANCELLED_FACTORIES, CATCH_ALL
 from asynclint.semantic.catalogs.loops import LOOP_TYPES
 from asynclint.semantic.loops import run_call
@@ -327,8 +327,33 @@ class CancellationSwallowed(Rule):
         "`fut.set_exception(exc)`); and a task's own top-level loop that ends on cancellation "
         "(`while True:` with `except CancelledError: break` or `return`, or the loop inside the "
         "`try`) when the function then ends without awaiting again and returns no value: the "
-        "task stops, nothing runs on. Still flagged: a handler that `continue`s the loop or "
-        "falls through to more awaits, and a wrapper that returns a value to its caller (the "
+        "task stops, nothing runs on.\n\n"
+        "Nothing runs on either, so not flagged: (1) a task its owner stops by a flag — the "
+        "handler's first statement is `if stopping:` (a name, `self.attr`, `not` one, or "
+        "`event.is_set()`) whose branch ends the task (bare `return`, `raise`, or `break` out "
+        "of its top-level loop with nothing awaited after it), the coroutine returns no value "
+        "and is only ever started as a task of its own, and the code that can set that same "
+        "flag (the enclosing function whose local it is, or the class's methods for "
+        "`self.attr`) sets it to its stop value and later in the same function cancels that "
+        "task (`task.cancel()` on where `create_task(...)` kept it, or the task group's "
+        "`cancel_scope`). Other cancels are survived on purpose (a database driver raising "
+        "`CancelledError` during an outage). (2) A coroutine that only ever runs as a task of "
+        "its own — every mention in the code that can name it is `create_task(f())`, "
+        "`ensure_future(f())` or `start_soon(f)`/`start(f)`, and it is a closure, a private "
+        "(`_name`) module-level function not in `__all__` or a private method; or it requires "
+        "the keyword-only `task_status` that only a task group's `start()` passes — returns no "
+        "value, and every way out of the handler ends it. (3) A command-line command's own "
+        "coroutine (a click/typer/cyclopts command, not a group or callback, or an argparse "
+        "handler) that nothing in its module calls, whose every way out of the handler ends "
+        "it: no loop goes round, no `async with` exit, no await after the `try` except in "
+        "its own `finally:`. For (2) and (3) the `try`'s own `finally:` may await: that is "
+        "cleanup before the end. A public coroutine that other code may await, a private "
+        "helper of a command, a start-up hook or a group callback stays flagged: its caller "
+        "runs on after it returns.\n\n"
+        "Still flagged: a handler that `continue`s the loop or "
+        "falls through to more awaits, a `finally:` cleanup that swallows a cancellation "
+        "arriving during it (it also runs on a normal exit, and the caller runs on past the "
+        "`async with`), and a wrapper that returns a value to its caller (the "
         "caller runs on as if nothing was cancelled). A long-running waiter that must end "
         "quietly on shutdown can say so with `# noqa: ASL501` on the `except` line."
     )
@@ -421,7 +446,9 @@ class CancellationSwallowed(Rule):
     def _delivered_later(self, function: ast.AST | None, node: ast.Try,
                          handler: ast.ExceptHandler) -> bool:
         """The cancellation is not swallowed after all: forwarded into another frame, re-raised
-        later in the function, re-raised by an outer handler, or the task simply ends."""
+        later in the function, re-raised by an outer handler; or nothing runs on after it: the
+        task simply ends, ends when its owner's stop flag is on, or a command's own coroutine
+        ends."""
         if function is None:
             return False
         resolve = self.semantic.resolve
@@ -431,7 +458,11 @@ class CancellationSwallowed(Rule):
         ancestors = list(self.semantic.ancestors())
         return cancellation.inside_reraising_handler(
             node, ancestors, lambda outer: self._kind(outer.type) is not None) \
-            or cancellation.task_ends(function, node, handler, ancestors)
+            or cancellation.task_ends(function, node, handler, ancestors) \
+            or cancellation.stop_flag_exit(function, handler, ancestors) \
+            or cancellation.own_task_ends(function, node, handler, ancestors) \
+            or (entrypoints.command_root(function, self.semantic)
+                and cancellation.ends_function(function, node, handler, ancestors))
 
     def _loops_on(self, try_node: ast.Try, handler: ast.ExceptHandler) -> bool:
         """A catch-all handler is flagged only where the swallowed cancellation keeps the
