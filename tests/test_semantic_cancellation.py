@@ -345,6 +345,40 @@ TASKS = {
             task = asyncio.create_task(pump())
             await pump()
         """, None),
+    "awaited by another": ("""
+        async def outer(q):
+            async def pump():
+                try:
+                    await q.get()
+                except asyncio.CancelledError:  # here
+                    pass
+            task = asyncio.create_task(pump())
+            await task  # a cancel of `outer` reaches `pump`, which swallows it: `outer` runs on
+        """, None),
+    "awaited after its cancel": ("""
+        async def outer(q):
+            async def pump():
+                try:
+                    await q.get()
+                except asyncio.CancelledError:  # here
+                    pass
+            task = asyncio.create_task(pump())
+            if task is not None and not task.done():
+                task.cancel()
+            await task
+            await asyncio.wait([task])
+        """, {"task"}),
+    "handle handed on": ("""
+        class C:
+            def start(self):
+                self._task = asyncio.create_task(self._run())
+                register(self._task)
+            async def _run(self):
+                try:
+                    await self.q.get()
+                except asyncio.CancelledError:  # here
+                    pass
+        """, None),
     "handed out": ("""
         def outer(q):
             async def pump():

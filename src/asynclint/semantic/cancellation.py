@@ -313,7 +313,11 @@ def catches_cancellation(handler: ast.ExceptHandler, resolve: Resolve) -> bool:
 # (`asyncio.create_task(f())`) or the coroutine function (`task_group.start_soon(f)`). Nothing
 # awaits the coroutine there: when it returns, its task ends and no caller runs on.
 SPAWN_WITH_COROUTINE = frozenset({"create_task", "ensure_future"})
-SPAWN_WITH_FUNCTION = frozenset({"start_soon", "start"})
+# (Not `start(f)`, a name many APIs use: anyio's and trio's pass `task_status`, see below.)
+SPAWN_WITH_FUNCTION = frozenset({"start_soon"})
+# Waits on tasks that do not let a cancel the task swallows through to the waiter: `asyncio.wait`
+# does not cancel what it waits on, `gather` raises `CancelledError` when it was cancelled.
+TASK_WAITERS = frozenset({"wait", "gather"})
 # What a task started by a task group method is cancelled through: `task_group.cancel_scope`.
 GROUP_CANCEL = "cancel_scope"
 # The keyword-only parameter anyio's and trio's `start(f)` pass to `f` (`task_status.started()`
@@ -408,7 +412,53 @@ def task_handles(function: ast.AST, outer: list[ast.AST]) -> set[str] | None:
                 handles.add(f"{group}.{GROUP_CANCEL}")
         else:
             return None
-    return handles if mentions else None
+    if not mentions or not _handles_kept(region, handles, parents):
+        return None
+    return handles
+
+
+def _handles_kept(region: ast.AST, handles: set[str], parents: dict[int, ast.AST]) -> bool:
+    """Nothing awaits the tasks kept in `handles` but their canceller: awaiting a task passes
+    the awaiter's own cancellation into it (`Task.cancel` cancels the future it waits on), so
+    a task that swallows it would let the awaiter run on. Allowed: attribute and method use
+    (`task.cancel()`, `task.done()`), storing, tests (`if task`, `task is None`), `asyncio.wait`
+    and `gather` (which do not let a swallowed cancel through), and `await task` after a
+    `task.cancel()` earlier in the same function."""
+    if not handles:
+        return True
+    for node in walk(region):
+        if not isinstance(node, (ast.Name, ast.Attribute)) or _dotted(node) not in handles:
+            continue
+        parent = parents.get(id(node))
+        if isinstance(parent, ast.Attribute) and parent.value is node:
+            continue
+        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.Compare, ast.BoolOp, ast.If,
+                               ast.While, ast.IfExp, ast.UnaryOp)):
+            continue
+        holder = parents.get(id(parent)) if isinstance(parent, (ast.List, ast.Tuple, ast.Set)) \
+            else parent
+        if isinstance(holder, ast.Call) and holder.func is not node \
+                and _callee(holder) in TASK_WAITERS:
+            continue
+        if isinstance(parent, ast.Await) and _cancelled_before(node, parents):
+            continue
+        return False
+    return True
+
+
+def _cancelled_before(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """`task.cancel()` comes before `node` (a use of `task`) in the function around it."""
+    function: ast.AST | None = parents.get(id(node))
+    while function is not None and not isinstance(function, FUNCS):
+        function = parents.get(id(function))
+    if function is None:
+        return False
+    name = _dotted(node)
+    where = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+    return any(isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute)
+               and sub.func.attr == "cancel" and _dotted(sub.func.value) == name
+               and (sub.lineno, sub.col_offset) < where
+               for sub in shallow_nodes(getattr(function, "body", [])))
 
 
 def stop_flag(handler: ast.ExceptHandler) -> StopFlag | None:

@@ -77,8 +77,7 @@ class EntryPoints:
             s.name: s for s in body if isinstance(s, FUNCS) and counts.get(s.name) == 1}
         self.groups: set[str] = set()
         self.commands = False  # the module defines a command-line command
-        self.command_names: set[str] = set()  # decorated as a command or an argparse handler
-        self.argparse_mentions: set[int] = set()  # `set_defaults(func=f)`: the `f` nodes
+        self.command_names: set[str] = set()  # decorated as a command
         roots: set[str] = set()
         for func in self.defs.values():  # in source order: a group is defined before its use
             if self._decorated_root(func):
@@ -163,10 +162,6 @@ class EntryPoints:
             elif func.attr == "set_defaults" and self._type(func.value, scope) == ARGPARSE_PARSER:
                 handlers = [kw.value for kw in call.keywords if kw.arg == "func"]
                 self.commands = self.commands or bool(handlers)
-                for handler in handlers:
-                    if isinstance(handler, ast.Name):
-                        self.command_names.add(handler.id)
-                        self.argparse_mentions.add(id(handler))
                 yield from handlers
         qualified = self.semantic.resolve(func, scope)
         keywords = LIFECYCLE_KEYWORDS.get(canonical(qualified)) if qualified else None
@@ -178,13 +173,12 @@ class EntryPoints:
                                 else [value])
 
     def command_roots(self) -> set[int]:
-        """The commands (not groups or callbacks) nothing in the module calls or names apart
-        from their registration: what runs them is the command-line framework."""
+        """The commands (not groups or callbacks) the module names nowhere: what runs them is
+        the command-line framework."""
         names = {name for name in self.command_names if name in self.defs
                  and handler_info(self.defs[name], self.semantic) is None}
         for node in walk(self.semantic.module):
-            if isinstance(node, ast.Name) and node.id in names \
-                    and id(node) not in self.argparse_mentions:
+            if isinstance(node, ast.Name) and node.id in names:
                 names.discard(node.id)
         return {id(self.defs[name]) for name in names}
 
@@ -295,10 +289,11 @@ def once_only(func: ast.AST | None, semantic: SemanticModel) -> bool:
 
 def command_root(func: ast.AST | None, semantic: SemanticModel) -> bool:
     """`func` (a module-level def) is a command-line command's own coroutine — decorated as a
-    click / typer / cyclopts command (not a group or callback, after which a sub-command runs)
-    or an argparse sub-command's handler — and the module names it nowhere else: no code of
-    the module calls it, so when it returns, the command is over. (Another module importing
-    and awaiting it is not seen; a command is not an API.)"""
+    click / typer / cyclopts command, not a group or callback (after which a sub-command runs)
+    — and the module names it nowhere else: the framework runs it, so when it returns, the
+    command is over. (Another module importing and awaiting it is not seen; a command is not an
+    API.) An argparse handler is not one: the module's own code awaits it (`await
+    args.func(args)`) and may run on after it."""
     if not isinstance(func, FUNCS) or func.col_offset != 0:
         return False
     index = semantic.shared("entrypoints", lambda: EntryPoints(semantic))
