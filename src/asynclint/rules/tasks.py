@@ -254,7 +254,8 @@ class Unwrap:
     """Rows `first` to `last` (the handler; or the whole `try` statement) replaced by the rows
     `body_first` to `body_last` of the `try`'s body moved `dedent` columns left (none when
     `body_first` is 0: the handler alone goes, a `finally:` stays), then the handler's
-    `comments` on lines of their own at `indent` (the `try`'s)."""
+    `comments` on lines of their own at `indent` (the `try`'s), then the rows `else_first` to
+    `else_last` of an `else:` block moved left as the body is (none when 0)."""
 
     first: int
     last: int
@@ -263,6 +264,8 @@ class Unwrap:
     dedent: int
     comments: tuple[str, ...] = ()
     indent: str = ""
+    else_first: int = 0
+    else_last: int = 0
 
 
 @dataclass(frozen=True)
@@ -387,7 +390,9 @@ class CancellationSwallowed(Rule):
         "a final `pass`, `break`, `continue` or bare `return`). A handler that would then be "
         "only `raise`, the `try`'s only one, does nothing at all (ruff's TRY203): it is "
         "removed instead, with the `try:` when no `finally:` remains, the body moved left "
-        "and the handler's comments kept below it. No fix is offered when the "
+        "and the handler's comments kept below it, then an `else:` block's body moved left "
+        "after them (with both `else:` and `finally:`, `raise` is appended instead). No fix is "
+        "offered when the "
         "handler returns a value or leaves early elsewhere, nor when it also catches other "
         "exceptions (`except (CancelledError, TimeoutError):`). When the handler reports the "
         "interruption to another party first (`await queue.put(...)`, `fut.set_result(...)`, "
@@ -686,11 +691,12 @@ class CancellationSwallowed(Rule):
     def _unwrap(self, try_node: ast.Try, handler: ast.ExceptHandler) -> Unwrap | None:
         """A handler that would be only `raise`, the `try`'s only one, is no handler at all
         (ruff's TRY203): it goes, and a `try` with nothing else left goes too, its body moved
-        left by one step. None when that cannot be written faithfully: an `else:` (which
-        needs a handler), comments that would be lost, or body lines whose text a move left
-        would change (a string spanning lines)."""
+        left by one step, and an `else:` block after it (it ran when the body raised nothing,
+        and still does). None when that cannot be written faithfully: an `else:` beside a
+        `finally:` (which would be left without a handler), comments that would be lost, or
+        body lines whose text a move left would change (a string spanning lines)."""
         source = self.ctx.source
-        if len(try_node.handlers) != 1 or try_node.orelse:
+        if len(try_node.handlers) != 1 or (try_node.orelse and try_node.finalbody):
             return None
         first_row, last_row = handler.lineno, handler.end_lineno or handler.lineno
         if source.line(first_row)[: handler.col_offset].strip():
@@ -717,11 +723,21 @@ class CancellationSwallowed(Rule):
                 source.line(r).strip() and not source.line(r).startswith(pad)
                 for r in range(body_first, body_last + 1)):
             return None
+        else_first = else_last = 0
+        if try_node.orelse:
+            else_first = try_node.orelse[0].lineno
+            else_last = try_node.orelse[-1].end_lineno or try_node.orelse[-1].lineno
+            # only the `else:` line between the handler and the block, the block at the body's
+            # indentation
+            if else_first != last_row + 2 or source.line(last_row + 1).strip() != "else:" \
+                    or any(source.line(r).strip() and not source.line(r).startswith(pad)
+                           for r in range(else_first, else_last + 1)):
+                return None
         if any(isinstance(n, (ast.Constant, ast.JoinedStr)) and n.lineno != n.end_lineno
-               for stmt in body for n in walk(stmt)):
+               for stmt in [*body, *try_node.orelse] for n in walk(stmt)):
             return None
-        return Unwrap(try_node.lineno, last_row, body_first, body_last, len(pad) - len(outer),
-                      tuple(comments), outer)
+        return Unwrap(try_node.lineno, else_last or last_row, body_first, body_last,
+                      len(pad) - len(outer), tuple(comments), outer, else_first, else_last)
 
     def _handler_plan(self, handler: ast.ExceptHandler) -> CatchCancelledPlan | None:
         ctx = self.ctx
