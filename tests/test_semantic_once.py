@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from asynclint.semantic.entrypoints import once_only
+from asynclint.semantic.entrypoints import command_root, once_only
 from asynclint.semantic.futures import is_done
 from asynclint.semantic.model import SemanticModel
 from tests.conftest import only_call
@@ -204,3 +204,64 @@ def test_a_typer_module_with_public_helpers() -> None:
         async def sync_all():
             await load()
         """) == {"sync_all", "load"}
+
+
+def _commands(source: str) -> set[str]:
+    tree = ast.parse(textwrap.dedent(source))
+    model = SemanticModel(tree, "app.cli")
+    return {s.name for s in tree.body
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and command_root(s, model)}
+
+
+def test_command_roots_are_commands_nothing_in_the_module_calls() -> None:
+    """A command's own coroutine ends the command when it returns: a group or callback (a
+    sub-command runs after it), a command another one awaits, a helper, a start-up hook and an
+    argparse handler (the module's own code awaits it) are not command roots."""
+    assert _commands("""
+        import argparse
+        import asyncio
+        import click
+        import cyclopts
+        import typer
+        from fastapi import FastAPI
+
+        app = typer.Typer()
+        worker_app = cyclopts.App()
+        api = FastAPI()
+
+        @app.command()
+        async def start(): await _helper()
+
+        @app.callback()
+        async def setup(): ...
+
+        @click.group()
+        async def tools(): ...
+
+        @tools.command()
+        async def sync(): ...
+
+        @tools.command()
+        async def resync(): await sync()
+
+        @worker_app.default
+        async def status(): ...
+
+        @click.command()
+        async def plain(): ...
+
+        async def _helper(): ...
+
+        @api.on_event("startup")
+        async def warm(): ...
+
+        async def _run(args): ...
+        async def _run_twice(args): ...
+
+        def main():
+            parser = argparse.ArgumentParser()
+            parser.set_defaults(func=_run)
+            parser.set_defaults(func=_run_twice)
+            args = parser.parse_args()
+            asyncio.run(_run_twice(args))
+        """) == {"start", "resync", "status", "plain"}

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule, RuleContext
-from asynclint.semantic import cancellation
+from asynclint.semantic import cancellation, entrypoints
 from asynclint.semantic.cancellation import CANCELLED, CANCELLED_FACTORIES, CATCH_ALL
 from asynclint.semantic.catalogs.loops import LOOP_TYPES
 from asynclint.semantic.loops import run_call
@@ -253,7 +253,8 @@ class Unwrap:
     """Rows `first` to `last` (the handler; or the whole `try` statement) replaced by the rows
     `body_first` to `body_last` of the `try`'s body moved `dedent` columns left (none when
     `body_first` is 0: the handler alone goes, a `finally:` stays), then the handler's
-    `comments` on lines of their own at `indent` (the `try`'s)."""
+    `comments` on lines of their own at `indent` (the `try`'s), then the rows `else_first` to
+    `else_last` of an `else:` block moved left as the body is (none when 0)."""
 
     first: int
     last: int
@@ -262,6 +263,8 @@ class Unwrap:
     dedent: int
     comments: tuple[str, ...] = ()
     indent: str = ""
+    else_first: int = 0
+    else_last: int = 0
 
 
 @dataclass(frozen=True)
@@ -325,8 +328,37 @@ class CancellationSwallowed(Rule):
         "`fut.set_exception(exc)`); and a task's own top-level loop that ends on cancellation "
         "(`while True:` with `except CancelledError: break` or `return`, or the loop inside the "
         "`try`) when the function then ends without awaiting again and returns no value: the "
-        "task stops, nothing runs on. Still flagged: a handler that `continue`s the loop or "
-        "falls through to more awaits, and a wrapper that returns a value to its caller (the "
+        "task stops, nothing runs on.\n\n"
+        "Nothing runs on either, so not flagged: (1) a task its owner stops by a flag — the "
+        "handler's first statement is `if stopping:` (a name, `self.attr`, `not` one, or "
+        "`event.is_set()`) whose branch ends the task (bare `return`, `raise`, or `break` out "
+        "of its top-level loop with nothing awaited after it), the coroutine returns no value "
+        "and is only ever started as a task of its own, and the code that can set that same "
+        "flag (the enclosing function whose local it is, or the class's methods for "
+        "`self.attr`) sets it to its stop value and later in the same function cancels that "
+        "task (`task.cancel()` on where `create_task(...)` kept it, or the task group's "
+        "`cancel_scope`). Other cancels are survived on purpose (a database driver raising "
+        "`CancelledError` during an outage). (2) A coroutine that only ever runs as a task of "
+        "its own — every mention in the code that can name it is `create_task(f())`, "
+        "`ensure_future(f())` or `start_soon(f)`, and it is a closure, a private "
+        "(`_name`) module-level function not in `__all__` or a private method; or it requires "
+        "the keyword-only `task_status` that only a task group's `start()` passes — returns no "
+        "value, and every way out of the handler ends it. Where the task is kept, only its "
+        "canceller may await it (`await task` after `task.cancel()`; `asyncio.wait` and "
+        "`gather` too): awaiting a task passes the awaiter's own cancellation into it, and a "
+        "task that survives it would let the awaiter run on. (1) asks the same of the task. (3) A command-line command's own "
+        "coroutine (a click/typer/cyclopts command, not a group or callback) that its module "
+        "names nowhere else, whose every way out of the handler ends "
+        "it: no loop goes round, no `async with` exit, no await after the `try` except in "
+        "its own `finally:`. For (2) and (3) the `try`'s own `finally:` may await: that is "
+        "cleanup before the end. A public coroutine that other code may await, a private "
+        "helper of a command, an argparse handler (awaited by the module's own code), a "
+        "start-up hook or a group callback stays flagged: its caller "
+        "runs on after it returns.\n\n"
+        "Still flagged: a handler that `continue`s the loop or "
+        "falls through to more awaits, a `finally:` cleanup that swallows a cancellation "
+        "arriving during it (it also runs on a normal exit, and the caller runs on past the "
+        "`async with`), and a wrapper that returns a value to its caller (the "
         "caller runs on as if nothing was cancelled). A long-running waiter that must end "
         "quietly on shutdown can say so with `# noqa: ASL501` on the `except` line."
     )
@@ -356,7 +388,9 @@ class CancellationSwallowed(Rule):
         "a final `pass`, `break`, `continue` or bare `return`). A handler that would then be "
         "only `raise`, the `try`'s only one, does nothing at all (ruff's TRY203): it is "
         "removed instead, with the `try:` when no `finally:` remains, the body moved left "
-        "and the handler's comments kept below it. No fix is offered when the "
+        "and the handler's comments kept below it, then an `else:` block's body moved left "
+        "after them (with both `else:` and `finally:`, `raise` is appended instead). No fix is "
+        "offered when the "
         "handler returns a value or leaves early elsewhere, nor when it also catches other "
         "exceptions (`except (CancelledError, TimeoutError):`). When the handler reports the "
         "interruption to another party first (`await queue.put(...)`, `fut.set_result(...)`, "
@@ -419,7 +453,9 @@ class CancellationSwallowed(Rule):
     def _delivered_later(self, function: ast.AST | None, node: ast.Try,
                          handler: ast.ExceptHandler) -> bool:
         """The cancellation is not swallowed after all: forwarded into another frame, re-raised
-        later in the function, re-raised by an outer handler, or the task simply ends."""
+        later in the function, re-raised by an outer handler; or nothing runs on after it: the
+        task simply ends, ends when its owner's stop flag is on, or a command's own coroutine
+        ends."""
         if function is None:
             return False
         resolve = self.semantic.resolve
@@ -429,7 +465,11 @@ class CancellationSwallowed(Rule):
         ancestors = list(self.semantic.ancestors())
         return cancellation.inside_reraising_handler(
             node, ancestors, lambda outer: self._kind(outer.type) is not None) \
-            or cancellation.task_ends(function, node, handler, ancestors)
+            or cancellation.task_ends(function, node, handler, ancestors) \
+            or cancellation.stop_flag_exit(function, handler, ancestors) \
+            or cancellation.own_task_ends(function, node, handler, ancestors) \
+            or (entrypoints.command_root(function, self.semantic)
+                and cancellation.ends_function(function, node, handler, ancestors))
 
     def _loops_on(self, try_node: ast.Try, handler: ast.ExceptHandler) -> bool:
         """A catch-all handler is flagged only where the swallowed cancellation keeps the
@@ -649,11 +689,12 @@ class CancellationSwallowed(Rule):
     def _unwrap(self, try_node: ast.Try, handler: ast.ExceptHandler) -> Unwrap | None:
         """A handler that would be only `raise`, the `try`'s only one, is no handler at all
         (ruff's TRY203): it goes, and a `try` with nothing else left goes too, its body moved
-        left by one step. None when that cannot be written faithfully: an `else:` (which
-        needs a handler), comments that would be lost, or body lines whose text a move left
-        would change (a string spanning lines)."""
+        left by one step, and an `else:` block after it (it ran when the body raised nothing,
+        and still does). None when that cannot be written faithfully: an `else:` beside a
+        `finally:` (which would be left without a handler), comments that would be lost, or
+        body lines whose text a move left would change (a string spanning lines)."""
         source = self.ctx.source
-        if len(try_node.handlers) != 1 or try_node.orelse:
+        if len(try_node.handlers) != 1 or (try_node.orelse and try_node.finalbody):
             return None
         first_row, last_row = handler.lineno, handler.end_lineno or handler.lineno
         if source.line(first_row)[: handler.col_offset].strip():
@@ -680,11 +721,21 @@ class CancellationSwallowed(Rule):
                 source.line(r).strip() and not source.line(r).startswith(pad)
                 for r in range(body_first, body_last + 1)):
             return None
+        else_first = else_last = 0
+        if try_node.orelse:
+            else_first = try_node.orelse[0].lineno
+            else_last = try_node.orelse[-1].end_lineno or try_node.orelse[-1].lineno
+            # only the `else:` line between the handler and the block, the block at the body's
+            # indentation
+            if else_first != last_row + 2 or source.line(last_row + 1).strip() != "else:" \
+                    or any(source.line(r).strip() and not source.line(r).startswith(pad)
+                           for r in range(else_first, else_last + 1)):
+                return None
         if any(isinstance(n, (ast.Constant, ast.JoinedStr)) and n.lineno != n.end_lineno
-               for stmt in body for n in walk(stmt)):
+               for stmt in [*body, *try_node.orelse] for n in walk(stmt)):
             return None
-        return Unwrap(try_node.lineno, last_row, body_first, body_last, len(pad) - len(outer),
-                      tuple(comments), outer)
+        return Unwrap(try_node.lineno, else_last or last_row, body_first, body_last,
+                      len(pad) - len(outer), tuple(comments), outer, else_first, else_last)
 
     def _handler_plan(self, handler: ast.ExceptHandler) -> CatchCancelledPlan | None:
         ctx = self.ctx

@@ -16,6 +16,14 @@ another way.
 - `cleanup_block(node, ancestors, catches_cancel)`: the code runs in a `finally` block or a
   handler of cancellation, where a new `await` is a point a second cancellation can stop the
   rest of the cleanup at.
+- `stop_flag_exit(function, handler, ancestors)`: the handler ends the task when a flag its
+  owner sets before cancelling it is on, and carries on past a stray `CancelledError` (one a
+  database driver raises) otherwise; `task_handles(function, outer)` says where a coroutine
+  only ever started as a task is kept.
+- `ends_function(function, try_node, handler, ancestors)`: every way out of the handler ends
+  the coroutine, nothing after it awaits (asked of a command's top-level coroutine);
+  `own_task_ends(...)`: the same in a coroutine that only ever runs as a task of its own
+  (`runs_as_task`).
 
 Each answers from the function's syntax alone and says False when it cannot tell.
 """
@@ -24,9 +32,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-from asynclint.semantic.nodes import shallow_nodes
-from asynclint.semantic.syntax import NESTED_SCOPES
+from asynclint.semantic.nodes import child_nodes, own_nodes, shallow_nodes, walk
+from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES
 
 Resolve = Callable[[ast.expr], "str | None"]
 
@@ -296,4 +305,392 @@ def catches_cancellation(handler: ast.ExceptHandler, resolve: Resolve) -> bool:
                 return True
         elif resolve(member) in CANCELLED | CATCH_ALL:
             return True
+    return False
+
+
+# -- a task its owner stops by a flag it sets before cancelling ---------------------------------
+# Calls that run a coroutine as a task of its own, by the callee's last name: given the coroutine
+# (`asyncio.create_task(f())`) or the coroutine function (`task_group.start_soon(f)`). Nothing
+# awaits the coroutine there: when it returns, its task ends and no caller runs on.
+SPAWN_WITH_COROUTINE = frozenset({"create_task", "ensure_future"})
+# (Not `start(f)`, a name many APIs use: anyio's and trio's pass `task_status`, see below.)
+SPAWN_WITH_FUNCTION = frozenset({"start_soon"})
+# Waits on tasks that do not let a cancel the task swallows through to the waiter: `asyncio.wait`
+# does not cancel what it waits on, `gather` raises `CancelledError` when it was cancelled.
+TASK_WAITERS = frozenset({"wait", "gather"})
+# What a task started by a task group method is cancelled through: `task_group.cancel_scope`.
+GROUP_CANCEL = "cancel_scope"
+# The keyword-only parameter anyio's and trio's `start(f)` pass to `f` (`task_status.started()`
+# reports to the starter): a coroutine that requires it is written to run as a task of its own.
+STARTED_PARAMETER = "task_status"
+
+
+@dataclass(frozen=True)
+class StopFlag:
+    """A test of a shutdown flag: `if stopping:` (`stop_value` True), `if not self._running:`
+    (False), or `if self._stop.is_set():` (`event`, set by `self._stop.set()`). `name` is
+    the flag's dotted name as written."""
+
+    name: str
+    stop_value: bool = True
+    event: bool = False
+
+
+def _callee(call: ast.Call) -> str | None:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+
+def _scope_owner(outer: list[ast.AST]) -> ast.AST | None:
+    return next((a for a in outer if isinstance(a, (*NESTED_SCOPES, ast.Module))), None)
+
+
+def _exported(module: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for stmt in module.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+            [stmt.target] if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) else []
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            names.update(n.value for n in ast.walk(stmt) if isinstance(n, ast.Constant)
+                         and isinstance(n.value, str))
+    return names
+
+
+def task_handles(function: ast.AST, outer: list[ast.AST]) -> set[str] | None:
+    """Where `function` is started, when all the code that can name it starts it as a task of
+    its own and does nothing else with it: the dotted names its tasks are kept in
+    (`periodic = asyncio.create_task(f())` -> "periodic"; `tg.start_soon(f)` ->
+    "tg.cancel_scope"). `outer` are the def's ancestors, innermost first.
+
+    None when something calls, awaits or passes it otherwise (a caller would run on after it
+    returns), nothing mentions it, or the code that can name it is not all in view: a public
+    module-level function or method may be awaited from another module."""
+    if not isinstance(function, FUNCS):
+        return None
+    name = function.name
+    owner = _scope_owner(outer)
+    module = outer[-1] if outer else None
+    if owner is None or not isinstance(module, ast.Module):
+        return None
+    attribute = isinstance(owner, ast.ClassDef)
+    if isinstance(owner, (ast.ClassDef, ast.Module)):
+        if not name.startswith("_") or name.startswith("__") or name in _exported(module):
+            return None
+        region: ast.AST = module
+    elif isinstance(owner, FUNCS):
+        region = owner
+    else:
+        return None
+    parents = {id(child): node for node in walk(region) for child in child_nodes(node)}
+    handles: set[str] = set()
+    mentions = 0
+    for node in walk(region):
+        if not ((isinstance(node, ast.Name) and node.id == name)
+                or (attribute and isinstance(node, ast.Attribute) and node.attr == name)):
+            continue
+        mentions += 1
+        call = parents.get(id(node))
+        if not isinstance(call, ast.Call):
+            return None
+        if call.func is node:  # `f()` handed to a spawner
+            spawn = parents.get(id(call))
+            if not (isinstance(spawn, ast.Call) and spawn.args and spawn.args[0] is call
+                    and _callee(spawn) in SPAWN_WITH_COROUTINE):
+                return None
+            holder = parents.get(id(spawn))
+            if isinstance(holder, ast.Assign) and len(holder.targets) == 1:
+                kept = _dotted(holder.targets[0])
+                if kept is not None:
+                    handles.add(kept)
+            elif isinstance(holder, ast.AnnAssign):
+                kept = _dotted(holder.target)
+                if kept is not None:
+                    handles.add(kept)
+        elif call.args and call.args[0] is node and _callee(call) in SPAWN_WITH_FUNCTION:
+            group = _dotted(call.func.value) if isinstance(call.func, ast.Attribute) else None
+            if group is not None:
+                handles.add(f"{group}.{GROUP_CANCEL}")
+        else:
+            return None
+    if not mentions or not _handles_kept(region, handles, parents):
+        return None
+    return handles
+
+
+def _handles_kept(region: ast.AST, handles: set[str], parents: dict[int, ast.AST]) -> bool:
+    """Nothing awaits the tasks kept in `handles` but their canceller: awaiting a task passes
+    the awaiter's own cancellation into it (`Task.cancel` cancels the future it waits on), so
+    a task that swallows it would let the awaiter run on. Allowed: attribute and method use
+    (`task.cancel()`, `task.done()`), storing, tests (`if task`, `task is None`), `asyncio.wait`
+    and `gather` (which do not let a swallowed cancel through), and `await task` after a
+    `task.cancel()` earlier in the same function."""
+    if not handles:
+        return True
+    for node in walk(region):
+        if not isinstance(node, (ast.Name, ast.Attribute)) or _dotted(node) not in handles:
+            continue
+        parent = parents.get(id(node))
+        if isinstance(parent, ast.Attribute) and parent.value is node:
+            continue
+        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.Compare, ast.BoolOp, ast.If,
+                               ast.While, ast.IfExp, ast.UnaryOp)):
+            continue
+        holder = parents.get(id(parent)) if isinstance(parent, (ast.List, ast.Tuple, ast.Set)) \
+            else parent
+        if isinstance(holder, ast.Call) and holder.func is not node \
+                and _callee(holder) in TASK_WAITERS:
+            continue
+        if isinstance(parent, ast.Await) and _cancelled_before(node, parents):
+            continue
+        return False
+    return True
+
+
+def _cancelled_before(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """`task.cancel()` comes before `node` (a use of `task`) in the function around it."""
+    function: ast.AST | None = parents.get(id(node))
+    while function is not None and not isinstance(function, FUNCS):
+        function = parents.get(id(function))
+    if function is None:
+        return False
+    name = _dotted(node)
+    where = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+    return any(isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute)
+               and sub.func.attr == "cancel" and _dotted(sub.func.value) == name
+               and (sub.lineno, sub.col_offset) < where
+               for sub in shallow_nodes(getattr(function, "body", [])))
+
+
+def stop_flag(handler: ast.ExceptHandler) -> StopFlag | None:
+    """The flag the handler's first statement tests, when it is an `if` on a bare flag."""
+    first = handler.body[0] if handler.body else None
+    if not isinstance(first, ast.If):
+        return None
+    test, stop_value = first.test, True
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, stop_value = test.operand, False
+    if isinstance(test, ast.Call) and stop_value and not test.args and not test.keywords \
+            and isinstance(test.func, ast.Attribute) and test.func.attr == "is_set":
+        name = _dotted(test.func.value)
+        return None if name is None else StopFlag(name, True, event=True)
+    name = _dotted(test)
+    return None if name is None else StopFlag(name, stop_value)
+
+
+def _branch_ends(body: list[ast.stmt], function: ast.AST, ancestors: list[ast.AST]) -> bool:
+    """The branch ends the coroutine: it ends in a bare `return` or a `raise`, or `break`s out
+    of a loop that is a statement of the function's body with nothing awaited after it, and it
+    `continue`s nowhere."""
+    nested: set[int] = set()
+    for sub in shallow_nodes(body):
+        if isinstance(sub, LOOPS):
+            nested.update(id(n) for n in shallow_nodes([*sub.body, *sub.orelse]))
+    if any(isinstance(sub, ast.Continue) and id(sub) not in nested for sub in shallow_nodes(body)):
+        return False
+    last = body[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return True
+    if not isinstance(last, ast.Break):
+        return False
+    loop = next((a for a in ancestors if isinstance(a, LOOPS) or a is function), None)
+    fbody: list[ast.stmt] = getattr(function, "body", [])
+    if loop is None or loop is function or not any(s is loop for s in fbody):
+        return False
+    return not _awaits(fbody[[id(s) for s in fbody].index(id(loop)) + 1:])
+
+
+def _binds(function: ast.AST, name: str) -> bool:
+    """`name` is a local of `function` (assigned in its own code, not declared nonlocal or
+    global)."""
+    declared = any(isinstance(n, (ast.Nonlocal, ast.Global)) and name in n.names
+                   for n in shallow_nodes(getattr(function, "body", [])))
+    if declared:
+        return False
+    args = getattr(function, "args", None)
+    if isinstance(args, ast.arguments) and any(
+            a.arg == name for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
+                                    *(x for x in (args.vararg, args.kwarg) if x is not None))):
+        return True
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+               for n in shallow_nodes(getattr(function, "body", [])))
+
+
+def _first_parameter(function: ast.AST) -> str | None:
+    args = getattr(function, "args", None)
+    params = [*args.posonlyargs, *args.args] if isinstance(args, ast.arguments) else []
+    return params[0].arg if params else None
+
+
+def _setters(function: ast.AST, flag: StopFlag, outer: list[ast.AST]
+             ) -> list[tuple[ast.AST, str]]:
+    """The functions that can set the same flag, each with the flag's name as written there:
+    for a name, the enclosing function it is a local of (or, for a module global, every
+    function declaring it `global`); for `self.attr` in a method, the class's methods."""
+    head, _, rest = flag.name.partition(".")
+    if not rest:
+        if _binds(function, head):
+            return []  # the coroutine's own local: no canceller sets it
+        for scope in outer:
+            if isinstance(scope, FUNCS) and _binds(scope, head):
+                return [(scope, head)]
+            if isinstance(scope, ast.ClassDef):
+                continue
+        module = outer[-1] if outer else None
+        if not isinstance(module, ast.Module):
+            return []
+        return [(f, head) for f in walk(module) if isinstance(f, FUNCS)
+                and any(isinstance(n, ast.Global) and head in n.names
+                        for n in shallow_nodes(f.body))]
+    owner = outer[0] if outer else None
+    if not isinstance(owner, ast.ClassDef) or head != _first_parameter(function):
+        return []
+    found: list[tuple[ast.AST, str]] = []
+    for method in owner.body:
+        first = _first_parameter(method) if isinstance(method, FUNCS) else None
+        if first is not None:
+            found.append((method, f"{first}.{rest}"))
+    return found
+
+
+def _sets_then_cancels(setter: ast.AST, name: str, flag: StopFlag, handles: set[str]) -> bool:
+    """In `setter`'s own code, the flag gets its stop value and after that one of `handles`
+    is cancelled (`task.cancel()`)."""
+    set_at: tuple[int, int] | None = None
+    for node, _ in own_nodes(getattr(setter, "body", [])):
+        if not isinstance(node, (ast.stmt, ast.expr)):
+            continue
+        where = (node.lineno, node.col_offset)
+        if set_at is not None and where > set_at and isinstance(node, ast.Call) \
+                and isinstance(node.func, ast.Attribute) and node.func.attr == "cancel" \
+                and not node.args and _dotted(node.func.value) in handles:
+            return True
+        if set_at is None and _sets(node, name, flag):
+            set_at = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+    return False
+
+
+def _sets(node: ast.AST, name: str, flag: StopFlag) -> bool:
+    if flag.event:
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr == "set" and not node.args and _dotted(node.func.value) == name
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)):
+        return False
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return any(_dotted(t) == name for t in targets) and isinstance(node.value, ast.Constant) \
+        and bool(node.value.value) is flag.stop_value
+
+
+def stop_flag_exit(function: ast.AST, handler: ast.ExceptHandler,
+                   ancestors: list[ast.AST]) -> bool:
+    """The handler tells its owner's shutdown from a stray `CancelledError` (one a database
+    driver raises during an outage) by a flag the owner sets before it cancels the task:
+
+        except asyncio.CancelledError:
+            if stopping:
+                return
+            log.warning("spurious cancel; continuing")
+
+    All of: the handler's first statement tests a flag (a name, `self.attr`, or
+    `event.is_set()`) and that branch ends the coroutine (`_branch_ends`); the coroutine
+    returns no value and is only ever started as a task of its own (`task_handles`: no caller
+    runs on after it returns); and the code that can set the same flag sets it to its stop
+    value and then, later in that same function, cancels that task (`task.cancel()` on where
+    it was kept, or the task group's cancel scope). `ancestors` are the `try`'s, innermost
+    first, beyond the function."""
+    if not isinstance(function, ast.AsyncFunctionDef) or _returns_value(function):
+        return False
+    flag = stop_flag(handler)
+    if flag is None:
+        return False
+    branch = handler.body[0]
+    if not isinstance(branch, ast.If) or not _branch_ends(branch.body, function, ancestors):
+        return False
+    index = next((i for i, a in enumerate(ancestors) if a is function), None)
+    if index is None:
+        return False
+    outer = ancestors[index + 1:]
+    handles = task_handles(function, outer)
+    if not handles:
+        return False
+    return any(_sets_then_cancels(setter, name, flag, handles)
+               for setter, name in _setters(function, flag, outer))
+
+
+def _returns_value(function: ast.AST) -> bool:
+    return any(isinstance(sub, ast.Return) and sub.value is not None
+               and not (isinstance(sub.value, ast.Constant) and sub.value.value is None)
+               for sub in shallow_nodes(getattr(function, "body", [])))
+
+
+def _requires_task_status(function: ast.AST) -> bool:
+    args = getattr(function, "args", None)
+    if not isinstance(args, ast.arguments):
+        return False
+    return any(a.arg == STARTED_PARAMETER and default is None
+               for a, default in zip(args.kwonlyargs, args.kw_defaults, strict=True))
+
+
+def runs_as_task(function: ast.AST, outer: list[ast.AST]) -> bool:
+    """`function` only ever runs as a task of its own, so no caller runs on after it returns:
+    all the code that can name it starts it as a task (`task_handles`), or it requires the
+    `task_status` keyword that only a task group's `start()` passes. `outer` are the def's
+    ancestors, innermost first."""
+    return _requires_task_status(function) or task_handles(function, outer) is not None
+
+
+def own_task_ends(function: ast.AST, try_node: ast.Try, handler: ast.ExceptHandler,
+                  ancestors: list[ast.AST]) -> bool:
+    """The coroutine runs as a task of its own (`runs_as_task`), returns no value, and every
+    way out of the handler ends it (`ends_function`): the task stops, nothing runs on.
+    `ancestors` are the `try`'s, innermost first, beyond the function."""
+    if not isinstance(function, ast.AsyncFunctionDef) or _returns_value(function):
+        return False
+    index = next((i for i, a in enumerate(ancestors) if a is function), None)
+    if index is None or not runs_as_task(function, ancestors[index + 1:]):
+        return False
+    return ends_function(function, try_node, handler, ancestors)
+
+
+# -- the top-level coroutine of a command ---------------------------------------------------------
+def ends_function(function: ast.AST, try_node: ast.Try, handler: ast.ExceptHandler,
+                  ancestors: list[ast.AST]) -> bool:
+    """Every way out of the handler ends the coroutine: it `continue`s or `break`s nowhere, and
+    unless it ends in `return`/`raise`, nothing after the `try` awaits again on the way to the
+    function's end (the `try`'s own `finally:` may: that is its cleanup). Not inside a loop or
+    an `async with` (whose exit awaits). `ancestors` are the `try`'s, innermost first."""
+    nested: set[int] = set()
+    for sub in shallow_nodes(handler.body):
+        if isinstance(sub, LOOPS):
+            nested.update(id(n) for n in shallow_nodes([*sub.body, *sub.orelse]))
+    if any(isinstance(sub, (ast.Break, ast.Continue)) and id(sub) not in nested
+           for sub in shallow_nodes(handler.body)):
+        return False
+    if isinstance(handler.body[-1], (ast.Return, ast.Raise)):
+        return True
+    current: ast.AST = try_node
+    for ancestor in ancestors:
+        if isinstance(ancestor, (ast.Try, ast.TryStar)):
+            if any(s is current for s in ancestor.body):
+                rest = [*ancestor.orelse, *ancestor.finalbody]
+            elif any(s is current for s in ancestor.orelse) or any(
+                    h is current for h in ancestor.handlers):
+                rest = list(ancestor.finalbody)
+            else:
+                rest = []
+            if _awaits(rest):
+                return False
+        elif isinstance(ancestor, (ast.If, ast.With, ast.ExceptHandler, ast.match_case,
+                                   ast.Match, *FUNCS)):
+            pass
+        else:
+            return False  # a loop runs on, an `async with` awaits its exit
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(ancestor, field, None)
+            if isinstance(block, list) and any(s is current for s in block):
+                index = next(i for i, s in enumerate(block) if s is current)
+                if _awaits(block[index + 1:]):
+                    return False
+        if ancestor is function:
+            return True
+        current = ancestor
     return False

@@ -5,7 +5,8 @@ A blocking call there delays start-up or a one-off command, with no request wait
 loop meanwhile, so the blocking rules (ASL100-ASL107, ASL109) leave such coroutines alone.
 Knowledge is data (`catalogs/entrypoints.py`).
 
-Public API: `once_only(func, semantic) -> bool`.
+Public API: `once_only(func, semantic) -> bool`; `command_root(func, semantic) -> bool` (a
+command's own coroutine, which nothing in the module calls: ASL501 asks it).
 
 Seen from the module alone:
 
@@ -36,6 +37,8 @@ from collections.abc import Iterator
 from asynclint.semantic.catalogs.entrypoints import (
     ARGPARSE_PARSER,
     CLI_APPS,
+    CLI_COMMAND_DECORATORS,
+    CLI_COMMAND_METHODS,
     CLI_DECORATORS,
     CLI_GROUP_DECORATORS,
     CLI_METHODS,
@@ -74,6 +77,7 @@ class EntryPoints:
             s.name: s for s in body if isinstance(s, FUNCS) and counts.get(s.name) == 1}
         self.groups: set[str] = set()
         self.commands = False  # the module defines a command-line command
+        self.command_names: set[str] = set()  # decorated as a command
         roots: set[str] = set()
         for func in self.defs.values():  # in source order: a group is defined before its use
             if self._decorated_root(func):
@@ -104,6 +108,8 @@ class EntryPoints:
                 root = self.commands = True
                 if name in CLI_GROUP_DECORATORS:
                     self.groups.add(func.name)
+                if name in CLI_COMMAND_DECORATORS:
+                    self.command_names.add(func.name)
                 continue
             if not isinstance(target, ast.Attribute):
                 continue
@@ -111,6 +117,8 @@ class EntryPoints:
                 root = self.commands = True
                 if target.attr == "group":
                     self.groups.add(func.name)
+                if target.attr in CLI_COMMAND_METHODS:
+                    self.command_names.add(func.name)
             elif target.attr == LIFECYCLE_DECORATOR and isinstance(decorator, ast.Call) \
                     and decorator.args and _event(decorator.args[0]) \
                     and self._type(target.value) in LIFECYCLE_OWNERS:
@@ -163,6 +171,16 @@ class EntryPoints:
                     value = kw.value
                     yield from (value.elts if isinstance(value, (ast.List, ast.Tuple))
                                 else [value])
+
+    def command_roots(self) -> set[int]:
+        """The commands (not groups or callbacks) the module names nowhere: what runs them is
+        the command-line framework."""
+        names = {name for name in self.command_names if name in self.defs
+                 and handler_info(self.defs[name], self.semantic) is None}
+        for node in walk(self.semantic.module):
+            if isinstance(node, ast.Name) and node.id in names:
+                names.discard(node.id)
+        return {id(self.defs[name]) for name in names}
 
     # -- what else calls them -------------------------------------------------------------------
     def _spread(self, roots: set[str]) -> set[str]:
@@ -267,3 +285,17 @@ def once_only(func: ast.AST | None, semantic: SemanticModel) -> bool:
         return False
     index = semantic.shared("entrypoints", lambda: EntryPoints(semantic))
     return id(func) in index.quiet
+
+
+def command_root(func: ast.AST | None, semantic: SemanticModel) -> bool:
+    """`func` (a module-level def) is a command-line command's own coroutine — decorated as a
+    click / typer / cyclopts command, not a group or callback (after which a sub-command runs)
+    — and the module names it nowhere else: the framework runs it, so when it returns, the
+    command is over. (Another module importing and awaiting it is not seen; a command is not an
+    API.) An argparse handler is not one: the module's own code awaits it (`await
+    args.func(args)`) and may run on after it."""
+    if not isinstance(func, FUNCS) or func.col_offset != 0:
+        return False
+    index = semantic.shared("entrypoints", lambda: EntryPoints(semantic))
+    roots = semantic.shared("entrypoints.command_roots", index.command_roots)
+    return id(func) in roots

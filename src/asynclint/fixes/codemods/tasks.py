@@ -83,17 +83,24 @@ class Unwrapped(Protocol):
     @property
     def comments(self) -> tuple[str, ...]: ...
     @property
+    def else_first(self) -> int: ...
+    @property
+    def else_last(self) -> int: ...
+    @property
     def indent(self) -> str: ...
 
 
 def drop_handler(fctx: FixContext, plan: Unwrapped) -> tuple[Edit, ...]:
     """Rows first..last replaced by the `try` body's rows moved left (the handler alone
-    removed when there are none), the handler's comments after them: `try: body / except
-    CancelledError: pass` -> `body`."""
+    removed when there are none), the handler's comments after them, then the rows of an
+    `else:` block moved left too: `try: body / except CancelledError: pass` -> `body`."""
     source = fctx.source
     kept = [source.line(r)[plan.dedent:] if source.line(r).strip() else ""
             for r in range(plan.body_first, plan.body_last + 1)] if plan.body_first else []
     kept += [plan.indent + comment for comment in plan.comments]  # kept, not lost
+    if plan.else_first:  # `else:` ran after the body when nothing was raised: it still does
+        kept += [source.line(r)[plan.dedent:] if source.line(r).strip() else ""
+                 for r in range(plan.else_first, plan.else_last + 1)]
     text = "".join(line + source.newline for line in kept)
     last = plan.last
     if last < len(source.line_starts):

@@ -16,6 +16,10 @@ CLI_GROUP_DECORATORS = frozenset({"click.group", "asyncclick.group"})
 # commands (cyclopts' `App.default` is the command run without a sub-command).
 CLI_APPS = frozenset({"typer.Typer", "click.Group", "asyncclick.Group", "cyclopts.App"})
 CLI_METHODS = frozenset({"command", "group", "callback", "default"})
+# The decorators and methods among those that make a command, not a group or a callback (which
+# run before a sub-command, so the sub-command runs on after them).
+CLI_COMMAND_DECORATORS = frozenset({"click.command", "asyncclick.command"})
+CLI_COMMAND_METHODS = frozenset({"command", "default"})
 
 # Applications and routers with start-up/shutdown events.
 LIFECYCLE_OWNERS = frozenset({
