@@ -39,7 +39,7 @@ from asynclint.semantic.syntax import YIELD_ROWS, rows_unknown, rows_with, rows_
 # 13: no blocking fact for a helper memoised with `functools.cache` / `lru_cache`.
 # 14: module `TypeVar`s bound to concrete types among the aliases, and their bounds;
 # 15: the `suspends` and `receiver` facts of ASL400/ASL401.
-SUMMARY_VERSION = 15
+SUMMARY_VERSION = 16
 
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
