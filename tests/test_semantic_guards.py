@@ -182,6 +182,15 @@ def test_a_rebinding_under_its_own_test_splits_the_guard() -> None:
         if (p := other()) == "x":
             block()
     """,
+    """
+    def f(p):
+        def reset():
+            nonlocal p
+            p = "x"
+        reset()
+        if p == "x":
+            block()
+    """,
 ])
 def test_a_parameter_rebound_otherwise_keeps_no_test(code: str) -> None:
     assert _guard_of(code, "block") == ALWAYS
@@ -240,6 +249,8 @@ def test_a_forwarded_parameter_moves_the_test_to_the_caller() -> None:
         (Check("name", "prefix", ("oidc/",)),),)
     rebinding = _func("def f(name):\n    name = name.strip()\n    return get_secret(name)\n")
     assert forwardable(rebinding) == frozenset()
+    closure = _func("def f(name):\n    def g():\n        nonlocal name\n    return get(name)\n")
+    assert forwardable(closure) == frozenset()
 
 
 def test_literal_comparisons_follow_python() -> None:

@@ -278,9 +278,8 @@ class BlockingAnalysis:
     def via_helper(self, call: ast.Call, scope: Scope) -> Chain | None:
         """The chain when `call` runs a sync function of the project that blocks with the
         call's arguments."""
-        found = pick([r for r in self._call_reaches(call, scope, frozenset())
-                      if len(r.chain) <= MAX_CHAIN])
-        return found
+        found = pick(self._call_reaches(call, scope, frozenset()))
+        return found if found is not None and len(found[0]) <= MAX_CHAIN else None
 
     def _call_reaches(self, call: ast.Call, scope: Scope, forwarded: frozenset[str]
                       ) -> list[Reach]:
@@ -494,8 +493,7 @@ class BlockingAnalysis:
             else:
                 if forwarded is None:
                     forwarded = forwardable(func)
-                found = [r for r in self._call_reaches(node, scope, forwarded)
-                         if len(r.chain) < MAX_CHAIN]
+                found = _within(self._call_reaches(node, scope, forwarded))
             if not found:
                 continue
             if guards is None:
@@ -556,6 +554,16 @@ class BlockingAnalysis:
             sites,
             self._signature(func, scope.parent),
         )
+
+
+def _within(reaches: list[Reach]) -> list[Reach]:
+    """The reaches of a call that leave room for the caller's name in a chain; none when the
+    one that would be shown does not (a chain too long is not followed, whatever else the
+    callee reaches)."""
+    shown = pick(reaches)
+    if shown is None or len(shown[0]) >= MAX_CHAIN:
+        return []
+    return [r for r in reaches if len(r.chain) < MAX_CHAIN]
 
 
 def _settled(reaches: Sequence[Reach]) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
+from asynclint.semantic.nodes import own_nodes, walk
 from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES, FuncDef
 
 Value: TypeAlias = str | int | float | bool | None
@@ -207,21 +208,18 @@ class _Paths:
         self.calls: dict[int, Guard] = {}
         plain: set[int] = set()
         rebound: set[str] = set()
-        nodes = [n for stmt in func.body for n in _own_walk(stmt)]
+        nodes = [n for n, _ in own_nodes(func.body)]
         for node in nodes:
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 plain.update(id(t) for t in targets if isinstance(t, ast.Name))
-        self.tainted: set[str] = set()
+        self.tainted: set[str] = set(_declared(nodes))
         for node in nodes:
             name = _bound_name(node)
-            if name is None:
-                if isinstance(node, (ast.Global, ast.Nonlocal)):
-                    self.tainted.update(node.names)
-                continue
-            rebound.add(name)
-            if id(node) not in plain:
-                self.tainted.add(name)
+            if name is not None:
+                rebound.add(name)
+                if id(node) not in plain:
+                    self.tainted.add(name)
         self.rebound = frozenset(rebound)
 
     def run(self, body: list[ast.stmt]) -> dict[int, Guard]:
@@ -249,7 +247,7 @@ class _Paths:
     def _expr(self, node: ast.AST, guard: Guard) -> None:
         if guard == ALWAYS:
             return
-        for inner in _own_walk(node):
+        for inner in walk(node):
             if isinstance(inner, ast.Call):
                 self.calls[id(inner)] = guard
 
@@ -318,15 +316,16 @@ def _defaults(node: ast.AST) -> list[ast.expr]:
     return [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
 
 
-def _own_walk(node: ast.AST) -> Iterator[ast.AST]:
-    """`node` and what is below it, not entering nested functions, classes and lambdas."""
-    todo = [node]
-    while todo:
-        current = todo.pop()
-        yield current
-        if current is not node and isinstance(current, (*NESTED_SCOPES, ast.Lambda)):
-            continue
-        todo.extend(ast.iter_child_nodes(current))
+def _declared(nodes: list[ast.AST]) -> Iterator[str]:
+    """Names declared `global` or `nonlocal` in the function, or `nonlocal` in a function
+    nested in it (which may then rebind the parameter before a test)."""
+    for node in nodes:
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            yield from node.names
+        elif isinstance(node, (*FUNCS, ast.Lambda)):
+            for inner in walk(node):
+                if isinstance(inner, ast.Nonlocal):
+                    yield from inner.names
 
 
 def call_guards(func: FuncDef) -> dict[int, Guard]:
@@ -501,10 +500,6 @@ def forwardable(func: FuncDef) -> frozenset[str]:
     params = parameter_names(func)
     if not params:
         return params
-    rebound = {name for stmt in func.body for node in _own_walk(stmt)
-               if (name := _bound_name(node)) is not None}
-    for stmt in func.body:
-        for node in _own_walk(stmt):
-            if isinstance(node, (ast.Global, ast.Nonlocal)):
-                rebound.update(node.names)
-    return params - rebound
+    nodes = [n for n, _ in own_nodes(func.body)]
+    rebound = {name for node in nodes if (name := _bound_name(node)) is not None}
+    return params - rebound - set(_declared(nodes))
