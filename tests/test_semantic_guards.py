@@ -9,6 +9,8 @@ import textwrap
 
 import pytest
 
+from asynclint.semantic.blocking import MAX_REACHES, Reach, keep, pick
+from asynclint.semantic.catalogs.blocking import CATALOG
 from asynclint.semantic.guards import (
     ALWAYS,
     NEVER,
@@ -271,3 +273,18 @@ def test_guards_and_calls_survive_the_project_index() -> None:
     assert args == CallArgs((Arg(1), None, Arg(forwards="p")), (("key", Arg("v")),), True)
     assert CallArgs.from_data(json.loads(json.dumps(args.to_data()))) == args
     assert Signature.from_data(json.loads(json.dumps(NODE.to_data()))) == NODE
+
+
+# -- how a function's ways to block are kept (semantic.blocking.keep) ---------------------------
+def test_kept_reaches_join_guards_per_chain_and_stop_at_an_unconditional_heavy_one() -> None:
+    heavy, light = CATALOG["builtins.open"], CATALOG["os.path.exists"]
+    a: Guard = ((Check("p", "truthy"),),)
+    b: Guard = ((Check("q", "none"),),)
+    kept = keep([Reach(("open",), heavy, a), Reach(("open",), heavy, b),
+                 Reach(("exists",), light), Reach(("exists2",), light),
+                 Reach(("other",), heavy), Reach(("never seen",), heavy)])
+    assert kept == (Reach(("open",), heavy, ((Check("p", "truthy"),), (Check("q", "none"),))),
+                    Reach(("exists",), light), Reach(("other",), heavy))
+    assert pick(kept) == (("open",), heavy)
+    many = [Reach((f"h{i}",), heavy, a) for i in range(MAX_REACHES + 1)]
+    assert keep(many) == (Reach(("h0",), heavy),)  # too many: blocks as without guards

@@ -9,8 +9,9 @@ project index (`project_fact`), through which calls are followed across modules.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from asynclint.semantic.catalogs.aliases import ALIASES
@@ -30,13 +31,12 @@ from asynclint.semantic.guards import (
     NEVER,
     CallArgs,
     Guard,
+    ParameterUse,
     Signature,
     apply,
     bind,
     both,
-    call_guards,
     either,
-    forwardable,
     guard_from_data,
     guard_to_data,
 )
@@ -196,6 +196,7 @@ class BlockingAnalysis:
         self._direct: dict[int, BlockingCall | None] = {}
         self._summaries: dict[int, tuple[Reach, ...]] = {}
         self._signatures: dict[int, Signature] = {}
+        self._parameters: dict[int, ParameterUse] = {}
         self._generators: dict[int, bool] = {}
         self._bindings: dict[int, dict[str, list[ast.stmt]]] = {}
         self._scopes: dict[int, Scope] = {}
@@ -278,13 +279,13 @@ class BlockingAnalysis:
     def via_helper(self, call: ast.Call, scope: Scope) -> Chain | None:
         """The chain when `call` runs a sync function of the project that blocks with the
         call's arguments."""
-        found = pick(self._call_reaches(call, scope, frozenset()))
+        found = pick(self._call_reaches(call, scope, None))
         return found if found is not None and len(found[0]) <= MAX_CHAIN else None
 
-    def _call_reaches(self, call: ast.Call, scope: Scope, forwarded: frozenset[str]
+    def _call_reaches(self, call: ast.Call, scope: Scope, caller: ast.FunctionDef | None
                       ) -> list[Reach]:
         """How `call` blocks through a project function, each guard evaluated with the call's
-        arguments (`forwarded`: the caller's parameters the guard may be left on)."""
+        arguments (a guard on a parameter the sync `caller` passes on becomes the caller's)."""
         target = self.helper_target(call, scope)
         if target is not None:
             func, func_scope, shown = target
@@ -305,7 +306,16 @@ class BlockingAnalysis:
             if qualified is None:
                 return []
             found = self._project_reaches(canonical(qualified), frozenset(), MAX_CHAIN - 1)
-        return _at_site(found, CallArgs.of(call, forwarded), bound, ALWAYS)
+        def args() -> CallArgs:
+            forwarded = self._parameter_use(caller).forwarded_by(call) if caller else frozenset()
+            return CallArgs.of(call, forwarded)
+        return _at_site(found, args, bound, ALWAYS)
+
+    def _parameter_use(self, func: ast.FunctionDef) -> ParameterUse:
+        found = self._parameters.get(id(func))
+        if found is None:
+            found = self._parameters[id(func)] = ParameterUse(func)
+        return found
 
     def _signature(self, func: ast.FunctionDef, owner: Scope | None) -> Signature:
         found = self._signatures.get(id(func))
@@ -360,8 +370,8 @@ class BlockingAnalysis:
                 if not recorded:
                     collected.extend(Reach((shown, *r.chain), r.entry) for r in sub.reaches)
                 for site in recorded or ():
-                    for reach in _at_site(sub, CallArgs.from_data(site), site.get("b"),
-                                          guard_from_data(site.get("w"))):
+                    for reach in _at_site(sub, partial(CallArgs.from_data, site),
+                                          site.get("b"), guard_from_data(site.get("w"))):
                         collected.append(Reach((shown, *reach.chain), reach.entry, reach.guard))
                 if _settled(collected):
                     break
@@ -483,7 +493,6 @@ class BlockingAnalysis:
         helper that checks `exists` before an `fcntl.flock` is known by the lock)."""
         collected: list[Reach] = []
         guards: dict[int, Guard] | None = None
-        forwarded: frozenset[str] | None = None
         for node, _ in own_nodes(func.body):
             if not isinstance(node, ast.Call):
                 continue
@@ -491,13 +500,11 @@ class BlockingAnalysis:
             if entry is not None:
                 found = [Reach((_call_name(entry),), entry)]
             else:
-                if forwarded is None:
-                    forwarded = forwardable(func)
-                found = _within(self._call_reaches(node, scope, forwarded))
+                found = _within(self._call_reaches(node, scope, func))
             if not found:
                 continue
             if guards is None:
-                guards = call_guards(func)
+                guards = self._parameter_use(func).guards()
             path = guards.get(id(node), ALWAYS)
             collected.extend(Reach(r.chain, r.entry, both(path, r.guard)) for r in found)
             if _settled(collected):
@@ -526,8 +533,7 @@ class BlockingAnalysis:
         callees: list[str] = []
         sites: dict[str, list[Site]] = {}
         module = self.model.module_name or "__module__"
-        guards: dict[int, Guard] | None = None
-        forwarded: frozenset[str] = frozenset()
+        use: ParameterUse | None = None
         for node, _ in own_nodes(func.body):
             if not isinstance(node, ast.Call) or self.direct(node, scope) is not None:
                 continue
@@ -541,12 +547,11 @@ class BlockingAnalysis:
                     continue
                 name = canonical(qualified)
                 bound = False
-            if guards is None:
-                guards = call_guards(func)
-                forwarded = forwardable(func)
             callees.append(name)
+            if use is None:
+                use = self._parameter_use(func)
             sites.setdefault(name, []).append(Site(
-                guards.get(id(node), ALWAYS), CallArgs.of(node, forwarded), bound))
+                use.guards().get(id(node), ALWAYS), CallArgs.of(node, use.forwarded_by(node)), bound))
         return BlockingSummary(
             qualname,
             tuple(Reach(r.chain[1:], r.entry, r.guard) for r in reaches),
@@ -571,11 +576,13 @@ def _settled(reaches: Sequence[Reach]) -> bool:
     return any(r.guard == ALWAYS and r.entry.cost is Cost.HEAVY for r in reaches)
 
 
-def _at_site(found: Reaches, args: CallArgs, bound: bool | None, path: Guard) -> list[Reach]:
-    """The callee's reaches at one call: guards evaluated with its arguments, under `path`."""
+def _at_site(found: Reaches, args: Callable[[], CallArgs], bound: bool | None, path: Guard
+             ) -> list[Reach]:
+    """The callee's reaches at one call: guards evaluated with its arguments (worked out only
+    when some reach has a guard), under `path`."""
     if all(r.guard == ALWAYS for r in found.reaches) or found.signature is None:
         return [Reach(r.chain, r.entry, path) for r in found.reaches]
-    bound_args = bind(args, found.signature, found.signature.skip(bound))
+    bound_args = bind(args(), found.signature, found.signature.skip(bound))
     out: list[Reach] = []
     for reach in found.reaches:
         guard = apply(reach.guard, bound_args)

@@ -195,6 +195,80 @@ class _Store:
     exact: bool
 
 
+class ParameterUse:
+    """How a function's own body rebinds its parameters, worked out once and only when a
+    question needs it: `forwardable` are never rebound, so passed on they still hold the
+    caller's argument; `guards()` gives each call the guard of the `if` arms around it."""
+
+    def __init__(self, func: FuncDef) -> None:
+        self.func = func
+        self.params = parameter_names(func)
+        self._scanned: tuple[frozenset[str], frozenset[str]] | None = None
+        self._guards: dict[int, Guard] | None = None
+
+    def _scan(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(parameters rebound at all, those rebound other than by a plain assignment or
+        declared `global`/`nonlocal`, here or in a nested function)."""
+        if self._scanned is not None:
+            return self._scanned
+        params = self.params
+        rebound: set[str] = set()
+        tainted: set[str] = set()
+        plain: set[int] = set()
+        nested = False
+        for node, _ in own_nodes(self.func.body) if params else ():
+            kind = node.__class__
+            if kind is ast.Name:
+                name = _bound_name(node)
+                if name is not None and name in params:
+                    rebound.add(name)
+                    if id(node) not in plain:
+                        tainted.add(name)
+            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                plain.update(id(t) for t in targets if isinstance(t, ast.Name))
+            elif kind in _BINDERS:
+                name = _bound_name(node)
+                if name is not None and name in params:
+                    rebound.add(name)
+                    tainted.add(name)
+                nested = nested or kind in _SCOPES
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                tainted.update(node.names)
+        if nested:
+            tainted.update(_nonlocal_in_nested(self.func.body))
+        self._scanned = frozenset(rebound), frozenset(tainted)
+        return self._scanned
+
+    @property
+    def rebound(self) -> frozenset[str]:
+        return self._scan()[0]
+
+    @property
+    def tainted(self) -> frozenset[str]:
+        return self._scan()[1]
+
+    @property
+    def forwardable(self) -> frozenset[str]:
+        return self.params - self.rebound - self.tainted
+
+    def forwarded_by(self, call: ast.Call) -> frozenset[str]:
+        """The parameters `call` may pass on unchanged (nothing to work out when it passes no
+        parameter by name)."""
+        params = self.params
+        if not any(isinstance(arg, ast.Name) and arg.id in params
+                   for arg in (*call.args, *(kw.value for kw in call.keywords))):
+            return frozenset()
+        return self.forwardable
+
+    def guards(self) -> dict[int, Guard]:
+        """id(call) -> the guard under which that call of the function's own body runs (calls
+        not listed run unconditionally, as far as parameters go)."""
+        if self._guards is None:
+            self._guards = _Paths(self).run(self.func.body) if self.params else {}
+        return self._guards
+
+
 class _Paths:
     """One pass over a function's own statements in source order, giving each call the guard
     of the `if` arms around it. A parameter assigned before a test keeps the test only when
@@ -202,34 +276,24 @@ class _Paths:
     `g or (not g and test)`); any other rebinding, or any assignment when the test is inside a
     loop, drops its tests."""
 
-    def __init__(self, func: FuncDef) -> None:
-        self.params = parameter_names(func)
+    def __init__(self, use: ParameterUse) -> None:
+        self.use = use
+        self.params = use.params
+        self.loop_stored: set[str] = set()  # assigned inside a loop: no test on them holds
         self.stores: dict[str, list[_Store]] = {}
         self.calls: dict[int, Guard] = {}
-        plain: set[int] = set()
-        rebound: set[str] = set()
-        nodes = [n for n, _ in own_nodes(func.body)]
-        for node in nodes:
-            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                plain.update(id(t) for t in targets if isinstance(t, ast.Name))
-        self.tainted: set[str] = set(_declared(nodes))
-        for node in nodes:
-            name = _bound_name(node)
-            if name is not None:
-                rebound.add(name)
-                if id(node) not in plain:
-                    self.tainted.add(name)
-        self.rebound = frozenset(rebound)
 
     def run(self, body: list[ast.stmt]) -> dict[int, Guard]:
         self._block(body, ALWAYS, True, False)
         return self.calls
 
     def _test(self, expr: ast.expr, in_loop: bool) -> tuple[Guard, bool]:
-        usable = frozenset(p for p in self.params if p not in self.tainted
-                           and not (in_loop and p in self.rebound))
-        guard, exact = condition(expr, usable)
+        guard, exact = condition(expr, self.params)
+        if guard == ALWAYS:
+            return guard, exact  # no test on a parameter: nothing to check about rebinding
+        unusable = self.use.tainted | self.loop_stored | (self.use.rebound if in_loop else set())
+        if unusable & {t.param for term in guard for t in term}:
+            guard, exact = condition(expr, self.params - unusable)
         if guard == ALWAYS or not any(self.stores.get(t.param) for term in guard for t in term):
             return guard, exact
         split: list[Term] = []
@@ -252,7 +316,10 @@ class _Paths:
                 self.calls[id(inner)] = guard
 
     def _block(self, body: list[ast.stmt], guard: Guard, exact: bool, in_loop: bool) -> None:
+        """Visit statements under `guard`; calls need recording only where it is not ALWAYS."""
+        guarded = guard != ALWAYS
         for stmt in body:
+            kind = stmt.__class__
             if isinstance(stmt, ast.If):
                 self._expr(stmt.test, guard)
                 test, test_exact = self._test(stmt.test, in_loop)
@@ -260,39 +327,46 @@ class _Paths:
                 other = negate(test) if test_exact else None
                 self._block(stmt.orelse, both(guard, other) if other is not None else guard,
                             exact and other is not None, in_loop)
-                continue
-            if isinstance(stmt, NESTED_SCOPES):
-                for part in (*stmt.decorator_list, *_defaults(stmt)):
-                    self._expr(part, guard)
-                continue
-            loop = in_loop or isinstance(stmt, (ast.For, ast.AsyncFor, ast.While))
-            nested = False
-            for name, value in ast.iter_fields(stmt):
-                parts = value if isinstance(value, list) else [value]
-                if name not in _BLOCKS:
-                    for part in parts:
-                        if isinstance(part, ast.AST):
-                            self._expr(part, guard)
-                    continue
-                for item in parts:
-                    nested = True
-                    if isinstance(item, ast.stmt):
-                        self._block([item], guard, exact, loop)
-                        continue
-                    for child in ast.iter_child_nodes(item):  # a handler's or a case's
-                        if isinstance(child, ast.stmt):
-                            self._block([child], guard, exact, loop)
-                        else:
-                            self._expr(child, guard)
-            if not nested and isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                for target in targets:
-                    if isinstance(target, ast.Name) and target.id in self.params:
-                        if in_loop:
-                            self.tainted.add(target.id)
-                        self.stores.setdefault(target.id, []).append(_Store(guard, exact))
+            elif kind in _SCOPES:
+                if guarded:
+                    for part in (*getattr(stmt, "decorator_list", ()), *_defaults(stmt)):
+                        self._expr(part, guard)
+            elif kind in _COMPOUND:
+                loop = in_loop or kind in _LOOPS
+                for name, value in ast.iter_fields(stmt):
+                    if name in _BLOCKS:
+                        for item in value:
+                            if isinstance(item, ast.stmt):
+                                self._block([item], guard, exact, loop)
+                                continue
+                            for child in ast.iter_child_nodes(item):  # a handler's or case's
+                                if isinstance(child, ast.stmt):
+                                    self._block([child], guard, exact, loop)
+                                elif guarded:
+                                    self._expr(child, guard)
+                    elif guarded:
+                        for part in value if isinstance(value, list) else [value]:
+                            if isinstance(part, ast.AST):
+                                self._expr(part, guard)
+            else:
+                if guarded:
+                    self._expr(stmt, guard)
+                if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                    self._stored(stmt, guard, exact, in_loop)
+
+    def _stored(self, stmt: ast.Assign | ast.AugAssign | ast.AnnAssign, guard: Guard,
+                exact: bool, in_loop: bool) -> None:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id in self.params:
+                if in_loop:
+                    self.loop_stored.add(target.id)
+                self.stores.setdefault(target.id, []).append(_Store(guard, exact))
 
 
+_LOOPS = frozenset({ast.For, ast.AsyncFor, ast.While})
+_COMPOUND = _LOOPS | {ast.With, ast.AsyncWith, ast.Try, ast.Match,
+                      *filter(None, [getattr(ast, "TryStar", None)])}
 _BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 
@@ -316,24 +390,35 @@ def _defaults(node: ast.AST) -> list[ast.expr]:
     return [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
 
 
-def _declared(nodes: list[ast.AST]) -> Iterator[str]:
-    """Names declared `global` or `nonlocal` in the function, or `nonlocal` in a function
-    nested in it (which may then rebind the parameter before a test)."""
-    for node in nodes:
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
-            yield from node.names
-        elif isinstance(node, (*FUNCS, ast.Lambda)):
-            for inner in walk(node):
-                if isinstance(inner, ast.Nonlocal):
-                    yield from inner.names
+_SCOPES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_BINDERS = _SCOPES | {ast.ExceptHandler, ast.alias, ast.MatchAs, ast.MatchStar}
+
+
+def _nonlocal_in_nested(body: list[ast.stmt]) -> Iterator[str]:
+    """Names declared `nonlocal` in functions nested (at any depth) in a body: such a function
+    may rebind the parameter before a test. Statements only: a declaration is one."""
+    todo = [(stmt, False) for stmt in body]
+    while todo:
+        stmt, inside = todo.pop()
+        if inside and isinstance(stmt, ast.Nonlocal):
+            yield from stmt.names
+        inside = inside or isinstance(stmt, NESTED_SCOPES)
+        for field in _BLOCKS:
+            for item in getattr(stmt, field, None) or ():
+                if isinstance(item, ast.stmt):
+                    todo.append((item, inside))
+                else:  # a handler or a case
+                    todo.extend((inner, inside) for inner in getattr(item, "body", ()))
 
 
 def call_guards(func: FuncDef) -> dict[int, Guard]:
-    """id(call) -> the guard under which that call of `func`'s own body runs (calls not
-    listed run unconditionally, as far as parameters go)."""
-    if not func.args.args and not func.args.posonlyargs and not func.args.kwonlyargs:
-        return {}
-    return _Paths(func).run(func.body)
+    """id(call) -> the guard under which that call of `func`'s own body runs."""
+    return ParameterUse(func).guards()
+
+
+def forwardable(func: FuncDef) -> frozenset[str]:
+    """Parameters never rebound in the function's own body."""
+    return ParameterUse(func).forwardable
 
 
 # -- call sites ----------------------------------------------------------------------------------
@@ -492,14 +577,3 @@ def apply(guard: Guard, bound: Mapping[str, Arg]) -> Guard:
         else:
             terms.append(tuple(kept))
     return _normal(terms)
-
-
-def forwardable(func: FuncDef) -> frozenset[str]:
-    """Parameters never rebound in the function's own body: passed on, they still hold the
-    caller's argument."""
-    params = parameter_names(func)
-    if not params:
-        return params
-    nodes = [n for n, _ in own_nodes(func.body)]
-    rebound = {name for node in nodes if (name := _bound_name(node)) is not None}
-    return params - rebound - set(_declared(nodes))
