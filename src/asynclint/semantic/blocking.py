@@ -529,12 +529,15 @@ class BlockingAnalysis:
         """What `func` (a sync `def` of this module, known as `qualname`) does, as far as
         blocking goes: how it blocks, and the calls that leave the module (with how each is
         made, so a guard of the callee can be evaluated with its arguments)."""
+        nodes = [n for n, _ in own_nodes(func.body)]
+        use = self._parameters.get(id(func))
+        if use is None:  # its rebinding pass reuses this walk
+            use = self._parameters[id(func)] = ParameterUse(func, nodes)
         reaches = self._summary(func, scope, "")
         callees: list[str] = []
         sites: dict[str, list[Site]] = {}
         module = self.model.module_name or "__module__"
-        use: ParameterUse | None = None
-        for node, _ in own_nodes(func.body):
+        for node in nodes:
             if not isinstance(node, ast.Call) or self.direct(node, scope) is not None:
                 continue
             local = self.helper_target(node, scope)
@@ -548,8 +551,6 @@ class BlockingAnalysis:
                 name = canonical(qualified)
                 bound = False
             callees.append(name)
-            if use is None:
-                use = self._parameter_use(func)
             sites.setdefault(name, []).append(Site(
                 use.guards().get(id(node), ALWAYS), CallArgs.of(node, use.forwarded_by(node)), bound))
         return BlockingSummary(

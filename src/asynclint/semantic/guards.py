@@ -200,9 +200,10 @@ class ParameterUse:
     question needs it: `forwardable` are never rebound, so passed on they still hold the
     caller's argument; `guards()` gives each call the guard of the `if` arms around it."""
 
-    def __init__(self, func: FuncDef) -> None:
+    def __init__(self, func: FuncDef, nodes: list[ast.AST] | None = None) -> None:
         self.func = func
         self.params = parameter_names(func)
+        self._nodes = nodes  # the function's own nodes, when a caller walked them already
         self._scanned: tuple[frozenset[str], frozenset[str]] | None = None
         self._guards: dict[int, Guard] | None = None
 
@@ -216,7 +217,10 @@ class ParameterUse:
         tainted: set[str] = set()
         plain: set[int] = set()
         nested = False
-        for node, _ in own_nodes(self.func.body) if params else ():
+        nodes = self._nodes if self._nodes is not None else \
+            [n for n, _ in own_nodes(self.func.body)] if params else []
+        self._nodes = None
+        for node in nodes:
             kind = node.__class__
             if kind is ast.Name:
                 name = _bound_name(node)
