@@ -106,6 +106,41 @@ def test_a_body_edit_of_a_helper_elsewhere_keeps_the_helper_chain_finding(
     assert "ASL106" in cli_text(tmp_path, "--no-cache")
 
 
+SECRETS = (
+    "def get_secret(name, default=None):\n"
+    "    if name.startswith('oidc/'):\n"
+    "        return open(name).read()\n"
+    "    return default\n"
+)
+WRAPPER = (
+    "from app.secrets import get_secret\n\n\n"
+    "def get_flag(name):\n"
+    "    return get_secret(name) == 'true'\n"
+)
+CALLER = "from app.wrapper import get_flag\n\n\nasync def route():\n    return get_flag('DEBUG')\n"
+
+
+@pytest.mark.parametrize("edit", [
+    ("secrets.py", SECRETS.replace("name.startswith('oidc/')", "name")),  # the guard
+    ("wrapper.py", WRAPPER.replace("get_secret(name)", "get_secret('oidc/x')")),  # the forwarding
+    ("routes.py", CALLER.replace("'DEBUG'", "'oidc/x'")),  # the argument
+])
+def test_a_guard_its_forwarding_and_the_argument_are_dependencies(
+        tmp_path: Path, edit: tuple[str, str]) -> None:
+    """A helper chain quiet because its guard is false for the caller's literal reports again
+    after an edit to any of the three modules that made it quiet, cached as uncached."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    for name, text in (("secrets.py", SECRETS), ("wrapper.py", WRAPPER), ("routes.py", CALLER)):
+        (tmp_path / "app" / name).write_text(text)
+    assert cli_findings(tmp_path) == set()
+    (tmp_path / "app" / edit[0]).write_text(edit[1])
+    expected = {("app/routes.py", 5, 12, "ASL106")}
+    assert cli_findings(tmp_path, "--no-cache") == expected
+    assert cli_findings(tmp_path) == expected
+
+
 FIXTURE = (
     "import pytest\n\n\n"
     "@pytest.fixture\n"

@@ -57,7 +57,7 @@ def test_project_facts_free_their_model() -> None:
     tree = ast.parse(CODE)
     model = SemanticModel(tree, "app")
     facts = [project_fact(n, model) for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
-    assert any(f is not None and f["chain"] for f in facts)
+    assert any(f is not None and f["alts"] for f in facts)
     ref = weakref.ref(model)
     del model
     gc.collect()

@@ -295,11 +295,14 @@ def test_project_facts_follow_calls_across_modules() -> None:
             return uid
     """, "app.service")
     view = _FakeView(helpers, service)
-    assert view.defs["app.helpers.load_user"][1].facts["blocks"]["chain"] == [
-        "fetch()", "requests.get"]
+    assert view.defs["app.helpers.load_user"][1].facts["blocks"]["alts"] == [
+        [["fetch()", "requests.get"], "requests.get", None]]
     assert "blocks" not in view.defs["app.service.harmless"][1].facts
     assert view.defs["app.service.wrapper"][1].facts["blocks"] == {
-        "chain": None, "terminal": None, "callees": ["app.helpers.load_user"]}
+        "alts": [], "callees": ["app.helpers.load_user"],
+        "sig": [["uid"], [], "function"],
+        "sites": {"app.helpers.load_user": [
+            {"w": None, "b": False, "a": [["p", "uid"]], "k": [], "o": False}]}}
 
     code = """
         from app.helpers import Repo, already_async

@@ -844,6 +844,11 @@ class BlockingViaHelper(Rule):
         "Only helpers that reach a heavy blocking call are reported (a helper whose only "
         "blocking is a metadata call such as `Path.exists` costs microseconds, see ASL109), "
         "and the chain shown ends in the helper's first heavy call, not its first call. "
+        "A helper whose blocking call runs only under an `if` on its parameters "
+        "(`if name.startswith(\"oidc/\"):`, `if host and port:`) is not reported where the "
+        "call's literal arguments, or the literal defaults of those it leaves out, make that "
+        "test false (`get_secret(\"API_KEY\")`); a wrapper that passes the parameter on keeps "
+        "the test. An argument the analysis cannot evaluate keeps the report. "
         "Passing the helper to `asyncio.to_thread` / `run_in_threadpool` is the fix, and is "
         "not flagged." + _NOT_FLAGGED
     )

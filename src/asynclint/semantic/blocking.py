@@ -9,8 +9,9 @@ project index (`project_fact`), through which calls are followed across modules.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from asynclint.semantic.catalogs.aliases import ALIASES
@@ -24,6 +25,20 @@ from asynclint.semantic.catalogs.blocking import (
     Cost,
     FixKind,
     Kind,
+)
+from asynclint.semantic.guards import (
+    ALWAYS,
+    NEVER,
+    CallArgs,
+    Guard,
+    ParameterUse,
+    Signature,
+    apply,
+    bind,
+    both,
+    either,
+    guard_from_data,
+    guard_to_data,
 )
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import own_nodes
@@ -49,19 +64,90 @@ MAX_CHAIN = MAX_DEPTH + 1  # names in a chain: the helpers, then the catalogued 
 Chain = tuple[tuple[str, ...], BlockingCall]
 
 
+MAX_REACHES = 4  # guarded ways to block a function keeps before it forgets the guards
+
+
+@dataclass(frozen=True)
+class Reach:
+    """One way a function reaches a blocking call: the chain of display names, the catalogued
+    call at its end, and when it runs (a guard on the function's parameters, `semantic.guards`)."""
+
+    chain: tuple[str, ...]
+    entry: BlockingCall
+    guard: Guard = ALWAYS
+
+
+@dataclass(frozen=True)
+class Reaches:
+    """Every kept way a function blocks, in source order, and how its arguments bind."""
+
+    reaches: tuple[Reach, ...]
+    signature: Signature | None
+
+
+NO_REACHES = Reaches((), None)
+
+
+def keep(found: Sequence[Reach]) -> tuple[Reach, ...]:
+    """The reaches worth keeping, in order: one per chain (its guards joined), none after an
+    unconditional heavy one, no light one after an unconditional light one; past
+    `MAX_REACHES`, the guards are dropped (the function then blocks as it did before guards
+    were known)."""
+    merged: dict[tuple[tuple[str, ...], str], Reach] = {}
+    for reach in found:
+        key = reach.chain, reach.entry.name
+        earlier = merged.get(key)
+        merged[key] = reach if earlier is None else \
+            Reach(reach.chain, reach.entry, either(earlier.guard, reach.guard))
+    kept: list[Reach] = []
+    light = False
+    for reach in merged.values():
+        heavy = reach.entry.cost is Cost.HEAVY
+        if not heavy and light:
+            continue
+        kept.append(reach)
+        if reach.guard == ALWAYS:
+            if heavy:
+                break
+            light = True
+    if len(kept) > MAX_REACHES:
+        chosen = pick(kept)
+        return (Reach(chosen[0], chosen[1]),) if chosen else ()
+    return tuple(kept)
+
+
+def pick(reaches: Sequence[Reach]) -> Chain | None:
+    """The chain to show: the first heavy reach, else the first."""
+    for reach in reaches:
+        if reach.entry.cost is Cost.HEAVY:
+            return reach.chain, reach.entry
+    return (reaches[0].chain, reaches[0].entry) if reaches else None
+
+
+@dataclass(frozen=True)
+class Site:
+    """A call of a function in another module, as its fact records it: when it runs (a guard on
+    the caller's parameters), its arguments, and whether it is made on an instance."""
+
+    guard: Guard
+    args: CallArgs
+    bound: bool
+
+
 @dataclass(frozen=True)
 class BlockingSummary:
     """What a sync function of a module does, as far as blocking goes.
 
-    `chain` is set when the function blocks on its own (through this module's helpers);
+    `reaches` are the ways the function blocks on its own (through this module's helpers);
     `callees` are the qualified names of calls that leave the module, for a project index to
-    follow.
+    follow, with their `sites` (at most a few per callee; none recorded: not known).
     """
 
     qualname: str  # "app.helpers.load_user" or "app.repo.Repo.load"
-    chain: tuple[str, ...] | None
-    terminal: str | None  # the catalog name ending the chain
+    reaches: tuple[Reach, ...]
     callees: tuple[str, ...]
+    sites: dict[str, list[Site]]
+    signature: Signature
 
 
 def _is_generator(func: FuncDef) -> bool:
@@ -108,11 +194,13 @@ class BlockingAnalysis:
         }
         self._last_names = _LAST_NAMES | {name.rsplit(".", 1)[-1] for name in extra}
         self._direct: dict[int, BlockingCall | None] = {}
-        self._summaries: dict[int, Chain | None] = {}
+        self._summaries: dict[int, tuple[Reach, ...]] = {}
+        self._signatures: dict[int, Signature] = {}
+        self._parameters: dict[int, ParameterUse] = {}
         self._generators: dict[int, bool] = {}
         self._bindings: dict[int, dict[str, list[ast.stmt]]] = {}
         self._scopes: dict[int, Scope] = {}
-        self._project_memo: dict[tuple[str, int], Chain | None] = {}
+        self._project_memo: dict[tuple[str, int], Reaches] = {}
 
     # -- direct calls ---------------------------------------------------------------------------
     def direct(self, call: ast.Call, scope: Scope) -> BlockingCall | None:
@@ -189,62 +277,105 @@ class BlockingAnalysis:
 
     # -- project helpers ------------------------------------------------------------------------
     def via_helper(self, call: ast.Call, scope: Scope) -> Chain | None:
-        """The chain when `call` runs a sync function of the project that blocks."""
-        found = self._via_helper(call, scope)
+        """The chain when `call` runs a sync function of the project that blocks with the
+        call's arguments."""
+        found = pick(self._call_reaches(call, scope, None))
         return found if found is not None and len(found[0]) <= MAX_CHAIN else None
 
-    def _via_helper(self, call: ast.Call, scope: Scope) -> Chain | None:
+    def _call_reaches(self, call: ast.Call, scope: Scope, caller: ast.FunctionDef | None
+                      ) -> list[Reach]:
+        """How `call` blocks through a project function, each guard evaluated with the call's
+        arguments (a guard on a parameter the sync `caller` passes on becomes the caller's)."""
         target = self.helper_target(call, scope)
         if target is not None:
             func, func_scope, shown = target
-            return self._summary(func, func_scope, shown)
-        if self.project is None:
-            return None
-        callee = call.func
-        qualified = self.model.resolve(callee, scope)
-        if qualified is None and isinstance(callee, ast.Attribute):
-            receiver = self.model.types.type_of(callee.value, scope)  # `repo.load()`, typed
-            qualified = f"{receiver}.{callee.attr}" if receiver else None
-        if qualified is None:
-            return None
-        return self._project_chain(canonical(qualified), frozenset(), MAX_CHAIN - 1)
+            reaches = self._summary(func, func_scope, shown)
+            found = Reaches(reaches, self._signature(func, func_scope.parent))
+            # `self.m()` or `obj.m()` of an instance (`type_of` types instances, not classes)
+            bound = isinstance(call.func, ast.Attribute)
+        else:
+            if self.project is None:
+                return []
+            callee = call.func
+            qualified = self.model.resolve(callee, scope)
+            bound = False
+            if qualified is None and isinstance(callee, ast.Attribute):
+                receiver = self.model.types.type_of(callee.value, scope)  # `repo.load()`, typed
+                qualified = f"{receiver}.{callee.attr}" if receiver else None
+                bound = True
+            if qualified is None:
+                return []
+            found = self._project_reaches(canonical(qualified), frozenset(), MAX_CHAIN - 1)
+        def args() -> CallArgs:
+            forwarded = self._parameter_use(caller).forwarded_by(call) if caller else frozenset()
+            return CallArgs.of(call, forwarded)
+        return _at_site(found, args, bound, ALWAYS)
 
-    def _project_chain(self, qualified: str, seen: frozenset[str], budget: int) -> Chain | None:
-        """The chain through project functions of other modules, from their summaries' facts
-        (each lookup is recorded by the project view, so cached results stay valid)."""
+    def _parameter_use(self, func: ast.FunctionDef) -> ParameterUse:
+        found = self._parameters.get(id(func))
+        if found is None:
+            found = self._parameters[id(func)] = ParameterUse(func)
+        return found
+
+    def _signature(self, func: ast.FunctionDef, owner: Scope | None) -> Signature:
+        found = self._signatures.get(id(func))
+        if found is None:
+            binding = "function"
+            if owner is not None and owner.kind == "class":
+                binding = "instance"
+                for decorator in func.decorator_list:
+                    resolved = self.model.resolve(decorator, owner)
+                    if resolved == "builtins.staticmethod":
+                        binding = "static"
+                    elif resolved == "builtins.classmethod":
+                        binding = "class"
+            found = self._signatures[id(func)] = Signature.of(func, binding)
+        return found
+
+    def _project_reaches(self, qualified: str, seen: frozenset[str], budget: int) -> Reaches:
+        """How a project function of another module blocks, from the summaries' facts (each
+        lookup is recorded by the project view, so cached results stay valid)."""
         key = (qualified, budget)
         if key not in self._project_memo:
-            self._project_memo[key] = None  # a cycle adds nothing
-            self._project_memo[key] = self._project_chain_uncached(qualified, seen, budget)
+            self._project_memo[key] = NO_REACHES  # a cycle adds nothing
+            self._project_memo[key] = self._project_reaches_uncached(qualified, seen, budget)
         return self._project_memo[key]
 
-    def _project_chain_uncached(self, qualified: str, seen: frozenset[str], budget: int
-                                ) -> Chain | None:
+    def _project_reaches_uncached(self, qualified: str, seen: frozenset[str], budget: int
+                                  ) -> Reaches:
         found = self.project.lookup_full(qualified)
         if found is None or found[0] not in ("function", "method") or found[1] is None:
-            return None
+            return NO_REACHES
         summary = found[1]
         fact = self.project.fact_of(summary, FACT) if summary.kind == "sync" else None
         if not isinstance(fact, dict):
-            return None
+            return NO_REACHES
+        signature = Signature.from_data(fact.get("sig"))
         shown = f"{qualified}()"
-        chain, terminal = fact.get("chain"), fact.get("terminal")
-        light: Chain | None = None
-        if chain and terminal in CATALOG:
-            light = (shown, *chain), CATALOG[terminal]
-            if light[1].cost is Cost.HEAVY:
-                return light
-        if budget <= 1:
-            return light
-        for callee in fact.get("callees", ()):
-            if callee in seen or callee == qualified:
-                continue
-            sub = self._project_chain(callee, seen | {qualified}, budget - 1)
-            if sub is not None:
-                if sub[1].cost is Cost.HEAVY:
-                    return (shown, *sub[0]), sub[1]
-                light = light or ((shown, *sub[0]), sub[1])
-        return light
+        collected: list[Reach] = []
+        for alt in fact.get("alts", ()):
+            chain, terminal, guard = alt
+            if terminal in CATALOG:
+                collected.append(Reach((shown, *chain), CATALOG[terminal],
+                                       guard_from_data(guard)))
+        if budget > 1 and not _settled(collected):
+            sites = fact.get("sites", {})
+            for callee in fact.get("callees", ()):
+                if callee in seen or callee == qualified:
+                    continue
+                sub = self._project_reaches(callee, seen | {qualified}, budget - 1)
+                if not sub.reaches:
+                    continue
+                recorded = sites.get(callee)
+                if not recorded:
+                    collected.extend(Reach((shown, *r.chain), r.entry) for r in sub.reaches)
+                for site in recorded or ():
+                    for reach in _at_site(sub, partial(CallArgs.from_data, site),
+                                          site.get("b"), guard_from_data(site.get("w"))):
+                        collected.append(Reach((shown, *reach.chain), reach.entry, reach.guard))
+                if _settled(collected):
+                    break
+        return Reaches(keep(collected), signature)
 
     def helper_target(self, call: ast.Call, scope: Scope
                       ) -> tuple[ast.FunctionDef, Scope, str] | None:
@@ -341,45 +472,44 @@ class BlockingAnalysis:
                 return None
         return current.parent
 
-    def _summary(self, func: ast.FunctionDef, scope: Scope, shown: str) -> Chain | None:
-        """The chain from `func` (named `shown`) to a blocking call, at most `MAX_CHAIN` long.
+    def _summary(self, func: ast.FunctionDef, scope: Scope, shown: str) -> tuple[Reach, ...]:
+        """How `func` (named `shown`) reaches blocking calls, chains at most `MAX_CHAIN` long.
 
         Memoised per function, independent of where it is called from; a call that closes a
-        cycle sees no chain (the first function of the cycle is still summarised fully).
+        cycle sees nothing (the first function of the cycle is still summarised fully).
         """
         key = id(func)
         if key in self._summaries:
             found = self._summaries[key]
         else:
-            self._summaries[key] = None
-            found = self._summaries[key] = self._blocks_in(func.body, scope)
-        if found is None:
-            return None
-        chain, entry = found
-        return (shown, *chain), entry
+            self._summaries[key] = ()
+            found = self._summaries[key] = self._blocks_in(func, scope)
+        return tuple(Reach((shown, *r.chain), r.entry, r.guard) for r in found)
 
-    def _blocks_in(self, body: list[ast.stmt], scope: Scope) -> Chain | None:
-        """The first heavy blocking call of a sync body, direct or through further helpers,
-        whose chain leaves room for the body's own function name; else its first metadata
-        call (so a helper that checks `exists` before an `fcntl.flock` is known by the lock)."""
-        light: Chain | None = None
-        for node, _ in own_nodes(body):
+    def _blocks_in(self, func: ast.FunctionDef, scope: Scope) -> tuple[Reach, ...]:
+        """The ways a sync function's body blocks, direct or through further helpers, whose
+        chains leave room for the function's own name, each with the guard of the `if` arms
+        around the call (`keep`: the first unconditional heavy one ends the search; so a
+        helper that checks `exists` before an `fcntl.flock` is known by the lock)."""
+        collected: list[Reach] = []
+        guards: dict[int, Guard] | None = None
+        for node, _ in own_nodes(func.body):
             if not isinstance(node, ast.Call):
                 continue
             entry = self.direct(node, scope)
-            found: Chain | None = None
             if entry is not None:
-                found = (_call_name(entry),), entry
+                found = [Reach((_call_name(entry),), entry)]
             else:
-                found = self._via_helper(node, scope)
-                if found is not None and len(found[0]) >= MAX_CHAIN:
-                    found = None
-            if found is None:
+                found = _within(self._call_reaches(node, scope, func))
+            if not found:
                 continue
-            if found[1].cost is Cost.HEAVY:
-                return found
-            light = light or found
-        return light
+            if guards is None:
+                guards = self._parameter_use(func).guards()
+            path = guards.get(id(node), ALWAYS)
+            collected.extend(Reach(r.chain, r.entry, both(path, r.guard)) for r in found)
+            if _settled(collected):
+                break
+        return keep(collected)
 
     def blocking_calls_in(self, func: ast.AsyncFunctionDef, scope: Scope
                           ) -> Iterator[tuple[ast.Call, Chain]]:
@@ -397,25 +527,69 @@ class BlockingAnalysis:
 
     def _summarize(self, func: ast.FunctionDef, scope: Scope, qualname: str) -> BlockingSummary:
         """What `func` (a sync `def` of this module, known as `qualname`) does, as far as
-        blocking goes: its own chain, and the calls that leave the module."""
-        found = self._summary(func, scope, qualname.rsplit(".", 1)[-1] + "()")
+        blocking goes: how it blocks, and the calls that leave the module (with how each is
+        made, so a guard of the callee can be evaluated with its arguments)."""
+        nodes = [n for n, _ in own_nodes(func.body)]
+        use = self._parameters.get(id(func))
+        if use is None:  # its rebinding pass reuses this walk
+            use = self._parameters[id(func)] = ParameterUse(func, nodes)
+        reaches = self._summary(func, scope, "")
         callees: list[str] = []
+        sites: dict[str, list[Site]] = {}
         module = self.model.module_name or "__module__"
-        for node, _ in own_nodes(func.body):
-            if isinstance(node, ast.Call) and self.direct(node, scope) is None:
-                local = self.helper_target(node, scope)
-                if local is not None:
-                    callees.append(f"{module}.{local[2].removesuffix('()')}")
-                    continue
+        for node in nodes:
+            if not isinstance(node, ast.Call) or self.direct(node, scope) is not None:
+                continue
+            local = self.helper_target(node, scope)
+            if local is not None:
+                name = f"{module}.{local[2].removesuffix('()')}"
+                bound = isinstance(node.func, ast.Attribute)
+            else:
                 qualified = self.model.resolve(node.func, scope)
-                if qualified is not None and not qualified.startswith("builtins."):
-                    callees.append(canonical(qualified))
+                if qualified is None or qualified.startswith("builtins."):
+                    continue
+                name = canonical(qualified)
+                bound = False
+            callees.append(name)
+            sites.setdefault(name, []).append(Site(
+                use.guards().get(id(node), ALWAYS), CallArgs.of(node, use.forwarded_by(node)), bound))
         return BlockingSummary(
             qualname,
-            found[0][1:] if found else None,
-            found[1].name if found else None,
+            tuple(Reach(r.chain[1:], r.entry, r.guard) for r in reaches),
             tuple(dict.fromkeys(callees)),
+            sites,
+            self._signature(func, scope.parent),
         )
+
+
+def _within(reaches: list[Reach]) -> list[Reach]:
+    """The reaches of a call that leave room for the caller's name in a chain; none when the
+    one that would be shown does not (a chain too long is not followed, whatever else the
+    callee reaches)."""
+    shown = pick(reaches)
+    if shown is None or len(shown[0]) >= MAX_CHAIN:
+        return []
+    return [r for r in reaches if len(r.chain) < MAX_CHAIN]
+
+
+def _settled(reaches: Sequence[Reach]) -> bool:
+    """An unconditional heavy reach: nothing found later can change what is reported."""
+    return any(r.guard == ALWAYS and r.entry.cost is Cost.HEAVY for r in reaches)
+
+
+def _at_site(found: Reaches, args: Callable[[], CallArgs], bound: bool | None, path: Guard
+             ) -> list[Reach]:
+    """The callee's reaches at one call: guards evaluated with its arguments (worked out only
+    when some reach has a guard), under `path`."""
+    if all(r.guard == ALWAYS for r in found.reaches) or found.signature is None:
+        return [Reach(r.chain, r.entry, path) for r in found.reaches]
+    bound_args = bind(args(), found.signature, found.signature.skip(bound))
+    out: list[Reach] = []
+    for reach in found.reaches:
+        guard = apply(reach.guard, bound_args)
+        if guard != NEVER:
+            out.append(Reach(reach.chain, reach.entry, both(path, guard)))
+    return out
 
 
 FACT = "blocks"  # the key of this family's fact in the project index's function summaries
@@ -446,9 +620,9 @@ _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 def project_fact(node: FuncDef, model: SemanticModel
                  ) -> dict[str, Any] | None:
     """The fact a project index stores for a function (a `FACT_PROVIDERS` entry):
-    `{"chain": [...], "terminal": catalog name, "callees": [qualified names]}` for a sync
-    function that blocks, or calls functions that might; None otherwise. Catalog only:
-    `extra-blocking-calls` are settings, not facts of the file."""
+    `{"alts": [[chain, catalog name, guard]], "callees": [qualified names], "sig": signature,
+    "sites": {callee: [call]}}` for a sync function that blocks, or calls functions that might;
+    None otherwise. Catalog only: `extra-blocking-calls` are settings, not facts of the file."""
     if not isinstance(node, ast.FunctionDef):
         return None
     analysis, owners = model.shared(
@@ -464,10 +638,20 @@ def project_fact(node: FuncDef, model: SemanticModel
     if analysis._only_def(owner, node.name) is not node:
         return None
     summary = analysis._summarize(node, analysis._scope_for(node, owner), qualname)
-    if summary.chain is None and not summary.callees:
+    if not summary.reaches and not summary.callees:
         return None
-    return {"chain": list(summary.chain) if summary.chain else None,
-            "terminal": summary.terminal, "callees": list(summary.callees)}
+    fact: dict[str, Any] = {
+        "alts": [[list(r.chain), r.entry.name, guard_to_data(r.guard)] for r in summary.reaches],
+        "callees": list(summary.callees),
+    }
+    if summary.signature.positional or summary.signature.defaults:
+        fact["sig"] = summary.signature.to_data()
+    sites = {name: [{"w": guard_to_data(site.guard), "b": site.bound, **site.args.to_data()}
+                    for site in found]
+             for name, found in summary.sites.items() if len(found) <= MAX_REACHES}
+    if sites:
+        fact["sites"] = sites
+    return fact
 
 
 def _call_name(entry: BlockingCall) -> str:

@@ -39,8 +39,10 @@ from asynclint.semantic.syntax import YIELD_ROWS, rows_unknown, rows_with, rows_
 # 13: no blocking fact for a helper memoised with `functools.cache` / `lru_cache`.
 # 14: module `TypeVar`s bound to concrete types among the aliases, and their bounds;
 # 15: the `suspends` and `receiver` facts of ASL400/ASL401; 16: the `suspends` fact says what
-# a coroutine waits on (`{"kind": ..., "calls": [...]}`, kinds of `catalogs/waits.py`).
-SUMMARY_VERSION = 16
+# a coroutine waits on (`{"kind": ..., "calls": [...]}`, kinds of `catalogs/waits.py`);
+# 17: the `blocks` fact keeps guarded alternatives, the signature and out-of-module call sites
+# (argument-sensitive helper chains, `semantic/guards.py`).
+SUMMARY_VERSION = 17
 
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
