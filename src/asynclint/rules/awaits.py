@@ -407,9 +407,10 @@ class CoroutineUsedAsValue(Rule):
     explanation = (
         "`if user_exists(uid):`, `fetch().name`, `await session.execute(q).scalars()`, "
         "`len(get_items())`, `f\"{load()}\"`, `items, total = load_page()`, `f(*load())`, "
-        "`Model(**load())`, `async for x in load():` use the coroutine object itself, not "
-        "the value it would produce: a condition on it is always true, an attribute, a "
-        "subscript, unpacking or iteration raises, an f-string prints "
+        "`Model(**load())`, `async for x in load():`, `total += count()`, `raise "
+        "not_found()` use the coroutine object itself, not the value it would produce: a "
+        "condition on it is always true, an attribute, a subscript, unpacking, iteration, "
+        "arithmetic or `raise` raises, an f-string prints "
         "`<coroutine object ...>`, and the work never runs.\n\n"
         "The same holds for a coroutine handed to a place that takes a plain value: "
         "`render(load_title())` or `Page(title=load_title())` where the parameter or field "
