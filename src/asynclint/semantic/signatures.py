@@ -64,9 +64,15 @@ def factory_keeps_result(node: ast.FunctionDef | ast.AsyncFunctionDef,
     """`@node(...)` keeps the decorated function's result: calling `node` gives, by its return
     annotation, `Callable[[X], Y]` with X and Y callables returning the same free `TypeVar`
     (or that `TypeVar`)."""
-    if not isinstance(node, ast.FunctionDef) or node.decorator_list or node.returns is None:
+    returns = node.returns
+    if not isinstance(node, ast.FunctionDef) or node.decorator_list or returns is None:
         return False
-    return _decorator_type(node.returns, model, {}, 0)
+    if isinstance(returns, ast.Subscript):  # cheap first: `-> Callable[...]` or an alias's
+        head = returns.value
+        name = head.attr if isinstance(head, ast.Attribute) else getattr(head, "id", None)
+        if name != "Callable" and not (isinstance(head, ast.Name) and _local(head.id, model)):
+            return False
+    return _decorator_type(returns, model, {}, 0)
 
 
 def _plain_candidate(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
