@@ -36,6 +36,9 @@ def _use(line: str) -> tuple[UseKind, str]:
     ("y = x + 1", UseKind.FAILING, "x + 1"),
     ("y = f'{x}'", UseKind.FAILING, "f'{x}'"),
     ("x += 1", UseKind.FAILING, "x += ..."),
+    ("y += x", UseKind.FAILING, "y += x"),  # `y = y + x`: arithmetic on a coroutine
+    ("raise x", UseKind.FAILING, "raise x"),  # a coroutine is no exception
+    ("raise ValueError() from x", UseKind.FAILING, "raise ... from x"),
     ("y = -x", UseKind.FAILING, "-x"),
     ("y = x == 1", UseKind.FAILING, "x == 1"),
     ("y = len(x)", UseKind.FAILING, "len(x)"),

@@ -8,8 +8,9 @@ class of this module), the catalog of library async APIs (`catalogs/async_apis.p
 matched only on receivers whose type the semantic layer knows), and, for what the catalog does
 not name, the installed packages' own source (read, never imported:
 `ProjectView.lookup_full(..., installed=True)`). A decorator of the project that returns an
-`async def` of its own (`FunctionSummary.wraps`) makes the function a coroutine function; route
-decorators keep it, on a router of the catalog's types also when it is made in another module.
+`async def` of its own (`FunctionSummary.wraps`) makes the function a coroutine function; one
+whose signature says it keeps the function's result (`semantic.signatures`) keeps it, and so do
+route decorators, on a router of the catalog's types also when it is made in another module.
 Other decorators make it unknown; unknown means silent.
 """
 
@@ -28,6 +29,8 @@ from asynclint.semantic.plain_returns import PLAIN_FACT, plain_return
 from asynclint.semantic.project.summaries import (
     WRAPS_ASYNC,
     WRAPS_FACTORY,
+    WRAPS_SAME,
+    WRAPS_SAME_FACTORY,
     ClassSummary,
     FunctionSummary,
     summarize_class,
@@ -57,6 +60,11 @@ _KEEPS_PLAIN = frozenset({
     "builtins.staticmethod", "builtins.classmethod", "typing.override", "typing.final",
     "typing_extensions.override", "typing_extensions.final",
 })
+
+# A project decorator's `wraps` -> what it does to the function it decorates, used as `@d`
+# (`_DIRECT`) or as `@d(...)` (`_FACTORY_OF`).
+_DIRECT = {WRAPS_ASYNC: WRAPS_ASYNC, WRAPS_SAME: WRAPS_SAME}
+_FACTORY_OF = {WRAPS_FACTORY: WRAPS_ASYNC, WRAPS_SAME_FACTORY: WRAPS_SAME}
 
 
 @dataclass(frozen=True)
@@ -328,10 +336,12 @@ class CoroutineOracle:
                 result = ASYNC_CM if result == ASYNC_GEN else None
             elif self._keeps(decorator):
                 continue
-            elif self._project_wraps(decorator):
-                result = COROUTINE  # it returns an `async def` of its own, whatever it wraps
             else:
-                result = None  # unknown from here on, unless an outer decorator says
+                wraps = self._project_wraps(decorator)
+                if wraps == WRAPS_ASYNC:
+                    result = COROUTINE  # it returns an `async def` of its own, whatever it wraps
+                elif wraps != WRAPS_SAME:  # WRAPS_SAME: its signature keeps the result
+                    result = None  # unknown from here on, unless an outer decorator says
         return result
 
     def _keeps(self, decorator: str) -> bool:
@@ -351,22 +361,29 @@ class CoroutineOracle:
         return found is not None and found[0] == "variable" \
             and canonical(found[1]) in apis.ROUTER_TYPES
 
-    def _project_wraps(self, decorator: str) -> bool:
-        """A decorator of the project that returns an `async def` of its own: `@with_retry`
-        (WRAPS_ASYNC), or `@retry_async(3)` (a factory of one)."""
+    def _project_wraps(self, decorator: str) -> str | None:
+        """What a decorator of the project does to the function, as used: WRAPS_ASYNC when
+        it returns an `async def` of its own (`@with_retry`, or `@retry_async(3)`, a factory of
+        one); WRAPS_SAME when its signature keeps the function's result (`@db_injector`, or
+        `@retry(3)`, a factory of one); None otherwise or unknown."""
         bare = decorator.removesuffix("()")
-        want = WRAPS_FACTORY if decorator.endswith("()") else WRAPS_ASYNC
         view = self.project
         if view is None or "." not in bare or bare.startswith("?"):
-            return False
+            return None
         module, _, name = bare.rpartition(".")
+        found: FunctionSummary | None = None
         if module in (self.semantic.module_name, "__module__"):
             current = view.current
             found = current.functions.get(name) if current is not None else None
-            return found is not None and found.wraps == want
-        entry = view.lookup_full(bare)
-        return entry is not None and entry[0] == "function" \
-            and isinstance(entry[1], FunctionSummary) and entry[1].wraps == want
+        else:
+            entry = view.lookup_full(bare)
+            if entry is not None and entry[0] == "function" \
+                    and isinstance(entry[1], FunctionSummary):
+                found = entry[1]
+        if found is None:
+            return None
+        as_used = _FACTORY_OF if decorator.endswith("()") else _DIRECT
+        return as_used.get(found.wraps or "")
 
     def _local_name(self, func: ast.Name) -> Callee | None:
         """A name bound in this module or an enclosing function (not by an import)."""

@@ -2,10 +2,10 @@
 to a coroutine, read by read) and ASL202 (a coroutine call used in place).
 
 A use *fails* on a coroutine when it raises or is meaningless there (an attribute, a subscript,
-iteration, unpacking, `len()`, arithmetic, a comparison, an f-string); a *test* passes by
-accident (`if x`, `not x`, `x and y`); a *look* neither fails nor keeps it (`x is None`,
-`isinstance(x, T)`); the other uses await it, drive it by hand (`x.send`, `x.__aenter__()`), or
-hand it on (passed, returned, stored: someone else may await it).
+iteration, unpacking, `len()`, arithmetic, `total += x`, a comparison, an f-string, `raise x`);
+a *test* passes by accident (`if x`, `not x`, `x and y`); a *look* neither fails nor keeps it
+(`x is None`, `isinstance(x, T)`); the other uses await it, drive it by hand (`x.send`,
+`x.__aenter__()`), or hand it on (passed, returned, stored: someone else may await it).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ _LOOKED_AT = frozenset({
     ast.Call, ast.Attribute, ast.Subscript, ast.For, ast.AsyncFor, ast.comprehension,
     ast.Starred, ast.Dict, ast.keyword, ast.Assign, ast.BinOp, ast.FormattedValue,
     ast.AugAssign, ast.UnaryOp, ast.If, ast.While, ast.IfExp, ast.Assert, ast.BoolOp,
-    ast.Compare,
+    ast.Compare, ast.Raise,
 })
 
 
@@ -146,9 +146,15 @@ def _as_value(node: ast.expr, parent: ast.AST | None, above: ast.AST | None,
     if isinstance(parent, ast.FormattedValue):
         return Use(UseKind.FAILING, above if isinstance(above, ast.JoinedStr) else parent,
                    node, None if isinstance(above, ast.JoinedStr) else "{}")
-    if isinstance(parent, ast.AugAssign) and parent.target is node:
+    if isinstance(parent, ast.AugAssign):
+        # `x += coro()` as `x = x + coro()`: arithmetic on a coroutine, either side
+        operator = _AUG_OPS.get(type(parent.op), '?')
         return Use(UseKind.FAILING, parent, node,
-                   f"{{}} {_AUG_OPS.get(type(parent.op), '?')}= ...")
+                   f"{{}} {operator}= ..." if parent.target is node
+                   else f"{short_source(parent.target)} {operator}= {{}}")
+    if isinstance(parent, ast.Raise):  # a coroutine is no exception: `raise` raises TypeError
+        return Use(UseKind.FAILING, parent, node,
+                   "raise {}" if parent.exc is node else "raise ... from {}")
     if isinstance(parent, ast.UnaryOp):
         kind = UseKind.TEST if isinstance(parent.op, ast.Not) else UseKind.FAILING
         return Use(kind, parent, node)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from asynclint.semantic import concrete
+from asynclint.semantic import concrete, signatures
 from asynclint.semantic.model import SemanticModel, dotted_name
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.scopes import LOCAL
@@ -41,8 +41,9 @@ from asynclint.semantic.syntax import YIELD_ROWS, rows_unknown, rows_with, rows_
 # 15: the `suspends` and `receiver` facts of ASL400/ASL401; 16: the `suspends` fact says what
 # a coroutine waits on (`{"kind": ..., "calls": [...]}`, kinds of `catalogs/waits.py`);
 # 17: the `blocks` fact keeps guarded alternatives, the signature and out-of-module call sites
-# (argument-sensitive helper chains, `semantic/guards.py`).
-SUMMARY_VERSION = 17
+# (argument-sensitive helper chains, `semantic/guards.py`); 18: `wraps` WRAPS_SAME and
+# WRAPS_SAME_FACTORY (decorators whose signature keeps the function's result).
+SUMMARY_VERSION = 18
 
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
@@ -57,7 +58,10 @@ class FunctionSummary:
     yields: str | None = None
     # As a decorator: WRAPS_ASYNC when applying it gives an `async def` (it returns a nested
     # `async def`, or says `-> Callable[..., Awaitable[...]]`); WRAPS_FACTORY when calling it
-    # gives such a decorator (`@retry_async(3)`); None otherwise.
+    # gives such a decorator (`@retry_async(3)`); WRAPS_SAME when its signature says it keeps
+    # the function's result (`(func: Callable[P, R]) -> Callable[P, R]`, see
+    # `semantic.signatures`), WRAPS_SAME_FACTORY when calling it gives such a decorator; None
+    # otherwise.
     wraps: str | None = None
     # Where its facts come from: the module summary and its key there ("f" or "Class.f").
     owner: ModuleSummary | None = field(default=None, compare=False, repr=False)
@@ -237,6 +241,7 @@ def _decorator_name(expr: ast.expr, model: SemanticModel) -> str:
 
 
 WRAPS_ASYNC, WRAPS_FACTORY = "async", "factory"
+WRAPS_SAME, WRAPS_SAME_FACTORY = "same", "same-factory"
 _CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable"})
 _AWAITABLES = frozenset({"typing.Awaitable", "typing.Coroutine", "collections.abc.Awaitable",
                          "collections.abc.Coroutine", "typing_extensions.Awaitable",
@@ -257,6 +262,19 @@ def _wraps(node: ast.FunctionDef | ast.AsyncFunctionDef, model: SemanticModel,
         found = _callable_wraps(node.returns, model)
         if found is not None:
             return found
+    found = _body_wraps(node, model, depth)
+    if found is None and depth == 0 and node.returns is not None:
+        # What its body returns decides first (an `async def` of its own wins over what the
+        # annotation says); else what its signature promises.
+        if signatures.keeps_result(node, model):
+            return WRAPS_SAME
+        if signatures.factory_keeps_result(node, model):
+            return WRAPS_SAME_FACTORY
+    return found
+
+
+def _body_wraps(node: ast.FunctionDef, model: SemanticModel, depth: int) -> str | None:
+    """WRAPS_ASYNC / WRAPS_FACTORY by the nested functions the body returns."""
     if not any(isinstance(s, _HOLDS_DEFS) for s in node.body):
         return None  # most functions: no nested def among their statements
     statements = flat(node.body)
