@@ -39,8 +39,10 @@ from asynclint.semantic.syntax import YIELD_ROWS, rows_unknown, rows_with, rows_
 # 13: no blocking fact for a helper memoised with `functools.cache` / `lru_cache`.
 # 14: module `TypeVar`s bound to concrete types among the aliases, and their bounds;
 # 15: the `suspends` and `receiver` facts of ASL400/ASL401; 16: the `suspends` fact says what
-# a coroutine waits on (`{"kind": ..., "calls": [...]}`, kinds of `catalogs/waits.py`).
-SUMMARY_VERSION = 16
+# a coroutine waits on (`{"kind": ..., "calls": [...]}`, kinds of `catalogs/waits.py`);
+# 17: the `instance` fact (what a method does with `self`), `suspends` of a plain `def` that
+# returns a call, `receiver` sees a parameter's uses in closures.
+SUMMARY_VERSION = 17
 
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
