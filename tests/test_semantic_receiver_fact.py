@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.parameter_facts import receiver_fact, receiver_methods
+from asynclint.semantic.parameter_facts import read_method, receiver_fact, receiver_methods
 
 
 def _fact(source: str) -> object:
@@ -37,7 +37,8 @@ def test_methods_called_on_a_parameter() -> None:
     "other = client\n    await other.get(url)",  # aliased
     "client.timeout = 3\n    await client.get(url)",  # an attribute set
     "await client.get(url)\n    return client",  # returned
-    "async def inner():\n        await client.post(url)\n    await client.get(url)",  # closure
+    "async def inner():\n        nonlocal client\n        await client.get(url)",  # rebound
+    "g = lambda client: client\n    await client.get(url)",  # shadowed in a lambda
     "x = client.base_url\n    await client.get(url)",  # an attribute read
 ])
 def test_any_other_use_says_nothing(body: str) -> None:
@@ -69,3 +70,52 @@ def test_arguments_map_to_parameters() -> None:
     assert isinstance(too_many, ast.Call)
     assert receiver_methods(fact, too_many, too_many.args[2]) is None
     assert receiver_methods(None, call, x) is None
+
+
+def test_a_closure_calling_methods_on_a_parameter_counts_like_the_body() -> None:
+    """litellm's `request_github(client, ...)` sends through `client` only in a nested
+    `send()`: whenever that runs, it calls `client.request` — nothing else."""
+    fact = _fact("""
+        async def f(client, url):
+            async def send(attempt):
+                return await client.request("GET", url)
+            await client.post(url)
+            return await send(0)
+    """)
+    assert fact == [["client", "p", ["post", "request:GET"]], ["url", "p", None]]
+
+
+def test_a_closure_handing_the_parameter_on_says_nothing() -> None:
+    fact = _fact("""
+        async def f(client, url, seen):
+            def keep():
+                seen.append(client)
+            await client.get(url)
+    """)
+    assert isinstance(fact, list) and ["client", "p", None] in fact
+
+
+def test_a_request_verb_passed_as_a_parameter_is_bound_at_the_call() -> None:
+    fact = _fact("""
+        async def f(client, method, path):
+            async def send():
+                return await client.request(method, path)
+            return await send()
+    """)
+    assert fact == [["client", "p", ["request:=method"]], ["method", "p", None],
+                    ["path", "p", None]]
+    for source, read in [("f(c, 'GET', p)", "get"), ("f(c, method='head', path=p)", "head"),
+                         ("f(c, 'POST', p)", "post"), ("f(c, verb, p)", "request")]:
+        call = ast.parse(source, mode="eval").body
+        assert isinstance(call, ast.Call)
+        methods = receiver_methods(fact, call, call.args[0])
+        assert [read_method(m) for m in methods or ()] == [read]
+
+
+def test_a_rebound_verb_parameter_is_not_bound() -> None:
+    fact = _fact("""
+        async def f(client, method):
+            method = "POST"
+            return await client.request(method, "/")
+    """)
+    assert fact == [["client", "p", ["request"]], ["method", "p", None]]

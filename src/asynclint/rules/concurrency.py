@@ -20,6 +20,7 @@ from asynclint.rules.base import Rule, RuleContext
 from asynclint.semantic import ordering
 from asynclint.semantic.catalogs import concurrency as catalog
 from asynclint.semantic.catalogs import waits
+from asynclint.semantic.concrete import method_classes
 from asynclint.semantic.dataflow import (
     names_read,
     names_written,
@@ -28,8 +29,14 @@ from asynclint.semantic.dataflow import (
     root_of,
     target_names,
 )
+from asynclint.semantic.instance_use import InstanceUse, SharedClient
 from asynclint.semantic.nodes import child_nodes, own_nodes, walk
-from asynclint.semantic.parameter_facts import RECEIVER_FACT, receiver_fact, receiver_methods
+from asynclint.semantic.parameter_facts import (
+    RECEIVER_FACT,
+    read_method,
+    receiver_fact,
+    receiver_methods,
+)
 from asynclint.semantic.paths import is_test_path
 from asynclint.semantic.suspension import Suspension
 from asynclint.semantic.suspension import analysis as suspension_analysis
@@ -128,6 +135,29 @@ class _ConcurrencyRule(Rule):
             found = self._kinds[id(item.call)] = self._suspension.call_kind(item.call)
         return found
 
+    @functools.cached_property
+    def _instances(self) -> InstanceUse:
+        return InstanceUse(self._suspension, self._allow)
+
+    def _instance_reads(self, obj: ast.expr, method: str) -> list[SharedClient] | None:
+        """`self.get(...)`, `client.read_flow_runs(...)` on a project object: the shared-safe
+        clients the method reads through, when that is all it does with the object."""
+        semantic = self.semantic
+        function = semantic.function
+        class_name: str | None = None
+        if isinstance(obj, ast.Name) and isinstance(function, FUNCS) \
+                and not function.decorator_list:
+            owner = method_classes(semantic).get(id(function))
+            params = [*function.args.posonlyargs, *function.args.args]
+            if owner is not None and params and params[0].arg == obj.id \
+                    and semantic.defining_scope(obj.id) is semantic.scope:
+                class_name = f"{semantic.module_name or '__module__'}.{owner}"
+        if class_name is None and isinstance(obj, (ast.Name, ast.Attribute)):
+            class_name = semantic.type_of(obj)
+        if class_name is None or class_name.startswith("builtins."):
+            return None
+        return self._instances.reads_through(class_name, method)
+
     def _helper_reads(self, call: ast.Call, argument: ast.expr, kind: str) -> bool:
         """A project function handed a shared-safe client (`fetch_json(client, url)`) that
         only calls reading methods on it (`client.get`): the call only reads through it."""
@@ -135,8 +165,8 @@ class _ConcurrencyRule(Rule):
         if callee is None:
             return False
         fact = self._suspension.function_fact(callee, RECEIVER_FACT, receiver_fact)
-        methods = receiver_methods(fact, call, argument)
-        return bool(methods) and set(methods or ()) <= catalog.READ_METHODS.get(kind, set())
+        methods = [read_method(m) for m in receiver_methods(fact, call, argument) or ()]
+        return bool(methods) and set(methods) <= catalog.READ_METHODS.get(kind, set())
 
     @functools.cached_property
     def _skip_file(self) -> bool:
@@ -347,6 +377,12 @@ class _ConcurrencyRule(Rule):
                 if not is_callee_side and plain_function:
                     reads = self._helper_reads(call, obj, kind)
                 item.resources.append(Resource(path, kind, False, bool(reads)))
+            elif is_callee_side and method is not None and assigned \
+                    and (clients := self._instance_reads(obj, method)) is not None:
+                # A project method that only reads through shared-safe clients of its
+                # instance: the clients are what the call shares.
+                item.resources.extend(Resource(f"{path}.{c.path}", c.type, False, True)
+                                      for c in clients)
             else:
                 item.opaque = True
                 item.writes.add(root)  # the call may change what it is handed
@@ -465,7 +501,15 @@ class SequentialAwaits(_ConcurrencyRule):
         "`aiohttp.ClientSession`, asyncpg `Pool`, `redis.asyncio.Redis`) may be shared when "
         "every call through them only reads (`get`, `fetch`, ...), or hands them to a project "
         "function that only calls reading methods on them (`fetch_json(client, url)` doing "
-        "`await client.get(url)`); values of immutable types "
+        "`await client.get(url)`, also from a retrying closure, with `client.request(\"GET\", "
+        "...)` counting as a `get`). Calls of a project method on one object (`await "
+        "self.get(...)`, `await api.read_runs(...)`, the results kept) may overlap when the "
+        "method, and every method of the object it calls (followed on the object's own "
+        "class), does nothing with the object but read attributes and call methods of "
+        "shared-safe clients it holds (`self.wallet.client.request(...)`; every call "
+        "through an HTTP client, only the reading ones through a pool or a store): one that "
+        "stores an attribute (caches a token), hands the object on, or whose class or "
+        "attribute types are unknown keeps the calls in order; values of immutable types "
         "(`int`, `str`, `UUID`, ...) are shared freely;\n"
         "- a call has an ordering meaning: `asyncio.sleep`, lock/semaphore/event/condition/queue "
         "operations, `commit`/`rollback`/`flush`/`refresh`/`close`, protocol steps "

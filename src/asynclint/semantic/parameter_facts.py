@@ -220,38 +220,68 @@ def receiver_fact(func: FuncDef, model: SemanticModel) -> list[list[Any]] | None
     keyword argument, [name, kind ("o", "p" or "k"), methods], where `methods` lists the
     methods the body calls on it when calling them is all it does with it (`client.get(url)`),
     else None. None when no parameter is used only so (ASL400 asks it: a helper that only
-    reads through a shared-safe client handed to it keeps calls sharing that client safe)."""
+    reads through a shared-safe client handed to it keeps calls sharing that client safe).
+
+    A nested function's uses count like the body's own (`async def send(): await
+    client.request(...)`: whenever the closure runs, it only calls that method), unless it
+    rebinds the name. `client.request(verb, ...)` is listed as `request:GET` when the verb is a
+    literal, `request:=p` when it is the parameter `p` (`receiver_methods` binds it)."""
     if func.decorator_list or id(func) in method_classes(model):
         return None
     args = func.args
     kinds = [(a, "o") for a in args.posonlyargs] + [(a, "p") for a in args.args] \
         + [(a, "k") for a in args.kwonlyargs]
     names = frozenset(a.arg for a, _ in kinds)
-    methods: dict[str, set[str] | None] = {}
-    parents: dict[int, ast.AST | None] = {}
-    for node, parent in own_nodes(func.body):
-        if isinstance(node, ast.Attribute):
-            parents[id(node)] = parent
-        if isinstance(node, NESTED_SCOPES):
-            for sub in walk(node):
-                if isinstance(sub, ast.Name) and sub.id in names:
-                    methods[sub.id] = None  # a closure may use it later, any way
-        elif isinstance(node, ast.Name) and node.id in names:
-            called = methods.get(node.id, set())
-            if called is None:
-                continue
-            call = parents.get(id(parent)) if isinstance(parent, ast.Attribute) else None
-            if isinstance(node.ctx, ast.Load) and isinstance(parent, ast.Attribute) \
-                    and isinstance(call, ast.Call) and call.func is parent:
-                called.add(parent.attr)
-                methods[node.id] = called
+    parents: dict[int, ast.AST] = {}
+    loads: list[ast.Name] = []
+    stored: set[str] = set()
+    for node in ast.walk(func):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+        if isinstance(node, ast.Name) and node.id in names:
+            if isinstance(node.ctx, ast.Load):
+                loads.append(node)
             else:
-                methods[node.id] = None
+                stored.add(node.id)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            methods.update(dict.fromkeys(set(node.names) & names))
+            stored.update(set(node.names) & names)
+        elif isinstance(node, ast.arg) and node.arg in names and parents.get(id(node)) \
+                is not func.args:
+            stored.add(node.arg)  # a nested function's parameter shadows it
+    methods: dict[str, set[str] | None] = {name: None for name in stored}
+    for node in loads:
+        called = methods.get(node.id, set())
+        if called is None:
+            continue
+        parent = parents.get(id(node))
+        call = parents.get(id(parent)) if isinstance(parent, ast.Attribute) else None
+        if isinstance(parent, ast.Attribute) and isinstance(call, ast.Call) \
+                and call.func is parent:
+            called.add(parent.attr + _verb(call, names - stored))
+            methods[node.id] = called
+        else:
+            methods[node.id] = None
     params = [[a.arg, kind, sorted(m) if (m := methods.get(a.arg)) else None]
               for a, kind in kinds]
     return params if any(p[2] for p in params) else None
+
+
+_VERB_METHODS = frozenset({"request", "stream"})  # `client.request("GET", url)`
+
+
+def _verb(call: ast.Call, params: frozenset[str]) -> str:
+    """`:GET` for a request method called with a literal verb, `:=p` for one called with the
+    (never rebound) parameter `p`; empty otherwise."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in _VERB_METHODS:
+        return ""
+    verb = call.args[0] if call.args else next(
+        (k.value for k in call.keywords if k.arg == "method"), None)
+    if isinstance(verb, ast.Constant) and isinstance(verb.value, str):
+        return f":{verb.value.upper()}"
+    if isinstance(verb, ast.Name) and verb.id in params:
+        return f":={verb.id}"
+    return ""
 
 
 def receiver_methods(fact: Any, call: ast.Call, argument: ast.expr) -> list[str] | None:
@@ -272,4 +302,29 @@ def receiver_methods(fact: Any, call: ast.Call, argument: ast.expr) -> list[str]
         if keyword.value is argument and keyword.arg is not None:
             name = keyword.arg if any(p[0] == keyword.arg and p[1] != "o" for p in fact) else None
     found = next((p[2] for p in fact if p[0] == name), None)
-    return list(found) if isinstance(found, list) else None
+    if not isinstance(found, list):
+        return None
+    return [_bind_verb(str(m), fact, call) for m in found]
+
+
+def _bind_verb(method: str, fact: list[Any], call: ast.Call) -> str:
+    """`request:=verb` with the call's literal argument for `verb`: `request:GET`."""
+    head, _, verb = method.partition(":=")
+    if not verb:
+        return method
+    value: ast.expr | None = next((k.value for k in call.keywords if k.arg == verb), None)
+    positional = [p[0] for p in fact if p[1] in ("o", "p")]
+    if value is None and verb in positional:
+        index = positional.index(verb)
+        if index < len(call.args) and not any(isinstance(a, ast.Starred)
+                                              for a in call.args[:index + 1]):
+            value = call.args[index]
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return f"{head}:{value.value.upper()}"
+    return head
+
+
+def read_method(method: str) -> str:
+    """The method a fact's entry reads with: `request:GET` is a `get`."""
+    head, _, verb = method.partition(":")
+    return verb.lower() if verb and not verb.startswith("=") else head

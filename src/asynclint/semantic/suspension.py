@@ -16,6 +16,7 @@ import ast
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from asynclint.semantic import instance_facts
 from asynclint.semantic.catalogs import waits
 from asynclint.semantic.concrete import method_classes, module_definitions
 from asynclint.semantic.model import SemanticModel
@@ -148,6 +149,17 @@ class Suspension:
             found = view.lookup_full(".".join(parts[:cut]))
             if found is None:
                 continue
+            if found[0] == "class" and cut < len(parts) - 1:
+                # `LndRestWallet.client.request` reached through a typed attribute of
+                # another module's class: its attributes' types come from its `__init__`.
+                kind = found[2]
+                for attr in parts[cut:-1]:
+                    attribute = self.attribute_type(kind, attr)
+                    if attribute is None:
+                        return None
+                    kind = canonical(attribute)
+                known = self.table.get(f"{kind}.{parts[-1]}", self.table.get(kind))
+                return known if known is not None else f"{kind}.{parts[-1]}"
             if found[0] != "variable" or not isinstance(found[1], str):
                 return None
             kind = canonical(found[1])
@@ -155,6 +167,38 @@ class Suspension:
             if known is not None:
                 return known
             return f"{kind}.{parts[cut]}" if cut == len(parts) - 1 else None
+        return None
+
+    def attribute_type(self, class_name: str, attr: str) -> str | None:
+        """The type of an instance attribute of a project class, as its `__init__` (found
+        through the class's bases) assigns or its body annotates it; None when unknown."""
+        fact = self.method_fact(class_name, "__init__", instance_facts.FACT,
+                                instance_facts.project_fact)
+        attrs = fact.get("attrs") if isinstance(fact, dict) else None
+        found = attrs.get(attr) if isinstance(attrs, dict) else None
+        return found if isinstance(found, str) else None
+
+    def method_fact(self, class_name: str, method: str, provider: str,
+                    compute: FactProvider) -> Any:
+        """One fact of the method `method` as the instances of the project class `class_name`
+        run it (its own, else its bases' as far as the index sees them); None when
+        unknown."""
+        found = self.function_fact(f"{class_name}.{method}", provider, compute, frozenset())
+        owner, _, short = class_name.rpartition(".")
+        if found is not None or owner != self.module or self.project is None:
+            return found
+        cls = module_definitions(self.semantic).get(short)
+        if not isinstance(cls, ast.ClassDef) or any(
+                isinstance(s, FUNCS) and s.name == method for s in cls.body):
+            return None
+        for base in cls.bases:  # a class of this module inheriting the method
+            qualified = self.semantic.resolve(base, self.semantic.module_scope)
+            summary = self.project.method(qualified, method) if qualified else None
+            if summary is not None:
+                return self.project.fact_of(summary, provider) if not summary.decorators \
+                    else None
+            if qualified is None or self.project.class_summary(qualified) is None:
+                return None  # an unknown base may define it
         return None
 
     def _fact(self, name: str) -> Any:

@@ -25,7 +25,7 @@ from typing import Any
 from asynclint.semantic.catalogs import waits as catalog
 from asynclint.semantic.concrete import method_classes, module_definitions
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.nodes import own_nodes
+from asynclint.semantic.nodes import own_nodes, walk
 from asynclint.semantic.scopes import Scope
 from asynclint.semantic.syntax import FUNCS, FuncDef
 from asynclint.semantic.types import canonical
@@ -63,8 +63,11 @@ UNKNOWN = Wait(catalog.UNKNOWN)
 # -- the fact (computed in the callee's module) -------------------------------------------------
 def project_fact(func: FuncDef, model: SemanticModel) -> dict[str, Any] | None:
     """`{"kind": ..., "calls": [...]}` for a plain `async def` (or an
-    `@asynccontextmanager` one); None when it is neither, or a stub."""
-    if not isinstance(func, ast.AsyncFunctionDef) or _is_stub(func):
+    `@asynccontextmanager` one), or a plain `def` that only returns a call (awaiting what it
+    returns waits on that call); None when it is none of these, or a stub."""
+    if isinstance(func, ast.FunctionDef):
+        return _forwarding_def(func, model)
+    if _is_stub(func):
         return None
     entered = False
     for decorator in func.decorator_list:
@@ -73,20 +76,21 @@ def project_fact(func: FuncDef, model: SemanticModel) -> dict[str, Any] | None:
             entered = True
         elif resolved not in KEEPING:
             return None
-    kinds = AwaitKinds(model, function_scope(func, model), func)
-    found = Wait()
-    for node, _ in own_nodes(func.body):
-        if isinstance(node, ast.AsyncFor):
-            found |= kinds.of_context(node.iter)
-        elif isinstance(node, ast.AsyncWith):
-            for item in node.items:
-                found |= kinds.of_context(item.context_expr)
-        elif isinstance(node, ast.comprehension) and node.is_async:
-            found |= kinds.of_context(node.iter)
-        elif isinstance(node, (ast.Yield, ast.YieldFrom)) and not entered:
-            return None  # an async generator: not awaited
-        elif isinstance(node, ast.Await):
-            found |= kinds.of_await(node.value)
+    found = AwaitKinds(model, function_scope(func, model), func).body(entered)
+    return None if found is None else {"kind": found.kind, "calls": list(found.calls)}
+
+
+def _forwarding_def(func: ast.FunctionDef, model: SemanticModel) -> dict[str, Any] | None:
+    """`def get(self, path): return self.request("GET", path)`: awaiting `get(...)` awaits
+    the call it returns, so it waits on what that call waits on. Only an undecorated `def`
+    whose body (after a docstring) is that one `return`."""
+    body = func.body[1:] if func.body and isinstance(func.body[0], ast.Expr) \
+        and isinstance(func.body[0].value, ast.Constant) else func.body
+    if func.decorator_list or len(body) != 1 or not isinstance(body[0], ast.Return) \
+            or not isinstance(body[0].value, ast.Call) \
+            or any(isinstance(n, (ast.Await, ast.Lambda, ast.NamedExpr)) for n in walk(body[0])):
+        return None
+    found = AwaitKinds(model, function_scope(func, model), func).of_call(body[0].value)
     return {"kind": found.kind, "calls": list(found.calls)}
 
 
@@ -118,7 +122,49 @@ class AwaitKinds:
         self.owner = owner
         self.self_name = params[0].arg if owner is not None and params else None
         self._local: frozenset[str] | None = None
+        self._busy: frozenset[str] = frozenset()  # closures being followed (recursion)
         self._handles: dict[str, Wait] | None = None
+
+    def body(self, entered: bool = False) -> Wait | None:
+        """What the function's own awaits, `async with` and `async for` wait on; None for an
+        async generator (not awaited) unless `entered` (an `@asynccontextmanager`)."""
+        found = Wait()
+        for node, _ in own_nodes(self.func.body):
+            if isinstance(node, ast.AsyncFor):
+                found |= self.of_context(node.iter)
+            elif isinstance(node, ast.AsyncWith):
+                for item in node.items:
+                    found |= self.of_context(item.context_expr)
+            elif isinstance(node, ast.comprehension) and node.is_async:
+                found |= self.of_context(node.iter)
+            elif isinstance(node, (ast.Yield, ast.YieldFrom)) and not entered:
+                return None  # an async generator: not awaited
+            elif isinstance(node, ast.Await):
+                found |= self.of_await(node.value)
+        return found
+
+    def _closure(self, func: ast.expr) -> Wait | None:
+        """`await send(0)` of an `async def send` the function defines once (a retrying
+        closure): what its body waits on; a recursive call adds nothing of its own."""
+        if not isinstance(func, ast.Name):
+            return None
+        defined = [n for n, _ in own_nodes(self.func.body)
+                   if isinstance(n, ast.AsyncFunctionDef) and n.name == func.id]
+        if len(defined) != 1 or defined[0].decorator_list \
+                or func.id in self._bound_otherwise(func.id):
+            return None
+        if func.id in self._busy:
+            return Wait()
+        inner = AwaitKinds(self.model, Scope("function", defined[0], self.scope, True),
+                           defined[0], self.table)
+        inner._busy = self._busy | {func.id}
+        return inner.body() or UNKNOWN
+
+    def _bound_otherwise(self, name: str) -> frozenset[str]:
+        """`{name}` when the function binds `name` other than by its one `async def`."""
+        stores = any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
+                     for n, _ in own_nodes(self.func.body))
+        return frozenset({name}) if stores or name in _parameters(self.func) else frozenset()
 
     def of_await(self, value: ast.expr) -> Wait:
         if isinstance(value, ast.Call):
@@ -149,6 +195,9 @@ class AwaitKinds:
             through = self._through(func)
             if through is not None:
                 return through
+        closure = self._closure(func)
+        if closure is not None:
+            return closure
         target = self._project_function(func)
         return Wait(calls=(target,)) if target is not None else UNKNOWN
 

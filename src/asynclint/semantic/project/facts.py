@@ -13,7 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from asynclint.semantic import blocking, parameter_facts, plain_returns, suspension_facts
+from asynclint.semantic import (
+    blocking,
+    instance_facts,
+    parameter_facts,
+    plain_returns,
+    suspension_facts,
+)
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.syntax import FuncDef
 
@@ -22,6 +28,7 @@ FactProvider = Callable[[FuncDef, SemanticModel], Any]
 # name -> provider(def node, the module's model) -> a JSON value, or None for "nothing to say".
 FACT_PROVIDERS: dict[str, FactProvider] = {
     blocking.FACT: blocking.project_fact,
+    instance_facts.FACT: instance_facts.project_fact,
     parameter_facts.FACT: parameter_facts.project_fact,
     parameter_facts.RECEIVER_FACT: parameter_facts.receiver_fact,
     plain_returns.PLAIN_FACT: plain_returns.plain_return,

@@ -42,8 +42,10 @@ from asynclint.semantic.syntax import YIELD_ROWS, rows_unknown, rows_with, rows_
 # a coroutine waits on (`{"kind": ..., "calls": [...]}`, kinds of `catalogs/waits.py`);
 # 17: the `blocks` fact keeps guarded alternatives, the signature and out-of-module call sites
 # (argument-sensitive helper chains, `semantic/guards.py`); 18: `wraps` WRAPS_SAME and
-# WRAPS_SAME_FACTORY (decorators whose signature keeps the function's result).
-SUMMARY_VERSION = 18
+# WRAPS_SAME_FACTORY (decorators whose signature keeps the function's result); 19: the
+# `instance` fact (what a method does with `self`), `suspends` of a plain `def` that returns a
+# call, `receiver` sees a parameter's uses in closures.
+SUMMARY_VERSION = 19
 
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
