@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import child_nodes
 from asynclint.semantic.scopes import LOCAL
+from asynclint.semantic.syntax import assigned_names
 
 _CALLABLES = frozenset({"typing.Callable", "collections.abc.Callable",
                         "typing_extensions.Callable"})
@@ -301,19 +302,4 @@ def _bound(stmt: ast.stmt) -> list[str]:
         return [a.asname or a.name.split(".", 1)[0] for a in stmt.names]
     if isinstance(stmt, (ast.Global, ast.Nonlocal)):
         return list(stmt.names)
-    targets: list[ast.expr] = []
-    if isinstance(stmt, ast.Assign):
-        targets = list(stmt.targets)
-    elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
-        targets = [stmt.target]
-    elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-        targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
-    names: list[str] = []
-    for target in targets:
-        stack: list[ast.AST] = [target]
-        while stack:
-            sub = stack.pop()
-            if isinstance(sub, ast.Name):
-                names.append(sub.id)
-            stack.extend(child_nodes(sub))
-    return names
+    return assigned_names(stmt)

@@ -167,3 +167,17 @@ def names_used(module: ast.Module) -> frozenset[str]:
         elif isinstance(node, ast.Attribute):
             found.add(node.attr)
     return frozenset(found)
+
+
+def assigned_names(stmt: ast.stmt) -> list[str]:
+    """The names an assignment-like statement binds (`=`, annotated and augmented assignment,
+    a `for` target, a `with ... as`), in a walk of its targets."""
+    targets: list[ast.expr] = []
+    if isinstance(stmt, ast.Assign):
+        targets = list(stmt.targets)
+    elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+        targets = [stmt.target]
+    elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+        targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
+    return [sub.id for target in targets for sub in ast.walk(target) if isinstance(sub, ast.Name)]
+

@@ -21,9 +21,15 @@ from typing import Any
 
 from asynclint.semantic import concrete, signatures
 from asynclint.semantic.model import SemanticModel, dotted_name
-from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.nodes import child_nodes
 from asynclint.semantic.scopes import LOCAL
-from asynclint.semantic.syntax import YIELD_ROWS, rows_unknown, rows_with, rows_within
+from asynclint.semantic.syntax import (
+    YIELD_ROWS,
+    assigned_names,
+    rows_unknown,
+    rows_with,
+    rows_within,
+)
 
 # The version of what the index store keeps on disk: the summaries' JSON and the facts. Bump it
 # when either changes (a field here, a provider in `facts.FACT_PROVIDERS`), so cached summaries
@@ -381,7 +387,7 @@ def summarize_class(node: ast.ClassDef, model: SemanticModel) -> ClassSummary:
                 continue  # `@x.setter` redefines a property, not a method
             summary.methods[stmt.name] = summarize_function(stmt, model)
         else:
-            summary.attributes.extend(_bound_names(stmt))
+            summary.attributes.extend(assigned_names(stmt))
     for name, count in seen.items():
         if count > 1 and not _overloads_only(node.body, name, count, model):
             summary.methods[name] = None
@@ -416,22 +422,6 @@ def flat(body: list[ast.stmt]) -> list[ast.stmt]:
         else:
             out.append(stmt)
     return out
-
-
-def _bound_names(stmt: ast.stmt) -> list[str]:
-    names: list[str] = []
-    targets: list[ast.expr] = []
-    if isinstance(stmt, ast.Assign):
-        targets = list(stmt.targets)
-    elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
-        targets = [stmt.target]
-    elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-        targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
-    for target in targets:
-        for sub in walk(target):
-            if isinstance(sub, ast.Name):
-                names.append(sub.id)
-    return names
 
 
 def note_yield_rows(model: SemanticModel, text: str | bytes) -> None:
@@ -474,7 +464,7 @@ def summarize_module(tree: ast.Module, module_name: str | None, is_package: bool
                 if binding is not None and binding.qualified != LOCAL and not binding.type_only:
                     summary.imports[local] = model._absolute(binding.qualified)
         else:
-            names = _bound_names(stmt)
+            names = assigned_names(stmt)
             if "__all__" in names:
                 summary.exports = _literal_names(stmt) if "__all__" not in counts else None
             if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
