@@ -211,7 +211,10 @@ def test_imported_project_functions_are_judged_by_the_call_alone() -> None:
     """) == []
 
 
-def test_test_files_are_skipped() -> None:
+def test_test_files_follow_the_test_ignore_setting(tmp_path: Path) -> None:
+    """Tests await one thing after another on purpose: test code is quiet by the `test-ignore`
+    setting (ASL4 by default), like every other family it covers, not by a path check of the
+    rule's own; `test-ignore = []` brings the finding back."""
     body = """
         async def test_view(key: int):
             a = await fetch_a(key)
@@ -219,7 +222,11 @@ def test_test_files_are_skipped() -> None:
             return a, b
     """
     assert check(body, path="app/views.py")
-    assert check(body, path="tests/test_views.py") == []
+    assert check(body, path="tests/test_views.py")  # the rule itself does not look at paths
+    test_file = tmp_path / "tests" / "test_views.py"
+    assert "ASL400" not in Settings(root=tmp_path).codes_for(test_file)
+    assert "ASL400" in replace(Settings(root=tmp_path), test_ignore=()).codes_for(test_file)
+    assert "ASL400" in Settings(root=tmp_path).codes_for(tmp_path / "app" / "views.py")
 
 
 def test_transaction_block_counts_as_a_shared_session() -> None:

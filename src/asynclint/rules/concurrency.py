@@ -37,7 +37,6 @@ from asynclint.semantic.parameter_facts import (
     receiver_fact,
     receiver_methods,
 )
-from asynclint.semantic.paths import is_test_path
 from asynclint.semantic.suspension import Suspension
 from asynclint.semantic.suspension import analysis as suspension_analysis
 from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES
@@ -167,11 +166,6 @@ class _ConcurrencyRule(Rule):
         fact = self._suspension.function_fact(callee, RECEIVER_FACT, receiver_fact)
         methods = [read_method(m) for m in receiver_methods(fact, call, argument) or ()]
         return bool(methods) and set(methods) <= catalog.READ_METHODS.get(kind, set())
-
-    @functools.cached_property
-    def _skip_file(self) -> bool:
-        """Tests await one thing after another on purpose (determinism over latency)."""
-        return is_test_path(self.ctx.path)
 
     @functools.cached_property
     def _module_imports(self) -> frozenset[str]:
@@ -528,8 +522,8 @@ class SequentialAwaits(_ConcurrencyRule):
         "`begin()`, ...): gathered tasks inherit that context and would share it unseen;\n"
         "- any other statement stands between the awaits, or the await is not directly the "
         "statement's value (`x = (await f()).json()`), or the awaited thing is not a call;\n"
-        "- the file is a test (`test_*.py`, `*_test.py`, `conftest.py`, a `tests/` folder): "
-        "tests await in order on purpose;\n"
+        "- the file is test code (the `test-paths` setting; `ASL4` is in the default "
+        "`test-ignore`): tests await in order on purpose;\n"
         "- fewer than two of the calls are known to wait on the network. Each call gets the "
         "kind of what it waits on (`catalogs/waits.py`, followed through the project's "
         "coroutines; one that may take several paths gets the costliest): `network` (httpx, "
@@ -587,7 +581,7 @@ class SequentialAwaits(_ConcurrencyRule):
 
     def visit_stmt(self, node: ast.stmt) -> None:
         parent = self.semantic.parent
-        if parent is None or self._skip_file or not self.semantic.in_async_function:
+        if parent is None or not self.semantic.in_async_function:
             return
         for block in _blocks(parent):
             if block[0] is node:
@@ -768,7 +762,7 @@ class AwaitInLoop(_ConcurrencyRule):
 
     def _enter(self) -> bool:
         """Whether the node at hand is checked; when it is, its binding context is set."""
-        if self._skip_file or not self.semantic.in_async_function:
+        if not self.semantic.in_async_function:
             return False
         self._binding_context = self.in_binding_context()
         return True
