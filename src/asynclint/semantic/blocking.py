@@ -41,7 +41,7 @@ from asynclint.semantic.guards import (
     guard_to_data,
 )
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.nodes import own_nodes
+from asynclint.semantic.nodes import assigns, own_nodes
 from asynclint.semantic.scopes import LOCAL, Scope, ScopeKind
 from asynclint.semantic.syntax import (
     FUNCS,
@@ -679,16 +679,10 @@ def opened_by_with(call: ast.Call, ancestors: Sequence[ast.AST]) -> ast.Call | N
             target = item.optional_vars
             if isinstance(target, ast.Name) and target.id == name:
                 opener = item.context_expr
-                if not isinstance(opener, ast.Call) or _stores(outer.body, name):
+                if not isinstance(opener, ast.Call) or any(assigns(s, name) for s in outer.body):
                     return None
                 return opener
     return None
-
-
-def _stores(body: list[ast.stmt], name: str) -> bool:
-    """Some statement of `body` (at any depth) assigns `name`."""
-    return any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
-               for stmt in body for node in ast.walk(stmt))
 
 
 def used_only_in_threads(with_node: ast.With, name: str, model: SemanticModel,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.semantic.catalogs.types import METHODLESS_BASES
 from asynclint.semantic.model import SemanticModel, dotted_name
-from asynclint.semantic.nodes import child_nodes, walk
+from asynclint.semantic.nodes import assigns, child_nodes
 from asynclint.semantic.plain_returns import PLAIN_FACT, plain_return
 from asynclint.semantic.project.summaries import (
     WRAPS_ASYNC,
@@ -612,7 +612,7 @@ def _definitions(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST
         if isinstance(sub, (*FUNCS, ast.ClassDef)):
             if sub.name == name:
                 defs.append(sub)
-            others.extend(d for d in sub.decorator_list if _stores(d, name))
+            others.extend(d for d in sub.decorator_list if assigns(d, name))
             continue
         if isinstance(sub, ast.Lambda):
             continue
@@ -648,11 +648,6 @@ def _plain_label(func: ast.expr, name: str) -> str:
     written = dotted_name(func)
     what = "" if written == name else f" `{name}`"
     return f"{{}} (the plain function{what}) returns no awaitable"
-
-
-def _stores(node: ast.AST, name: str) -> bool:
-    return any(isinstance(s, ast.Name) and s.id == name and isinstance(s.ctx, ast.Store)
-               for s in walk(node))
 
 
 def _api_label(func: ast.expr, name: str) -> str:

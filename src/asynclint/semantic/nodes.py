@@ -58,6 +58,12 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
 _NODE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
+def assigns(node: ast.AST, name: str) -> bool:
+    """`node`, or something below it (nested scopes included), stores to the name `name`."""
+    return any(isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Store)
+               for sub in walk(node))
+
+
 def own_nodes(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None]]:
     """(node, parent) for the code of a function body itself, in source order; nested
     functions, lambdas and classes are skipped (their code runs elsewhere, or later).
