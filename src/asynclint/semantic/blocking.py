@@ -692,8 +692,11 @@ def used_only_in_threads(with_node: ast.With, name: str, model: SemanticModel,
     or the file as an argument of that callable (`to_thread(shutil.copyfileobj, f, out)`).
     False when it is never used, rebound, or used any other way."""
     handed: set[int] = set()
+    uses: list[ast.Name] = []
     for stmt in with_node.body:
         for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and node.id == name:
+                uses.append(node)
             if not isinstance(node, ast.Call):
                 continue
             position = THREAD_RUNNERS.get(_callee(node.func, model, scope) or "")
@@ -704,8 +707,6 @@ def used_only_in_threads(with_node: ast.With, name: str, model: SemanticModel,
                 value = arg.value if arg is runs and isinstance(arg, ast.Attribute) else arg
                 if isinstance(value, ast.Name) and value.id == name:
                     handed.add(id(value))
-    uses = [node for stmt in with_node.body for node in ast.walk(stmt)
-            if isinstance(node, ast.Name) and node.id == name]
     return bool(uses) and all(isinstance(u.ctx, ast.Load) and id(u) in handed for u in uses)
 
 
