@@ -265,3 +265,38 @@ def test_command_roots_are_commands_nothing_in_the_module_calls() -> None:
             args = parser.parse_args()
             asyncio.run(_run_twice(args))
         """) == {"start", "resync", "status", "plain"}
+
+
+def test_the_main_of_an_event_loop_of_its_own() -> None:
+    """A private coroutine the module runs with `asyncio.run` / `anyio.run` (also imported in
+    the function) / `loop.run_until_complete` owns that loop: nothing else waits on it. A
+    public one may be awaited elsewhere, and one a route also awaits stays checked."""
+    assert _quiet("""
+        import asyncio
+        from fastapi import FastAPI
+
+        app = FastAPI()
+
+        async def _main(argv): await _step()
+        async def _step(): ...
+        async def _hook(kind, path): ...
+        async def _until(): ...
+        async def _also_served(): ...
+        async def public_main(): ...
+
+        def main(argv=None):
+            import anyio
+            anyio.run(_hook, "crashed", "m.json")
+            return asyncio.run(_main(argv))
+
+        def sync_worker():
+            loop = asyncio.new_event_loop()
+            loop.run_until_complete(_until())
+            asyncio.run(_also_served())
+
+        @app.get("/")
+        async def index(): await _also_served()
+
+        if __name__ == "__main__":
+            asyncio.run(public_main())
+        """) == {"_main", "_step", "_hook", "_until"}

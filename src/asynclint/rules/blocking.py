@@ -67,9 +67,11 @@ _ONCE_ONLY = (
     "`@cli.command()`, `@app.command()`) or an argparse sub-command's handler "
     "(`set_defaults(func=...)`), and a private coroutine of the module (`_name`, not in "
     "`__all__`) that only those call: blocking there delays start-up or a one-off command, "
-    "and no request waits on the loop meanwhile. A public coroutine they call is still "
-    "checked (another module may call it per request), and so is a hook the module also "
-    "registers as a route or calls from other code."
+    "and no request waits on the loop meanwhile. So is a private coroutine the module runs as "
+    "the main of an event loop of its own (`asyncio.run(_main())`, `anyio.run(_main, argv)`, "
+    "`loop.run_until_complete(_main())`): nothing else runs on that loop. A public coroutine "
+    "they call is still checked (another module may call it per request), and so is a hook "
+    "the module also registers as a route or calls from other code."
 )
 
 

@@ -23,7 +23,12 @@ Seen from the module alone:
   command-line module (one that defines a command: a click/typer/cyclopts command or an argparse
   handler) that defines no request handler, whose public coroutines are the commands'
   implementation (tortoise's `init`, `migrate`... called by the `_run_*` argparse handlers), not
-  an API served per request; one listed in `__all__` stays checked there too.
+  an API served per request; one listed in `__all__` stays checked there too;
+- a private coroutine (as above) that the module runs as the main of an event loop of its own
+  (`asyncio.run(_main())`, `anyio.run(_main, argv)`, `loop.run_until_complete(_main())`): that
+  loop serves nothing else, so a call blocking it delays no other work — a process's main (a
+  one-shot subprocess's `main()`), or a sync function running async code in its own loop. Being
+  run so is not a call in the sense above: another mention (a call from a route) keeps it checked.
 
 A root the module also registers as a request handler, or calls from code not known to run
 once (a route calling the start-up hook again), stays checked.
@@ -51,6 +56,7 @@ from asynclint.semantic.catalogs.entrypoints import (
 )
 from asynclint.semantic.catalogs.frameworks import ATTRIBUTE_TYPES
 from asynclint.semantic.handlers import handler_info
+from asynclint.semantic.loops import run_call
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import child_nodes, own_nodes, walk
 from asynclint.semantic.scopes import Scope
@@ -78,6 +84,8 @@ class EntryPoints:
         self.groups: set[str] = set()
         self.commands = False  # the module defines a command-line command
         self.command_names: set[str] = set()  # decorated as a command
+        self.loop_mains: set[str] = set()  # run as the main of an event loop of their own
+        self.loop_main_mentions: set[int] = set()  # the names doing so (ids): not calls
         roots: set[str] = set()
         for func in self.defs.values():  # in source order: a group is defined before its use
             if self._decorated_root(func):
@@ -142,10 +150,28 @@ class EntryPoints:
             for node, _ in own_nodes(stmt.body) if isinstance(stmt, FUNCS) else _walk_one(stmt):
                 if not isinstance(node, ast.Call):
                     continue
+                self._loop_main(node, scope)
                 for expr in self._registration(node, scope):
                     if isinstance(expr, ast.Name) and expr.id in self.defs:
                         found.add(expr.id)
         return found
+
+    def _loop_main(self, call: ast.Call, scope: Scope) -> None:
+        """Note the module's def that `call` runs as the main of a new event loop
+        (`asyncio.run(_main())`, `anyio.run(_main, ...)`)."""
+        if not call.args:
+            return
+        run = run_call(self.semantic, call, scope)
+        if run is None or run.style is None:
+            return
+        target = call.args[0]
+        if run.style == "coroutine":
+            if not isinstance(target, ast.Call):
+                return
+            target = target.func
+        if isinstance(target, ast.Name) and target.id in self.defs:
+            self.loop_mains.add(target.id)
+            self.loop_main_mentions.add(id(target))
 
     def _registration(self, call: ast.Call, scope: Scope) -> Iterator[ast.expr]:
         func = call.func
@@ -194,7 +220,7 @@ class EntryPoints:
         private = {name for name, func in self.defs.items()
                    if (self.commands or name.startswith("_")) and not name.startswith("__")
                    and isinstance(func, ast.AsyncFunctionDef) and name not in exported}
-        roots = {name for name in roots
+        roots = {name for name in roots | (self.loop_mains & private)
                  if handler_info(self.defs[name], self.semantic) is None}
         candidates = roots | private
         if not roots:
@@ -202,6 +228,8 @@ class EntryPoints:
         calls: dict[str, set[str | None]] = {name: set() for name in candidates}
         others: set[str] = set()  # mentioned otherwise than called from a def's own code
         for name, owner, called in self._mentions(candidates):
+            if called is None:
+                continue
             if called:
                 calls[name].add(owner)
             else:
@@ -218,34 +246,36 @@ class EntryPoints:
                     changed = True
         return quiet
 
-    def _mentions(self, names: set[str]) -> Iterator[tuple[str, str | None, bool]]:
+    def _mentions(self, names: set[str]) -> Iterator[tuple[str, str | None, bool | None]]:
         """(name, owner, called) for every mention of one of `names`: `called` for a call,
-        `owner` the module-level def whose own body makes it (None at module level, in a
-        decorator or default, or in a nested def or lambda)."""
+        None where it runs the def as an event loop's main, `owner` the module-level def whose
+        own body makes it (None at module level, in a decorator or default, or in a nested def
+        or lambda)."""
         for stmt in self.semantic.module.body:
             if isinstance(stmt, FUNCS) and stmt.name in self.defs:
                 for inside in stmt.body:
-                    yield from _mentions_in(inside, names, stmt.name)
+                    yield from self._mentions_in(inside, names, stmt.name)
                 outside: list[ast.AST] = [*stmt.decorator_list, stmt.args]
                 if stmt.returns is not None:
                     outside.append(stmt.returns)
                 for part in outside:
-                    yield from _mentions_in(part, names, None)
+                    yield from self._mentions_in(part, names, None)
             else:
-                yield from _mentions_in(stmt, names, None)
+                yield from self._mentions_in(stmt, names, None)
 
-
-def _mentions_in(node: ast.AST, names: set[str], owner: str | None
-                 ) -> Iterator[tuple[str, str | None, bool]]:
-    """The mentions of `names` in `node` (see `EntryPoints._mentions`)."""
-    stack: list[tuple[ast.AST, ast.AST | None, str | None]] = [(node, None, owner)]
-    while stack:
-        current, parent, who = stack.pop()
-        if isinstance(current, ast.Name) and current.id in names:
-            yield current.id, who, isinstance(parent, ast.Call) and parent.func is current
-            continue
-        inner = None if isinstance(current, NESTED_SCOPES) else who
-        stack.extend((child, current, inner) for child in child_nodes(current))
+    def _mentions_in(self, node: ast.AST, names: set[str], owner: str | None
+                     ) -> Iterator[tuple[str, str | None, bool | None]]:
+        """The mentions of `names` in `node` (see `_mentions`)."""
+        stack: list[tuple[ast.AST, ast.AST | None, str | None]] = [(node, None, owner)]
+        while stack:
+            current, parent, who = stack.pop()
+            if isinstance(current, ast.Name) and current.id in names:
+                called = None if id(current) in self.loop_main_mentions else \
+                    isinstance(parent, ast.Call) and parent.func is current
+                yield current.id, who, called
+                continue
+            inner = None if isinstance(current, NESTED_SCOPES) else who
+            stack.extend((child, current, inner) for child in child_nodes(current))
 
 
 def _walk_one(stmt: ast.stmt) -> Iterator[tuple[ast.AST, None]]:
