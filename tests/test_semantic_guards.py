@@ -65,6 +65,9 @@ OIDC = Check("p", "prefix", ("oidc/",))
 @pytest.mark.parametrize(("code", "expected"), [
     ('p.startswith("oidc/")', ((OIDC,),)),
     ('p.startswith(("a", "b"))', ((Check("p", "prefix", ("a", "b")),),)),
+    ("p.endswith('x')", ((Check("p", "suffix", ("x",)),),)),
+    ('p.lower().endswith((".zip", ".skill"))', ((Check("p", "lsuffix", (".zip", ".skill")),),)),
+    ('p.casefold().startswith("oidc/")', ((Check("p", "lprefix", ("oidc/",)),),)),
     ('p == "x"', ((Check("p", "eq", ("x",)),),)),
     ('"x" == p', ((Check("p", "eq", ("x",)),),)),
     ("p != 3", ((Check("p", "eq", (3,), True),),)),
@@ -83,7 +86,7 @@ def test_recognised_tests_are_exact(code: str, expected: Guard) -> None:
 
 @pytest.mark.parametrize("code", [
     "other == 1",  # not a parameter
-    "p.endswith('x')",
+    "p.strip().endswith('x')",
     "p.startswith(PREFIX)",  # not a literal
     "p == q",
     "p < 3",
@@ -261,6 +264,10 @@ def test_literal_comparisons_follow_python() -> None:
     assert Check("p", "truthy", (), True).evaluate("") is True
     assert Check("p", "none", (), True).evaluate(0) is True
     assert Check("p", "prefix", ("a", "b")).evaluate("bc") is True
+    assert Check("p", "suffix", (".zip",)).evaluate("a.ZIP") is False
+    assert Check("p", "lsuffix", (".zip", ".skill")).evaluate("a.ZIP") is True
+    assert Check("p", "lsuffix", (".zip",)).evaluate("skill.json") is False
+    assert Check("p", "lprefix", ("oidc/",), True).evaluate("OIDC/x") is False
 
 
 def test_guards_and_calls_survive_the_project_index() -> None:

@@ -300,3 +300,37 @@ def test_the_main_of_an_event_loop_of_its_own() -> None:
         if __name__ == "__main__":
             asyncio.run(public_main())
         """) == {"_main", "_step", "_hook", "_until"}
+
+
+def test_the_module_that_builds_the_application() -> None:
+    """A module that registers the application's lifespan or start-up hooks and serves no
+    request itself is the composition root: routers are imported by it, not the other way
+    round, so its public coroutines that only the start-up calls run once too. What it exports,
+    hands on, or calls from other code stays checked."""
+    assert _quiet("""
+        from contextlib import asynccontextmanager
+        from fastapi import FastAPI
+
+        __all__ = ["exported"]
+
+        async def startup(app): await register_extensions(app)
+        async def register_extensions(app): ...
+        async def exported(): ...
+        async def handed_on(): ...
+        async def also_later(): ...
+        HOOKS = [handed_on]
+
+        @asynccontextmanager
+        async def lifespan(app):
+            await startup(app)
+            await exported()
+            await handed_on()
+            await also_later()
+            yield
+
+        def create_app() -> FastAPI:
+            return FastAPI(lifespan=lifespan)
+
+        def schedule():
+            return also_later()
+        """) == {"lifespan", "startup", "register_extensions"}

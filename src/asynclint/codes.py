@@ -15,6 +15,7 @@ CODES: dict[str, bool] = {
     "ASL107": True,  # configured-blocking-call-in-async
     "ASL108": True,  # blocking-async-route-could-be-sync
     "ASL109": False,  # filesystem-metadata-in-async
+    "ASL110": False,  # config-file-read-in-async
     "ASL200": True,  # unawaited-coroutine
     "ASL201": True,  # coroutine-assigned-never-awaited
     "ASL202": True,  # coroutine-used-as-value
@@ -47,6 +48,7 @@ PEERS: dict[str, tuple[str, ...]] = {
     "ASL105": ("ASYNC250",),  # input()
     "ASL107": ("ASYNC200",),  # user-configured blocking calls
     "ASL109": ("ASYNC240",),  # os.path / pathlib metadata calls
+    "ASL110": ("ASYNC230",),  # open() of a configuration file
     "ASL200": ("ASYNC105",),  # an async library function called without await
     "ASL500": ("RUF006", "ASYNC300"),  # a task whose reference is dropped
     "ASL501": ("ASYNC103", "ASYNC104"),  # a cancellation caught and not re-raised

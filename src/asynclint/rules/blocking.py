@@ -67,7 +67,9 @@ _ONCE_ONLY = (
     "`@cli.command()`, `@app.command()`) or an argparse sub-command's handler "
     "(`set_defaults(func=...)`), and a private coroutine of the module (`_name`, not in "
     "`__all__`) that only those call: blocking there delays start-up or a one-off command, "
-    "and no request waits on the loop meanwhile. So is a private coroutine the module runs as "
+    "and no request waits on the loop meanwhile. In a command-line module, and in the module "
+    "that builds the application (it registers the lifespan or the hooks) when it serves no "
+    "request itself, public coroutines only those call count as well. So is a private coroutine the module runs as "
     "the main of an event loop of its own (`asyncio.run(_main())`, `anyio.run(_main, argv)`, "
     "`loop.run_until_complete(_main())`): nothing else runs on that loop. A public coroutine "
     "they call is still checked (another module may call it per request), and so is a hook "
@@ -405,7 +407,8 @@ _WHAT = {
     Kind.OTHER: "a blocking call",
     Kind.CONFIGURED: "configured as blocking (`extra-blocking-calls`)",
 }
-_METADATA_WHAT = "a file-system metadata call"
+_COST_WHAT = {Cost.METADATA: "a file-system metadata call",
+              Cost.CONFIG: "a read of a configuration file"}
 _OR_THREAD = ", or run it in a worker thread"
 _OR_MOVE_BLOCK = ", or move the `with` block into a sync function run in a thread"
 _THREAD_SAFETY = (
@@ -448,7 +451,7 @@ class _CatalogRule(Rule):
         """The message templates follow from the kind and cost, as `visit_Call` words them."""
         super().__init_subclass__(**kwargs)
         if "kind" in cls.__dict__ and "message_formats" not in cls.__dict__:
-            what = _METADATA_WHAT if cls.cost is Cost.METADATA else _WHAT[cls.kind]
+            what = _COST_WHAT.get(cls.cost) or _WHAT[cls.kind]
             head = (f"`{{call}}` is {what} inside `async def`, it blocks the event loop: "
                     "use {alternative}")
             cls.message_formats = (head, head + _OR_THREAD, head + _OR_MOVE_BLOCK,
@@ -461,12 +464,13 @@ class _CatalogRule(Rule):
         entry = _analysis(self).direct(node, semantic.scope)
         if entry is None or entry.kind is not self.kind:
             return
-        cost = Cost.METADATA if self._opened_for_threads(node, entry) else entry.cost
+        cost = Cost.METADATA if self._opened_for_threads(node, entry) \
+            else _analysis(self).cost_of(node, entry, semantic.scope)
         if cost is not self.cost or _under_type_checking(self) or _lazy_here(self, node, entry) \
                 or (entry.waits_for_receiver and is_done(node, semantic.parents)) \
                 or self._covered_by_with(node, entry) or _once_only(self):
             return
-        what = _METADATA_WHAT if cost is Cost.METADATA else _WHAT[entry.kind]
+        what = _COST_WHAT.get(cost) or _WHAT[entry.kind]
         message = (f"`{_short_name(entry)}` is {what} inside `async def`, it blocks "
                    f"the event loop: use {entry.instead}")
         if isinstance(semantic.parent, ast.withitem) and entry.fix is FixKind.THREAD:
@@ -502,8 +506,12 @@ class _CatalogRule(Rule):
         opener = opened_by_with(node, self.semantic.parents)
         if opener is None:
             return False
-        opened = _analysis(self).direct(opener, self.semantic.scope)
-        return opened is not None and opened.kind is entry.kind and opened.cost is entry.cost
+        analysis = _analysis(self)
+        opened = analysis.direct(opener, self.semantic.scope)
+        if opened is None or opened.kind is not entry.kind:
+            return False
+        cost = analysis.cost_of(opener, opened, self.semantic.scope)
+        return cost is entry.cost or cost is Cost.CONFIG  # the config read's finding holds it
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return _thread_fix(self, fctx, diagnostic)
@@ -756,6 +764,50 @@ class FilesystemMetadataCall(_CatalogRule):
     requires_text = ("os", "pathlib", "Path", "shutil")
 
 
+class ConfigFileRead(_CatalogRule):
+    code = "ASL110"
+    name = "config-file-read-in-async"
+    kind = Kind.FILE
+    cost = Cost.CONFIG
+    default_enabled = False
+    summary = "A read of a configuration file named in the code (`settings.json`, " \
+        "`config.toml`) inside `async def` (opt-in)"
+    explanation = (
+        "Reading a configuration file — a read-only `open`, `Path.open`, `Path.read_text` or "
+        "`Path.read_bytes` of a path whose last part is spelled in the code with a "
+        "configuration suffix (`.json`, `.toml`, `.yaml`, `.yml`, `.ini`, `.cfg`, `.conf`, "
+        "`.env`): `open(\"settings.json\")`, `BASE / \"config.toml\"`, "
+        "`Path(root, \"static\", \"vendor.json\")`, `f\"{DATA_DIR}/config.json\"`, or a local "
+        "name given one such value — costs microseconds: such files are small and, read again "
+        "and again, stay in the page cache. Handing the read to a worker thread costs more "
+        "than it saves, so it is not reported by ASL104 by default, and a helper whose only "
+        "blocking is such a read is not reported by ASL106 or ASL108. A helper that reads the "
+        "file its parameter names (`def load_json(path): ...`) counts as a configuration "
+        "read where it is called with such a path (`load_json(ext_dir / \"config.json\")`) and "
+        "as file I/O elsewhere. Select this rule (`extend-select = [\"ASL110\"]`) when your "
+        "configuration lives on a network file system or can be large.\n\n"
+        "Still reported by ASL104: any write or a read-write mode (`\"r+\"`, `\"w\"`, `\"a\"`), "
+        "a mode computed at run time, and a path whose name the code does not spell (a "
+        "parameter of the coroutine, an upload, a data file chosen at run time)." + _NOT_FLAGGED
+    )
+    bad_example = (
+        "import json\n"
+        "from pathlib import Path\n\n"
+        "STATIC = Path(\"static\")\n\n\n"
+        "async def asset_manifest() -> dict:\n"
+        "    return json.loads((STATIC / \"manifest.json\").read_text())\n"
+    )
+    good_example = (
+        "import json\n\n"
+        "import anyio\n\n"
+        "STATIC = anyio.Path(\"static\")\n\n\n"
+        "async def asset_manifest() -> dict:\n"
+        "    return json.loads(await (STATIC / \"manifest.json\").read_text())\n"
+    )
+    overlaps = ("ASYNC230",)
+    requires_text = ("open", "read_text", "read_bytes")
+
+
 class BlockingOtherCall(_CatalogRule):
     code = "ASL105"
     name = "blocking-call-in-async"
@@ -842,7 +894,10 @@ class BlockingViaHelper(Rule):
         "with unknown decorators and generator functions (calling them runs nothing) are not, "
         "and neither are helpers memoised with `functools.cache` / `functools.lru_cache`: "
         "their body runs once per distinct arguments (a template or config file loaded on "
-        "first use), not on every request. "
+        "first use), not on every request; nor is a branch that initialises a module global on "
+        "first use (`global _loop` ... `if _loop is None: _loop = LoopThread(); "
+        "_loop.start()`): later calls skip it. A test that also looks at something else "
+        "(`if _token is None or time.time() - _stamp > 60:`) runs again and is followed. "
         "Only helpers that reach a heavy blocking call are reported (a helper whose only "
         "blocking is a metadata call such as `Path.exists` costs microseconds, see ASL109), "
         "and the chain shown ends in the helper's first heavy call, not its first call. "
@@ -1031,6 +1086,7 @@ RULES: tuple[type[Rule], ...] = (
     BlockingSubprocess,
     BlockingFileIO,
     FilesystemMetadataCall,
+    ConfigFileRead,
     BlockingOtherCall,
     ConfiguredBlockingCall,
     BlockingViaHelper,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -26,10 +26,12 @@ from asynclint.semantic.catalogs.blocking import (
     FixKind,
     Kind,
 )
+from asynclint.semantic.config_files import ConfigFiles, ConfigRead
 from asynclint.semantic.guards import (
     ALWAYS,
     NEVER,
     CallArgs,
+    Check,
     Guard,
     ParameterUse,
     Signature,
@@ -40,6 +42,7 @@ from asynclint.semantic.guards import (
     guard_from_data,
     guard_to_data,
 )
+from asynclint.semantic.lazy_init import lazy_init_nodes
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import assigns, own_nodes
 from asynclint.semantic.scopes import LOCAL, Scope, ScopeKind
@@ -93,9 +96,9 @@ def keep(found: Sequence[Reach]) -> tuple[Reach, ...]:
     unconditional heavy one, no light one after an unconditional light one; past
     `MAX_REACHES`, the guards are dropped (the function then blocks as it did before guards
     were known)."""
-    merged: dict[tuple[tuple[str, ...], str], Reach] = {}
+    merged: dict[tuple[tuple[str, ...], str, Cost], Reach] = {}
     for reach in found:
-        key = reach.chain, reach.entry.name
+        key = reach.chain, reach.entry.name, reach.entry.cost
         earlier = merged.get(key)
         merged[key] = reach if earlier is None else \
             Reach(reach.chain, reach.entry, either(earlier.guard, reach.guard))
@@ -201,6 +204,7 @@ class BlockingAnalysis:
         self._bindings: dict[int, dict[str, list[ast.stmt]]] = {}
         self._scopes: dict[int, Scope] = {}
         self._project_memo: dict[tuple[str, int], Reaches] = {}
+        self._files = ConfigFiles.of(model)
 
     # -- direct calls ---------------------------------------------------------------------------
     def direct(self, call: ast.Call, scope: Scope) -> BlockingCall | None:
@@ -209,6 +213,55 @@ class BlockingAnalysis:
         if key not in self._direct:
             self._direct[key] = self._match(call, scope)
         return self._direct[key]
+
+    def cost_of(self, call: ast.Call, entry: BlockingCall, scope: Scope) -> Cost:
+        """What `call`, matching `entry`, costs where it is: a read-only read of a named
+        configuration file is `Cost.CONFIG` (`semantic.config_files`), else the entry's cost."""
+        if entry.cost is Cost.HEAVY and entry.kind is Kind.FILE:
+            read = self._read(call, entry, scope, frozenset())
+            if read is not None and read.param is None:
+                return Cost.CONFIG
+        return entry.cost
+
+    def _read(self, call: ast.Call, entry: BlockingCall, scope: Scope, params: frozenset[str]
+              ) -> ConfigRead | None:
+        """`call` reads a configuration file, or the file a parameter names (`ConfigFiles.read`),
+        itself or as a method of the file such a read opened (`open(p).read()`, `f.read()` of
+        `with open(p) as f:`)."""
+        read = self._files.read(call, entry.name, scope, params)
+        if read is not None:
+            return read
+        func = call.func
+        opener = func.value if isinstance(func, ast.Attribute) \
+            and isinstance(func.value, ast.Call) else self._files.opener(call, scope)
+        opened = self.direct(opener, scope) if opener is not None else None
+        if opener is None or opened is None:
+            return None
+        return self._files.read(opener, opened.name, scope, params)
+
+    def _direct_reaches(self, call: ast.Call, entry: BlockingCall, scope: Scope,
+                        func: ast.FunctionDef) -> list[Reach]:
+        """How a catalogued call in a sync function's body blocks: a read of a named
+        configuration file costs `Cost.CONFIG`; a read of the file a parameter names costs
+        that when the caller passes such a name, else the entry's cost (two guarded reaches)."""
+        shown = (_call_name(entry),)
+        if entry.cost is Cost.HEAVY and entry.kind is Kind.FILE:
+            read = self._read(call, entry, scope, self._parameter_use(func).forwardable)
+            config = replace(entry, cost=Cost.CONFIG)
+            if read is not None and read.param is None:
+                return [Reach(shown, config)]
+            if read is not None and read.param is not None:
+                names = Check(read.param, "config")
+                return [Reach(shown, entry, ((names.negate(),),)), Reach(shown, config, ((names,),))]
+        return [Reach(shown, entry)]
+
+    def _configs(self, call: ast.Call, scope: Scope) -> frozenset[int]:
+        """The ids of `call`'s arguments that are paths to configuration files."""
+        found: list[int] = []
+        for arg in (*call.args, *(kw.value for kw in call.keywords)):
+            if not isinstance(arg, ast.Constant) and self._files.names_config(arg, scope):
+                found.append(id(arg))
+        return frozenset(found)
 
     def _lookup(self, name: str) -> BlockingCall | None:
         return self.extra.get(name) or CATALOG.get(name)
@@ -308,7 +361,7 @@ class BlockingAnalysis:
             found = self._project_reaches(canonical(qualified), frozenset(), MAX_CHAIN - 1)
         def args() -> CallArgs:
             forwarded = self._parameter_use(caller).forwarded_by(call) if caller else frozenset()
-            return CallArgs.of(call, forwarded)
+            return CallArgs.of(call, forwarded, self._configs(call, scope))
         return _at_site(found, args, bound, ALWAYS)
 
     def _parameter_use(self, func: ast.FunctionDef) -> ParameterUse:
@@ -354,10 +407,12 @@ class BlockingAnalysis:
         shown = f"{qualified}()"
         collected: list[Reach] = []
         for alt in fact.get("alts", ()):
-            chain, terminal, guard = alt
+            chain, terminal, guard, *cost = alt
             if terminal in CATALOG:
-                collected.append(Reach((shown, *chain), CATALOG[terminal],
-                                       guard_from_data(guard)))
+                entry = CATALOG[terminal]
+                if cost:
+                    entry = replace(entry, cost=Cost(cost[0]))
+                collected.append(Reach((shown, *chain), entry, guard_from_data(guard)))
         if budget > 1 and not _settled(collected):
             sites = fact.get("sites", {})
             for callee in fact.get("callees", ()):
@@ -493,16 +548,21 @@ class BlockingAnalysis:
         helper that checks `exists` before an `fcntl.flock` is known by the lock)."""
         collected: list[Reach] = []
         guards: dict[int, Guard] | None = None
+        once: frozenset[int] | None = None
         for node, _ in own_nodes(func.body):
             if not isinstance(node, ast.Call):
                 continue
             entry = self.direct(node, scope)
             if entry is not None:
-                found = [Reach((_call_name(entry),), entry)]
+                found = self._direct_reaches(node, entry, scope, func)
             else:
                 found = _within(self._call_reaches(node, scope, func))
             if not found:
                 continue
+            if once is None:
+                once = lazy_init_nodes(func)
+            if id(node) in once:
+                continue  # initialises a global on the first call only
             if guards is None:
                 guards = self._parameter_use(func).guards()
             path = guards.get(id(node), ALWAYS)
@@ -519,7 +579,9 @@ class BlockingAnalysis:
                 continue
             entry = self.direct(node, scope)
             if entry is not None:
-                yield node, ((_call_name(entry),), entry)
+                cost = self.cost_of(node, entry, scope)
+                yield node, ((_call_name(entry),), entry if cost is entry.cost
+                             else replace(entry, cost=cost))
                 continue
             found = self.via_helper(node, scope)
             if found is not None:
@@ -530,6 +592,7 @@ class BlockingAnalysis:
         blocking goes: how it blocks, and the calls that leave the module (with how each is
         made, so a guard of the callee can be evaluated with its arguments)."""
         nodes = [n for n, _ in own_nodes(func.body)]
+        self._files.prime(func, nodes)
         use = self._parameters.get(id(func))
         if use is None:  # its rebinding pass reuses this walk
             use = self._parameters[id(func)] = ParameterUse(func, nodes)
@@ -537,8 +600,10 @@ class BlockingAnalysis:
         callees: list[str] = []
         sites: dict[str, list[Site]] = {}
         module = self.model.module_name or "__module__"
+        once = lazy_init_nodes(func, nodes)
         for node in nodes:
-            if not isinstance(node, ast.Call) or self.direct(node, scope) is not None:
+            if not isinstance(node, ast.Call) or self.direct(node, scope) is not None \
+                    or id(node) in once:
                 continue
             local = self.helper_target(node, scope)
             if local is not None:
@@ -552,7 +617,8 @@ class BlockingAnalysis:
                 bound = False
             callees.append(name)
             sites.setdefault(name, []).append(Site(
-                use.guards().get(id(node), ALWAYS), CallArgs.of(node, use.forwarded_by(node)), bound))
+                use.guards().get(id(node), ALWAYS),
+                CallArgs.of(node, use.forwarded_by(node), self._configs(node, scope)), bound))
         return BlockingSummary(
             qualname,
             tuple(Reach(r.chain[1:], r.entry, r.guard) for r in reaches),
@@ -620,7 +686,8 @@ _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 def project_fact(node: FuncDef, model: SemanticModel
                  ) -> dict[str, Any] | None:
     """The fact a project index stores for a function (a `FACT_PROVIDERS` entry):
-    `{"alts": [[chain, catalog name, guard]], "callees": [qualified names], "sig": signature,
+    `{"alts": [[chain, catalog name, guard(, cost when not the entry's)]], "callees": [qualified
+    names], "sig": signature,
     "sites": {callee: [call]}}` for a sync function that blocks, or calls functions that might;
     None otherwise. Catalog only: `extra-blocking-calls` are settings, not facts of the file."""
     if not isinstance(node, ast.FunctionDef):
@@ -641,7 +708,10 @@ def project_fact(node: FuncDef, model: SemanticModel
     if not summary.reaches and not summary.callees:
         return None
     fact: dict[str, Any] = {
-        "alts": [[list(r.chain), r.entry.name, guard_to_data(r.guard)] for r in summary.reaches],
+        "alts": [[list(r.chain), r.entry.name, guard_to_data(r.guard),
+                  *([r.entry.cost.value]
+                    if r.entry.cost is not CATALOG.get(r.entry.name, r.entry).cost else [])]
+                 for r in summary.reaches],
         "callees": list(summary.callees),
     }
     if summary.signature.positional or summary.signature.defaults:

@@ -23,7 +23,11 @@ Seen from the module alone:
   command-line module (one that defines a command: a click/typer/cyclopts command or an argparse
   handler) that defines no request handler, whose public coroutines are the commands'
   implementation (tortoise's `init`, `migrate`... called by the `_run_*` argparse handlers), not
-  an API served per request; one listed in `__all__` stays checked there too;
+  an API served per request; one listed in `__all__` stays checked there too. Likewise in the
+  module that builds the application — it registers the start-up/shutdown hooks or the
+  lifespan — when it defines no request handler: it is the composition root, which imports the
+  routers (a router importing it back would be a cycle), so its public coroutines are the
+  start-up's implementation (lnbits' `startup` -> `check_and_register_extensions`);
 - a private coroutine (as above) that the module runs as the main of an event loop of its own
   (`asyncio.run(_main())`, `anyio.run(_main, argv)`, `loop.run_until_complete(_main())`): that
   loop serves nothing else, so a call blocking it delays no other work — a process's main (a
@@ -83,6 +87,7 @@ class EntryPoints:
             s.name: s for s in body if isinstance(s, FUNCS) and counts.get(s.name) == 1}
         self.groups: set[str] = set()
         self.commands = False  # the module defines a command-line command
+        self.builds_app = False  # the module registers an application's start-up/shutdown hooks
         self.command_names: set[str] = set()  # decorated as a command
         self.loop_mains: set[str] = set()  # run as the main of an event loop of their own
         self.loop_main_mentions: set[int] = set()  # the names doing so (ids): not calls
@@ -91,9 +96,10 @@ class EntryPoints:
             if self._decorated_root(func):
                 roots.add(func.name)
         roots |= self._registered()
-        if self.commands and any(handler_info(f, semantic) is not None
-                                 for f in self.defs.values()):
-            self.commands = False  # a module that also serves requests is not only a CLI
+        if (self.commands or self.builds_app) and any(handler_info(f, semantic) is not None
+                                                      for f in self.defs.values()):
+            # a module that also serves requests is not only a CLI or an application's root
+            self.commands = self.builds_app = False
         self.quiet: set[int] = {id(self.defs[name]) for name in self._spread(roots)}
 
     # -- roots ----------------------------------------------------------------------------------
@@ -130,7 +136,7 @@ class EntryPoints:
             elif target.attr == LIFECYCLE_DECORATOR and isinstance(decorator, ast.Call) \
                     and decorator.args and _event(decorator.args[0]) \
                     and self._type(target.value) in LIFECYCLE_OWNERS:
-                root = True
+                root = self.builds_app = True
         return root
 
     def _cli_app(self, expr: ast.expr) -> bool:
@@ -179,11 +185,13 @@ class EntryPoints:
             if func.attr == LIFECYCLE_REGISTRATION and len(call.args) == 2 \
                     and _event(call.args[0]) \
                     and self._type(func.value, scope) in LIFECYCLE_OWNERS:
+                self.builds_app = True
                 yield call.args[1]
             elif func.attr == "append" and len(call.args) == 1 \
                     and isinstance(func.value, ast.Attribute):
                 owner = self._type(func.value.value, scope)
                 if owner is not None and f"{owner}.{func.value.attr}" in LIFECYCLE_SIGNALS:
+                    self.builds_app = True
                     yield call.args[0]
             elif func.attr == "set_defaults" and self._type(func.value, scope) == ARGPARSE_PARSER:
                 handlers = [kw.value for kw in call.keywords if kw.arg == "func"]
@@ -194,6 +202,7 @@ class EntryPoints:
         if keywords:
             for kw in call.keywords:
                 if kw.arg in keywords:
+                    self.builds_app = True
                     value = kw.value
                     yield from (value.elts if isinstance(value, (ast.List, ast.Tuple))
                                 else [value])
@@ -218,7 +227,8 @@ class EntryPoints:
         every mention is a call from the own code of a quiet def."""
         exported = set(_exports(self.semantic.module))
         private = {name for name, func in self.defs.items()
-                   if (self.commands or name.startswith("_")) and not name.startswith("__")
+                   if (self.commands or self.builds_app or name.startswith("_"))
+                   and not name.startswith("__")
                    and isinstance(func, ast.AsyncFunctionDef) and name not in exported}
         roots = {name for name in roots | (self.loop_mains & private)
                  if handler_info(self.defs[name], self.semantic) is None}

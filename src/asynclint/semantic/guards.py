@@ -15,18 +15,32 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
+from asynclint.semantic.catalogs.blocking import CONFIG_SUFFIXES
 from asynclint.semantic.nodes import own_nodes, walk
 from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES, FuncDef
 
 Value: TypeAlias = str | int | float | bool | None
-Op = Literal["prefix", "eq", "in", "none", "truthy"]
+# "prefix" / "suffix": `p.startswith(...)` / `p.endswith(...)`; "lprefix" / "lsuffix": the same
+# on `p.lower()` (or `p.casefold()`).
+Op = Literal["prefix", "suffix", "lprefix", "lsuffix", "eq", "in", "none", "truthy", "config"]
+_AFFIXES: dict[tuple[str, bool], Op] = {
+    ("startswith", False): "prefix", ("endswith", False): "suffix",
+    ("startswith", True): "lprefix", ("endswith", True): "lsuffix",
+}
 MAX_TERMS = 4  # alternatives a guard keeps before it gives up (becomes ALWAYS)
+
+
+def config_name(text: str) -> bool:
+    """The text ends in a configuration file's name (`vendor.json`, `.env`)."""
+    return text.lower().endswith(CONFIG_SUFFIXES)
 
 
 @dataclass(frozen=True)
 class Check:
     """One recognised test on a parameter: `p.startswith(...)`, `p == v`, `p in (...)`,
-    `p is None`, bare `p` (truthiness); `negated` when it must be false."""
+    `p is None`, bare `p` (truthiness), or `config`: `p` names a configuration file (not a
+    test in the code: what a read of the file `p` names costs, `semantic.config_files`);
+    `negated` when it must be false."""
 
     param: str
     op: Op
@@ -39,19 +53,32 @@ class Check:
     def evaluate(self, value: Value) -> bool | None:
         """The test's outcome for a literal argument; None when that is not known."""
         result: bool
-        if self.op == "prefix":
+        if self.op in ("prefix", "suffix", "lprefix", "lsuffix"):
             if not isinstance(value, str):
                 return None  # `None.startswith` raises: not a case to reason about
-            result = any(value.startswith(str(p)) for p in self.values)
+            text = value.lower() if self.op[0] == "l" else value
+            affixes = tuple(str(p) for p in self.values)
+            result = text.endswith(affixes) if self.op.endswith("suffix") \
+                else text.startswith(affixes)
         elif self.op == "eq":
             result = value == self.values[0]
         elif self.op == "in":
             result = value in self.values
         elif self.op == "none":
             result = value is None
+        elif self.op == "config":
+            if not isinstance(value, str):
+                return None
+            result = config_name(value)
         else:
             result = bool(value)
         return result != self.negated
+
+    def evaluate_arg(self, arg: Arg) -> bool | None:
+        """The test's outcome for what a call passes (a literal, or a configuration path)."""
+        if arg.config:
+            return not self.negated if self.op == "config" else None
+        return self.evaluate(arg.value)
 
     def renamed(self, param: str) -> Check:
         return Check(param, self.op, self.values, self.negated)
@@ -151,15 +178,21 @@ def _test(expr: ast.expr, params: frozenset[str]) -> Check | None:
         return Check(expr.id, "truthy") if expr.id in params else None
     if isinstance(expr, ast.Call):
         func = expr.func
-        if not (isinstance(func, ast.Attribute) and func.attr == "startswith"
-                and isinstance(func.value, ast.Name) and func.value.id in params
+        if not (isinstance(func, ast.Attribute) and func.attr in ("startswith", "endswith")
                 and len(expr.args) == 1 and not expr.keywords):
             return None
-        ok, value = _literal(expr.args[0])
-        prefixes = (value,) if ok else _literals(expr.args[0])
-        if prefixes is None or not all(isinstance(p, str) for p in prefixes):
+        subject, lowered = func.value, False
+        if isinstance(subject, ast.Call) and isinstance(subject.func, ast.Attribute) \
+                and subject.func.attr in ("lower", "casefold") \
+                and not subject.args and not subject.keywords:
+            subject, lowered = subject.func.value, True
+        if not isinstance(subject, ast.Name) or subject.id not in params:
             return None
-        return Check(func.value.id, "prefix", prefixes)
+        ok, value = _literal(expr.args[0])
+        affixes = (value,) if ok else _literals(expr.args[0])
+        if affixes is None or not all(isinstance(p, str) for p in affixes):
+            return None
+        return Check(subject.id, _AFFIXES[func.attr, lowered], affixes)
     if not isinstance(expr, ast.Compare) or len(expr.ops) != 1:
         return None
     left, op, right = expr.left, expr.ops[0], expr.comparators[0]
@@ -428,30 +461,37 @@ def forwardable(func: FuncDef) -> frozenset[str]:
 # -- call sites ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Arg:
-    """What a call passes for a parameter: a literal, or (`forwards`) the caller's own
-    parameter passed on unchanged."""
+    """What a call passes for a parameter: a literal, (`forwards`) the caller's own parameter
+    passed on unchanged, or (`config`) a path to a configuration file that is not a literal
+    (`ext_dir / "config.json"`), which only the `config` test can tell anything of."""
 
     value: Value = None
     forwards: str | None = None
+    config: bool = False
 
     def to_data(self) -> list[Any]:
+        if self.config:
+            return ["c", None]
         return ["p", self.forwards] if self.forwards is not None else ["v", self.value]
 
     @staticmethod
     def from_data(data: Any) -> Arg | None:
         if not isinstance(data, list) or len(data) != 2:
             return None
+        if data[0] == "c":
+            return Arg(config=True)
         return Arg(forwards=data[1]) if data[0] == "p" else Arg(data[1])
 
 
-def describe(node: ast.expr, forwardable: frozenset[str]) -> Arg | None:
-    """The argument as an `Arg`, None when it is neither a literal nor a forwarded parameter."""
+def describe(node: ast.expr, forwardable: frozenset[str], config: bool = False) -> Arg | None:
+    """The argument as an `Arg` (`config`: the caller found it names a configuration file),
+    None when it is neither a literal, a forwarded parameter nor such a path."""
     ok, value = _literal(node)
     if ok:
         return Arg(value)
     if isinstance(node, ast.Name) and node.id in forwardable:
         return Arg(forwards=node.id)
-    return None
+    return Arg(config=True) if config else None
 
 
 @dataclass(frozen=True)
@@ -464,20 +504,22 @@ class CallArgs:
     open: bool
 
     @staticmethod
-    def of(call: ast.Call, forwardable: frozenset[str]) -> CallArgs:
+    def of(call: ast.Call, forwardable: frozenset[str],
+           configs: frozenset[int] = frozenset()) -> CallArgs:
+        """`configs`: ids of the argument nodes the caller found name configuration files."""
         positional: list[Arg | None] = []
         opened = False
         for arg in call.args:
             if isinstance(arg, ast.Starred):
                 opened = True
                 break
-            positional.append(describe(arg, forwardable))
+            positional.append(describe(arg, forwardable, id(arg) in configs))
         keywords: list[tuple[str, Arg | None]] = []
         for kw in call.keywords:
             if kw.arg is None:
                 opened = True
             else:
-                keywords.append((kw.arg, describe(kw.value, forwardable)))
+                keywords.append((kw.arg, describe(kw.value, forwardable, id(kw.value) in configs)))
         return CallArgs(tuple(positional), tuple(keywords), opened)
 
     def to_data(self) -> dict[str, Any]:
@@ -576,7 +618,7 @@ def apply(guard: Guard, bound: Mapping[str, Arg]) -> Guard:
                 continue
             if arg.forwards is not None:
                 kept.append(test.renamed(arg.forwards))
-            elif test.evaluate(arg.value) is False:
+            elif test.evaluate_arg(arg) is False:
                 break
         else:
             terms.append(tuple(kept))

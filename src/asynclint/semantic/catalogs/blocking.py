@@ -42,6 +42,9 @@ class Cost(Enum):
 
     HEAVY = "heavy"
     METADATA = "metadata"
+    # Not a catalog entry's cost but a call's: a read-only read of a file named by a literal
+    # configuration name (`semantic/config_files.py`), reported only by the opt-in ASL110.
+    CONFIG = "config"
 
 
 class FixKind(Enum):
@@ -403,6 +406,21 @@ THREAD_RUNNERS: dict[str, int] = {
 # `with open(p) as f:` whose every use of `f` runs in a thread (`await asyncio.to_thread(f.read)`),
 # only this one syscall stays on the loop, a metadata cost (ASL109), not file I/O (ASL104).
 FILE_OPENERS = frozenset({"builtins.open", "io.open", "pathlib.Path.open"})
+
+# Reads of a file's contents that a configuration name can make cheap (`semantic/config_files.py`):
+# name -> (position of the path, -1 for the receiver of a path method; position of the mode
+# argument, None when the call only reads).
+CONFIG_READERS: dict[str, tuple[int, int | None]] = {
+    "builtins.open": (0, 1), "io.open": (0, 1), "pathlib.Path.open": (-1, 0),
+    "pathlib.Path.read_text": (-1, None), "pathlib.Path.read_bytes": (-1, None),
+}
+# What a configuration file's name ends in (compared in lower case).
+CONFIG_SUFFIXES = (".json", ".toml", ".yaml", ".yml", ".ini", ".cfg", ".conf", ".env")
+# Calls that build a path whose last part is their last argument.
+PATH_BUILDERS = frozenset({
+    "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath",
+    "os.path.join", "anyio.Path",
+})
 
 # Decorators that are transparent: the decorated function's body runs when it is called.
 TRANSPARENT_DECORATORS = frozenset({

@@ -51,7 +51,7 @@ from asynclint.semantic.syntax import (
 # WRAPS_SAME_FACTORY (decorators whose signature keeps the function's result); 19: the
 # `instance` fact (what a method does with `self`), `suspends` of a plain `def` that returns a
 # call, `receiver` sees a parameter's uses in closures.
-SUMMARY_VERSION = 19
+SUMMARY_VERSION = 22
 
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
