@@ -147,10 +147,11 @@ class ConfigFiles:
             return self.names_config(expr.right, scope, depth)
         if isinstance(expr, ast.Call) and expr.args and not expr.keywords \
                 and not isinstance(expr.args[-1], ast.Starred):
+            # the cheap test first: most calls passed as arguments build no path
+            if not self.names_config(expr.args[-1], scope, depth):
+                return False
             qualified = self.model.resolve(expr.func, scope)
-            if qualified is not None and canonical(qualified) in PATH_BUILDERS:
-                return self.names_config(expr.args[-1], scope, depth)
-            return False
+            return qualified is not None and canonical(qualified) in PATH_BUILDERS
         if isinstance(expr, ast.Name) and depth > 0:
             value = self._value(expr.id, scope)
             return value is not None and self.names_config(value, scope, depth - 1)
