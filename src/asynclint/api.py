@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from asynclint.config import Settings, SettingsResolver
 from asynclint.diagnostics import Diagnostic
-from asynclint.engine.analyze import Analysis, analyze, analyze_tree
 from asynclint.engine.index_store import save_all as _save_indexes
 from asynclint.engine.index_store import take_all_new as _take_new_index_entries
 from asynclint.engine.noqa import RowGroup, filter_file_level, peers_for, row_groups
@@ -30,7 +29,19 @@ from asynclint.semantic.model import module_name_for
 from asynclint.source import SourceFile
 
 if TYPE_CHECKING:
+    from asynclint.engine.analyze import Analysis
     from asynclint.rules import Rule
+
+
+def __getattr__(name: str) -> Any:
+    """`api.Analysis`, imported on first use: the analyser (rules, semantic model) costs about
+    20 ms of a 250 ms warm run that the cache answers without analysing anything (measured with
+    `python -X importtime` on the benchmark corpus)."""
+    if name == "Analysis":
+        from asynclint.engine.analyze import Analysis
+
+        return Analysis
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Analysis",
@@ -175,12 +186,16 @@ def analyze_source(source: SourceFile, settings: Settings, path: str | None,
     """Analyse text held in memory (the editor's buffer) with `# noqa` applied. `path`: the
     file it will be saved as, or None (rules then see no module name and per-file settings
     do not apply); `name` labels the findings when there is no path."""
+    from asynclint.engine.analyze import analyze
+
     codes, module = _codes_and_module(settings, path)
     return analyze(source, path or name or "-", settings, codes, module)
 
 
 def unchecked(source: SourceFile) -> Analysis:
     """An analysis with no findings, for a source the settings exclude."""
+    from asynclint.engine.analyze import Analysis
+
     return Analysis(source, None, [], {}, None)
 
 
@@ -194,6 +209,7 @@ def fix_source(analysis: Analysis, settings: Settings, path: str | None) -> str:
     the settings say): fixes applied round after round until nothing changes."""
     if analysis.tree is None or all(d.fix_plan is None for d in analysis.diagnostics):
         return analysis.source.text
+    from asynclint.engine.analyze import analyze
     from asynclint.fixes.apply import fix_until_stable
 
     options = RunOptions(fix=True, unsafe_fixes=settings.unsafe_fixes, use_cache=False)
@@ -212,6 +228,8 @@ def check_tree(tree: ast.Module, source: SourceFile, path: str, settings: Settin
     codes = settings.codes_for(file)
     if not codes:
         return []
+    from asynclint.engine.analyze import analyze_tree
+
     module = module_name_for(file) if file.is_file() else (None, False)
     analysis = analyze_tree(tree, source, path, settings, codes, module)
     found = analysis.diagnostics

@@ -135,10 +135,14 @@ class ProjectIndex:
                     os.unlink(tmp)
 
     # -- lookups ----------------------------------------------------------------------------
-    def find_file(self, roots: tuple[str, ...], module: str) -> str | None:
-        """The file of a module under the roots. Not memoized across files: a long-lived
-        process (the editor) must see files appear and disappear; each view memoizes."""
+    def find_file(self, roots: tuple[str, ...], module: str,
+                  memo: dict[Any, Any] | None = None) -> str | None:
+        """The file of a module under the roots. Not memoized across runs: a long-lived
+        process (the editor) must see files appear and disappear; `memo` (one run's) keeps
+        which candidate paths are files (roots of files in different folders overlap, so
+        the same candidates are asked about again and again)."""
         found = None
+        isfile = os.path.isfile if memo is None else functools.partial(_memo_isfile, memo)
         rel = module.replace(".", os.sep)
         plain = os.sep == "/" and rel and not rel.startswith("/")
         for root in roots:
@@ -148,7 +152,7 @@ class ProjectIndex:
                 candidates = (os.path.join(root, rel + ".py"),
                               os.path.join(root, rel, "__init__.py"))
             for candidate in candidates:
-                if os.path.isfile(candidate):
+                if isfile(candidate):
                     found = candidate
                     break
             if found:
@@ -286,6 +290,15 @@ def handed_over() -> dict[int, tuple[bytes, ast.Module]]:
 
 def no_longer_wanted(path: str) -> None:
     _AHEAD_WANTED.pop(os.path.abspath(path), None)
+
+
+def _memo_isfile(memo: dict[Any, Any], path: str) -> bool:
+    """`os.path.isfile`, answered once per run."""
+    key = ("isfile", path)
+    found: bool | None = memo.get(key)
+    if found is None:
+        found = memo[key] = os.path.isfile(path)
+    return found
 
 
 def index_for(root: Path, cache_dir: str, use_cache: bool) -> ProjectIndex:

@@ -16,7 +16,6 @@ from asynclint.config import Settings
 from asynclint.config.environment import still_valid
 from asynclint.diagnostics import IO_ERROR, Applicability, Diagnostic, Location
 from asynclint.engine import result_cache
-from asynclint.engine.analyze import analyze
 from asynclint.engine.gc_pause import paused_gc
 from asynclint.engine.index_store import (
     ProjectIndex,
@@ -173,6 +172,8 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
     codes = settings.codes_for(Path(path))
     if tree is not None and (source.encoding != "utf-8" or source.bom):
         tree = None
+    from asynclint.engine.analyze import analyze  # not imported by a run the cache answers
+
     analysis = analyze(source, path, settings, codes, module, options.use_cache, tree, memo)
     if options.fixing:
         from asynclint.fixes.apply import fix_until_stable

@@ -91,7 +91,8 @@ class IndexStore(Protocol):
     """Where summaries come from (`engine.index_store.ProjectIndex`): finding a module's file
     and summarising it, both answered afresh or from the store's cache, as it sees fit."""
 
-    def find_file(self, roots: tuple[str, ...], module: str) -> str | None: ...
+    def find_file(self, roots: tuple[str, ...], module: str,
+                  memo: dict[Any, Any] | None = None) -> str | None: ...
 
     def entry(self, path: str) -> IndexedModule | None: ...
 
@@ -229,7 +230,7 @@ class ProjectView:
         if key in memo:
             found: str | None = memo[key]
             return found
-        found = memo[key] = self.index.find_file(roots, name)
+        found = memo[key] = self.index.find_file(roots, name, memo)
         return found
 
     def _project_module(self, name: str) -> ModuleSummary | None:
@@ -397,9 +398,10 @@ def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
         memo = {}
     absolute = os.path.abspath(path)
     name, is_package = module_name_for(absolute, memo)
+    folder = os.path.dirname(absolute)
     # The roots depend only on the file's folder and its module name's depth.
     depth = len(name.split(".")) if name else 1
-    where = ("roots", os.path.dirname(absolute), depth, is_package)
+    where = ("roots", folder, depth, is_package)
     roots: tuple[str, ...] | None = memo.get(where)
     if roots is None:
         roots = memo[where] = search_roots(path, name, is_package, memo)
@@ -431,15 +433,15 @@ def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
         if key in memo:
             found = memo[key]
         else:
-            found = memo[key] = index.find_file(roots, module)
+            found = memo[key] = index.find_file(roots, module, memo)
         if found is None:  # as `ProjectView.module` looks further
-            more = named_roots(os.path.dirname(absolute), module.partition(".")[0], memo)
+            more = named_roots(folder, module.partition(".")[0], memo)
             if more:
                 more_key = ("file", more, module)
                 if more_key in memo:
                     found = memo[more_key]
                 else:
-                    found = memo[more_key] = index.find_file(more, module)
+                    found = memo[more_key] = index.find_file(more, module, memo)
         if (found or "") != file:
             return False
         known = memo.get(("digest", found))
