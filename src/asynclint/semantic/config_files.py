@@ -106,6 +106,7 @@ class ConfigFiles:
     def __init__(self, model: SemanticModel) -> None:
         self.model = model
         self._locals: dict[int, _Locals] = {}
+        self._nodes: dict[int, list[ast.AST]] = {}  # own nodes a caller already listed
 
     @staticmethod
     def of(model: SemanticModel) -> ConfigFiles:
@@ -133,10 +134,9 @@ class ConfigFiles:
         return ConfigRead() if self.names_config(path, scope) else None
 
     def prime(self, func: ast.AST, nodes: list[ast.AST]) -> None:
-        """Learn a function's locals from the own nodes a caller already listed (one walk less
-        per function the blocking analysis summarises)."""
-        if id(func) not in self._locals:
-            self._locals[id(func)] = _locals(nodes, _parameters(func))
+        """Keep the own nodes a caller already listed for a function: its locals are worked out
+        from them if a path is ever followed to one (one walk less, and none when not)."""
+        self._nodes.setdefault(id(func), nodes)
 
     def names_config(self, expr: ast.expr, scope: Scope, depth: int = _DEPTH) -> bool:
         """`expr` is a path to a configuration file, by the literal name it ends in."""
@@ -174,8 +174,10 @@ class ConfigFiles:
             return None
         found = self._locals.get(id(node))
         if found is None:
+            nodes = self._nodes.get(id(node))
             found = self._locals[id(node)] = _locals(
-                (n for n, _ in own_nodes(body)), _parameters(node))
+                nodes if nodes is not None else (n for n, _ in own_nodes(body)),
+                _parameters(node))
         return found
 
     def _value(self, name: str, scope: Scope) -> ast.expr | None:
