@@ -42,6 +42,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
 
 from asynclint.semantic.catalogs.entrypoints import (
     ARGPARSE_PARSER,
@@ -66,6 +68,15 @@ from asynclint.semantic.nodes import child_nodes, own_nodes, walk
 from asynclint.semantic.scopes import Scope
 from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES, FuncDef
 from asynclint.semantic.types import canonical
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What one call registers: `lifecycle` hooks of an application (start-up, shutdown, a
+    lifespan) or an argparse sub-`command`'s handlers, as the expressions it names."""
+
+    kind: Literal["lifecycle", "command"]
+    hooks: tuple[ast.expr, ...]
 
 
 def _event(expr: ast.expr | None) -> bool:
@@ -157,9 +168,15 @@ class EntryPoints:
                 if not isinstance(node, ast.Call):
                     continue
                 self._loop_main(node, scope)
-                for expr in self._registration(node, scope):
-                    if isinstance(expr, ast.Name) and expr.id in self.defs:
-                        found.add(expr.id)
+                registration = self._registration(node, scope)
+                if registration is None:
+                    continue
+                if registration.kind == "lifecycle":
+                    self.builds_app = True
+                elif registration.hooks:
+                    self.commands = True
+                found.update(expr.id for expr in registration.hooks
+                             if isinstance(expr, ast.Name) and expr.id in self.defs)
         return found
 
     def _loop_main(self, call: ast.Call, scope: Scope) -> None:
@@ -179,33 +196,33 @@ class EntryPoints:
             self.loop_mains.add(target.id)
             self.loop_main_mentions.add(id(target))
 
-    def _registration(self, call: ast.Call, scope: Scope) -> Iterator[ast.expr]:
+    def _registration(self, call: ast.Call, scope: Scope) -> Registration | None:
+        """What `call` registers: an application's start-up/shutdown hooks or lifespan, or an
+        argparse sub-command's handler; None when it registers nothing."""
         func = call.func
         if isinstance(func, ast.Attribute):
             if func.attr == LIFECYCLE_REGISTRATION and len(call.args) == 2 \
                     and _event(call.args[0]) \
                     and self._type(func.value, scope) in LIFECYCLE_OWNERS:
-                self.builds_app = True
-                yield call.args[1]
-            elif func.attr == "append" and len(call.args) == 1 \
+                return Registration("lifecycle", (call.args[1],))
+            if func.attr == "append" and len(call.args) == 1 \
                     and isinstance(func.value, ast.Attribute):
                 owner = self._type(func.value.value, scope)
                 if owner is not None and f"{owner}.{func.value.attr}" in LIFECYCLE_SIGNALS:
-                    self.builds_app = True
-                    yield call.args[0]
+                    return Registration("lifecycle", (call.args[0],))
             elif func.attr == "set_defaults" and self._type(func.value, scope) == ARGPARSE_PARSER:
-                handlers = [kw.value for kw in call.keywords if kw.arg == "func"]
-                self.commands = self.commands or bool(handlers)
-                yield from handlers
+                return Registration("command",
+                                    tuple(kw.value for kw in call.keywords if kw.arg == "func"))
         qualified = self.semantic.resolve(func, scope)
         keywords = LIFECYCLE_KEYWORDS.get(canonical(qualified)) if qualified else None
-        if keywords:
-            for kw in call.keywords:
-                if kw.arg in keywords:
-                    self.builds_app = True
-                    value = kw.value
-                    yield from (value.elts if isinstance(value, (ast.List, ast.Tuple))
-                                else [value])
+        if not keywords:
+            return None
+        hooks: list[ast.expr] = []
+        for kw in call.keywords:
+            if kw.arg in keywords:
+                value = kw.value
+                hooks.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
+        return Registration("lifecycle", tuple(hooks)) if hooks else None
 
     def command_roots(self) -> set[int]:
         """The commands (not groups or callbacks) the module names nowhere: what runs them is
