@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule
-from asynclint.semantic.blocking import BlockingAnalysis, opened_by_with, used_only_in_threads
+from asynclint.semantic.blocking import (
+    BlockingAnalysis,
+    opened_by_with,
+    used_only_in_threads,
+    waited_later,
+)
 from asynclint.semantic.catalogs.blocking import (
     CONSUMING_CALLS,
     EVALUATED_ON_ITERATION,
@@ -468,7 +473,9 @@ class _CatalogRule(Rule):
             else _analysis(self).cost_of(node, entry, semantic.scope)
         if cost is not self.cost or _under_type_checking(self) or _lazy_here(self, node, entry) \
                 or (entry.waits_for_receiver and is_done(node, semantic.parents)) \
-                or self._covered_by_with(node, entry) or _once_only(self):
+                or self._covered_by_with(node, entry) or _once_only(self) \
+                or waited_later(node, semantic.parent, semantic.scope.node, _analysis(self),
+                                semantic.scope):
             return
         what = _COST_WHAT.get(cost) or _WHAT[entry.kind]
         message = (f"`{_short_name(entry)}` is {what} inside `async def`, it blocks "
@@ -669,7 +676,10 @@ class BlockingSubprocess(_CatalogRule):
         "`Popen.communicate`, `os.waitpid`, `psutil.Process.wait`) blocks the event loop until "
         "the child exits (`psutil`'s waits with `timeout=0` return at once and are not "
         "flagged). Use "
-        "`asyncio.create_subprocess_exec` and await it, or run the call in a worker thread.\n\n"
+        "`asyncio.create_subprocess_exec` and await it, or run the call in a worker thread. "
+        "`proc = Popen(...)` followed by `proc.wait()` or `proc.communicate()` on the loop "
+        "is reported once, at the wait: that is the cost, and its remedy takes the start with "
+        "it.\n\n"
         "Covered:\n\n" + _catalog_names(Kind.PROCESS) + _NOT_FLAGGED
     )
     bad_example = (

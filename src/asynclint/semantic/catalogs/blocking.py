@@ -422,6 +422,13 @@ PATH_BUILDERS = frozenset({
     "os.path.join", "anyio.Path",
 })
 
+# Calls that start something the code then waits for with one of these methods of what they
+# return: a start followed by such a wait on the loop is one finding, at the wait
+# (`semantic.blocking.waited_later`).
+WAITED_STARTS: dict[str, frozenset[str]] = {
+    "subprocess.Popen": frozenset({"wait", "communicate"}),
+}
+
 # Decorators that are transparent: the decorated function's body runs when it is called.
 TRANSPARENT_DECORATORS = frozenset({
     "functools.wraps", "builtins.staticmethod", "builtins.classmethod", "typing.overload",
