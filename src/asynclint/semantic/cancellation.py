@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from asynclint.semantic.nodes import child_nodes, own_nodes, shallow_nodes, walk
-from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES
+from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES, every_parameter
 
 Resolve = Callable[[ast.expr], "str | None"]
 
@@ -507,9 +507,7 @@ def _binds(function: ast.AST, name: str) -> bool:
     if declared:
         return False
     args = getattr(function, "args", None)
-    if isinstance(args, ast.arguments) and any(
-            a.arg == name for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
-                                    *(x for x in (args.vararg, args.kwarg) if x is not None))):
+    if isinstance(args, ast.arguments) and any(a.arg == name for a in every_parameter(args)):
         return True
     return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
                for n in shallow_nodes(getattr(function, "body", [])))

@@ -30,7 +30,7 @@ from asynclint.semantic.guards import config_name
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import own_nodes
 from asynclint.semantic.scopes import Scope
-from asynclint.semantic.syntax import FUNCS
+from asynclint.semantic.syntax import FUNCS, every_parameter
 from asynclint.semantic.types import canonical
 
 _DEPTH = 3  # local names followed back to their value, at most
@@ -96,8 +96,7 @@ def _parameters(func: ast.AST) -> frozenset[str]:
     args = getattr(func, "args", None)
     if not isinstance(args, ast.arguments):
         return frozenset()
-    every = (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg)
-    return frozenset(a.arg for a in every if a is not None)
+    return frozenset(a.arg for a in every_parameter(args))
 
 
 class ConfigFiles:

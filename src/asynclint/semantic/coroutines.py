@@ -38,7 +38,7 @@ from asynclint.semantic.project.summaries import (
 )
 from asynclint.semantic.project.view import ProjectView
 from asynclint.semantic.scopes import Scope
-from asynclint.semantic.syntax import FUNCS, short_source
+from asynclint.semantic.syntax import FUNCS, every_parameter, short_source
 from asynclint.semantic.types import canonical, is_super_call
 
 COROUTINE, ASYNC_GEN, ASYNC_CM = "coroutine", "async generator", "async context manager"
@@ -600,11 +600,9 @@ def _definitions(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST
     """Defs of `name` directly in a scope and any other binding of it there."""
     defs: list[ast.stmt] = []
     others: list[ast.AST] = []
-    if isinstance(node, (*FUNCS, ast.Lambda)):
-        args = node.args
-        params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
-        if any(p is not None and p.arg == name for p in params):
-            others.append(node)
+    if isinstance(node, (*FUNCS, ast.Lambda)) \
+            and any(p.arg == name for p in every_parameter(node.args)):
+        others.append(node)
     body = getattr(node, "body", [])
     stack: list[ast.AST] = list(body) if isinstance(body, list) else []
     while stack:

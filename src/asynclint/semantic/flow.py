@@ -20,7 +20,7 @@ import ast
 from collections.abc import Iterable
 
 from asynclint.semantic.nodes import child_nodes, walk
-from asynclint.semantic.syntax import TYPE_ALIAS, FuncDef
+from asynclint.semantic.syntax import TYPE_ALIAS, FuncDef, every_parameter
 
 _State = dict[str, frozenset[ast.AST]]
 _EMPTY: frozenset[ast.AST] = frozenset()
@@ -71,12 +71,8 @@ class FunctionFlow:
         self._loop_stack: list[_Loop] = []
         self._collectors: list[_State] = []
         state: _State = {}
-        args = function.args
-        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        for arg in every_parameter(function.args):
             self._bind(arg.arg, arg, state)
-        for rest in (args.vararg, args.kwarg):
-            if rest is not None:
-                self._bind(rest.arg, rest, state)
         self._block(function.body, state)
         self._loop_stack.clear()
 
@@ -309,9 +305,8 @@ class FunctionFlow:
             args = node.args
             self._exprs((*args.defaults, *args.kw_defaults), node, state)
             # annotations: evaluated here or never; too odd a place for a use to judge
-            elsewhere.extend(a.annotation for a in (*args.posonlyargs, *args.args,
-                                                    *args.kwonlyargs, args.vararg, args.kwarg)
-                             if a is not None and a.annotation is not None)
+            elsewhere.extend(a.annotation for a in every_parameter(args)
+                             if a.annotation is not None)
             if node.returns is not None:
                 elsewhere.append(node.returns)
         for part in elsewhere:

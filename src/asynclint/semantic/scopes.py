@@ -12,7 +12,7 @@ import builtins
 from dataclasses import dataclass, field
 from typing import Literal
 
-from asynclint.semantic.syntax import TYPE_ALIAS, is_type_checking
+from asynclint.semantic.syntax import TYPE_ALIAS, every_parameter, is_type_checking
 
 ScopeKind = Literal["module", "class", "function", "lambda"]
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -87,13 +87,8 @@ class Scope:
     def _collect(self) -> None:
         node = self.node
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            args = node.args
-            for a in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            for a in every_parameter(node.args):
                 self._bind(a.arg)
-            if args.vararg:
-                self._bind(args.vararg.arg)
-            if args.kwarg:
-                self._bind(args.kwarg.arg)
             if isinstance(node, ast.Lambda):
                 return
         body = getattr(node, "body", [])

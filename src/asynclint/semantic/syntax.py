@@ -181,3 +181,9 @@ def assigned_names(stmt: ast.stmt) -> list[str]:
         targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
     return [sub.id for target in targets for sub in ast.walk(target) if isinstance(sub, ast.Name)]
 
+
+
+def every_parameter(args: ast.arguments) -> tuple[ast.arg, ...]:
+    """Every parameter a signature binds, `*args` and `**kwargs` included."""
+    rest = tuple(a for a in (args.vararg, args.kwarg) if a is not None)
+    return (*args.posonlyargs, *args.args, *args.kwonlyargs, *rest)
