@@ -206,6 +206,7 @@ class BlockingAnalysis:
         self._scopes: dict[int, Scope] = {}
         self._project_memo: dict[tuple[str, int], Reaches] = {}
         self._files = ConfigFiles.of(model)
+        self._lazy: dict[int, frozenset[int]] = {}  # `_first_use`
 
     # -- direct calls ---------------------------------------------------------------------------
     def direct(self, call: ast.Call, scope: Scope) -> BlockingCall | None:
@@ -364,6 +365,15 @@ class BlockingAnalysis:
             forwarded = self._parameter_use(caller).forwarded_by(call) if caller else frozenset()
             return CallArgs.of(call, forwarded, self._configs(call, scope))
         return _at_site(found, args, bound, ALWAYS)
+
+    def _first_use(self, func: ast.FunctionDef, nodes: list[ast.AST] | None = None
+                   ) -> frozenset[int]:
+        """`lazy_init_nodes` of `func`, once per function (`nodes`: its own nodes, when the
+        caller has them listed)."""
+        found = self._lazy.get(id(func))
+        if found is None:
+            found = self._lazy[id(func)] = lazy_init_nodes(func, nodes)
+        return found
 
     def _parameter_use(self, func: ast.FunctionDef) -> ParameterUse:
         found = self._parameters.get(id(func))
@@ -549,7 +559,6 @@ class BlockingAnalysis:
         helper that checks `exists` before an `fcntl.flock` is known by the lock)."""
         collected: list[Reach] = []
         guards: dict[int, Guard] | None = None
-        once: frozenset[int] | None = None
         for node, _ in own_nodes(func.body):
             if not isinstance(node, ast.Call):
                 continue
@@ -560,9 +569,7 @@ class BlockingAnalysis:
                 found = _within(self._call_reaches(node, scope, func))
             if not found:
                 continue
-            if once is None:
-                once = lazy_init_nodes(func)
-            if id(node) in once:
+            if id(node) in self._first_use(func):
                 continue  # initialises a global on the first call only
             if guards is None:
                 guards = self._parameter_use(func).guards()
@@ -594,6 +601,7 @@ class BlockingAnalysis:
         made, so a guard of the callee can be evaluated with its arguments)."""
         nodes = [n for n, _ in own_nodes(func.body)]
         self._files.prime(func, nodes)
+        once = self._first_use(func, nodes)  # before `_summary` asks, from the listed nodes
         use = self._parameters.get(id(func))
         if use is None:  # its rebinding pass reuses this walk
             use = self._parameters[id(func)] = ParameterUse(func, nodes)
@@ -601,7 +609,6 @@ class BlockingAnalysis:
         callees: list[str] = []
         sites: dict[str, list[Site]] = {}
         module = self.model.module_name or "__module__"
-        once = lazy_init_nodes(func, nodes)
         for node in nodes:
             if not isinstance(node, ast.Call) or self.direct(node, scope) is not None \
                     or id(node) in once:
