@@ -9,12 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule
-from asynclint.semantic.blocking import (
-    BlockingAnalysis,
-    opened_by_with,
-    used_only_in_threads,
-    waited_later,
-)
+from asynclint.semantic.blocking import BlockingAnalysis, opened_by_with, used_only_in_threads
 from asynclint.semantic.catalogs.blocking import (
     CONSUMING_CALLS,
     EVALUATED_ON_ITERATION,
@@ -474,8 +469,7 @@ class _CatalogRule(Rule):
         if cost is not self.cost or _under_type_checking(self) or _lazy_here(self, node, entry) \
                 or (entry.waits_for_receiver and is_done(node, semantic.parents)) \
                 or self._covered_by_with(node, entry) or _once_only(self) \
-                or waited_later(node, semantic.parent, semantic.scope.node, _analysis(self),
-                                semantic.scope):
+                or _analysis(self).waited_later(node, semantic.parent, semantic.scope):
             return
         what = _COST_WHAT.get(cost) or _WHAT[entry.kind]
         message = (f"`{_short_name(entry)}` is {what} inside `async def`, it blocks "

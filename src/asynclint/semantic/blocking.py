@@ -366,6 +366,29 @@ class BlockingAnalysis:
             return CallArgs.of(call, forwarded, self._configs(call, scope))
         return _at_site(found, args, bound, ALWAYS)
 
+    def waited_later(self, call: ast.Call, parent: ast.AST | None, scope: Scope) -> bool:
+        """`proc = Popen(...)` whose process the coroutine of `scope` then waits for on the
+        loop (`proc.wait()`, `proc.communicate()`: `WAITED_STARTS`; not awaited, and blocking
+        as the catalog matches it, so `wait(timeout=0)`-like calls do not count): the wait is
+        the cost a reader acts on, and its remedy (a thread, or
+        `asyncio.create_subprocess_exec`) takes the start with it. `proc` must be bound only
+        there."""
+        entry = self.direct(call, scope)
+        waits = WAITED_STARTS.get(entry.name) if entry is not None else None
+        func = scope.node
+        if waits is None or not isinstance(parent, ast.Assign) or len(parent.targets) != 1 \
+                or not isinstance(parent.targets[0], ast.Name) or not isinstance(func, FUNCS):
+            return False
+        name = parent.targets[0].id
+        if len(self._bound(scope).get(name, ())) != 1:
+            return False
+        return any(isinstance(node, ast.Call) and node.lineno > call.lineno
+                   and not isinstance(above, ast.Await)
+                   and isinstance(node.func, ast.Attribute) and node.func.attr in waits
+                   and isinstance(node.func.value, ast.Name) and node.func.value.id == name
+                   and self.direct(node, scope) is not None
+                   for node, above in own_nodes(func.body))
+
     def _first_use(self, func: ast.FunctionDef, nodes: list[ast.AST] | None = None
                    ) -> frozenset[int]:
         """`lazy_init_nodes` of `func`, once per function (`nodes`: its own nodes, when the
@@ -736,33 +759,6 @@ def _call_name(entry: BlockingCall) -> str:
     """How a chain ends: the catalogued call's dotted name (`requests.get`, `open`)."""
     return entry.name.removeprefix("builtins.")
 
-
-
-def waited_later(call: ast.Call, parent: ast.AST | None, func: ast.AST | None,
-                 analysis: BlockingAnalysis, scope: Scope) -> bool:
-    """`proc = Popen(...)` whose process the coroutine `func` then waits for on the loop
-    (`proc.wait()`, `proc.communicate()`: `WAITED_STARTS`; not awaited, and blocking as the
-    catalog matches it, so `wait(timeout=0)`-like calls do not count): the wait is
-    the cost a reader acts on, and its remedy (a thread, or `asyncio.create_subprocess_exec`)
-    takes the start with it. `proc` must be bound only there."""
-    entry = analysis.direct(call, scope)
-    waits = WAITED_STARTS.get(entry.name) if entry is not None else None
-    if entry is None or waits is None or not isinstance(parent, ast.Assign) \
-            or len(parent.targets) != 1 or not isinstance(parent.targets[0], ast.Name) \
-            or not isinstance(func, FUNCS):
-        return False
-    name = parent.targets[0].id
-    bound = 0
-    waited = False
-    for node, above in own_nodes(func.body):
-        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
-            bound += 1
-        elif isinstance(node, ast.Call) and node.lineno > call.lineno \
-                and not isinstance(above, ast.Await) \
-                and isinstance(node.func, ast.Attribute) and node.func.attr in waits \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == name:
-            waited = waited or analysis.direct(node, scope) is not None
-    return waited and bound == 1
 
 
 def opened_by_with(call: ast.Call, ancestors: Sequence[ast.AST]) -> ast.Call | None:
