@@ -46,6 +46,9 @@ NOT_CONFIG = {
     "computed mode": "def f(m):\n    open('settings.json', m)",
     "parameter not given": "def f(path):\n    open(path)",
     "rebound local": "def f(k):\n    p = 'a.json'\n    if k:\n        p = 'dump.bin'\n    open(p)",
+    "also bound by except": (
+        "def f():\n    p = 'a.json'\n    try:\n        pass\n    except Exception as p:\n"
+        "        pass\n    open(p)"),
     "unknown call": "def f(r):\n    open(make_path(r, 'a.json'))",
     "splatted": "def f(a):\n    open('a.json', *a)",
 }

@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from asynclint.semantic.syntax import names_used, runs_below
+from asynclint.semantic.syntax import bound_name, names_used, runs_below
 from tests.conftest import only_call
 
 
@@ -53,3 +53,16 @@ def test_not_guarded(source: str) -> None:
 ])
 def test_names_used(source: str, used: bool) -> None:
     assert ("rate" in names_used(ast.parse(source))) is used
+
+
+def test_bound_name_says_what_each_binding_node_binds() -> None:
+    tree = ast.parse(
+        "import os.path as p, json\n"
+        "x = 1\n"
+        "try:\n    pass\nexcept E as err:\n    del x\n"
+        "match v:\n    case [first, *rest]:\n        pass\n"
+        "def f(): ...\n"
+        "class C: ...\n"
+        "print(y)\n")
+    names = [n for n in (bound_name(node) for node in ast.walk(tree)) if n is not None]
+    assert sorted(names) == sorted(["p", "json", "x", "err", "x", "first", "rest", "f", "C"])

@@ -52,6 +52,7 @@ from asynclint.semantic.syntax import (
     NESTED_SCOPES,
     YIELD_ROWS,
     FuncDef,
+    bound_name,
     rows_unknown,
     rows_within,
 )
@@ -168,19 +169,14 @@ def _falsy(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Constant) and not expr.value and expr.value is not None
 
 
-def _bound_names(body: list[ast.stmt]) -> dict[str, list[ast.stmt]]:
-    """Statements binding each name in a block (not descending into nested scopes)."""
-    found: dict[str, list[ast.stmt]] = {}
+def _bound_names(body: list[ast.stmt]) -> dict[str, list[ast.AST]]:
+    """The nodes binding each name in a block (`syntax.bound_name`; not descending into
+    nested scopes)."""
+    found: dict[str, list[ast.AST]] = {}
     for node, _ in own_nodes(body):
-        names: list[str] = []
-        if isinstance(node, (*FUNCS, ast.ClassDef)):
-            names = [node.name]
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names = [(a.asname or a.name).split(".")[0] for a in node.names]
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            names = [node.id]
-        for name in names:
-            found.setdefault(name, []).append(node)  # type: ignore[arg-type]
+        name = bound_name(node)
+        if name is not None:
+            found.setdefault(name, []).append(node)
     return found
 
 
@@ -202,7 +198,7 @@ class BlockingAnalysis:
         self._signatures: dict[int, Signature] = {}
         self._parameters: dict[int, ParameterUse] = {}
         self._generators: dict[int, bool] = {}
-        self._bindings: dict[int, dict[str, list[ast.stmt]]] = {}
+        self._bindings: dict[int, dict[str, list[ast.AST]]] = {}
         self._scopes: dict[int, Scope] = {}
         self._project_memo: dict[tuple[str, int], Reaches] = {}
         self._files = ConfigFiles.of(model)
@@ -508,7 +504,7 @@ class BlockingAnalysis:
                 return self._scope_for(stmt, top, "class")
         return None
 
-    def _bound(self, owner: Scope) -> dict[str, list[ast.stmt]]:
+    def _bound(self, owner: Scope) -> dict[str, list[ast.AST]]:
         key = id(owner.node)
         bindings = self._bindings.get(key)
         if bindings is None:

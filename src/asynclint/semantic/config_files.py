@@ -30,7 +30,7 @@ from asynclint.semantic.guards import config_name
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import own_nodes
 from asynclint.semantic.scopes import Scope
-from asynclint.semantic.syntax import FUNCS, every_parameter
+from asynclint.semantic.syntax import FUNCS, bound_name, every_parameter
 from asynclint.semantic.types import canonical
 
 _DEPTH = 3  # local names followed back to their value, at most
@@ -70,21 +70,18 @@ def _locals(nodes: Iterable[ast.AST], params: frozenset[str]) -> _Locals:
     values: dict[str, ast.expr] = {}
     opened: dict[str, ast.expr] = {}
     for node in nodes:
-        if isinstance(node, ast.Name):
-            if not isinstance(node.ctx, ast.Load):
-                counts[node.id] = counts.get(node.id, 0) + 1
-        elif isinstance(node, ast.Assign):
+        if isinstance(node, ast.Assign):
             if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 values[node.targets[0].id] = node.value
         elif isinstance(node, ast.withitem):
             if isinstance(node.optional_vars, ast.Name):
                 opened[node.optional_vars.id] = node.context_expr
-        elif isinstance(node, (*FUNCS, ast.ClassDef)):
-            counts[node.name] = counts.get(node.name, 0) + 2
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                name = (alias.asname or alias.name).split(".")[0]
-                counts[name] = counts.get(name, 0) + 2
+        else:
+            name = bound_name(node)
+            if name is not None:
+                # a value is known only from a name's one binding, by an assignment or a
+                # `with ... as` (whose targets are the stored names counted here)
+                counts[name] = counts.get(name, 0) + (1 if isinstance(node, ast.Name) else 2)
     def once(found: dict[str, ast.expr]) -> dict[str, ast.expr]:
         return {name: value for name, value in found.items()
                 if counts.get(name) == 1 and name not in params}

@@ -17,7 +17,7 @@ from typing import Any, Literal, TypeAlias
 
 from asynclint.semantic.catalogs.blocking import CONFIG_SUFFIXES
 from asynclint.semantic.nodes import own_nodes, walk
-from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES, FuncDef
+from asynclint.semantic.syntax import NESTED_SCOPES, FuncDef, bound_name
 
 Value: TypeAlias = str | int | float | bool | None
 # "prefix" / "suffix": `p.startswith(...)` / `p.endswith(...)`; "lprefix" / "lsuffix": the same
@@ -256,7 +256,7 @@ class ParameterUse:
         for node in nodes:
             kind = node.__class__
             if kind is ast.Name:
-                name = _bound_name(node)
+                name = bound_name(node)
                 if name is not None and name in params:
                     rebound.add(name)
                     if id(node) not in plain:
@@ -265,7 +265,7 @@ class ParameterUse:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 plain.update(id(t) for t in targets if isinstance(t, ast.Name))
             elif kind in _BINDERS:
-                name = _bound_name(node)
+                name = bound_name(node)
                 if name is not None and name in params:
                     rebound.add(name)
                     tainted.add(name)
@@ -405,19 +405,6 @@ _LOOPS = frozenset({ast.For, ast.AsyncFor, ast.While})
 _COMPOUND = _LOOPS | {ast.With, ast.AsyncWith, ast.Try, ast.Match,
                       *filter(None, [getattr(ast, "TryStar", None)])}
 _BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
-
-
-def _bound_name(node: ast.AST) -> str | None:
-    """The name a node binds, if it binds one."""
-    if isinstance(node, ast.Name):
-        return None if isinstance(node.ctx, ast.Load) else node.id
-    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
-        return node.name
-    if isinstance(node, ast.alias):
-        return (node.asname or node.name).split(".")[0]
-    if isinstance(node, (*FUNCS, ast.ClassDef)):
-        return node.name
-    return None
 
 
 def _defaults(node: ast.AST) -> list[ast.expr]:

@@ -187,3 +187,17 @@ def every_parameter(args: ast.arguments) -> tuple[ast.arg, ...]:
     """Every parameter a signature binds, `*args` and `**kwargs` included."""
     rest = tuple(a for a in (args.vararg, args.kwarg) if a is not None)
     return (*args.posonlyargs, *args.args, *args.kwonlyargs, *rest)
+
+
+def bound_name(node: ast.AST) -> str | None:
+    """The name a node binds in its scope, if it binds one: a stored or deleted name, an
+    `except ... as`, a `match` capture, an imported alias, a `def` or `class`."""
+    if isinstance(node, ast.Name):
+        return None if isinstance(node.ctx, ast.Load) else node.id
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return node.name
+    if isinstance(node, ast.alias):
+        return (node.asname or node.name).split(".")[0]
+    if isinstance(node, (*FUNCS, ast.ClassDef)):
+        return node.name
+    return None
