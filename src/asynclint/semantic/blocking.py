@@ -48,6 +48,7 @@ from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import assigns, own_nodes
 from asynclint.semantic.scopes import LOCAL, Scope, ScopeKind
 from asynclint.semantic.syntax import (
+    BINDING_NODES,
     FUNCS,
     NESTED_SCOPES,
     YIELD_ROWS,
@@ -174,7 +175,7 @@ def _bound_names(body: list[ast.stmt]) -> dict[str, list[ast.AST]]:
     nested scopes)."""
     found: dict[str, list[ast.AST]] = {}
     for node, _ in own_nodes(body):
-        name = bound_name(node)
+        name = bound_name(node) if node.__class__ in BINDING_NODES else None
         if name is not None:
             found.setdefault(name, []).append(node)
     return found

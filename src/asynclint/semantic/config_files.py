@@ -30,7 +30,7 @@ from asynclint.semantic.guards import config_name
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import own_nodes
 from asynclint.semantic.scopes import Scope
-from asynclint.semantic.syntax import FUNCS, bound_name, every_parameter
+from asynclint.semantic.syntax import BINDING_NODES, FUNCS, bound_name, every_parameter
 from asynclint.semantic.types import canonical
 
 _DEPTH = 3  # local names followed back to their value, at most
@@ -76,7 +76,7 @@ def _locals(nodes: Iterable[ast.AST], params: frozenset[str]) -> _Locals:
         elif isinstance(node, ast.withitem):
             if isinstance(node.optional_vars, ast.Name):
                 opened[node.optional_vars.id] = node.context_expr
-        else:
+        elif node.__class__ in BINDING_NODES:
             name = bound_name(node)
             if name is not None:
                 # a value is known only from a name's one binding, by an assignment or a

@@ -189,6 +189,12 @@ def every_parameter(args: ast.arguments) -> tuple[ast.arg, ...]:
     return (*args.posonlyargs, *args.args, *args.kwonlyargs, *rest)
 
 
+# The node types `bound_name` can answer for: a cheap class test before the call, in loops
+# over every node of a body.
+BINDING_NODES = frozenset({ast.Name, ast.ExceptHandler, ast.MatchAs, ast.MatchStar, ast.alias,
+                           ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+
+
 def bound_name(node: ast.AST) -> str | None:
     """The name a node binds in its scope, if it binds one: a stored or deleted name, an
     `except ... as`, a `match` capture, an imported alias, a `def` or `class`."""
