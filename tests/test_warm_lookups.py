@@ -79,7 +79,7 @@ def tree(tmp_path: Path) -> list[str]:
         "proj/scripts/run.py", "proj/sub/setup.py", "proj/sub/__init__.py", "proj/sub/s.py",
         "loose/__init__.py", "loose/l.py", "top.py", "lonely/__init__.py",
         "proj/backend/app/routers/apps.py", "proj/my-tools/t.py", "proj/src/ns/deep/m.py",
-        "proj/tests/class/t.py",
+        "proj/tests/class/t.py", "proj/src/ns/deep/w.x.py", "proj/dup.py", "proj/src/dup.py",
     ]
     for rel in layout:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -134,8 +134,35 @@ def test_find_file_matches_the_os_path_join_form(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     index = ProjectIndex(None)
     root = str(tmp_path)
+    memo: dict[Any, Any] = {}  # one run's: folder listings shared by every look-up
     for roots in ((root,), (root + "/",), ("",), (".",), (root, root + "/src"), ("/",)):
         for module in ("a", "pkg", "pkg.sub", "pkg.deep", "s", "missing", "", ".a", "a.",
-                       "x.y..z", "pkg.sub.nope"):
-            assert index.find_file(roots, module) == reference_find_file(roots, module), \
-                (roots, module)
+                       "x.y..z", "pkg.sub.nope", "x.y.z", "x"):
+            expected = reference_find_file(roots, module)
+            assert index.find_file(roots, module) == expected, (roots, module)
+            assert index.find_file(roots, module, memo) == expected, (roots, module)
+
+
+def test_dependency_verdicts_shared_by_a_folder_match_fresh_ones(tree: list[str]) -> None:
+    """`deps_valid` checks a dependency once per folder and module-name depth: every verdict
+    with one memo for the whole run equals the verdict worked out for the file alone (the
+    fixture's `w.x.py` sits beside `m.py` in a namespace folder with a deeper name, so its
+    search roots differ in order, and `dup` is found in another root)."""
+    from asynclint.engine.index_store import ProjectIndex
+    from asynclint.semantic.project.view import deps_valid
+
+    index = ProjectIndex(None)
+    on_disk = [p for p in tree if os.path.isfile(p)]
+    digests = {p: entry.summary.digest() for p in on_disk if (entry := index.entry(p))}
+    modules = ("app.core.db", "app.core", "core.db", "db", "app.routers.apps", "sub.s", "s",
+               "inner", "missing", "os", "dup")
+    shared: dict[Any, Any] = {}
+    accepted = 0
+    for path in tree:
+        for module in modules:
+            for file, digest in [("", ""), *digests.items()]:
+                dep = [[module, file, digest]]
+                alone = deps_valid(index, path, dep, {})
+                assert deps_valid(index, path, dep, shared) == alone, (path, module, file)
+                accepted += alone
+    assert accepted > len(tree)  # positive and negative look-ups both held somewhere

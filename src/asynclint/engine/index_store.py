@@ -142,10 +142,17 @@ class ProjectIndex:
         which candidate paths are files (roots of files in different folders overlap, so
         the same candidates are asked about again and again)."""
         found = None
-        isfile = os.path.isfile if memo is None else functools.partial(_memo_isfile, memo)
+        if memo is None:
+            memo = {}
+        isfile = functools.partial(_memo_isfile, memo)
         rel = module.replace(".", os.sep)
         plain = os.sep == "/" and rel and not rel.startswith("/")
+        first = module.partition(".")[0]
         for root in roots:
+            if first and root:
+                names = _names_in(memo, root)
+                if first not in names and f"{first}.py" not in names:
+                    continue  # most look-ups are of modules outside the project: no `stat`
             if plain and root and not root.endswith("/"):  # `os.path.join`, without its cost
                 candidates: tuple[str, str] = (f"{root}/{rel}.py", f"{root}/{rel}/__init__.py")
             else:
@@ -290,6 +297,21 @@ def handed_over() -> dict[int, tuple[bytes, ast.Module]]:
 
 def no_longer_wanted(path: str) -> None:
     _AHEAD_WANTED.pop(os.path.abspath(path), None)
+
+
+def _names_in(memo: dict[Any, Any], folder: str) -> frozenset[str]:
+    """The names in a folder (none when it is no readable folder), listed once per run: an
+    import root answers most module look-ups by itself (on a warm run of the benchmark
+    corpus, ~4,000 of ~5,400 `stat` calls)."""
+    key = ("names", folder)
+    found: frozenset[str] | None = memo.get(key)
+    if found is None:
+        try:
+            found = frozenset(os.listdir(folder))
+        except OSError:
+            found = frozenset()
+        memo[key] = found
+    return found
 
 
 def _memo_isfile(memo: dict[Any, Any], path: str) -> bool:

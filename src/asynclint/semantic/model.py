@@ -83,9 +83,12 @@ def module_name_for(path: str | os.PathLike[str],
         parts = [*outer, os.path.basename(directory)]
         top = _up(directory, len(parts))
         return ".".join([*_namespaces(top, memo), *parts]) or None, True
-    outer = _packages(directory, memo)
-    top = _up(directory, len(outer))
-    return ".".join([*_namespaces(top, memo), *outer, stem]) or None, False
+    key = ("prefix", directory)  # the same for every module of the folder
+    prefix: list[str] | None = memo.get(key)
+    if prefix is None:
+        outer = _packages(directory, memo)
+        prefix = memo[key] = [*_namespaces(_up(directory, len(outer)), memo), *outer]
+    return ".".join([*prefix, stem]) or None, False
 
 
 def classic_root(path: str, is_package: bool, memo: dict[Any, Any]) -> str:
