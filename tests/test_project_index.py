@@ -6,13 +6,14 @@ from __future__ import annotations
 import ast
 import json
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
 from asynclint import __version__
 from asynclint.config import Settings
-from asynclint.engine import index_store
+from asynclint.engine import index_store, result_cache
 from asynclint.engine.index_store import ProjectIndex
 from asynclint.engine.run import RunOptions, check_paths
 from asynclint.semantic.project.facts import FACT_PROVIDERS
@@ -176,6 +177,54 @@ def test_disk_cache_reads_unchanged_files_without_parsing(tmp_path: Path) -> Non
     entry = third.entry(users)
     assert third.parsed == 1 and entry is not None
     assert entry.summary.functions["fetch_user"].kind == "sync"
+
+
+def test_saved_digests_are_read_without_decoding_the_summary(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm run asks the index for digests only: they come from the saved record while the
+    file's stat is unchanged, equal to the decoded summary's, and a changed file is read."""
+    write(tmp_path, SERVICES)
+    cache = tmp_path / "index.json"
+    users = str(tmp_path / "app/services/users.py")
+    # The stats are taken well after the files were written (not "changed moments ago").
+    monkeypatch.setattr(result_cache, "clock", lambda: time.time_ns() + 60 * 10**9)
+    first = ProjectIndex(cache)
+    entry = first.entry(users)
+    assert entry is not None
+    provider = sorted(FACT_PROVIDERS)[0]
+    facts = entry.summary.facts_digest(provider)
+    first.save()
+    second = ProjectIndex(cache)
+    assert second.summary_digest(users) == entry.summary.digest()
+    assert second.facts_digest(users, provider) == facts
+    assert second.parsed == 0 and second._entries == {}  # nothing decoded
+    Path(users).write_text("def fetch_user(uid): ...\n")
+    third = ProjectIndex(cache)
+    changed = summarize_module(ast.parse(Path(users).read_text()), "app.services.users", False)
+    assert third.summary_digest(users) == changed.digest() != entry.summary.digest()
+    assert third.parsed == 1
+    assert third.summary_digest(str(tmp_path / "app/nowhere.py")) == ""
+
+
+def test_a_saved_record_that_does_not_decode_is_summarised_afresh(tmp_path: Path) -> None:
+    """A hand-edited or foreign record is never trusted: the file is parsed again."""
+    write(tmp_path, SERVICES)
+    cache = tmp_path / "index.json"
+    users = str(tmp_path / "app/services/users.py")
+    first = ProjectIndex(cache)
+    assert first.entry(users) is not None
+    first.save()
+    saved = json.loads(cache.read_text())
+    saved[users][3] = {"n": "app.services.users"}  # the outer shape holds, the summary not
+    cache.write_text(json.dumps(saved))
+    again = ProjectIndex(cache)
+    entry = again.entry(users)
+    assert entry is not None and again.parsed == 1
+    assert entry.summary.functions["fetch_user"].kind == "async"
+    saved[users] = ["not", "a", "record"]
+    cache.write_text(json.dumps(saved))
+    other = ProjectIndex(cache)
+    assert other.summary_digest(users) == entry.summary.digest() and other.parsed == 1
 
 
 def test_deps_change_only_when_a_summary_changes(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from asynclint.semantic.project.summaries import (
     Facts,
     ModuleSummary,
     compute_facts,
+    digest_of,
     note_yield_rows,
     summarize_module,
 )
@@ -51,6 +52,9 @@ class ProjectIndex:
     def __init__(self, cache_file: Path | None) -> None:
         self.cache_file = cache_file
         self._entries: dict[str, _Entry] = {}
+        # Saved records not decoded yet: a warm run needs the digests of a few hundred of
+        # them and hardly any summary (decoding them all was a tenth of a warm run's work).
+        self._records: dict[str, list[Any]] = {}
         self._new: dict[str, list[Any]] = {}  # computed this run, to be saved
         self.parsed = 0  # files parsed for a summary in this process (for tests and benchmarks)
         if cache_file is not None:
@@ -61,11 +65,14 @@ class ProjectIndex:
         try:
             with cache_file.open("rb") as fh:
                 raw = json.load(fh)
-            for path, record in raw.items():
-                self._entries[path] = self._from_record(path, record)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            # Another shape (a foreign or future writer, a hand edit): start afresh.
-            self._entries = {}
+        except (OSError, ValueError):
+            return
+        if isinstance(raw, dict):
+            # Another shape (a foreign or future writer, a hand edit) is never trusted: a
+            # record is kept only in its own shape, and dropped if its summary fails to
+            # decode (`_decoded`).
+            self._records = {path: record for path, record in raw.items()
+                             if _record_shape(record)}
 
     def take_new(self) -> dict[str, list[Any]]:
         """Summaries computed since the last call (workers hand them to the parent)."""
@@ -75,7 +82,19 @@ class ProjectIndex:
     def merge(self, new: dict[str, list[Any]]) -> None:
         for path, raw in new.items():
             self._new[path] = raw
+            self._records.pop(path, None)
             self._entries[path] = self._from_record(path, raw)
+
+    def _known(self, key: str) -> _Entry | None:
+        """The entry under `key`, decoding its saved record on first use."""
+        entry = self._entries.get(key)
+        if entry is None and key in self._records:
+            record = self._records.pop(key)
+            try:
+                entry = self._entries[key] = self._from_record(key, record)
+            except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+                return None  # not of this version's shape: summarised afresh
+        return entry
 
     def _from_record(self, path: str, raw: list[Any]) -> _Entry:
         """An entry from its JSON record `[mtime, size, digest, summary, facts per provider,
@@ -119,7 +138,9 @@ class ProjectIndex:
         if self.cache_file is None or not self._new:
             return
         self._new = {}
-        data = {path: self._record(e) for path, e in self._entries.items() if not e.adopted}
+        data = dict(self._records)  # not decoded, so unchanged
+        data.update((path, self._record(e)) for path, e in self._entries.items()
+                    if not e.adopted)
         tmp = None
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -173,7 +194,7 @@ class ProjectIndex:
         except OSError:
             return None
         stat = (st.st_mtime_ns, st.st_size)
-        old = self._entries.get(path)
+        old = self._known(path)
         if old is not None and old.stat == stat:
             return old
         try:
@@ -203,6 +224,33 @@ class ProjectIndex:
         self._keep_new(path, entry)
         return entry
 
+    def summary_digest(self, path: str) -> str:
+        """`entry(path).summary.digest()` ("" when the file has none), read from the saved
+        record while the file's stat is the one summarised: no summary is decoded."""
+        record = self._unchanged_record(path)
+        if record is not None:
+            return str(record[5])
+        entry = self.entry(path)
+        return entry.summary.digest() if entry else ""
+
+    def facts_digest(self, path: str, provider: str) -> str:
+        """`entry(path).summary.facts_digest(provider)`, as `summary_digest` reads it."""
+        record = self._unchanged_record(path)
+        if record is not None and provider in record[4]:
+            return digest_of(record[4][provider])
+        entry = self.entry(path)
+        return entry.summary.facts_digest(provider) if entry else ""
+
+    def _unchanged_record(self, path: str) -> list[Any] | None:
+        record = self._records.get(path)
+        if record is None:
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return record if (st.st_mtime_ns, st.st_size) == (record[0], record[1]) else None
+
     def adopt(self, path: str, data: bytes, summary: ModuleSummary) -> None:
         """Keep the summary a checked file made of itself (from the engine's tree of `data`),
         so a later file of the run that imports it does not parse it again (29 of the index's
@@ -210,7 +258,7 @@ class ProjectIndex:
         may have changed since it was read): the first look-up reads and hashes the file, and
         keeps the summary only while the content is the same; only then is it saved."""
         key = os.path.abspath(path)
-        if key in self._entries:
+        if key in self._entries or key in self._records:
             return
         dig = hashlib.blake2b(data, digest_size=16).hexdigest()
         summary.facts_loader = functools.partial(self._facts_from_file, key, dig, summary)
@@ -241,7 +289,7 @@ class ProjectIndex:
         (not its path): another run, or another environment with the same version, reuses it
         without reading the file; another version is another entry."""
         key = f"{INSTALLED_KEY}{dist}:{module}"
-        entry = self._entries.get(key)
+        entry = self._known(key)
         if entry is None:
             try:
                 data = Path(path).read_bytes()
@@ -312,6 +360,15 @@ def _names_in(memo: dict[Any, Any], folder: str) -> frozenset[str]:
             found = frozenset()
         memo[key] = found
     return found
+
+
+def _record_shape(record: Any) -> bool:
+    """Whether a saved record has this version's outer shape: `[mtime, size, digest, summary,
+    facts per provider, summary digest]`."""
+    return (isinstance(record, list) and len(record) == 6 and type(record[0]) is int
+            and type(record[1]) is int and isinstance(record[2], str)
+            and isinstance(record[3], dict) and isinstance(record[4], dict)
+            and isinstance(record[5], str))
 
 
 def _memo_isfile(memo: dict[Any, Any], path: str) -> bool:

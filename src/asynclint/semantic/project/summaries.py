@@ -173,7 +173,7 @@ class ModuleSummary:
         return found
 
     def facts_digest(self, provider: str) -> str:
-        return _digest_of(self.module_facts(provider))
+        return digest_of(self.module_facts(provider))
 
     def to_json(self) -> dict[str, Any]:
         return {"n": self.name, "p": self.is_package,
@@ -198,11 +198,12 @@ class ModuleSummary:
 
     def digest(self) -> str:
         if self._digest is None:
-            self._digest = _digest_of(self.to_json())
+            self._digest = digest_of(self.to_json())
         return self._digest
 
 
-def _digest_of(value: Any) -> str:
+def digest_of(value: Any) -> str:
+    """What identifies a summary's (or facts') JSON value: equal values, equal digests."""
     text = json.dumps(value, sort_keys=True, separators=(",", ":"))
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 

@@ -97,6 +97,12 @@ class IndexStore(Protocol):
 
     def entry(self, path: str) -> IndexedModule | None: ...
 
+    def summary_digest(self, path: str) -> str:
+        """The digest of the file's summary ("" when it has none)."""
+
+    def facts_digest(self, path: str, provider: str) -> str:
+        """The digest of one provider's facts of the file's module ("" when it has none)."""
+
     def find_installed(self, roots: tuple[str, ...], module: str) -> tuple[str, str] | None:
         """An installed module's file under site folders, and its distribution
         ("name==version")."""
@@ -469,8 +475,7 @@ def _dep_holds(index: IndexStore, here: _FolderDeps, folder: str, module: str, f
         facts_key = ("facts", file, provider)
         facts = memo.get(facts_key)
         if facts is None:
-            entry = index.entry(file) if file else None
-            facts = memo[facts_key] = entry.summary.facts_digest(provider) if entry else ""
+            facts = memo[facts_key] = index.facts_digest(file, provider) if file else ""
         return bool(facts == digest)
     roots = here.roots
     key = ("file", roots, module)
@@ -490,6 +495,5 @@ def _dep_holds(index: IndexStore, here: _FolderDeps, folder: str, module: str, f
         return False
     known = memo.get(("digest", found))
     if known is None:
-        entry = index.entry(found) if found else None
-        known = memo["digest", found] = entry.summary.digest() if entry else ""
+        known = memo["digest", found] = index.summary_digest(found) if found else ""
     return bool(known == digest)
