@@ -190,6 +190,7 @@ LEAF_VALUES = frozenset({
     "asynclint.source",
     "asynclint.globs",
     "asynclint.codes",  # the code table
+    "asynclint.digests",  # the content hash
 })
 
 # Longest match first does not matter: no prefix here is inside another.

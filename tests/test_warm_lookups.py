@@ -166,3 +166,15 @@ def test_dependency_verdicts_shared_by_a_folder_match_fresh_ones(tree: list[str]
                 assert deps_valid(index, path, dep, shared) == alone, (path, module, file)
                 accepted += alone
     assert accepted > len(tree)  # positive and negative look-ups both held somewhere
+
+
+def test_the_content_hash_is_hashlibs_blake2b() -> None:
+    """`asynclint.digests` skips hashlib's OpenSSL load, not its answers: every digest a cache
+    holds stays what `hashlib.blake2b` gives."""
+    import hashlib
+
+    from asynclint.digests import hex_digest
+
+    for data in (b"", b"async def f(): ...\n", bytes(range(256)) * 40):
+        assert hex_digest(data) == hashlib.blake2b(data, digest_size=16).hexdigest()
+        assert hex_digest(data, 8) == hashlib.blake2b(data, digest_size=8).hexdigest()

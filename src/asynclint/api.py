@@ -19,7 +19,6 @@ from asynclint.config import Settings, SettingsResolver
 from asynclint.diagnostics import Diagnostic
 from asynclint.engine.index_store import save_all as _save_indexes
 from asynclint.engine.index_store import take_all_new as _take_new_index_entries
-from asynclint.engine.noqa import RowGroup, filter_file_level, peers_for, row_groups
 from asynclint.engine.result_cache import CacheStore, clean, decode_diagnostic, encode_diagnostic
 from asynclint.engine.run import FileReport, RunOptions
 from asynclint.engine.run import check_file as _check_file
@@ -30,17 +29,23 @@ from asynclint.source import SourceFile
 
 if TYPE_CHECKING:
     from asynclint.engine.analyze import Analysis
+    from asynclint.engine.noqa import RowGroup
     from asynclint.rules import Rule
 
 
 def __getattr__(name: str) -> Any:
     """`api.Analysis`, imported on first use: the analyser (rules, semantic model) costs about
     20 ms of a 250 ms warm run that the cache answers without analysing anything (measured with
-    `python -X importtime` on the benchmark corpus)."""
+    `python -X importtime` on the benchmark corpus); `api.RowGroup` likewise (`noqa` loads
+    `tokenize`)."""
     if name == "Analysis":
         from asynclint.engine.analyze import Analysis
 
         return Analysis
+    if name == "RowGroup":
+        from asynclint.engine.noqa import RowGroup
+
+        return RowGroup
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
@@ -236,12 +241,16 @@ def check_tree(tree: ast.Module, source: SourceFile, path: str, settings: Settin
     analysis.release()  # the host holds the tree; the rest goes now, without the collector
     if not file_noqa:
         return found
+    from asynclint.engine.noqa import filter_file_level, peers_for
+
     return filter_file_level(source.text, found, peers_for(settings.noqa_peer_codes))
 
 
 def noqa_row_group(text: str, row: int) -> RowGroup | None:
     """The rows a `# noqa` comment on `row` is read for, with their comments (see
     `noqa.row_groups`), so a door adding one puts it where it will be honoured."""
+    from asynclint.engine.noqa import row_groups
+
     return next((g for g in row_groups(text) if g.first <= row <= g.last), None)
 
 

@@ -11,12 +11,13 @@ long-running process (the editor) sees an edited `pyproject.toml` at its next ch
 from __future__ import annotations
 
 import configparser
-import hashlib
 import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Any
+
+from asynclint.digests import hex_digest
 
 # The first element of a recorded dependency: how the file was probed.
 READ = "@read"  # digest: the content's, or "" when there is no readable file
@@ -44,7 +45,7 @@ def _content(path: str) -> bytes | None:
 
 
 def _digest(data: bytes | None) -> str:
-    return "" if data is None else hashlib.blake2b(data, digest_size=16).hexdigest()
+    return "" if data is None else hex_digest(data)
 
 
 def _exists(path: str) -> str:

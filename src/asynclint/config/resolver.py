@@ -5,7 +5,6 @@ command line's settings on top."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import tomllib
@@ -29,6 +28,7 @@ from asynclint.config.selection import (
     validate_selector,
     without_ignored,
 )
+from asynclint.digests import hex_digest
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,7 @@ class Settings:
         # The code table changes without a version bump during development: results cached
         # before a rule existed must not hide its findings.
         data["rules"] = sorted(self.enabled_codes())
-        return hashlib.blake2b(json.dumps(data, default=str, sort_keys=True).encode(),
-                               digest_size=16).hexdigest()
+        return hex_digest(json.dumps(data, default=str, sort_keys=True).encode())
 
 
 @functools.lru_cache(maxsize=64)

@@ -13,13 +13,13 @@ from __future__ import annotations
 import ast
 import contextlib
 import functools
-import hashlib
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from asynclint.digests import hex_digest
 from asynclint.engine import result_cache
 from asynclint.engine.installed import environment_digest, find_installed, has_installed
 from asynclint.semantic.model import SemanticModel, module_name_for
@@ -119,7 +119,7 @@ class ProjectIndex:
         to report on. `key`: the entry's key when not its path (an installed module's)."""
         try:
             data = Path(path).read_bytes()
-            if hashlib.blake2b(data, digest_size=16).hexdigest() != dig:
+            if hex_digest(data) != dig:
                 return {}
             tree = ast.parse(data, filename=path)
         except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
@@ -201,7 +201,7 @@ class ProjectIndex:
             data = Path(path).read_bytes()
         except OSError:
             return None
-        dig = hashlib.blake2b(data, digest_size=16).hexdigest()
+        dig = hex_digest(data)
         if result_cache.stat_key(st, result_cache.clock()) is None:
             # Changed moments ago: a second change in the same timestamp tick could keep this
             # stat, so it is not trusted (the next look-up reads and hashes the file again).
@@ -260,7 +260,7 @@ class ProjectIndex:
         key = os.path.abspath(path)
         if key in self._entries or key in self._records:
             return
-        dig = hashlib.blake2b(data, digest_size=16).hexdigest()
+        dig = hex_digest(data)
         summary.facts_loader = functools.partial(self._facts_from_file, key, dig, summary)
         self._entries[key] = _Entry(_UNTRUSTED, dig, summary, adopted=True)
 
@@ -300,7 +300,7 @@ class ProjectIndex:
             is_package = os.path.basename(path) == "__init__.py"
             summary = summarize_module(tree, module, is_package, data)
             summary.facts_loader = None  # not from this tree: set below, from the file
-            entry = _Entry(_UNTRUSTED, hashlib.blake2b(data, digest_size=16).hexdigest(),
+            entry = _Entry(_UNTRUSTED, hex_digest(data),
                            summary)
             self._entries[key] = entry
             self._keep_new(key, entry)

@@ -9,7 +9,6 @@ editor) sees the change.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from asynclint.config import Settings
 from asynclint.config.interpreter import site_dirs
+from asynclint.digests import hex_digest
 
 
 @dataclass
@@ -76,7 +76,7 @@ def environment_digest(roots: tuple[str, ...]) -> str:
     for root in roots:
         site = _site(root)
         parts += [root, *(site.dist_infos if site is not None else ("?",))]
-    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+    return hex_digest("\0".join(parts).encode())
 
 
 def has_installed(roots: tuple[str, ...], top: str) -> bool:

@@ -20,7 +20,6 @@ system's timestamp granularity, so a later change cannot leave the same timestam
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import time
@@ -31,6 +30,7 @@ from typing import Any, NamedTuple
 from asynclint import __version__
 from asynclint.config import Settings
 from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
+from asynclint.digests import hex_digest
 
 # The layout of an entry; part of the cache file's name, so another layout is never read.
 # 2: a finding that offers a fix may carry the computed fix (`encode_diagnostic`).
@@ -51,7 +51,7 @@ class Entry(NamedTuple):
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hex_digest(data)
 
 
 # How long before a stat the file must have last changed for the stat to stand for its content

@@ -3,11 +3,11 @@ Pipelines logging commands and reviewdog's rdjson, each as ruff 0.17.6 writes it
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from asynclint.diagnostics import Diagnostic, Location
+from asynclint.digests import hex_digest
 from asynclint.output import FormatOptions
 
 
@@ -42,7 +42,7 @@ def gitlab(diagnostics: list[Diagnostic], options: FormatOptions) -> str:
         # Stable across unrelated edits: path, code, message, and which occurrence it is.
         base = f"{rel}\0{d.code}\0{d.message}"
         seen[base] = seen.get(base, 0) + 1
-        fingerprint = hashlib.blake2b(f"{base}\0{seen[base]}".encode(), digest_size=8).hexdigest()
+        fingerprint = hex_digest(f"{base}\0{seen[base]}".encode(), 8)
         out.append({
             "check_name": d.code,
             "description": f"{d.code}: {d.message}",

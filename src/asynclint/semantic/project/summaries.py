@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import ast
 import functools
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from asynclint.digests import hex_digest
 from asynclint.semantic import concrete, signatures
 from asynclint.semantic.model import SemanticModel, dotted_name
 from asynclint.semantic.nodes import child_nodes
@@ -205,7 +205,7 @@ class ModuleSummary:
 def digest_of(value: Any) -> str:
     """What identifies a summary's (or facts') JSON value: equal values, equal digests."""
     text = json.dumps(value, sort_keys=True, separators=(",", ":"))
-    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    return hex_digest(text.encode(), 8)
 
 
 def _function_kind(node: ast.FunctionDef | ast.AsyncFunctionDef,
