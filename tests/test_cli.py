@@ -670,3 +670,26 @@ def test_format_sarif_leaves_out_display_only_fixes(run: Run, tmp_path: Path) ->
               "db.py").stdout
     results = json.loads(out)["runs"][0]["results"]
     assert {r["ruleId"]: "fixes" in r for r in results} == {"ASL102": False, "ASL100": True}
+
+
+@pytest.mark.parametrize("columns", ["50", "132", "0", "wide", None])
+def test_help_is_wrapped_for_the_terminal_as_argparse_wraps_it(
+        columns: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The help formatter sizes itself without importing `shutil`, to the same width."""
+    import argparse
+
+    from asynclint import cli
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    ours = cli.build_parser()
+    monkeypatch.setattr(cli, "_Formatter", argparse.HelpFormatter)
+    theirs = cli.build_parser()
+    assert ours.format_help() == theirs.format_help()
+    assert ours.commands["check"].format_help() == theirs.commands["check"].format_help()
+    if columns == "50":  # narrower than the default 80: more, shorter lines
+        narrow = ours.commands["check"].format_help()
+        monkeypatch.delenv("COLUMNS")
+        assert len(narrow.splitlines()) > len(ours.commands["check"].format_help().splitlines())
