@@ -154,7 +154,7 @@ def test_view_follows_reexports_aliases_and_bases(tmp_path: Path) -> None:
     assert view.lookup_full("app.services.users.missing") is None
     assert view.lookup_full("fastapi.Depends") is None  # not part of the project
     assert view.deps["app.services"][1].endswith("__init__.py")
-    assert view.deps["fastapi"] == ("fastapi", "", "")
+    assert view.deps["fastapi"] == ("fastapi", "", "", "")
 
 
 def test_disk_cache_reads_unchanged_files_without_parsing(tmp_path: Path) -> None:
@@ -204,6 +204,39 @@ def test_saved_digests_are_read_without_decoding_the_summary(
     assert third.summary_digest(users) == changed.digest() != entry.summary.digest()
     assert third.parsed == 1
     assert third.summary_digest(str(tmp_path / "app/nowhere.py")) == ""
+
+
+def test_a_dependency_on_an_unchanged_file_is_checked_without_the_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A result's dependency carries the stat its module was summarised at: while the file
+    keeps it, the saved index is not even read; once it changes (or the summaries' format
+    does), the index decides from the summary, as before."""
+    from asynclint.semantic.project import view as view_module
+
+    monkeypatch.setattr(result_cache, "clock", lambda: time.time_ns() + 60 * 10**9)
+    write(tmp_path, SERVICES)
+    cache = tmp_path / "index.json"
+    api = str(tmp_path / "app/api.py")
+    first = ProjectIndex(cache)
+    view = ProjectView(first, api, "app.api", False)
+    view.lookup_full("app.services.users.fetch_user")
+    deps = view.dep_list()
+    assert any(len(d) == 4 and d[1].endswith("users.py") for d in deps)
+    first.save()
+    unread = ProjectIndex(cache)
+    assert deps_valid(unread, api, deps) and unread._saved is None
+    monkeypatch.setattr(view_module, "SUMMARY_VERSION", SUMMARY_VERSION + 1)
+    newer = ProjectIndex(cache)
+    assert deps_valid(newer, api, deps) and newer._saved is not None
+    monkeypatch.undo()
+    monkeypatch.setattr(result_cache, "clock", lambda: time.time_ns() + 60 * 10**9)
+    users = tmp_path / "app/services/users.py"
+    users.write_text(users.read_text().replace("async def fetch_user(uid): ...",
+                                               "async def fetch_user(uid):\n    return uid"))
+    edited = ProjectIndex(cache)
+    assert deps_valid(edited, api, deps) and edited._saved is not None  # the same summary
+    users.write_text(users.read_text().replace("async def fetch_user", "def fetch_user"))
+    assert not deps_valid(ProjectIndex(cache), api, deps)
 
 
 def test_a_saved_record_that_does_not_decode_is_summarised_afresh(tmp_path: Path) -> None:

@@ -175,7 +175,8 @@ def still_valid(deps: list[list[str]], memo: dict[Any, Any] | None = None) -> bo
     (`memo`: one run's answers, shared by the files that probed the same paths)."""
     if memo is None:
         memo = {}
-    for kind, path, dig in deps:
+    for dep in deps:  # a module dependency may have a fourth element (`stat_token`)
+        kind, path, dig = dep[0], dep[1], dep[2]
         if kind not in KINDS:
             continue
         key = (kind, path)

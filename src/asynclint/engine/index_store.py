@@ -52,27 +52,32 @@ class ProjectIndex:
     def __init__(self, cache_file: Path | None) -> None:
         self.cache_file = cache_file
         self._entries: dict[str, _Entry] = {}
-        # Saved records not decoded yet: a warm run needs the digests of a few hundred of
-        # them and hardly any summary (decoding them all was a tenth of a warm run's work).
-        self._records: dict[str, list[Any]] = {}
+        # Saved records not decoded yet, read from the cache file on first use: a warm run
+        # needs hardly any (its results' dependencies carry the stats their summaries were
+        # made at), and decoding them all was a tenth of its work.
+        self._saved: dict[str, list[Any]] | None = None if cache_file is not None else {}
         self._new: dict[str, list[Any]] = {}  # computed this run, to be saved
         self.parsed = 0  # files parsed for a summary in this process (for tests and benchmarks)
-        if cache_file is not None:
-            self._load(cache_file)
 
     # -- persistence ------------------------------------------------------------------------
-    def _load(self, cache_file: Path) -> None:
+    @property
+    def _records(self) -> dict[str, list[Any]]:
+        if self._saved is None:
+            self._saved = self._load(self.cache_file) if self.cache_file is not None else {}
+        return self._saved
+
+    @staticmethod
+    def _load(cache_file: Path) -> dict[str, list[Any]]:
         try:
             with cache_file.open("rb") as fh:
                 raw = json.load(fh)
         except (OSError, ValueError):
-            return
-        if isinstance(raw, dict):
-            # Another shape (a foreign or future writer, a hand edit) is never trusted: a
-            # record is kept only in its own shape, and dropped if its summary fails to
-            # decode (`_decoded`).
-            self._records = {path: record for path, record in raw.items()
-                             if _record_shape(record)}
+            return {}
+        if not isinstance(raw, dict):
+            return {}
+        # Another shape (a foreign or future writer, a hand edit) is never trusted: a record
+        # is kept only in its own shape, and dropped if its summary fails to decode (`_known`).
+        return {path: record for path, record in raw.items() if _record_shape(record)}
 
     def take_new(self) -> dict[str, list[Any]]:
         """Summaries computed since the last call (workers hand them to the parent)."""

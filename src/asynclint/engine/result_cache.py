@@ -33,8 +33,9 @@ from asynclint.diagnostics import Applicability, Diagnostic, Edit, Fix, Location
 from asynclint.digests import hex_digest
 
 # The layout of an entry; part of the cache file's name, so another layout is never read.
-# 2: a finding that offers a fix may carry the computed fix (`encode_diagnostic`).
-RESULT_FORMAT = 2
+# 2: a finding that offers a fix may carry the computed fix (`encode_diagnostic`). 3: a
+# dependency on a summarised module may carry the stat it was summarised at (`stat_token`).
+RESULT_FORMAT = 3
 
 
 class Entry(NamedTuple):
@@ -160,8 +161,8 @@ class CacheStore:
             return None
         deps = raw[2] if len(raw) > 2 else []
         if not (isinstance(deps, list) and all(
-                isinstance(d, list) and len(d) == 3 and isinstance(d[0], str)
-                and isinstance(d[1], str) and isinstance(d[2], str) for d in deps)):
+                isinstance(d, list) and 3 <= len(d) <= 4 and all(isinstance(v, str) for v in d)
+                for d in deps)):
             return None
         try:
             found = [decode_diagnostic(d, path) for d in raw[1]]

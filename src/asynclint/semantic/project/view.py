@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from asynclint.semantic.model import classic_root, module_name_for, project_dir
 from asynclint.semantic.project.summaries import (
+    SUMMARY_VERSION,
     ClassSummary,
     FunctionSummary,
     ModuleSummary,
@@ -82,10 +83,24 @@ def named_roots(directory: str, first: str, memo: dict[Any, Any]) -> tuple[str, 
 
 # -- the store, as semantic sees it ---------------------------------------------------------------
 class IndexedModule(Protocol):
-    """A module file known to the store: its summary."""
+    """A module file known to the store: its summary, and the file's (mtime in ns, size)
+    when it was summarised ((-1, -1) when that stat is not trusted to stand for the
+    content)."""
 
     @property
     def summary(self) -> ModuleSummary: ...
+
+    @property
+    def stat(self) -> tuple[int, int]: ...
+
+
+def stat_token(stat: tuple[int, int]) -> str:
+    """A summarised file's stat as a dependency records it, with the summaries' version: while
+    the file still has that stat it has the content it was summarised from, and so the same
+    summary and facts (a new summary format changes every token). "" for an untrusted stat."""
+    if stat[0] < 0:
+        return ""
+    return f"{SUMMARY_VERSION}:{stat[0]}:{stat[1]}"
 
 
 class IndexStore(Protocol):
@@ -119,7 +134,9 @@ class IndexStore(Protocol):
 
 
 # -- what one file sees ---------------------------------------------------------------------------
-Dep = tuple[str, str, str]  # (module name, file or "", summary digest or "")
+# (module name, file or "", summary digest or "", what the file's stat was when summarised:
+# `stat_token`, "" when not trusted).
+Dep = tuple[str, str, str, str]
 # A dependency on one provider's facts of a module: (name#facts:provider, file, digest).
 FACTS_DEP = "#facts:"
 # A dependency whose first element starts with this is no module but a file the result read
@@ -162,7 +179,8 @@ class ProjectView:
         self._modules: dict[str, ModuleSummary | None] = {}
         self._installed: dict[str, ModuleSummary | None] = {}
         self._found: dict[tuple[str, bool], tuple[str, Any, str] | None] = {}
-        self._where: dict[int, tuple[str, str]] = {}  # id(summary) -> (module name, file)
+        # id(summary) -> (module name, file, `stat_token`)
+        self._where: dict[int, tuple[str, str, str]] = {}
         self._memo: dict[Any, Any] = memo if memo is not None else {}
 
     @functools.cached_property
@@ -193,7 +211,7 @@ class ProjectView:
         if not self.deps:
             return []
         return [[SELF_DEP, self.module_name or "", ""],
-                *(list(d) for _, d in sorted(self.deps.items()))]
+                *(list(d) if d[3] else list(d[:3]) for _, d in sorted(self.deps.items()))]
 
     def module(self, name: str, installed: bool = False) -> ModuleSummary | None:
         """A module of the project, or with `installed` also of an installed package (when
@@ -211,7 +229,7 @@ class ProjectView:
             digest = memo.get(("site", sites))
             if digest is None:
                 digest = memo["site", sites] = self.index.installed_digest(sites)
-            self.deps[INSTALLED_DEP] = (INSTALLED_DEP, "", digest)
+            self.deps[INSTALLED_DEP] = (INSTALLED_DEP, "", digest, "")
         summary = None
         top = name.partition(".")[0]
         if sites and top not in _NOT_READ and self._has_installed(top):
@@ -252,11 +270,16 @@ class ProjectView:
             if more:
                 path = self._find_file(more, name)
         entry = self.index.entry(path) if path else None
-        self.deps[name] = (name, path or "", entry.summary.digest() if entry else "")
-        self._modules[name] = entry.summary if entry else None
-        if entry is not None and path:
-            self._where[id(entry.summary)] = (name, path)
-        return self._modules[name]
+        if entry is None:
+            self.deps[name] = (name, path or "", "", "")
+            self._modules[name] = None
+            return None
+        assert path is not None
+        stat = stat_token(entry.stat)
+        self.deps[name] = (name, path, entry.summary.digest(), stat)
+        self._modules[name] = entry.summary
+        self._where[id(entry.summary)] = (name, path, stat)
+        return entry.summary
 
     def fact_of(self, func: FunctionSummary, provider: str) -> Any:
         """A function's fact from one provider (None: nothing to say), recorded as a
@@ -264,9 +287,9 @@ class ProjectView:
         owner = func.owner
         where = self._where.get(id(owner)) if owner is not None else None
         if owner is not None and where is not None:
-            name, path = where
+            name, path, stat = where
             key = f"{name}{FACTS_DEP}{provider}"
-            self.deps[key] = (key, path, owner.facts_digest(provider))
+            self.deps[key] = (key, path, owner.facts_digest(provider), stat)
         return func.fact(provider)
 
     def lookup_full(self, qualified: str,
@@ -442,7 +465,7 @@ def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
     here = _folder_deps(folder, name, is_package, memo)
     verdicts = here.verdicts
     for dep in deps:
-        module, file, digest = dep
+        module, file, digest = dep[0], dep[1], dep[2]
         if module == INSTALLED_DEP:
             now = memo.get(("site", sites))
             if now is None:
@@ -460,17 +483,20 @@ def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
         verdict = verdicts.get(key)
         if verdict is None:
             verdict = verdicts[key] = _dep_holds(index, here, folder, module, file, digest,
-                                                 memo)
+                                                 dep[3] if len(dep) > 3 else "", memo)
         if not verdict:
             return False
     return True
 
 
 def _dep_holds(index: IndexStore, here: _FolderDeps, folder: str, module: str, file: str,
-               digest: str, memo: dict[Any, Any]) -> bool:
+               digest: str, stat: str, memo: dict[Any, Any]) -> bool:
     """Whether a module (or facts) lookup made from `folder` still finds `file` with a
-    summary (or the provider's facts) of that digest."""
+    summary (or the provider's facts) of that digest: at once while the file has the stat it
+    was summarised at (`stat_token`), else as the index summarises it now."""
     if FACTS_DEP in module:  # its file was checked by the module's own dependency
+        if stat and _stat_token_now(file, memo) == stat:
+            return True
         provider = module.rpartition(FACTS_DEP)[2]
         facts_key = ("facts", file, provider)
         facts = memo.get(facts_key)
@@ -493,7 +519,23 @@ def _dep_holds(index: IndexStore, here: _FolderDeps, folder: str, module: str, f
                 found = memo[more_key] = index.find_file(more, module, memo)
     if (found or "") != file:
         return False
+    if found and stat and _stat_token_now(found, memo) == stat:
+        return True
     known = memo.get(("digest", found))
     if known is None:
         known = memo["digest", found] = index.summary_digest(found) if found else ""
     return bool(known == digest)
+
+
+def _stat_token_now(path: str, memo: dict[Any, Any]) -> str:
+    """`stat_token` of the file as it is now (once per run)."""
+    key = ("stat token", path)
+    token: str | None = memo.get(key)
+    if token is None:
+        try:
+            st = os.stat(path)
+            token = stat_token((st.st_mtime_ns, st.st_size))
+        except OSError:
+            token = ""
+        memo[key] = token
+    return token
