@@ -376,6 +376,32 @@ def test_a_helper_body_edit_reaches_exactly_the_files_that_call_it_from_a_corout
     assert index.parsed == 0
 
 
+def test_facts_of_a_module_waiting_to_be_checked_come_from_its_tree(tmp_path: Path) -> None:
+    """A checked file asks the facts of a helper module the run checks later: the module is
+    parsed once, for its summary, and that tree (handed over to the engine) also gives its
+    facts and is then checked; the findings are those of a run where nothing was shared."""
+    write(tmp_path, {"pyproject.toml": "[project]\nname = 'x'\n", "app/__init__.py": "",
+                     "app/a_caller.py": "from app.z_helpers import load\n\n"
+                                        "async def view(uid):\n    return load(uid)\n",
+                     "app/z_helpers.py": "import requests\n\n"
+                                         "def load(uid):\n    return requests.get(uid)\n\n"
+                                         "async def slow():\n    requests.get('x')\n"})
+    files = [tmp_path / "app/a_caller.py", tmp_path / "app/z_helpers.py"]
+    settings = Settings(root=tmp_path, select=("ASL1",))
+    index_store.forget_indexes()
+    together = check_paths([(str(f), settings) for f in files], RunOptions(jobs=1, use_cache=False))
+    index = index_store.index_for(tmp_path, ".asynclint_cache", False)
+    assert index.parsed == 1  # z_helpers, for its summary: its facts and check used that tree
+    found = {Path(r.path).name: [d.code for d in r.diagnostics] for r in together}
+    assert found == {"a_caller.py": ["ASL106"], "z_helpers.py": ["ASL101"]}
+    alone = {}
+    for f in files:
+        index_store.forget_indexes()
+        report, = check_paths([(str(f), settings)], RunOptions(jobs=1, use_cache=False))
+        alone[f.name] = [d.code for d in report.diagnostics]
+    assert alone == found
+
+
 def test_module_facts_keep_the_eager_order(tmp_path: Path) -> None:
     """A provider that memoises across a module's functions sees them in summary order."""
     seen: list[str] = []
