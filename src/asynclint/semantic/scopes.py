@@ -159,4 +159,5 @@ class Scope:
                     self._bind(name.id)
 
     def lookup(self, name: str) -> Binding | None:
-        return self.bindings.get(name)
+        bindings = self._bindings  # `bindings`, without the property's call once collected
+        return (bindings if bindings is not None else self.bindings).get(name)
