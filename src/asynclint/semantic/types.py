@@ -35,7 +35,7 @@ from asynclint.semantic.catalogs.types import (
 )
 from asynclint.semantic.nodes import walk
 from asynclint.semantic.scopes import Scope
-from asynclint.semantic.syntax import FUNCS, TYPE_ALIAS
+from asynclint.semantic.syntax import BINDS_NOTHING, FUNCS, TYPE_ALIAS
 
 if TYPE_CHECKING:
     from asynclint.semantic.model import SemanticModel
@@ -449,6 +449,8 @@ class TypeInference:
 
     def _collect_block(self, body: list[ast.stmt], scope: Scope, table: dict[str, str]) -> None:
         for stmt in body:
+            if stmt.__class__ in BINDS_NOTHING:
+                continue
             if isinstance(stmt, ast.Assign):
                 value_type = self._value_type(stmt.value, scope)
                 for target in stmt.targets:
