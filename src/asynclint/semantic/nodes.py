@@ -55,7 +55,8 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
         yield current
 
 
-_NODE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+_NODE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}  # `_FIELDS`, last first
+_NESTED = frozenset(NESTED_SCOPES)  # node classes are exact: no subclass of these is parsed
 
 
 def assigns(node: ast.AST, name: str) -> bool:
@@ -69,7 +70,9 @@ def own_nodes(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None]]:
     functions, lambdas and classes are skipped (their code runs elsewhere, or later).
 
     The same order as `ast.iter_child_nodes` gives, without its per-field generator (this is
-    the hot loop of the blocking family and of the project index's facts)."""
+    the hot loop of the blocking family and of the project index's facts): each node type's
+    fields that may hold nodes are listed once, and a nested scope is told by one set
+    lookup."""
     stack: list[tuple[ast.AST, ast.AST | None]] = [(s, None) for s in reversed(body)]
     pop, push, is_node = stack.pop, stack.append, ast.AST
     fields_of = _NODE_FIELDS
@@ -77,20 +80,20 @@ def own_nodes(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None]]:
         item = pop()
         yield item
         node = item[0]
-        if isinstance(node, NESTED_SCOPES):
-            continue
         kind = node.__class__
+        if kind in _NESTED:
+            continue
         fields = fields_of.get(kind)
         if fields is None:
-            fields = fields_of[kind] = tuple(reversed(kind._fields))
+            fields = fields_of[kind] = tuple(reversed(_FIELDS.get(kind) or _fields(kind)))
         for name in fields:
             value = getattr(node, name, None)
-            if isinstance(value, is_node):
-                push((value, node))
-            elif value.__class__ is list:
+            if value.__class__ is list:
                 for child in reversed(value):
                     if isinstance(child, is_node):
                         push((child, node))
+            elif isinstance(value, is_node):
+                push((value, node))
 
 
 def shallow_nodes(nodes: list[ast.stmt] | list[ast.AST]) -> Iterator[ast.AST]:
