@@ -9,7 +9,7 @@ import ast
 import pytest
 
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.nodes import own_nodes
+from asynclint.semantic.nodes import own_nodes, statements, walk
 from asynclint.semantic.syntax import BINDS_NOTHING, NESTED_SCOPES
 
 _BODY = '''
@@ -88,3 +88,11 @@ def test_statements_passed_over_bind_nothing() -> None:
     assert bound == {k: v.qualified for k, v in without.module_scope.bindings.items()}
     assert all(issubclass(kind, ast.stmt) and "body" not in kind._fields
                for kind in BINDS_NOTHING)
+
+
+def test_statements_are_walks_statements_in_its_order() -> None:
+    tree = ast.parse(_BODY + "class C:\n    def __init__(self):\n        if a:\n            self.x = 1\n"
+                     "        else:\n            try:\n                pass\n            finally:\n"
+                     "                self.y: int = 2\n        f = lambda: (yield)\n")
+    for node in [tree, *ast.walk(tree)]:
+        assert list(statements(node)) == [n for n in walk(node) if isinstance(n, ast.stmt)]

@@ -55,6 +55,37 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
         yield current
 
 
+# The fields that hold statements (or the handlers and cases that hold them).
+_BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_BLOCKS_OF: dict[type[ast.AST], tuple[str, ...]] = {}
+_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def statements(node: ast.AST) -> Iterator[ast.stmt]:
+    """The statements of `walk(node)` (`node` first when it is one), in its order, without
+    visiting expressions: only statements, `except` handlers and `case`s hold statements,
+    so a breadth-first walk of those alone meets them at the same depths in the same order
+    (for `self.x = ...` in `__init__`, this skips the nine nodes in ten that are
+    expressions)."""
+    todo = deque([node])
+    pop, append = todo.popleft, todo.append
+    blocks_of = _BLOCKS_OF
+    while todo:
+        current = pop()
+        kind = current.__class__
+        fields = blocks_of.get(kind)
+        if fields is None:
+            fields = blocks_of[kind] = tuple(f for f in kind._fields if f in _BLOCK_FIELDS)
+        for name in fields:
+            value = getattr(current, name)
+            if value.__class__ is list:  # a lambda's or conditional's `body` is an expression
+                for item in value:
+                    if isinstance(item, _HOLDERS):
+                        append(item)
+        if isinstance(current, ast.stmt):
+            yield current
+
+
 _NODE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}  # `_FIELDS`, last first
 _NESTED = frozenset(NESTED_SCOPES)  # node classes are exact: no subclass of these is parsed
 
