@@ -204,6 +204,7 @@ class BlockingAnalysis:
         self._project_memo: dict[tuple[str, int], Reaches] = {}
         self._files = ConfigFiles.of(model)
         self._lazy: dict[int, frozenset[int]] = {}  # `_first_use`
+        self._own: dict[int, list[ast.AST]] = {}  # `_own_nodes`
 
     # -- direct calls ---------------------------------------------------------------------------
     def direct(self, call: ast.Call, scope: Scope) -> BlockingCall | None:
@@ -385,6 +386,15 @@ class BlockingAnalysis:
                    and isinstance(node.func.value, ast.Name) and node.func.value.id == name
                    and self.direct(node, scope) is not None
                    for node, above in own_nodes(func.body))
+
+    def _own_nodes(self, func: ast.FunctionDef) -> list[ast.AST]:
+        """`func`'s own nodes (`own_nodes` order), listed once per function: its summary and
+        its blocking reaches each walked them (a function of the project summarised for the
+        index's facts was walked twice)."""
+        found = self._own.get(id(func))
+        if found is None:
+            found = self._own[id(func)] = [n for n, _ in own_nodes(func.body)]
+        return found
 
     def _first_use(self, func: ast.FunctionDef, nodes: list[ast.AST] | None = None
                    ) -> frozenset[int]:
@@ -579,7 +589,8 @@ class BlockingAnalysis:
         helper that checks `exists` before an `fcntl.flock` is known by the lock)."""
         collected: list[Reach] = []
         guards: dict[int, Guard] | None = None
-        for node, _ in own_nodes(func.body):
+        nodes = self._own_nodes(func)
+        for node in nodes:
             if not isinstance(node, ast.Call):
                 continue
             entry = self.direct(node, scope)
@@ -589,7 +600,7 @@ class BlockingAnalysis:
                 found = _within(self._call_reaches(node, scope, func))
             if not found:
                 continue
-            if id(node) in self._first_use(func):
+            if id(node) in self._first_use(func, nodes):
                 continue  # initialises a global on the first call only
             if guards is None:
                 guards = self._parameter_use(func).guards()
@@ -619,7 +630,7 @@ class BlockingAnalysis:
         """What `func` (a sync `def` of this module, known as `qualname`) does, as far as
         blocking goes: how it blocks, and the calls that leave the module (with how each is
         made, so a guard of the callee can be evaluated with its arguments)."""
-        nodes = [n for n, _ in own_nodes(func.body)]
+        nodes = self._own_nodes(func)
         self._files.prime(func, nodes)
         once = self._first_use(func, nodes)  # before `_summary` asks, from the listed nodes
         use = self._parameters.get(id(func))

@@ -288,13 +288,12 @@ class CoroutineOracle:
 
     def _qualified(self, qualified: str, func: ast.expr) -> Callee | None:
         name = canonical(qualified)
-        api = _api_label(func, name)
         if name in apis.COROUTINE_CALLS or name in self.extra_apis:
-            return Callee(COROUTINE, func, api)
+            return Callee(COROUTINE, func, _api_label(func, name))
         if name in apis.ASYNC_CONTEXT_CALLS or name in apis.ASYNC_CONTEXT_TYPES:
-            return Callee(ASYNC_CM, func, api)
+            return Callee(ASYNC_CM, func, _api_label(func, name))
         if name in apis.ASYNC_ITERATOR_CALLS:
-            return Callee(ASYNC_GEN, func, api)
+            return Callee(ASYNC_GEN, func, _api_label(func, name))
         view = self.project
         if view is None or "." not in name or name.startswith("builtins."):
             return None
@@ -466,13 +465,12 @@ class CoroutineOracle:
 
     def _typed_method(self, kind: str, attr: str, func: ast.expr) -> Callee | None:
         name = f"{kind}.{attr}"
-        api = _api_label(func, name)
         if name in apis.COROUTINE_CALLS or name in self.extra_apis:
-            return Callee(COROUTINE, func, api)
+            return Callee(COROUTINE, func, _api_label(func, name))
         if name in apis.ASYNC_CONTEXT_CALLS:
-            return Callee(ASYNC_CM, func, api)
+            return Callee(ASYNC_CM, func, _api_label(func, name))
         if name in apis.ASYNC_ITERATOR_CALLS:
-            return Callee(ASYNC_GEN, func, api)
+            return Callee(ASYNC_GEN, func, _api_label(func, name))
         cls_found = self._project_class(kind)
         if cls_found is None or any(b in _PROTOCOLS for b in cls_found[0].bases):
             # A Protocol says what implementations should be, and some knowingly differ

@@ -55,7 +55,39 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
         yield current
 
 
-_NODE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+# The fields that hold statements (or the handlers and cases that hold them).
+_BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_BLOCKS_OF: dict[type[ast.AST], tuple[str, ...]] = {}
+_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def statements(node: ast.AST) -> Iterator[ast.stmt]:
+    """The statements of `walk(node)` (`node` first when it is one), in its order, without
+    visiting expressions: only statements, `except` handlers and `case`s hold statements,
+    so a breadth-first walk of those alone meets them at the same depths in the same order
+    (for `self.x = ...` in `__init__`, this skips the nine nodes in ten that are
+    expressions)."""
+    todo = deque([node])
+    pop, append = todo.popleft, todo.append
+    blocks_of = _BLOCKS_OF
+    while todo:
+        current = pop()
+        kind = current.__class__
+        fields = blocks_of.get(kind)
+        if fields is None:
+            fields = blocks_of[kind] = tuple(f for f in kind._fields if f in _BLOCK_FIELDS)
+        for name in fields:
+            value = getattr(current, name)
+            if value.__class__ is list:  # a lambda's or conditional's `body` is an expression
+                for item in value:
+                    if isinstance(item, _HOLDERS):
+                        append(item)
+        if isinstance(current, ast.stmt):
+            yield current
+
+
+_NODE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}  # `_FIELDS`, last first
+_NESTED = frozenset(NESTED_SCOPES)  # node classes are exact: no subclass of these is parsed
 
 
 def assigns(node: ast.AST, name: str) -> bool:
@@ -69,7 +101,9 @@ def own_nodes(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None]]:
     functions, lambdas and classes are skipped (their code runs elsewhere, or later).
 
     The same order as `ast.iter_child_nodes` gives, without its per-field generator (this is
-    the hot loop of the blocking family and of the project index's facts)."""
+    the hot loop of the blocking family and of the project index's facts): each node type's
+    fields that may hold nodes are listed once, and a nested scope is told by one set
+    lookup."""
     stack: list[tuple[ast.AST, ast.AST | None]] = [(s, None) for s in reversed(body)]
     pop, push, is_node = stack.pop, stack.append, ast.AST
     fields_of = _NODE_FIELDS
@@ -77,20 +111,20 @@ def own_nodes(body: list[ast.stmt]) -> Iterator[tuple[ast.AST, ast.AST | None]]:
         item = pop()
         yield item
         node = item[0]
-        if isinstance(node, NESTED_SCOPES):
-            continue
         kind = node.__class__
+        if kind in _NESTED:
+            continue
         fields = fields_of.get(kind)
         if fields is None:
-            fields = fields_of[kind] = tuple(reversed(kind._fields))
+            fields = fields_of[kind] = tuple(reversed(_FIELDS.get(kind) or _fields(kind)))
         for name in fields:
             value = getattr(node, name, None)
-            if isinstance(value, is_node):
-                push((value, node))
-            elif value.__class__ is list:
+            if value.__class__ is list:
                 for child in reversed(value):
                     if isinstance(child, is_node):
                         push((child, node))
+            elif isinstance(value, is_node):
+                push((value, node))
 
 
 def shallow_nodes(nodes: list[ast.stmt] | list[ast.AST]) -> Iterator[ast.AST]:

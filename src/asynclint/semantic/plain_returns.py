@@ -7,7 +7,7 @@ import ast
 from collections.abc import Callable, Iterator
 
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.nodes import walk
+from asynclint.semantic.nodes import child_nodes
 
 # The project-index fact (a `FACT_PROVIDERS` entry) of a plain `def` that is no stub and, when
 # unannotated, never returns an awaitable: every `return` gives a literal, a display or a
@@ -143,11 +143,14 @@ def _called_unawaited(module: ast.Module) -> frozenset[str]:
     right away. One walk, for the rare function that asks."""
     awaited: set[int] = set()
     calls: list[ast.Call] = []
-    for node in walk(module):
+    stack: list[ast.AST] = [module]  # in no particular order: the answer is a set
+    while stack:
+        node = stack.pop()
         if isinstance(node, ast.Await):
             awaited.add(id(node.value))
         elif isinstance(node, ast.Call):
             calls.append(node)
+        stack.extend(child_nodes(node))
     names = set()
     for call in calls:
         if id(call) in awaited:

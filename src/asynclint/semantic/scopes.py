@@ -12,7 +12,12 @@ import builtins
 from dataclasses import dataclass, field
 from typing import Literal
 
-from asynclint.semantic.syntax import TYPE_ALIAS, every_parameter, is_type_checking
+from asynclint.semantic.syntax import (
+    BINDS_NOTHING,
+    TYPE_ALIAS,
+    every_parameter,
+    is_type_checking,
+)
 
 ScopeKind = Literal["module", "class", "function", "lambda"]
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -108,6 +113,8 @@ class Scope:
 
     def _collect_block(self, body: list[ast.stmt], type_only: bool) -> None:
         for stmt in body:
+            if stmt.__class__ in BINDS_NOTHING:
+                continue
             if isinstance(stmt, ast.Import):
                 for alias in stmt.names:
                     local, qualified = import_binding(alias)
@@ -159,4 +166,5 @@ class Scope:
                     self._bind(name.id)
 
     def lookup(self, name: str) -> Binding | None:
-        return self.bindings.get(name)
+        bindings = self._bindings  # `bindings`, without the property's call once collected
+        return (bindings if bindings is not None else self.bindings).get(name)

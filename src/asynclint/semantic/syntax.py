@@ -18,6 +18,12 @@ FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 # `type X = ...` (Python 3.12+; empty before).
 TYPE_ALIAS: tuple[type, ...] = tuple(filter(None, [getattr(ast, "TypeAlias", None)]))
+# Statements that bind no name and hold no block: a scan for bindings passes them over at
+# the cost of one set lookup (they are half of all statements: calls, asserts, returns).
+BINDS_NOTHING: frozenset[type[ast.stmt]] = frozenset({
+    ast.Expr, ast.Return, ast.Assert, ast.Raise, ast.Pass, ast.Break, ast.Continue,
+    ast.Delete,
+})
 
 # An awaited expression in these positions must be parenthesised: `(await f()).attr`.
 _PRIMARY_PARENTS = (ast.Attribute, ast.Subscript, ast.Call)

@@ -33,9 +33,9 @@ from asynclint.semantic.catalogs.types import (
     TRANSPARENT_GENERICS,
     YIELDING_GENERICS,
 )
-from asynclint.semantic.nodes import walk
+from asynclint.semantic.nodes import statements
 from asynclint.semantic.scopes import Scope
-from asynclint.semantic.syntax import FUNCS, TYPE_ALIAS
+from asynclint.semantic.syntax import BINDS_NOTHING, FUNCS, TYPE_ALIAS
 
 if TYPE_CHECKING:
     from asynclint.semantic.model import SemanticModel
@@ -449,6 +449,8 @@ class TypeInference:
 
     def _collect_block(self, body: list[ast.stmt], scope: Scope, table: dict[str, str]) -> None:
         for stmt in body:
+            if stmt.__class__ in BINDS_NOTHING:
+                continue
             if isinstance(stmt, ast.Assign):
                 value_type = self._value_type(stmt.value, scope)
                 for target in stmt.targets:
@@ -636,7 +638,7 @@ class TypeInference:
                 if isinstance(node, ast.ClassDef) and isinstance(sub, FUNCS) \
                         and sub.name == "__init__":
                     params = [*sub.args.posonlyargs, *sub.args.args]
-                    for inner in walk(sub) if params else ():
+                    for inner in statements(sub) if params else ():
                         if isinstance(inner, ast.AnnAssign) \
                                 and isinstance(inner.target, ast.Attribute) \
                                 and isinstance(inner.target.value, ast.Name) \
@@ -707,7 +709,7 @@ class TypeInference:
                     continue
                 init_scope = Scope("function", stmt, cls)
                 self_name = params[0].arg
-                for sub in walk(stmt):
+                for sub in statements(stmt):
                     if isinstance(sub, ast.Assign):
                         targets, value = sub.targets, sub.value
                     elif isinstance(sub, ast.AnnAssign) and sub.value is not None:

@@ -187,6 +187,11 @@ class ProjectView:
     def roots(self) -> tuple[str, ...]:
         return search_roots(self.path, self.module_name, self.is_package, self._memo)
 
+    @functools.cached_property
+    def _folder(self) -> str:
+        """The checked file's folder, absolute (asked for each module the roots lack)."""
+        return os.path.dirname(os.path.abspath(self.path))
+
     @property
     def current(self) -> ModuleSummary | None:
         """This module's own summary, from the tree the engine already parsed."""
@@ -265,8 +270,7 @@ class ProjectView:
             return self._modules[name]
         path = self._find_file(self.roots, name)
         if path is None:
-            more = named_roots(os.path.dirname(os.path.abspath(self.path)),
-                               name.partition(".")[0], self._memo)
+            more = named_roots(self._folder, name.partition(".")[0], self._memo)
             if more:
                 path = self._find_file(more, name)
         entry = self.index.entry(path) if path else None
