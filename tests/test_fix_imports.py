@@ -276,15 +276,16 @@ def test_import_uses_finds_the_last_use_whatever_its_spelling(use: str) -> None:
 
 
 def test_import_uses_reads_the_module_only_for_a_fix_that_may_remove_an_import() -> None:
-    text = "import asyncio\nimport time\n\n\nasync def f():\n" \
+    text = "import asyncio\nimport io\nimport time\n\n\nasync def f(b: io.BytesIO):\n" \
            "    asyncio.get_event_loop()\n    time.sleep(1)\n"
     uses = ImportUses(SourceFile(text), ast.parse(text), "m.py")
-    rename = _replacing(text, "get_event_loop")
+    # `asyncio` is written again, `io` only inside the word `asyncio`
+    rename = _replacing(text, "asyncio.get_event_loop()", "asyncio.get_running_loop()")
     assert uses.left_unused([rename]) == []
     assert uses.uses_of([]) == {} and uses._leaves is None  # nothing was read
     # Only `time`, whose use the edit replaces, is looked for.
     [drop] = uses.left_unused([_replacing(text, "time.sleep(1)", "await asyncio.sleep(1)")])
-    assert drop.start == Location(2, 0) and set(uses._uses) == {"time"}
+    assert drop.start == Location(3, 0) and set(uses._uses) == {"time"}
 
 
 def test_a_single_fix_carries_the_removal_in_its_own_edits(tmp_path: Path) -> None:

@@ -326,6 +326,12 @@ def _mentions(text: str, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(expr))
 
 
+def _has_word(text: str, name: str) -> bool:
+    """`name` is in `text` as a word of its own (`io` is not in `asyncio.run`): only what
+    `text` ends with, or a character that cannot be part of a name, is around it."""
+    return name in text and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
 def drop_bindings(source: SourceFile, node: _Import, dropped: list[ast.alias]) -> Edit | None:
     """The edit removing names of one import statement (the whole statement when none is
     left); None when its text is not one this can rewrite safely (comments, `;`, `\\`)."""
@@ -441,12 +447,14 @@ class ImportUses:
         replaced = [self.source.text[self.source.offset(e.start):self.source.offset(e.end)]
                     for e in edits]
         # A use inside an edit is a name, or a string, whose text is in what the edit
-        # replaces, spelt as the name unless escapes (`"\x6fs"`), concatenation (`"o" "s"`)
-        # or a non-ASCII spelling (a full-width letter reads as its ASCII one) are involved:
-        # then any name may be used there.
+        # replaces: a name is written there as a word of its own, a string spells it unless
+        # escapes (`"\x6fs"`) or concatenation (`"o" "s"`) are involved; a non-ASCII spelling
+        # (a full-width letter reads as its ASCII one) is not looked for: then any name may be
+        # used there.
         unsure = any(not text.isascii() or "\\" in text or "'" in text or '"' in text
                      for text in replaced)
-        maybe = [b for b in self._once if unsure or any(b.name in text for text in replaced)]
+        maybe = [b for b in self._once
+                 if unsure or any(_has_word(text, b.name) for text in replaced)]
         maybe = [b for b in maybe
                  if not re.search(rf"(?<![\w.]){re.escape(b.name)}\b", written)]
         if not maybe:
