@@ -14,8 +14,15 @@ from pathlib import Path
 import pytest
 
 from asynclint.config import Settings
+from asynclint.diagnostics import Edit, Location
 from asynclint.engine.run import RunOptions, check_paths
-from asynclint.fixes.imports import ImportStyle, Section, add_import, unused_after_fixes
+from asynclint.fixes.imports import (
+    ImportStyle,
+    ImportUses,
+    Section,
+    add_import,
+    unused_after_fixes,
+)
 from asynclint.source import SourceFile
 
 RUFF = str(Path(sys.executable).with_name("ruff"))
@@ -239,6 +246,46 @@ def test_unused_after_fixes_reads_uses_not_text() -> None:
     after = SourceFile("import time\nimport os\nx = 1\n")
     [edit] = unused_after_fixes("m.py", before, after)
     assert after.apply_edits([edit]) == "import os\nx = 1\n"
+
+
+def _replacing(text: str, old: str, new: str = "pass") -> Edit:
+    """An edit replacing the first occurrence of `old` in `text` with `new`."""
+    source = SourceFile(text)
+    at = text.index(old)
+    return Edit(new, source.location(at), source.location(at + len(old)))
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        "time.sleep(1)",
+        # strings that read as code mentioning `time`, though their text does not spell it
+        "x: '\\x74ime'",
+        "x: 'ti' 'me'",
+        # an identifier that reads as `time` (NFKC)
+        "\uff54ime.sleep(1)",
+    ],
+)
+def test_import_uses_finds_the_last_use_whatever_its_spelling(use: str) -> None:
+    """A fix's edits replacing the only use of an import remove it, however the use is spelt:
+    uses are looked for only where a name may be written (`ImportUses.left_unused`)."""
+    text = f"import os\nimport time\n\n\ndef f():\n    {use}\n    return os\n"
+    uses = ImportUses(SourceFile(text), ast.parse(text), "m.py")
+    [drop] = uses.left_unused([_replacing(text, use)])
+    assert SourceFile(text).apply_edits([drop]).startswith("import os\n\n\ndef")
+
+
+def test_import_uses_reads_the_module_only_for_a_fix_that_may_remove_an_import() -> None:
+    text = "import asyncio\nimport io\nimport time\n\n\nasync def f(b: io.BytesIO):\n" \
+           "    asyncio.get_event_loop()\n    time.sleep(1)\n"
+    uses = ImportUses(SourceFile(text), ast.parse(text), "m.py")
+    # `asyncio` is written again, `io` only inside the word `asyncio`
+    rename = _replacing(text, "asyncio.get_event_loop()", "asyncio.get_running_loop()")
+    assert uses.left_unused([rename]) == []
+    assert uses.uses_of([]) == {} and uses._leaves is None  # nothing was read
+    # Only `time`, whose use the edit replaces, is looked for.
+    [drop] = uses.left_unused([_replacing(text, "time.sleep(1)", "await asyncio.sleep(1)")])
+    assert drop.start == Location(3, 0) and set(uses._uses) == {"time"}
 
 
 def test_a_single_fix_carries_the_removal_in_its_own_edits(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from asynclint.config import Settings
 from asynclint.engine.traversal import walk
 from asynclint.rules.base import Rule, RuleContext
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.nodes import names_and_strings
 from asynclint.source import SourceFile
 
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
@@ -173,6 +174,35 @@ def test_same_events_as_a_plain_walk(text: str, interest: tuple[tuple[type[ast.A
         return
     fast = _events(text, tree, walk, visits, leaves)
     assert fast == _events(text, tree, reference_walk, visits, leaves)
+
+
+def _names_and_strings_as_ast_walk_finds_them(tree: ast.AST) -> None:
+    names, strings = names_and_strings(tree)
+    every = list(ast.walk(tree))
+    assert sorted(map(id, names)) == sorted(id(n) for n in every if isinstance(n, ast.Name))
+    assert sorted(map(id, strings)) == sorted(
+        id(n) for n in every if isinstance(n, ast.Constant) and isinstance(n.value, str))
+
+
+def test_names_and_strings_finds_what_ast_walk_finds() -> None:
+    tree = ast.parse(SAMPLE + "x: 'T' = f'{os.sep!r:>{w}}' 'b'\n")
+    _names_and_strings_as_ast_walk_finds_them(tree)
+    names, strings = names_and_strings(tree)
+    assert {"os", "w", "rest"} <= {n.id for n in names}
+    assert "T" in {s.value for s in strings}
+    deep = ast.parse("x = " + "-" * 2_500 + "y\n")  # deeper than the recursion limit
+    assert sorted(n.id for n in names_and_strings(deep)[0]) == ["x", "y"]
+
+
+@settings(max_examples=40 * _SCALE, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.one_of(hypothesmith.from_node(libcst.Module), hypothesmith.from_grammar()))
+def test_names_and_strings_finds_what_ast_walk_finds_anywhere(text: str) -> None:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return
+    _names_and_strings_as_ast_walk_finds_them(tree)
 
 
 def test_deep_nesting_does_not_recurse() -> None:

@@ -88,6 +88,44 @@ def statements(node: ast.AST) -> Iterator[ast.stmt]:
 
 _NODE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}  # `_FIELDS`, last first
 _NESTED = frozenset(NESTED_SCOPES)  # node classes are exact: no subclass of these is parsed
+# Fields holding only operator singletons (`Load()`, `Add()`...), which have no children.
+_OPERATOR_FIELDS = frozenset({"ctx", "op", "ops"})
+_BRANCH_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def names_and_strings(node: ast.AST) -> tuple[list[ast.Name], list[ast.Constant]]:
+    """Every `Name` and every string `Constant` under `node`, in no particular order: what
+    can use an imported name (a string may be an annotation that mentions it).
+
+    One stack walk that neither enters the leaves it collects nor the operator singletons:
+    half the time of `ast.walk` over the modules of the benchmark corpus that have a fix."""
+    names: list[ast.Name] = []
+    strings: list[ast.Constant] = []
+    stack = [node]
+    pop, push, is_node, fields_of = stack.pop, stack.append, ast.AST, _BRANCH_FIELDS
+    while stack:
+        current = pop()
+        if isinstance(current, ast.Name):
+            names.append(current)
+            continue
+        if isinstance(current, ast.Constant):
+            if isinstance(current.value, str):
+                strings.append(current)
+            continue
+        kind = current.__class__
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = fields_of[kind] = tuple(
+                f for f in kind._fields if f not in SCALAR_FIELDS and f not in _OPERATOR_FIELDS)
+        for name in fields:
+            value = getattr(current, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, is_node):
+                        push(item)
+            elif isinstance(value, is_node):
+                push(value)
+    return names, strings
 
 
 def assigns(node: ast.AST, name: str) -> bool:
