@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from asynclint.semantic.nodes import SCALAR_FIELDS
 
@@ -46,14 +46,15 @@ def _child_fields(kind: type[ast.AST], with_operators: bool) -> tuple[str, ...]:
     return fields
 
 
-# What the walk needs of one node type, worked out once per file and type (`_plan`): the
-# rules' methods to call on entering it (None: none), those called only inside coroutines,
-# whether some rule leaves it, how it opens a scope (None: it does not), and the fields that
-# may hold its children, last first.
-_Plan = tuple[
-    "list[Callable[[ast.AST], None]] | None", "list[Callable[[ast.AST], None]] | None", bool,
-    "int | None", tuple[str, ...],
-]
+class _Plan(NamedTuple):
+    """What the walk needs of one node type, worked out once per file and type (unpacked in
+    the loop, as fast as a plain tuple)."""
+
+    visits: list[Callable[[ast.AST], None]] | None  # the rules' methods on entering it
+    async_visits: list[Callable[[ast.AST], None]] | None  # those called only in coroutines
+    leaves: bool  # some rule leaves it
+    scope: int | None  # how it opens a scope (None: it does not)
+    fields: tuple[str, ...]  # the fields that may hold its children, last first
 
 
 def walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule]) -> None:
@@ -85,8 +86,8 @@ def walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule]) -> None:
     skip = frozenset(k for k in _LEAVES if k not in wanted and not with_operators)
 
     def plan(kind: type[ast.AST]) -> _Plan:
-        return (visitors.get(kind), async_visitors.get(kind), kind in leavers,
-                _SCOPE_KIND.get(kind), _child_fields(kind, with_operators))
+        return _Plan(visitors.get(kind), async_visitors.get(kind), kind in leavers,
+                     _SCOPE_KIND.get(kind), _child_fields(kind, with_operators))
 
     # One dict lookup per entered node instead of one per question (five): about half a
     # million nodes are entered on the benchmark corpus.
