@@ -21,7 +21,7 @@ import pytest
 from asynclint import __version__
 from asynclint.config import Settings
 from asynclint.engine.run import RunOptions, check_file, check_paths
-from asynclint.semantic.project.summaries import SUMMARY_VERSION
+from asynclint.semantic.project.version import SUMMARY_VERSION
 from tests.conftest import BAD, FIXED, MODULE, Run, clean_env
 
 ROOT = Path(__file__).resolve().parent.parent

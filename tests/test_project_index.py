@@ -17,14 +17,15 @@ from asynclint.engine import index_store, result_cache
 from asynclint.engine.index_store import ProjectIndex
 from asynclint.engine.run import RunOptions, check_paths
 from asynclint.semantic.project.facts import FACT_PROVIDERS
+from asynclint.semantic.project.lookups import deps_valid
 from asynclint.semantic.project.summaries import (
-    SUMMARY_VERSION,
     WRAPS_ASYNC,
     WRAPS_FACTORY,
     ModuleSummary,
     summarize_module,
 )
-from asynclint.semantic.project.view import ProjectView, deps_valid
+from asynclint.semantic.project.version import SUMMARY_VERSION
+from asynclint.semantic.project.view import ProjectView
 
 INDEX_FILE = f"index-v{SUMMARY_VERSION}.json"
 
@@ -211,7 +212,7 @@ def test_a_dependency_on_an_unchanged_file_is_checked_without_the_index(
     """A result's dependency carries the stat its module was summarised at: while the file
     keeps it, the saved index is not even read; once it changes (or the summaries' format
     does), the index decides from the summary, as before."""
-    from asynclint.semantic.project import view as view_module
+    from asynclint.semantic.project import lookups
 
     monkeypatch.setattr(result_cache, "clock", lambda: time.time_ns() + 60 * 10**9)
     write(tmp_path, SERVICES)
@@ -225,7 +226,7 @@ def test_a_dependency_on_an_unchanged_file_is_checked_without_the_index(
     first.save()
     unread = ProjectIndex(cache)
     assert deps_valid(unread, api, deps) and unread._saved is None
-    monkeypatch.setattr(view_module, "SUMMARY_VERSION", SUMMARY_VERSION + 1)
+    monkeypatch.setattr(lookups, "SUMMARY_VERSION", SUMMARY_VERSION + 1)
     newer = ProjectIndex(cache)
     assert deps_valid(newer, api, deps) and newer._saved is not None
     monkeypatch.undo()
@@ -515,7 +516,7 @@ def test_a_dependency_changed_moments_ago_is_read_again_even_with_the_same_stat(
 ])
 def test_module_names_from_the_import_root(tmp_path: Path, rel: str,
                                            expected: tuple[str, bool]) -> None:
-    from asynclint.semantic.model import module_name_for
+    from asynclint.semantic.module_names import module_name_for
 
     write(tmp_path, {"pyproject.toml": "", "src/ns/pkg/__init__.py": "",
                      "classic/__init__.py": "", rel: ""})
@@ -524,7 +525,7 @@ def test_module_names_from_the_import_root(tmp_path: Path, rel: str,
 
 
 def test_outside_a_project_only_init_packages_name_a_module(tmp_path: Path) -> None:
-    from asynclint.semantic import model
+    from asynclint.semantic import module_names as model
 
     write(tmp_path, {"a/b/c.py": "", "a/pkg/__init__.py": "", "a/pkg/m.py": ""})
     memo: dict[object, object] = {}

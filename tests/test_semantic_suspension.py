@@ -14,7 +14,8 @@ import pytest
 from asynclint.engine import index_store
 from asynclint.engine.index_store import ProjectIndex
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.project.view import FACTS_DEP, ProjectView
+from asynclint.semantic.project.lookups import FACTS_DEP
+from asynclint.semantic.project.view import ProjectView
 from asynclint.semantic.suspension import Suspension
 from asynclint.semantic.suspension_facts import project_fact
 

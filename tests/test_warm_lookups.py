@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from asynclint.semantic.model import module_name_for
-from asynclint.semantic.project.view import search_roots
+from asynclint.semantic.module_names import module_name_for
+from asynclint.semantic.project.lookups import search_roots
 
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 
@@ -149,7 +149,7 @@ def test_dependency_verdicts_shared_by_a_folder_match_fresh_ones(tree: list[str]
     fixture's `w.x.py` sits beside `m.py` in a namespace folder with a deeper name, so its
     search roots differ in order, and `dup` is found in another root)."""
     from asynclint.engine.index_store import ProjectIndex
-    from asynclint.semantic.project.view import deps_valid
+    from asynclint.semantic.project.lookups import deps_valid
 
     index = ProjectIndex(None)
     on_disk = [p for p in tree if os.path.isfile(p)]

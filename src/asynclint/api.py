@@ -23,8 +23,7 @@ from asynclint.engine.result_cache import CacheStore, clean, decode_diagnostic, 
 from asynclint.engine.run import FileReport, RunOptions
 from asynclint.engine.run import check_file as _check_file
 from asynclint.engine.run import check_paths as _check_paths
-from asynclint.fixes.attach import attach_fixes as _attach_fixes
-from asynclint.semantic.model import module_name_for
+from asynclint.semantic.module_names import module_name_for
 from asynclint.source import SourceFile
 
 if TYPE_CHECKING:
@@ -206,7 +205,9 @@ def unchecked(source: SourceFile) -> Analysis:
 
 def attach_fixes(analysis: Analysis) -> list[Diagnostic]:
     """The analysis' diagnostics with their fixes computed (imports libcst)."""
-    return _attach_fixes(analysis)
+    from asynclint.fixes.attach import attach_fixes as attach
+
+    return attach(analysis)
 
 
 def fix_source(analysis: Analysis, settings: Settings, path: str | None) -> str:

@@ -10,7 +10,6 @@ long-running process (the editor) sees an edited `pyproject.toml` at its next ch
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 import tomllib
@@ -124,6 +123,8 @@ class Environment:
             data = self.read(directory / name)
             if data is None:
                 continue
+            import configparser  # here: a run the result cache answers reads no such file
+
             try:
                 if section is None:
                     tool = tomllib.loads(data.decode("utf-8")).get("tool", {})

@@ -18,8 +18,9 @@ from asynclint.engine.installed import site_roots
 from asynclint.engine.traversal import walk
 from asynclint.rules import Rule, RuleContext, load_registry
 from asynclint.semantic.model import SemanticModel
+from asynclint.semantic.project.lookups import SELF_DEP
 from asynclint.semantic.project.summaries import note_yield_rows
-from asynclint.semantic.project.view import SELF_DEP, ProjectView
+from asynclint.semantic.project.view import ProjectView
 from asynclint.source import SourceFile
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from typing import Any
 from asynclint.config import Settings
 from asynclint.config.environment import Environment
 from asynclint.fixes.imports import ImportStyle
-from asynclint.semantic.model import module_name_for
+from asynclint.semantic.module_names import module_name_for
 
 # Where ruff reads its settings, in the order it prefers them.
 _RUFF_FILES = (("ruff.toml", ("lint", "isort")), (".ruff.toml", ("lint", "isort")),

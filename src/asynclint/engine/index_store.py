@@ -17,21 +17,19 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint.digests import hex_digest
+from asynclint.digests import digest_of, hex_digest
 from asynclint.engine import result_cache
 from asynclint.engine.installed import environment_digest, find_installed, has_installed
-from asynclint.semantic.model import SemanticModel, module_name_for
-from asynclint.semantic.project.summaries import (
-    SUMMARY_VERSION,
-    Facts,
-    ModuleSummary,
-    compute_facts,
-    digest_of,
-    note_yield_rows,
-    summarize_module,
-)
+from asynclint.semantic.module_names import module_name_for
+from asynclint.semantic.project.version import SUMMARY_VERSION
+
+if TYPE_CHECKING:
+    from asynclint.semantic.project.summaries import Facts, ModuleSummary
+
+# The summariser is imported where a summary is made or decoded: a run the result cache answers
+# needs neither (it compares stats and digests), nor the semantic model behind it.
 
 _UNTRUSTED = (-1, -1)  # a stat no file has
 
@@ -105,6 +103,8 @@ class ProjectIndex:
         """An entry from its JSON record `[mtime, size, digest, summary, facts per provider,
         summary digest]` (the last saves re-serialising every summary on a warm run)."""
         mtime, size, dig, summary_json, facts, summary_digest = raw
+        from asynclint.semantic.project.summaries import ModuleSummary
+
         summary = ModuleSummary.from_json(summary_json, str(summary_digest))
         summary.facts = dict(facts)
         if not path.startswith(INSTALLED_KEY):
@@ -135,6 +135,9 @@ class ProjectIndex:
             except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
                 return {}
             self.parsed += 1
+        from asynclint.semantic.model import SemanticModel
+        from asynclint.semantic.project.summaries import compute_facts, note_yield_rows
+
         model = SemanticModel(tree, summary.name, summary.is_package)
         note_yield_rows(model, data)
         facts = compute_facts(tree, model, provider)
@@ -226,6 +229,8 @@ class ProjectIndex:
                 return None
             self.parsed += 1
             hand_over(path, data, tree)
+            from asynclint.semantic.project.summaries import summarize_module
+
             summary = summarize_module(tree, name, is_package, data)
             # Not from this tree: an index entry lives for the whole run.
             summary.facts_loader = functools.partial(self._facts_from_file, path, dig, summary)
@@ -308,6 +313,8 @@ class ProjectIndex:
                 return None
             self.parsed += 1
             is_package = os.path.basename(path) == "__init__.py"
+            from asynclint.semantic.project.summaries import summarize_module
+
             summary = summarize_module(tree, module, is_package, data)
             summary.facts_loader = None  # not from this tree: set below, from the file
             entry = _Entry(_UNTRUSTED, hex_digest(data),

@@ -28,9 +28,8 @@ from asynclint.engine.index_store import (
 )
 from asynclint.engine.installed import site_roots
 from asynclint.engine.result_cache import CacheStore, Entry, digest, stat_key
-from asynclint.fixes.attach import attach_fixes
-from asynclint.semantic.model import module_name_for
-from asynclint.semantic.project.view import deps_valid
+from asynclint.semantic.module_names import module_name_for
+from asynclint.semantic.project.lookups import deps_valid
 from asynclint.source import DecodeError, SourceFile
 
 
@@ -193,6 +192,8 @@ def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes 
     report.diagnostics = analysis.diagnostics
     if options.want_fixes:
         report.found = analysis.diagnostics
+        from asynclint.fixes.attach import attach_fixes
+
         report.diagnostics = attach_fixes(analysis)
     report.deps = analysis.deps()  # after the fixes: what they read is recorded too
     own = analysis.project.own_summary if analysis.project is not None else None

@@ -14,7 +14,7 @@ from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Locat
 from asynclint.rules.base import Rule, RuleContext
 from asynclint.semantic.handlers import Handler, defines_app, handler_info
 from asynclint.semantic.loops import LoopHolder, run_call, run_receiver
-from asynclint.semantic.model import package_depth
+from asynclint.semantic.module_names import package_depth
 from asynclint.semantic.nodes import child_nodes, walk
 from asynclint.semantic.paths import is_script_path
 from asynclint.semantic.syntax import FUNCS, await_site

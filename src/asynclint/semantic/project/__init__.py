@@ -9,12 +9,12 @@ the editor, flake8) gets exactly the findings it gets in a whole-project run.
 
 - `summaries`: each module reduced to a small `ModuleSummary` (top-level functions and classes
   with their async-ness, decorators, return annotation, bases, methods; module-level imports for
-  re-exports), and `SUMMARY_VERSION`, the version of what is cached on disk.
+  re-exports); `version`: `SUMMARY_VERSION`, the version of what is cached on disk.
 - `facts`: the per-function facts (`FunctionSummary.fact(provider)`, JSON-able values) as one
   explicit table of providers, `FACT_PROVIDERS`.
-- `view`: the index as one checked file sees it (`ProjectView`), where it looks for modules
-  (`search_roots`), the store it reads summaries from (`IndexStore`), and whether a cached
-  result's lookups still hold (`deps_valid`).
+- `view`: the index as one checked file sees it (`ProjectView`).
+- `lookups`: where a file's imports are looked for (`search_roots`), the store summaries come
+  from (`IndexStore`), and whether a cached result's lookups still hold (`deps_valid`).
 
 Summaries are cached on disk by file (stat, then content digest), so a re-run parses only files
 that changed: that store is the engine's (`engine.index_store`); semantic sees it only as an

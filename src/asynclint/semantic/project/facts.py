@@ -5,7 +5,7 @@ helper reach a blocking call?). Providers are listed here, not registered by the
 define them: an index asked for facts must give the same answer whatever the run imported
 before (a warm run imports no rule family), or a cached empty answer would hide findings.
 Add a provider in one line; when one is added or changes what it answers, bump
-`SUMMARY_VERSION` in `semantic/project/summaries.py`, so facts cached on disk are rebuilt.
+`SUMMARY_VERSION` in `semantic/project/version.py`, so facts cached on disk are rebuilt.
 """
 
 from __future__ import annotations
