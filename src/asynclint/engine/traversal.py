@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from asynclint.semantic.nodes import SCALAR_FIELDS
 
@@ -46,15 +46,16 @@ def _child_fields(kind: type[ast.AST], with_operators: bool) -> tuple[str, ...]:
     return fields
 
 
-class _Plan(NamedTuple):
-    """What the walk needs of one node type, worked out once per file and type (unpacked in
-    the loop, as fast as a plain tuple)."""
-
-    visits: list[Callable[[ast.AST], None]] | None  # the rules' methods on entering it
-    async_visits: list[Callable[[ast.AST], None]] | None  # those called only in coroutines
-    leaves: bool  # some rule leaves it
-    scope: int | None  # how it opens a scope (None: it does not)
-    fields: tuple[str, ...]  # the fields that may hold its children, last first
+# What the walk needs of one node type, worked out once per file and type (`_plan`): the
+# rules' methods to call on entering it (None: none), those called only inside coroutines,
+# whether some rule leaves it, how it opens a scope (None: it does not), and the fields that
+# may hold its children, last first. A plain tuple, unpacked at once: as a NamedTuple its
+# construction (once per node type and file) cost 0.7 % of a cold run's instructions
+# (`benchmarks/instructions.sh`: 6.262 G vs 6.304 G); `tests/test_walk.py` pins the walk.
+_Plan = tuple[
+    "list[Callable[[ast.AST], None]] | None", "list[Callable[[ast.AST], None]] | None", bool,
+    "int | None", tuple[str, ...],
+]
 
 
 def walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule]) -> None:
@@ -86,8 +87,8 @@ def walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule]) -> None:
     skip = frozenset(k for k in _LEAVES if k not in wanted and not with_operators)
 
     def plan(kind: type[ast.AST]) -> _Plan:
-        return _Plan(visitors.get(kind), async_visitors.get(kind), kind in leavers,
-                     _SCOPE_KIND.get(kind), _child_fields(kind, with_operators))
+        return (visitors.get(kind), async_visitors.get(kind), kind in leavers,
+                _SCOPE_KIND.get(kind), _child_fields(kind, with_operators))
 
     # One dict lookup per entered node instead of one per question (five): about half a
     # million nodes are entered on the benchmark corpus.
