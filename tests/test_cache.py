@@ -95,6 +95,29 @@ def test_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     assert _codes(tmp_path, settings) == ["ASL100"]
 
 
+@pytest.mark.parametrize("deps, trusted", [
+    ([], True),
+    ([["app.db", "/p/app/db.py", "0f"], ["os", "", ""]], True),
+    ([["app.db", "/p/app/db.py", "0f", "22:1:2"]], True),  # with the stat it was summarised at
+    ("not a list", False),
+    ([["app.db", "/p/app/db.py"]], False),
+    ([["app.db", "/p/app/db.py", "0f", "22:1:2", "extra"]], False),
+    ([[1, "/p/app/db.py", "0f"]], False),
+    ([["app.db", None, "0f"]], False),
+    ([["app.db", "/p/app/db.py", ["0f"]]], False),
+    ([["app.db", "/p/app/db.py", "0f", 22]], False),
+    ([("app.db", "/p/app/db.py", "0f")], False),
+])
+def test_a_cached_entry_is_trusted_only_with_dependencies_of_its_shape(
+        tmp_path: Path, deps: object, trusted: bool) -> None:
+    store = CacheStore(Settings(root=tmp_path))
+    store._raw = {"a.py": ["digest", [], deps]}
+    entry = store.get("a.py", str(tmp_path / "a.py"))
+    assert (entry is not None) == trusted
+    if entry is not None:
+        assert entry.deps == deps
+
+
 def _flagged_fixtures() -> list[Path]:
     root = Path(__file__).resolve().parent.parent / "fixtures"
     return sorted(p for code in REGISTRY for p in (root / code).glob("flagged*.py")
