@@ -13,7 +13,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 python=${PYTHON:-$here/.venv/bin/python}
 warm=0
 if [[ ${1:-} == --warm ]]; then warm=1; shift; fi
-corpus=$(ls -d "${ASYNCLINT_BENCH_CACHE:-$HOME/.cache/asynclint-ecosystem}"/bench-corpus/*/ | head -1)
+# The libraries corpus (`benchmarks/run.py --corpus libraries`); ASYNCLINT_BENCH_CORPUS=open-webui
+# picks the applications one.
+corpus=$(ls -d "${ASYNCLINT_BENCH_CACHE:-$HOME/.cache/asynclint-ecosystem}"/bench-corpus/"${ASYNCLINT_BENCH_CORPUS:-fastapi}"*/ | head -1)
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 2; }
 "$python" -m compileall -q "$here/src/asynclint"
 cd "$corpus"
