@@ -99,6 +99,31 @@ def test_a_module_parsed_for_the_project_index_is_not_parsed_again(tmp_path: Pat
     assert ("services.py", "ASL100", 5) in _findings(together)
 
 
+def test_lanes_hold_about_equal_bytes() -> None:
+    """Workers' lanes split the sorted files by size, not count: many small files of one
+    project and a few large ones of the next stay apart."""
+    import random
+
+    from asynclint.engine.run import lane_bounds
+
+    assert lane_bounds([100] * 10, 2) == [0, 5, 10]  # equal sizes: as a count split
+    assert lane_bounds([1] * 80 + [80] * 2, 2) == [0, 81, 82]
+    assert lane_bounds([1] * 80 + [40] * 2, 2) == [0, 80, 82]  # 80 small files vs 2 large
+    assert lane_bounds([0] * 6, 3) == [0, 2, 4, 6]  # nothing to weigh: by count
+    assert lane_bounds([], 2) == [0, 0, 0]
+    rng = random.Random(7)
+    for _ in range(300):
+        sizes = [rng.choice([0, 1, 10, 1000]) for _ in range(rng.randrange(0, 40))]
+        jobs = rng.randrange(1, 5)
+        bounds = lane_bounds(sizes, jobs)
+        assert len(bounds) == jobs + 1 and bounds[0] == 0 and bounds[-1] == len(sizes)
+        assert bounds == sorted(bounds)
+        total = sum(sizes)
+        for lane in range(jobs):  # no lane takes a file whose middle is past its share
+            taken = sum(sizes[bounds[lane]:bounds[lane + 1]])
+            assert not total or taken <= total / jobs + max(sizes, default=0)
+
+
 def test_workers_take_their_own_lane_first_then_help_from_the_back_of_others() -> None:
     """Every file is checked exactly once; a worker keeps to its contiguous lane (locality for
     the project index) and, once done, takes the others' files from the far end."""

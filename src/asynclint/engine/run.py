@@ -339,7 +339,7 @@ def _run_batches(work: list[tuple[str, Settings, Entry | None]],
         # Each worker takes a contiguous lane of the (sorted) files, chunk by chunk from its
         # front, then helps the others from the back of theirs: files of one package mostly
         # stay with one worker, whose project index then summarises their imports once.
-        bounds = [len(work) * lane // jobs for lane in range(jobs + 1)]
+        bounds = lane_bounds([_size(path) for path, _, _ in work], jobs)
         front = multiprocessing.Array("q", bounds[:-1])
         back = multiprocessing.Array("q", bounds[1:])
         found: dict[int, FileReport] = {}
@@ -352,6 +352,32 @@ def _run_batches(work: list[tuple[str, Settings, Entry | None]],
     if options.use_cache:
         save_all(summaries)
     return reports
+
+
+def lane_bounds(sizes: list[int], jobs: int) -> list[int]:
+    """Where each worker's lane of files starts (and, last, where the files end): lanes of
+    about equal bytes rather than equal counts, so a project of many small files and one of
+    few large ones are not cut in the middle of the other (on the applications corpus of
+    `benchmarks/run.py` a count split cut lnbits in two, and both workers summarised its
+    modules)."""
+    total = sum(sizes)
+    if not total:
+        return [len(sizes) * lane // jobs for lane in range(jobs + 1)]
+    bounds = [0]
+    seen = 0
+    for i, size in enumerate(sizes):
+        while len(bounds) < jobs and seen + size / 2 > total * len(bounds) / jobs:
+            bounds.append(i)
+        seen += size
+    bounds += [len(sizes)] * (jobs + 1 - len(bounds))
+    return bounds
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 # A worker's view of the lanes (set once per worker process by `_lanes_init`).
