@@ -45,27 +45,50 @@ def search_roots(path: str, module_name: str | None, is_package: bool,
     return tuple(dict.fromkeys(roots))
 
 
-def named_roots(directory: str, first: str, memo: dict[Any, Any]) -> tuple[str, ...]:
-    """More import roots for a module whose dotted name starts with `first`: above each
-    folder at or above `directory` (a file's folder) named `first`, nearest first, inside
+def named_roots(directory: str, memo: dict[Any, Any]) -> dict[str, tuple[str, ...]]:
+    """More import roots for a module, by the first part of its dotted name: above each
+    folder at or above `directory` (a file's folder) with that name, nearest first, inside
     the project (`backend/app/main.py` importing `app.routers.apps` finds it under
     `backend/`, a root neither the project nor its `src`). Only the path and the import
-    decide: never which files are checked."""
-    key = ("named", directory, first)
-    known: tuple[str, ...] | None = memo.get(key)
+    decide: never which files are checked. One climb per folder and run (`memo`)."""
+    key = ("named", directory)
+    known: dict[str, tuple[str, ...]] | None = memo.get(key)
     if known is None:
         project = project_dir(directory, memo)
-        found = []
+        found: dict[str, list[str]] = {}
         folder = directory
         while folder != project:
             parent = os.path.dirname(folder)
             if parent == folder:
                 break
-            if os.path.basename(folder) == first:
-                found.append(parent)
+            found.setdefault(os.path.basename(folder), []).append(parent)
             folder = parent
-        known = memo[key] = tuple(found)
+        known = memo[key] = {name: tuple(parents) for name, parents in found.items()}
     return known
+
+
+def module_file(index: IndexStore, roots: tuple[str, ...], named: dict[str, tuple[str, ...]],
+                module: str, memo: dict[Any, Any]) -> str | None:
+    """The file `module` resolves to for a file whose imports are looked up under `roots`,
+    else under the roots `named` (its folder's `named_roots`) adds. Each look-up is answered
+    once per run (`memo`): a checked file's view and the check of cached results ask the
+    same."""
+    found = _find_file(index, roots, module, memo)
+    if found is None:
+        more = named.get(module.partition(".")[0])
+        if more:
+            found = _find_file(index, more, module, memo)
+    return found
+
+
+def _find_file(index: IndexStore, roots: tuple[str, ...], module: str,
+               memo: dict[Any, Any]) -> str | None:
+    key = ("file", roots, module)
+    if key in memo:
+        found: str | None = memo[key]
+        return found
+    found = memo[key] = index.find_file(roots, module, memo)
+    return found
 
 
 # -- the store, as semantic sees it ---------------------------------------------------------------
@@ -140,16 +163,15 @@ SELF_DEP = "="
 INSTALLED_DEP = "+"
 
 
-
 @dataclass
 class _FolderDeps:
     """What checking the dependencies of a cached file needs of its folder, worked out once
     per run for all its files (a warm run checks ~12,000 dependencies of ~2,000 files in a
-    few hundred folders): where its imports are looked up, the folder names `named_roots`
-    answers for, and the verdict of each dependency already checked from here."""
+    few hundred folders): where its imports are looked up (`search_roots`, `named_roots`),
+    and the verdict of each dependency already checked from here."""
 
     roots: tuple[str, ...]
-    named: frozenset[str]
+    named: dict[str, tuple[str, ...]]
     verdicts: dict[tuple[str, str, str], bool] = field(default_factory=dict)
 
 
@@ -160,16 +182,7 @@ def _folder_deps(folder: str, name: str | None, is_package: bool,
     known: _FolderDeps | None = memo.get(key)
     if known is None:
         roots = search_roots(os.path.join(folder, "_"), name, is_package, memo)
-        project = project_dir(folder, memo)
-        names = set()
-        directory = folder
-        while directory != project:  # as `named_roots` climbs
-            parent = os.path.dirname(directory)
-            if parent == directory:
-                break
-            names.add(os.path.basename(directory))
-            directory = parent
-        known = memo[key] = _FolderDeps(roots, frozenset(names))
+        known = memo[key] = _FolderDeps(roots, named_roots(folder, memo))
     return known
 
 
@@ -209,16 +222,16 @@ def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
         key = (module, file, digest)
         verdict = verdicts.get(key)
         if verdict is None:
-            verdict = verdicts[key] = _dep_holds(index, here, folder, module, file, digest,
+            verdict = verdicts[key] = _dep_holds(index, here, module, file, digest,
                                                  dep[3] if len(dep) > 3 else "", memo)
         if not verdict:
             return False
     return True
 
 
-def _dep_holds(index: IndexStore, here: _FolderDeps, folder: str, module: str, file: str,
-               digest: str, stat: str, memo: dict[Any, Any]) -> bool:
-    """Whether a module (or facts) lookup made from `folder` still finds `file` with a
+def _dep_holds(index: IndexStore, here: _FolderDeps, module: str, file: str, digest: str,
+               stat: str, memo: dict[Any, Any]) -> bool:
+    """Whether a module (or facts) lookup made from `here` still finds `file` with a
     summary (or the provider's facts) of that digest: at once while the file has the stat it
     was summarised at (`stat_token`), else as the index summarises it now."""
     if FACTS_DEP in module:  # its file was checked by the module's own dependency
@@ -230,20 +243,7 @@ def _dep_holds(index: IndexStore, here: _FolderDeps, folder: str, module: str, f
         if facts is None:
             facts = memo[facts_key] = index.facts_digest(file, provider) if file else ""
         return bool(facts == digest)
-    roots = here.roots
-    key = ("file", roots, module)
-    if key in memo:
-        found = memo[key]
-    else:
-        found = memo[key] = index.find_file(roots, module, memo)
-    if found is None and module.partition(".")[0] in here.named:  # as `ProjectView.module`
-        more = named_roots(folder, module.partition(".")[0], memo)
-        if more:
-            more_key = ("file", more, module)
-            if more_key in memo:
-                found = memo[more_key]
-            else:
-                found = memo[more_key] = index.find_file(more, module, memo)
+    found = module_file(index, here.roots, here.named, module, memo)
     if (found or "") != file:
         return False
     if found and stat and _stat_token_now(found, memo) == stat:

@@ -20,6 +20,7 @@ from asynclint.semantic.project.lookups import (
     SELF_DEP,
     Dep,
     IndexStore,
+    module_file,
     named_roots,
     search_roots,
     stat_token,
@@ -138,26 +139,13 @@ class ProjectView:
             found = self._memo[key] = self.index.has_installed(self.sites, top)
         return found
 
-    def _find_file(self, roots: tuple[str, ...], name: str) -> str | None:
-        """`IndexStore.find_file`, answered once per run (the key is `deps_valid`'s)."""
-        key = ("file", roots, name)
-        memo = self._memo
-        if key in memo:
-            found: str | None = memo[key]
-            return found
-        found = memo[key] = self.index.find_file(roots, name, memo)
-        return found
-
     def _project_module(self, name: str) -> ModuleSummary | None:
         if name == self.module_name and self._tree is not None:
             return self.current
         if name in self._modules:
             return self._modules[name]
-        path = self._find_file(self.roots, name)
-        if path is None:
-            more = named_roots(self._folder, name.partition(".")[0], self._memo)
-            if more:
-                path = self._find_file(more, name)
+        path = module_file(self.index, self.roots, named_roots(self._folder, self._memo), name,
+                           self._memo)
         entry = self.index.entry(path) if path else None
         if entry is None:
             self.deps[name] = (name, path or "", "", "")
