@@ -304,15 +304,24 @@ def name_uses(tree: ast.Module, names: set[str]) -> dict[str, int]:
     """How often each of `names` is used in the module, import statements aside: as a name,
     in `__all__`, or in a string that reads as code mentioning it (a string annotation, a
     `cast("T", x)`): a string counts when unsure."""
-    counts = dict.fromkeys(names, 0)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in counts:
-            counts[node.id] += 1
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            for name in names:
-                if name in node.value and _mentions(node.value, name):
-                    counts[name] += 1
-    return counts
+    return {name: len(found) for name, found in _uses_in(names_and_strings(tree), names).items()}
+
+
+def _uses_in(leaves: tuple[list[ast.Name], list[ast.Constant]], names: Iterable[str]
+             ) -> dict[str, list[ast.expr]]:
+    """The nodes among a module's names and strings (`names_and_strings`) that use each of
+    `names`: a name spelled so, or a string that is it or reads as code mentioning it."""
+    found: dict[str, list[ast.expr]] = {name: [] for name in names}
+    used, strings = leaves
+    for node in used:
+        if node.id in found:
+            found[node.id].append(node)
+    for constant in strings:
+        text = cast(str, constant.value)  # `names_and_strings` gives only strings
+        for name, uses in found.items():
+            if name in text and _mentions(text, name):
+                uses.append(constant)
+    return found
 
 
 def _mentions(text: str, name: str) -> bool:
@@ -420,17 +429,8 @@ class ImportUses:
         if todo:
             if self._leaves is None:
                 self._leaves = names_and_strings(self.tree)
-            found: dict[str, list[_Use]] = {name: [] for name in todo}
-            used, strings = self._leaves
-            for node in used:
-                if node.id in found:
-                    found[node.id].append(self._use(node))
-            for constant in strings:
-                text = cast(str, constant.value)  # `names_and_strings` gives only strings
-                for name in todo:
-                    if name in text and _mentions(text, name):
-                        found[name].append(self._use(constant))
-            self._uses.update(found)
+            for name, nodes in _uses_in(self._leaves, todo).items():
+                self._uses[name] = [self._use(node) for node in nodes]
         return {name: self._uses[name] for name in names}
 
     def _use(self, node: ast.expr) -> _Use:
