@@ -10,14 +10,12 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from asynclint.semantic.nodes import SCALAR_FIELDS
+from asynclint.semantic.nodes import OPERATOR_FIELDS, SCALAR_FIELDS
 
 if TYPE_CHECKING:
     from asynclint.rules import Rule
     from asynclint.semantic.model import SemanticModel
 
-# Fields holding only operator singletons (`Load()`, `Add()`...), nodes without children.
-_OPERATOR_FIELDS = frozenset({"ctx", "op", "ops"})
 _OPERATOR_BASES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 # Node types that have no children besides operator singletons: when no rule wants them, the
 # traversal does not enter them at all (Name and Constant are a third of all nodes).
@@ -40,7 +38,7 @@ def _child_fields(kind: type[ast.AST], with_operators: bool) -> tuple[str, ...]:
     if fields is None:
         fields = tuple(reversed([
             f for f in kind._fields
-            if f not in SCALAR_FIELDS and (with_operators or f not in _OPERATOR_FIELDS)
+            if f not in SCALAR_FIELDS and (with_operators or f not in OPERATOR_FIELDS)
         ]))
         _child_fields_cache[key] = fields
     return fields

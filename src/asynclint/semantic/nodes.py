@@ -19,6 +19,8 @@ SCALAR_FIELDS = frozenset({
     "id", "attr", "arg", "asname", "module", "level", "kind", "conversion", "is_async", "simple",
     "type_comment", "kwd_attrs", "rest", "tag", "lineno", "n", "s",
 })
+# Fields holding only operator singletons (`Load()`, `Add()`...), which have no children.
+OPERATOR_FIELDS = frozenset({"ctx", "op", "ops"})
 _FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 _AST = ast.AST
 
@@ -88,8 +90,6 @@ def statements(node: ast.AST) -> Iterator[ast.stmt]:
 
 _NODE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}  # `_FIELDS`, last first
 _NESTED = frozenset(NESTED_SCOPES)  # node classes are exact: no subclass of these is parsed
-# Fields holding only operator singletons (`Load()`, `Add()`...), which have no children.
-_OPERATOR_FIELDS = frozenset({"ctx", "op", "ops"})
 _BRANCH_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
@@ -116,7 +116,7 @@ def names_and_strings(node: ast.AST) -> tuple[list[ast.Name], list[ast.Constant]
         fields = fields_of.get(kind)
         if fields is None:
             fields = fields_of[kind] = tuple(
-                f for f in kind._fields if f not in SCALAR_FIELDS and f not in _OPERATOR_FIELDS)
+                f for f in kind._fields if f not in SCALAR_FIELDS and f not in OPERATOR_FIELDS)
         for name in fields:
             value = getattr(current, name, None)
             if value.__class__ is list:
