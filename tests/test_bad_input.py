@@ -171,21 +171,43 @@ def test_thousand_deep_nesting_through_the_cli(run: Run, tmp_path: Path) -> None
 @pytest.mark.parametrize("where", ["in the call", "beside the call"])
 def test_fix_libcst_cannot_position_is_skipped_with_one_line(where: str, run: Run,
                                                              tmp_path: Path) -> None:
-    """A 1,000-term expression parses for `ast` but is too deep for libcst to position: the
-    finding stays, its fix is skipped with one line saying so, and the exit code is 1 (a
-    finding remains), not 2 (an internal error)."""
+    """A 1,000-term expression parses for `ast` but is too deep for libcst to position: a
+    finding whose fix rewrites libcst nodes (ASL400's `gather`) stays, its fix is skipped with
+    one line saying so, and the exit code is 1 (a finding remains), not 2 (an internal
+    error)."""
+    terms = " + ".join(["1"] * 1000)
+    body = f"    a = await client.get('/a')\n    b = await client.get(str({terms}))\n" \
+        if where == "in the call" else \
+        f"    x = {terms}\n    a = await client.get('/a')\n    b = await client.get(str(x))\n"
+    text = ("import httpx\n\n\nasync def f(client: httpx.AsyncClient):\n" + body
+            + "    return a, b\n")
+    (tmp_path / "deep.py").write_text(text)
+    result = run(*CHECK, "--fix", "--unsafe-fixes", "--output-format", "concise", "deep.py")
+    assert result.returncode == 1, result.stderr
+    assert "internal error" not in result.stderr
+    assert "ASL400" in result.stdout
+    [line] = result.stderr.splitlines()
+    assert "ASL400 fix skipped: the code around it is nested too deeply" in line
+    assert (tmp_path / "deep.py").read_text() == text
+
+
+@pytest.mark.parametrize("where", ["in the call", "beside the call"])
+def test_a_fix_written_as_text_is_applied_where_libcst_cannot_position(
+        where: str, run: Run, tmp_path: Path) -> None:
+    """ASL100's fix is written from the code's text (no libcst), so code too deep for libcst
+    is fixed all the same."""
     terms = " + ".join(["1"] * 1000)
     body = f"    time.sleep({terms})\n" if where == "in the call" else \
         f"    x = {terms}\n    time.sleep(1)\n"
     text = "import time\n\n\nasync def f():\n" + body
     (tmp_path / "deep.py").write_text(text)
     result = run(*CHECK, "--fix", "--output-format", "concise", "deep.py")
-    assert result.returncode == 1, result.stderr
-    assert "internal error" not in result.stderr
-    assert "ASL100" in result.stdout
-    [line] = result.stderr.splitlines()
-    assert "ASL100 fix skipped: the code around it is nested too deeply" in line
-    assert (tmp_path / "deep.py").read_text() == text
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stderr == ""
+    fixed = (tmp_path / "deep.py").read_text()
+    # `import time`, left unused, goes with the fix (ruff's F401)
+    assert fixed == text.replace("import time", "import asyncio").replace(
+        "time.sleep(", "await asyncio.sleep(")
 
 
 def test_thousand_deep_nesting_through_flake8(tmp_path: Path) -> None:

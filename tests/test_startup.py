@@ -14,6 +14,17 @@ from tests.conftest import BAD, clean_env
 
 HEAVY = ("libcst", "pygls", "lsprotocol")
 
+
+def _rewrites_nodes(tmp_path: Path) -> None:
+    """A file with one finding whose fix rewrites libcst nodes (ASL400's `asyncio.gather`, its
+    docs example): computing that fix imports libcst. (BAD's `asyncio.sleep` fix is written
+    from the code's text, which needs no libcst.)"""
+    from asynclint.api import rule
+
+    found = rule("ASL400")
+    assert found is not None
+    (tmp_path / "a.py").write_text(found.bad_example)
+
 # Runs the CLI in-process, then reports which heavy modules got imported.
 PROBE = """
 import json, sys
@@ -65,10 +76,20 @@ def test_no_heavy_imports(tmp_path: Path, args: list[str]) -> None:
 
 
 def test_the_probe_sees_libcst_when_fixing(tmp_path: Path) -> None:
-    """The probe can fail: computing fixes does import libcst."""
-    (tmp_path / "a.py").write_text(BAD)
+    """The probe can fail: computing a fix that rewrites nodes does import libcst."""
+    _rewrites_nodes(tmp_path)
     data = _probe(tmp_path, "check", "--no-cache", "--diff", "a.py")
     assert "libcst" in data["heavy"]  # type: ignore[operator]
+
+
+def test_fixes_written_as_text_import_no_libcst(tmp_path: Path) -> None:
+    """BAD's fix (`await asyncio.sleep(...)`, and the import it needs) is built from the code's
+    text: neither `--diff` nor JSON output loads libcst for it."""
+    (tmp_path / "a.py").write_text(BAD)
+    for args in (["--diff"], ["--output-format", "json"]):
+        data = _probe(tmp_path, "check", "--no-cache", *args, "a.py")
+        assert data["heavy"] == [], args
+        assert data["code"] == 1, args
 
 
 def test_importtime_of_version(tmp_path: Path) -> None:
@@ -125,7 +146,7 @@ def test_a_run_served_from_the_cache_imports_no_rule_family(tmp_path: Path) -> N
 def test_a_warm_json_run_imports_no_libcst(tmp_path: Path) -> None:
     """The fixes JSON prints are kept in the result cache with the findings: the run that
     computed them imports libcst, a warm one reads them and parses nothing."""
-    (tmp_path / "a.py").write_text(BAD)
+    _rewrites_nodes(tmp_path)
     runs = [_probe(tmp_path, "check", "--output-format", "json", "a.py") for _ in range(2)]
     assert "libcst" in runs[0]["heavy"]  # type: ignore[operator]
     assert runs[1]["heavy"] == [] and runs[1]["code"] == 1

@@ -54,9 +54,10 @@ class Analysed(Protocol):
 def attach_fixes(analysis: Analysed, unplaced: list[Diagnostic] | None = None
                  ) -> list[Diagnostic]:
     """Compute the fix of every diagnostic that offers one: an exact text edit when the rule
-    knows one (`text_fix`), else with libcst (imported only then). A finding whose fix cannot
-    be built because libcst cannot parse or position the code around it (too deeply nested)
-    keeps no fix, and is added to `unplaced` when given."""
+    knows one (`text_fix`), else through a `FixContext` (libcst is imported when a fix looks at
+    a node). A finding whose fix cannot be built because libcst cannot parse or position the
+    code around it (too deeply nested) keeps no fix, and is added to `unplaced` when given; a
+    fix written from the code's text needs no libcst, and is built wherever `ast` parsed."""
     if analysis.tree is None or not any(d.fix_plan is not None for d in analysis.diagnostics):
         return analysis.diagnostics
     fctx: FixContext | None = None
@@ -75,9 +76,8 @@ def attach_fixes(analysis: Analysed, unplaced: list[Diagnostic] | None = None
                     fctx = FixContext(analysis.source, analysis.tree, analysis.semantic,
                                       analysis.import_style)
                 try:
-                    if fctx.usable_for(diag):
-                        fix = rule.fix(fctx, diag)
-                    elif unplaced is not None:
+                    fix = rule.fix(fctx, diag)
+                    if fix is None and unplaced is not None and not fctx.usable_for(diag):
                         unplaced.append(diag)
                 except RecursionError:  # libcst renders and walks recursively
                     if unplaced is not None:

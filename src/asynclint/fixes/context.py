@@ -10,6 +10,11 @@ file's default indent and newline, which libcst's nodes are relative to. Each sn
 parsed at most once per FixContext, when a fix first looks at it, and positions are resolved
 for that snippet only. A fix returns a libcst node to put in place of another; `replace` turns
 that into an Edit over the old node's range.
+
+libcst itself is imported when a fix first looks at a node: the fixes written from the code's
+own text (a thread offload, `asyncio.sleep`, a plain `def`) use only the imports' half of the
+context, and a run whose fixes are all such never loads it (on the applications corpus, most
+of what JSON output cost beyond text output).
 """
 
 from __future__ import annotations
@@ -22,11 +27,7 @@ import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TypeVar
-
-import libcst as cst
-from libcst._nodes.internal import CodegenState  # what Module.code_for_node uses
-from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider
+from typing import TYPE_CHECKING, TypeVar
 
 from asynclint.diagnostics import Diagnostic, Edit, Location
 from asynclint.fixes.edits import insert_after_row
@@ -35,7 +36,11 @@ from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.syntax import FUNCS, header_end
 from asynclint.source import SourceFile
 
-N = TypeVar("N", bound=cst.CSTNode)
+if TYPE_CHECKING:
+    import libcst as cst
+    from libcst.metadata import CodePosition, CodeRange
+
+N = TypeVar("N", bound="cst.CSTNode")
 
 # libcst takes a module's default newline from its first line ending.
 _FIRST_NEWLINE = re.compile(r"\r\n?|\n")
@@ -44,7 +49,6 @@ _ANY_NEWLINE = re.compile(r"\r\n?")
 _BLOCK_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For,
                      ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar,
                      ast.Match)
-_STATEMENT_KINDS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 # Rows the parsing prefix takes (`if 1:` and its indented `pass`).
 _PREFIX_ROWS = 2
 
@@ -96,6 +100,8 @@ class FixContext:
     @cached_property
     def module(self) -> cst.Module:
         """The CST of the whole file (parses all of it: prefer `node_at` and `code_for_node`)."""
+        import libcst as cst
+
         return cst.parse_module(self.source.text)
 
     # -- which lines to parse ----------------------------------------------------------------------
@@ -168,6 +174,8 @@ class FixContext:
         body = text[starts[first - 1] : starts[last] if last < len(starts) else len(text)]
         nl = self.default_newline
         prefix = f"if 1:{nl}{self.default_indent}pass{nl}" + (f"if 1:{nl}" if nested else "")
+        import libcst as cst
+
         try:
             module = cst.parse_module(prefix + body)
         except (cst.ParserSyntaxError, RecursionError):
@@ -271,6 +279,8 @@ class FixContext:
         `Module.code_for_node` renders at column 0: the continuation lines of a multi-line
         call would lose the indentation of the block they are in.
         """
+        from libcst._nodes.internal import CodegenState  # what Module.code_for_node uses
+
         state = CodegenState(default_indent=self.default_indent,
                              default_newline=self.default_newline)
         if indent:
@@ -281,10 +291,13 @@ class FixContext:
     def _indent_at(self, start: Location, end: Location) -> str:
         """The indentation of the innermost statement around a range (what libcst's
         `indent=True` whitespace inside it is relative to)."""
+        import libcst as cst
+
         snippet = self._snippet(start, end)
         best: Location | None = None
+        statements = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
         for kind in (snippet.by_type if snippet is not None else ()):
-            if not issubclass(kind, _STATEMENT_KINDS):
+            if not issubclass(kind, statements):
                 continue
             assert snippet is not None
             for s, e, _ in snippet.entries(kind):
@@ -372,6 +385,8 @@ class FixContext:
 def _index(module: cst.Module, shift: int, skip_rows: int) -> _Snippet:
     """The positions of `module`'s nodes, by type; rows move by `shift` to the file's, and
     nodes that start on the first `skip_rows` rows (a prefix, the Module itself) are left out."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
     by_type: dict[type[cst.CSTNode], list[tuple[CodeRange, cst.CSTNode]]] = {}
     positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     for node, rng in positions.items():

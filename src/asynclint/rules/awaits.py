@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan
+from asynclint.diagnostics import Applicability, Diagnostic, Fix, FixPlan, Location
 from asynclint.rules.base import Rule
 from asynclint.semantic.catalogs import async_apis as apis
 from asynclint.semantic.coroutines import ASYNC_CM, ASYNC_GEN, COROUTINE, CoroutineOracle
@@ -110,11 +110,13 @@ def await_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic) -> Fix | Non
 
 @dataclass(frozen=True)
 class AsyncKeywordPlan(FixPlan):
-    """ASL204's and ASL205's fix: `async` before the statement's `keyword`."""
+    """ASL204's and ASL205's fix: `async` before the statement's `keyword`, at `at` (where
+    the statement starts)."""
 
     adds_await = True
 
     keyword: Literal["with", "for"]
+    at: Location
 
 
 def _async_keyword_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
@@ -123,7 +125,7 @@ def _async_keyword_fix(rule: Rule, fctx: FixContext, diagnostic: Diagnostic) -> 
     plan = diagnostic.fix_plan
     if not isinstance(plan, AsyncKeywordPlan):
         return None
-    return rule.fix_with(diagnostic, async_keyword(fctx, diagnostic, plan.keyword))
+    return rule.fix_with(diagnostic, async_keyword(fctx, plan.keyword, plan.at))
 
 
 _AWAIT_SAFETY = (
@@ -852,7 +854,9 @@ class SyncWithOnAsyncContextManager(Rule):
         first = next(i.context_expr for i, ok in zip(node.items, marks, strict=True) if ok)
         self.report(first,
                     f"`with` on an async context manager: {', '.join(flagged)}; "
-                    "use `async with`", fix_plan=AsyncKeywordPlan("with") if fixable else None)
+                    "use `async with`",
+                    fix_plan=AsyncKeywordPlan("with", self.ctx.node_range(node)[0])
+                    if fixable else None)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return _async_keyword_fix(self, fctx, diagnostic)
@@ -892,13 +896,13 @@ class SyncForOverAsyncIterator(Rule):
     requires_text = ("for",)
 
     def visit_For(self, node: ast.For) -> None:
-        self._check(node.iter, statement=True)
+        self._check(node.iter, statement=node)
 
     def visit_comprehension(self, node: ast.comprehension) -> None:
         if not node.is_async:
-            self._check(node.iter, statement=False)
+            self._check(node.iter, statement=None)
 
-    def _check(self, expr: ast.expr, statement: bool) -> None:
+    def _check(self, expr: ast.expr, statement: ast.For | None) -> None:
         """Report `for` over `expr`; only a `for` statement can become `async for`."""
         o = oracle(self)
         label = None
@@ -912,9 +916,10 @@ class SyncForOverAsyncIterator(Rule):
                 label = f"`{short_source(expr)}` ({kind})"
         if label is None:
             return
-        fixable = statement and self.semantic.in_async_function
+        plan = AsyncKeywordPlan("for", self.ctx.node_range(statement)[0]) \
+            if statement is not None and self.semantic.in_async_function else None
         self.report(expr, f"`for` over an async iterator: {label}; use `async for`",
-                    fix_plan=AsyncKeywordPlan("for") if fixable else None)
+                    fix_plan=plan)
 
     def fix(self, fctx: FixContext, diagnostic: Diagnostic) -> Fix | None:
         return _async_keyword_fix(self, fctx, diagnostic)

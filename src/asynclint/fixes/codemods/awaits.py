@@ -1,49 +1,61 @@
 """The rewrites of ASL2xx: `await` added before a coroutine call (or dropped before a call that
 returns no awaitable), `async` before a `with` or `for`, a coroutine call handed over as a
 function and its arguments (or unwrapped), and a pytest fixture decorator made
-`pytest_asyncio.fixture`."""
+`pytest_asyncio.fixture`.
+
+Adding `await` and `async` is written from the code's own text (what libcst would render of
+the untouched call is that text): most runs that print fixes then never import libcst.
+"""
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
+from typing import TYPE_CHECKING
 
 from asynclint.diagnostics import Diagnostic, Edit, Location
 from asynclint.fixes.context import FixContext
+from asynclint.fixes.edits import in_own_parentheses
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 
 def add_await(fctx: FixContext, diagnostic: Diagnostic,
               needs_parens: bool) -> tuple[Edit, ...] | None:
-    """`f()` -> `await f()` (in parentheses when `needs_parens` and the call has none)."""
-    call = fctx.node_at(diagnostic, cst.Call)
-    if call is None:
+    """`f()` -> `await f()` (in parentheses when `needs_parens` and the call has none of its
+    own), the call's text kept as written: its arguments, comments and layout stay. None when
+    the reported range is not a call as `ast` reads it alone (never expected: the range is
+    the call's)."""
+    source = fctx.source
+    start, end = diagnostic.start, diagnostic.end
+    call = source.text[source.offset(start) : source.offset(end)]
+    try:
+        parsed = ast.parse(f"({call})", mode="eval").body
+    except SyntaxError:
         return None
-    # The call's own parentheses lie outside the range being replaced and stay in the text.
-    inner = call.with_changes(lpar=[], rpar=[])
-    lpar: list[cst.LeftParen] = []
-    rpar: list[cst.RightParen] = []
-    if needs_parens and not call.lpar:
-        lpar, rpar = [cst.LeftParen()], [cst.RightParen()]
-    awaited = cst.Await(expression=inner, lpar=lpar, rpar=rpar)
-    return (fctx.replace(call, awaited),)
+    if not isinstance(parsed, ast.Call):
+        return None
+    content = f"await {call}"
+    if needs_parens and not in_own_parentheses(source, start, end):
+        content = f"({content})"
+    return (Edit(content, start, end),)
 
 
-def async_keyword(fctx: FixContext, diagnostic: Diagnostic,
-                  keyword: str) -> tuple[Edit, ...] | None:
-    """`with` -> `async with`, `for` -> `async for` (`keyword`): only the statement's keyword
-    is replaced, the body, comments and formatting are untouched."""
-    stmt: cst.With | cst.For | None = fctx.node_at(diagnostic, cst.With) if keyword == "with" \
-        else fctx.node_at(diagnostic, cst.For)
-    if stmt is None or stmt.asynchronous is not None:
+def async_keyword(fctx: FixContext, keyword: str, at: Location) -> tuple[Edit, ...] | None:
+    """`with` -> `async with`, `for` -> `async for` (`keyword`, where the statement starts at
+    `at`): only the keyword is replaced, the body, comments and formatting are untouched."""
+    source = fctx.source
+    if not source.text.startswith(keyword, source.offset(at)):
         return None
-    start, _ = fctx.range_of(stmt)
-    end = Location(start.row, start.col + len(keyword))
-    return (Edit(f"async {keyword}", start, end),)
+    return (Edit(f"async {keyword}", at, Location(at.row, at.col + len(keyword))),)
 
 
 def pass_function(fctx: FixContext, diagnostic: Diagnostic,
                   unwrap: bool) -> tuple[Edit, ...] | None:
     """`add_task(f(a, k=1))` -> `add_task(f, a, k=1)`; with `unwrap`, `to_thread(f(a))` ->
     `f(a)`."""
+    import libcst as cst
+
     inner = fctx.node_at(diagnostic, cst.Call)
     if inner is None:
         return None
@@ -66,6 +78,8 @@ def pass_function(fctx: FixContext, diagnostic: Diagnostic,
 
 def _outer_call(fctx: FixContext, inner: cst.Call) -> cst.Call | None:
     """The call that has `inner` as its last positional argument."""
+    import libcst as cst
+
 
     class Finder(cst.CSTVisitor):
         found: cst.Call | None = None
@@ -82,6 +96,8 @@ def _outer_call(fctx: FixContext, inner: cst.Call) -> cst.Call | None:
 def pytest_asyncio_fixture(fctx: FixContext, diagnostic: Diagnostic) -> tuple[Edit, ...] | None:
     """`@pytest.fixture` -> `@pytest_asyncio.fixture` (its arguments kept), importing
     pytest_asyncio."""
+    import libcst as cst
+
     imported = fctx.import_module("pytest_asyncio")
     if imported is None:
         return None
@@ -99,6 +115,8 @@ def drop_await(fctx: FixContext, diagnostic: Diagnostic) -> tuple[Edit, ...] | N
     """`await f()` -> `f()`. The `await` expression's own parentheses lie outside the range
     replaced and stay; a call binds at least as tightly as `await`, so nothing else needs
     them."""
+    import libcst as cst
+
     awaited = fctx.node_at(diagnostic, cst.Await)  # the innermost around the reported call
     if awaited is None or not isinstance(awaited.expression, cst.Call):
         return None
