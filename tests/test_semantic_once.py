@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from asynclint.semantic.entrypoints import command_root, once_only
+from asynclint.semantic.entrypoints import EntryPoints, command_root, may_register, once_only
 from asynclint.semantic.futures import is_done
 from asynclint.semantic.model import SemanticModel
 from tests.conftest import only_call
@@ -107,10 +107,43 @@ def test_not_known_done(name: str) -> None:
 
 
 def _quiet(source: str) -> set[str]:
-    tree = ast.parse(textwrap.dedent(source))
-    model = SemanticModel(tree, "app.main")
-    return {s.name for s in tree.body
-            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and once_only(s, model)}
+    """The module's once-only functions; the same whether its text is at hand or not (with
+    it, a module spelling no registration name is not looked through for one)."""
+    text = textwrap.dedent(source)
+    found = []
+    for given in (None, text):
+        tree = ast.parse(text)
+        model = SemanticModel(tree, "app.main")
+        found.append({s.name for s in tree.body if isinstance(s, (ast.FunctionDef,
+                      ast.AsyncFunctionDef)) and once_only(s, model, given)})
+    assert found[0] == found[1]
+    return found[1]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("asyncio.run(_main())", True),
+    ("from asyncio import run as go\ngo(_main())", True),
+    ("loop.run_until_complete(_main())", True),
+    ("app = FastAPI(lifespan=lifespan)", True),
+    ("app.on_startup.append(_warm)", True),
+    ("app.add_event_handler('startup', _warm)", True),
+    ("parser.set_defaults(func=_cmd)", True),
+    ("await anyio.to_thread.run_sync(work)\nrunner = 1\nrerun()", False),
+    ("@app.get('/')\nasync def index(): ...", False),
+])
+def test_may_register_needs_a_whole_name(text: str, expected: bool) -> None:
+    assert may_register(text) is expected
+
+
+def test_a_module_spelling_no_registration_name_is_not_looked_through(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: EntryPoints) -> set[str]:
+        raise AssertionError("looked through for registrations")
+
+    monkeypatch.setattr(EntryPoints, "_registered", refuse)
+    text = "import time\n\n\nasync def _load():\n    time.sleep(1)\n"
+    tree = ast.parse(text)
+    assert not once_only(tree.body[1], SemanticModel(tree, "app.main"), text)
 
 
 def test_hooks_commands_and_their_private_helpers() -> None:

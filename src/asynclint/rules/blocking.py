@@ -165,7 +165,7 @@ def _under_type_checking(rule: Rule) -> bool:
 def _once_only(rule: Rule) -> bool:
     """The coroutine around runs once, not per request: a start-up or shutdown hook, a
     command-line command, or a private coroutine only those call (`semantic.entrypoints`)."""
-    return once_only(rule.semantic.function, rule.semantic)
+    return once_only(rule.semantic.function, rule.semantic, rule.ctx.source.text)
 
 
 def _lazy_here(rule: Rule, node: ast.Call, entry: BlockingCall) -> bool:

@@ -468,7 +468,7 @@ class CancellationSwallowed(Rule):
             or cancellation.task_ends(function, node, handler, ancestors) \
             or cancellation.stop_flag_exit(function, handler, ancestors) \
             or cancellation.own_task_ends(function, node, handler, ancestors) \
-            or (entrypoints.command_root(function, self.semantic)
+            or (entrypoints.command_root(function, self.semantic, self.ctx.source.text)
                 and cancellation.ends_function(function, node, handler, ancestors))
 
     def _loops_on(self, try_node: ast.Try, handler: ast.ExceptHandler) -> bool:

@@ -5,8 +5,11 @@ A blocking call there delays start-up or a one-off command, with no request wait
 loop meanwhile, so the blocking rules (ASL100-ASL107, ASL109) leave such coroutines alone.
 Knowledge is data (`catalogs/entrypoints.py`).
 
-Public API: `once_only(func, semantic) -> bool`; `command_root(func, semantic) -> bool` (a
-command's own coroutine, which nothing in the module calls: ASL501 asks it).
+Public API: `once_only(func, semantic, text) -> bool`; `command_root(func, semantic, text) ->
+bool` (a command's own coroutine, which nothing in the module calls: ASL501 asks it). `text`,
+the module's source when at hand, spares a module that spells none of the names a registration
+or a loop's main needs the look at every call of its functions (on the applications corpus, 89
+of 882 files spell one).
 
 Seen from the module alone:
 
@@ -61,12 +64,13 @@ from asynclint.semantic.catalogs.entrypoints import (
     LIFECYCLE_SIGNALS,
 )
 from asynclint.semantic.catalogs.frameworks import ATTRIBUTE_TYPES
+from asynclint.semantic.catalogs.loops import LOOP_RUN_METHODS, RUN_FUNCTIONS, TYPED_RUN_METHODS
 from asynclint.semantic.handlers import handler_info
 from asynclint.semantic.loops import run_call
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import child_nodes, own_nodes, walk
 from asynclint.semantic.scopes import Scope
-from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES, FuncDef
+from asynclint.semantic.syntax import FUNCS, NESTED_SCOPES, FuncDef, spells_identifier
 from asynclint.semantic.types import canonical
 
 
@@ -79,6 +83,23 @@ class Registration:
     hooks: tuple[ast.expr, ...]
 
 
+# Every name a registration or a loop's main spells (`_registration`, `_loop_main`): the
+# attribute called, a keyword of the constructor, a signal list's name, or the last part of the
+# run call's qualified name (`asyncio.run` as `run` in the import or the attribute).
+_REGISTRATION_NAMES = frozenset({
+    LIFECYCLE_REGISTRATION, "set_defaults",
+    *(keyword for keywords in LIFECYCLE_KEYWORDS.values() for keyword in keywords),
+    *(signal.rsplit(".", 1)[1] for signal in LIFECYCLE_SIGNALS),
+    *(name.rsplit(".", 1)[1] for name in (*RUN_FUNCTIONS, *TYPED_RUN_METHODS)),
+    *LOOP_RUN_METHODS,
+})
+
+
+def may_register(text: str) -> bool:
+    """The module's text spells a name some registration or loop's main needs."""
+    return any(spells_identifier(text, name) for name in _REGISTRATION_NAMES)
+
+
 def _event(expr: ast.expr | None) -> bool:
     return isinstance(expr, ast.Constant) and expr.value in LIFECYCLE_EVENTS
 
@@ -86,7 +107,8 @@ def _event(expr: ast.expr | None) -> bool:
 class EntryPoints:
     """The module's once-only coroutines (by node id), worked out in one pass on first use."""
 
-    def __init__(self, semantic: SemanticModel) -> None:
+    def __init__(self, semantic: SemanticModel, text: str | None = None) -> None:
+        """`text`: the module's source, when at hand (see `may_register`)."""
         self.semantic = semantic
         self.scope = semantic.module_scope
         body = semantic.module.body
@@ -106,7 +128,8 @@ class EntryPoints:
         for func in self.defs.values():  # in source order: a group is defined before its use
             if self._decorated_root(func):
                 roots.add(func.name)
-        roots |= self._registered()
+        if text is None or may_register(text):
+            roots |= self._registered()
         if (self.commands or self.builds_app) and any(handler_info(f, semantic) is not None
                                                       for f in self.defs.values()):
             # a module that also serves requests is not only a CLI or an application's root
@@ -335,16 +358,18 @@ def _exports(module: ast.Module) -> Iterator[str]:
                         yield node.value
 
 
-def once_only(func: ast.AST | None, semantic: SemanticModel) -> bool:
+def once_only(func: ast.AST | None, semantic: SemanticModel, text: str | None = None) -> bool:
     """`func` (a module-level def) runs only at start-up/shutdown or as a command-line
-    command, as the module shows (see the module docstring)."""
+    command, as the module shows (see the module docstring); `text`: the module's source,
+    when at hand."""
     if not isinstance(func, FUNCS) or func.col_offset != 0:
         return False
-    index = semantic.shared("entrypoints", lambda: EntryPoints(semantic))
+    index = semantic.shared("entrypoints", lambda: EntryPoints(semantic, text))
     return id(func) in index.quiet
 
 
-def command_root(func: ast.AST | None, semantic: SemanticModel) -> bool:
+def command_root(func: ast.AST | None, semantic: SemanticModel,
+                 text: str | None = None) -> bool:
     """`func` (a module-level def) is a command-line command's own coroutine — decorated as a
     click / typer / cyclopts command, not a group or callback (after which a sub-command runs)
     — and the module names it nowhere else: the framework runs it, so when it returns, the
@@ -353,6 +378,6 @@ def command_root(func: ast.AST | None, semantic: SemanticModel) -> bool:
     args.func(args)`) and may run on after it."""
     if not isinstance(func, FUNCS) or func.col_offset != 0:
         return False
-    index = semantic.shared("entrypoints", lambda: EntryPoints(semantic))
+    index = semantic.shared("entrypoints", lambda: EntryPoints(semantic, text))
     roots = semantic.shared("entrypoints.command_roots", index.command_roots)
     return id(func) in roots

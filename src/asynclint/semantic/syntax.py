@@ -150,6 +150,20 @@ def rows_with(text: str | bytes, word: str) -> list[int]:
     return rows
 
 
+def spells_identifier(text: str, word: str) -> bool:
+    """`word` occurs in the text as a whole identifier (not inside a longer one: `run` in
+    `asyncio.run(` or `import run as go`, not in `run_sync`). Whatever `ast` reads a name or
+    attribute as, the text spells it so: a cheap necessary condition for its use."""
+    at, size = text.find(word), len(word)
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        after = text[at + size : at + size + 1]
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+        at = text.find(word, at + size)
+    return False
+
+
 def rows_unknown() -> list[int] | None:
     """The `YIELD_ROWS` of a model whose text was not at hand: every def is walked."""
     return None
