@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -296,3 +297,29 @@ def test_the_returned_names_prefilter_reads_as_its_word_bounded_pattern(text: st
 
     bounded = re.compile(r"\b" + _RETURNED_NAME.pattern, re.MULTILINE)
     assert returned_names(text) == frozenset(bounded.findall(text))
+
+
+def test_a_nested_plain_def_awaited_again_and_again_is_looked_up_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ASL208 on every `await` of a nested plain `def`, its definition found with one walk of
+    the function that holds it (it was one walk per `await`)."""
+    from asynclint.semantic import coroutines
+
+    walks: list[str] = []
+    definitions = coroutines._definitions
+
+    def counted(node: ast.AST, name: str) -> tuple[list[ast.stmt], list[ast.AST]]:
+        walks.append(name)
+        return definitions(node, name)
+
+    monkeypatch.setattr(coroutines, "_definitions", counted)
+    code = """
+        async def handler():
+            def label(x):
+                return str(x)
+            await label(1)
+            await label(2)
+            await label(3)
+        """
+    assert findings(code, tmp_path) == [(5, "ASL208"), (6, "ASL208"), (7, "ASL208")]
+    assert walks.count("label") == 2  # the def's summary, then its node: once each

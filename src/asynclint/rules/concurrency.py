@@ -108,7 +108,6 @@ class _ConcurrencyRule(Rule):
 
     def __init__(self, ctx: RuleContext) -> None:
         super().__init__(ctx)
-        self._literal_names: dict[int, dict[str, bool]] = {}
         self._kinds: dict[int, str] = {}
 
     @functools.cached_property
@@ -237,9 +236,9 @@ class _ConcurrencyRule(Rule):
         scope = self.semantic.defining_scope(name)
         if scope is None:
             return False
-        table = self._literal_names.get(id(scope.node))
-        if table is None:
-            table = self._literal_names[id(scope.node)] = _literal_bindings(scope.node)
+        node = scope.node  # one table per scope, for both rules (a walk of the whole scope)
+        table = self.semantic.shared(f"concurrency.literals:{id(node)}",
+                                     lambda: _literal_bindings(node))
         return table.get(name, False)
 
     def in_binding_context(self) -> bool:

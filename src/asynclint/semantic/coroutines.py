@@ -98,6 +98,7 @@ class CoroutineOracle:
         self._locals: dict[tuple[int, str], FunctionSummary | ClassSummary | None] = {}
         self._answers: dict[int, Callee | None] = {}
         self._scope_classes: dict[int, frozenset[str]] = {}
+        self._plain_names: dict[tuple[int, str], str | None] = {}
 
     # -- public ---------------------------------------------------------------------------------
     def classify(self, call: ast.Call) -> Callee | None:
@@ -151,16 +152,10 @@ class CoroutineOracle:
             scope = self.semantic.defining_scope(func.id)
             if scope is None:
                 return None
-            summary = self._local_def(scope, func.id)
-            if not isinstance(summary, FunctionSummary):
-                return None
-            node: ast.AST | None = None
-            if scope.kind == "module":
-                node = _def_in(self.semantic.module.body, func.id)
-            else:
-                defs, _ = _definitions(scope.node, func.id)
-                node = defs[0] if len(defs) == 1 else None
-            return self._plain_summary(summary, node)
+            key = (id(scope.node), func.id)
+            if key not in self._plain_names:
+                self._plain_names[key] = self._plain_local(scope, func.id)
+            return self._plain_names[key]
         if isinstance(func, ast.Attribute):
             receiver = func.value
             if isinstance(receiver, ast.Name):
@@ -176,6 +171,21 @@ class CoroutineOracle:
             if kind is not None:
                 return self._typed_plain(kind, func.attr, func)
         return None
+
+    def _plain_local(self, scope: Scope, name: str) -> str | None:
+        """`plain_def` of a name bound in this module (or an enclosing function) by a def,
+        once per scope and name: a nested helper awaited many times is looked up (a walk of
+        the scope that defines it) once. The template does not depend on the call."""
+        summary = self._local_def(scope, name)
+        if not isinstance(summary, FunctionSummary):
+            return None
+        node: ast.AST | None = None
+        if scope.kind == "module":
+            node = _def_in(self.semantic.module.body, name)
+        else:
+            defs, _ = _definitions(scope.node, name)
+            node = defs[0] if len(defs) == 1 else None
+        return self._plain_summary(summary, node)
 
     def _typed_plain(self, kind: str, attr: str, func: ast.expr) -> str | None:
         name = f"{kind}.{attr}"
