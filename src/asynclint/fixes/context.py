@@ -12,9 +12,9 @@ for that snippet only. A fix returns a libcst node to put in place of another; `
 that into an Edit over the old node's range.
 
 libcst itself is imported when a fix first looks at a node: the fixes written from the code's
-own text (a thread offload, `asyncio.sleep`, a plain `def`) use only the imports' half of the
-context, and a run whose fixes are all such never loads it (on the applications corpus, most
-of what JSON output cost beyond text output).
+own text (a thread offload, `asyncio.sleep`, `await`, `async`, a plain `def`) use only the
+imports' half of the context, and a run whose fixes are all such never loads it (on the
+applications corpus, most of what JSON output cost beyond text output).
 """
 
 from __future__ import annotations
