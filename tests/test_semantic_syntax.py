@@ -1,12 +1,20 @@
-"""`semantic.syntax.runs_below`: which code a `sys.version_info` guard keeps to older Pythons."""
+"""`semantic.syntax`: which code a `sys.version_info` guard keeps to older Pythons
+(`runs_below`), and whole identifiers in a text (`spells_identifier`)."""
 
 from __future__ import annotations
 
 import ast
+import re
 
 import pytest
 
-from asynclint.semantic.syntax import BINDING_NODES, bound_name, names_used, runs_below
+from asynclint.semantic.syntax import (
+    BINDING_NODES,
+    bound_name,
+    names_used,
+    runs_below,
+    spells_identifier,
+)
 from tests.conftest import only_call
 
 
@@ -69,3 +77,14 @@ def test_bound_name_says_what_each_binding_node_binds() -> None:
         == sorted(["p", "json", "x", "err", "x", "first", "rest", "f", "C"])
     # the prefilter callers use lets every one of them through
     assert all(node.__class__ in BINDING_NODES for node in binding)
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("asyncio.run(main())", "run"), ("x.run_sync()", "run"), ("import run as go", "run"),
+    ("rerun()", "run"), ("run", "run"), ("(run)", "run"), ("érun ", "run"), ("run_", "run"),
+    ("asyncio.run", "io"), ("import io", "io"), ("aaa", "aa"), ("x aa", "aa"),
+    ("a1 1", "1"), ("", "x"),
+])
+def test_spells_identifier_finds_what_a_word_bounded_search_finds(text: str, word: str) -> None:
+    expected = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+    assert spells_identifier(text, word) is expected

@@ -29,6 +29,7 @@ from typing import Protocol, cast
 from asynclint.diagnostics import Edit, Location
 from asynclint.fixes.edits import MAX_LINE, insert_after_row
 from asynclint.semantic.nodes import names_and_strings
+from asynclint.semantic.syntax import spells_identifier
 from asynclint.source import SourceFile
 
 _STDLIB = frozenset(sys.stdlib_module_names)
@@ -335,12 +336,6 @@ def _mentions(text: str, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(expr))
 
 
-def _has_word(text: str, name: str) -> bool:
-    """`name` is in `text` as a word of its own (`io` is not in `asyncio.run`): only what
-    `text` ends with, or a character that cannot be part of a name, is around it."""
-    return name in text and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
-
-
 def drop_bindings(source: SourceFile, node: _Import, dropped: list[ast.alias]) -> Edit | None:
     """The edit removing names of one import statement (the whole statement when none is
     left); None when its text is not one this can rewrite safely (comments, `;`, `\\`)."""
@@ -454,7 +449,7 @@ class ImportUses:
         unsure = any(not text.isascii() or "\\" in text or "'" in text or '"' in text
                      for text in replaced)
         maybe = [b for b in self._once
-                 if unsure or any(_has_word(text, b.name) for text in replaced)]
+                 if unsure or any(spells_identifier(text, b.name) for text in replaced)]
         maybe = [b for b in maybe
                  if not re.search(rf"(?<![\w.]){re.escape(b.name)}\b", written)]
         if not maybe:

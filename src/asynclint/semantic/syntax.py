@@ -151,16 +151,19 @@ def rows_with(text: str | bytes, word: str) -> list[int]:
 
 
 def spells_identifier(text: str, word: str) -> bool:
-    """`word` occurs in the text as a whole identifier (not inside a longer one: `run` in
-    `asyncio.run(` or `import run as go`, not in `run_sync`). Whatever `ast` reads a name or
-    attribute as, the text spells it so: a cheap necessary condition for its use."""
+    r"""`word` occurs in the text as a whole identifier (not inside a longer one: `run` in
+    `asyncio.run(` or `import run as go`, not in `run_sync`; `io` not in `asyncio`): what
+    `re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)` finds, without the regular
+    expression, which a leading look-behind makes try every position (0.23 s against 0.04 s
+    over the applications corpus's files). Whatever `ast` reads a name or attribute as, the
+    text spells it so: a cheap necessary condition for its use."""
     at, size = text.find(word), len(word)
     while at >= 0:
         before = text[at - 1] if at else " "
         after = text[at + size : at + size + 1]
         if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
             return True
-        at = text.find(word, at + size)
+        at = text.find(word, at + 1)
     return False
 
 

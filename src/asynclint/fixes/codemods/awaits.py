@@ -80,7 +80,6 @@ def _outer_call(fctx: FixContext, inner: cst.Call) -> cst.Call | None:
     """The call that has `inner` as its last positional argument."""
     import libcst as cst
 
-
     class Finder(cst.CSTVisitor):
         found: cst.Call | None = None
 
