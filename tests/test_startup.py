@@ -3,6 +3,7 @@ import neither libcst (fixes only) nor pygls (the language server only)."""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -154,3 +155,42 @@ def test_a_warm_json_run_imports_no_libcst(tmp_path: Path) -> None:
                               "json", "a.py"], cwd=tmp_path, capture_output=True, text=True,
                              env=clean_env(), timeout=60).stdout
     assert json.loads(printed)[0]["fix"]["edits"]  # the warm run printed the fix
+
+
+# Registered before the command runs, so it runs after every exit handler the command adds
+# (last in, first out): whether the heap was frozen for the interpreter's shutdown.
+EXIT_PROBE = """
+import atexit, gc, runpy, sys
+atexit.register(lambda: sys.stderr.write(f"FROZEN {gc.get_freeze_count()}\\n"))
+sys.argv = ["asynclint", *sys.argv[1:]]
+runpy.run_module("asynclint", run_name="__main__")
+"""
+
+
+def test_the_command_freezes_the_heap_for_the_exit(tmp_path: Path) -> None:
+    """`python -m asynclint` leaves its objects to the process's end, not to the collector
+    passes of the interpreter's shutdown (`cli.entry`); its exit code is still `main`'s."""
+    (tmp_path / "a.py").write_text(BAD)
+    result = subprocess.run([sys.executable, "-c", EXIT_PROBE, "check", "--no-cache", "a.py"],
+                            cwd=tmp_path, capture_output=True, text=True, env=clean_env(),
+                            timeout=60)
+    assert result.returncode == 1 and "ASL100" in result.stdout
+    frozen = next(ln for ln in result.stderr.splitlines() if ln.startswith("FROZEN "))
+    assert int(frozen.split()[1]) > 10_000
+
+
+def test_the_console_script_is_the_freezing_entry() -> None:
+    """The installed `asynclint` command calls `cli.entry` (not `main`, which tests call in a
+    process that lives on, where a frozen heap would never be collected)."""
+    import tomllib
+
+    from asynclint import cli
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert pyproject["project"]["scripts"]["asynclint"] == "asynclint.cli:entry"
+    before = gc.get_freeze_count()
+    assert before == 0
+    try:
+        assert cli.main(["version"]) == 0 and gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()

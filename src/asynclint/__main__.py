@@ -2,7 +2,7 @@
 
 import sys
 
-from asynclint.cli import main
+from asynclint.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())
