@@ -13,6 +13,7 @@ import pytest
 
 from asynclint import __version__
 from asynclint.config import Settings
+from asynclint.digests import digest_of
 from asynclint.engine import index_store, result_cache
 from asynclint.engine.index_store import ProjectIndex
 from asynclint.engine.run import RunOptions, check_paths
@@ -728,3 +729,20 @@ def test_a_checked_module_lends_its_own_summary_to_later_files(tmp_path: Path) -
     assert index.parsed == 0  # b's lookup of `app.a` was served by a's own summary
     assert run(use_cache=True) == expected
     assert run(use_cache=True) == expected
+
+
+def test_a_facts_digest_follows_the_facts_it_was_computed_of() -> None:
+    """`facts_digest` is computed once per facts computed (it is asked at every use of a
+    fact), and names the facts the summary holds now: facts put in their place (as the index
+    does when it computes them from the file) get their own digest."""
+    calls: list[str] = []
+    FACT_PROVIDERS["count"] = lambda node, model: calls.append(node.name) or len(calls)
+    try:
+        summary = summarize_module(ast.parse("def a(): ...\n\ndef b(): ...\n"), "m", False)
+        first = summary.facts_digest("count")
+        assert first == digest_of({"a": 1, "b": 2}) == summary.facts_digest("count")
+        assert calls == ["a", "b"]  # the facts were computed once
+        summary.facts["count"] = {"a": 7}
+        assert summary.facts_digest("count") == digest_of({"a": 7}) != first
+    finally:
+        del FACT_PROVIDERS["count"]

@@ -130,6 +130,9 @@ class ModuleSummary:
                                                        repr=False)
     # `digest()` once computed, or as stored beside the summary; not part of the summary.
     _digest: str | None = field(default=None, init=False, compare=False, repr=False)
+    # `facts_digest(provider)` once computed, beside the facts it was computed of.
+    _facts_digests: dict[str, tuple[Facts, str]] = field(default_factory=dict, init=False,
+                                                          compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.adopt()
@@ -151,7 +154,16 @@ class ModuleSummary:
         return found
 
     def facts_digest(self, provider: str) -> str:
-        return digest_of(self.module_facts(provider))
+        """The digest of one provider's facts, computed once per facts computed: it is asked
+        at every use of a fact (a dependency of the result), and serialising a module's facts
+        each time was 1.6 % of a cold run over the applications corpus."""
+        facts = self.module_facts(provider)
+        known = self._facts_digests.get(provider)
+        if known is not None and known[0] is facts:
+            return known[1]
+        found = digest_of(facts)
+        self._facts_digests[provider] = (facts, found)
+        return found
 
     def to_json(self) -> dict[str, Any]:
         return {"n": self.name, "p": self.is_package,
