@@ -8,6 +8,8 @@ import gc
 import weakref
 from pathlib import Path
 
+import pytest
+
 from asynclint.config import Settings
 from asynclint.engine.analyze import analyze
 from asynclint.engine.run import RunOptions
@@ -121,3 +123,48 @@ def test_a_released_analysis_frees_its_tree_without_the_collector(tmp_path: Path
     finally:
         ast.parse = real_parse  # type: ignore[assignment]
         gc.enable()
+
+
+def test_a_batch_collects_the_young_generation_only_past_its_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between two files of a batch the collector runs on the youngest generation once
+    `_YOUNG_LIMIT` objects have piled up since its last run, not after every file; the
+    cycles an analysis leaves are still collected then."""
+    from asynclint.engine import run
+
+    for i in range(4):
+        (tmp_path / f"m{i}.py").write_text(CODE)
+    settings = Settings(root=tmp_path)
+    batch = [(str(tmp_path / f"m{i}.py"), settings, None) for i in range(4)]
+    collected: list[int] = []
+    real_collect = gc.collect
+
+    def collect(generation: int = 2) -> int:
+        collected.append(generation)
+        return real_collect(generation)
+
+    monkeypatch.setattr(run.gc, "collect", collect)
+    gc.enable()
+    for limit, expected in ((10**9, []), (0, [0, 0, 0, 0])):
+        monkeypatch.setattr(run, "_YOUNG_LIMIT", limit)
+        collected.clear()
+        reports, _ = run._check_batch(batch, RunOptions(use_cache=False))
+        assert len(reports) == 4 and all(r.diagnostics for r in reports)
+        assert collected == expected
+    # A cycle left by a file's analysis goes at the next collection between files.
+    monkeypatch.setattr(run, "_YOUNG_LIMIT", 0)
+    left: list[weakref.ref[object]] = []
+    real_check = run.check_file
+
+    def check_leaving_a_cycle(*args, **kwargs):  # type: ignore[no-untyped-def]
+        class Node:
+            pass
+
+        node = Node()
+        node.self = node  # type: ignore[attr-defined]
+        left.append(weakref.ref(node))
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(run, "check_file", check_leaving_a_cycle)
+    run._check_batch(batch[:2], RunOptions(use_cache=False))
+    assert left and all(ref() is None for ref in left)
