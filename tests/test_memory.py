@@ -168,3 +168,62 @@ def test_a_batch_collects_the_young_generation_only_past_its_limit(
     monkeypatch.setattr(run, "check_file", check_leaving_a_cycle)
     run._check_batch(batch[:2], RunOptions(use_cache=False))
     assert left and all(ref() is None for ref in left)
+
+
+SESSION_HELPERS = '''\
+from sqlalchemy.ext.asyncio import AsyncSession
+
+session = AsyncSession()
+
+
+async def load_user(uid):
+    return await session.get(uid)
+
+
+async def load_team(tid):
+    return await session.get(tid)
+
+
+async def view(uid, tid):
+    user = await load_user(uid)
+    team = await load_team(tid)
+    return user, team
+'''
+
+
+def test_no_memo_outlives_its_file(tmp_path: Path) -> None:
+    """Two awaits of module functions make ASL400 ask whether each reaches a module-level
+    session: that memo lives on the rule, not on the method (a `functools.cache` there kept
+    every file's tree and model alive for the life of the process: the editor's too)."""
+    from asynclint.engine.run import check_file
+
+    (tmp_path / "pyproject.toml").write_text("")
+    path = tmp_path / "app.py"
+    path.write_text(SESSION_HELPERS)
+    kept: list[weakref.ref[ast.AST]] = []
+    real_parse = ast.parse
+
+    def parse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        tree = real_parse(*args, **kwargs)
+        kept.append(weakref.ref(tree))
+        return tree
+
+    from asynclint.rules.concurrency import _ConcurrencyRule
+
+    asked: list[str] = []
+    real_ask = _ConcurrencyRule._uses_module_session
+
+    def ask(self: _ConcurrencyRule, name: str) -> bool:
+        asked.append(name)
+        return real_ask(self, name)
+
+    try:
+        ast.parse = parse  # type: ignore[assignment]
+        _ConcurrencyRule._uses_module_session = ask  # type: ignore[method-assign]
+        check_file(str(path), Settings(root=tmp_path), RunOptions(use_cache=False))
+    finally:
+        ast.parse = real_parse  # type: ignore[assignment]
+        _ConcurrencyRule._uses_module_session = real_ask  # type: ignore[method-assign]
+    assert asked == ["load_user", "load_team"]  # the memo was used
+    gc.collect()
+    assert kept and all(ref() is None for ref in kept)

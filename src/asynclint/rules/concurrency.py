@@ -109,6 +109,7 @@ class _ConcurrencyRule(Rule):
     def __init__(self, ctx: RuleContext) -> None:
         super().__init__(ctx)
         self._kinds: dict[int, str] = {}
+        self._module_session: dict[str, bool] = {}  # `_uses_module_session`, per name
 
     @functools.cached_property
     def _forbid(self) -> frozenset[str]:
@@ -215,10 +216,17 @@ class _ConcurrencyRule(Rule):
                 return True
         return False
 
-    @functools.cache  # noqa: B019  (one rule instance per file)
     def _uses_module_session(self, name: str) -> bool:
         """A function of this module that reaches a module-level object forbidding sharing
-        (`session = AsyncSession(engine)` at the top of the file): its calls share it."""
+        (`session = AsyncSession(engine)` at the top of the file): its calls share it.
+        Memoised on the rule instance: a `functools.cache` on the method kept every instance
+        it was called on, with its file's tree and model, for the life of the process."""
+        found = self._module_session.get(name)
+        if found is None:
+            found = self._module_session[name] = self._reaches_module_session(name)
+        return found
+
+    def _reaches_module_session(self, name: str) -> bool:
         semantic = self.semantic
         module_scope = semantic.module_scope
         for stmt in self.ctx.tree.body:
