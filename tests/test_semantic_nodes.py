@@ -37,13 +37,17 @@ async def handler(request, *, db: Session = Depends(get_db)):
     return {**x, "k": (yield)} if x else not x
 '''
 
+OPERATORS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+
 
 def _reference(body: list[ast.stmt]) -> list[tuple[ast.AST, ast.AST | None]]:
     """`own_nodes`'s definition: depth first in `ast.iter_child_nodes` order, nested scopes
-    listed but not entered."""
+    listed but not entered, operator singletons (`Load()`, `Eq()`...) left out."""
     out: list[tuple[ast.AST, ast.AST | None]] = []
 
     def visit(node: ast.AST, parent: ast.AST | None) -> None:
+        if isinstance(node, OPERATORS):
+            return
         out.append((node, parent))
         if not isinstance(node, NESTED_SCOPES):
             for child in ast.iter_child_nodes(node):
@@ -52,6 +56,11 @@ def _reference(body: list[ast.stmt]) -> list[tuple[ast.AST, ast.AST | None]]:
     for stmt in body:
         visit(stmt, None)
     return out
+
+
+def test_walk_is_ast_walk_less_the_operator_singletons() -> None:
+    tree = ast.parse(_BODY + "a += -b < c and d\n")
+    assert list(walk(tree)) == [n for n in ast.walk(tree) if not isinstance(n, OPERATORS)]
 
 
 def test_own_nodes_is_a_depth_first_walk_that_stops_at_nested_scopes() -> None:

@@ -1,9 +1,12 @@
-"""Fast versions of `ast.iter_child_nodes` and `ast.walk`, same nodes in the same order.
+"""Fast versions of `ast.iter_child_nodes` and `ast.walk`, same nodes in the same order, less
+the operator singletons.
 
 The standard ones go through a generator per node (`ast.iter_fields`) and look at every
 field, scalars included; the analysis calls them millions of times on a large project. Here
-each node type's child-holding fields are worked out once. `own_nodes` walks a function's own
-code, in source order.
+each node type's child-holding fields are worked out once. The operator singletons (`Load()`,
+`Add()`, `Eq()`...: a node's `ctx`, `op` or `ops`) are never given: nothing looks for them in
+a walk (a node's operator is read from the node), and they were a third of the nodes walked.
+`own_nodes` walks a function's own code, in source order.
 """
 
 from __future__ import annotations
@@ -26,12 +29,14 @@ _AST = ast.AST
 
 
 def _fields(kind: type[ast.AST]) -> tuple[str, ...]:
-    fields = _FIELDS[kind] = tuple(f for f in kind._fields if f not in SCALAR_FIELDS)
+    fields = _FIELDS[kind] = tuple(f for f in kind._fields
+                                   if f not in SCALAR_FIELDS and f not in OPERATOR_FIELDS)
     return fields
 
 
 def child_nodes(node: ast.AST) -> list[ast.AST]:
-    """The direct children of `node`, as `ast.iter_child_nodes` gives them."""
+    """The direct children of `node`, as `ast.iter_child_nodes` gives them (less operator
+    singletons)."""
     fields = _FIELDS.get(node.__class__)
     if fields is None:
         fields = _fields(node.__class__)
@@ -48,7 +53,8 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
 
 
 def walk(node: ast.AST) -> Iterator[ast.AST]:
-    """`node` and every node below it, in `ast.walk`'s (breadth-first) order."""
+    """`node` and every node below it, in `ast.walk`'s (breadth-first) order (less operator
+    singletons)."""
     todo = deque([node])
     pop, extend = todo.popleft, todo.extend
     while todo:
@@ -90,7 +96,6 @@ def statements(node: ast.AST) -> Iterator[ast.stmt]:
 
 _NODE_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}  # `_FIELDS`, last first
 _NESTED = frozenset(NESTED_SCOPES)  # node classes are exact: no subclass of these is parsed
-_BRANCH_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
 def names_and_strings(node: ast.AST) -> tuple[list[ast.Name], list[ast.Constant]]:
@@ -102,7 +107,7 @@ def names_and_strings(node: ast.AST) -> tuple[list[ast.Name], list[ast.Constant]
     names: list[ast.Name] = []
     strings: list[ast.Constant] = []
     stack = [node]
-    pop, push, is_node, fields_of = stack.pop, stack.append, ast.AST, _BRANCH_FIELDS
+    pop, push, is_node, fields_of = stack.pop, stack.append, ast.AST, _FIELDS
     while stack:
         current = pop()
         if isinstance(current, ast.Name):
@@ -115,8 +120,7 @@ def names_and_strings(node: ast.AST) -> tuple[list[ast.Name], list[ast.Constant]
         kind = current.__class__
         fields = fields_of.get(kind)
         if fields is None:
-            fields = fields_of[kind] = tuple(
-                f for f in kind._fields if f not in SCALAR_FIELDS and f not in OPERATOR_FIELDS)
+            fields = _fields(kind)
         for name in fields:
             value = getattr(current, name, None)
             if value.__class__ is list:
