@@ -4,8 +4,10 @@ every model alive grows with the project (hundreds of MB on a large tree)."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import gc
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,25 @@ async def handler(db):
     Repo().load()
     return a, b
 '''
+
+
+@contextlib.contextmanager
+def trees_parsed() -> Iterator[list[weakref.ref[ast.AST]]]:
+    """Weak references to every tree `ast.parse` makes inside the block (asynclint's own parses
+    included), to see which are still alive after it."""
+    kept: list[weakref.ref[ast.AST]] = []
+    real_parse = ast.parse
+
+    def parse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        tree = real_parse(*args, **kwargs)
+        kept.append(weakref.ref(tree))
+        return tree
+
+    ast.parse = parse  # type: ignore[assignment]
+    try:
+        yield kept
+    finally:
+        ast.parse = real_parse  # type: ignore[assignment]
 
 
 def test_a_finished_analysis_frees_its_model_and_tree() -> None:
@@ -108,26 +129,16 @@ def test_a_released_analysis_frees_its_tree_without_the_collector(tmp_path: Path
     path.write_text(CODE + "\n\nfrom app.helpers import get\n\n\nasync def view():\n"
                            "    get()\n    helper()\n")
     settings = Settings(root=tmp_path)
-    kept: list[weakref.ref[ast.AST]] = []
-    real_parse = ast.parse
-
-    def parse(*args, **kwargs):  # type: ignore[no-untyped-def]
-        tree = real_parse(*args, **kwargs)
-        kept.append(weakref.ref(tree))
-        return tree
-
     gc.collect()
     gc.disable()
     try:
-        ast.parse = parse  # type: ignore[assignment]
-        report = check_file(str(path), settings, RunOptions(use_cache=False))
-        ast.parse = real_parse  # type: ignore[assignment]
+        with trees_parsed() as kept:
+            report = check_file(str(path), settings, RunOptions(use_cache=False))
         chains = [d.message for d in report.diagnostics if d.code == "ASL106"]
         assert any("app.helpers.get()" in m for m in chains)  # the index and its facts ran
         assert len(kept) >= 2  # the checked file, and the helpers' module for its facts
         assert all(ref() is None for ref in kept)
     finally:
-        ast.parse = real_parse  # type: ignore[assignment]
         gc.enable()
 
 
@@ -206,14 +217,6 @@ def test_no_memo_outlives_its_file(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("")
     path = tmp_path / "app.py"
     path.write_text(SESSION_HELPERS)
-    kept: list[weakref.ref[ast.AST]] = []
-    real_parse = ast.parse
-
-    def parse(*args, **kwargs):  # type: ignore[no-untyped-def]
-        tree = real_parse(*args, **kwargs)
-        kept.append(weakref.ref(tree))
-        return tree
-
     from asynclint.rules.concurrency import _ConcurrencyRule
 
     asked: list[str] = []
@@ -224,11 +227,10 @@ def test_no_memo_outlives_its_file(tmp_path: Path) -> None:
         return real_ask(self, name)
 
     try:
-        ast.parse = parse  # type: ignore[assignment]
         _ConcurrencyRule._uses_module_session = ask  # type: ignore[method-assign]
-        check_file(str(path), Settings(root=tmp_path), RunOptions(use_cache=False))
+        with trees_parsed() as kept:
+            check_file(str(path), Settings(root=tmp_path), RunOptions(use_cache=False))
     finally:
-        ast.parse = real_parse  # type: ignore[assignment]
         _ConcurrencyRule._uses_module_session = real_ask  # type: ignore[method-assign]
     assert asked == ["load_user", "load_team"]  # the memo was used
     gc.collect()
