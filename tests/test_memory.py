@@ -235,3 +235,27 @@ def test_no_memo_outlives_its_file(tmp_path: Path) -> None:
     assert asked == ["load_user", "load_team"]  # the memo was used
     gc.collect()
     assert kept and all(ref() is None for ref in kept)
+
+
+def _flagged_fixtures() -> list[Path]:
+    root = Path(__file__).resolve().parent.parent / "fixtures"
+    return sorted(p for p in root.glob("ASL*/flagged*.py") if not p.name.endswith(".fixed.py"))
+
+
+@pytest.mark.parametrize("fixture", _flagged_fixtures(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_tree_outlives_a_run_over_any_fixture(fixture: Path, tmp_path: Path) -> None:
+    """Every rule (all selected) over every flagged fixture: once the run is over and the
+    collector has run, none of the trees it parsed is alive — a cache anywhere that keeps a
+    rule, a model or a tree (as ASL400's `functools.cache` did) fails here."""
+    from asynclint.engine.run import check_paths
+
+    (tmp_path / "pyproject.toml").write_text("")
+    target = tmp_path / "mod.py"
+    target.write_bytes(fixture.read_bytes())
+    settings = Settings(root=tmp_path, select=("ASL",))
+    with trees_parsed() as kept:
+        reports = check_paths([(str(target), settings)], RunOptions(use_cache=False, jobs=1))
+    assert not reports[0].errors
+    del reports
+    gc.collect()
+    assert kept and all(ref() is None for ref in kept)
