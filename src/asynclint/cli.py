@@ -640,9 +640,10 @@ def entry() -> int:
     """The command's entry point (`asynclint`, `python -m asynclint`): `main`, then the heap
     frozen for the exit. The interpreter's shutdown runs the cyclic collector over every object
     still alive, several times; a cold run over a large application holds the project index's
-    summaries and every report (~370k objects), and those passes cost ~0.7 s of an 8 s run
-    (`docs/performance.md`, round five). Frozen objects are skipped; the memory goes back with
-    the process. Not in `main`, which tests and tools call in a process that lives on."""
+    summaries and every report (~90k objects), and those passes cost ~0.15 s of a 6 s run
+    (0.7-0.9 s while a leak kept ~370k alive: `docs/performance.md`, round five). Frozen objects
+    are skipped; the memory goes back with the process. Not in `main`, which tests and tools
+    call in a process that lives on."""
     code = main()
     gc.freeze()
     return code
