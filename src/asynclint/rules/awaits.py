@@ -29,7 +29,7 @@ from asynclint.semantic.plain_returns import (
     may_return_awaitable,
     returns_awaitables_by_design,
 )
-from asynclint.semantic.syntax import FUNCS, await_site, short_source
+from asynclint.semantic.syntax import FUNCS, await_site, short_source, word_char
 from asynclint.semantic.types import canonical
 from asynclint.semantic.value_uses import Resolver, Use, UseKind, classify_use, value_use_kind
 
@@ -738,7 +738,7 @@ def returned_names(text: str) -> frozenset[str]:
     search = _RETURNED_NAME.search
     while (found := search(text, at)) is not None:
         start = found.start()
-        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):  # `\w` before
+        if start and word_char(text[start - 1]):  # `\w` before
             at = start + 1
             continue
         names.add(found.group(1))

@@ -150,6 +150,12 @@ def rows_with(text: str | bytes, word: str) -> list[int]:
     return rows
 
 
+def word_char(char: str) -> bool:
+    """`char` is one character a regular expression's `\\w` takes as part of a word (letters,
+    digits, `_`); the empty string (a text's edge) is not."""
+    return char.isalnum() or char == "_"
+
+
 def spells_identifier(text: str, word: str) -> bool:
     r"""`word` occurs in the text as a whole identifier (not inside a longer one: `run` in
     `asyncio.run(` or `import run as go`, not in `run_sync`; `io` not in `asyncio`): what
@@ -159,9 +165,8 @@ def spells_identifier(text: str, word: str) -> bool:
     text spells it so: a cheap necessary condition for its use."""
     at, size = text.find(word), len(word)
     while at >= 0:
-        before = text[at - 1] if at else " "
-        after = text[at + size : at + size + 1]
-        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+        before = text[at - 1] if at else ""
+        if not word_char(before) and not word_char(text[at + size : at + size + 1]):
             return True
         at = text.find(word, at + 1)
     return False
