@@ -24,6 +24,21 @@ FIXED = "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
 MODULE = [sys.executable, "-m", "asynclint"]
 SCRIPT = str(Path(sys.executable).with_name("asynclint"))
 
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def flagged_fixtures() -> list[Path]:
+    """Every rule's `flagged*.py` fixture (not their `.fixed.py` forms), in code order."""
+    from asynclint.rules import REGISTRY
+
+    return sorted(p for code in REGISTRY for p in (FIXTURES / code).glob("flagged*.py")
+                  if not p.name.endswith(".fixed.py"))
+
+
+def fixture_id(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
 Run = Callable[..., subprocess.CompletedProcess[str]]
 AddRule = Callable[[type["Rule"]], None]
 

@@ -18,7 +18,7 @@ from asynclint.diagnostics import Diagnostic
 from asynclint.engine.result_cache import CacheStore
 from asynclint.engine.run import RunOptions, check_paths
 from asynclint.rules import REGISTRY, Rule
-from tests.conftest import BAD
+from tests.conftest import BAD, fixture_id, flagged_fixtures
 
 CACHED = RunOptions(use_cache=True, jobs=1)
 
@@ -118,13 +118,7 @@ def test_a_cached_entry_is_trusted_only_with_dependencies_of_its_shape(
         assert entry.deps == deps
 
 
-def _flagged_fixtures() -> list[Path]:
-    root = Path(__file__).resolve().parent.parent / "fixtures"
-    return sorted(p for code in REGISTRY for p in (root / code).glob("flagged*.py")
-                  if not p.name.endswith(".fixed.py"))
-
-
-@pytest.mark.parametrize("fixture", _flagged_fixtures(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("fixture", flagged_fixtures(), ids=fixture_id)
 def test_every_rules_findings_survive_the_cache(fixture: Path, tmp_path: Path) -> None:
     """The cache keeps whether a finding offers a fix (with its title and applicability, which
     text output shows), never the rule's plan for it: a cached run reports exactly as a fresh

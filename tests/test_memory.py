@@ -19,6 +19,7 @@ from asynclint.semantic.blocking import project_fact
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import own_nodes
 from asynclint.source import SourceFile
+from tests.conftest import fixture_id, flagged_fixtures
 
 CODE = '''\
 import time
@@ -237,12 +238,7 @@ def test_no_memo_outlives_its_file(tmp_path: Path) -> None:
     assert kept and all(ref() is None for ref in kept)
 
 
-def _flagged_fixtures() -> list[Path]:
-    root = Path(__file__).resolve().parent.parent / "fixtures"
-    return sorted(p for p in root.glob("ASL*/flagged*.py") if not p.name.endswith(".fixed.py"))
-
-
-@pytest.mark.parametrize("fixture", _flagged_fixtures(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("fixture", flagged_fixtures(), ids=fixture_id)
 def test_no_tree_outlives_a_run_over_any_fixture(fixture: Path, tmp_path: Path) -> None:
     """Every rule (all selected) over every flagged fixture: once the run is over and the
     collector has run, none of the trees it parsed is alive — a cache anywhere that keeps a
