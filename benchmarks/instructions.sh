@@ -30,7 +30,9 @@ if (( warm )); then
     cache=$(mktemp -d)
     trap 'rm -rf "$cache"' EXIT
     setting="cache-dir=\"$cache\""
-    "$python" -m asynclint check -j 1 --exit-zero -q --config "$setting" "$@" . >/dev/null
+    # Filled by a JSON run: its entries hold the fixes too, so they answer the text and the
+    # JSON run alike (an entry a text run wrote has none, and a JSON run analyses its file again).
+    "$python" -m asynclint check -j 1 --exit-zero -q --output-format json --config "$setting" "$@" . >/dev/null
     sleep 4  # past the cache's "changed just now" window, so stats are trusted
     text=$(count -j 1 --config "$setting" "$@" .)
     json=$(count -j 1 --output-format json --config "$setting" "$@" .)

@@ -589,6 +589,34 @@ def test_the_cached_result_follows_an_init_file_and_a_module_appearing(tmp_path:
     assert run()[1] == ["ASL200"]
 
 
+def test_the_cached_result_follows_a_missing_module_appearing(tmp_path: Path) -> None:
+    """A dependency on a module found nowhere holds while no import root lists its first name;
+    a file or a package of that name appearing under any root (here the project root) makes the
+    file checked again."""
+    write(tmp_path, {
+        "pyproject.toml": "",
+        "app/main.py": "from helpers.db import load\nimport other\n\n\n"
+                       "async def handler(uid):\n    load(uid)\n    other.fetch(uid)\n",
+    })
+    main = tmp_path / "app/main.py"
+
+    def run() -> tuple[bool, list[str]]:
+        index_store.forget_indexes()
+        settings = Settings(root=tmp_path, select=("ASL200",))
+        [report] = check_paths([(str(main), settings)], RunOptions(jobs=1))
+        return report.from_cache, [d.code for d in report.diagnostics]
+
+    assert run() == (False, [])
+    assert run() == (True, [])
+    write(tmp_path, {"helpers/db.py": "async def load(uid): ...\n"})
+    assert run() == (False, ["ASL200"])
+    assert run() == (True, ["ASL200"])
+    # `other`, now a module of the script folder (the first root)
+    write(tmp_path, {"app/other.py": "async def fetch(uid): ...\n"})
+    assert run() == (False, ["ASL200", "ASL200"])
+    assert run() == (True, ["ASL200", "ASL200"])
+
+
 DECORATORS = """
     import functools
     from collections.abc import Awaitable, Callable, Coroutine

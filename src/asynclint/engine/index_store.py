@@ -183,10 +183,8 @@ class ProjectIndex:
         plain = os.sep == "/" and rel and not rel.startswith("/")
         first = module.partition(".")[0]
         for root in roots:
-            if first and root:
-                names = _names_in(memo, root)
-                if first not in names and f"{first}.py" not in names:
-                    continue  # most look-ups are of modules outside the project: no `stat`
+            if first and root and not _lists(_names_in(memo, root), first):
+                continue  # most look-ups are of modules outside the project: no `stat`
             if plain and root and not root.endswith("/"):  # `os.path.join`, without its cost
                 candidates: tuple[str, str] = (f"{root}/{rel}.py", f"{root}/{rel}/__init__.py")
             else:
@@ -198,6 +196,18 @@ class ProjectIndex:
                     break
             if found:
                 break
+        return found
+
+    def top_absent(self, roots: tuple[str, ...], top: str, memo: dict[Any, Any]) -> bool:
+        """Whether no root lists a module or package named `top`, so that `find_file` finds
+        nothing under that name there: answered from the roots' listings (`memo`), without a
+        `stat`. A warm run checks thousands of dependencies on modules found nowhere
+        (`pydantic.main`, `os.path`): most are settled by this."""
+        key = ("top absent", roots, top)
+        found: bool | None = memo.get(key)
+        if found is None:
+            found = memo[key] = all(root and not _lists(_names_in(memo, root), top)
+                                    for root in roots)
         return found
 
     def entry(self, path: str) -> _Entry | None:
@@ -384,6 +394,11 @@ def _names_in(memo: dict[Any, Any], folder: str) -> frozenset[str]:
             found = frozenset()
         memo[key] = found
     return found
+
+
+def _lists(names: frozenset[str], top: str) -> bool:
+    """A folder's listing holds a module or package named `top`."""
+    return top in names or f"{top}.py" in names
 
 
 def _record_shape(record: Any) -> bool:

@@ -130,7 +130,7 @@ def _cache_hit(report: FileReport, cached: Entry | None, options: RunOptions,
         return False
     found = cached.fixed if options.want_fixes else cached.diagnostics
     if found is not None and deps_valid(_index(settings, memo), report.path, cached.deps, memo,
-                                        site_roots(settings)) and still_valid(cached.deps, memo):
+                                        _sites(settings, memo)) and still_valid(cached.deps, memo):
         report.diagnostics = found
         report.from_cache = True
         return True
@@ -145,6 +145,19 @@ def _index(settings: Settings, memo: dict[Any, Any] | None) -> ProjectIndex:
     if index is None:
         index = memo[key] = index_for(settings.root, settings.cache_dir, True)
     return index
+
+
+def _sites(settings: Settings, memo: dict[Any, Any] | None) -> tuple[str, ...]:
+    """`site_roots` of the settings, once per run: the files of a run share a few settings
+    (which outlive `memo`, so their identity keys it), and building `site_roots`' own key per
+    cached file was 1 % of a warm run (`benchmarks/instructions.sh --warm`)."""
+    if memo is None:
+        return site_roots(settings)
+    key = ("sites", id(settings))
+    found: tuple[str, ...] | None = memo.get(key)
+    if found is None:
+        found = memo[key] = site_roots(settings)
+    return found
 
 
 def _check_file(path: str, settings: Settings, options: RunOptions, data: bytes | None,

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from asynclint.semantic.module_names import classic_root, module_name_for, project_dir
+from asynclint.semantic.module_names import classic_root, name_of_absolute, project_dir
 from asynclint.semantic.project.version import SUMMARY_VERSION
 
 if TYPE_CHECKING:
@@ -122,6 +122,10 @@ class IndexStore(Protocol):
 
     def entry(self, path: str) -> IndexedModule | None: ...
 
+    def top_absent(self, roots: tuple[str, ...], top: str, memo: dict[Any, Any]) -> bool:
+        """True when no root holds a module or package named `top`: `find_file` finds nothing
+        under it there."""
+
     def summary_digest(self, path: str) -> str:
         """The digest of the file's summary ("" when it has none)."""
 
@@ -200,7 +204,7 @@ def deps_valid(index: IndexStore, path: str, deps: list[list[str]],
     if memo is None:
         memo = {}
     absolute = os.path.abspath(path)
-    name, is_package = module_name_for(absolute, memo)
+    name, is_package = name_of_absolute(absolute, memo)
     folder = os.path.dirname(absolute)
     here = _folder_deps(folder, name, is_package, memo)
     verdicts = here.verdicts
@@ -243,6 +247,10 @@ def _dep_holds(index: IndexStore, here: _FolderDeps, module: str, file: str, dig
         if facts is None:
             facts = memo[facts_key] = index.facts_digest(file, provider) if file else ""
         return bool(facts == digest)
+    if not file:
+        top = module.partition(".")[0]
+        if top and top not in here.named and index.top_absent(here.roots, top, memo):
+            return True  # nothing of that name under any root: the module is still not there
     found = module_file(index, here.roots, here.named, module, memo)
     if (found or "") != file:
         return False
