@@ -9,7 +9,9 @@ aiohttp, litestar, anyio: >= 300,000 lines, the corpus of every earlier figure) 
 
 Every time is measured on a fresh process (so start-up counts, as it does for users), the median
 of --repeats runs (--slow-repeats for flake8 peers): its wall clock and its CPU time (user + sys of
-the process tree). Ratios (the ratio columns and the targets) compare CPU time unless they say wall:
+the process tree). The rows a target compares run in turns (the parse floor, the cold modes and
+ruff's cold runs; the warm modes and ruff's warm run), so a drift in the machine's speed moves
+them alike. Ratios (the ratio columns and the targets) compare CPU time unless they say wall:
 CPU time is what other load on a shared machine disturbs least; the wall clock is what the
 all-cores row is about. Text (`concise`) and JSON output are measured apart, cold and warm: a
 JSON run prints each finding's fix, which a cold run computes with libcst and a warm run reads
@@ -128,6 +130,33 @@ def measure(name: str, cmd: Sequence[str], cwd: Path, repeats: int,
         m.cpu.append(cpu)
         m.rss_kb = max(m.rss_kb, rss)
     return m, stdout
+
+
+@dataclass(frozen=True)
+class Command:
+    """One row's command, for `measure_in_turns`."""
+
+    name: str
+    cmd: Sequence[str]
+    env: dict[str, str] | None = None
+
+
+def measure_in_turns(commands: Sequence[Command], cwd: Path,
+                     repeats: int) -> list[tuple[Measure, str]]:
+    """Each command `repeats` times, in turns (a, b, c, a, b, c, ...), so that the medians of
+    rows a target compares are taken over the same stretch of time. This machine's speed drifts
+    by tens of per cent over minutes: rows measured one after the other compared a fast stretch
+    with a slow one (the parse floor took 2.64 s CPU in one run, 1.54 s in another an hour
+    earlier, on the same files). Returns each row's Measure and its last stdout."""
+    measures = [Measure(c.name) for c in commands]
+    outputs = [""] * len(commands)
+    for _ in range(repeats):
+        for i, command in enumerate(commands):
+            elapsed, cpu, rss, outputs[i] = run_once(command.cmd, cwd, command.env)
+            measures[i].seconds.append(elapsed)
+            measures[i].cpu.append(cpu)
+            measures[i].rss_kb = max(measures[i].rss_kb, rss)
+    return list(zip(measures, outputs, strict=True))
 
 
 def compile_asynclint() -> str:
@@ -450,35 +479,49 @@ def _bench_corpus(args: argparse.Namespace, spec: Corpus, venv: Path,
     check_json = [*ASYNCLINT, "check", "--output-format", "json", "--exit-zero", "."]
     cache_dir = corpus / ".asynclint_cache"
 
-    floor, _ = measure("parse floor (read + ast.parse, 1 process)",
-                       [PYTHON, "-c", FLOOR, "."], corpus, rep)
-    floor_no_gc, _ = measure("parse floor, GC paused (information)",
-                             [PYTHON, "-c", FLOOR_NO_GC, "."], corpus, rep)
-    rows = [floor, floor_no_gc]
-    outputs: dict[str, list[str]] = {}
+    ruff = str(venv / "bin" / "ruff")
+    ruff_check = [ruff, "check", "--isolated", "--select", "ASYNC"]
+    # The cold rows in turns: the floor, asynclint's cold modes and ruff's cold runs (what the
+    # cold targets and the ratio columns compare).
+    (floor, _), (floor_no_gc, _), (cold, cold_out), (cold_json, cold_json_out), \
+        (allc, allc_out), (ruff_cold, _), (ruff_one, _) = measure_in_turns([
+            Command("parse floor (read + ast.parse, 1 process)", [PYTHON, "-c", FLOOR, "."]),
+            Command("parse floor, GC paused (information)", [PYTHON, "-c", FLOOR_NO_GC, "."]),
+            Command("asynclint -j 1 --no-cache (cold)", [*check, "-j", "1", "--no-cache"]),
+            Command("asynclint -j 1 --no-cache, JSON (cold)",
+                    [*check_json, "-j", "1", "--no-cache"]),
+            Command(f"asynclint -j {cores} --no-cache (cold, all cores)",
+                    [*check, "-j", str(cores), "--no-cache"]),
+            Command("ruff check --select ASYNC (cold, all threads)",
+                    [*ruff_check, "--no-cache", "--exit-zero", "-q", "."]),
+            Command("ruff check --select ASYNC (cold, 1 thread)",
+                    [*ruff_check, "--no-cache", "--exit-zero", "-q", "."],
+                    {"RAYON_NUM_THREADS": "1"}),
+        ], corpus, rep)
+    rows = [floor, floor_no_gc, cold, allc]
+    outputs: dict[str, list[str]] = {
+        cold.name: _findings(cold_out),
+        cold_json.name: _json_findings(cold_json_out, corpus),
+        allc.name: _findings(allc_out),
+    }
 
-    m, out = measure("asynclint -j 1 --no-cache (cold)", [*check, "-j", "1", "--no-cache"], corpus, rep)
-    rows.append(m)
-    outputs[m.name] = _findings(out)
-    cold_json, out = measure("asynclint -j 1 --no-cache, JSON (cold)",
-                             [*check_json, "-j", "1", "--no-cache"], corpus, rep)
-    outputs[cold_json.name] = _json_findings(out, corpus)
-    m, out = measure(f"asynclint -j {cores} --no-cache (cold, all cores)",
-                     [*check, "-j", str(cores), "--no-cache"], corpus, rep)
-    rows.append(m)
-    outputs[m.name] = _findings(out)
-
+    # The warm rows in turns: asynclint's cache filled by a JSON run (its entries hold the
+    # fixes, so they answer the text run too), ruff's by one run of its own.
     shutil.rmtree(cache_dir, ignore_errors=True)
-    run_once([*check, "-j", str(cores)], corpus)  # fill the cache
-    m, out = measure("asynclint warm (cache hit, nothing changed)", [*check, "-j", str(cores)],
-                     corpus, rep)
-    rows.append(m)
-    warm = m
-    outputs[m.name] = _findings(out)
-    run_once([*check_json, "-j", str(cores)], corpus)  # the cache gets the fixes
-    warm_json, out = measure("asynclint warm, JSON (cache hit, nothing changed)",
-                             [*check_json, "-j", str(cores)], corpus, rep)
-    outputs[warm_json.name] = _json_findings(out, corpus)
+    run_once([*check_json, "-j", str(cores)], corpus)
+    ruff_cache = Path(tempfile.mkdtemp(prefix="ruff-cache-"))
+    ruff_warm_cmd = [*ruff_check, "--cache-dir", str(ruff_cache), "--exit-zero", "-q", "."]
+    run_once(ruff_warm_cmd, corpus)
+    (warm, warm_out), (warm_json, warm_json_out), (ruff_warm, _) = measure_in_turns([
+        Command("asynclint warm (cache hit, nothing changed)", [*check, "-j", str(cores)]),
+        Command("asynclint warm, JSON (cache hit, nothing changed)",
+                [*check_json, "-j", str(cores)]),
+        Command("ruff check --select ASYNC (warm)", ruff_warm_cmd),
+    ], corpus, rep)
+    shutil.rmtree(ruff_cache, ignore_errors=True)
+    rows.append(warm)
+    outputs[warm.name] = _findings(warm_out)
+    outputs[warm_json.name] = _json_findings(warm_json_out, corpus)
 
     touched = sorted((corpus / spec.projects[0]).rglob("*.py"))[0]
     original = touched.read_bytes()
@@ -519,19 +562,6 @@ def _bench_corpus(args: argparse.Namespace, spec: Corpus, venv: Path,
                                           "--exit-zero", "."], corpus, args.slow_repeats)
     rows.append(plugin)
 
-    ruff = str(venv / "bin" / "ruff")
-    ruff_cold, _ = measure("ruff check --select ASYNC (cold, all threads)",
-                           [ruff, "check", "--isolated", "--select", "ASYNC", "--no-cache",
-                            "--exit-zero", "-q", "."], corpus, rep)
-    ruff_one, _ = measure("ruff check --select ASYNC (cold, 1 thread)",
-                          [ruff, "check", "--isolated", "--select", "ASYNC", "--no-cache",
-                           "--exit-zero", "-q", "."], corpus, rep, env={"RAYON_NUM_THREADS": "1"})
-    ruff_cache = Path(tempfile.mkdtemp(prefix="ruff-cache-"))
-    warm_cmd = [ruff, "check", "--isolated", "--select", "ASYNC", "--cache-dir", str(ruff_cache),
-                "--exit-zero", "-q", "."]
-    run_once(warm_cmd, corpus)
-    ruff_warm, _ = measure("ruff check --select ASYNC (warm)", warm_cmd, corpus, rep)
-    shutil.rmtree(ruff_cache, ignore_errors=True)
     rows += [ruff_cold, ruff_one, ruff_warm]
 
     f8a = Measure("flake8 --select ASYNC -j 1 (flake8-async)")
@@ -573,8 +603,6 @@ def _bench_corpus(args: argparse.Namespace, spec: Corpus, venv: Path,
         print(f"  {n:>8,} lines   asynclint {ours:6.2f} µs/line   ast.parse {parse:6.2f} µs/line   "
               f"× {ours / parse:.2f}")
 
-    cold = rows[2]
-    allc = rows[3]
     targets = [
         ("single-process cold, text <= 1.5× parse floor (CPU)",
          cold.cpu_median / floor.cpu_median <= 1.5, f"{cold.cpu_median / floor.cpu_median:.2f}×"),
