@@ -9,6 +9,9 @@
 #   bash benchmarks/instructions.sh --warm          # + warm runs (text and JSON) on the whole corpus
 #   git stash; bash benchmarks/instructions.sh; git stash pop; bash benchmarks/instructions.sh
 set -euo pipefail
+# A fixed hash seed: string hashing decides dict and set layouts, which moved the count of one
+# tree by ~0.3 % from run to run (more than some changes it is meant to tell apart).
+export PYTHONHASHSEED=${PYTHONHASHSEED:-0}
 here=$(cd "$(dirname "$0")/.." && pwd)
 python=${PYTHON:-$here/.venv/bin/python}
 warm=0

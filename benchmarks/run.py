@@ -146,8 +146,8 @@ def measure_in_turns(commands: Sequence[Command], cwd: Path,
     """Each command `repeats` times, in turns (a, b, c, a, b, c, ...), so that the medians of
     rows a target compares are taken over the same stretch of time. This machine's speed drifts
     by tens of per cent over minutes: rows measured one after the other compared a fast stretch
-    with a slow one (the parse floor took 2.64 s CPU in one run, 1.54 s in another an hour
-    earlier, on the same files). Returns each row's Measure and its last stdout."""
+    with a slow one (the parse floor took 2.64 s CPU in one run, 1.63 s in the next, twenty
+    minutes later, on the same files). Returns each row's Measure and its last stdout."""
     measures = [Measure(c.name) for c in commands]
     outputs = [""] * len(commands)
     for _ in range(repeats):
