@@ -563,15 +563,21 @@ def test_imports_from_namespace_packages_resolve_alone_and_in_a_whole_run(
         assert alone == [("main.py" if "main" in name else "views.py", 5, "ASL200")]
 
 
+def _cached_check(root: Path, path: Path) -> tuple[bool, list[str]]:
+    """One ASL200 run over `path` in a fresh process's index: whether the result came from the
+    cache, and the codes reported."""
+    index_store.forget_indexes()
+    settings = Settings(root=root, select=("ASL200",))
+    [report] = check_paths([(str(path), settings)], RunOptions(jobs=1))
+    return report.from_cache, [d.code for d in report.diagnostics]
+
+
 def test_the_cached_result_follows_an_init_file_and_a_module_appearing(tmp_path: Path) -> None:
     write(tmp_path, NS_PROJECT)
     main = tmp_path / "backend/app/main.py"
 
     def run() -> tuple[bool, list[str]]:
-        index_store.forget_indexes()
-        settings = Settings(root=tmp_path, select=("ASL200",))
-        [report] = check_paths([(str(main), settings)], RunOptions(jobs=1))
-        return report.from_cache, [d.code for d in report.diagnostics]
+        return _cached_check(tmp_path, main)
 
     assert run() == (False, ["ASL200"])
     assert run() == (True, ["ASL200"])
@@ -601,10 +607,7 @@ def test_the_cached_result_follows_a_missing_module_appearing(tmp_path: Path) ->
     main = tmp_path / "app/main.py"
 
     def run() -> tuple[bool, list[str]]:
-        index_store.forget_indexes()
-        settings = Settings(root=tmp_path, select=("ASL200",))
-        [report] = check_paths([(str(main), settings)], RunOptions(jobs=1))
-        return report.from_cache, [d.code for d in report.diagnostics]
+        return _cached_check(tmp_path, main)
 
     assert run() == (False, [])
     assert run() == (True, [])
