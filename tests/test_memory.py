@@ -17,7 +17,7 @@ from asynclint.engine.analyze import analyze
 from asynclint.engine.run import RunOptions
 from asynclint.semantic.blocking import project_fact
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.nodes import own_nodes
+from asynclint.semantic.nodes import OPERATOR_NODES, own_nodes
 from asynclint.source import SourceFile
 from tests.conftest import fixture_id, flagged_fixtures
 
@@ -94,13 +94,12 @@ def test_own_nodes_is_a_source_order_walk_without_nested_scopes() -> None:
     body = ast.parse(CODE + "\n\ndef ops(a, b):\n    a += b\n    return -a < b or not a\n").body
     func = next(n for n in body if isinstance(n, ast.AsyncFunctionDef))
     ops = next(n for n in body if isinstance(n, ast.FunctionDef) and n.name == "ops")
-    operators = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 
     def expected(nodes: list[ast.stmt]) -> list[ast.AST]:
         out: list[ast.AST] = []
 
         def visit(node: ast.AST) -> None:
-            if isinstance(node, operators):
+            if isinstance(node, OPERATOR_NODES):
                 return
             out.append(node)
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda

@@ -9,7 +9,7 @@ import ast
 import pytest
 
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.nodes import own_nodes, statements, walk
+from asynclint.semantic.nodes import OPERATOR_NODES, own_nodes, statements, walk
 from asynclint.semantic.syntax import BINDS_NOTHING, NESTED_SCOPES
 
 _BODY = '''
@@ -37,8 +37,6 @@ async def handler(request, *, db: Session = Depends(get_db)):
     return {**x, "k": (yield)} if x else not x
 '''
 
-OPERATORS = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
-
 
 def _reference(body: list[ast.stmt]) -> list[tuple[ast.AST, ast.AST | None]]:
     """`own_nodes`'s definition: depth first in `ast.iter_child_nodes` order, nested scopes
@@ -46,7 +44,7 @@ def _reference(body: list[ast.stmt]) -> list[tuple[ast.AST, ast.AST | None]]:
     out: list[tuple[ast.AST, ast.AST | None]] = []
 
     def visit(node: ast.AST, parent: ast.AST | None) -> None:
-        if isinstance(node, OPERATORS):
+        if isinstance(node, OPERATOR_NODES):
             return
         out.append((node, parent))
         if not isinstance(node, NESTED_SCOPES):
@@ -60,7 +58,7 @@ def _reference(body: list[ast.stmt]) -> list[tuple[ast.AST, ast.AST | None]]:
 
 def test_walk_is_ast_walk_less_the_operator_singletons() -> None:
     tree = ast.parse(_BODY + "a += -b < c and d\n")
-    assert list(walk(tree)) == [n for n in ast.walk(tree) if not isinstance(n, OPERATORS)]
+    assert list(walk(tree)) == [n for n in ast.walk(tree) if not isinstance(n, OPERATOR_NODES)]
 
 
 def test_own_nodes_is_a_depth_first_walk_that_stops_at_nested_scopes() -> None:

@@ -10,13 +10,12 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from asynclint.semantic.nodes import OPERATOR_FIELDS, SCALAR_FIELDS
+from asynclint.semantic.nodes import OPERATOR_FIELDS, OPERATOR_NODES, SCALAR_FIELDS
 
 if TYPE_CHECKING:
     from asynclint.rules import Rule
     from asynclint.semantic.model import SemanticModel
 
-_OPERATOR_BASES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 # Node types that have no children besides operator singletons: when no rule wants them, the
 # traversal does not enter them at all (Name and Constant are a third of all nodes).
 _LEAVES: tuple[type[ast.AST], ...] = (
@@ -81,7 +80,7 @@ def walk(tree: ast.Module, semantic: SemanticModel, rules: list[Rule]) -> None:
             for kind in kinds:
                 leavers.setdefault(kind, []).append(method)
     wanted = set(visitors) | set(async_visitors) | set(leavers)
-    with_operators = any(issubclass(k, _OPERATOR_BASES) for k in wanted)
+    with_operators = any(issubclass(k, OPERATOR_NODES) for k in wanted)
     skip = frozenset(k for k in _LEAVES if k not in wanted and not with_operators)
 
     def plan(kind: type[ast.AST]) -> _Plan:

@@ -24,6 +24,8 @@ SCALAR_FIELDS = frozenset({
 })
 # Fields holding only operator singletons (`Load()`, `Add()`...), which have no children.
 OPERATOR_FIELDS = frozenset({"ctx", "op", "ops"})
+# The types of those singletons (what the walks here leave out).
+OPERATOR_NODES = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 _FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 _AST = ast.AST
 
