@@ -89,6 +89,12 @@ class Measure:
     note: str = ""
     skipped: str = ""
 
+    def add(self, elapsed: float, cpu: float, rss_kb: int) -> None:
+        """One run's wall time, CPU time and peak RSS."""
+        self.seconds.append(elapsed)
+        self.cpu.append(cpu)
+        self.rss_kb = max(self.rss_kb, rss_kb)
+
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
@@ -126,9 +132,7 @@ def measure(name: str, cmd: Sequence[str], cwd: Path, repeats: int,
         if before is not None:
             before(i)
         elapsed, cpu, rss, stdout = run_once(cmd, cwd, env)
-        m.seconds.append(elapsed)
-        m.cpu.append(cpu)
-        m.rss_kb = max(m.rss_kb, rss)
+        m.add(elapsed, cpu, rss)
     return m, stdout
 
 
@@ -153,9 +157,7 @@ def measure_in_turns(commands: Sequence[Command], cwd: Path,
     for _ in range(repeats):
         for i, command in enumerate(commands):
             elapsed, cpu, rss, outputs[i] = run_once(command.cmd, cwd, command.env)
-            measures[i].seconds.append(elapsed)
-            measures[i].cpu.append(cpu)
-            measures[i].rss_kb = max(measures[i].rss_kb, rss)
+            measures[i].add(elapsed, cpu, rss)
     return list(zip(measures, outputs, strict=True))
 
 
