@@ -219,3 +219,45 @@ def test_routes_on_a_router_of_another_module_and_class_methods(tmp_path: Path) 
     assert _kinds(oracle, calls) == [COROUTINE, None, COROUTINE, None, COROUTINE, COROUTINE]
     pool = oracle.classify(calls[-1])
     assert pool is not None and not pool.defined  # a catalog entry, not a def of the project
+
+
+def test_an_async_def_stub_declared_to_give_an_async_iterator_is_unknown(
+        tmp_path: Path) -> None:
+    """An abstract `async def ... -> AsyncIterator[T]` with no body is mostly overridden by
+    async generators (letta's `LLMAdapter.invoke_llm`, iterated with `async for`), though as
+    declared a call gives a coroutine: unknown. A stub declared otherwise, or a body that
+    returns an iterator, is a coroutine function."""
+    base = """
+        from abc import ABC, abstractmethod
+        from collections.abc import AsyncGenerator, AsyncIterator
+        import typing
+
+        class Adapter(ABC):
+            @abstractmethod
+            async def invoke(self) -> AsyncGenerator[str, None]:
+                '''Yield chunks.'''
+                raise NotImplementedError
+
+            async def rows(self) -> "typing.AsyncIterable[int]": ...
+
+            async def count(self) -> int:
+                raise NotImplementedError
+
+            async def opened(self) -> AsyncIterator[str]:
+                return self.invoke()
+
+            async def unannotated(self): ...
+    """
+    user = """
+        from app.base import Adapter
+
+        def build(adapter: Adapter):
+            adapter.invoke()
+            adapter.rows()
+            adapter.count()
+            adapter.opened()
+            adapter.unannotated()
+    """
+    oracle, calls = _project_calls(tmp_path, {"app/__init__.py": "", "app/base.py": base,
+                                              "app/user.py": user}, "app/user.py", "app.user")
+    assert _kinds(oracle, calls) == [None, None, COROUTINE, COROUTINE, COROUTINE]

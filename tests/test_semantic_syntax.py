@@ -1,5 +1,6 @@
 """`semantic.syntax`: which code a `sys.version_info` guard keeps to older Pythons
-(`runs_below`), and whole identifiers in a text (`spells_identifier`)."""
+(`runs_below`), whole identifiers in a text (`spells_identifier`), and what a stub is
+(`is_stub`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from asynclint.semantic.syntax import (
     BINDING_NODES,
     bound_name,
+    is_stub,
     names_used,
     runs_below,
     spells_identifier,
@@ -88,3 +90,20 @@ def test_bound_name_says_what_each_binding_node_binds() -> None:
 def test_spells_identifier_finds_what_a_word_bounded_search_finds(text: str, word: str) -> None:
     expected = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
     assert spells_identifier(text, word) is expected
+
+
+@pytest.mark.parametrize(("body", "stub"), [
+    ("...", True),
+    ("pass", True),
+    ('"""Docstring."""\n    raise NotImplementedError', True),
+    ('"""Docstring."""', True),
+    ("raise NotImplementedError('subclasses')\n    ...", True),
+    ("return 1", False),
+    ('"""Docstring."""\n    return None', False),
+    ("yield 1", False),
+    ("x = 1\n    raise ValueError(x)", False),
+])
+def test_a_stub_is_only_ellipsis_pass_docstrings_and_raises(body: str, stub: bool) -> None:
+    func = ast.parse(f"async def f():\n    {body}\n").body[0]
+    assert isinstance(func, ast.AsyncFunctionDef)
+    assert is_stub(func) is stub

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import child_nodes
+from asynclint.semantic.syntax import is_stub
 
 # The project-index fact (a `FACT_PROVIDERS` entry) of a plain `def` that is no stub and, when
 # unannotated, never returns an awaitable: every `return` gives a literal, a display or a
@@ -33,16 +34,11 @@ def plain_return(node: ast.FunctionDef | ast.AsyncFunctionDef,
     never expressions: the fact is computed for every function of a module."""
     if not isinstance(node, ast.FunctionDef):
         return None
-    body = node.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
-        body = body[1:]
-    if all(isinstance(s, (ast.Pass, ast.Raise)) or (
-            isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in body):
+    if is_stub(node):
         return None
     if node.returns is not None:
         return True
-    for stmt in own_returns(body):
+    for stmt in own_returns(node.body):
         value = stmt.value
         if value is not None and not isinstance(value, _PLAIN_NODES) and not (
                 isinstance(value, ast.Call) and model.resolve(value.func) in _PLAIN_BUILTINS):

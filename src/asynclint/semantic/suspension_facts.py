@@ -27,7 +27,7 @@ from asynclint.semantic.concrete import method_classes, module_definitions
 from asynclint.semantic.model import SemanticModel
 from asynclint.semantic.nodes import own_nodes, walk
 from asynclint.semantic.scopes import Scope
-from asynclint.semantic.syntax import FUNCS, FuncDef
+from asynclint.semantic.syntax import FUNCS, FuncDef, is_stub
 from asynclint.semantic.types import canonical
 
 FACT = "suspends"
@@ -67,7 +67,7 @@ def project_fact(func: FuncDef, model: SemanticModel) -> dict[str, Any] | None:
     returns waits on that call); None when it is none of these, or a stub."""
     if isinstance(func, ast.FunctionDef):
         return _forwarding_def(func, model)
-    if _is_stub(func):
+    if is_stub(func):
         return None
     entered = False
     for decorator in func.decorator_list:
@@ -353,10 +353,3 @@ def _locally_bound(func: FuncDef) -> frozenset[str]:
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             names.update(node.names)
     return frozenset(names)
-
-
-def _is_stub(func: FuncDef) -> bool:
-    """`...`, `pass`, a docstring or a `raise`: what runs is defined elsewhere (an override)."""
-    return all(isinstance(s, (ast.Pass, ast.Raise))
-               or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
-               for s in func.body)

@@ -211,6 +211,15 @@ def assigned_names(stmt: ast.stmt) -> list[str]:
 
 
 
+def is_stub(func: FuncDef) -> bool:
+    """Whether the body is only `...`, `pass`, a docstring or a `raise`: an interface (an
+    abstract method, a protocol's), so what runs when it is called is defined elsewhere (an
+    override, which may be a plain `def`, an `async def` or an async generator)."""
+    return all(isinstance(s, (ast.Pass, ast.Raise))
+               or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+               for s in func.body)
+
+
 def every_parameter(args: ast.arguments) -> tuple[ast.arg, ...]:
     """Every parameter a signature binds, `*args` and `**kwargs` included."""
     rest = tuple(a for a in (args.vararg, args.kwarg) if a is not None)

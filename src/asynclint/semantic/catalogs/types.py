@@ -180,6 +180,12 @@ YIELDING_GENERICS = frozenset({
     "contextlib.AbstractContextManager", "contextlib.AbstractAsyncContextManager",
     "typing.ContextManager", "typing.AsyncContextManager",
 })
+# Return annotations that say calling the function gives an async iterator: an `async def`
+# stub so declared (an abstract method) stands for overrides that are mostly async generators.
+ASYNC_ITERATOR_TYPES = frozenset({
+    f"{module}.{name}" for module in ("typing", "typing_extensions", "collections.abc")
+    for name in ("AsyncIterator", "AsyncGenerator", "AsyncIterable")
+})
 # Containers whose iteration gives their first type argument (`for b in items` with
 # `items: list[PageBuilder]`); a mapping's keys, `.values()` and `.items()` are told apart.
 SEQUENCE_GENERICS = frozenset({

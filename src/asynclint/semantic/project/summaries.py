@@ -19,12 +19,14 @@ from typing import Any
 
 from asynclint.digests import digest_of
 from asynclint.semantic import concrete, signatures
+from asynclint.semantic.catalogs.types import ASYNC_ITERATOR_TYPES
 from asynclint.semantic.model import SemanticModel, dotted_name
 from asynclint.semantic.nodes import child_nodes
 from asynclint.semantic.scopes import LOCAL
 from asynclint.semantic.syntax import (
     YIELD_ROWS,
     assigned_names,
+    is_stub,
     rows_unknown,
     rows_with,
     rows_within,
@@ -34,7 +36,9 @@ from asynclint.semantic.syntax import (
 # -- summaries ------------------------------------------------------------------------------------
 @dataclass
 class FunctionSummary:
-    """`kind`: "async" (coroutine function), "agen" (async generator), "sync" (any `def`)."""
+    """`kind`: "async" (coroutine function), "agen" (async generator), "sync" (any `def`),
+    "unknown" (an `async def` stub declared to return an async iterator: its overrides decide
+    what a call gives, see `summarize_function`)."""
 
     kind: str
     decorators: list[str] = field(default_factory=list)  # qualified names, "?" when unknown
@@ -346,8 +350,14 @@ def summarize_function(node: ast.FunctionDef | ast.AsyncFunctionDef,
         returns = types.annotation(node.returns, model.module_scope) or ast.unparse(node.returns)
         yielded = types.annotation(node.returns, model.module_scope, yielded=True)
         yields = yielded if yielded != returns else None
-    return FunctionSummary(_function_kind(node, model.shared(YIELD_ROWS, rows_unknown)),
-                           [_decorator_name(d, model) for d in node.decorator_list],
+    kind = _function_kind(node, model.shared(YIELD_ROWS, rows_unknown))
+    if kind == "async" and returns in ASYNC_ITERATOR_TYPES and is_stub(node):
+        # `async def stream(self) -> AsyncIterator[T]: raise NotImplementedError`: abstract, and
+        # its overrides are mostly async generators whose callers iterate what it gives — but
+        # as declared, a call gives a coroutine (so type checkers read it), and an override
+        # may be one. Which of the two a call gives cannot be told here.
+        kind = "unknown"
+    return FunctionSummary(kind, [_decorator_name(d, model) for d in node.decorator_list],
                            returns, yields, _wraps(node, model))
 
 

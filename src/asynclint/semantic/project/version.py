@@ -21,4 +21,5 @@ checks the version of what its results depended on) need not load the summariser
 # WRAPS_SAME_FACTORY (decorators whose signature keeps the function's result); 19: the
 # `instance` fact (what a method does with `self`), `suspends` of a plain `def` that returns a
 # call, `receiver` sees a parameter's uses in closures.
-SUMMARY_VERSION = 22
+# 23: an `async def` stub declared to return an async iterator is of kind "unknown".
+SUMMARY_VERSION = 23
