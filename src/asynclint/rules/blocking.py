@@ -25,6 +25,7 @@ from asynclint.semantic.catalogs.blocking import (
 from asynclint.semantic.entrypoints import once_only
 from asynclint.semantic.futures import is_done
 from asynclint.semantic.nodes import own_nodes, walk
+from asynclint.semantic.ready import checked_ready
 from asynclint.semantic.scopes import Scope
 from asynclint.semantic.syntax import await_site, is_type_checking, names_used, runs_below
 
@@ -469,6 +470,8 @@ class _CatalogRule(Rule):
             else _analysis(self).cost_of(node, entry, semantic.scope)
         if cost is not self.cost or _under_type_checking(self) or _lazy_here(self, node, entry) \
                 or (entry.waits_for_receiver and is_done(node, semantic.parents)) \
+                or (entry.ready_check is not None
+                    and checked_ready(node, semantic.parents, entry.ready_check)) \
                 or self._covered_by_with(node, entry) or _once_only(self) \
                 or _analysis(self).waited_later(node, semantic.parent, semantic.scope):
             return
@@ -827,7 +830,7 @@ class BlockingOtherCall(_CatalogRule):
         "does not), reading frames from `cv2.VideoCapture`, "
         "`Executor.shutdown()` (it waits for the pool's pending work; `wait=False` does not), "
         "`threading.Lock.acquire()` without a timeout, file locks (`fcntl.flock`, except "
-        "with `LOCK_NB` or `LOCK_UN`), `queue.Queue.get` and "
+        "with `LOCK_NB` or `LOCK_UN`), `queue.Queue.get` / `queue.SimpleQueue.get` and "
         "`concurrent.futures.Future.result()` wait on the event loop's thread. Use the asyncio "
         "equivalent (`loop.getaddrinfo`, `asyncio.Lock`, `asyncio.Queue`, "
         "`asyncio.wrap_future`), or a worker thread. A lock acquired with `blocking=False` or "
@@ -835,7 +838,8 @@ class BlockingOtherCall(_CatalogRule):
         "`Future.result()` where the coroutine already knows the future is done: on every "
         "path to the call it has awaited `asyncio.wrap_future(future)`, or awaited an event "
         "that only the future's done-callback sets (`future.add_done_callback(...)` then "
-        "`await event.wait()`), or it is inside `if future.done():`.\n\n"
+        "`await event.wait()`), or it is inside `if future.done():`; nor a queue read inside "
+        "`if not q.empty():` or `while not q.empty():` (one consumer: the item is there).\n\n"
         "Covered:\n\n" + _catalog_names(Kind.OTHER) + _NOT_FLAGGED
     )
     bad_example = (

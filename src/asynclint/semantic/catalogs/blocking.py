@@ -57,6 +57,15 @@ class FixKind(Enum):
 
 
 @dataclass(frozen=True)
+class ReadyCheck:
+    """A method of the receiver that tells whether the call would return at once, and its
+    answer then: `ReadyCheck("empty", False)` for a queue's `get` (`semantic.ready`)."""
+
+    method: str
+    ready_answer: bool
+
+
+@dataclass(frozen=True)
 class BlockingCall:
     name: str  # "requests.get" or "sqlalchemy.orm.Session.execute"
     kind: Kind
@@ -82,6 +91,9 @@ class BlockingCall:
     # Returns at once when its receiver, a future, is done: not blocking where the coroutine
     # awaited the future's completion first (`semantic.futures.is_done`).
     waits_for_receiver: bool = False
+    # Returns at once in a branch that runs only when this check of the receiver says so
+    # (`if not queue.empty(): queue.get()`).
+    ready_check: ReadyCheck | None = None
 
 
 T, D, N = FixKind.THREAD, FixKind.THREAD_DISPLAY, FixKind.NONE
@@ -358,7 +370,9 @@ CATALOG_ENTRIES: list[BlockingCall] = [
     *[BlockingCall(f"fcntl.{name}", OT, "`asyncio.to_thread` (the lock waits for its holder)", T,
                    nonblocking_flags=("LOCK_NB", "LOCK_UN")) for name in ("flock", "lockf")],
     *_e(OT, "threading.Thread.join", "`await asyncio.to_thread(thread.join)`"),
-    *_e(OT, "queue.Queue.get", "`asyncio.Queue` (or `janus`)", T, ("block", 0)),
+    *[BlockingCall(f"queue.{owner}.get", OT, "`asyncio.Queue` (or `janus`)", T, ("block", 0),
+                   ready_check=ReadyCheck("empty", False))
+      for owner in ("Queue", "SimpleQueue")],
     BlockingCall("concurrent.futures.Future.result", OT, "`await asyncio.wrap_future(future)`",
                  T, waits_for_receiver=True),
     *[entry for owner in ("Executor", "ThreadPoolExecutor", "ProcessPoolExecutor") for entry in _e(
