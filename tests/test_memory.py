@@ -17,7 +17,6 @@ from asynclint.engine.analyze import analyze
 from asynclint.engine.run import RunOptions
 from asynclint.semantic.blocking import project_fact
 from asynclint.semantic.model import SemanticModel
-from asynclint.semantic.nodes import OPERATOR_NODES, own_nodes
 from asynclint.source import SourceFile
 from tests.conftest import fixture_id, flagged_fixtures
 
@@ -86,33 +85,6 @@ def test_project_facts_free_their_model() -> None:
     del model
     gc.collect()
     assert ref() is None
-
-
-def test_own_nodes_is_a_source_order_walk_without_nested_scopes() -> None:
-    """Source order; nested scopes not entered; operator singletons (`Load()`, `Add()`,
-    `Lt()`...) left out."""
-    body = ast.parse(CODE + "\n\ndef ops(a, b):\n    a += b\n    return -a < b or not a\n").body
-    func = next(n for n in body if isinstance(n, ast.AsyncFunctionDef))
-    ops = next(n for n in body if isinstance(n, ast.FunctionDef) and n.name == "ops")
-
-    def expected(nodes: list[ast.stmt]) -> list[ast.AST]:
-        out: list[ast.AST] = []
-
-        def visit(node: ast.AST) -> None:
-            if isinstance(node, OPERATOR_NODES):
-                return
-            out.append(node)
-            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
-                              | ast.ClassDef):
-                for child in ast.iter_child_nodes(node):
-                    visit(child)
-
-        for stmt in nodes:
-            visit(stmt)
-        return out
-
-    for nodes in (func.body, body, ops.body):
-        assert [n for n, _ in own_nodes(nodes)] == expected(nodes)
 
 
 def test_a_released_analysis_frees_its_tree_without_the_collector(tmp_path: Path) -> None:

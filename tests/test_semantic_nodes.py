@@ -62,9 +62,13 @@ def test_walk_is_ast_walk_less_the_operator_singletons() -> None:
 
 
 def test_own_nodes_is_a_depth_first_walk_that_stops_at_nested_scopes() -> None:
-    func = ast.parse(_BODY).body[0]
-    assert isinstance(func, ast.AsyncFunctionDef)
-    assert list(own_nodes(func.body)) == _reference(func.body)
+    """A function's body, a module's (whose statements are nested scopes themselves), and a
+    body of operators (`+=`, unary, comparison and boolean operators)."""
+    module = ast.parse(_BODY + "\n\ndef ops(a, b):\n    a += b\n    return -a < b or not a\n")
+    func, ops = module.body
+    assert isinstance(func, ast.AsyncFunctionDef) and isinstance(ops, ast.FunctionDef)
+    for body in (func.body, module.body, ops.body):
+        assert list(own_nodes(body)) == _reference(body)
 
 
 @pytest.mark.parametrize(("source", "expr", "expected"), [
