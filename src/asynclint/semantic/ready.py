@@ -29,10 +29,9 @@ def _asks(test: ast.expr, receiver: str, method: str) -> bool | None:
             if found is not None:
                 return found
         return None
-    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-    if negated:
-        assert isinstance(test, ast.UnaryOp)
-        test = test.operand
+    negated = False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        negated, test = True, test.operand
     if isinstance(test, ast.Call) and not test.args and not test.keywords \
             and isinstance(test.func, ast.Attribute) and test.func.attr == method \
             and dotted_name(test.func.value) == receiver:

@@ -210,7 +210,6 @@ def assigned_names(stmt: ast.stmt) -> list[str]:
     return [sub.id for target in targets for sub in ast.walk(target) if isinstance(sub, ast.Name)]
 
 
-
 def is_stub(func: FuncDef) -> bool:
     """Whether the body is only `...`, `pass`, a docstring or a `raise`: an interface (an
     abstract method, a protocol's), so what runs when it is called is defined elsewhere (an
